@@ -1,0 +1,87 @@
+import type { Command } from "commander";
+
+/**
+ * What a command needs from the process, made once per invocation. Commands
+ * print through it so that `--json` and colours are decided in one place.
+ */
+export interface CliRuntime {
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly quiet: boolean;
+  readonly color: boolean;
+  /** Aborted on the first Ctrl-C / SIGTERM; library calls take it and clean up. */
+  readonly signal: AbortSignal;
+  /** Human output to stdout (suppressed with --json: use printJson there). */
+  print(text: string): void;
+  /** Machine output: one JSON document on stdout. */
+  printJson(value: unknown): void;
+  /** Progress and notes on stderr (never with --quiet). */
+  info(text: string): void;
+  /** A TTY on stderr: live progress displays may redraw. */
+  readonly interactive: boolean;
+}
+
+export interface GlobalOptions {
+  json?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+let abort: AbortController | undefined;
+
+/** The process-wide abort signal; main.ts wires it to SIGINT/SIGTERM. */
+export function processAbortController(): AbortController {
+  abort ??= new AbortController();
+  return abort;
+}
+
+export function makeRuntime(cmd: Command): CliRuntime {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  const json = g.json === true;
+  const quiet = g.quiet === true;
+  const color = g.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  return {
+    json,
+    verbose: g.verbose === true,
+    quiet,
+    color,
+    signal: processAbortController().signal,
+    interactive: process.stderr.isTTY === true && !json && !quiet && !process.env.CI,
+    print(text) {
+      if (!json) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    },
+    printJson(value) {
+      process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+    info(text) {
+      if (!quiet) process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+    },
+  };
+}
+
+/**
+ * Wraps a command handler: builds the runtime, runs it, and records the exit
+ * code it returns. Errors propagate to main.ts, which maps them.
+ */
+export function action<A extends unknown[]>(
+  handler: (rt: CliRuntime, ...args: A) => Promise<number>,
+): (...args: unknown[]) => Promise<void> {
+  return async (...raw: unknown[]) => {
+    const cmd = raw[raw.length - 1] as Command;
+    const rt = makeRuntime(cmd);
+    const code = await handler(rt, ...(raw.slice(0, -1) as A));
+    process.exitCode = code;
+  };
+}
+
+/** Collects a repeatable option (`--build-arg A=1 --build-arg B=2`). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Formats an examples block for `addHelpText("after", ...)`. */
+export function examples(lines: ReadonlyArray<readonly [string, string]>): string {
+  const body = lines.map(([cmd, what]) => `  $ ${cmd}\n      ${what}`).join("\n");
+  return `\nExamples:\n${body}\n`;
+}
