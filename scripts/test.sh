@@ -8,4 +8,13 @@ bash scripts/setup-engine.sh
 node bin/slimstage.js bases build
 npm run --silent typecheck
 npm run --silent check
-npx vitest run
+npm run --silent docs:check
+mkdir -p test-artifacts
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json || status=$?
+# One plain closing line that any CI reader understands.
+node -e '
+const r = JSON.parse(require("fs").readFileSync("test-artifacts/vitest.json", "utf8"));
+console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' || true
+exit "$status"
