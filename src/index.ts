@@ -4,3 +4,4 @@
  */
 export * from "./errors.js";
 export { VERSION } from "./version.js";
+export * from "./dockerfile/public.js";

@@ -1,0 +1,5 @@
+import type { ImageRef } from "./model.js";
+
+export function parseImageRef(_text: string): ImageRef {
+  throw new Error("not implemented yet");
+}
