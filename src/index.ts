@@ -2,6 +2,9 @@
  * slimstage's public library API. Nothing outside this file is public:
  * each area re-exports its public names through its own `public.ts`.
  */
-export * from "./errors.js";
-export { VERSION } from "./version.js";
+
+export * from "./build/public.js";
 export * from "./dockerfile/public.js";
+export * from "./errors.js";
+export * from "./verify/public.js";
+export { VERSION } from "./version.js";
