@@ -1,0 +1,201 @@
+/**
+ * The self-contained HTML report: one file, inline CSS and SVG, no script, and
+ * a Content-Security-Policy that forbids fetching anything when it is viewed.
+ * All text from the run (names, refs, commands, messages, logs) is escaped.
+ */
+import { VERSION } from "../../version.js";
+import { type Comparison, type ComparisonRow, compareImages } from "../compare.js";
+import { COLUMNS, rowCells, verifyLabel } from "../compare-format.js";
+import { formatBytes, formatDuration, formatRatio } from "../format-units.js";
+import type { ReportData, VariantData } from "../report-data.js";
+import { colorsFor, sizeSeries } from "./chart-data.js";
+import { esc } from "./escape.js";
+import { REPORT_CSS } from "./styles.js";
+import { barChart, layersChart, legend, stackedBarChart } from "./svg-charts.js";
+
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+function statusBadge(row: ComparisonRow): string {
+  return `<span class="status ${row.verify.status}">${esc(verifyLabel(row))}</span>`;
+}
+
+function summaryTable(c: Comparison): string {
+  const head = COLUMNS.map((h, i) => `<th${i > 0 && i < 9 ? ' class="num"' : ""}>${esc(h)}</th>`).join("");
+  const body = c.rows
+    .map((row) => {
+      const cells = rowCells(row)
+        .map((text, i) => {
+          if (i === 9) return `<td>${statusBadge(row)}</td>`;
+          return `<td${i > 0 && i < 9 ? ' class="num"' : ""}>${esc(text)}</td>`;
+        })
+        .join("");
+      return `<tr data-variant="${esc(row.name)}"${row.verify.status === "failed" ? ' class="failed"' : ""}>${cells}</tr>`;
+    })
+    .join("\n");
+  return `<table id="summary"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>
+<p class="meta">Ratios are to the baseline <strong>${esc(c.baseline)}</strong>. A saving is claimed only for a variant whose verification passed; a failed variant's saving is not claimed.</p>`;
+}
+
+function charts(data: ReportData, c: Comparison): string {
+  const series = sizeSeries(data.variants);
+  const colors = colorsFor(series.keys);
+  const rowByName = new Map(c.rows.map((r) => [r.name, r]));
+  const sizeCaption = (name: string, total: number) => {
+    const r = rowByName.get(name)?.size.ratio;
+    return r === null || r === undefined || rowByName.get(name)?.isBaseline
+      ? formatBytes(total)
+      : `${formatBytes(total)} (${formatRatio(r)})`;
+  };
+  const size = stackedBarChart({
+    id: "chart-size",
+    title: "Size per variant, by owner and category",
+    bars: series.bars.map((b) => ({ ...b, caption: sizeCaption(b.variant, b.total) })),
+    colors,
+    format: formatBytes,
+  });
+  const layers = layersChart({
+    id: "chart-layers",
+    title: "Layer sizes",
+    groups: data.variants.map((v) => ({ variant: v.name, layers: v.analysis.layers })),
+    format: formatBytes,
+  });
+  const verifiedBars = (pick: (v: VariantData) => number | null, fmt: (n: number) => string) =>
+    data.variants.map((v) => {
+      const value = v.verify ? pick(v) : null;
+      const state = v.verify === undefined ? "missing" : v.verify.passed ? "ok" : "failed";
+      const caption =
+        value !== null
+          ? `${fmt(value)}${v.verify?.passed === false ? " (failed)" : ""}`
+          : v.verify === undefined
+            ? "not verified"
+            : v.verify.passed
+              ? "not measured"
+              : "failed: no successful probe";
+      return { variant: v.name, value, caption, state } as const;
+    });
+  const startup = barChart({
+    id: "chart-startup",
+    title: "Start-up time (to the first successful probe)",
+    bars: verifiedBars((v) => v.verify?.startupMs ?? null, formatDuration),
+  });
+  const memory = barChart({
+    id: "chart-memory",
+    title: "Peak memory",
+    bars: verifiedBars((v) => v.verify?.peakMemoryBytes ?? null, formatBytes),
+  });
+  return `<h2 id="charts">Charts</h2>
+<h3>Size per variant, by owner and category</h3>
+${size}
+${legend(series.keys, colors)}
+<h3>Start-up time</h3>
+${startup}
+<h3>Peak memory</h3>
+${memory}
+<h3>Layer sizes</h3>
+${layers}`;
+}
+
+function verification(data: ReportData): string {
+  const parts = data.variants.map((v) => {
+    const head = `<h3>${esc(v.name)} <span class="meta">${esc(v.ref)}</span></h3>`;
+    if (!v.verify) return `${head}<p class="empty">not verified: no probe ran for this variant</p>`;
+    const f = v.verify;
+    const status = f.passed
+      ? '<span class="status passed">passed</span>'
+      : '<span class="status failed">FAILED</span>';
+    const facts = [
+      status,
+      f.startupMs !== null ? `start-up ${esc(formatDuration(f.startupMs))}` : "",
+      f.peakMemoryBytes !== null ? `peak memory ${esc(formatBytes(f.peakMemoryBytes))}` : "",
+    ]
+      .filter(Boolean)
+      .join(" · ");
+    const probes = f.probes.length
+      ? `<table class="probes"><thead><tr><th>probe</th><th>result</th><th class="num">time</th><th>detail</th></tr></thead><tbody>${f.probes
+          .map(
+            (p) =>
+              `<tr${p.ok ? "" : ' class="failed"'}><td><code>${esc(p.name)}</code></td><td>${p.ok ? "ok" : "failed"}</td><td class="num">${p.durationMs !== undefined ? esc(formatDuration(p.durationMs)) : ""}</td><td>${esc(p.detail ?? "")}</td></tr>`,
+          )
+          .join("")}</tbody></table>`
+      : '<p class="empty">no probes</p>';
+    const error = f.error ? `<p class="sev-error">${esc(f.error)}</p>` : "";
+    const logs = f.logsTail
+      ? `<details open><summary>container logs (tail)</summary><pre>${esc(f.logsTail)}</pre></details>`
+      : "";
+    return `${head}<p>${facts}</p>${error}${probes}${logs}`;
+  });
+  return `<h2 id="verification">Verification</h2>\n${parts.join("\n")}`;
+}
+
+function lintFindings(data: ReportData): string {
+  const parts = data.variants.map((v) => {
+    const head = `<h3>${esc(v.name)}</h3>`;
+    if (v.lint === undefined) return `${head}<p class="empty">not linted</p>`;
+    if (v.lint.length === 0) return `${head}<p class="empty">no findings</p>`;
+    const rows = v.lint
+      .map((f) => {
+        const where =
+          f.line !== undefined
+            ? `${f.file ?? "Dockerfile"}:${f.line}${f.column !== undefined ? `:${f.column}` : ""}`
+            : (f.file ?? "");
+        return `<tr><td class="sev-${esc(f.severity)}">${esc(f.severity)}</td><td><code>${esc(f.ruleId)}</code></td><td><code>${esc(where)}</code></td><td>${esc(f.message)}</td></tr>`;
+      })
+      .join("");
+    return `${head}<table class="lint"><thead><tr><th>severity</th><th>rule</th><th>where</th><th>message</th></tr></thead><tbody>${rows}</tbody></table>`;
+  });
+  return `<h2 id="lint">Lint findings</h2>\n${parts.join("\n")}`;
+}
+
+function inspectFindings(data: ReportData): string {
+  const parts = data.variants.map((v) => {
+    const head = `<h3>${esc(v.name)}</h3>`;
+    const a = v.analysis;
+    const facts = `<p class="meta">wasted ${esc(formatBytes(a.wastedBytes))} · build-only ${esc(formatBytes(a.buildOnlyBytes))} · ${a.packageCount ?? "?"} packages · ${a.layers.length} layers</p>`;
+    if (a.findings.length === 0) return `${head}${facts}<p class="empty">no findings</p>`;
+    const rows = a.findings
+      .map(
+        (f) =>
+          `<tr><td class="sev-${esc(f.severity)}">${esc(f.severity)}</td><td><code>${esc(f.id)}</code></td><td><code>${esc(f.path ?? "")}</code></td><td class="num">${f.bytes !== undefined ? esc(formatBytes(f.bytes)) : ""}</td><td>${esc(f.message)}</td></tr>`,
+      )
+      .join("");
+    return `${head}${facts}<table class="inspect"><thead><tr><th>severity</th><th>finding</th><th>path</th><th class="num">bytes</th><th>message</th></tr></thead><tbody>${rows}</tbody></table>`;
+  });
+  return `<h2 id="inspect">Inspect findings</h2>\n${parts.join("\n")}`;
+}
+
+export interface RenderOptions {
+  /** Overrides the generator line (tests pin it). */
+  generator?: string;
+}
+
+export function renderReportHtml(data: ReportData, opts: RenderOptions = {}): string {
+  const comparison = compareImages(data.variants, { baseline: data.baseline });
+  const title = data.title ?? "slimstage report";
+  const generator = opts.generator ?? `slimstage ${VERSION}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${esc(generator)}">
+<title>${esc(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+<h1>${esc(title)}</h1>
+<p class="meta">${data.variants.length} variant${data.variants.length === 1 ? "" : "s"} · baseline <strong>${esc(comparison.baseline)}</strong> · run ${esc(data.createdAt)}</p>
+<h2 id="summary-title">Summary</h2>
+${summaryTable(comparison)}
+${charts(data, comparison)}
+${verification(data)}
+${lintFindings(data)}
+${inspectFindings(data)}
+<footer>Generated by ${esc(generator)}. This file is self-contained: it loads nothing from the network.</footer>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,188 @@
+/**
+ * Reads a run document (`compare --json`, `lab --json`) back into ReportData,
+ * validated with a JSON Schema (ajv), so `report --from` fails with the place
+ * of a bad value instead of drawing a broken chart.
+ */
+import { Ajv, type ErrorObject } from "ajv";
+import { ConfigError, ParseError } from "../errors.js";
+import { REPORT_DATA_SCHEMA_ID, type ReportData } from "./report-data.js";
+
+const nonNegative = { type: "number", minimum: 0 } as const;
+const nullableNonNegative = { type: ["number", "null"], minimum: 0 } as const;
+
+const analysisSchema = {
+  type: "object",
+  required: [
+    "sizeBytes",
+    "compressedBytes",
+    "compressedEstimated",
+    "layers",
+    "wastedBytes",
+    "buildOnlyBytes",
+    "packageCount",
+    "breakdown",
+    "findings",
+  ],
+  properties: {
+    id: { type: "string" },
+    sizeBytes: nonNegative,
+    compressedBytes: nullableNonNegative,
+    compressedEstimated: { type: "boolean" },
+    layers: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["index", "sizeBytes"],
+        properties: {
+          index: { type: "integer", minimum: 0 },
+          sizeBytes: nonNegative,
+          createdBy: { type: "string" },
+          wastedBytes: nonNegative,
+        },
+      },
+    },
+    wastedBytes: nonNegative,
+    buildOnlyBytes: nonNegative,
+    packageCount: { type: ["integer", "null"], minimum: 0 },
+    breakdown: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["owner", "category", "bytes"],
+        properties: { owner: { type: "string" }, category: { type: "string" }, bytes: nonNegative },
+      },
+    },
+    findings: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "severity", "message"],
+        properties: {
+          id: { type: "string" },
+          severity: { enum: ["error", "warning", "info"] },
+          message: { type: "string" },
+          path: { type: "string" },
+          bytes: nonNegative,
+        },
+      },
+    },
+  },
+} as const;
+
+const verifySchema = {
+  type: "object",
+  required: ["passed", "startupMs", "peakMemoryBytes", "probes"],
+  properties: {
+    passed: { type: "boolean" },
+    startupMs: nullableNonNegative,
+    peakMemoryBytes: nullableNonNegative,
+    probes: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "ok"],
+        properties: {
+          name: { type: "string" },
+          ok: { type: "boolean" },
+          detail: { type: "string" },
+          durationMs: nonNegative,
+        },
+      },
+    },
+    error: { type: "string" },
+    logsTail: { type: "string" },
+  },
+} as const;
+
+const lintSchema = {
+  type: "array",
+  items: {
+    type: "object",
+    required: ["ruleId", "severity", "message"],
+    properties: {
+      ruleId: { type: "string" },
+      severity: { enum: ["error", "warning", "info", "style"] },
+      message: { type: "string" },
+      file: { type: "string" },
+      line: { type: "integer", minimum: 1 },
+      column: { type: "integer", minimum: 1 },
+    },
+  },
+} as const;
+
+export const REPORT_DATA_JSON_SCHEMA = {
+  type: "object",
+  required: ["schema", "createdAt", "baseline", "variants"],
+  properties: {
+    schema: { const: REPORT_DATA_SCHEMA_ID },
+    title: { type: "string" },
+    createdAt: { type: "string" },
+    baseline: { type: "string" },
+    variants: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        required: ["name", "ref", "analysis"],
+        properties: {
+          name: { type: "string", minLength: 1 },
+          ref: { type: "string" },
+          analysis: analysisSchema,
+          verify: verifySchema,
+          lint: lintSchema,
+        },
+      },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: false, strict: false }).compile<ReportData>(REPORT_DATA_JSON_SCHEMA);
+
+/** 1-based line and column of a character offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
+}
+
+function describe(err: ErrorObject): string {
+  const where = err.instancePath === "" ? "the document" : err.instancePath;
+  if (err.keyword === "const" && err.instancePath === "/schema") {
+    return `${where} must be "${REPORT_DATA_SCHEMA_ID}" (is this the --json output of compare or lab?)`;
+  }
+  return `${where} ${err.message ?? "is invalid"}`;
+}
+
+/** Parses and validates a run document; `file` is used in error locations. */
+export function parseReportData(text: string, file = "<run.json>"): ReportData {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const pos = /position (\d+)/.exec(msg);
+    const offset = pos ? Number(pos[1]) : 0;
+    const { line, column } = lineColumn(text, offset);
+    throw new ParseError(`${file} is not valid JSON: ${msg}`, {
+      location: { file, line, column },
+      sourceLine: text.split("\n")[line - 1] ?? "",
+    });
+  }
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    throw new ConfigError(`${file}: ${first ? describe(first) : "is not a run document"}`, {
+      ...(first ? { key: first.instancePath } : {}),
+      hint: "give the --json output of `slimstage compare` or `slimstage lab`",
+    });
+  }
+  const names = new Set(value.variants.map((v) => v.name));
+  if (names.size !== value.variants.length) {
+    throw new ConfigError(`${file}: two variants share a name`, { key: "/variants" });
+  }
+  if (!names.has(value.baseline)) {
+    throw new ConfigError(`${file}: baseline "${value.baseline}" is not one of the variants`, {
+      key: "/baseline",
+    });
+  }
+  return value;
+}

@@ -1,0 +1,112 @@
+/**
+ * The typed input of `compare` and of the HTML report: one summary per image
+ * variant, small and JSON-serialisable, so that `slimstage compare --json`,
+ * `slimstage lab --json` and `slimstage report --from run.json` share one
+ * format. The full `Analysis` (file trees) and `VerifyResult` (logs) stay in
+ * their areas; adapters in summarize.ts turn them into these summaries.
+ */
+
+/** Bytes owned by one owner (package, runtime, app) in one category (os, python, node, app, ...). */
+export interface BreakdownEntry {
+  owner: string;
+  category: string;
+  bytes: number;
+}
+
+export interface LayerSummary {
+  /** 0-based position in the image. */
+  index: number;
+  /** Uncompressed size of the layer's content. */
+  sizeBytes: number;
+  /** The instruction that made it (history `created_by`), when known. */
+  createdBy?: string;
+  /** Bytes in this layer that a later layer deletes or overwrites. */
+  wastedBytes?: number;
+}
+
+/** A finding about an image's content (from `slimstage inspect`). */
+export interface InspectFindingSummary {
+  id: string;
+  severity: "error" | "warning" | "info";
+  message: string;
+  path?: string;
+  bytes?: number;
+}
+
+/** What compare and the report read from one image analysis. */
+export interface AnalysisSummary {
+  /** Image id (sha256:...) when known. */
+  id?: string;
+  /** Uncompressed size of all layers, as `docker images` reports it. */
+  sizeBytes: number;
+  /** Compressed (transfer) size; null when unknown. */
+  compressedBytes: number | null;
+  /** True when compressedBytes was estimated by compressing locally rather than read from a registry manifest. */
+  compressedEstimated: boolean;
+  layers: LayerSummary[];
+  wastedBytes: number;
+  /** Bytes of build-only content (compilers, headers, caches) that a runtime image does not need. */
+  buildOnlyBytes: number;
+  /** Installed packages (OS + language); null when the analysis could not count them. */
+  packageCount: number | null;
+  breakdown: BreakdownEntry[];
+  findings: InspectFindingSummary[];
+}
+
+export interface ProbeSummary {
+  name: string;
+  ok: boolean;
+  detail?: string;
+  durationMs?: number;
+}
+
+/** What compare and the report read from one verification run. */
+export interface VerifySummary {
+  passed: boolean;
+  /** Time from starting the container to its first successful probe. */
+  startupMs: number | null;
+  /** Peak memory from the engine's stats. */
+  peakMemoryBytes: number | null;
+  probes: ProbeSummary[];
+  /** Why it failed, when it did. */
+  error?: string;
+  /** The tail of the container's logs, kept on failure. */
+  logsTail?: string;
+}
+
+/** A Dockerfile lint finding, as the report shows it. */
+export interface LintFindingSummary {
+  ruleId: string;
+  severity: "error" | "warning" | "info" | "style";
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface VariantData {
+  /** Short name shown in tables and charts (e.g. "single", "multi"). */
+  name: string;
+  /** Image reference it was analysed from (docker://..., an id, a tag). */
+  ref: string;
+  analysis: AnalysisSummary;
+  /** Absent when no verification ran: shown as "not verified". */
+  verify?: VerifySummary;
+  /** Lint findings of the Dockerfile that built this variant. */
+  lint?: LintFindingSummary[];
+}
+
+export const REPORT_DATA_SCHEMA_ID = "slimstage.run/v1";
+
+/**
+ * One run: what `compare --json` writes and `report --from` reads (also what
+ * `slimstage lab --json` passes on). `baseline` names one of the variants.
+ */
+export interface ReportData {
+  schema: typeof REPORT_DATA_SCHEMA_ID;
+  title?: string;
+  /** ISO 8601 time of the run. */
+  createdAt: string;
+  baseline: string;
+  variants: VariantData[];
+}
