@@ -1,0 +1,417 @@
+/**
+ * Node project detection: package manager and lockfile (checked against
+ * package.json), the TypeScript build, tests, the entry point and the port.
+ */
+import { parse as parseYaml } from "yaml";
+import { InputError } from "../../errors.js";
+import type { EntryPoint, NodePackageManager, NodeProject, TestPlan } from "../project.js";
+import { splitSimpleShell } from "./existing.js";
+import type { ProjectFiles } from "./files.js";
+import { topLevel } from "./files.js";
+import { nodeNativeNeeds } from "./native.js";
+import type { DetectOptions } from "./options.js";
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null && !Array.isArray(v);
+const strMap = (v: unknown): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (isTable(v)) for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
+  return out;
+};
+
+export function isNodeProject(files: ProjectFiles): boolean {
+  return files.has("package.json");
+}
+
+/** tsconfig.json is JSON with comments and trailing commas; strip those outside strings (no JSONC dep for one file). */
+export function parseJsonc(text: string): unknown {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return JSON.parse(out.replace(/,(\s*[}\]])/g, "$1"));
+}
+
+interface Manifest {
+  name?: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  main?: string;
+  bin: Record<string, string>;
+  packageManager?: string;
+  type?: string;
+}
+
+async function readManifest(files: ProjectFiles): Promise<Manifest> {
+  const text = (await files.read("package.json")) ?? "";
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const pos = m ? Number(m[1]) : 0;
+    const line = text.slice(0, pos).split("\n").length;
+    throw new InputError(`package.json is not valid JSON: ${(e as Error).message}`, {
+      location: { file: "package.json", line, column: 1 },
+      sourceLine: text.split("\n")[line - 1] ?? "",
+    });
+  }
+  if (!isTable(raw))
+    throw new InputError("package.json must hold a JSON object", {
+      location: { file: "package.json", line: 1, column: 1 },
+    });
+  const name = typeof raw.name === "string" ? raw.name : undefined;
+  const bin = typeof raw.bin === "string" ? { [name ?? "bin"]: raw.bin } : strMap(raw.bin);
+  const m: Manifest = {
+    scripts: strMap(raw.scripts),
+    dependencies: strMap(raw.dependencies),
+    devDependencies: strMap(raw.devDependencies),
+    bin,
+  };
+  if (name) m.name = name;
+  if (typeof raw.main === "string") m.main = raw.main;
+  if (typeof raw.packageManager === "string") m.packageManager = raw.packageManager;
+  if (typeof raw.type === "string") m.type = raw.type;
+  return m;
+}
+
+function outOfSync(lock: string, diffs: string[], fix: string): InputError {
+  return new InputError(
+    `${lock} is out of sync with package.json: ${diffs.slice(0, 5).join(", ")}${diffs.length > 5 ? ", ..." : ""}`,
+    {
+      location: { file: lock, line: 1, column: 1 },
+      hint: `run \`${fix}\` and commit the updated ${lock}`,
+    },
+  );
+}
+
+function compareDeclared(declared: Record<string, string>, locked: Record<string, string>): string[] {
+  const diffs: string[] = [];
+  for (const [k, v] of Object.entries(declared)) {
+    if (!(k in locked)) diffs.push(`${k} is not locked`);
+    else if (locked[k] !== v) diffs.push(`${k} is ${v} in package.json but ${locked[k]} in the lock`);
+  }
+  for (const k of Object.keys(locked))
+    if (!(k in declared)) diffs.push(`${k} is locked but not in package.json`);
+  return diffs;
+}
+
+interface LockInfo {
+  pm: NodePackageManager;
+  lockfile: string;
+  yarnBerry: boolean;
+  installScripts: string[];
+}
+
+async function detectLock(files: ProjectFiles, m: Manifest): Promise<LockInfo | undefined> {
+  const declared = { ...m.dependencies, ...m.devDependencies };
+  const npmLock = ["package-lock.json", "npm-shrinkwrap.json"].find((f) => files.has(f));
+  if (npmLock) {
+    let lock: unknown;
+    try {
+      lock = JSON.parse((await files.read(npmLock)) ?? "");
+    } catch (e) {
+      throw new InputError(`${npmLock} is not valid JSON: ${(e as Error).message}`, {
+        location: { file: npmLock, line: 1, column: 1 },
+      });
+    }
+    const installScripts: string[] = [];
+    if (isTable(lock) && isTable(lock.packages)) {
+      const root = isTable(lock.packages[""]) ? lock.packages[""] : {};
+      const locked = { ...strMap(root.dependencies), ...strMap(root.devDependencies) };
+      const diffs = compareDeclared(declared, locked);
+      if (diffs.length > 0) throw outOfSync(npmLock, diffs, "npm install");
+      for (const [k, v] of Object.entries(lock.packages)) {
+        if (isTable(v) && v.hasInstallScript === true && v.dev !== true)
+          installScripts.push(k.replace(/^.*node_modules\//, ""));
+      }
+    } else if (isTable(lock) && isTable(lock.dependencies)) {
+      const missing = Object.keys(declared).filter(
+        (k) => !(k in (lock as { dependencies: Table }).dependencies),
+      );
+      if (missing.length > 0)
+        throw outOfSync(
+          npmLock,
+          missing.map((k) => `${k} is not locked`),
+          "npm install",
+        );
+    }
+    return { pm: "npm", lockfile: npmLock, yarnBerry: false, installScripts };
+  }
+  if (files.has("pnpm-lock.yaml")) {
+    let lock: unknown;
+    try {
+      lock = parseYaml((await files.read("pnpm-lock.yaml")) ?? "");
+    } catch (e) {
+      throw new InputError(`pnpm-lock.yaml is not valid YAML: ${(e as Error).message.split("\n")[0]}`, {
+        location: { file: "pnpm-lock.yaml", line: 1, column: 1 },
+      });
+    }
+    const locked: Record<string, string> = {};
+    if (isTable(lock)) {
+      const importer = isTable(lock.importers) && isTable(lock.importers["."]) ? lock.importers["."] : lock;
+      for (const sect of ["dependencies", "devDependencies", "optionalDependencies"]) {
+        const s = importer[sect];
+        if (!isTable(s)) continue;
+        for (const [k, v] of Object.entries(s)) {
+          if (isTable(v) && typeof v.specifier === "string") locked[k] = v.specifier;
+          else if (isTable(importer.specifiers) && typeof importer.specifiers[k] === "string")
+            locked[k] = importer.specifiers[k] as string;
+        }
+      }
+    }
+    const diffs = compareDeclared(declared, locked);
+    if (diffs.length > 0) throw outOfSync("pnpm-lock.yaml", diffs, "pnpm install");
+    return { pm: "pnpm", lockfile: "pnpm-lock.yaml", yarnBerry: false, installScripts: [] };
+  }
+  if (files.has("yarn.lock")) {
+    const text = (await files.read("yarn.lock")) ?? "";
+    const berry = /^__metadata:/m.test(text);
+    // Entry headers list every "name@range" the entry satisfies.
+    const keys = new Set<string>();
+    for (const line of text.split("\n")) {
+      if (/^\S.*:$/.test(line) && !line.startsWith("#") && !line.startsWith("__metadata")) {
+        for (const k of line.slice(0, -1).split(",")) keys.add(k.trim().replace(/^"|"$/g, ""));
+      }
+    }
+    const missing = Object.entries(declared)
+      .filter(([k, v]) => !keys.has(`${k}@${v}`) && !keys.has(`${k}@npm:${v}`))
+      .map(([k, v]) => `${k}@${v} is not locked`);
+    if (missing.length > 0) throw outOfSync("yarn.lock", missing, "yarn install");
+    return { pm: "yarn", lockfile: "yarn.lock", yarnBerry: berry, installScripts: [] };
+  }
+  return undefined;
+}
+
+const SCRIPT_RUNNERS = /^(npm|pnpm|yarn)$/;
+
+/** Turns `npm start` / `yarn start` / `pnpm run start` into the script name. */
+function scriptOf(argv: string[]): string | undefined {
+  if (!SCRIPT_RUNNERS.test(argv[0] ?? "")) return undefined;
+  const rest = argv.slice(1).filter((a) => a !== "run" && a !== "run-script");
+  return rest[0];
+}
+
+/** Maps a TypeScript source path to its compiled output (src/server.ts -> dist/server.js). */
+export function compiledPath(src: string, rootDir: string | undefined, outDir: string): string {
+  let rel = src.replace(/^\.\//, "");
+  const root = (rootDir ?? "").replace(/^\.\//, "").replace(/\/$/, "");
+  if (root && rel.startsWith(`${root}/`)) rel = rel.slice(root.length + 1);
+  else if (!root && rel.startsWith("src/")) rel = rel.slice(4);
+  return `${outDir.replace(/^\.\//, "").replace(/\/$/, "")}/${rel.replace(/\.(c|m)?tsx?$/, (_m, p: string | undefined) => `.${p ?? ""}js`)}`;
+}
+
+function nodeArgvFromScript(
+  script: string,
+  ts: { rootDir?: string; outDir: string } | undefined,
+): string[] | undefined {
+  const words = splitSimpleShell(script.replace(/^(cross-env\s+)?(NODE_ENV=\S+\s+)+/, ""));
+  if (!words || words.length === 0) return undefined;
+  const [cmd, ...rest] = words;
+  if (cmd === "node") return ["node", ...rest];
+  if ((cmd === "ts-node" || cmd === "tsx") && ts) {
+    const file = rest.find((w) => /\.(c|m)?tsx?$/.test(w));
+    if (file) return ["node", compiledPath(file, ts.rootDir, ts.outDir)];
+  }
+  return undefined;
+}
+
+export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}): Promise<NodeProject> {
+  const m = await readManifest(files);
+  const lock = await detectLock(files, m);
+  const notes: string[] = [];
+  if (!lock)
+    notes.push("no lockfile: the builder runs `npm install` (add package-lock.json for reproducible builds)");
+  const pm: NodePackageManager = lock?.pm ?? "npm";
+  let pmVersion: string | undefined;
+  if (m.packageManager) {
+    const [name, version] = m.packageManager.split("@");
+    if (name === "npm" || name === "pnpm" || name === "yarn") {
+      if (lock && name !== lock.pm)
+        notes.push(`package.json names ${name} but the lockfile is ${lock.lockfile}: using ${lock.pm}`);
+      pmVersion = version?.split("+")[0];
+    }
+  }
+
+  // TypeScript build.
+  const deps = { ...m.dependencies, ...m.devDependencies };
+  let build: NodeProject["build"];
+  let tsOut: { rootDir?: string; outDir: string } | undefined;
+  if (files.has("tsconfig.json") || "typescript" in deps) {
+    let outDir = "dist";
+    let rootDir: string | undefined;
+    const tsText = await files.read("tsconfig.json");
+    if (tsText) {
+      try {
+        const ts = parseJsonc(tsText);
+        const co = isTable(ts) && isTable(ts.compilerOptions) ? ts.compilerOptions : {};
+        if (typeof co.outDir === "string") outDir = co.outDir.replace(/^\.\//, "").replace(/\/$/, "");
+        if (typeof co.rootDir === "string") rootDir = co.rootDir.replace(/^\.\//, "").replace(/\/$/, "");
+      } catch (e) {
+        throw new InputError(`tsconfig.json does not parse: ${(e as Error).message}`, {
+          location: { file: "tsconfig.json", line: 1, column: 1 },
+        });
+      }
+    }
+    tsOut = rootDir === undefined ? { outDir } : { rootDir, outDir };
+    if (m.scripts.build)
+      build = { script: "build", outDir, source: `scripts.build "${m.scripts.build}" in package.json` };
+    else if ("typescript" in deps)
+      notes.push("TypeScript is a dependency but package.json has no build script: no compile step");
+  } else if (m.scripts.build) {
+    build = { script: "build", outDir: "dist", source: `scripts.build "${m.scripts.build}" in package.json` };
+  }
+
+  // Entry point.
+  let entry: EntryPoint | undefined;
+  if (opts.entry && opts.entry.length > 0) entry = { argv: opts.entry, source: "--entry" };
+  else if (opts.existing?.entry) {
+    const script = scriptOf(opts.existing.entry.argv);
+    const body = script ? m.scripts[script] : undefined;
+    const resolved = body ? nodeArgvFromScript(body, tsOut) : undefined;
+    entry = resolved
+      ? { argv: resolved, source: `${opts.existing.entry.source} -> scripts.${script} "${body}"` }
+      : opts.existing.entry;
+  }
+  if (!entry && m.scripts.start) {
+    const resolved = nodeArgvFromScript(m.scripts.start, tsOut);
+    if (resolved) entry = { argv: resolved, source: `scripts.start "${m.scripts.start}" in package.json` };
+  }
+  if (!entry && m.main) {
+    const main =
+      /\.(c|m)?tsx?$/.test(m.main) && tsOut ? compiledPath(m.main, tsOut.rootDir, tsOut.outDir) : m.main;
+    entry = { argv: ["node", main], source: `main "${m.main}" in package.json` };
+  }
+  const bins = Object.entries(m.bin);
+  if (!entry && bins.length === 1)
+    entry = { argv: ["node", (bins[0] as [string, string])[1]], source: `bin in package.json` };
+  if (!entry && bins.length > 1) {
+    throw new InputError(
+      `the entry point is ambiguous: package.json has ${bins.length} bin entries (${bins.map(([k]) => k).join(", ")})`,
+      {
+        hint: `pass the command, for example --entry 'node ${(bins[0] as [string, string])[1]}'`,
+      },
+    );
+  }
+  if (!entry) {
+    const found = ["server.js", "index.js", "app.js", "main.js"].filter((f) => files.has(f));
+    if (found.length === 1)
+      entry = { argv: ["node", found[0] as string], source: `${found[0]} in the project root` };
+    else if (found.length > 1) {
+      throw new InputError(`the entry point is ambiguous: ${found.join(", ")} could each start the app`, {
+        hint: `pass the command, for example --entry 'node ${found[0]}'`,
+      });
+    }
+  }
+  if (!entry) {
+    throw new InputError(
+      "no entry point found: no start script that runs node, no main, no bin in package.json",
+      {
+        hint: "pass the command that starts the app, for example --entry 'node dist/server.js'",
+      },
+    );
+  }
+  if (entry.argv[0] === "npm" || entry.argv[0] === "yarn" || entry.argv[0] === "pnpm") {
+    notes.push(
+      `the app starts through ${entry.argv[0]}, which does not forward signals well: prefer a start script that runs node directly`,
+    );
+  }
+
+  // Port: explicit, existing EXPOSE, else a listen(...) / PORT default in the entry's sources.
+  let port = opts.port ?? opts.existing?.ports[0];
+  if (port === undefined) {
+    const srcFiles = files.list.filter(
+      (f) => /\.(c|m)?[jt]sx?$/.test(f) && !/(^|\/)(tests?|__tests__)\/|\.test\.|\.spec\./.test(f),
+    );
+    for (const f of srcFiles.slice(0, 100)) {
+      const text = (await files.read(f)) ?? "";
+      const mm = /PORT\D{0,40}?(?:\|\||\?\?|,)\s*["']?(\d{2,5})|\.listen\(\s*(\d{2,5})/.exec(text);
+      if (mm) {
+        port = Number(mm[1] ?? mm[2]);
+        break;
+      }
+    }
+  }
+
+  // Tests.
+  let tests: TestPlan | undefined;
+  const testScript = m.scripts.test;
+  if (testScript && !/no test specified/.test(testScript)) {
+    tests = {
+      argv: [pm, pm === "yarn" ? "test" : "test"],
+      requirementFiles: [],
+      packages: [],
+      source: `scripts.test "${testScript}" in package.json`,
+    };
+  }
+
+  const native = nodeNativeNeeds(Object.keys(m.dependencies), lock?.installScripts ?? []);
+  const excluded = new Set([
+    "node_modules",
+    "test",
+    "tests",
+    "__tests__",
+    "docs",
+    "original",
+    "coverage",
+    "tsconfig.json",
+    "README.md",
+    "lab.yaml",
+    "Dockerfile",
+    ".dockerignore",
+    ".gitignore",
+    "docker-compose.yml",
+    "docker-compose.prod.yml",
+    "compose.yml",
+    "compose.yaml",
+    "jest.config.js",
+    "vitest.config.ts",
+    ".eslintrc.json",
+    "biome.json",
+  ]);
+  const appPaths = build
+    ? [build.outDir, "package.json"]
+    : topLevel(files).filter(
+        (n) =>
+          !excluded.has(n) &&
+          !n.startsWith("Dockerfile") &&
+          !n.startsWith(".") &&
+          !n.endsWith(".md") &&
+          n !== lock?.lockfile,
+      );
+
+  const project: NodeProject = {
+    kind: "node",
+    dir: files.dir,
+    nodeVersion: opts.nodeVersion ?? "22",
+    packageManager: pm,
+    lockfile: lock?.lockfile ?? "",
+    yarnBerry: lock?.yarnBerry ?? false,
+    entry,
+    native,
+    appPaths,
+    hasProductionDeps: Object.keys(m.dependencies).length > 0,
+    notes,
+  };
+  if (pmVersion) project.packageManagerVersion = pmVersion;
+  if (build) project.build = build;
+  if (port !== undefined) project.port = port;
+  if (tests) project.tests = tests;
+  return project;
+}

@@ -1,0 +1,101 @@
+/**
+ * What detection finds out about a project: plain data that the templates
+ * turn into a Dockerfile. Every field says where it came from, so that the
+ * optimize report can explain each decision.
+ */
+
+/** The command the container runs, and where slimstage found it. */
+export interface EntryPoint {
+  /** Exec-form argv, for example ["python", "app.py"] or ["node", "dist/server.js"]. */
+  argv: string[];
+  /** Human-readable origin: "CMD in Dockerfile:9", "Procfile web", "__main__ in app.py". */
+  source: string;
+}
+
+/** Native code in the dependencies: decides whether the builder needs a toolchain. */
+export interface NativeNeeds {
+  /** Debian packages the builder installs to compile (build-essential, libpq-dev, ...). */
+  buildPackages: string[];
+  /** Debian runtime packages known up front (the builder also works them out from ELF needs). */
+  runtimePackages: string[];
+  /** Why: one line per finding ("psycopg2 builds from source against libpq"). */
+  reasons: string[];
+}
+
+export type PythonDepsSource = "requirements" | "pyproject" | "poetry" | "uv" | "pdm" | "pipfile";
+
+export interface PythonDeps {
+  source: PythonDepsSource;
+  /** The manifest file, relative to the project dir (requirements.txt, pyproject.toml, Pipfile). */
+  manifest: string;
+  /** The lockfile when there is one (poetry.lock, uv.lock, pdm.lock, Pipfile.lock). */
+  lockfile?: string;
+  /** Normalised names of the runtime dependencies (for native detection and reports). */
+  names: string[];
+  /**
+   * Pinned requirement lines exported from a lockfile: pip installs them
+   * without the lock tool (poetry, uv, pdm and pipenv are not in the image).
+   */
+  exported?: string[];
+  /** Requirement files pip installs directly (requirements.txt and its -r includes). */
+  requirementFiles: string[];
+  /** The project is itself an installable package (pip install --no-deps .). */
+  installProject: boolean;
+  /** Local package folders the requirements install (`./pqver`): copied before pip runs. */
+  localPaths?: string[];
+}
+
+export interface TestPlan {
+  /** The command the test stage runs, exec argv. */
+  argv: string[];
+  /** Requirement files with test dependencies (requirements-dev.txt), installed only in the test stage. */
+  requirementFiles: string[];
+  /** Extra packages the test stage installs (pytest when only the tests imply it). */
+  packages: string[];
+  /** Where the tests were found. */
+  source: string;
+}
+
+export interface PythonProject {
+  kind: "python";
+  dir: string;
+  /** The python minor version of the base image ("3.11"). */
+  pythonVersion: string;
+  deps: PythonDeps;
+  entry: EntryPoint;
+  port?: number;
+  tests?: TestPlan;
+  native: NativeNeeds;
+  /** Top-level files and folders of the app that the runtime needs (tests, docs and tooling left out). */
+  appPaths: string[];
+  /** Modules that need tzdata at run time (zoneinfo use). */
+  usesTzdata: boolean;
+  notes: string[];
+}
+
+export type NodePackageManager = "npm" | "pnpm" | "yarn";
+
+export interface NodeProject {
+  kind: "node";
+  dir: string;
+  /** Major version of the Node base ("22"). */
+  nodeVersion: string;
+  packageManager: NodePackageManager;
+  /** Version pinned by package.json's packageManager field, if any. */
+  packageManagerVersion?: string;
+  lockfile: string;
+  /** Yarn Berry (v2+) lockfile rather than Yarn classic. */
+  yarnBerry: boolean;
+  /** The build script (TypeScript compile) when there is one. */
+  build?: { script: string; outDir: string; source: string };
+  entry: EntryPoint;
+  port?: number;
+  tests?: TestPlan;
+  native: NativeNeeds;
+  /** Files and folders the runtime needs besides node_modules. */
+  appPaths: string[];
+  hasProductionDeps: boolean;
+  notes: string[];
+}
+
+export type Project = PythonProject | NodeProject;
