@@ -20,7 +20,9 @@ const analysisSchema = {
     "wastedBytes",
     "buildOnlyBytes",
     "packageCount",
-    "breakdown",
+    "byOwnerKind",
+    "topOwners",
+    "buildOnlyByCategory",
     "findings",
   ],
   properties: {
@@ -44,24 +46,38 @@ const analysisSchema = {
     wastedBytes: nonNegative,
     buildOnlyBytes: nonNegative,
     packageCount: { type: ["integer", "null"], minimum: 0 },
-    breakdown: {
+    byOwnerKind: {
       type: "array",
       items: {
         type: "object",
-        required: ["owner", "category", "bytes"],
-        properties: { owner: { type: "string" }, category: { type: "string" }, bytes: nonNegative },
+        required: ["kind", "bytes"],
+        properties: { kind: { type: "string" }, bytes: nonNegative },
+      },
+    },
+    topOwners: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["kind", "name", "bytes"],
+        properties: { kind: { type: "string" }, name: { type: "string" }, bytes: nonNegative },
+      },
+    },
+    buildOnlyByCategory: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["category", "label", "bytes"],
+        properties: { category: { type: "string" }, label: { type: "string" }, bytes: nonNegative },
       },
     },
     findings: {
       type: "array",
       items: {
         type: "object",
-        required: ["id", "severity", "message"],
+        required: ["id", "message"],
         properties: {
           id: { type: "string" },
-          severity: { enum: ["error", "warning", "info"] },
           message: { type: "string" },
-          path: { type: "string" },
           bytes: nonNegative,
         },
       },

@@ -6,10 +6,23 @@
  * their areas; adapters in summarize.ts turn them into these summaries.
  */
 
-/** Bytes owned by one owner (package, runtime, app) in one category (os, python, node, app, ...). */
-export interface BreakdownEntry {
-  owner: string;
+/** Bytes of the final tree per owner kind: "os-package", "python", "npm", "app", "cache", "unknown". */
+export interface OwnerKindBytes {
+  kind: string;
+  bytes: number;
+}
+
+/** One owner (a package, the app, a cache) and its bytes. */
+export interface OwnerSummary {
+  kind: string;
+  name: string;
+  bytes: number;
+}
+
+/** Build-only content of one category (toolchain, headers, static-libs, pm-cache, tests, docs). */
+export interface CategorySummary {
   category: string;
+  label: string;
   bytes: number;
 }
 
@@ -27,9 +40,7 @@ export interface LayerSummary {
 /** A finding about an image's content (from `slimstage inspect`). */
 export interface InspectFindingSummary {
   id: string;
-  severity: "error" | "warning" | "info";
   message: string;
-  path?: string;
   bytes?: number;
 }
 
@@ -37,7 +48,7 @@ export interface InspectFindingSummary {
 export interface AnalysisSummary {
   /** Image id (sha256:...) when known. */
   id?: string;
-  /** Uncompressed size of all layers, as `docker images` reports it. */
+  /** Uncompressed bytes of all layers (what is stored and shipped), as `docker images` reports it. */
   sizeBytes: number;
   /** Compressed (transfer) size; null when unknown. */
   compressedBytes: number | null;
@@ -49,7 +60,12 @@ export interface AnalysisSummary {
   buildOnlyBytes: number;
   /** Installed packages (OS + language); null when the analysis could not count them. */
   packageCount: number | null;
-  breakdown: BreakdownEntry[];
+  /** Bytes of the final tree by owner kind; with wastedBytes they add up to sizeBytes. */
+  byOwnerKind: OwnerKindBytes[];
+  /** The largest owners (packages, app, caches), largest first; a bounded list. */
+  topOwners: OwnerSummary[];
+  /** Build-only bytes by category; they add up to buildOnlyBytes. */
+  buildOnlyByCategory: CategorySummary[];
   findings: InspectFindingSummary[];
 }
 

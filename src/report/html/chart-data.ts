@@ -9,37 +9,50 @@ export interface Segment {
   bytes: number;
 }
 
-export interface SizeBar {
+export interface StackBar {
   variant: string;
   total: number;
   segments: Segment[];
 }
 
-export interface SizeSeries {
+export interface StackSeries {
   /** Legend order: largest first, then "other", then "unattributed". */
   keys: string[];
-  bars: SizeBar[];
+  bars: StackBar[];
 }
 
 export const OTHER_KEY = "other";
 export const UNATTRIBUTED_KEY = "unattributed";
+export const WASTED_KEY = "wasted (deleted or overwritten by a later layer)";
 
-export function segmentKey(category: string, owner: string): string {
-  return owner === category ? category : `${category} / ${owner}`;
+const OWNER_KIND_LABELS: Record<string, string> = {
+  "os-package": "OS packages",
+  python: "Python packages",
+  npm: "npm packages",
+  app: "app",
+  cache: "caches",
+  unknown: "files no package owns",
+};
+
+export function ownerKindLabel(kind: string): string {
+  return OWNER_KIND_LABELS[kind] ?? kind;
 }
 
 /**
- * One stacked bar per variant. The `maxKeys` largest owner/category pairs
+ * One stacked bar per variant from `segmentsOf`. The `maxKeys` largest keys
  * (summed over all variants) get their own colour; the rest is "other", and
- * bytes the analysis did not attribute to any owner are "unattributed".
+ * what `totalOf` counts beyond the segments is "unattributed".
  */
-export function sizeSeries(variants: readonly VariantData[], maxKeys = 9): SizeSeries {
+export function stackSeries(
+  variants: readonly VariantData[],
+  segmentsOf: (v: VariantData) => Segment[],
+  totalOf: (v: VariantData) => number,
+  maxKeys = 9,
+): StackSeries {
   const totals = new Map<string, number>();
-  for (const v of variants) {
-    for (const b of v.analysis.breakdown) {
-      const k = segmentKey(b.category, b.owner);
-      totals.set(k, (totals.get(k) ?? 0) + b.bytes);
-    }
+  const perVariant = variants.map((v) => segmentsOf(v));
+  for (const segs of perVariant) {
+    for (const s of segs) totals.set(s.key, (totals.get(s.key) ?? 0) + s.bytes);
   }
   const ranked = [...totals.entries()]
     .filter(([, bytes]) => bytes > 0)
@@ -48,30 +61,49 @@ export function sizeSeries(variants: readonly VariantData[], maxKeys = 9): SizeS
   const hasOther = ranked.length > maxKeys;
 
   let hasUnattributed = false;
-  const bars = variants.map((v): SizeBar => {
+  const bars = variants.map((v, i): StackBar => {
     const sums = new Map<string, number>();
     let attributed = 0;
-    for (const b of v.analysis.breakdown) {
-      const k = segmentKey(b.category, b.owner);
-      const key = kept.has(k) ? k : OTHER_KEY;
-      sums.set(key, (sums.get(key) ?? 0) + b.bytes);
-      attributed += b.bytes;
+    for (const s of perVariant[i]!) {
+      const key = kept.has(s.key) ? s.key : OTHER_KEY;
+      sums.set(key, (sums.get(key) ?? 0) + s.bytes);
+      attributed += s.bytes;
     }
-    const rest = v.analysis.sizeBytes - attributed;
-    if (rest > 0) {
-      sums.set(UNATTRIBUTED_KEY, rest);
+    const total = totalOf(v);
+    if (total > attributed) {
+      sums.set(UNATTRIBUTED_KEY, total - attributed);
       hasUnattributed = true;
     }
-    const order = [...kept, OTHER_KEY, UNATTRIBUTED_KEY];
-    const segments = order.flatMap((key) => {
+    const segments = [...kept, OTHER_KEY, UNATTRIBUTED_KEY].flatMap((key) => {
       const bytes = sums.get(key) ?? 0;
       return bytes > 0 ? [{ key, bytes }] : [];
     });
-    // The bar is as long as the larger of the image size and what was attributed.
-    return { variant: v.name, total: Math.max(v.analysis.sizeBytes, attributed), segments };
+    // The bar is as long as the larger of the total and what was attributed.
+    return { variant: v.name, total: Math.max(total, attributed), segments };
   });
   const keys = [...kept, ...(hasOther ? [OTHER_KEY] : []), ...(hasUnattributed ? [UNATTRIBUTED_KEY] : [])];
   return { keys, bars };
+}
+
+/** Image size stacked by owner kind, plus the bytes later layers deleted or overwrote. */
+export function ownerSeries(variants: readonly VariantData[]): StackSeries {
+  return stackSeries(
+    variants,
+    (v) => [
+      ...v.analysis.byOwnerKind.map((o) => ({ key: ownerKindLabel(o.kind), bytes: o.bytes })),
+      { key: WASTED_KEY, bytes: v.analysis.wastedBytes },
+    ],
+    (v) => v.analysis.sizeBytes,
+  );
+}
+
+/** Build-only bytes stacked by category (toolchain, headers, caches...). */
+export function buildOnlySeries(variants: readonly VariantData[]): StackSeries {
+  return stackSeries(
+    variants,
+    (v) => v.analysis.buildOnlyByCategory.map((c) => ({ key: c.label, bytes: c.bytes })),
+    (v) => v.analysis.buildOnlyBytes,
+  );
 }
 
 /** Okabe-Ito and a few more: distinguishable with the common colour-vision deficiencies. */
@@ -96,6 +128,7 @@ export function colorsFor(keys: readonly string[]): Map<string, string> {
   for (const k of keys) {
     if (k === OTHER_KEY) out.set(k, "#8c8c8c");
     else if (k === UNATTRIBUTED_KEY) out.set(k, "#d0d0d0");
+    else if (k === WASTED_KEY) out.set(k, "#e8838a");
     else out.set(k, PALETTE[i++ % PALETTE.length]!);
   }
   return out;

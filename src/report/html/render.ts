@@ -8,7 +8,7 @@ import { type Comparison, type ComparisonRow, compareImages } from "../compare.j
 import { COLUMNS, rowCells, verifyLabel } from "../compare-format.js";
 import { formatBytes, formatDuration, formatRatio } from "../format-units.js";
 import type { ReportData, VariantData } from "../report-data.js";
-import { colorsFor, sizeSeries } from "./chart-data.js";
+import { buildOnlySeries, colorsFor, ownerKindLabel, ownerSeries, type StackSeries } from "./chart-data.js";
 import { esc } from "./escape.js";
 import { REPORT_CSS } from "./styles.js";
 import { barChart, layersChart, legend, stackedBarChart } from "./svg-charts.js";
@@ -37,23 +37,44 @@ function summaryTable(c: Comparison): string {
 <p class="meta">Ratios are to the baseline <strong>${esc(c.baseline)}</strong>. A saving is claimed only for a variant whose verification passed; a failed variant's saving is not claimed.</p>`;
 }
 
-function charts(data: ReportData, c: Comparison): string {
-  const series = sizeSeries(data.variants);
+function stackedChart(
+  id: string,
+  title: string,
+  series: StackSeries,
+  caption: (variant: string, total: number) => string,
+): string {
   const colors = colorsFor(series.keys);
-  const rowByName = new Map(c.rows.map((r) => [r.name, r]));
-  const sizeCaption = (name: string, total: number) => {
-    const r = rowByName.get(name)?.size.ratio;
-    return r === null || r === undefined || rowByName.get(name)?.isBaseline
-      ? formatBytes(total)
-      : `${formatBytes(total)} (${formatRatio(r)})`;
-  };
-  const size = stackedBarChart({
-    id: "chart-size",
-    title: "Size per variant, by owner and category",
-    bars: series.bars.map((b) => ({ ...b, caption: sizeCaption(b.variant, b.total) })),
+  const chart = stackedBarChart({
+    id,
+    title,
+    bars: series.bars.map((b) => ({ ...b, caption: caption(b.variant, b.total) })),
     colors,
     format: formatBytes,
   });
+  return `${chart}\n${legend(series.keys, colors)}`;
+}
+
+function charts(data: ReportData, c: Comparison): string {
+  const rowByName = new Map(c.rows.map((r) => [r.name, r]));
+  const sizeCaption = (name: string, total: number) => {
+    const row = rowByName.get(name);
+    const r = row?.size.ratio;
+    return r === null || r === undefined || row?.isBaseline
+      ? formatBytes(total)
+      : `${formatBytes(total)} (${formatRatio(r)})`;
+  };
+  const size = stackedChart(
+    "chart-size",
+    "Size per variant, by owner",
+    ownerSeries(data.variants),
+    sizeCaption,
+  );
+  const buildOnly = stackedChart(
+    "chart-build-only",
+    "Build-only content per variant, by category",
+    buildOnlySeries(data.variants),
+    (_, total) => formatBytes(total),
+  );
   const layers = layersChart({
     id: "chart-layers",
     title: "Layer sizes",
@@ -85,9 +106,11 @@ function charts(data: ReportData, c: Comparison): string {
     bars: verifiedBars((v) => v.verify?.peakMemoryBytes ?? null, formatBytes),
   });
   return `<h2 id="charts">Charts</h2>
-<h3>Size per variant, by owner and category</h3>
+<h3>Size per variant, by owner</h3>
 ${size}
-${legend(series.keys, colors)}
+<h3>Build-only content per variant, by category</h3>
+<p class="meta">Compilers, headers, static libraries, package-manager caches, tests and docs that a runtime image does not need.</p>
+${buildOnly}
 <h3>Start-up time</h3>
 ${startup}
 <h3>Peak memory</h3>
@@ -152,14 +175,25 @@ function inspectFindings(data: ReportData): string {
     const head = `<h3>${esc(v.name)}</h3>`;
     const a = v.analysis;
     const facts = `<p class="meta">wasted ${esc(formatBytes(a.wastedBytes))} · build-only ${esc(formatBytes(a.buildOnlyBytes))} · ${a.packageCount ?? "?"} packages · ${a.layers.length} layers</p>`;
-    if (a.findings.length === 0) return `${head}${facts}<p class="empty">no findings</p>`;
-    const rows = a.findings
-      .map(
-        (f) =>
-          `<tr><td class="sev-${esc(f.severity)}">${esc(f.severity)}</td><td><code>${esc(f.id)}</code></td><td><code>${esc(f.path ?? "")}</code></td><td class="num">${f.bytes !== undefined ? esc(formatBytes(f.bytes)) : ""}</td><td>${esc(f.message)}</td></tr>`,
-      )
-      .join("");
-    return `${head}${facts}<table class="inspect"><thead><tr><th>severity</th><th>finding</th><th>path</th><th class="num">bytes</th><th>message</th></tr></thead><tbody>${rows}</tbody></table>`;
+    const findings =
+      a.findings.length === 0
+        ? '<p class="empty">no findings</p>'
+        : `<table class="inspect"><thead><tr><th>finding</th><th class="num">bytes</th><th>message</th></tr></thead><tbody>${a.findings
+            .map(
+              (f) =>
+                `<tr><td><code>${esc(f.id)}</code></td><td class="num">${f.bytes !== undefined ? esc(formatBytes(f.bytes)) : ""}</td><td>${esc(f.message)}</td></tr>`,
+            )
+            .join("")}</tbody></table>`;
+    const owners = a.topOwners.slice(0, 10);
+    const ownerTable = owners.length
+      ? `<details><summary>largest owners</summary><table class="owners"><thead><tr><th>owner</th><th>kind</th><th class="num">bytes</th></tr></thead><tbody>${owners
+          .map(
+            (o) =>
+              `<tr><td><code>${esc(o.name || "(none)")}</code></td><td>${esc(ownerKindLabel(o.kind))}</td><td class="num">${esc(formatBytes(o.bytes))}</td></tr>`,
+          )
+          .join("")}</tbody></table></details>`
+      : "";
+    return `${head}${facts}${findings}${ownerTable}`;
   });
   return `<h2 id="inspect">Inspect findings</h2>\n${parts.join("\n")}`;
 }

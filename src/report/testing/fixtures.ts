@@ -18,15 +18,16 @@ export function analysis(sizeBytes: number, over: Partial<AnalysisSummary> = {})
     wastedBytes: 0,
     buildOnlyBytes: 0,
     packageCount: 100,
-    breakdown: [
-      { owner: "debian", category: "os", bytes: Math.round(sizeBytes * 0.5) },
-      { owner: "python3.11", category: "python", bytes: Math.round(sizeBytes * 0.3) },
-      {
-        owner: "app",
-        category: "app",
-        bytes: sizeBytes - Math.round(sizeBytes * 0.5) - Math.round(sizeBytes * 0.3),
-      },
+    byOwnerKind: [
+      { kind: "os-package", bytes: Math.round(sizeBytes * 0.5) },
+      { kind: "python", bytes: Math.round(sizeBytes * 0.3) },
+      { kind: "app", bytes: sizeBytes - Math.round(sizeBytes * 0.5) - Math.round(sizeBytes * 0.3) },
     ],
+    topOwners: [
+      { kind: "os-package", name: "libc6", bytes: Math.round(sizeBytes * 0.1) },
+      { kind: "python", name: "flask", bytes: Math.round(sizeBytes * 0.05) },
+    ],
+    buildOnlyByCategory: [],
     findings: [],
     ...over,
   };

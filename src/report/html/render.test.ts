@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { REPORT_DATA_SCHEMA_ID } from "../report-data.js";
+import { analysis, variant } from "../testing/fixtures.js";
+import {
+  buildOnlySeries,
+  OTHER_KEY,
+  ownerSeries,
+  stackSeries,
+  UNATTRIBUTED_KEY,
+  WASTED_KEY,
+} from "./chart-data.js";
+import { esc } from "./escape.js";
+import { renderReportHtml } from "./render.js";
+import { HOSTILE, sampleRun } from "./sample-data.js";
+
+describe("esc", () => {
+  it("escapes the five HTML-significant characters", () => {
+    expect(esc(`<a href="x" title='y'>&</a>`)).toBe(
+      "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
+    );
+  });
+});
+
+describe("chart series", () => {
+  it("stacks the owner kinds and the wasted bytes up to the image size", () => {
+    const run = sampleRun();
+    const s = ownerSeries(run.variants);
+    const single = s.bars[0]!;
+    expect(single.total).toBe(430e6);
+    expect(single.segments.reduce((n, x) => n + x.bytes, 0)).toBe(430e6);
+    expect(single.segments.find((x) => x.key === WASTED_KEY)!.bytes).toBe(30e6);
+    expect(s.keys[0]).toBe("OS packages");
+  });
+
+  it("puts what the segments do not cover in 'unattributed' and the smallest keys in 'other'", () => {
+    const v = variant("a", 100, { analysis: analysis(100) });
+    const s = stackSeries(
+      [v],
+      () => [
+        { key: "x", bytes: 40 },
+        { key: "y", bytes: 30 },
+        { key: "z", bytes: 10 },
+      ],
+      () => 100,
+      2,
+    );
+    expect(s.keys).toEqual(["x", "y", OTHER_KEY, UNATTRIBUTED_KEY]);
+    expect(s.bars[0]!.segments).toEqual([
+      { key: "x", bytes: 40 },
+      { key: "y", bytes: 30 },
+      { key: OTHER_KEY, bytes: 10 },
+      { key: UNATTRIBUTED_KEY, bytes: 20 },
+    ]);
+  });
+
+  it("draws an empty build-only bar for a variant without build-only content", () => {
+    const s = buildOnlySeries(sampleRun().variants);
+    expect(s.bars.map((b) => b.total)).toEqual([250e6, 0, 0, 0]);
+    expect(s.bars[1]!.segments).toEqual([]);
+  });
+});
+
+describe("renderReportHtml", () => {
+  const html = renderReportHtml(sampleRun(), { generator: "slimstage test" });
+
+  it("is one self-contained document: no script, no external reference, a CSP that forbids fetching", () => {
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain(`content="default-src &#39;none&#39;;`);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<(link|img|iframe|object|embed)\b/i);
+    expect(html).not.toMatch(/\b(src|href)\s*=\s*["']/i);
+    expect(html).not.toMatch(/url\(/i);
+  });
+
+  it("escapes all text from the run", () => {
+    expect(html).not.toContain(HOSTILE);
+    expect(html).toContain(esc(HOSTILE));
+  });
+
+  it("has one bar per variant in the per-variant charts and one per layer", () => {
+    for (const id of ["chart-size", "chart-build-only", "chart-startup", "chart-memory"]) {
+      const svg = new RegExp(`<svg id="${id}"[\\s\\S]*?</svg>`).exec(html)?.[0] ?? "";
+      expect(svg.match(/<g class="bar[^"]*" data-variant=/g)?.length, id).toBe(4);
+    }
+    const layers = /<svg id="chart-layers"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? "";
+    expect(layers.match(/data-layer=/g)?.length).toBe(4 + 2 + 2 + 2);
+  });
+
+  it("marks the failed variant, withholds its saving and shows its logs; unverified stays unverified", () => {
+    expect(html).toMatch(/<tr data-variant="slim [^"]*" class="failed">/);
+    expect(html).toContain("not claimed (failed)");
+    expect(html).toContain("ModuleNotFoundError");
+    expect(html).toContain("not verified: no probe ran for this variant");
+    expect(html).toContain("failed: no successful probe");
+  });
+
+  it("shows the lint and inspect findings", () => {
+    expect(html).toContain("SS101");
+    expect(html).toContain("Dockerfile:3:5");
+    expect(html).toContain("pip&#39;s cache is in the image");
+    expect(html).toContain("not linted");
+  });
+
+  it("rejects a run whose baseline is not a variant", () => {
+    const run = { ...sampleRun(), schema: REPORT_DATA_SCHEMA_ID, baseline: "nope" } as const;
+    expect(() => renderReportHtml(run)).toThrow(/baseline "nope"/);
+  });
+});
