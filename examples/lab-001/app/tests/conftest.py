@@ -1,0 +1,5 @@
+# Lets the tests import main.py from the app directory, wherever pytest runs.
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
