@@ -1,3 +1,10 @@
+export {
+  type ComposeFile,
+  type ComposeService,
+  dependencyOrder,
+  loadCompose,
+  parseCompose,
+} from "./compose.js";
 export { describeProbe, parseJsonExpectation, parseProbeArgs, parseProbeSpec } from "./probe-spec.js";
 export type {
   CmdProbe,
@@ -12,3 +19,5 @@ export type {
   VerifyResult,
   WaitSpec,
 } from "./types.js";
+export { verifyImage } from "./verify.js";
+export { allOf, healthy, logLine, portOpen, type WaitContext, type WaitStrategy } from "./wait.js";

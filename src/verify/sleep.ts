@@ -1,0 +1,24 @@
+import { InterruptedError } from "../errors.js";
+
+/** Waits `ms`, or rejects with InterruptedError as soon as the signal fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new InterruptedError(String(signal.reason ?? "SIGINT")));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new InterruptedError(String(signal?.reason ?? "SIGINT")));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
+}

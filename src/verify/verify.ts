@@ -1,0 +1,319 @@
+import { randomBytes } from "node:crypto";
+import { buildImage } from "../engine/build.js";
+import { ResourceTracker, RUN_LABEL } from "../engine/cleanup.js";
+import { connectEngine, type EngineConnection } from "../engine/connect.js";
+import {
+  containerLogs,
+  containerState,
+  createContainer,
+  execInContainer,
+  imageRunInfo,
+  startContainer,
+  waitForExit,
+} from "../engine/containers.js";
+import { createNetwork } from "../engine/networks.js";
+import { watchPeakMemory } from "../engine/stats.js";
+import { InputError, InterruptedError, VerifyError } from "../errors.js";
+import { type ComposeService, dependencyOrder, loadCompose } from "./compose.js";
+import { type ProbeTarget, runProbe } from "./probes.js";
+import { throwIfAborted } from "./sleep.js";
+import type { Probe, ProbeResult, SidecarInfo, VerifyOptions, VerifyResult } from "./types.js";
+import {
+  completedSuccessfully,
+  healthy,
+  running,
+  type WaitContext,
+  type WaitStrategy,
+  waitFromSpec,
+} from "./wait.js";
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Default probes when none are given: a TCP connect to each port the image or compose service names. */
+function defaultProbes(ports: readonly number[]): Probe[] {
+  return [...new Set(ports)].map((port) => ({ kind: "tcp", port }));
+}
+
+/**
+ * Runs an image on a private network made for the run (with its sidecars
+ * from a compose file), waits for it, runs the probes and measures start-up
+ * time and peak memory. A failing probe, a container that exits, a sidecar
+ * that never becomes healthy: a result with ok=false (and the logs). Engine
+ * trouble throws EngineError, Ctrl-C throws InterruptedError. Everything the
+ * run created is removed before it returns or throws.
+ */
+export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
+  const t0 = Date.now();
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new InputError(`timeout must be positive, got ${timeoutMs}`);
+  const deadline = t0 + timeoutMs;
+  const signal = opts.signal;
+  const progress = opts.onProgress ?? (() => {});
+  throwIfAborted(signal);
+
+  const compose = opts.compose ? await loadCompose(opts.compose.file) : undefined;
+  const deps = compose && opts.compose ? dependencyOrder(compose, opts.compose.service) : [];
+  const appService = compose && opts.compose ? compose.services[opts.compose.service] : undefined;
+
+  const engine: EngineConnection = await connectEngine();
+  const info = await imageRunInfo(engine, opts.image);
+  const probes =
+    opts.probes.length > 0
+      ? opts.probes
+      : defaultProbes([...(appService?.ports ?? []), ...info.exposedPorts]);
+  if (probes.length === 0) {
+    throw new InputError(`nothing to probe: ${opts.image} exposes no port and no --probe was given`, {
+      hint: "add e.g. --probe http://:5000/ or --probe 'cmd:python -c \"import app\"'",
+    });
+  }
+
+  const runId = randomBytes(4).toString("hex");
+  const labels = { ...opts.labels, [RUN_LABEL]: runId };
+  const tracker = new ResourceTracker(engine);
+  const sidecars: SidecarInfo[] = [];
+  const sidecarIds = new Map<string, string>();
+  let appId: string | undefined;
+  let startedAt: number | undefined;
+  let exitReason: string | undefined;
+  const results: ProbeResult[] = [];
+  let memory: ReturnType<typeof watchPeakMemory> | undefined;
+
+  const fail = async (error: string): Promise<VerifyResult> => {
+    progress({ type: "phase", phase: "cleanup", message: "collecting logs" });
+    const logs = appId ? await containerLogs(engine, appId).catch(() => undefined) : undefined;
+    const sidecarLogs: Record<string, string> = {};
+    for (const [svc, id] of sidecarIds) {
+      const l = await containerLogs(engine, id, 50).catch(() => undefined);
+      if (l !== undefined) sidecarLogs[svc] = l;
+    }
+    const peak = await memory?.stop();
+    // Probes that never ran are reported as failed, so every probe has a result.
+    const ran = new Set(results.map((r) => r.probe));
+    const notRun = probes
+      .filter((p) => !ran.has(p))
+      .map((p) => ({ probe: p, ok: false, detail: `not run: ${error}`, durationMs: 0, attempts: 0 }));
+    return {
+      image: opts.image,
+      ok: false,
+      probes: [...results, ...notRun],
+      ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
+      sidecars,
+      ...(logs !== undefined ? { logs } : {}),
+      ...(Object.keys(sidecarLogs).length > 0 ? { sidecarLogs } : {}),
+      error,
+      durationMs: Date.now() - t0,
+    };
+  };
+
+  try {
+    progress({ type: "phase", phase: "network", message: "creating a private network" });
+    const net = await createNetwork(engine, { name: `slimstage-verify-${runId}`, labels });
+    tracker.add("network", net.id);
+
+    // What each dependency must reach before its dependents start.
+    const needs = new Map<string, "service_started" | "service_healthy" | "service_completed_successfully">();
+    for (const svc of [...deps, ...(appService ? [appService] : [])]) {
+      for (const d of svc.dependsOn) {
+        const rank = { service_started: 0, service_completed_successfully: 1, service_healthy: 2 } as const;
+        const cur = needs.get(d.service);
+        if (!cur || rank[d.condition] > rank[cur]) needs.set(d.service, d.condition);
+      }
+    }
+
+    for (const svc of deps) {
+      throwIfAborted(signal);
+      const image = await sidecarImage(svc, runId, labels, tracker, engine, signal, progress);
+      progress({ type: "phase", phase: "sidecar", message: `starting ${svc.name} (${image})` });
+      const s0 = Date.now();
+      const id = await createContainer(engine, {
+        image,
+        name: `slimstage-verify-${runId}-${svc.name}`,
+        env: svc.environment,
+        ...(svc.command ? { cmd: svc.command } : {}),
+        labels: { ...labels, "org.slimstage.service": svc.name },
+        network: { name: net.name, aliases: [svc.name] },
+        ...(svc.healthcheck ? { healthcheck: svc.healthcheck } : {}),
+      });
+      tracker.add("container", id);
+      sidecarIds.set(svc.name, id);
+      await startContainer(engine, id);
+      const need = needs.get(svc.name) ?? "service_started";
+      const what = `sidecar ${svc.name}`;
+      const strategy: WaitStrategy =
+        need === "service_healthy"
+          ? healthy(what)
+          : need === "service_completed_successfully"
+            ? completedSuccessfully(what)
+            : running(what);
+      if (
+        need === "service_healthy" &&
+        !svc.healthcheck &&
+        !(await imageRunInfo(engine, image)).healthcheck
+      ) {
+        throw new InputError(
+          `${svc.name} is depended on with condition service_healthy but has no healthcheck`,
+          {
+            hint: `add a healthcheck to services.${svc.name} in ${opts.compose?.file}`,
+          },
+        );
+      }
+      progress({ type: "phase", phase: "sidecar", message: `waiting for ${strategy.description}` });
+      try {
+        await strategy.wait(ctxFor(engine, id, "", deadline, signal, () => undefined));
+      } catch (e) {
+        if (e instanceof VerifyError) throw new VerifyError(`sidecar ${svc.name} is not ready: ${e.message}`);
+        throw e;
+      }
+      sidecars.push({ service: svc.name, image, readyMs: Date.now() - s0 });
+    }
+
+    throwIfAborted(signal);
+    progress({ type: "phase", phase: "start", message: `starting ${opts.image}` });
+    const serviceName = opts.compose?.service ?? "app";
+    appId = await createContainer(engine, {
+      image: opts.image,
+      name: `slimstage-verify-${runId}-${serviceName}`,
+      env: { ...appService?.environment, ...opts.env },
+      ...(opts.command ? { cmd: opts.command } : appService?.command ? { cmd: appService.command } : {}),
+      labels: { ...labels, "org.slimstage.service": serviceName },
+      network: { name: net.name, aliases: [serviceName] },
+    });
+    tracker.add("container", appId);
+    const exit = waitForExit(engine, appId);
+    const id = appId;
+    startedAt = Date.now();
+    await startContainer(engine, appId);
+    memory = watchPeakMemory(engine, appId);
+    exit.then(
+      async (code) => {
+        const s = await containerState(engine, id).catch(() => undefined);
+        exitReason = `the container exited with code ${code}${s?.oomKilled ? " (killed: out of memory)" : ""}`;
+      },
+      () => {
+        exitReason ??= "the engine stopped answering about the container";
+      },
+    );
+    const state = await containerState(engine, appId);
+    const host = state.ips[net.name];
+    if (!host) {
+      // It may already have exited: that is the image's failure, not the engine's.
+      await exit.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+      return await fail(exitReason ?? "the container got no address on the run's network");
+    }
+    const exited = () => exitReason;
+    const waitCtx = ctxFor(engine, appId, host, deadline, signal, exited);
+    const waits = [...(opts.wait ?? []).map(waitFromSpec)];
+    if (info.healthcheck && !(opts.wait ?? []).some((w) => w.kind === "healthy")) waits.push(healthy());
+    for (const w of waits) {
+      progress({ type: "phase", phase: "wait", message: `waiting for ${w.description}` });
+      await w.wait(waitCtx);
+    }
+
+    const target: ProbeTarget = {
+      host,
+      exited,
+      exec: (cmd, t) => execInContainer(engine, id, cmd, { timeoutMs: t, ...(signal ? { signal } : {}) }),
+    };
+    // Network probes first (they poll while the app starts), then commands.
+    const order = [...probes.keys()].sort(
+      (a, b) => Number(probes[a]?.kind === "cmd") - Number(probes[b]?.kind === "cmd"),
+    );
+    const byIndex = new Map<number, ProbeResult>();
+    let firstOk: number | undefined;
+    for (const i of order) {
+      const p = probes[i] as Probe;
+      progress({ type: "phase", phase: "probe", message: `probing ${describeShort(p)}` });
+      const r = await runProbe(p, target, { deadline, ...(signal ? { signal } : {}) });
+      if (r.ok && firstOk === undefined) firstOk = Date.now();
+      byIndex.set(i, r);
+      progress({ type: "probe", result: r });
+    }
+    results.push(...probes.map((_, i) => byIndex.get(i) as ProbeResult));
+    const ok = results.every((r) => r.ok);
+    if (!ok) {
+      const bad = results.find((r) => !r.ok);
+      const res = await fail(`probe ${describeShort(bad?.probe as Probe)} failed: ${bad?.detail}`);
+      return {
+        ...res,
+        ...(firstOk !== undefined && startedAt !== undefined
+          ? { startupMs: firstOk - startedAt, firstProbeOkAt: firstOk }
+          : {}),
+      };
+    }
+    const peak = await memory.stop();
+    return {
+      image: opts.image,
+      ok: true,
+      probes: results,
+      ...(firstOk !== undefined ? { startupMs: firstOk - startedAt, firstProbeOkAt: firstOk } : {}),
+      ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
+      sidecars,
+      durationMs: Date.now() - t0,
+    };
+  } catch (e) {
+    if (signal?.aborted || e instanceof InterruptedError) {
+      await memory?.stop();
+      throw e instanceof InterruptedError ? e : new InterruptedError(String(signal?.reason ?? "SIGINT"));
+    }
+    if (e instanceof VerifyError) return await fail(e.message);
+    await memory?.stop();
+    throw e;
+  } finally {
+    progress({ type: "phase", phase: "cleanup", message: "removing containers and network" });
+    const left = await tracker.cleanup();
+    if (left.length > 0 && !signal?.aborted) {
+      // Reported by the caller through the managed label; nothing else we can do here.
+      progress({
+        type: "phase",
+        phase: "cleanup",
+        message: `could not remove ${left.map((l) => `${l.kind} ${l.id.slice(0, 12)}`).join(", ")}`,
+      });
+    }
+  }
+}
+
+function describeShort(p: Probe): string {
+  if (p.kind === "http") return `http :${p.port}${p.path}`;
+  if (p.kind === "tcp") return `tcp :${p.port}`;
+  return `cmd ${p.command.slice(0, 40)}`;
+}
+
+function ctxFor(
+  engine: EngineConnection,
+  containerId: string,
+  host: string,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  exited: () => string | undefined,
+): WaitContext {
+  return { engine, containerId, host, deadline, ...(signal ? { signal } : {}), exited };
+}
+
+async function sidecarImage(
+  svc: ComposeService,
+  runId: string,
+  labels: Record<string, string>,
+  tracker: ResourceTracker,
+  engine: EngineConnection,
+  signal: AbortSignal | undefined,
+  progress: NonNullable<VerifyOptions["onProgress"]>,
+): Promise<string> {
+  if (svc.image && !svc.build) return svc.image;
+  const b = svc.build;
+  if (!b) throw new VerifyError(`service ${svc.name} has no image`);
+  const tag = svc.image ?? `slimstage-verify-${runId}-${svc.name}:latest`;
+  progress({ type: "phase", phase: "sidecar", message: `building ${svc.name} from ${b.context}` });
+  const r = await buildImage({
+    context: b.context,
+    ...(b.dockerfile ? { dockerfile: `${b.context}/${b.dockerfile}` } : {}),
+    ...(b.target ? { target: b.target } : {}),
+    tags: [tag],
+    buildArgs: b.args,
+    labels,
+    engine,
+    ...(signal ? { signal } : {}),
+  });
+  if (!svc.image) tracker.add("image", r.imageId);
+  return tag;
+}
