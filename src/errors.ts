@@ -52,7 +52,10 @@ export class ParseError extends InputError {}
 /** A config file that does not validate; `key` is the JSON path of the bad value. */
 export class ConfigError extends InputError {
   readonly key?: string;
-  constructor(message: string, opts: { key?: string; location?: SourceLocation; hint?: string } = {}) {
+  constructor(
+    message: string,
+    opts: { key?: string; location?: SourceLocation; sourceLine?: string; hint?: string } = {},
+  ) {
     super(message, opts);
     if (opts.key) this.key = opts.key;
   }
