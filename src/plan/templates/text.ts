@@ -1,0 +1,76 @@
+/**
+ * Small helpers to write Dockerfile text that reads like a person wrote it:
+ * commented sections, exec-form JSON arrays, continued RUN lines.
+ */
+
+/** Exec-form JSON array: ["python", "app.py"]. */
+export function execForm(argv: string[]): string {
+  return `[${argv.map((a) => JSON.stringify(a)).join(", ")}]`;
+}
+
+/** A RUN (or other) instruction whose shell commands are joined over continuation lines. */
+export function runLines(prefix: string, commands: string[], joiner = " && "): string {
+  if (commands.length === 1) return `${prefix}${commands[0]}`;
+  return `${prefix}${commands.join(`${joiner.trimEnd()} \\\n    `)}`;
+}
+
+/** Shell single-quote a word. */
+export function sq(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export class DockerfileText {
+  private readonly parts: string[] = [];
+
+  comment(...lines: string[]): this {
+    for (const l of lines) this.parts.push(l ? `# ${l}` : "#");
+    return this;
+  }
+
+  line(text: string): this {
+    this.parts.push(text);
+    return this;
+  }
+
+  blank(): this {
+    if (this.parts.length > 0 && this.parts[this.parts.length - 1] !== "") this.parts.push("");
+    return this;
+  }
+
+  toString(): string {
+    while (this.parts[this.parts.length - 1] === "") this.parts.pop();
+    return `${this.parts.join("\n")}\n`;
+  }
+}
+
+/** A user-facing explanation of one decision in the generated Dockerfile. */
+export interface Decision {
+  /** Short topic: "builder", "tests", "runtime-libs", "user", ... */
+  topic: string;
+  text: string;
+}
+
+export interface PlannedFiles {
+  dockerfile: string;
+  dockerignore: string;
+  /** Extra files the Dockerfile needs in the build context (exported lock requirements). */
+  extraFiles: Record<string, string>;
+  decisions: Decision[];
+  /** The tier this plan is for. */
+  tier: Tier;
+  /** The stage that runs the tests, when the project has tests. */
+  testStage?: string;
+}
+
+export type Tier = "slim" | "distroless";
+
+export interface TemplateOptions {
+  /** Base image of the builder and of the slim runtime. */
+  baseImage?: string;
+  /** An HTTP path to probe in HEALTHCHECK (known from lab.yaml or --probe). */
+  healthPath?: string;
+  /** Leave the test stage out. */
+  skipTests?: boolean;
+  /** The UID/GID of the non-root user. */
+  uid?: number;
+}
