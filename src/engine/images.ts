@@ -1,0 +1,103 @@
+import type { Readable } from "node:stream";
+import { EngineError, InputError, InterruptedError } from "../errors.js";
+import { connectEngine, type EngineConnection } from "./connect.js";
+
+/** An image in the engine's store, as slimstage's image analysis needs it. */
+export interface EngineImage {
+  id: string;
+  repoTags: string[];
+  /** Bytes as the engine counts them (uncompressed, all layers). */
+  size: number;
+  created: string;
+  labels: Record<string, string>;
+  layers: string[];
+}
+
+function statusOf(err: unknown): number | undefined {
+  if (typeof err === "object" && err !== null && "statusCode" in err) {
+    const s = (err as { statusCode: unknown }).statusCode;
+    return typeof s === "number" ? s : undefined;
+  }
+  return undefined;
+}
+
+async function engine(conn?: EngineConnection): Promise<EngineConnection> {
+  return conn ?? (await connectEngine());
+}
+
+/** Inspects an image; InputError when the engine has no such image (nothing can be pulled here). */
+export async function inspectEngineImage(ref: string, conn?: EngineConnection): Promise<EngineImage> {
+  const c = await engine(conn);
+  try {
+    const info = await c.docker.getImage(ref).inspect();
+    return {
+      id: info.Id,
+      repoTags: info.RepoTags ?? [],
+      size: info.Size,
+      created: info.Created,
+      labels: info.Config?.Labels ?? {},
+      layers: info.RootFS?.Layers ?? [],
+    };
+  } catch (err) {
+    if (statusOf(err) === 404) {
+      throw new InputError(`no image ${JSON.stringify(ref)} in the engine`, {
+        hint: "`docker images` lists what exists; slimstage never pulls",
+      });
+    }
+    throw new EngineError(`could not inspect image ${ref}`, { cause: err });
+  }
+}
+
+/**
+ * The engine's export of one image (`docker save` as a stream). The caller
+ * reads it as it arrives; aborting `signal` destroys the stream.
+ */
+export async function exportImage(
+  ref: string,
+  opts: { signal?: AbortSignal; conn?: EngineConnection } = {},
+): Promise<Readable> {
+  const c = await engine(opts.conn);
+  await inspectEngineImage(ref, c);
+  if (opts.signal?.aborted) throw new InterruptedError();
+  let stream: Readable;
+  try {
+    stream = (await c.docker.getImage(ref).get()) as Readable;
+  } catch (err) {
+    throw new EngineError(`the engine could not export image ${ref}`, { cause: err });
+  }
+  if (opts.signal) {
+    const onAbort = () => stream.destroy(new InterruptedError());
+    opts.signal.addEventListener("abort", onAbort, { once: true });
+    stream.once("close", () => opts.signal?.removeEventListener("abort", onAbort));
+  }
+  return stream;
+}
+
+/** Images carrying a label (`key` or `key=value`). */
+export async function listEngineImages(label: string, conn?: EngineConnection): Promise<EngineImage[]> {
+  const c = await engine(conn);
+  try {
+    const list = await c.docker.listImages({ filters: JSON.stringify({ label: [label] }) });
+    return list.map((i) => ({
+      id: i.Id,
+      repoTags: i.RepoTags ?? [],
+      size: i.Size,
+      created: new Date(i.Created * 1000).toISOString(),
+      labels: i.Labels ?? {},
+      layers: [],
+    }));
+  } catch (err) {
+    throw new EngineError("could not list images", { cause: err });
+  }
+}
+
+/** Removes an image; a missing image is not an error (cleanup runs after failures too). */
+export async function removeEngineImage(ref: string, conn?: EngineConnection): Promise<void> {
+  const c = await engine(conn);
+  try {
+    await c.docker.getImage(ref).remove({ force: true });
+  } catch (err) {
+    if (statusOf(err) === 404) return;
+    throw new EngineError(`could not remove image ${ref}`, { cause: err });
+  }
+}

@@ -1,0 +1,243 @@
+import { isDir, nodeSize, type TreeNode, walk } from "../filetree.js";
+import type { CompressedSizeKind, Image } from "../model.js";
+import { categorize } from "./categories.js";
+import { buildFindings } from "./findings.js";
+import { mergeWithStats } from "./layer-stats.js";
+import { attributeOwners, UNKNOWN } from "./owners.js";
+import {
+  type Analysis,
+  BUILD_ONLY_CATEGORIES,
+  type BuildOnlyCategory,
+  CATEGORY_LABELS,
+  type CategoryBytes,
+  type FileBytes,
+  type FileOwner,
+  type ImagePackage,
+  type LayerAnalysis,
+  type OwnerBytes,
+  type OwnerKind,
+} from "./types.js";
+
+export interface AnalyzeOptions {
+  /** How many biggest files / dirs / wasted files to list (default 20). */
+  top?: number;
+  /** Findings below this many bytes are not reported (default 1 MiB). */
+  minFindingBytes?: number;
+}
+
+function ownerKey(o: FileOwner): string {
+  return `${o.kind}\u0000${o.name}\u0000${o.version ?? ""}`;
+}
+
+/** Keeps the `n` largest items seen, without sorting everything (bounded memory on huge trees). */
+class TopN<T> {
+  private items: T[] = [];
+  constructor(
+    private readonly n: number,
+    private readonly size: (t: T) => number,
+  ) {}
+  add(t: T): void {
+    this.items.push(t);
+    if (this.items.length > this.n * 4) this.trim();
+  }
+  private trim(): void {
+    this.items.sort((a, b) => this.size(b) - this.size(a));
+    this.items.length = Math.min(this.items.length, this.n);
+  }
+  result(): T[] {
+    this.trim();
+    return this.items;
+  }
+}
+
+/**
+ * The analysis of an image: a pure function of the model. Everything the
+ * tty view, the JSON output, the CI gates and `diff` show comes from here.
+ */
+export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis {
+  const top = opts.top ?? 20;
+  const merged = mergeWithStats(image);
+  const { tree } = merged;
+  const ownership = attributeOwners(image, tree);
+
+  const byOwnerMap = new Map<string, OwnerBytes>();
+  const byOwnerKind: Record<OwnerKind, number> = {
+    "os-package": 0,
+    python: 0,
+    npm: 0,
+    app: 0,
+    cache: 0,
+    unknown: 0,
+  };
+  const catTotals = new Map<BuildOnlyCategory, { files: number; bytes: number; top: Map<string, number> }>();
+  const biggest = new TopN<FileBytes>(top, (f) => f.bytes);
+  const dirSizes = new Map<TreeNode, { bytes: number; files: number }>();
+  let finalBytes = 0;
+  let fileCount = 0;
+
+  walk(tree.root, "", (node, path) => {
+    if (isDir(node)) return;
+    const size = nodeSize(node);
+    fileCount++;
+    finalBytes += size;
+    const owner = ownership.owners.get(node) ?? UNKNOWN;
+    const key = ownerKey(owner);
+    let ob = byOwnerMap.get(key);
+    if (!ob) {
+      ob = { kind: owner.kind, name: owner.name, files: 0, bytes: 0 };
+      if (owner.version !== undefined) ob.version = owner.version;
+      byOwnerMap.set(key, ob);
+    }
+    ob.files++;
+    ob.bytes += size;
+    byOwnerKind[owner.kind] += size;
+    const cat = categorize(path, owner);
+    if (cat) {
+      let c = catTotals.get(cat);
+      if (!c) {
+        c = { files: 0, bytes: 0, top: new Map() };
+        catTotals.set(cat, c);
+      }
+      c.files++;
+      c.bytes += size;
+      const who =
+        owner.kind === "os-package" ||
+        owner.kind === "python" ||
+        owner.kind === "npm" ||
+        owner.kind === "cache"
+          ? owner.name
+          : `/${path.split("/").slice(0, 3).join("/")}`;
+      c.top.set(who, (c.top.get(who) ?? 0) + size);
+    }
+    const f: FileBytes = { path: `/${path}`, bytes: size, layerIndex: node.layer };
+    if (owner.kind !== "unknown") f.owner = owner;
+    if (size > 0) biggest.add(f);
+    for (let p = node.parent; p; p = p.parent) {
+      let d = dirSizes.get(p);
+      if (!d) {
+        d = { bytes: 0, files: 0 };
+        dirSizes.set(p, d);
+      }
+      d.bytes += size;
+      d.files++;
+    }
+  });
+
+  const biggestDirs = new TopN<{ path: string; bytes: number; files: number }>(top, (d) => d.bytes);
+  for (const [node, d] of dirSizes) {
+    if (node === tree.root) continue;
+    let depth = 0;
+    for (let p = node.parent; p; p = p.parent) depth++;
+    if (depth > 4) continue; // deeper directories are listed by --tree
+    const parts: string[] = [];
+    for (let n: TreeNode | null = node; n?.parent; n = n.parent) parts.push(n.name);
+    biggestDirs.add({ path: `/${parts.reverse().join("/")}`, bytes: d.bytes, files: d.files });
+  }
+
+  const byCategory: CategoryBytes[] = BUILD_ONLY_CATEGORIES.filter((c) => catTotals.has(c)).map((c) => {
+    const t = catTotals.get(c)!;
+    return {
+      category: c,
+      label: CATEGORY_LABELS[c],
+      files: t.files,
+      bytes: t.bytes,
+      top: [...t.top.entries()]
+        .map(([name, bytes]) => ({ name, bytes }))
+        .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name))
+        .slice(0, 8),
+    };
+  });
+  const buildOnlyBytes = byCategory.reduce((a, c) => a + c.bytes, 0);
+
+  const packages: ImagePackage[] = ownership.packages.map((p) => {
+    const ob = byOwnerMap.get(ownerKey(p.owner));
+    return {
+      ecosystem: p.ecosystem,
+      name: p.name,
+      version: p.version,
+      bytes: ob?.bytes ?? 0,
+      files: ob?.files ?? 0,
+    };
+  });
+  packages.sort((a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name));
+
+  const totalBytes = image.layers.reduce((a, l) => a + l.size, 0);
+  const layers: LayerAnalysis[] = image.history.map((h, index) => {
+    const common = { index, createdBy: h.createdBy };
+    if (h.layerIndex === null) {
+      return {
+        ...common,
+        layerIndex: null,
+        digest: null,
+        size: 0,
+        compressedBytes: 0,
+        compressedSizeKind: "real" as CompressedSizeKind,
+        wastedBytes: 0,
+        added: { files: 0, bytes: 0 },
+        changed: { files: 0, bytes: 0 },
+        removed: { files: 0, bytes: 0 },
+        empty: true,
+      };
+    }
+    const l = image.layers[h.layerIndex]!;
+    const s = merged.stats[h.layerIndex]!;
+    return {
+      ...common,
+      layerIndex: h.layerIndex,
+      digest: l.diffId,
+      size: l.size,
+      compressedBytes: l.compressedBytes,
+      compressedSizeKind: l.compressedSizeKind,
+      wastedBytes: s.wastedBytes,
+      added: s.added,
+      changed: s.changed,
+      removed: s.removed,
+      empty: false,
+    };
+  });
+
+  const kinds = new Set(image.layers.map((l) => l.compressedSizeKind));
+  const compressedSizeKind: CompressedSizeKind =
+    image.layers.length === 0
+      ? "real"
+      : kinds.has("unknown")
+        ? "unknown"
+        : kinds.has("estimated")
+          ? "estimated"
+          : "real";
+  const compressedBytes =
+    compressedSizeKind === "unknown" ? null : image.layers.reduce((a, l) => a + (l.compressedBytes ?? 0), 0);
+
+  const wastedFiles = merged.wastedFiles.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
+  const wastedBytes = totalBytes - finalBytes;
+  const byOwner = [...byOwnerMap.values()].sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+  const analysis: Analysis = {
+    ref: image.ref,
+    scheme: image.scheme,
+    imageId: image.id,
+    repoTags: image.repoTags,
+    config: image.config,
+    finalBytes,
+    totalBytes,
+    compressedBytes,
+    compressedEstimated: compressedSizeKind === "estimated",
+    compressedSizeKind,
+    layers,
+    wastedBytes,
+    efficiency: totalBytes === 0 ? 1 : finalBytes / totalBytes,
+    dive: merged.dive,
+    fileCount,
+    byOwner,
+    byOwnerKind,
+    byCategory,
+    buildOnlyBytes,
+    packages,
+    biggestFiles: biggest.result(),
+    biggestDirs: biggestDirs.result(),
+    wastedFiles: wastedFiles.slice(0, top),
+    findings: [],
+    warnings: [...image.warnings, ...ownership.warnings],
+  };
+  analysis.findings = buildFindings(analysis, merged.wastedFiles, opts.minFindingBytes ?? 1024 * 1024);
+  return analysis;
+}

@@ -1,0 +1,42 @@
+import type { BuildOnlyCategory, FileOwner } from "./types.js";
+
+/**
+ * Build-only content: what a compiler, a package manager or a developer
+ * needs, and a running app does not. Decided per file from its path and its
+ * owning package; the first matching rule wins.
+ */
+const TOOLCHAIN_PACKAGES =
+  /^(gcc|g\+\+|cpp|gfortran|binutils|make|build-essential|dpkg-dev|libc6-dev|libc-dev-bin|linux-libc-dev|libgcc-\d+-dev|libstdc\+\+-\d+-dev|clang|llvm|lld|libclang|libllvm|rustc|cargo|golang|autoconf|automake|libtool|pkg-config|pkgconf|cmake|patch|m4|bison|flex|libasan\d*|libtsan\d*|liblsan\d*|libubsan\d*|libitm\d*|libquadmath\d*|libcc1-\d+|libisl\d*|libmpc\d*|libmpfr\d*|libbinutils|libctf\d*|libctf-nobfd\d*|libgprofng\d*|libjansson\d*|libsframe\d*|musl-dev|libc-dev|fortify-headers)(-|$|:)/;
+
+const PATH_RULES: ReadonlyArray<readonly [BuildOnlyCategory, RegExp]> = [
+  ["pm-cache", /^(root|home\/[^/]+)\/\.(cache\/pip|npm|cache\/yarn)\//],
+  ["pm-cache", /^usr\/local\/share\/\.cache\/yarn\//],
+  ["pm-cache", /^var\/cache\/(apt|apk)\/.+/],
+  ["pm-cache", /^var\/lib\/apt\/lists\/.+/],
+  ["headers", /^usr\/(local\/)?include\//],
+  ["headers", /\.(h|hh|hpp|hxx)$/],
+  ["static-libs", /\.a$/],
+  ["toolchain", /^usr\/(lib|libexec)\/gcc(-cross)?\//],
+  [
+    "toolchain",
+    /^usr\/bin\/(x86_64-linux-gnu-|aarch64-linux-gnu-)?(gcc|g\+\+|cc|c\+\+|cpp|ld|ld\.bfd|ld\.gold|as|ar|ranlib|strip|objdump|objcopy|nm|readelf|make|cmake|clang|clang\+\+|rustc|cargo)(-\d+)?$/,
+  ],
+  [
+    "tests",
+    /^usr\/(local\/)?lib\/python3(\.\d+)?\/(test|unittest\/test|lib2to3\/tests|idlelib\/idle_test|tkinter\/test|ctypes\/test|distutils\/tests)\//,
+  ],
+  ["tests", /\/site-packages\/[^/]+\/(tests?)\//],
+  ["tests", /(^|\/)node_modules\/.+\/(test|tests|__tests__)\//],
+  ["docs", /^usr\/(local\/)?share\/(doc|man|info|gtk-doc|help)\//],
+  ["docs", /(^|\/)node_modules\/.+\/(README|CHANGELOG|HISTORY)(\.(md|markdown|txt))?$/i],
+];
+
+export function categorize(path: string, owner: FileOwner | undefined): BuildOnlyCategory | undefined {
+  for (const [cat, re] of PATH_RULES) if (re.test(path)) return cat;
+  if (owner?.kind === "os-package" && TOOLCHAIN_PACKAGES.test(owner.name)) return "toolchain";
+  return undefined;
+}
+
+export function isToolchainPackage(name: string): boolean {
+  return TOOLCHAIN_PACKAGES.test(name);
+}

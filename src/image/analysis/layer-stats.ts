@@ -1,0 +1,104 @@
+import { dirname } from "../archive/paths.js";
+import { FileTree, isDir, nodeSize, subtreeBytes } from "../filetree.js";
+import type { Image } from "../model.js";
+import type { CountedBytes, DiveComparison, WastedFile } from "./types.js";
+
+export interface LayerStats {
+  added: CountedBytes;
+  changed: CountedBytes;
+  removed: CountedBytes;
+  /** Bytes this layer added that later layers deleted or overwrote. */
+  wastedBytes: number;
+}
+
+export interface MergeResult {
+  tree: FileTree;
+  stats: LayerStats[];
+  wastedFiles: WastedFile[];
+  dive: DiveComparison;
+}
+
+const zero = (): CountedBytes => ({ files: 0, bytes: 0 });
+
+/**
+ * Applies the layers in order, recording per layer what it added, changed
+ * and removed, which bytes end up wasted, and dive's efficiency figures
+ * (computed the way dive does, for comparison; see docs/inspect.md).
+ */
+export function mergeWithStats(image: Image): MergeResult {
+  const tree = new FileTree();
+  const stats: LayerStats[] = image.layers.map(() => ({
+    added: zero(),
+    changed: zero(),
+    removed: zero(),
+    wastedBytes: 0,
+  }));
+  const wastedFiles: WastedFile[] = [];
+  // dive: per path, the sum of its sizes over the layers it appears in, and the smallest.
+  const divePaths = new Map<string, { cum: number; min: number; count: number }>();
+  const diveSee = (path: string, size: number) => {
+    const d = divePaths.get(path);
+    if (!d) divePaths.set(path, { cum: size, min: size, count: 1 });
+    else {
+      d.cum += size;
+      d.min = Math.min(d.min, size);
+      d.count++;
+    }
+  };
+
+  for (const layer of image.layers) {
+    // dive walks each layer's own tree and counts its leaves; a whiteout of a
+    // directory counts the directory's lower bytes, of a file nothing.
+    const parents = new Set<string>();
+    const addAncestors = (path: string) => {
+      for (let d = dirname(path); d !== "" && !parents.has(d); d = dirname(d)) parents.add(d);
+    };
+    for (const e of layer.entries) addAncestors(e.path);
+    for (const w of layer.whiteouts) addAncestors(w.path);
+    for (const w of layer.whiteouts) {
+      if (w.opaque) continue;
+      const lower = tree.get(w.path);
+      diveSee(w.path, lower && isDir(lower) ? subtreeBytes(lower) : 0);
+    }
+    for (const e of layer.entries) {
+      if (e.type === "dir" && parents.has(e.path)) continue;
+      diveSee(e.path, e.size);
+    }
+
+    const s = stats[layer.index]!;
+    tree.applyLayer(layer, {
+      removed(node, path, by, how) {
+        if (isDir(node)) return;
+        const size = nodeSize(node);
+        if (how === "deleted") {
+          s.removed.files++;
+          s.removed.bytes += size;
+        }
+        if (node.layer >= 0 && size > 0) {
+          stats[node.layer]!.wastedBytes += size;
+          wastedFiles.push({ path: `/${path}`, bytes: size, addedIn: node.layer, removedIn: by, how });
+        }
+      },
+      written(entry, _layer, replaced) {
+        const c = replaced ? s.changed : s.added;
+        c.files++;
+        c.bytes += entry.size;
+      },
+    });
+  }
+
+  let minSum = 0;
+  let cumSum = 0;
+  let wasted = 0;
+  for (const d of divePaths.values()) {
+    minSum += d.min;
+    cumSum += d.cum;
+    if (d.count > 1) wasted += d.cum;
+  }
+  return {
+    tree,
+    stats,
+    wastedFiles,
+    dive: { efficiency: cumSum === 0 ? 1 : minSum / cumSum, wastedBytes: wasted },
+  };
+}

@@ -1,0 +1,201 @@
+import { basename, dirname, joinPath, normaliseEntryPath } from "../archive/paths.js";
+import { type FileTree, isDir, type TreeNode, walk } from "../filetree.js";
+import type { Image } from "../model.js";
+import {
+  distNameVersion,
+  parseApkInstalled,
+  parseDpkgStatus,
+  parsePkgInfo,
+  parseRecordPaths,
+} from "./package-dbs.js";
+import type { FileOwner, PackageEcosystem } from "./types.js";
+
+export interface PackageRecord {
+  ecosystem: PackageEcosystem;
+  name: string;
+  version: string;
+  owner: FileOwner;
+}
+
+export interface Ownership {
+  /** FileOwner of each non-directory node of the final tree that has a known owner. */
+  owners: Map<TreeNode, FileOwner>;
+  packages: PackageRecord[];
+  warnings: string[];
+}
+
+/** The content of a metadata file as the final tree has it (the copy of the layer that wrote it last). */
+export function readMeta(image: Image, tree: FileTree, path: string): string | undefined {
+  const node = tree.get(path);
+  if (!node || node.layer < 0) return undefined;
+  return image.layers[node.layer]?.metaFiles.get(path);
+}
+
+function metaPaths(image: Image, tree: FileTree, re: RegExp): string[] {
+  const seen = new Set<string>();
+  for (const layer of image.layers) {
+    for (const p of layer.metaFiles.keys()) if (re.test(p) && !seen.has(p) && tree.get(p)) seen.add(p);
+  }
+  return [...seen].sort();
+}
+
+/** Caches a running container does not need; matched on final-tree paths. */
+const CACHE_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^(root|home\/[^/]+)\/\.cache\/pip\//, "pip cache"],
+  [/^(root|home\/[^/]+)\/\.npm\//, "npm cache"],
+  [/^(root|home\/[^/]+)\/\.cache\/yarn\/|^usr\/local\/share\/\.cache\/yarn\//, "yarn cache"],
+  [/^var\/cache\/apt\//, "apt cache"],
+  [/^var\/lib\/apt\/lists\//, "apt lists"],
+  [/^var\/cache\/apk\//, "apk cache"],
+  [/(^|\/)__pycache__\//, "__pycache__"],
+  [/^(root|home\/[^/]+)\/\.cache\//, "user cache"],
+];
+
+export function cacheName(path: string): string | undefined {
+  for (const [re, name] of CACHE_PATTERNS) if (re.test(path)) return name;
+  return undefined;
+}
+
+/** COPY/ADD steps bring the app in; an ADD of a root file system to "/" is a base image, not the app. */
+function isCopyStep(createdBy: string): boolean {
+  const s = createdBy
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, "")
+    .replace(/\s+# buildkit$/, "")
+    .trim();
+  if (!/^(COPY|ADD)\b/i.test(s)) return false;
+  const dest = s.split(/\s+/).pop() ?? "";
+  return dest !== "/" && dest !== "";
+}
+
+/**
+ * Attributes every file of the final tree to an owner: OS packages first
+ * (their databases are authoritative), then Python and npm packages, caches,
+ * the app (files from COPY/ADD layers or under WORKDIR), else unknown.
+ */
+export function attributeOwners(image: Image, tree: FileTree): Ownership {
+  const owners = new Map<TreeNode, FileOwner>();
+  const packages: PackageRecord[] = [];
+  const warnings: string[] = [];
+  const claim = (path: string, owner: FileOwner, followLast = false) => {
+    const norm = normaliseEntryPath(path).path;
+    if (norm === null || norm === "") return;
+    const node = tree.resolve(norm, followLast);
+    if (node === "loop") {
+      warnings.push(`symlink loop while resolving ${path} (owned by ${owner.name})`);
+      return;
+    }
+    if (!node || isDir(node) || owners.has(node)) return;
+    owners.set(node, owner);
+  };
+
+  // dpkg: status lists installed packages, info/<pkg>[:arch].list their paths.
+  const status = readMeta(image, tree, "var/lib/dpkg/status");
+  if (status !== undefined) {
+    for (const p of parseDpkgStatus(status)) {
+      const owner: FileOwner = { kind: "os-package", name: p.name, version: p.version };
+      packages.push({ ecosystem: "deb", name: p.name, version: p.version, owner });
+      const list =
+        readMeta(image, tree, `var/lib/dpkg/info/${p.name}:${p.arch}.list`) ??
+        readMeta(image, tree, `var/lib/dpkg/info/${p.name}.list`);
+      if (list === undefined) continue;
+      for (const line of list.split("\n")) if (line.startsWith("/")) claim(line, owner);
+    }
+    const db: FileOwner = { kind: "os-package", name: "(dpkg database)" };
+    const dbNode = tree.get("var/lib/dpkg");
+    if (dbNode) walk(dbNode, "var/lib/dpkg", (n) => !isDir(n) && !owners.has(n) && owners.set(n, db));
+  }
+  for (const path of metaPaths(image, tree, /^var\/lib\/dpkg\/status\.d\//)) {
+    for (const p of parseDpkgStatus(readMeta(image, tree, path) ?? "")) {
+      packages.push({
+        ecosystem: "deb",
+        name: p.name,
+        version: p.version,
+        owner: { kind: "os-package", name: p.name, version: p.version },
+      });
+    }
+  }
+
+  const apk = readMeta(image, tree, "lib/apk/db/installed");
+  if (apk !== undefined) {
+    for (const p of parseApkInstalled(apk)) {
+      const owner: FileOwner = { kind: "os-package", name: p.name, version: p.version };
+      packages.push({ ecosystem: "apk", name: p.name, version: p.version, owner });
+      for (const f of p.files) claim(f, owner);
+    }
+  }
+
+  // Python: RECORD paths are relative to the site-packages dir holding the dist-info.
+  for (const path of metaPaths(image, tree, /\.dist-info\/RECORD$/)) {
+    const distDir = dirname(path);
+    const site = dirname(distDir);
+    const { name, version } = distNameVersion(basename(distDir));
+    const owner: FileOwner = { kind: "python", name, version };
+    packages.push({ ecosystem: "python", name, version, owner });
+    for (const rel of parseRecordPaths(readMeta(image, tree, path) ?? "")) {
+      claim(rel.startsWith("/") ? rel : joinPath(site, rel), owner);
+    }
+  }
+  for (const path of metaPaths(image, tree, /\.egg-info\/PKG-INFO$/)) {
+    const eggDir = dirname(path);
+    const info = parsePkgInfo(readMeta(image, tree, path) ?? "");
+    const fromDir = distNameVersion(basename(eggDir));
+    const owner: FileOwner = {
+      kind: "python",
+      name: info.name ?? fromDir.name,
+      version: info.version ?? fromDir.version,
+    };
+    packages.push({ ecosystem: "python", name: owner.name, version: owner.version ?? "", owner });
+    const files = readMeta(image, tree, joinPath(eggDir, "installed-files.txt"));
+    for (const rel of (files ?? "").split("\n")) if (rel.trim()) claim(joinPath(eggDir, rel.trim()), owner);
+    const eggNode = tree.get(eggDir);
+    if (eggNode) walk(eggNode, eggDir, (n) => !isDir(n) && !owners.has(n) && owners.set(n, owner));
+  }
+
+  // npm: each node_modules/<name>/package.json owns its directory, nested packages first.
+  const pkgJsons = metaPaths(image, tree, /(^|\/)node_modules\/(@[^/]+\/)?[^/]+\/package\.json$/).sort(
+    (a, b) => b.split("/").length - a.split("/").length,
+  );
+  for (const path of pkgJsons) {
+    const dir = dirname(path);
+    let name = dir.slice(dir.lastIndexOf("node_modules/") + "node_modules/".length);
+    let version = "";
+    try {
+      const parsed = JSON.parse(readMeta(image, tree, path) ?? "{}") as { name?: unknown; version?: unknown };
+      if (typeof parsed.name === "string") name = parsed.name;
+      if (typeof parsed.version === "string") version = parsed.version;
+    } catch {
+      // Keep the directory name.
+    }
+    const owner: FileOwner = { kind: "npm", name, version };
+    packages.push({ ecosystem: "npm", name, version, owner });
+    const node = tree.get(dir);
+    if (node) walk(node, dir, (n) => !isDir(n) && !owners.has(n) && owners.set(n, owner));
+  }
+
+  // Caches, then the app, then unknown.
+  const appLayers = new Set<number>();
+  for (const h of image.history)
+    if (h.layerIndex !== null && isCopyStep(h.createdBy)) appLayers.add(h.layerIndex);
+  const workdir = normaliseEntryPath(image.config.workdir).path ?? "";
+  const cacheOwners = new Map<string, FileOwner>();
+  walk(tree.root, "", (n, path) => {
+    if (isDir(n) || owners.has(n)) return;
+    const cache = cacheName(path);
+    if (cache) {
+      let o = cacheOwners.get(cache);
+      if (!o) {
+        o = { kind: "cache", name: cache };
+        cacheOwners.set(cache, o);
+      }
+      owners.set(n, o);
+      return;
+    }
+    if (appLayers.has(n.layer) || (workdir !== "" && (path === workdir || path.startsWith(`${workdir}/`)))) {
+      owners.set(n, APP);
+    }
+  });
+  return { owners, packages, warnings };
+}
+
+const APP: FileOwner = { kind: "app", name: "app" };
+export const UNKNOWN: FileOwner = { kind: "unknown", name: "" };

@@ -1,0 +1,32 @@
+/**
+ * The small files whose contents owner attribution needs. Everything else is
+ * kept as metadata only. Patterns are matched on normalised paths.
+ */
+const META_PATTERNS: readonly RegExp[] = [
+  /^var\/lib\/dpkg\/status$/,
+  /^var\/lib\/dpkg\/status\.d\/[^/]+$/,
+  /^var\/lib\/dpkg\/info\/[^/]+\.list$/,
+  /^lib\/apk\/db\/installed$/,
+  /(^|\/)[^/]+\.dist-info\/RECORD$/,
+  /(^|\/)[^/]+\.egg-info\/(installed-files\.txt|PKG-INFO)$/,
+  /(^|\/)node_modules\/(@[^/]+\/)?[^/@][^/]*\/package\.json$/,
+];
+
+export function isMetaFile(path: string): boolean {
+  return META_PATTERNS.some((re) => re.test(path));
+}
+
+/** package.json files can be large (scripts, readme): keep only what attribution reads. */
+export function shrinkMetaFile(path: string, text: string): string {
+  if (!path.endsWith("package.json")) return text;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object") {
+      const o = parsed as Record<string, unknown>;
+      return JSON.stringify({ name: o.name, version: o.version });
+    }
+  } catch {
+    // Unparseable: attribution falls back to the directory name.
+  }
+  return "{}";
+}

@@ -1,0 +1,25 @@
+import { InterruptedError } from "../errors.js";
+import type { Image, OpenImageOptions, SourceScheme } from "./model.js";
+import { parseReference } from "./reference.js";
+import { dockerSource } from "./sources/docker.js";
+import { dockerArchiveSource } from "./sources/docker-archive.js";
+import { ociLayoutSource } from "./sources/oci-layout.js";
+import type { ImageSource } from "./sources/source.js";
+
+const SOURCES: Record<SourceScheme, ImageSource> = {
+  docker: dockerSource,
+  "docker-archive": dockerArchiveSource,
+  "oci-layout": ociLayoutSource,
+};
+
+/**
+ * Opens an image by reference and reads it, streamed, into the model:
+ * `docker://IMAGE` (default), `docker-archive://FILE.tar`, `oci-layout://DIR[:TAG]`.
+ * Throws InputError for bad references or archives, EngineError when the
+ * engine is needed and absent, InterruptedError when `signal` fires.
+ */
+export async function openImage(ref: string, opts: OpenImageOptions = {}): Promise<Image> {
+  if (opts.signal?.aborted) throw new InterruptedError();
+  const parsed = parseReference(ref);
+  return SOURCES[parsed.scheme].open(parsed, opts);
+}
