@@ -93,7 +93,7 @@ export interface Heredoc {
   quoted: boolean;
   /** True when variables in the body are expanded (the delimiter is unquoted). */
   expand: boolean;
-  /** Body as BuildKit delivers it: every line with its newline, tabs stripped for `<<-`. */
+  /** Body as BuildKit's parser delivers it: every line with its newline (for `<<-`, leading tabs are still in; BuildKit strips them when it uses the body). */
   content: string;
   /** Optional file descriptor prefix as in `3<<EOF`. */
   fd?: number;
@@ -422,15 +422,26 @@ export interface Dockerfile {
   stages: Stage[];
   /** Range of the whole file's content (first to last instruction), as BuildKit's root node. */
   range: Range;
+  /** Problems that do not stop parsing: empty continuation lines; in lenient mode, bad flags. */
+  warnings: { message: string; range: Range }[];
 }
 
 export interface ParseOptions {
   file?: string;
   /**
-   * Parse RUN scripts with the shell parser (default true). The linter wants
-   * it; a plain round trip does not need it.
+   * RUN scripts are always available as `RunInstruction.shell`; by default
+   * they are parsed lazily on first access (a round trip never pays for the
+   * shell parser). `shell: true` parses them eagerly.
    */
   shell?: boolean;
+  /**
+   * Strict (default): bad flags, flags an instruction does not take, invalid
+   * stage names and bad mount options throw ParseError. Lenient (`false`):
+   * they are recorded in `Dockerfile.warnings` instead (BuildKit's parser
+   * itself accepts them; its instruction layer rejects them). Unknown
+   * instructions and unparseable structure always throw.
+   */
+  strict?: boolean;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,13 +1,139 @@
-import type { Dockerfile, Instruction, Node, ParseOptions } from "./model.js";
+/**
+ * The public entry points of the frontend: text -> Dockerfile model.
+ * Stage 1 (ast.ts) mirrors BuildKit's line parser, stage 2
+ * (instructions.ts) makes typed instructions, and this module assembles the
+ * lossless node list and the stage view.
+ */
+import { ParseError } from "../errors.js";
+import { parseRaw } from "./ast.js";
+import { type ConvertContext, convertItem } from "./instructions.js";
+import type {
+  ArgInstruction,
+  Directive,
+  Dockerfile,
+  FromInstruction,
+  Instruction,
+  Node,
+  ParseOptions,
+  Range,
+  Stage,
+} from "./model.js";
+import { SourceText } from "./source-text.js";
 
-export function parseDockerfile(_text: string, _opts: ParseOptions = {}): Dockerfile {
-  throw new Error("not implemented yet");
+export function parseDockerfile(text: string, opts: ParseOptions = {}): Dockerfile {
+  const src = new SourceText(text);
+  const raw = parseRaw(src, opts.file);
+  const ctx: ConvertContext = {
+    src,
+    file: opts.file,
+    escape: raw.escape,
+    strict: opts.strict !== false,
+    shell: opts.shell === true,
+    warnings: [],
+  };
+  const nodes: Node[] = [];
+  for (const item of raw.items) {
+    if (item.kind === "instruction") {
+      nodes.push(convertItem(item, ctx));
+      continue;
+    }
+    const l = src.lines[item.line] as { start: number; contentEnd: number; end: number };
+    const rawText = text.slice(l.start, l.end);
+    if (item.kind === "blank") {
+      nodes.push({ kind: "blank", range: src.range(l.start, l.contentEnd), raw: rawText });
+    } else if (item.kind === "comment") {
+      const start = l.start + item.column - 1;
+      nodes.push({
+        kind: "comment",
+        text: text.slice(start + 1, l.contentEnd),
+        range: src.range(start, l.contentEnd),
+        raw: rawText,
+      });
+    } else {
+      const start = l.start + item.column - 1;
+      nodes.push({
+        kind: "directive",
+        name: item.name,
+        value: item.value,
+        range: src.range(start, l.contentEnd),
+        raw: rawText,
+      });
+    }
+  }
+  const df = dockerfileFromNodes(nodes, opts.file === undefined ? {} : { file: opts.file });
+  df.escape = raw.escape;
+  df.warnings = ctx.warnings;
+  return df;
 }
 
-export function parseInstruction(_text: string, _opts: ParseOptions = {}): Instruction {
-  throw new Error("not implemented yet");
+/**
+ * Parses one instruction (continuation lines and heredoc bodies allowed),
+ * for rewrites: `parseInstruction("RUN --mount=type=cache,target=/root/.cache pip install -r requirements.txt")`.
+ * Ranges refer to `text`.
+ */
+export function parseInstruction(
+  text: string,
+  opts: ParseOptions & { escape?: "\\" | "`" } = {},
+): Instruction {
+  const prefix = opts.escape === "`" ? "# escape=`\n" : "";
+  const df = parseDockerfile(prefix + text, opts);
+  const ins = df.nodes.filter((n): n is Instruction => n.kind === "instruction");
+  if (ins.length !== 1) {
+    throw new ParseError(`expected exactly one instruction, found ${ins.length}`, {
+      location: { line: 1, column: 1, ...(opts.file ? { file: opts.file } : {}) },
+      sourceLine: text.split("\n")[0] ?? "",
+    });
+  }
+  const one = ins[0] as Instruction;
+  if (prefix) one.raw = text;
+  return one;
 }
 
-export function dockerfileFromNodes(_nodes: Node[], _opts: { file?: string } = {}): Dockerfile {
-  throw new Error("not implemented yet");
+function emptyRange(): Range {
+  return { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+}
+
+/**
+ * Builds a Dockerfile from a node list (after a rewrite): derives
+ * instructions, global ARGs, stages and directives. Nodes are not copied.
+ */
+export function dockerfileFromNodes(nodes: Node[], opts: { file?: string } = {}): Dockerfile {
+  const directives = nodes.filter((n): n is Directive => n.kind === "directive");
+  const instructions = nodes.filter((n): n is Instruction => n.kind === "instruction");
+  const globalArgs: ArgInstruction[] = [];
+  const stages: Stage[] = [];
+  let current: Stage | undefined;
+  for (const ins of instructions) {
+    if (ins.keyword === "FROM") {
+      current = { index: stages.length, from: ins as FromInstruction, instructions: [], range: ins.range };
+      if ((ins as FromInstruction).stageName !== undefined)
+        current.name = (ins as FromInstruction).stageName as string;
+      stages.push(current);
+      ins.stage = current.index;
+      continue;
+    }
+    if (!current) {
+      ins.stage = -1;
+      if (ins.keyword === "ARG") globalArgs.push(ins);
+      continue;
+    }
+    ins.stage = current.index;
+    current.instructions.push(ins);
+    current.range = { start: current.range.start, end: ins.range.end };
+  }
+  const escDirective = directives.find((d) => d.name === "escape");
+  const first = instructions[0];
+  const last = instructions[instructions.length - 1];
+  const df: Dockerfile = {
+    escape: escDirective?.value === "`" ? "`" : "\\",
+    directives,
+    nodes,
+    instructions,
+    globalArgs,
+    stages,
+    range: first && last ? { start: first.range.start, end: last.range.end } : emptyRange(),
+    warnings: [],
+  };
+  if (opts.file !== undefined) df.file = opts.file;
+  return df;
 }

@@ -1,0 +1,226 @@
+/**
+ * RUN scripts through a real shell parser: mvdan/sh (the `mvdan-sh` npm
+ * package, a synchronous GopherJS build). Its JS wrapper objects convert on
+ * every property access (~25 µs each), so this adapter reads the underlying
+ * Go structs (`__internal_object__`, slices as {$array,$offset,$length},
+ * strings as UTF-8 byte strings): 5-10x faster. The package is pinned and no
+ * longer changes; shell-script.test.ts fails if its shape ever does.
+ */
+import sh from "mvdan-sh";
+import type { Range, ShellCommand, ShellScript } from "./model.js";
+
+type GoObj = Record<string, unknown> & {
+  constructor: { string?: string };
+  Pos?: () => { offs: number };
+  End?: () => { offs: number };
+};
+
+const parser = sh.syntax.NewParser();
+
+function items(slice: unknown): GoObj[] {
+  const s = slice as { $array?: GoObj[]; $offset?: number; $length?: number } | null | undefined;
+  if (!s?.$array || !s.$length) return [];
+  const out: GoObj[] = [];
+  const off = s.$offset ?? 0;
+  for (let i = 0; i < s.$length; i++) out.push(s.$array[off + i] as GoObj);
+  return out;
+}
+
+function typeOf(o: unknown): string {
+  return (o as GoObj | null)?.constructor?.string ?? "";
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an ASCII test needs the whole range
+const ASCII = /^[\x00-\x7f]*$/;
+
+function decodeUtf8(s: string): string {
+  return ASCII.test(s) ? s : Buffer.from(s, "latin1").toString("utf8");
+}
+
+/** Literal value of a word if it has no expansions; `null` otherwise. Quotes removed. */
+function wordValue(word: GoObj): { text: string; literal: boolean } {
+  let text = "";
+  let literal = true;
+  const visit = (parts: GoObj[]) => {
+    for (const p of parts) {
+      const t = typeOf(p);
+      if (t === "*syntax.Lit") {
+        const v = p.Value as string;
+        if (/[*?[]/.test(v)) literal = false;
+        text += v;
+      } else if (t === "*syntax.SglQuoted") {
+        text += p.Value as string;
+      } else if (t === "*syntax.DblQuoted") {
+        visit(items(p.Parts));
+      } else {
+        literal = false;
+        text += sourceText(p);
+      }
+    }
+  };
+  visit(items(word.Parts));
+  return { text: decodeUtf8(text), literal };
+}
+
+let currentSource = "";
+function sourceText(node: GoObj): string {
+  if (!node.Pos || !node.End) return "";
+  return currentSource.slice(node.Pos().offs, node.End().offs);
+}
+
+interface Collected {
+  node: GoObj;
+  name: string;
+  args: string[];
+  assigns: string[];
+  dynamic: number[];
+}
+
+function walkStmts(stmts: GoObj[], out: Collected[]): void {
+  for (const st of stmts) walkStmt(st, out);
+}
+
+function walkStmt(st: GoObj | null | undefined, out: Collected[]): void {
+  if (!st) return;
+  walkCmd(st.Cmd as GoObj | null, out);
+  for (const r of items(st.Redirs)) if (r.Word) walkWord(r.Word as GoObj, out);
+}
+
+function walkWord(w: GoObj, out: Collected[]): void {
+  for (const p of items(w.Parts)) {
+    const t = typeOf(p);
+    if (t === "*syntax.CmdSubst" || t === "*syntax.ProcSubst") walkStmts(items(p.Stmts), out);
+    else if (t === "*syntax.DblQuoted") walkWord(p, out);
+  }
+}
+
+function walkCmd(c: GoObj | null, out: Collected[]): void {
+  if (!c) return;
+  switch (typeOf(c)) {
+    case "*syntax.CallExpr": {
+      const words = items(c.Args);
+      const assigns = items(c.Assigns).map((a) => decodeUtf8(sourceText(a)));
+      if (words.length > 0) {
+        const vals = words.map(wordValue);
+        const dynamic: number[] = [];
+        vals.forEach((v, i) => {
+          if (!v.literal) dynamic.push(i);
+        });
+        out.push({
+          node: c,
+          name: (vals[0] as { text: string }).text,
+          args: vals.slice(1).map((v) => v.text),
+          assigns,
+          dynamic,
+        });
+      }
+      for (const w of words) walkWord(w, out);
+      for (const a of items(c.Assigns)) if (a.Value) walkWord(a.Value as GoObj, out);
+      return;
+    }
+    case "*syntax.BinaryCmd":
+      walkStmt(c.X as GoObj, out);
+      walkStmt(c.Y as GoObj, out);
+      return;
+    case "*syntax.Subshell":
+    case "*syntax.Block":
+      walkStmts(items(c.Stmts), out);
+      return;
+    case "*syntax.IfClause": {
+      let clause: GoObj | null = c;
+      while (clause) {
+        walkStmts(items(clause.Cond), out);
+        walkStmts(items(clause.Then), out);
+        clause = (clause.Else as GoObj | null) ?? null;
+      }
+      return;
+    }
+    case "*syntax.WhileClause":
+      walkStmts(items(c.Cond), out);
+      walkStmts(items(c.Do), out);
+      return;
+    case "*syntax.ForClause":
+      walkStmts(items(c.Do), out);
+      return;
+    case "*syntax.CaseClause":
+      for (const it of items(c.Items)) walkStmts(items(it.Stmts), out);
+      return;
+    case "*syntax.FuncDecl":
+      walkStmt(c.Body as GoObj, out);
+      return;
+    case "*syntax.TimeClause":
+    case "*syntax.CoprocClause":
+      walkStmt(c.Stmt as GoObj, out);
+      return;
+    case "*syntax.DeclClause": {
+      const variant = (c.Variant as GoObj | null)?.Value as string | undefined;
+      const args = items(c.Args).map((a) => decodeUtf8(sourceText(a)));
+      if (variant) out.push({ node: c, name: variant, args, assigns: [], dynamic: [] });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Byte offset -> UTF-16 offset table for non-ASCII scripts. */
+function byteToUtf16(script: string): (b: number) => number {
+  if (ASCII.test(script)) return (b) => b;
+  const table: number[] = [];
+  let u = 0;
+  for (const ch of script) {
+    const bytes = Buffer.byteLength(ch, "utf8");
+    for (let k = 0; k < bytes; k++) table.push(u);
+    u += ch.length;
+  }
+  table.push(u);
+  return (b) => table[Math.min(b, table.length - 1)] as number;
+}
+
+export interface ScriptPart {
+  script: string;
+  source: "script" | "heredoc";
+  heredocIndex?: number;
+  /** Maps a UTF-16 offset in `script` to a range in the Dockerfile. */
+  toRange(start: number, end: number): Range;
+}
+
+/** Parses one script; never throws (failures are recorded in `error`). */
+export function parseShell(part: ScriptPart): ShellScript {
+  const result: ShellScript = { script: part.script, commands: [] };
+  let file: GoObj;
+  currentSource = part.script;
+  try {
+    // mvdan's strings are UTF-8 byte strings: hand it one.
+    const input = ASCII.test(part.script) ? part.script : Buffer.from(part.script, "utf8").toString("latin1");
+    currentSource = input;
+    file = (parser.Parse(input, "") as { __internal_object__: GoObj }).__internal_object__;
+  } catch (e) {
+    const msg =
+      e && typeof (e as { Error?: unknown }).Error === "function"
+        ? String((e as { Error(): string }).Error())
+        : String(e);
+    const m = /^(\d+):(\d+): (.*)$/.exec(msg);
+    result.error = { message: m ? (m[3] as string) : msg };
+    return result;
+  }
+  const collected: Collected[] = [];
+  walkStmts(items(file.Stmts), collected);
+  const toU = byteToUtf16(part.script);
+  for (const c of collected) {
+    const s = toU(c.node.Pos ? c.node.Pos().offs : 0);
+    const e = toU(c.node.End ? c.node.End().offs : 0);
+    const cmd: ShellCommand = {
+      name: c.name,
+      args: c.args,
+      range: part.toRange(s, e),
+      raw: part.script.slice(s, e),
+      assigns: c.assigns,
+      source: part.source,
+    };
+    if (part.heredocIndex !== undefined) cmd.heredocIndex = part.heredocIndex;
+    if (c.dynamic.length > 0) cmd.dynamicWords = c.dynamic;
+    result.commands.push(cmd);
+  }
+  return result;
+}
