@@ -145,13 +145,14 @@ export async function containerState(engine: EngineConnection, id: string): Prom
 }
 
 /**
- * Resolves with the exit code when the container stops. Engine trouble
- * rejects; the promise never rejects unhandled (callers race it).
+ * Resolves with the exit code when the container next stops; call it before
+ * starting the container. Engine trouble rejects; the promise never rejects
+ * unhandled (callers race it).
  */
 export function waitForExit(engine: EngineConnection, id: string): Promise<number> {
   const p = engine.docker
     .getContainer(id)
-    .wait()
+    .wait({ condition: "next-exit" })
     .then((r: { StatusCode?: number }) => r.StatusCode ?? -1);
   p.catch(() => {});
   return p;

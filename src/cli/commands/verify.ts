@@ -1,15 +1,201 @@
-import type { Command } from "commander";
-import { InternalError } from "../../errors.js";
-import { action } from "../runtime.js";
+import { type Command, Option } from "commander";
+import { InputError } from "../../errors.js";
+import { EXIT } from "../exit-codes.js";
+import { action, collect, examples } from "../runtime.js";
 
-// Placeholder: the owner of this command replaces it.
+interface VerifyFlags {
+  compose?: string;
+  service?: string;
+  env?: string[];
+  timeout: string;
+  waitLog?: string[];
+  waitPort?: string[];
+  waitHealthy?: boolean;
+  cmd?: string;
+}
+
+function parseEnv(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list) {
+    const eq = a.indexOf("=");
+    if (eq <= 0) {
+      const v = process.env[a];
+      if (v === undefined)
+        throw new InputError(`--env "${a}" must look like NAME=VALUE (or name a set variable)`);
+      out[a] = v;
+    } else out[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return out;
+}
+
 export function define(program: Command): void {
+  // The probe options belong to the --probe before them: commander calls
+  // option parsers in argv order, so each one also records (flag, value) here.
+  const ordered: string[] = [];
+  const inOrder =
+    (flag: string) =>
+    (value: string, previous: string[] = []) => {
+      ordered.push(flag, value);
+      return [...previous, value];
+    };
   program
     .command("verify")
     .description("Run an image with probes and sidecars and measure start-up")
+    .argument("<image>", "image to run (name, tag or id)")
+    .option("--probe <spec>", "http://:PORT/PATH, tcp:PORT or cmd:COMMAND (repeatable)", inOrder("--probe"))
+    .option("--expect-status <code>", "HTTP status the probe before must return", inOrder("--expect-status"))
+    .option(
+      "--expect-body <text>",
+      "text the HTTP body must contain; {n} = request number",
+      inOrder("--expect-body"),
+    )
+    .option(
+      "--expect-json <path=value>",
+      "JSON field the HTTP body must have (repeatable)",
+      inOrder("--expect-json"),
+    )
+    .option("--repeat <n>", "send the HTTP request n times", inOrder("--repeat"))
+    .option(
+      "--expect-sequence <a,b,c>",
+      "the i-th response must contain the i-th value",
+      inOrder("--expect-sequence"),
+    )
+    .option("--method <verb>", "HTTP method of the probe before (default GET)", inOrder("--method"))
+    .option("--expect-output <text>", "text a cmd probe's output must contain", inOrder("--expect-output"))
+    .option("--expect-exit <code>", "exit code a cmd probe must return (default 0)", inOrder("--expect-exit"))
+    .option("--compose <file>", "compose file with the service and its sidecars")
+    .option("--service <name>", "the compose service this image stands for")
+    .option("--env <k=v>", "environment variable for the app (repeatable)", collect)
+    .option("--cmd <command>", "run this shell command instead of the image's CMD")
+    .option("--wait-log <regex>", "wait for a matching log line before probing (repeatable)", collect)
+    .option("--wait-port <port>", "wait for a TCP port before probing (repeatable)", collect)
+    .option("--wait-healthy", "wait for the image's HEALTHCHECK to pass before probing")
+    .addOption(new Option("--timeout <seconds>", "limit for start-up and probes").default("60"))
+    .addHelpText(
+      "after",
+      examples([
+        [
+          "slimstage verify hello:multi --probe http://:5000/ --expect-status 200 --expect-body 'Hello'",
+          "start the image on a private network and check its page",
+        ],
+        [
+          "slimstage verify counter:slim --compose docker-compose.yml --service web --probe http://:5000/ --repeat 3 --expect-body 'seen {n} times'",
+          "start Redis from the compose file first; the hit counter must count 1, 2, 3",
+        ],
+        ["slimstage verify cache:7 --probe tcp:6379", "a TCP port must accept connections"],
+        [
+          "slimstage verify app:slim --probe 'cmd:python -c \"import flask\"'",
+          "a command in the container must succeed",
+        ],
+        ["slimstage verify app:slim --json", "the result (probes, start-up time, peak memory) as JSON"],
+      ]),
+    )
     .action(
-      action(async () => {
-        throw new InternalError("slimstage verify is not implemented yet");
+      action(async (rt, image: string, flags: VerifyFlags) => {
+        const [
+          { verifyImage },
+          { parseProbeArgs, describeProbe },
+          { ProgressDisplay, formatMs, formatBytes },
+        ] = await Promise.all([
+          import("../../verify/verify.js"),
+          import("../../verify/probe-spec.js"),
+          import("../progress.js"),
+        ]);
+        type WaitSpec = import("../../verify/types.js").WaitSpec;
+        const probes = parseProbeArgs(ordered);
+        if ((flags.compose === undefined) !== (flags.service === undefined)) {
+          throw new InputError("--compose and --service go together", {
+            hint: "e.g. --compose docker-compose.yml --service web",
+          });
+        }
+        const timeout = Number(flags.timeout);
+        if (!Number.isFinite(timeout) || timeout <= 0)
+          throw new InputError(`--timeout "${flags.timeout}" must be a positive number of seconds`);
+        const wait: WaitSpec[] = [
+          ...(flags.waitPort ?? []).map((p): WaitSpec => {
+            const n = Number(p);
+            if (!Number.isInteger(n) || n < 1 || n > 65535)
+              throw new InputError(`--wait-port "${p}" is not a port`);
+            return { kind: "port", port: n };
+          }),
+          ...(flags.waitLog ?? []).map((pattern): WaitSpec => {
+            try {
+              new RegExp(pattern);
+            } catch {
+              throw new InputError(`--wait-log "${pattern}" is not a valid regular expression`);
+            }
+            return { kind: "log", pattern };
+          }),
+          ...(flags.waitHealthy ? [{ kind: "healthy" } as const] : []),
+        ];
+
+        const display = new ProgressDisplay(rt, rt.interactive ? `verifying ${image}` : undefined);
+        let phaseKey = 0;
+        let result: Awaited<ReturnType<typeof verifyImage>>;
+        try {
+          result = await verifyImage({
+            image,
+            probes,
+            env: parseEnv(flags.env ?? []),
+            ...(flags.compose && flags.service
+              ? { compose: { file: flags.compose, service: flags.service } }
+              : {}),
+            ...(wait.length ? { wait } : {}),
+            ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
+            timeoutMs: Math.round(timeout * 1000),
+            signal: rt.signal,
+            onProgress: (e) => {
+              if (e.type === "phase") {
+                display.set(`phase${phaseKey}`, e.message, "done");
+                phaseKey++;
+              } else {
+                const r = e.result;
+                display.set(
+                  `probe${phaseKey++}`,
+                  describeProbe(r.probe),
+                  r.ok ? "done" : "failed",
+                  `${r.detail.slice(0, 60)}  ${formatMs(r.durationMs)}`,
+                );
+              }
+            },
+          });
+        } finally {
+          display.finish();
+        }
+
+        if (rt.json) {
+          rt.printJson(result);
+        } else {
+          for (const p of result.probes)
+            rt.print(`${p.ok ? "ok  " : "FAIL"} ${describeProbe(p.probe)}: ${p.detail}`);
+          for (const s of result.sidecars)
+            rt.print(`     sidecar ${s.service} (${s.image}) ready in ${formatMs(s.readyMs)}`);
+          const parts = [
+            result.startupMs !== undefined ? `start-up ${formatMs(result.startupMs)}` : undefined,
+            result.peakMemoryBytes !== undefined
+              ? `peak memory ${formatBytes(result.peakMemoryBytes)}`
+              : undefined,
+          ].filter(Boolean);
+          rt.print(
+            `${result.ok ? "verified" : "FAILED"} ${image}${parts.length ? `: ${parts.join(", ")}` : ""}`,
+          );
+          if (!result.ok) {
+            rt.info(`slimstage: verification failed: ${result.error ?? "a probe failed"}`);
+            if (result.logs !== undefined) {
+              const lines = result.logs.trimEnd().split("\n");
+              const shown = rt.verbose ? lines : lines.slice(-30);
+              rt.info(
+                `--- container output${shown.length < lines.length ? ` (last ${shown.length} lines; all: --verbose)` : ""} ---`,
+              );
+              rt.info(shown.join("\n") || "(no output)");
+            }
+            for (const [svc, l] of Object.entries(result.sidecarLogs ?? {})) {
+              rt.info(`--- sidecar ${svc} output ---`);
+              rt.info(l.trimEnd().split("\n").slice(-15).join("\n") || "(no output)");
+            }
+          }
+        }
+        return result.ok ? EXIT.ok : EXIT.verify;
       }),
     );
 }

@@ -1,0 +1,122 @@
+import { createLogUpdate } from "log-update";
+import pc from "picocolors";
+import type { CliRuntime } from "./runtime.js";
+
+export type RowState = "running" | "done" | "cached" | "failed" | "info";
+
+interface Row {
+  text: string;
+  state: RowState;
+  detail?: string;
+  startedAt: number;
+}
+
+/**
+ * A live progress display for long work (builds, verification): one line per
+ * step, redrawn in place on a TTY; on anything else, one plain line when a
+ * step finishes. Writes to stderr only, and nothing with --json or --quiet.
+ */
+export class ProgressDisplay {
+  private readonly rows = new Map<string, Row>();
+  private readonly live: ReturnType<typeof createLogUpdate> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly enabled: boolean;
+
+  constructor(
+    private readonly rt: CliRuntime,
+    private readonly title?: string,
+  ) {
+    this.enabled = !rt.json && !rt.quiet;
+    this.live = this.enabled && rt.interactive ? createLogUpdate(process.stderr) : undefined;
+    if (this.enabled && !this.live && title) rt.info(title);
+    if (this.live) this.timer = setInterval(() => this.render(), 100).unref();
+  }
+
+  private icon(s: RowState): string {
+    const c = this.rt.color;
+    switch (s) {
+      case "running":
+        return c ? pc.cyan("…") : "…";
+      case "done":
+        return c ? pc.green("✓") : "✓";
+      case "cached":
+        return c ? pc.dim("=") : "=";
+      case "failed":
+        return c ? pc.red("✗") : "✗";
+      case "info":
+        return c ? pc.dim("·") : "·";
+    }
+  }
+
+  private line(r: Row): string {
+    const width = Math.max(40, (process.stderr.columns ?? 100) - 2);
+    const detail =
+      r.state === "running" ? `${((Date.now() - r.startedAt) / 1000).toFixed(1)}s` : (r.detail ?? "");
+    const text = `${this.icon(r.state)} ${r.text}`;
+    const room = width - detail.length - 2;
+    const shown = text.length > room ? `${text.slice(0, Math.max(10, room - 1))}…` : text;
+    return detail ? `${shown}  ${this.rt.color ? pc.dim(detail) : detail}` : shown;
+  }
+
+  private render(): void {
+    if (!this.live) return;
+    const lines = [...(this.title ? [this.title] : []), ...[...this.rows.values()].map((r) => this.line(r))];
+    // Only the newest rows fit on a small terminal; finished ones scroll away.
+    const max = Math.max(5, (process.stderr.rows ?? 30) - 2);
+    this.live(lines.slice(-max).join("\n"));
+  }
+
+  /** Adds or updates the row `key`. */
+  set(key: string, text: string, state: RowState, detail?: string): void {
+    if (!this.enabled) return;
+    const prev = this.rows.get(key);
+    const row: Row = {
+      text,
+      state,
+      startedAt: prev?.startedAt ?? Date.now(),
+      ...(detail !== undefined ? { detail } : {}),
+    };
+    this.rows.set(key, row);
+    if (!this.live && state !== "running") this.rt.info(this.line(row));
+    else this.render();
+  }
+
+  /** A plain note line (kept above the live rows on a TTY). */
+  note(text: string): void {
+    if (!this.enabled) return;
+    if (this.live) {
+      this.live.clear();
+      process.stderr.write(`${text}\n`);
+      this.render();
+    } else this.rt.info(text);
+  }
+
+  /** Stops redrawing and leaves the final state on screen. */
+  finish(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.live) {
+      this.render();
+      this.live.done();
+    }
+  }
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000
+    ? `${ms}ms`
+    : ms < 60_000
+      ? `${(ms / 1000).toFixed(1)}s`
+      : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+export function formatBytes(n: number): string {
+  const units = ["B", "kB", "MB", "GB"];
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v.toFixed(v >= 100 || i === 0 ? 0 : 1)} ${units[i]}`;
+}
