@@ -1,0 +1,161 @@
+/**
+ * The lint config file: `.slimstage.yaml` (or `.slimstage.yml`) or
+ * `slimstage.config.json`, validated against config.schema.json. A broken
+ * file throws ConfigError naming the key and the reason; rule ids that name
+ * no rule are returned as problems for the engine to report.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv, type ErrorObject } from "ajv";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { ConfigError } from "../errors.js";
+import schema from "./config.schema.json" with { type: "json" };
+import { SEVERITIES, type Severity } from "./finding.js";
+import type { Rule } from "./rule.js";
+import { ruleIndex } from "./suppress.js";
+
+export interface LintConfig {
+  ignore: string[];
+  severity: Record<string, Severity | "off">;
+  failureThreshold: Severity | "none";
+  trustedRegistries: string[];
+  eol: { warnDays: number; today?: string };
+}
+
+export const DEFAULT_CONFIG: LintConfig = {
+  ignore: [],
+  severity: {},
+  // Errors and warnings fail a run; info and style findings are advice.
+  failureThreshold: "warning",
+  trustedRegistries: [],
+  eol: { warnDays: 90 },
+};
+
+export const CONFIG_FILES = [".slimstage.yaml", ".slimstage.yml", "slimstage.config.json"] as const;
+
+/** A rule id in the config that names no rule, with its place in the file. */
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  column: number;
+  key: string;
+  message: string;
+}
+
+export interface LoadedConfig {
+  config: LintConfig;
+  file?: string;
+  problems: ConfigProblem[];
+}
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+const validate = ajv.compile<Partial<LintConfig>>(schema);
+
+/** Looks for a config file in `dir` (the first of CONFIG_FILES that exists). */
+export function findConfig(dir: string): string | undefined {
+  for (const name of CONFIG_FILES) {
+    const p = join(dir, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+export function loadConfigFile(file: string, rules: readonly Rule[]): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  return parseConfig(text, file, rules);
+}
+
+/** Parses and validates config text (YAML, which also reads JSON). */
+export function parseConfig(text: string, file: string, rules: readonly Rule[]): LoadedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const pos = lines.linePos(err.pos[0]);
+    throw new ConfigError(
+      `${file}: not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${firstLine(err.message)}`,
+      {
+        location: { file, line: pos.line, column: pos.col },
+      },
+    );
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const locate = (path: Array<string | number>) => {
+    const node = path.length ? doc.getIn(path, true) : doc.contents;
+    const range =
+      isScalar(node) || isMap(node) ? node.range : (node as { range?: number[] } | undefined)?.range;
+    const pos = lines.linePos(range?.[0] ?? 0);
+    return { file, line: pos.line, column: pos.col };
+  };
+  if (!validate(data)) {
+    const e = validate.errors![0]!;
+    const { key, path, reason } = describe(e);
+    throw new ConfigError(`${file}: ${key}: ${reason}`, { key, location: locate(path) });
+  }
+  const cfg: LintConfig = {
+    ignore: data.ignore ?? DEFAULT_CONFIG.ignore,
+    severity: data.severity ?? {},
+    failureThreshold: data.failureThreshold ?? DEFAULT_CONFIG.failureThreshold,
+    trustedRegistries: data.trustedRegistries ?? [],
+    eol: { ...DEFAULT_CONFIG.eol, ...(data.eol ?? {}) },
+  };
+  if (cfg.eol.today !== undefined && Number.isNaN(Date.parse(`${cfg.eol.today}T00:00:00Z`))) {
+    throw new ConfigError(`${file}: eol.today: not a date: ${cfg.eol.today}`, {
+      key: "eol.today",
+      location: locate(["eol", "today"]),
+    });
+  }
+  const index = ruleIndex(rules);
+  const problems: ConfigProblem[] = [];
+  cfg.ignore.forEach((id, i) => {
+    if (!index.has(id.toLowerCase()))
+      problems.push({ ...locate(["ignore", i]), key: `ignore[${i}]`, message: `unknown rule id "${id}"` });
+  });
+  for (const id of Object.keys(cfg.severity)) {
+    if (!index.has(id.toLowerCase())) {
+      const loc = locate(["severity", id]);
+      problems.push({ ...loc, key: `severity.${id}`, message: `unknown rule id "${id}"` });
+    }
+  }
+  return { config: cfg, file, problems };
+}
+
+function describe(e: ErrorObject): { key: string; path: Array<string | number>; reason: string } {
+  const path = e.instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const key = path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
+    "",
+  );
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const extra = String(params.additionalProperty);
+      return { key: key ? `${key}.${extra}` : extra, path: [...path, extra], reason: "unknown key" };
+    }
+    case "enum":
+      return {
+        key: key || "(root)",
+        path,
+        reason: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+      };
+    default:
+      return { key: key || "(root)", path, reason: e.message ?? "invalid" };
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0]!;
+}
+
+export function isSeverity(s: string): s is Severity {
+  return (SEVERITIES as readonly string[]).includes(s);
+}

@@ -1,0 +1,176 @@
+/**
+ * End-of-life dates of the runtimes and distributions that base images carry,
+ * as their maintainers published them. Each row cites where its date comes
+ * from. The clock is injected (`now`), so tests and policies can set "today".
+ */
+
+export type EolProduct = "python" | "debian" | "node" | "alpine" | "ubuntu";
+
+export interface EolRow {
+  product: EolProduct;
+  /** The release cycle as it appears in tags: "3.9", "buster", "20", "3.18", "20.04". */
+  cycle: string;
+  /** Other spellings of the cycle in tags (Debian version numbers, Ubuntu code names). */
+  aliases?: string[];
+  /** The last day of security support, ISO date. */
+  eol: string;
+  /** Where the date is published. */
+  source: string;
+}
+
+const PEP = (n: number) => `https://peps.python.org/pep-${String(n).padStart(4, "0")}/`;
+const DEBIAN_LTS = "https://wiki.debian.org/LTS";
+const NODE = "https://github.com/nodejs/Release (schedule.json)";
+const ALPINE = "https://alpinelinux.org/releases/";
+const UBUNTU = "https://ubuntu.com/about/release-cycle";
+
+export const EOL_TABLE: readonly EolRow[] = [
+  // Python: the release schedule PEP of each minor version states its end of life.
+  { product: "python", cycle: "2.7", eol: "2020-01-01", source: PEP(373) },
+  { product: "python", cycle: "3.5", eol: "2020-09-30", source: PEP(478) },
+  { product: "python", cycle: "3.6", eol: "2021-12-23", source: PEP(494) },
+  { product: "python", cycle: "3.7", eol: "2023-06-27", source: PEP(537) },
+  { product: "python", cycle: "3.8", eol: "2024-10-07", source: PEP(569) },
+  { product: "python", cycle: "3.9", eol: "2025-10-31", source: PEP(596) },
+  { product: "python", cycle: "3.10", eol: "2026-10-31", source: PEP(619) },
+  { product: "python", cycle: "3.11", eol: "2027-10-31", source: PEP(664) },
+  { product: "python", cycle: "3.12", eol: "2028-10-31", source: PEP(693) },
+  { product: "python", cycle: "3.13", eol: "2029-10-31", source: PEP(719) },
+  { product: "python", cycle: "3.14", eol: "2030-10-31", source: PEP(745) },
+  // Debian: the end of Long Term Support, the last security support of a release.
+  { product: "debian", cycle: "jessie", aliases: ["8"], eol: "2020-06-30", source: DEBIAN_LTS },
+  { product: "debian", cycle: "stretch", aliases: ["9"], eol: "2022-06-30", source: DEBIAN_LTS },
+  { product: "debian", cycle: "buster", aliases: ["10"], eol: "2024-06-30", source: DEBIAN_LTS },
+  { product: "debian", cycle: "bullseye", aliases: ["11"], eol: "2026-08-31", source: DEBIAN_LTS },
+  { product: "debian", cycle: "bookworm", aliases: ["12"], eol: "2028-06-30", source: DEBIAN_LTS },
+  { product: "debian", cycle: "trixie", aliases: ["13"], eol: "2030-06-30", source: DEBIAN_LTS },
+  // Node.js: the release working group's schedule (end of maintenance).
+  { product: "node", cycle: "12", eol: "2022-04-30", source: NODE },
+  { product: "node", cycle: "14", eol: "2023-04-30", source: NODE },
+  { product: "node", cycle: "16", eol: "2023-09-11", source: NODE },
+  { product: "node", cycle: "17", eol: "2022-06-01", source: NODE },
+  { product: "node", cycle: "18", eol: "2025-04-30", source: NODE },
+  { product: "node", cycle: "19", eol: "2023-06-01", source: NODE },
+  { product: "node", cycle: "20", eol: "2026-04-30", source: NODE },
+  { product: "node", cycle: "21", eol: "2024-06-01", source: NODE },
+  { product: "node", cycle: "22", eol: "2027-04-30", source: NODE },
+  { product: "node", cycle: "23", eol: "2025-06-01", source: NODE },
+  { product: "node", cycle: "24", eol: "2028-04-30", source: NODE },
+  { product: "node", cycle: "25", eol: "2026-06-01", source: NODE },
+  { product: "node", cycle: "26", eol: "2029-04-30", source: NODE },
+  // Alpine: each branch's "end of support" column.
+  { product: "alpine", cycle: "3.12", eol: "2022-05-01", source: ALPINE },
+  { product: "alpine", cycle: "3.13", eol: "2022-11-01", source: ALPINE },
+  { product: "alpine", cycle: "3.14", eol: "2023-05-01", source: ALPINE },
+  { product: "alpine", cycle: "3.15", eol: "2023-11-01", source: ALPINE },
+  { product: "alpine", cycle: "3.16", eol: "2024-05-23", source: ALPINE },
+  { product: "alpine", cycle: "3.17", eol: "2024-11-22", source: ALPINE },
+  { product: "alpine", cycle: "3.18", eol: "2025-05-09", source: ALPINE },
+  { product: "alpine", cycle: "3.19", eol: "2025-11-01", source: ALPINE },
+  { product: "alpine", cycle: "3.20", eol: "2026-04-01", source: ALPINE },
+  { product: "alpine", cycle: "3.21", eol: "2026-11-01", source: ALPINE },
+  { product: "alpine", cycle: "3.22", eol: "2027-05-01", source: ALPINE },
+  { product: "alpine", cycle: "3.23", eol: "2027-11-01", source: ALPINE },
+  // Ubuntu: end of standard support of each LTS.
+  { product: "ubuntu", cycle: "16.04", aliases: ["xenial"], eol: "2021-04-30", source: UBUNTU },
+  { product: "ubuntu", cycle: "18.04", aliases: ["bionic"], eol: "2023-05-31", source: UBUNTU },
+  { product: "ubuntu", cycle: "20.04", aliases: ["focal"], eol: "2025-05-31", source: UBUNTU },
+  { product: "ubuntu", cycle: "22.04", aliases: ["jammy"], eol: "2027-06-30", source: UBUNTU },
+  { product: "ubuntu", cycle: "24.04", aliases: ["noble"], eol: "2029-05-31", source: UBUNTU },
+];
+
+/** Versions older than the oldest row of a product are end of life too (e.g. Node 10, Python 3.4). */
+const OLDER_THAN_TABLE: Partial<Record<EolProduct, (cycle: string) => boolean>> = {
+  python: (c) => {
+    const [maj, min] = c.split(".").map(Number);
+    return maj === 2 || (maj === 3 && min !== undefined && min < 5);
+  },
+  node: (c) => Number(c) < 12,
+  alpine: (c) => {
+    const [maj, min] = c.split(".").map(Number);
+    return (maj ?? 0) < 3 || (maj === 3 && min !== undefined && min < 12);
+  },
+  debian: (c) => ["wheezy", "squeeze", "lenny", "7", "6", "5"].includes(c),
+};
+
+export interface EolVerdict {
+  product: EolProduct;
+  cycle: string;
+  eol: string;
+  source: string;
+  /** Whole days until (negative: since) the end of life, measured from `now`. */
+  daysLeft: number;
+}
+
+export function lookupEol(product: EolProduct, cycle: string, now: Date): EolVerdict | undefined {
+  const row = EOL_TABLE.find(
+    (r) => r.product === product && (r.cycle === cycle || r.aliases?.includes(cycle)),
+  );
+  if (row) return { ...row, cycle: row.cycle, daysLeft: daysBetween(now, new Date(`${row.eol}T23:59:59Z`)) };
+  if (OLDER_THAN_TABLE[product]?.(cycle)) {
+    const oldest = EOL_TABLE.find((r) => r.product === product)!;
+    return {
+      product,
+      cycle,
+      eol: `before ${oldest.eol}`,
+      source: oldest.source,
+      daysLeft: daysBetween(now, new Date(`${oldest.eol}T00:00:00Z`)),
+    };
+  }
+  return undefined;
+}
+
+function daysBetween(from: Date, to: Date): number {
+  return Math.floor((to.getTime() - from.getTime()) / 86_400_000);
+}
+
+const DEBIAN_CODENAMES = ["jessie", "stretch", "buster", "bullseye", "bookworm", "trixie", "wheezy"];
+const UBUNTU_CODENAMES = ["xenial", "bionic", "focal", "jammy", "noble"];
+
+/**
+ * What an image reference says about the runtimes and distribution inside it,
+ * from its repository name and tag (`python:3.9-slim-buster`, `node:18-alpine3.17`,
+ * `debian:10`). Only the official images' tag conventions are understood.
+ */
+export function releasesInImage(
+  image: string,
+  tag: string | undefined,
+): Array<{ product: EolProduct; cycle: string }> {
+  const repo = image.toLowerCase().split("/").pop() ?? "";
+  const t = (tag ?? "").toLowerCase();
+  const out: Array<{ product: EolProduct; cycle: string }> = [];
+  const parts = t.split("-");
+  if (repo === "python" || repo === "pypy") {
+    const m = /^(\d+)\.(\d+)/.exec(t);
+    if (m && repo === "python") out.push({ product: "python", cycle: `${m[1]}.${m[2]}` });
+    else if (/^2(\D|$)/.test(t)) out.push({ product: "python", cycle: "2.7" });
+  }
+  if (repo === "node") {
+    const m = /^(\d+)(\D|$)/.exec(t);
+    if (m) out.push({ product: "node", cycle: m[1]! });
+  }
+  if (repo === "debian") {
+    const m = /^(\d+)(\D|$)/.exec(t);
+    if (m) out.push({ product: "debian", cycle: m[1]! });
+    else if (DEBIAN_CODENAMES.includes(parts[0]!)) out.push({ product: "debian", cycle: parts[0]! });
+  }
+  if (repo === "ubuntu") {
+    const m = /^(\d+\.\d+)/.exec(t);
+    if (m) out.push({ product: "ubuntu", cycle: m[1]! });
+    else if (UBUNTU_CODENAMES.includes(parts[0]!)) out.push({ product: "ubuntu", cycle: parts[0]! });
+  }
+  if (repo === "alpine") {
+    const m = /^(\d+\.\d+)/.exec(t);
+    if (m) out.push({ product: "alpine", cycle: m[1]! });
+  }
+  if (repo !== "debian" && repo !== "ubuntu" && repo !== "alpine") {
+    // Variant suffixes of language images: -buster, -slim-bullseye, -alpine3.17.
+    for (const p of parts.slice(1)) {
+      if (DEBIAN_CODENAMES.includes(p)) out.push({ product: "debian", cycle: p });
+      if (UBUNTU_CODENAMES.includes(p)) out.push({ product: "ubuntu", cycle: p });
+      const a = /^alpine(\d+\.\d+)$/.exec(p);
+      if (a) out.push({ product: "alpine", cycle: a[1]! });
+    }
+  }
+  return out;
+}

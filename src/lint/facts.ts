@@ -1,0 +1,306 @@
+/**
+ * Questions rules ask about a Dockerfile: which stages reach the final image,
+ * which RUN commands run where, whether a path ends up in the final image.
+ * Pure functions over the parser's model and stage graph.
+ */
+import type {
+  CopyInstruction,
+  Dockerfile,
+  Instruction,
+  InstructionKeyword,
+  InstructionOf,
+  RunInstruction,
+  ShellCommand,
+  Stage,
+  StageGraph,
+  StageInfo,
+} from "../dockerfile/model.js";
+import type { RuleContext, StageScope } from "./rule.js";
+
+/** An instruction with the stage it runs in; ONBUILD triggers count as instructions of their stage. */
+export interface Located<I extends Instruction = Instruction> {
+  ins: I;
+  stage: number;
+  onbuild: boolean;
+}
+
+/** Stage index of an instruction; fragments without FROM (hadolint's cases) get stage -1. */
+export function stageIndex(ins: Instruction): number {
+  return ins.stage ?? -1;
+}
+
+/** Every instruction of the file with its stage, ONBUILD triggers unwrapped. */
+export function located(df: Dockerfile): Located[] {
+  const out: Located[] = [];
+  for (const ins of df.instructions) {
+    const stage = stageIndex(ins);
+    out.push({ ins, stage, onbuild: false });
+    if (ins.keyword === "ONBUILD") out.push({ ins: ins.trigger, stage, onbuild: true });
+  }
+  return out;
+}
+
+export function instructionsOf<K extends InstructionKeyword>(
+  df: Dockerfile,
+  keyword: K,
+): Array<Located<InstructionOf<K>>> {
+  return located(df).filter((l): l is Located<InstructionOf<K>> => l.ins.keyword === keyword);
+}
+
+/** Whether a stage index is the target or in its FROM ancestry (its filesystem is the final image's). */
+export function reachesFinal(graph: StageGraph, stage: number): boolean {
+  if (stage < 0) return graph.stages.length === 0; // a fragment without FROM is the final image
+  return graph.stages[stage]?.reachesFinalImage ?? false;
+}
+
+export function isReachable(graph: StageGraph, stage: number): boolean {
+  if (stage < 0) return graph.stages.length === 0;
+  return graph.stages[stage]?.reachable ?? false;
+}
+
+/** The target stage and its FROM ancestry. */
+export function isFinalStage(graph: StageGraph, stage: number): boolean {
+  if (stage < 0) return graph.stages.length === 0;
+  return stage === graph.target;
+}
+
+export function inScope(graph: StageGraph, scope: StageScope, stage: number): boolean {
+  switch (scope) {
+    case "reaches-final":
+    case "final-stage":
+      return reachesFinal(graph, stage);
+    case "reachable":
+      return isReachable(graph, stage);
+    case "all":
+    case "file":
+      return true;
+  }
+}
+
+/** The stage's FROM ancestry within the file, nearest first (the stage itself included). */
+export function ancestry(df: Dockerfile, graph: StageGraph, stage: number): Stage[] {
+  const out: Stage[] = [];
+  let i: number | undefined = stage;
+  const seen = new Set<number>();
+  while (i !== undefined && i >= 0 && !seen.has(i)) {
+    seen.add(i);
+    const s = df.stages[i];
+    if (!s) break;
+    out.push(s);
+    const base: StageInfo["base"] | undefined = graph.stages[i]?.base;
+    i = base && "stage" in base ? base.stage : undefined;
+  }
+  return out;
+}
+
+/** The external image a stage starts from (following stage bases), or undefined for scratch/unknown. */
+export function baseImageOf(df: Dockerfile, graph: StageGraph, stage: number): string | undefined {
+  const chain = ancestry(df, graph, stage);
+  const root = chain[chain.length - 1];
+  if (!root) return undefined;
+  const info = graph.stages[root.index]?.base;
+  if (info && "image" in info) return info.image;
+  return root.from.image;
+}
+
+// ---------------------------------------------------------------------------
+// Shell commands
+
+const WRAPPERS = new Set(["sudo", "env", "nice", "nohup", "time", "exec", "command", "xargs", "stdbuf"]);
+
+/** A command with wrappers (`sudo`, `env X=1`, `exec`) peeled off; `name` is the basename. */
+export interface Cmd {
+  name: string;
+  args: string[];
+  raw: ShellCommand;
+}
+
+export function peel(c: ShellCommand): Cmd {
+  let name = c.name;
+  let args = c.args;
+  for (let guard = 0; guard < 4 && WRAPPERS.has(basename(name)); guard++) {
+    let i = 0;
+    // Skip the wrapper's own options and env assignments.
+    while (i < args.length && (args[i]!.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!))) i++;
+    if (i >= args.length) break;
+    name = args[i]!;
+    args = args.slice(i + 1);
+  }
+  return { name: basename(name), args, raw: c };
+}
+
+export function commands(run: RunInstruction): Cmd[] {
+  return run.shell.commands.map(peel);
+}
+
+export function basename(p: string): string {
+  const i = p.lastIndexOf("/");
+  return i >= 0 ? p.slice(i + 1) : p;
+}
+
+/** First positional (non-option) argument. */
+export function subcommand(args: readonly string[]): string | undefined {
+  return args.find((a) => !a.startsWith("-"));
+}
+
+/** Whether a command has one of the flags, also inside combined short flags (`-yq` has `-y`). */
+export function hasFlag(
+  args: readonly string[],
+  long: readonly string[],
+  short: readonly string[] = [],
+): boolean {
+  for (const a of args) {
+    if (a === "--") return false;
+    if (long.some((l) => a === l || a.startsWith(`${l}=`))) return true;
+    if (/^-[A-Za-z0-9]+$/.test(a) && short.some((s) => a.slice(1).includes(s))) return true;
+  }
+  return false;
+}
+
+/** Text between two commands in the source: the shell operators joining them. */
+export function gapBetween(source: string, a: Cmd, b: Cmd): string {
+  return source.slice(a.raw.range.end.offset, b.raw.range.start.offset);
+}
+
+/** Whether `a` pipes into `b` (a single `|` between them, not `||`). */
+export function pipesInto(source: string, a: Cmd, b: Cmd): boolean {
+  const gap = gapBetween(source, a, b).replace(/\|\|/g, "");
+  return gap.includes("|");
+}
+
+/** Whether the RUN script has a pipeline anywhere. */
+export function hasPipe(source: string, run: RunInstruction): boolean {
+  const cmds = commands(run);
+  for (let i = 0; i + 1 < cmds.length; i++) if (pipesInto(source, cmds[i]!, cmds[i + 1]!)) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Paths
+
+export function normalizePath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join("/")}`;
+}
+
+export function unquote(s: string): string {
+  if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) return s.slice(1, -1);
+  return s;
+}
+
+/** `p` is `dir` or inside it. */
+export function isUnder(p: string, dir: string): boolean {
+  if (dir === "/") return true;
+  return p === dir || p.startsWith(`${dir}/`);
+}
+
+/** The WORKDIR in effect before each instruction of a stage, following the stage's FROM ancestry. */
+export function workdirAt(df: Dockerfile, graph: StageGraph, ins: Instruction): string {
+  const stage = stageIndex(ins);
+  if (stage < 0) return "/";
+  const chain = ancestry(df, graph, stage).reverse();
+  let wd = "/";
+  for (const s of chain) {
+    for (const i of s.instructions) {
+      if (i === ins) return wd;
+      if (i.keyword === "WORKDIR") {
+        const p = unquote(i.path);
+        if (p.includes("$")) continue;
+        wd = normalizePath(p.startsWith("/") ? p : `${wd}/${p}`);
+      }
+    }
+  }
+  return wd;
+}
+
+/**
+ * Whether a file at `path`, written in `stage`, can reach the final image:
+ * the stage's filesystem is the final image's, or a COPY --from of a
+ * directory holding it lands (recursively) in a stage that reaches it.
+ */
+export function pathReachesFinal(
+  ctx: Pick<RuleContext, "df" | "graph">,
+  stage: number,
+  path: string,
+  depth = 0,
+): boolean {
+  if (reachesFinal(ctx.graph, stage)) return true;
+  if (depth > ctx.df.stages.length) return false;
+  for (const { ins, stage: consumer } of instructionsOf(ctx.df, "COPY")) {
+    if (consumer === stage || resolveFrom(ctx.df, ctx.graph, ins) !== stage) continue;
+    for (const raw of ins.sources) {
+      const src = unquote(raw);
+      if (src.includes("$") || /[*?[]/.test(src)) continue;
+      const s = normalizePath(src);
+      if (!isUnder(path, s)) continue;
+      const dest = unquote(ins.dest);
+      const base = dest.startsWith("/") ? dest : `${workdirAt(ctx.df, ctx.graph, ins)}/${dest}`;
+      const landed = normalizePath(`${base}/${path.slice(s.length)}`);
+      if (pathReachesFinal(ctx, consumer, landed, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+/** The stage index a COPY --from names, or undefined for an image or no --from. */
+export function resolveFrom(df: Dockerfile, graph: StageGraph, ins: CopyInstruction): number | undefined {
+  if (ins.from === undefined) return undefined;
+  return resolveStageRef(df, graph, ins.from, stageIndex(ins));
+}
+
+export function resolveStageRef(
+  df: Dockerfile,
+  graph: StageGraph,
+  ref: string,
+  before: number,
+): number | undefined {
+  const byName = graph.byName[ref.toLowerCase()];
+  if (byName !== undefined && (before < 0 || byName < before)) return byName;
+  if (/^\d+$/.test(ref)) {
+    const n = Number(ref);
+    if (n < df.stages.length && (before < 0 || n < before)) return n;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Environment
+
+/** ENV values set in the stage's ancestry before `ins` (literal values, quotes removed). */
+export function envBefore(df: Dockerfile, graph: StageGraph, ins: Instruction): Record<string, string> {
+  const env: Record<string, string> = {};
+  const stage = stageIndex(ins);
+  const chain = stage < 0 ? [] : ancestry(df, graph, stage).reverse();
+  const lists = stage < 0 ? [df.instructions] : chain.map((s) => s.instructions);
+  for (const list of lists) {
+    for (const i of list) {
+      if (i === ins) return env;
+      if (i.keyword === "ENV") for (const p of i.pairs) env[p.key] = unquote(p.value);
+    }
+  }
+  return env;
+}
+
+/** The SHELL in effect for an instruction (default `/bin/sh -c`). */
+export function shellAt(df: Dockerfile, graph: StageGraph, ins: Instruction): string[] {
+  let shell = ["/bin/sh", "-c"];
+  const stage = stageIndex(ins);
+  const lists =
+    stage < 0
+      ? [df.instructions]
+      : ancestry(df, graph, stage)
+          .reverse()
+          .map((s) => s.instructions);
+  for (const list of lists) {
+    for (const i of list) {
+      if (i === ins) return shell;
+      if (i.keyword === "SHELL") shell = i.shellArgs;
+    }
+  }
+  return shell;
+}

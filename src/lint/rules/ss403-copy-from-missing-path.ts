@@ -1,0 +1,112 @@
+import type { Instruction } from "../../dockerfile/model.js";
+import {
+  ancestry,
+  basename,
+  instructionsOf,
+  isReachable,
+  isUnder,
+  normalizePath,
+  resolveFrom,
+  unquote,
+  workdirAt,
+} from "../facts.js";
+import { defineRule } from "../rule.js";
+
+/** Directories that base images ship; a path under them may come from the base, so it is never reported. */
+const SYSTEM = [
+  "/usr",
+  "/etc",
+  "/var",
+  "/opt",
+  "/root",
+  "/home",
+  "/tmp",
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/lib64",
+  "/srv",
+  "/run",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/mnt",
+  "/media",
+  "/go",
+  "/usr/local",
+];
+
+function dest(ctx: Parameters<typeof workdirAt>, d: string): string {
+  const [df, graph, ins] = ctx;
+  const p = unquote(d);
+  return normalizePath(p.startsWith("/") ? p : `${workdirAt(df, graph, ins)}/${p}`);
+}
+
+export default defineRule({
+  meta: {
+    id: "SS403",
+    slug: "copy-from-missing-path",
+    severity: "error",
+    category: "correctness",
+    description:
+      "`COPY --from=<stage>` of an application path that no instruction of that stage creates: the build fails.",
+    rationale:
+      'BuildKit fails with "not found" when the source path does not exist in the stage. The seed lab copies /app/venv from a builder that never creates a venv.',
+    fix: "Create the path in the source stage (`python -m venv /app/venv`) or copy what the stage does produce.",
+    stages: "reachable",
+    stagesNote:
+      "Checks COPY --from in every stage needed for the target. Only paths under a WORKDIR of the source stage outside the system directories are judged (base images cannot have put them there).",
+    bad: "FROM python:3.12-slim AS builder\nWORKDIR /app\nCOPY app.py .\nFROM python:3.12-slim\nCOPY --from=builder /app/venv /app/venv",
+    good: "FROM python:3.12-slim AS builder\nWORKDIR /app\nRUN python -m venv /app/venv\nFROM python:3.12-slim\nCOPY --from=builder /app/venv /app/venv",
+  },
+  check(ctx) {
+    for (const { ins, stage } of instructionsOf(ctx.df, "COPY")) {
+      if (!isReachable(ctx.graph, stage)) continue;
+      const src = resolveFrom(ctx.df, ctx.graph, ins);
+      if (src === undefined) continue;
+      const chain = ancestry(ctx.df, ctx.graph, src);
+      const all: Instruction[] = chain.reverse().flatMap((s) => s.instructions);
+      const workdirs = all
+        .filter((i) => i.keyword === "WORKDIR")
+        .map((i) => dest([ctx.df, ctx.graph, i], i.keyword === "WORKDIR" ? i.path : "/"));
+      for (const raw of ins.sources) {
+        const s = unquote(raw);
+        if (s.includes("$") || /[*?[]/.test(s)) continue;
+        const p = normalizePath(s);
+        if (SYSTEM.some((d) => isUnder(p, d)) || p === "/") continue;
+        if (!workdirs.some((w) => isUnder(p, w) && w !== "/")) continue;
+        if (workdirs.some((w) => isUnder(w, p))) continue;
+        const provided = all.some((i) => {
+          if (i.keyword === "COPY" || i.keyword === "ADD") {
+            const d = dest([ctx.df, ctx.graph, i], i.dest);
+            if (isUnder(d, p)) return true;
+            if (!isUnder(p, d)) return false;
+            // A directory copy may bring anything under its destination; named files bring only themselves.
+            const names = i.sources.map((x) => basename(unquote(x).replace(/\/+$/, "")));
+            const rel = p.slice(d.length + 1).split("/")[0];
+            return (
+              names.some(
+                (n) => n === "." || n === "" || /[*?[]/.test(n) || !/\.[A-Za-z0-9]+$/.test(n) || n === rel,
+              ) || i.keyword === "ADD"
+            );
+          }
+          if (i.keyword === "RUN") {
+            const text = i.shell.script;
+            return (
+              text.includes(p) ||
+              new RegExp(
+                `(^|[\\s/="'])${basename(p).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[\\s/"';&|])`,
+              ).test(text)
+            );
+          }
+          return false;
+        });
+        if (!provided)
+          ctx.report({
+            node: ins,
+            message: `stage ${ctx.df.stages[src]?.name ?? src} never creates ${p}: COPY --from fails with "not found"`,
+          });
+      }
+    }
+  },
+});

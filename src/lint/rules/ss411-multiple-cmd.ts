@@ -1,0 +1,26 @@
+import { defineRule } from "../rule.js";
+
+export default defineRule({
+  meta: {
+    id: "SS411",
+    slug: "multiple-cmd",
+    severity: "warning",
+    category: "correctness",
+    description: "More than one CMD in a stage: only the last takes effect.",
+    rationale: "Earlier CMDs are dead code that misleads readers.",
+    fix: "Keep one CMD per stage.",
+    hadolint: "DL4003",
+    stages: "all",
+    stagesNote: "Counts per stage.",
+    bad: 'CMD ["a"]\nCMD ["b"]',
+    good: 'CMD ["b"]',
+  },
+  check(ctx) {
+    const groups = ctx.df.stages.length ? ctx.df.stages.map((s) => s.instructions) : [ctx.df.instructions];
+    for (const list of groups) {
+      const cmds = list.filter((i) => i.keyword === "CMD");
+      for (const extra of cmds.slice(1))
+        ctx.report({ node: extra, message: "another CMD in the same stage: only the last one counts" });
+    }
+  },
+});

@@ -1,0 +1,29 @@
+import { defineRule } from "../rule.js";
+
+export default defineRule({
+  meta: {
+    id: "SS415",
+    slug: "multiple-healthcheck",
+    severity: "warning",
+    category: "correctness",
+    description: "More than one HEALTHCHECK in a stage: only the last takes effect.",
+    rationale: "Earlier HEALTHCHECKs are dead code.",
+    fix: "Keep one HEALTHCHECK per stage.",
+    hadolint: "DL3012",
+    stages: "all",
+    stagesNote: "Counts per stage.",
+    bad: "HEALTHCHECK CMD a\nHEALTHCHECK CMD b",
+    good: "HEALTHCHECK CMD b",
+  },
+  check(ctx) {
+    const groups = ctx.df.stages.length ? ctx.df.stages.map((s) => s.instructions) : [ctx.df.instructions];
+    for (const list of groups) {
+      const hs = list.filter((i) => i.keyword === "HEALTHCHECK");
+      for (const extra of hs.slice(1))
+        ctx.report({
+          node: extra,
+          message: "another HEALTHCHECK in the same stage: only the last one counts",
+        });
+    }
+  },
+});

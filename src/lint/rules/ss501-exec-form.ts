@@ -1,0 +1,57 @@
+import type { Instruction } from "../../dockerfile/model.js";
+import { located } from "../facts.js";
+import type { Autofix } from "../finding.js";
+import { defineRule } from "../rule.js";
+
+const SIMPLE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
+
+/** `CMD python app.py` -> `CMD ["python", "app.py"]` when the command is plain words (no shell syntax). */
+function toExecForm(source: string, ins: Instruction, command: string): Autofix | undefined {
+  if (ins.range.start.line !== ins.range.end.line || ins.keyword === "HEALTHCHECK" || ins.flags.length)
+    return undefined;
+  const words = command.trim().split(/\s+/);
+  if (words.length === 0 || !words.every((w) => SIMPLE_WORD.test(w))) return undefined;
+  const text = source.slice(ins.range.start.offset, ins.range.end.offset);
+  const m = /^(\s*\S+\s+)/.exec(text);
+  if (!m) return undefined;
+  const start = ins.range.start.offset + m[1]!.length;
+  return {
+    title: "use the exec (JSON) form",
+    edits: [{ start, end: ins.range.end.offset, text: JSON.stringify(words).replace(/","/g, '", "') }],
+  };
+}
+
+export default defineRule({
+  meta: {
+    id: "SS501",
+    slug: "exec-form",
+    severity: "warning",
+    category: "maintainability",
+    description: "CMD, ENTRYPOINT or HEALTHCHECK CMD in shell form.",
+    rationale:
+      "The shell form runs the app as a child of /bin/sh -c: it is not PID 1, so SIGTERM from `docker stop` never reaches it and the container is killed after the timeout.",
+    fix: 'Use the exec (JSON) form: `CMD ["python", "app.py"]`.',
+    hadolint: "DL3025",
+    stages: "all",
+    stagesNote: "Fires in every stage (a stage may become a target with --target).",
+    autofix: true,
+    bad: "CMD python app.py",
+    good: 'CMD ["python", "app.py"]',
+  },
+  check(ctx) {
+    for (const { ins, stage } of located(ctx.df)) {
+      if (ins.keyword === "CMD" || ins.keyword === "ENTRYPOINT") {
+        if (ins.command.form !== "shell") continue;
+        const fix = toExecForm(ctx.source, ins, ins.command.command);
+        ctx.report({
+          node: ins,
+          stage,
+          message: `${ins.keyword} in shell form: the process does not get signals`,
+          ...(fix ? { fix } : {}),
+        });
+      } else if (ins.keyword === "HEALTHCHECK" && ins.command?.form === "shell") {
+        ctx.report({ node: ins, stage, message: "HEALTHCHECK CMD in shell form" });
+      }
+    }
+  },
+});

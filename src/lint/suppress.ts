@@ -1,0 +1,95 @@
+/**
+ * Inline pragmas, read from the Dockerfile's comments:
+ *   # slimstage ignore=SS101,pip-no-cache-dir     the next instruction
+ *   # slimstage global ignore=SS302               the whole file
+ *   # hadolint ignore=DL3015                      the next instruction, for rules that map DL3015
+ *   # hadolint global ignore=DL3015               the whole file
+ */
+import type { Dockerfile, Range as ModelRange } from "../dockerfile/model.js";
+import type { Rule } from "./rule.js";
+
+export interface Pragma {
+  tool: "slimstage" | "hadolint";
+  global: boolean;
+  /** Ids as written. */
+  ids: string[];
+  /** Resolved rule ids this pragma silences. */
+  ruleIds: string[];
+  /** Ids that name no rule. */
+  unknown: string[];
+  range: ModelRange;
+  /** Lines [from, to] of the instruction it applies to; undefined for global pragmas or when none follows. */
+  lines?: [number, number];
+}
+
+const PRAGMA = /^\s*(slimstage|hadolint)\s+(global\s+)?ignore\s*=\s*(.+?)\s*$/i;
+
+/** Matches a rule by id or slug, case-insensitively. */
+export function ruleIndex(rules: readonly Rule[]): Map<string, Rule> {
+  const m = new Map<string, Rule>();
+  for (const r of rules) {
+    m.set(r.meta.id.toLowerCase(), r);
+    m.set(r.meta.slug.toLowerCase(), r);
+  }
+  return m;
+}
+
+export function readPragmas(df: Dockerfile, rules: readonly Rule[]): Pragma[] {
+  const index = ruleIndex(rules);
+  const byHadolint = new Map<string, string[]>();
+  for (const r of rules) {
+    if (!r.meta.hadolint) continue;
+    const list = byHadolint.get(r.meta.hadolint) ?? [];
+    list.push(r.meta.id);
+    byHadolint.set(r.meta.hadolint, list);
+  }
+  const out: Pragma[] = [];
+  const nodes = df.nodes;
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
+    if (node.kind !== "comment") continue;
+    const m = PRAGMA.exec(node.text);
+    if (!m) continue;
+    const tool = m[1]!.toLowerCase() as "slimstage" | "hadolint";
+    const ids = m[3]!
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const ruleIds: string[] = [];
+    const unknown: string[] = [];
+    for (const id of ids) {
+      if (tool === "hadolint") {
+        const mapped = byHadolint.get(id.toUpperCase());
+        if (mapped) ruleIds.push(...mapped);
+        // hadolint's own codes that slimstage does not map are hadolint's business, not unknown.
+        else if (!/^(DL|SC)\d{4}$/i.test(id)) unknown.push(id);
+      } else {
+        const rule = index.get(id.toLowerCase());
+        if (rule) ruleIds.push(rule.meta.id);
+        else unknown.push(id);
+      }
+    }
+    const pragma: Pragma = { tool, global: m[2] !== undefined, ids, ruleIds, unknown, range: node.range };
+    if (!pragma.global) {
+      for (let k = n + 1; k < nodes.length; k++) {
+        const next = nodes[k]!;
+        if (next.kind === "instruction") {
+          pragma.lines = [next.range.start.line, next.range.end.line];
+          break;
+        }
+      }
+    }
+    out.push(pragma);
+  }
+  return out;
+}
+
+/** Whether a finding of `ruleId` starting on `line` is silenced. */
+export function isSuppressed(pragmas: readonly Pragma[], ruleId: string, line: number): boolean {
+  for (const p of pragmas) {
+    if (!p.ruleIds.includes(ruleId)) continue;
+    if (p.global) return true;
+    if (p.lines && line >= p.lines[0] && line <= p.lines[1]) return true;
+  }
+  return false;
+}
