@@ -1,15 +1,222 @@
-import type { Command } from "commander";
-import { InternalError } from "../../errors.js";
-import { action } from "../runtime.js";
+import { relative } from "node:path";
+import { type Command, Option } from "commander";
+import { InputError } from "../../errors.js";
+import { EXIT } from "../exit-codes.js";
+import { action, examples } from "../runtime.js";
 
-// Placeholder: the owner of this command replaces it.
+interface OptimizeFlags {
+  from?: string;
+  tier: "slim" | "distroless";
+  allTiers?: boolean;
+  entry?: string;
+  port?: string;
+  compose?: string;
+  service?: string;
+  write?: boolean;
+  planOnly?: boolean;
+  tests?: boolean;
+  ignoreLock?: boolean;
+  keepImages?: boolean;
+  timeout?: string;
+}
+
+function mb(bytes: number | undefined): string {
+  return bytes === undefined ? "-" : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
 export function define(program: Command): void {
+  // Probe options belong to the --probe before them (same grammar as `slimstage verify`).
+  const ordered: string[] = [];
+  const inOrder =
+    (flag: string) =>
+    (value: string, previous: string[] = []) => {
+      ordered.push(flag, value);
+      return [...previous, value];
+    };
   program
     .command("optimize")
-    .description("Write or rewrite a multi-stage Dockerfile for a project, verified")
+    .description("Write or rewrite a multi-stage Dockerfile for a project, built and verified")
+    .argument("[dir]", "project directory (Python or Node)", ".")
+    .option("--from <dockerfile>", "existing Dockerfile to rewrite (default: DIR/Dockerfile when present)")
+    .addOption(
+      new Option("--tier <tier>", "most aggressive tier to try; a failing tier falls back to slim")
+        .choices(["slim", "distroless"])
+        .default("distroless"),
+    )
+    .option("--all-tiers", "build and verify every tier, for comparison")
+    .option("--probe <spec>", "http://:PORT/PATH, tcp:PORT or cmd:COMMAND (repeatable)", inOrder("--probe"))
+    .option("--expect-status <code>", "HTTP status the probe before must return", inOrder("--expect-status"))
+    .option("--expect-body <text>", "text the probe before must find in the body", inOrder("--expect-body"))
+    .option("--expect-output <text>", "text a cmd probe's output must contain", inOrder("--expect-output"))
+    .option("--entry <command>", "the command that starts the app, when detection cannot tell")
+    .option("--port <port>", "the port the app listens on")
+    .option("--compose <file>", "compose file whose service's depends_on run as sidecars")
+    .option("--service <name>", "the compose service the image stands for")
+    .option("--write", "write Dockerfile, .dockerignore and generated files into DIR (backups kept)")
+    .option("--plan-only", "print the plan without building or verifying (nothing is proven)")
+    .option("--no-tests", "leave out the test stage")
+    .option("--ignore-lock", "install from the manifest even when the lockfile is out of sync")
+    .option("--no-keep-images", "remove the built images afterwards")
+    .option("--timeout <seconds>", "verification time limit per tier", "90")
+    .addHelpText(
+      "after",
+      examples([
+        [
+          "slimstage optimize examples/lab-000",
+          "plan, build and verify (distroless, falling back to slim); prints the Dockerfile",
+        ],
+        [
+          "slimstage optimize . --tier slim --write",
+          "write the verified slim Dockerfile (old files kept as *.slimstage.bak)",
+        ],
+        [
+          "slimstage optimize . --from Dockerfile.prod --probe http://:5000/ --expect-status 200",
+          "rewrite an existing Dockerfile, verified with a probe",
+        ],
+        [
+          "slimstage optimize examples/hit-counter-ts --all-tiers --json",
+          "both tiers with sizes and verification, as JSON",
+        ],
+        [
+          "slimstage optimize . --plan-only --entry 'python worker.py'",
+          "only show the plan, with an explicit entry point",
+        ],
+      ]),
+    )
     .action(
-      action(async () => {
-        throw new InternalError("slimstage optimize is not implemented yet");
+      action(async (rt, dir: string, flags: OptimizeFlags) => {
+        const [{ optimizeProject }, { parseProbeArgs, describeProbe }, { splitSimpleShell }] =
+          await Promise.all([
+            import("../../plan/optimize.js"),
+            import("../../verify/probe-spec.js"),
+            import("../../plan/detect/existing.js"),
+          ]);
+        if ((flags.compose === undefined) !== (flags.service === undefined)) {
+          throw new InputError("--compose and --service go together", {
+            hint: "e.g. --compose docker-compose.yml --service web",
+          });
+        }
+        const probes = parseProbeArgs(ordered);
+        let port: number | undefined;
+        if (flags.port !== undefined) {
+          port = Number(flags.port);
+          if (!Number.isInteger(port) || port < 1 || port > 65535)
+            throw new InputError(`--port ${flags.port} is not a port number`);
+        }
+        let entry: string[] | undefined;
+        if (flags.entry !== undefined) {
+          entry = splitSimpleShell(flags.entry);
+          if (!entry)
+            throw new InputError(`--entry '${flags.entry}' must be a plain command (no shell operators)`, {
+              hint: "wrap shell logic in a script and pass --entry 'sh script.sh'",
+            });
+        }
+        const timeout = Number(flags.timeout ?? "90");
+        if (!Number.isFinite(timeout) || timeout <= 0)
+          throw new InputError(`--timeout ${flags.timeout} is not a number of seconds`);
+
+        const result = await optimizeProject(dir, {
+          ...(flags.from ? { from: flags.from } : {}),
+          tier: flags.tier,
+          ...(flags.allTiers ? { allTiers: true } : {}),
+          ...(probes.length > 0 ? { probes } : {}),
+          ...(flags.compose && flags.service
+            ? { compose: { file: flags.compose, service: flags.service } }
+            : {}),
+          ...(flags.write ? { write: true } : {}),
+          ...(flags.planOnly ? { planOnly: true } : {}),
+          ...(flags.tests === false ? { skipTests: true } : {}),
+          ...(flags.keepImages === false ? { keepImages: false } : {}),
+          verifyTimeoutMs: timeout * 1000,
+          detect: {
+            ...(entry ? { entry } : {}),
+            ...(port !== undefined ? { port } : {}),
+            ...(flags.ignoreLock ? { ignoreLock: true } : {}),
+          },
+          signal: rt.signal,
+          onProgress: (e) => {
+            if (e.type === "phase") rt.info(`${e.tier ? `[${e.tier}] ` : ""}${e.message}`);
+            else if (rt.verbose && e.type === "build" && e.event.type === "step-start")
+              rt.info(`[${e.tier}] ${e.event.step.name}`);
+          },
+        });
+
+        if (rt.json) {
+          rt.printJson({
+            ok: result.ok,
+            tier: result.tier ?? null,
+            project: { ...result.project, dir: relative(process.cwd(), result.project.dir) || "." },
+            target: result.target,
+            rewrittenFrom: result.rewrittenFrom ?? null,
+            attempts: result.attempts.map((a) => ({
+              tier: a.tier,
+              status: a.status,
+              ok: a.ok,
+              reason: a.reason ?? null,
+              image: a.image ?? null,
+              imageId: a.imageId ?? null,
+              sizeBytes: a.sizeBytes ?? null,
+              buildMs: a.buildMs ?? null,
+              verify: a.verify
+                ? {
+                    ok: a.verify.ok,
+                    startupMs: a.verify.startupMs ?? null,
+                    probes: a.verify.probes.map((p) => ({
+                      probe: describeProbe(p.probe),
+                      ok: p.ok,
+                      detail: p.detail,
+                    })),
+                  }
+                : null,
+            })),
+            decisions: result.decisions,
+            dockerfile: result.dockerfile,
+            dockerignore: result.dockerignore,
+            extraFiles: result.extraFiles,
+            written: result.written,
+          });
+        } else {
+          const p = result.project;
+          rt.print(
+            `${p.kind === "python" ? `Python ${p.pythonVersion}` : `Node ${p.nodeVersion}`} project in ${relative(process.cwd(), p.dir) || "."}: entry ${JSON.stringify(p.entry.argv)} (${p.entry.source})${p.port !== undefined ? `, port ${p.port}` : ""}`,
+          );
+          for (const a of result.attempts) {
+            const what =
+              a.status === "verified"
+                ? `built and verified, ${mb(a.sizeBytes)} (${a.image})`
+                : a.status === "planned"
+                  ? "planned only (not built, not verified)"
+                  : `${a.status}: ${a.reason ?? ""}`;
+            rt.print(`  ${a.tier.padEnd(10)} ${what}`);
+          }
+          rt.print("");
+          rt.print("Why:");
+          for (const d of result.decisions) rt.print(`  - ${d.text}`);
+          rt.print("");
+          if (result.written.length > 0) {
+            for (const w of result.written)
+              rt.print(
+                `wrote ${relative(process.cwd(), w.path)}${w.backup ? ` (previous kept as ${relative(process.cwd(), w.backup)})` : ""}`,
+              );
+          } else {
+            rt.print(`--- ${relative(process.cwd(), result.target)} (${result.tier ?? "not verified"}) ---`);
+            rt.print(result.dockerfile);
+            for (const [f, text] of Object.entries(result.extraFiles)) {
+              rt.print(`--- ${f} ---`);
+              rt.print(text);
+            }
+            if (result.ok)
+              rt.print(
+                "Nothing was written: pass --write to write these files (existing ones are kept as *.slimstage.bak).",
+              );
+          }
+        }
+        if (flags.planOnly) return EXIT.ok;
+        if (!result.ok) {
+          const last = result.attempts[result.attempts.length - 1];
+          return last?.status === "build-failed" ? EXIT.build : EXIT.verify;
+        }
+        return EXIT.ok;
       }),
     );
 }

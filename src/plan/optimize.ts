@@ -1,0 +1,383 @@
+/**
+ * optimize: detect the project, plan a Dockerfile per tier, write it with the
+ * project into a temporary build context, build it with BuildKit, verify the
+ * image with the project's probe, and fall back from distroless to slim when
+ * a tier fails. Nothing is reported as a success that was not built and
+ * verified; nothing in the project is written unless `write` is set, and then
+ * every file that is replaced keeps a backup.
+ */
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import dockerignore, { type Ignore } from "@balena/dockerignore";
+import { parseDockerfile } from "../dockerfile/parser.js";
+import { type BuildProgressEvent, buildImage } from "../engine/build.js";
+import { connectEngine } from "../engine/connect.js";
+import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
+import { InputError, InterruptedError, isSlimstageError } from "../errors.js";
+import { loadLab } from "../lab/load-lab.js";
+import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
+import { verifyImage } from "../verify/verify.js";
+import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existing.js";
+import { scanProject } from "./detect/files.js";
+import type { DetectOptions } from "./detect/options.js";
+import { detectProjectFiles } from "./detect/project.js";
+import { withPackageIndex } from "./package-index.js";
+import type { Project } from "./project.js";
+import { rewriteDockerfile } from "./rewrite.js";
+import { planFiles } from "./templates/index.js";
+import type { Decision, PlannedFiles, Tier } from "./templates/text.js";
+
+export interface OptimizeOptions {
+  /** An existing Dockerfile to rewrite (relative to the project dir or absolute). Default: DIR/Dockerfile when present. */
+  from?: string;
+  /** The most aggressive tier to try (default distroless); failures fall back to safer tiers. */
+  tier?: Tier;
+  /** Build and verify every tier from `tier` down, even after one succeeded (for comparisons). */
+  allTiers?: boolean;
+  /** Probes that prove the image works; default: lab.yaml's probe, else the detected port. */
+  probes?: Probe[];
+  /** Sidecars from a compose file (default: lab.yaml's last variant with compose). */
+  compose?: { file: string; service: string };
+  /** Command that keeps a run-to-completion app's container up for a command probe. */
+  verifyCommand?: string[];
+  /** Write the result into the project (keeping backups). */
+  write?: boolean;
+  /** Plan only: no build, no verification (the result says so). */
+  planOnly?: boolean;
+  /** Keep the built images (tagged slimstage-optimize/NAME:TIER); default true. */
+  keepImages?: boolean;
+  /** Extra labels on built images (tests mark theirs). */
+  labels?: Record<string, string>;
+  /** Skip the test stage. */
+  skipTests?: boolean;
+  detect?: DetectOptions;
+  signal?: AbortSignal;
+  onProgress?: (e: OptimizeProgressEvent) => void;
+  /** Verification time limit per tier. */
+  verifyTimeoutMs?: number;
+}
+
+export type OptimizeProgressEvent =
+  | { type: "phase"; tier?: Tier; message: string }
+  | { type: "build"; tier: Tier; event: BuildProgressEvent }
+  | { type: "verify"; tier: Tier; event: VerifyProgressEvent };
+
+export interface TierAttempt {
+  tier: Tier;
+  ok: boolean;
+  /** "built", "build-failed", "verify-failed", "planned" (planOnly). */
+  status: "verified" | "build-failed" | "verify-failed" | "planned";
+  /** Why it failed, in one sentence. */
+  reason?: string;
+  dockerfile: string;
+  image?: string;
+  imageId?: string;
+  /** Uncompressed image size in bytes (the engine's Size). */
+  sizeBytes?: number;
+  buildMs?: number;
+  verify?: VerifyResult;
+  decisions: Decision[];
+}
+
+export interface WrittenFile {
+  path: string;
+  /** Where the previous content was kept, when the file existed. */
+  backup?: string;
+}
+
+export interface OptimizeResult {
+  project: Project;
+  /** The tier that built and verified first (undefined: none did). */
+  tier?: Tier;
+  ok: boolean;
+  /** The Dockerfile text of the chosen tier (or of the last attempt when none passed). */
+  dockerfile: string;
+  dockerignore: string;
+  extraFiles: Record<string, string>;
+  attempts: TierAttempt[];
+  decisions: Decision[];
+  /** Files written into the project (only with `write`). */
+  written: WrittenFile[];
+  /** Where the Dockerfile would go / went. */
+  target: string;
+  /** The existing Dockerfile that was rewritten, if any. */
+  rewrittenFrom?: string;
+}
+
+const TIER_ORDER: Tier[] = ["distroless", "slim"];
+// The package is CommonJS with a default export: unwrap it the same way under tsx and plain Node.
+const ignore = ((dockerignore as { default?: unknown }).default ?? dockerignore) as () => Ignore;
+
+async function exists(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined)) !== undefined;
+}
+
+/** Probes from lab.yaml when the project is a lab; undefined otherwise. */
+async function labDefaults(
+  dir: string,
+): Promise<
+  | {
+      probes?: Probe[];
+      compose?: { file: string; service: string };
+      healthPath?: string;
+      commandProbe?: boolean;
+    }
+  | undefined
+> {
+  if (!(await exists(path.join(dir, "lab.yaml")))) return undefined;
+  const lab = await loadLab(dir);
+  const out: {
+    probes?: Probe[];
+    compose?: { file: string; service: string };
+    healthPath?: string;
+    commandProbe?: boolean;
+  } = {};
+  const probe = lab.config.probe;
+  if (probe?.http) {
+    const h = probe.http;
+    const p: Probe = { kind: "http", port: h.port, path: h.path };
+    if (h.status !== undefined) p.expectStatus = h.status;
+    if (Array.isArray(h.body)) p.expectSequence = h.body;
+    else if (h.body !== undefined) p.expectBody = h.body;
+    out.probes = [p];
+    out.healthPath = h.path;
+  } else if (probe?.command) {
+    out.commandProbe = true;
+  }
+  const withCompose = [...lab.config.variants].reverse().find((v) => v.compose);
+  if (withCompose?.compose)
+    out.compose = {
+      file: path.join(lab.dir, withCompose.compose.file),
+      service: withCompose.compose.service,
+    };
+  return out;
+}
+
+/** Copies the project into a fresh build context, leaving out what the .dockerignore excludes. */
+async function prepareContext(project: Project, files: string[], plan: PlannedFiles): Promise<string> {
+  const ctx = await mkdtemp(path.join(tmpdir(), "slimstage-optimize-"));
+  const ig = ignore().add(plan.dockerignore.split("\n").filter((l) => l && !l.startsWith("#")));
+  // The generated files are written below; the project's own Dockerfile and .dockerignore are not part of the plan.
+  for (const rel of ig.filter(files)) {
+    const dest = path.join(ctx, rel);
+    await mkdir(path.dirname(dest), { recursive: true });
+    await copyFile(path.join(project.dir, rel), dest);
+  }
+  await writeFile(path.join(ctx, "Dockerfile"), plan.dockerfile);
+  await writeFile(path.join(ctx, ".dockerignore"), plan.dockerignore);
+  for (const [rel, text] of Object.entries(plan.extraFiles)) await writeFile(path.join(ctx, rel), text);
+  return ctx;
+}
+
+function imageName(project: Project, tier: Tier): string {
+  const base =
+    path
+      .basename(project.dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^[._-]+/, "") || "app";
+  return `slimstage-optimize/${base}:${tier}`;
+}
+
+function defaultProbes(project: Project): Probe[] {
+  if (project.port !== undefined) return [{ kind: "tcp", port: project.port }];
+  return [];
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
+}
+
+async function writeWithBackup(file: string, text: string, written: WrittenFile[]): Promise<void> {
+  const entry: WrittenFile = { path: file };
+  if (await exists(file)) {
+    const old = await readFile(file, "utf8");
+    if (old === text) return;
+    let backup = `${file}.slimstage.bak`;
+    for (let i = 1; await exists(backup); i++) backup = `${file}.slimstage.bak.${i}`;
+    await copyFile(file, backup);
+    entry.backup = backup;
+  }
+  await writeFile(file, text);
+  written.push(entry);
+}
+
+/**
+ * Optimizes the project in `dir`: returns the written Dockerfile text, the
+ * tier that built and passed verification, and the result of every attempt.
+ */
+export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): Promise<OptimizeResult> {
+  const progress = opts.onProgress ?? (() => {});
+  const files = await scanProject(dir);
+  const projectDir = files.dir;
+
+  // The existing Dockerfile: read for its CMD/EXPOSE and rewritten through the printer.
+  let existing: ExistingDockerfile | undefined;
+  const fromPath = opts.from ? path.resolve(projectDir, opts.from) : path.join(projectDir, "Dockerfile");
+  if (opts.from && !(await exists(fromPath))) {
+    throw new InputError(`--from ${opts.from}: no such file`, {
+      hint: "pass the path of an existing Dockerfile, or leave --from out",
+    });
+  }
+  if (await exists(fromPath)) {
+    const text = await readFile(fromPath, "utf8");
+    existing = readExistingDockerfile(text, path.relative(process.cwd(), fromPath) || fromPath);
+  }
+
+  const lab = await labDefaults(projectDir);
+  const detectOpts: DetectOptions = { ...opts.detect };
+  if (existing && !detectOpts.existing) detectOpts.existing = existing;
+  const httpPort = (opts.probes ?? lab?.probes ?? []).find((p) => p.kind === "http" || p.kind === "tcp");
+  if (detectOpts.port === undefined && httpPort && "port" in httpPort) detectOpts.port = httpPort.port;
+  const project = await detectProjectFiles(files, detectOpts);
+
+  const probes = opts.probes ?? lab?.probes ?? defaultProbes(project);
+  const healthPath =
+    (opts.probes ?? lab?.probes)?.find((p): p is Extract<Probe, { kind: "http" }> => p.kind === "http")
+      ?.path ?? lab?.healthPath;
+  let verifyCommand = opts.verifyCommand;
+  if (probes.length === 0 && lab?.commandProbe) {
+    // A run-to-completion app (lab-004): keep the container up and run the entry as the probe.
+    probes.push({ kind: "cmd", command: project.entry.argv.join(" ") });
+    verifyCommand ??=
+      project.kind === "python"
+        ? ["python", "-c", "import time; time.sleep(3600)"]
+        : ["node", "-e", "setTimeout(() => {}, 3600e3)"];
+  }
+  if (probes.length === 0 && !opts.planOnly) {
+    throw new InputError(
+      "no probe to verify the image with: the app exposes no known port and the project has no lab.yaml",
+      {
+        hint: "pass --probe http://:PORT/PATH, --probe tcp:PORT or --probe 'cmd:COMMAND' (or --port PORT)",
+      },
+    );
+  }
+
+  const start = opts.tier ?? "distroless";
+  const tiers = TIER_ORDER.slice(TIER_ORDER.indexOf(start));
+  const attempts: TierAttempt[] = [];
+  let chosen: { tier: Tier; plan: PlannedFiles } | undefined;
+  let lastPlan: PlannedFiles | undefined;
+  const engine = opts.planOnly ? undefined : await connectEngine();
+
+  for (const tier of tiers) {
+    throwIfAborted(opts.signal);
+    let plan = planFiles(project, tier, {
+      ...(healthPath ? { healthPath } : {}),
+      ...(opts.skipTests ? { skipTests: true } : {}),
+    });
+    let decisions = plan.decisions;
+    if (existing) {
+      const rw = rewriteDockerfile(existing, plan, project);
+      plan = { ...plan, dockerfile: rw.dockerfile };
+      decisions = [...rw.decisions, ...plan.decisions];
+      plan.decisions = decisions;
+    }
+    // The generated text must parse: a template bug is caught before the engine sees it.
+    parseDockerfile(plan.dockerfile, { file: `optimize/${tier}/Dockerfile`, shell: false });
+    lastPlan = plan;
+    if (opts.planOnly) {
+      attempts.push({ tier, ok: false, status: "planned", dockerfile: plan.dockerfile, decisions });
+      chosen ??= { tier, plan };
+      if (!opts.allTiers) break;
+      continue;
+    }
+
+    const attempt: TierAttempt = {
+      tier,
+      ok: false,
+      status: "build-failed",
+      dockerfile: plan.dockerfile,
+      decisions,
+    };
+    attempts.push(attempt);
+    const ctx = await prepareContext(project, files.list, plan);
+    const image = imageName(project, tier);
+    try {
+      progress({ type: "phase", tier, message: `building the ${tier} tier` });
+      const built = await withPackageIndex(project.kind === "python", opts.signal, () =>
+        buildImage({
+          context: ctx,
+          tags: [image],
+          labels: { "org.slimstage.optimize": tier, ...opts.labels },
+          network: project.kind === "python" ? "host" : "default",
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          onProgress: (event) => progress({ type: "build", tier, event }),
+          ...(engine ? { engine } : {}),
+        }),
+      );
+      attempt.image = image;
+      attempt.imageId = built.imageId;
+      attempt.buildMs = built.durationMs;
+      const info = engine ? await inspectLocalImage(engine, built.imageId) : undefined;
+      if (info) attempt.sizeBytes = info.size;
+      progress({ type: "phase", tier, message: `verifying ${image}` });
+      const verify = await verifyImage({
+        image: built.imageId,
+        probes,
+        ...((opts.compose ?? lab?.compose) ? { compose: opts.compose ?? lab?.compose } : {}),
+        ...(verifyCommand ? { command: verifyCommand } : {}),
+        ...(opts.verifyTimeoutMs ? { timeoutMs: opts.verifyTimeoutMs } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.labels ? { labels: opts.labels } : {}),
+        onProgress: (event) => progress({ type: "verify", tier, event }),
+      });
+      attempt.verify = verify;
+      if (verify.ok) {
+        attempt.ok = true;
+        attempt.status = "verified";
+      } else {
+        attempt.status = "verify-failed";
+        attempt.reason = verify.error ?? "a probe failed";
+      }
+    } catch (e) {
+      if (e instanceof InterruptedError) throw e;
+      if (!isSlimstageError(e) || (e.kind !== "build" && e.kind !== "verify")) throw e;
+      attempt.status = e.kind === "build" ? "build-failed" : "verify-failed";
+      const tail =
+        "outputTail" in e && Array.isArray(e.outputTail)
+          ? ` (${(e.outputTail as string[]).slice(-3).join(" | ")})`
+          : "";
+      attempt.reason = `${e.message}${tail}`;
+    } finally {
+      await rm(ctx, { recursive: true, force: true });
+    }
+    if (!attempt.ok && attempt.image && engine && opts.keepImages === false)
+      await untagLocalImage(engine, attempt.image);
+    if (attempt.ok) {
+      chosen ??= { tier, plan };
+      if (!opts.allTiers) break;
+    } else {
+      progress({ type: "phase", tier, message: `${tier} tier failed: ${attempt.reason}; falling back` });
+    }
+  }
+  if (opts.keepImages === false && engine) {
+    for (const a of attempts) if (a.image && a.ok) await untagLocalImage(engine, a.image);
+  }
+
+  const final = chosen?.plan ?? (lastPlan as PlannedFiles);
+  const target = existing ? fromPath : path.join(projectDir, "Dockerfile");
+  const result: OptimizeResult = {
+    project,
+    ok: opts.planOnly ? false : chosen !== undefined,
+    dockerfile: final.dockerfile,
+    dockerignore: final.dockerignore,
+    extraFiles: final.extraFiles,
+    attempts,
+    decisions: final.decisions,
+    written: [],
+    target,
+  };
+  if (chosen) result.tier = chosen.tier;
+  if (existing) result.rewrittenFrom = existing.file;
+
+  // Writing: only what was verified (or planned on request), never without `write`, always with backups.
+  if (opts.write && (result.ok || opts.planOnly)) {
+    await writeWithBackup(target, final.dockerfile, result.written);
+    await writeWithBackup(path.join(projectDir, ".dockerignore"), final.dockerignore, result.written);
+    for (const [rel, text] of Object.entries(final.extraFiles))
+      await writeWithBackup(path.join(projectDir, rel), text, result.written);
+  }
+  return result;
+}
