@@ -134,7 +134,7 @@ const composeSchema = {
   additionalProperties: false,
 };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(composeSchema);
 
 /** `1m30s`, `10s`, `500ms`, `2h` -> milliseconds (compose's duration format). */
@@ -272,7 +272,12 @@ export function parseCompose(
     return { location: { file, line, column: Math.max(1, (lines[line - 1] ?? "").search(/\S/) + 1) } };
   };
   if (!validate(data)) {
-    const err = validate.errors?.[0] as ErrorObject;
+    // With anyOf, the deepest error is the one that names the real problem.
+    const err = [...(validate.errors ?? [])].sort(
+      (a, b) =>
+        b.instancePath.split("/").length - a.instancePath.split("/").length ||
+        Number(b.keyword === "additionalProperties") - Number(a.keyword === "additionalProperties"),
+    )[0] as ErrorObject;
     const path = err.instancePath
       .split("/")
       .slice(1)
