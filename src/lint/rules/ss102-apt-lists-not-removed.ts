@@ -32,6 +32,9 @@ export default defineRule({
     stagesNote:
       "Fires where /var/lib/apt/lists can reach the final image: the target's FROM ancestry, or a stage whose lists directory is copied onward.",
     autofix: true,
+    differences: [
+      "ONBUILD triggers in a stage the target never uses do not run in this build, so slimstage is silent where hadolint reports them (DL3009Spec.hs:31 and DL3009Spec.hs:71, onbuild variants).",
+    ],
     bad: "RUN apt-get update && apt-get install -y --no-install-recommends curl",
     good: "RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*",
   },

@@ -43,6 +43,7 @@ export default defineRule({
       "Fires where the cache directory can reach the final image; a builder stage whose node_modules alone is copied onward is not a finding.",
     differences: [
       "hadolint's DL3060 covers yarn only; slimstage also reports npm and pnpm caches (no hadolint row covers them).",
+      "ONBUILD triggers in a stage the target never uses do not run in this build, so slimstage is silent where hadolint reports them (DL3060Spec.hs:96, onbuild variant).",
     ],
     bad: "RUN yarn install --frozen-lockfile",
     good: "RUN yarn install --frozen-lockfile && yarn cache clean",

@@ -16,11 +16,12 @@ const WRITES = new Set([
 ]);
 
 function cleansAfter(cmds: readonly Cmd[], i: number): boolean {
+  const tool = cmds[i]!.name;
   return cmds
     .slice(i + 1)
     .some(
       (c) =>
-        (DNF.has(c.name) && subcommand(c.args) === "clean" && c.args.includes("all")) ||
+        (c.name === tool && subcommand(c.args) === "clean" && c.args.includes("all")) ||
         (c.name === "rm" && c.args.some((a) => /^\/var\/cache\/(yum|dnf|libdnf5)/.test(a))),
     );
 }
@@ -44,7 +45,8 @@ export default defineRule({
     fix: "End the RUN with `&& dnf clean all` (or `rm -rf /var/cache/dnf /var/cache/libdnf5`), or use a cache mount.",
     hadolint: "DL3040",
     stages: "reaches-final",
-    stagesNote: "Fires where /var/cache can reach the final image.",
+    stagesNote:
+      "Fires where /var/cache can reach the final image. `dnf clean all` must come from the same tool (dnf vs microdnf) after the install.",
     bad: "RUN dnf install -y httpd",
     good: "RUN dnf install -y httpd && dnf clean all",
   },

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { RULES } from "../rules/index.js";
+import { agreement, agreementTable, readCorpus, rowId } from "./hadolint-corpus.js";
+
+const rows = readCorpus();
+const mapped = RULES.filter((r) => r.meta.hadolint);
+const results = mapped.map((r) => agreement(r, rows));
+
+describe("agreement with hadolint's own rule cases", () => {
+  it("reads the corpus", () => {
+    expect(rows.length).toBeGreaterThan(1000);
+  });
+
+  it("prints the per-rule agreement table", () => {
+    process.stdout.write(`\n${agreementTable(results)}\n`);
+    expect(results.length).toBe(mapped.length);
+  });
+
+  for (const a of results) {
+    const listed = (a.rule.meta.differences ?? []).join("\n");
+    it(`${a.rule.meta.id} agrees with ${a.code} on >= 95% of its rows`, () => {
+      expect(a.rows, `${a.code} has rows in the corpus`).toBeGreaterThan(0);
+      const disagreeing = a.outcomes.filter((o) => !o.agrees);
+      // Every disagreement must be a deliberate difference named in the rule's doc.
+      const unlisted = disagreeing.filter((o) => !listed.includes(rowId(o.row).replace("+onbuild", "")));
+      expect(
+        unlisted.map(
+          (o) =>
+            `${rowId(o.row)} expect=${o.row.expect} count=${o.row.count} found=${o.found}${o.error ? ` (${o.error})` : ""}\n${o.row.dockerfile}`,
+        ),
+      ).toEqual([]);
+      expect(a.agreeing / a.rows).toBeGreaterThanOrEqual(0.95);
+    });
+  }
+});
