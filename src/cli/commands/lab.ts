@@ -1,15 +1,159 @@
+import { writeFile } from "node:fs/promises";
+import { basename } from "node:path";
 import type { Command } from "commander";
-import { InternalError } from "../../errors.js";
-import { action } from "../runtime.js";
+import { EXIT } from "../exit-codes.js";
+import { action, examples } from "../runtime.js";
 
-// Placeholder: the owner of this command replaces it.
+interface LabFlags {
+  report?: string;
+  examples?: string;
+}
+
 export function define(program: Command): void {
   program
     .command("lab")
-    .description("Run a seed lab end to end: lint, build, inspect, verify, compare, verdicts")
+    .description(
+      "Run a seed lab end to end: lint, build every variant, inspect, verify with probes and sidecars, compare, and a verdict on each of the lab's claims",
+    )
+    .argument(
+      "[name]",
+      'an example (lab-000 ... lab-004, hit-counter-ts), "all", or a directory with a lab.yaml',
+    )
+    .option("--report <file>", "also write the self-contained HTML report of the run")
+    .option("--examples <dir>", "where the examples are (default: the package's examples/)")
+    .addHelpText(
+      "after",
+      examples([
+        ["slimstage lab", "list the labs"],
+        ["slimstage lab lab-000", "single-stage vs the lab's multi-stage Flask image, with verdicts"],
+        ["slimstage lab all --json > run.json", "every lab; the JSON that scripts/gen-results.ts reads"],
+        ["slimstage lab lab-001 --report lab-001.html", "the hit counter with Redis, and its HTML report"],
+      ]),
+    )
     .action(
-      action(async () => {
-        throw new InternalError("slimstage lab is not implemented yet");
+      action(async (rt, name: string | undefined, flags: LabFlags) => {
+        const lab = await import("../../lab/public.js");
+        const examplesDir = flags.examples ?? lab.examplesDir();
+
+        if (name === undefined) {
+          const labs = await Promise.all(lab.listLabDirs(examplesDir).map((d) => lab.loadLab(d)));
+          if (rt.json) {
+            rt.printJson({
+              labs: labs.map((l) => ({
+                name: l.config.name,
+                title: l.config.title,
+                dir: l.dir,
+                variants: l.config.variants.map((v) => v.name),
+                claims: l.config.claims.length,
+              })),
+            });
+          } else {
+            for (const l of labs) {
+              rt.print(
+                `${l.config.name.padEnd(16)}${l.config.title} (${l.config.variants.length} variants, ${l.config.claims.length} claims)`,
+              );
+            }
+            rt.print("\nRun one with `slimstage lab NAME`, or all of them with `slimstage lab all`.");
+          }
+          return EXIT.ok;
+        }
+
+        // Load (and so validate) every lab before building anything.
+        const labs = await Promise.all(lab.resolveLabDirs(name, examplesDir).map((d) => lab.loadLab(d)));
+        const { ProgressDisplay, formatMs } = await import("../progress.js");
+        const runs: import("../../lab/public.js").LabRun[] = [];
+        const machine = await lab.machineInfo();
+        const createdAt = new Date().toISOString();
+
+        for (const l of labs) {
+          const display = new ProgressDisplay(rt, `${l.config.name}: ${l.config.title}`);
+          const run = await lab
+            .runLab(l, {
+              signal: rt.signal,
+              onProgress: (e) => {
+                if (e.type === "phase-start") {
+                  display.set(
+                    `${e.variant}/${e.phase}`,
+                    `${e.variant}: ${e.phase}${e.detail ? ` ${e.detail}` : ""}`,
+                    "running",
+                  );
+                } else if (e.type === "phase-done") {
+                  display.set(
+                    `${e.variant}/${e.phase}`,
+                    `${e.variant}: ${e.phase} ${e.ok ? "" : "FAILED "}${firstLine(e.detail)}`,
+                    e.ok ? "done" : "failed",
+                    formatMs(e.durationMs),
+                  );
+                } else if (e.type === "build-step" && rt.interactive) {
+                  display.set(`${e.variant}/build`, `${e.variant}: build ${e.step}`, "running");
+                } else if (e.type === "verify-step" && rt.interactive) {
+                  display.set(`${e.variant}/verify`, `${e.variant}: verify: ${e.message}`, "running");
+                } else if (e.type === "note") {
+                  display.note(e.message);
+                }
+              },
+            })
+            .finally(() => display.finish());
+          runs.push(run);
+          if (!rt.json) rt.print(lab.formatLabTty(run, { color: rt.color }));
+        }
+
+        const doc: import("../../lab/public.js").LabRunDocument = {
+          schema: lab.LAB_RUN_SCHEMA_ID,
+          createdAt,
+          machine,
+          labs: runs,
+          ok: runs.every((r) => r.ok),
+        };
+        if (flags.report) {
+          const html = await renderHtml(runs);
+          if (html) {
+            await writeFile(flags.report, html);
+            rt.info(`report: ${flags.report}`);
+          } else rt.info("no report: no variant produced an image");
+        }
+        if (rt.json) rt.printJson(doc);
+        else if (runs.length > 1) {
+          rt.print(
+            `${runs.filter((r) => r.ok).length} of ${runs.length} labs OK: ${runs.map((r) => `${r.name} ${r.ok ? "ok" : "NOT OK"}`).join(", ")}`,
+          );
+        }
+        return exitCode(runs);
       }),
     );
+}
+
+function firstLine(s: string): string {
+  const line = s.split("\n")[0] ?? "";
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
+
+/** 0 when every lab is OK; else what went wrong first: a build, a verification, or an unmeasured claim. */
+function exitCode(runs: ReadonlyArray<import("../../lab/public.js").LabRun>): number {
+  const bad = runs.flatMap((r) => r.variants).filter((v) => !v.outcome.asExpected);
+  if (bad.some((v) => v.outcome.status === "build-failed")) return EXIT.build;
+  if (bad.some((v) => v.outcome.status === "verify-failed")) return EXIT.verify;
+  if (bad.length > 0) return EXIT.findings;
+  if (runs.some((r) => r.claims.some((c) => c.verdict === null))) return EXIT.findings;
+  return EXIT.ok;
+}
+
+/** One HTML report: one lab as it is; several labs with their variants named lab/variant. */
+async function renderHtml(
+  runs: ReadonlyArray<import("../../lab/public.js").LabRun>,
+): Promise<string | undefined> {
+  const { renderReportHtml } = await import("../../report/html/render.js");
+  const reports = runs.flatMap((r) => (r.report ? [{ run: r, report: r.report }] : []));
+  const first = reports[0];
+  if (!first) return undefined;
+  if (reports.length === 1) return renderReportHtml(first.report);
+  return renderReportHtml({
+    schema: first.report.schema,
+    title: `slimstage lab: ${reports.map((r) => basename(r.run.dir)).join(", ")}`,
+    createdAt: first.report.createdAt,
+    baseline: `${first.run.name}/${first.report.baseline}`,
+    variants: reports.flatMap(({ run, report }) =>
+      report.variants.map((v) => ({ ...v, name: `${run.name}/${v.name}` })),
+    ),
+  });
 }

@@ -1,0 +1,241 @@
+/**
+ * The lab's result table (the one lab-004 asks students to fill in, with the
+ * numbers measured here), the layer history where the lab asks for it, and
+ * the verdicts; for the terminal and as Markdown (docs/results.md). Pure.
+ */
+import Table from "cli-table3";
+import { markdownTable } from "markdown-table";
+import pc from "picocolors";
+import { formatBytes, formatDuration } from "../report/format-units.js";
+import type { ClaimVerdict, LabRun, VariantRun } from "./lab-result.js";
+
+export const TABLE_COLUMNS = [
+  "Image",
+  "Built from",
+  "Expected",
+  "Result",
+  "Size",
+  "vs baseline",
+  "Layers",
+  "Wasted",
+  "Build-only",
+  "Start-up",
+] as const;
+
+function expected(v: VariantRun): string {
+  return v.expect === "works" ? "works" : `fails (${v.expect.fails})`;
+}
+
+function result(v: VariantRun): string {
+  const mark = v.outcome.asExpected ? "as expected" : "NOT as expected";
+  switch (v.outcome.status) {
+    case "works":
+      return `works, ${mark}`;
+    case "build-failed":
+      return `build failed, ${mark}`;
+    case "verify-failed":
+      return `probe failed, ${mark}`;
+    case "not-verified":
+      return `not verified, ${mark}`;
+    case "error":
+      return `error, ${mark}`;
+  }
+}
+
+function source(v: VariantRun): string {
+  if (v.image) return `${v.image} (as it is)`;
+  return `${v.dockerfile ?? "?"}${v.target ? ` --target ${v.target}` : ""}`;
+}
+
+function vsBaseline(v: VariantRun, base: VariantRun | undefined): string {
+  if (!v.facts || !base?.facts) return "";
+  if (v === base) return "baseline";
+  const d = v.facts.sizeBytes - base.facts.sizeBytes;
+  const p = base.facts.sizeBytes === 0 ? 0 : (d / base.facts.sizeBytes) * 100;
+  return `${d > 0 ? "+" : d < 0 ? "-" : "±"}${formatBytes(Math.abs(d))} (${p > 0 ? "+" : ""}${p.toFixed(1)}%)`;
+}
+
+/** One row per variant, the cells as text. */
+export function tableRows(run: LabRun): string[][] {
+  const base = run.variants.find((v) => v.name === run.baseline);
+  return run.variants.map((v) => [
+    v.label && v.label !== v.name ? `${v.name} (${v.label})` : v.name,
+    source(v),
+    expected(v),
+    result(v),
+    v.facts ? formatBytes(v.facts.sizeBytes) : "",
+    vsBaseline(v, base),
+    v.facts ? String(v.facts.layers) : "",
+    v.facts ? formatBytes(v.facts.wastedBytes) : "",
+    v.facts ? formatBytes(v.facts.buildOnlyBytes) : "",
+    v.verify?.startupMs != null ? formatDuration(v.verify.startupMs) : "",
+  ]);
+}
+
+function verdictMark(v: ClaimVerdict): string {
+  return v.verdict === true ? "TRUE" : v.verdict === false ? "FALSE" : "NOT MEASURED";
+}
+
+function shortCreatedBy(s: string): string {
+  const t = s
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, "")
+    .replace(/^\/bin\/sh -c /, "RUN ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+}
+
+const BORDERLESS = {
+  top: "",
+  "top-mid": "",
+  "top-left": "",
+  "top-right": "",
+  bottom: "",
+  "bottom-mid": "",
+  "bottom-left": "",
+  "bottom-right": "",
+  left: "",
+  "left-mid": "",
+  mid: "",
+  "mid-mid": "",
+  right: "",
+  "right-mid": "",
+  middle: "  ",
+};
+
+function ttyTable(
+  head: readonly string[],
+  rows: string[][],
+  color: boolean,
+  rightAligned: ReadonlySet<number>,
+): string {
+  const t = new Table({
+    head: [],
+    chars: BORDERLESS,
+    style: { "padding-left": 0, "padding-right": 0, head: [], border: [] },
+  });
+  const align = (i: number) => (rightAligned.has(i) ? "right" : "left");
+  t.push(head.map((h, i) => ({ content: color ? pc.bold(h) : h, hAlign: align(i) })));
+  for (const r of rows) t.push(r.map((c, i) => ({ content: c, hAlign: align(i) })));
+  return t
+    .toString()
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .join("\n");
+}
+
+const NUMERIC = new Set([4, 5, 6, 7, 8, 9]);
+
+export function formatLabTty(run: LabRun, opts: { color?: boolean } = {}): string {
+  const color = opts.color === true;
+  const out: string[] = [];
+  out.push(color ? pc.bold(`${run.name}: ${run.title}`) : `${run.name}: ${run.title}`);
+  out.push("");
+  out.push(ttyTable(TABLE_COLUMNS, tableRows(run), color, NUMERIC));
+  out.push("");
+  for (const v of run.variants) {
+    const line = `  ${v.name}: ${v.outcome.summary}`;
+    out.push(color && !v.outcome.asExpected ? pc.red(line) : line);
+  }
+  const lintLines = lintSummary(run);
+  if (lintLines.length) out.push("", "Lint:", ...lintLines.map((l) => `  ${l}`));
+  if (run.history) {
+    for (const v of run.variants) {
+      if (!v.facts) continue;
+      out.push(
+        "",
+        `History of ${v.label ?? v.name} (${v.facts.historyEntries} entries, ${v.facts.layers} layers):`,
+      );
+      const rows = v.facts.history.map((h, i) => [
+        String(i),
+        shortCreatedBy(h.createdBy),
+        h.empty ? "0 B" : formatBytes(h.sizeBytes),
+      ]);
+      out.push(
+        ttyTable(["#", "Created by", "Size"], rows, color, new Set([2]))
+          .split("\n")
+          .map((l) => `  ${l}`)
+          .join("\n"),
+      );
+    }
+  }
+  out.push("", "Claims:");
+  for (const c of run.claims) {
+    const mark = verdictMark(c);
+    const painted = !color
+      ? mark
+      : c.verdict === true
+        ? pc.green(mark)
+        : c.verdict === false
+          ? pc.yellow(mark)
+          : pc.red(mark);
+    out.push(`  ${painted}  ${c.text}`, `      measured: ${c.measured}`, `      why: ${c.why}`);
+  }
+  out.push(
+    "",
+    run.ok
+      ? "Every variant behaved as expected and every claim has a verdict."
+      : "NOT OK: see the variants and claims above.",
+  );
+  return `${out.join("\n")}\n`;
+}
+
+function lintSummary(run: LabRun): string[] {
+  const lines: string[] = [];
+  for (const v of run.variants) {
+    if (!v.lint || v.lint.length === 0) continue;
+    const ids = [...new Set(v.lint.map((f) => f.ruleId))];
+    lines.push(`${v.dockerfile ?? v.name}: ${v.lint.length} finding(s) (${ids.join(", ")})`);
+  }
+  for (const o of run.original) {
+    const ids = [...new Set(o.findings.map((f) => f.ruleId))];
+    lines.push(
+      `${o.file} (as the lab wrote it): ${o.findings.length} finding(s)${ids.length ? ` (${ids.join(", ")})` : ""}`,
+    );
+  }
+  return lines;
+}
+
+function md(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+export function formatLabMarkdown(run: LabRun, opts: { headingLevel?: number } = {}): string {
+  const h = "#".repeat(opts.headingLevel ?? 2);
+  const out: string[] = [];
+  out.push(`${h} ${run.name}: ${run.title}`, "");
+  const rows = [[...TABLE_COLUMNS], ...tableRows(run).map((r) => r.map(md))];
+  out.push(markdownTable(rows, { align: TABLE_COLUMNS.map((_, i) => (NUMERIC.has(i) ? "r" : "l")) }), "");
+  for (const v of run.variants) out.push(`- **${v.name}**: ${md(v.outcome.summary)}`);
+  const lintLines = lintSummary(run);
+  if (lintLines.length) {
+    out.push("", "Lint:", "");
+    for (const l of lintLines) out.push(`- ${md(l)}`);
+  }
+  if (run.history) {
+    for (const v of run.variants) {
+      if (!v.facts) continue;
+      out.push(
+        "",
+        `History of \`${v.label ?? v.name}\` (${v.facts.historyEntries} entries, ${v.facts.layers} layers):`,
+        "",
+      );
+      const hrows = [
+        ["#", "Created by", "Size"],
+        ...v.facts.history.map((x, i) => [
+          String(i),
+          `\`${md(shortCreatedBy(x.createdBy))}\``,
+          x.empty ? "0 B" : formatBytes(x.sizeBytes),
+        ]),
+      ];
+      out.push(markdownTable(hrows, { align: ["r", "l", "r"] }));
+    }
+  }
+  out.push("", `${h}# Claims`, "");
+  const crows = [
+    ["Claim", "Verdict", "Measured", "Why"],
+    ...run.claims.map((c) => [md(c.text), `**${verdictMark(c)}**`, md(c.measured), md(c.why)]),
+  ];
+  out.push(markdownTable(crows, { align: ["l", "l", "l", "l"] }), "");
+  return out.join("\n");
+}

@@ -1,0 +1,456 @@
+/**
+ * The lab loop, for one example: lint every Dockerfile (and the lab's
+ * originals), build every variant with BuildKit, analyze each image, verify
+ * each with its probe and compose sidecars, compare, and judge the lab's
+ * claims. Variants run one after the other (two cores; BuildKit shares its
+ * cache between them). A build that fails is a result, not an exception:
+ * lab-002's broken Dockerfile is supposed to fail.
+ */
+import { readFile } from "node:fs/promises";
+import { relative, resolve } from "node:path";
+import { BuildStepError, buildImage } from "../build/public.js";
+import { EngineError, InterruptedError, isSlimstageError } from "../errors.js";
+import type { Analysis } from "../image/analysis/types.js";
+import type { LintFindingSummary, ReportData, VariantData } from "../report/report-data.js";
+import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
+import { imageFacts } from "./image-facts.js";
+import type { Lab, LabProbe, LabVariant } from "./lab-config.js";
+import type { LabRun, LintFact, OriginalLint, VariantRun, VerifyFacts } from "./lab-result.js";
+import { judgeOutcome, type MeasuredVariant } from "./outcome.js";
+import { judgeClaims } from "./verdicts.js";
+
+export const LAB_LABEL = "org.slimstage.lab";
+
+export type LabPhase = "lint" | "build" | "analyze" | "verify";
+
+export type LabProgressEvent =
+  | { type: "lab-start"; lab: string; title: string; variants: number }
+  | { type: "lab-done"; lab: string; ok: boolean; durationMs: number }
+  | { type: "phase-start"; lab: string; variant: string; phase: LabPhase; detail?: string }
+  | {
+      type: "phase-done";
+      lab: string;
+      variant: string;
+      phase: LabPhase;
+      ok: boolean;
+      durationMs: number;
+      detail: string;
+    }
+  | { type: "build-step"; lab: string; variant: string; step: string; cached: boolean }
+  | { type: "verify-step"; lab: string; variant: string; message: string }
+  | { type: "note"; lab: string; message: string };
+
+export interface RunLabOptions {
+  signal?: AbortSignal;
+  onProgress?: (e: LabProgressEvent) => void;
+  /** Image tags are `<tagPrefix>/<lab>:<variant>` (default "slimstage-lab"). */
+  tagPrefix?: string;
+  /** Extra labels on everything built and run (tests add org.slimstage.test). */
+  labels?: Record<string, string>;
+  /** Time limit of each verification (default 90 s). */
+  verifyTimeoutMs?: number;
+}
+
+/** Shell-quotes a word for `sh -c` (only when it needs it). */
+function shellWord(w: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The lab.yaml probe as verify's probes, plus the command override a one-shot app needs. */
+export function toVerifyProbes(
+  p: LabProbe,
+  imageCmd: readonly string[] | null,
+): { probes: Probe[]; command?: string[] } {
+  if (p.http) {
+    const h = p.http;
+    const probe: Probe = {
+      kind: "http",
+      port: h.port,
+      path: h.path,
+      ...(h.status !== undefined ? { expectStatus: h.status } : {}),
+      ...(typeof h.body === "string" ? { expectBody: h.body } : {}),
+      ...(Array.isArray(h.body) ? { expectSequence: [...h.body], repeat: h.body.length } : {}),
+    };
+    return { probes: [probe] };
+  }
+  const c = p.command ?? {};
+  const run = c.run ?? imageCmd ?? [];
+  const command = typeof run === "string" ? run : run.map(shellWord).join(" ");
+  return {
+    probes: [
+      {
+        kind: "cmd",
+        command,
+        ...(c.output !== undefined ? { expectOutput: c.output } : {}),
+        expectExitCode: c.exitCode ?? 0,
+      },
+    ],
+    // The app prints and exits: keep the container up and run the app's command in it.
+    command: ["sleep", "infinity"],
+  };
+}
+
+function lintFacts(
+  findings: ReadonlyArray<{
+    ruleId: string;
+    severity: string;
+    category: string;
+    message: string;
+    range: { start: { line: number } };
+  }>,
+): LintFact[] {
+  return findings.map((f) => ({
+    ruleId: f.ruleId,
+    severity: f.severity,
+    category: f.category,
+    message: f.message,
+    line: f.range.start.line,
+  }));
+}
+
+async function lintFile(file: string, shown: string, target?: string): Promise<LintFact[]> {
+  const { lintText } = await import("../lint/engine.js");
+  const text = await readFile(file, "utf8");
+  return lintFacts(lintText(text, { file: shown, ...(target ? { target } : {}) }).findings);
+}
+
+interface StepLike {
+  internal: boolean;
+  instruction?: string;
+  name: string;
+  stage?: string;
+  cached: boolean;
+  durationMs: number;
+  error?: string;
+  output: string[];
+}
+
+function stepFacts(steps: readonly StepLike[]) {
+  return steps
+    .filter((s) => !s.internal)
+    .map((s) => ({
+      instruction: s.instruction ?? s.name,
+      ...(s.stage ? { stage: s.stage } : {}),
+      cached: s.cached,
+      durationMs: s.durationMs,
+      ...(s.error ? { error: s.error } : {}),
+      output: s.output.slice(-20),
+    }));
+}
+
+function verifyFacts(r: VerifyResult): VerifyFacts {
+  return {
+    ok: r.ok,
+    startupMs: r.startupMs ?? null,
+    peakMemoryBytes: r.peakMemoryBytes ?? null,
+    probes: r.probes.map((p) => ({ name: p.probe.kind, ok: p.ok, detail: p.detail })),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(!r.ok && r.logs ? { logsTail: r.logs.trimEnd().split("\n").slice(-40).join("\n") } : {}),
+  };
+}
+
+function lintSummaries(lint: readonly LintFact[] | undefined, file: string): LintFindingSummary[] {
+  return (lint ?? []).map((f) => ({
+    ruleId: f.ruleId,
+    severity: (["error", "warning", "info", "style"].includes(f.severity)
+      ? f.severity
+      : "info") as LintFindingSummary["severity"],
+    message: f.message,
+    file,
+    ...(f.line !== undefined ? { line: f.line } : {}),
+  }));
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
+}
+
+/** Runs one lab end to end. Engine trouble and Ctrl-C throw; everything else is in the result. */
+export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun> {
+  const started = Date.now();
+  const cfg = lab.config;
+  const emit = opts.onProgress ?? (() => {});
+  const signal = opts.signal;
+  const prefix = opts.tagPrefix ?? "slimstage-lab";
+  const labels = { ...opts.labels, [LAB_LABEL]: cfg.name };
+  const rel = (p: string) => relative(lab.dir, p) || p;
+  emit({ type: "lab-start", lab: cfg.name, title: cfg.title, variants: cfg.variants.length });
+
+  const { openImage, analyzeImage } = await import("../image/public.js");
+  const { verifyImage } = await import("../verify/public.js");
+  const { summarizeAnalysis, summarizeVerify } = await import("../report/summarize.js");
+
+  const original: OriginalLint[] = [];
+  for (const f of cfg.original ?? []) {
+    original.push({ file: f, findings: await lintFile(resolve(lab.dir, f), f) });
+  }
+
+  // Python builds pip-install from the offline index on the host's loopback: start it once per lab.
+  const { needsPackageIndex, startPackageIndex } = await import("../build/package-index.js");
+  const dockerfiles = cfg.variants.filter((v) => v.dockerfile).map((v) => resolve(lab.dir, v.dockerfile!));
+  let index: { url: string; close(): Promise<void> | void } | undefined;
+  if (await needsPackageIndex(dockerfiles)) {
+    try {
+      index = await startPackageIndex(signal);
+    } catch (e) {
+      if (isSlimstageError(e)) throw e;
+      throw new EngineError(`could not start the offline Python package index: ${(e as Error).message}`, {
+        cause: e,
+        hint: "run `slimstage bases build` first (it fills the wheelhouse the index serves)",
+      });
+    }
+    emit({ type: "note", lab: cfg.name, message: `offline package index at ${index.url}` });
+  }
+
+  const runs: VariantRun[] = [];
+  const reportVariants: VariantData[] = [];
+  try {
+    for (const v of cfg.variants) {
+      throwIfAborted(signal);
+      const { run, report } = await runVariant(lab, v, {
+        emit,
+        signal,
+        prefix,
+        labels,
+        network: index ? "host" : "default",
+        verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
+        openImage,
+        analyzeImage,
+        verifyImage,
+        summarizeAnalysis,
+        summarizeVerify,
+        rel,
+      });
+      runs.push(run);
+      if (report) reportVariants.push(report);
+    }
+  } finally {
+    await index?.close();
+  }
+
+  const claims = judgeClaims(cfg.claims, runs);
+  const ok = runs.every((r) => r.outcome.asExpected) && claims.every((c) => c.verdict !== null);
+  const baselineName = cfg.baseline ?? cfg.variants[0]!.name;
+  const reportBaseline = reportVariants.find((r) => r.name === baselineName)?.name ?? reportVariants[0]?.name;
+  const report: ReportData | null =
+    reportBaseline === undefined
+      ? null
+      : {
+          schema: "slimstage.run/v1",
+          title: `${cfg.name}: ${cfg.title}`,
+          createdAt: new Date(started).toISOString(),
+          baseline: reportBaseline,
+          variants: reportVariants,
+        };
+  const durationMs = Date.now() - started;
+  emit({ type: "lab-done", lab: cfg.name, ok, durationMs });
+  return {
+    name: cfg.name,
+    title: cfg.title,
+    ...(cfg.seed ? { seed: cfg.seed } : {}),
+    dir: lab.dir,
+    baseline: baselineName,
+    startedAt: new Date(started).toISOString(),
+    durationMs,
+    variants: runs,
+    claims,
+    original,
+    history: cfg.history === true,
+    ok,
+    report,
+  };
+}
+
+interface VariantContext {
+  emit: (e: LabProgressEvent) => void;
+  signal: AbortSignal | undefined;
+  prefix: string;
+  labels: Record<string, string>;
+  network: "host" | "default";
+  verifyTimeoutMs: number;
+  openImage: typeof import("../image/public.js").openImage;
+  analyzeImage: typeof import("../image/public.js").analyzeImage;
+  verifyImage: typeof import("../verify/public.js").verifyImage;
+  summarizeAnalysis: typeof import("../report/summarize.js").summarizeAnalysis;
+  summarizeVerify: typeof import("../report/summarize.js").summarizeVerify;
+  rel: (p: string) => string;
+}
+
+async function runVariant(
+  lab: Lab,
+  v: LabVariant,
+  ctx: VariantContext,
+): Promise<{ run: VariantRun; report?: VariantData }> {
+  const cfg = lab.config;
+  const { emit, signal } = ctx;
+  const at = { lab: cfg.name, variant: v.name };
+  const measured: MeasuredVariant = {};
+  let ref: string;
+  let tag: string | undefined;
+
+  if (v.dockerfile) {
+    const dockerfile = resolve(lab.dir, v.dockerfile);
+    emit({ type: "phase-start", ...at, phase: "lint" });
+    const t0 = Date.now();
+    measured.lint = await lintFile(dockerfile, v.dockerfile, v.target);
+    emit({
+      type: "phase-done",
+      ...at,
+      phase: "lint",
+      ok: true,
+      durationMs: Date.now() - t0,
+      detail: `${measured.lint.length} finding(s)`,
+    });
+
+    tag = `${ctx.prefix}/${cfg.name}:${v.name}`;
+    ref = tag;
+    const context = resolve(lab.dir, v.context ?? cfg.context ?? ".");
+    emit({ type: "phase-start", ...at, phase: "build", detail: ctx.rel(dockerfile) });
+    const tb = Date.now();
+    try {
+      const r = await buildImage({
+        context,
+        dockerfile,
+        ...(v.target ? { target: v.target } : {}),
+        tags: [tag],
+        ...(v.buildArgs ? { buildArgs: v.buildArgs } : {}),
+        labels: { ...ctx.labels, "org.slimstage.variant": v.name },
+        network: ctx.network,
+        ...(signal ? { signal } : {}),
+        onProgress: (e) => {
+          if (e.type === "step-start" || e.type === "step-cached") {
+            emit({ type: "build-step", ...at, step: e.step.name, cached: e.type === "step-cached" });
+          }
+        },
+      });
+      measured.build = { ok: true, durationMs: r.durationMs, steps: stepFacts(r.steps) };
+      const cached = r.steps.filter((s) => !s.internal && s.cached).length;
+      const total = r.steps.filter((s) => !s.internal).length;
+      emit({
+        type: "phase-done",
+        ...at,
+        phase: "build",
+        ok: true,
+        durationMs: r.durationMs,
+        detail: `${total} steps, ${cached} cached`,
+      });
+    } catch (e) {
+      if (!(e instanceof BuildStepError)) throw e;
+      const location = e.location
+        ? `${ctx.rel(resolve(lab.dir, v.dockerfile))}:${e.location.line}`
+        : undefined;
+      measured.build = {
+        ok: false,
+        durationMs: Date.now() - tb,
+        steps: e.step ? stepFacts([{ ...e.step, error: e.step.error ?? e.message }]) : [],
+        error: e.message.replace(/^build failed(?: at step [^:]*)?: /, ""),
+        ...(location ? { errorAt: location } : {}),
+        outputTail: e.outputTail,
+      };
+      emit({
+        type: "phase-done",
+        ...at,
+        phase: "build",
+        ok: false,
+        durationMs: Date.now() - tb,
+        detail: e.message,
+      });
+    }
+  } else {
+    ref = v.image!;
+  }
+
+  let analysis: Analysis | undefined;
+  let verify: VerifyResult | undefined;
+  if (!measured.build || measured.build.ok) {
+    emit({ type: "phase-start", ...at, phase: "analyze", detail: ref });
+    const ta = Date.now();
+    try {
+      const image = await ctx.openImage(`docker://${ref}`, { ...(signal ? { signal } : {}) });
+      analysis = ctx.analyzeImage(image);
+      emit({
+        type: "phase-done",
+        ...at,
+        phase: "analyze",
+        ok: true,
+        durationMs: Date.now() - ta,
+        detail: `${analysis.layers.filter((l) => !l.empty).length} layers`,
+      });
+    } catch (e) {
+      if (e instanceof InterruptedError || e instanceof EngineError) throw e;
+      measured.error = `could not analyze ${ref}: ${(e as Error).message}`;
+      emit({
+        type: "phase-done",
+        ...at,
+        phase: "analyze",
+        ok: false,
+        durationMs: Date.now() - ta,
+        detail: measured.error,
+      });
+    }
+
+    const probe = v.probe === undefined ? cfg.probe : v.probe;
+    if (probe && analysis) {
+      const spec = toVerifyProbes(probe, [
+        ...(analysis.config.entrypoint ?? []),
+        ...(analysis.config.cmd ?? []),
+      ]);
+      emit({
+        type: "phase-start",
+        ...at,
+        phase: "verify",
+        detail: v.compose ? `with ${v.compose.file}` : ref,
+      });
+      const tv = Date.now();
+      verify = await ctx.verifyImage({
+        image: ref,
+        probes: spec.probes,
+        ...(spec.command ? { command: spec.command } : {}),
+        ...(v.compose
+          ? { compose: { file: resolve(lab.dir, v.compose.file), service: v.compose.service } }
+          : {}),
+        timeoutMs: ctx.verifyTimeoutMs,
+        labels: { ...ctx.labels, "org.slimstage.variant": v.name },
+        ...(signal ? { signal } : {}),
+        onProgress: (e: VerifyProgressEvent) => {
+          if (e.type === "phase") emit({ type: "verify-step", ...at, message: e.message });
+        },
+      });
+      measured.verify = verifyFacts(verify);
+      emit({
+        type: "phase-done",
+        ...at,
+        phase: "verify",
+        ok: verify.ok,
+        durationMs: Date.now() - tv,
+        detail: verify.ok ? verify.probes.map((p) => p.detail).join("; ") : (verify.error ?? "failed"),
+      });
+    }
+  }
+
+  const outcome = judgeOutcome(v, measured);
+  const run: VariantRun = {
+    name: v.name,
+    ...(v.label ? { label: v.label } : {}),
+    ...(v.dockerfile ? { dockerfile: v.dockerfile } : {}),
+    ...(v.target ? { target: v.target } : {}),
+    ...(v.image ? { image: v.image } : {}),
+    ...(tag && measured.build?.ok ? { tag } : {}),
+    expect: v.expect,
+    ...(measured.lint ? { lint: measured.lint } : {}),
+    ...(measured.build ? { build: measured.build } : {}),
+    ...(analysis ? { facts: imageFacts(analysis) } : {}),
+    ...(measured.verify ? { verify: measured.verify } : {}),
+    outcome,
+  };
+  const report: VariantData | undefined = analysis
+    ? {
+        name: v.name,
+        ref,
+        analysis: ctx.summarizeAnalysis(analysis),
+        ...(verify ? { verify: ctx.summarizeVerify(verify) } : {}),
+        ...(measured.lint ? { lint: lintSummaries(measured.lint, v.dockerfile ?? ref) } : {}),
+      }
+    : undefined;
+  return report ? { run, report } : { run };
+}
