@@ -114,9 +114,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** Probes from lab.yaml when the project is a lab; undefined otherwise. */
-async function labDefaults(
-  dir: string,
-): Promise<
+async function labDefaults(dir: string): Promise<
   | {
       probes?: Probe[];
       compose?: { file: string; service: string };
@@ -270,6 +268,17 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     let decisions = plan.decisions;
     if (existing) {
       const rw = rewriteDockerfile(existing, plan, project);
+      if (tier === "distroless" && rw.keptRunSteps > 0) {
+        attempts.push({
+          tier,
+          ok: false,
+          status: "build-failed",
+          reason: `${existing.file} has ${rw.keptRunSteps} app RUN step(s) for the runtime stage, which need a shell: distroless has none`,
+          dockerfile: rw.dockerfile,
+          decisions: rw.decisions,
+        });
+        continue;
+      }
       plan = { ...plan, dockerfile: rw.dockerfile };
       decisions = [...rw.decisions, ...plan.decisions];
       plan.decisions = decisions;

@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Dockerfile, Stage } from "../../dockerfile/model.js";
+import { parseDockerfile } from "../../dockerfile/parser.js";
+import { buildStageGraph } from "../../dockerfile/stage-graph.js";
+import { detectProject } from "../detect/project.js";
+import type { Project } from "../project.js";
+import {
+  cExtensionProject,
+  type Fixture,
+  pnpmProject,
+  poetryProject,
+  typescriptProject,
+  writeFixture,
+  yarnProject,
+} from "../testdata/fixtures.js";
+import { planFiles } from "./index.js";
+import type { PlannedFiles, TemplateOptions, Tier } from "./text.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function planFor(
+  fx: Fixture,
+  tier: Tier,
+  opts: TemplateOptions = {},
+): Promise<{ project: Project; plan: PlannedFiles; df: Dockerfile }> {
+  const { dir, cleanup } = await writeFixture(fx);
+  cleanups.push(cleanup);
+  const project = await detectProject(dir);
+  const plan = planFiles(project, tier, opts);
+  return { project, plan, df: parseDockerfile(plan.dockerfile, { file: "Dockerfile" }) };
+}
+
+function stage(df: Dockerfile, name: string): Stage {
+  const s = df.stages.find((x) => x.name === name);
+  if (!s) throw new Error(`no stage ${name} in:\n${df.stages.map((x) => x.name).join(", ")}`);
+  return s;
+}
+
+function text(s: Stage): string {
+  return s.instructions.map((i) => i.raw ?? "").join("");
+}
+
+/** Checks every generated Dockerfile must pass, whatever the project. */
+function commonChecks(plan: PlannedFiles, df: Dockerfile): void {
+  // No registry here: no `# syntax=` frontend image, so no heredocs either.
+  expect(df.directives.filter((d) => d.name === "syntax")).toEqual([]);
+  expect(df.instructions.every((i) => i.heredocs.length === 0)).toBe(true);
+  const runtime = df.stages[df.stages.length - 1] as Stage;
+  expect(runtime.name).toBe("runtime");
+  const user = runtime.instructions.filter((i) => i.keyword === "USER");
+  expect(user).toHaveLength(1);
+  expect(user[0]?.keyword === "USER" && user[0].user).not.toMatch(/^(root|0)$/);
+  const cmd = runtime.instructions.find((i) => i.keyword === "CMD");
+  expect(cmd?.keyword === "CMD" && cmd.command.form).toBe("json");
+  // The test stage, when there is one, is needed by the default target: a plain build runs the tests.
+  if (plan.testStage) {
+    const graph = buildStageGraph(df);
+    const idx = graph.byName[plan.testStage] as number;
+    expect(graph.stages[idx]?.reachable).toBe(true);
+    expect(graph.stages[idx]?.reachesFinalImage).toBe(false);
+  }
+}
+
+describe("python templates", () => {
+  it("slim: venv from the exported Poetry lock, tests in their own stage, non-root runtime on the slim base", async () => {
+    const { plan, df } = await planFor(poetryProject, "slim");
+    commonChecks(plan, df);
+    expect(df.stages.map((s) => s.name)).toEqual(["deps", "test", "runtime"]);
+    expect(plan.extraFiles["requirements.slimstage.txt"]).toContain("flask==3.1.0\n");
+    expect(plan.extraFiles["requirements.slimstage.txt"]).not.toContain("pytest");
+    const deps = text(stage(df, "deps"));
+    expect(deps).toContain("python -m venv --without-pip /opt/venv");
+    expect(deps).toContain("--mount=type=cache,target=/root/.cache/pip");
+    expect(deps).not.toMatch(/apt-get|build-essential/);
+    expect(text(stage(df, "test"))).toContain("install pytest");
+    const runtime = stage(df, "runtime");
+    expect(runtime.from.image).toBe("python:3.11-slim");
+    const rt = text(runtime);
+    expect(rt).toContain("COPY --from=deps /opt/venv /opt/venv");
+    expect(rt).toContain("COPY --from=test /app/app.py ./app.py");
+    expect(rt).toMatch(/PYTHONDONTWRITEBYTECODE=1/);
+    expect(rt).toMatch(/PYTHONUNBUFFERED=1/);
+    expect(rt).toContain("EXPOSE 5000");
+    expect(rt).not.toContain("HEALTHCHECK");
+    expect(plan.dockerignore).toContain(".git\n");
+    expect(plan.dockerignore).toContain("**/__pycache__");
+  });
+
+  it("slim: a HEALTHCHECK only when the probe path is known", async () => {
+    const { df } = await planFor(poetryProject, "slim", { healthPath: "/" });
+    const hc = stage(df, "runtime").instructions.find((i) => i.keyword === "HEALTHCHECK");
+    expect(hc?.keyword === "HEALTHCHECK" && hc.command?.form).toBe("json");
+    expect(hc?.raw).toContain("http://127.0.0.1:5000/");
+  });
+
+  it("slim with a C extension: toolchain and headers in deps only, runtime packages from ELF needs", async () => {
+    const { plan, df } = await planFor(cExtensionProject, "slim");
+    commonChecks(plan, df);
+    const deps = text(stage(df, "deps"));
+    expect(deps).toContain("apt-get install -y --no-install-recommends build-essential libpq-dev");
+    expect(deps).toContain("COPY pgext/ ./pgext/");
+    expect(deps).toContain("dpkg -S");
+    expect(deps).toContain("libpq5");
+    const rt = text(stage(df, "runtime"));
+    expect(rt).not.toMatch(/build-essential|libpq-dev/);
+    expect(rt).toContain("COPY --from=deps /opt/slimstage/runtime-packages /tmp/runtime-packages");
+    expect(rt).toContain("xargs -a /tmp/runtime-packages apt-get install");
+    // the test requirements file feeds the test stage only
+    expect(text(stage(df, "test"))).toContain("-r requirements-dev.txt");
+    expect(rt).toContain('CMD ["gunicorn", "--bind", "0.0.0.0:8000", "wsgi:application"]');
+  });
+
+  it("distroless: FROM scratch with the interpreter closure, no RUN in the runtime", async () => {
+    const { plan, df } = await planFor(poetryProject, "distroless");
+    commonChecks(plan, df);
+    const runtime = stage(df, "runtime");
+    expect(runtime.from.imageRef.scratch).toBe(true);
+    expect(runtime.instructions.some((i) => i.keyword === "RUN")).toBe(false);
+    expect(text(runtime)).toContain("USER 10001:10001");
+    expect(text(runtime)).toContain("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt");
+    const rootfs = text(stage(df, "rootfs"));
+    expect(rootfs).toContain("xargs -r ldd");
+    expect(rootfs).toContain("rm -rf test idlelib tkinter turtledemo");
+    expect(rootfs).toContain("ldconfig -r /rootfs");
+    expect(rootfs).toContain("app:x:10001:10001");
+  });
+});
+
+describe("node templates", () => {
+  it("slim TypeScript: npm ci, build stage, pruned dev dependencies, compiled output only", async () => {
+    const { plan, df } = await planFor(typescriptProject, "slim");
+    commonChecks(plan, df);
+    expect(df.stages.map((s) => s.name)).toEqual(["deps", "build", "test", "prune", "runtime"]);
+    expect(text(stage(df, "test"))).toContain("RUN npm test");
+    expect(text(stage(df, "deps"))).toContain("npm ci");
+    expect(text(stage(df, "deps"))).toContain("--mount=type=cache,target=/root/.npm");
+    expect(text(stage(df, "build"))).toContain("RUN npm run build");
+    expect(text(stage(df, "prune"))).toContain("npm prune --omit=dev");
+    const rt = text(stage(df, "runtime"));
+    expect(rt).toContain("NODE_ENV=production");
+    expect(rt).toContain("COPY --from=prune /app/build ./build");
+    expect(rt).toContain("COPY --from=prune /app/package.json ./package.json");
+    // no production dependencies: no node_modules copied at all
+    expect(rt).not.toContain("node_modules");
+    expect(plan.dockerignore).toContain("node_modules\n");
+    expect(plan.dockerignore).toContain("build\n");
+  });
+
+  it("pnpm: frozen lockfile, pinned pnpm, prune --prod, tests before pruning", async () => {
+    const { plan, df } = await planFor(pnpmProject, "slim");
+    commonChecks(plan, df);
+    const deps = text(stage(df, "deps"));
+    expect(deps).toContain("npm install -g pnpm@9.15.0");
+    expect(deps).toContain("COPY package.json pnpm-lock.yaml ./");
+    expect(deps).toContain("pnpm install --frozen-lockfile");
+    expect(text(stage(df, "test"))).toContain("RUN pnpm test");
+    expect(stage(df, "prune").from.image).toBe("test");
+    expect(text(stage(df, "prune"))).toContain("pnpm prune --prod");
+    expect(text(stage(df, "runtime"))).toContain("COPY --from=prune /app/node_modules ./node_modules");
+  });
+
+  it("yarn classic: frozen lockfile, production reinstall", async () => {
+    const { plan, df } = await planFor(yarnProject, "slim");
+    commonChecks(plan, df);
+    expect(text(stage(df, "deps"))).toContain("yarn install --frozen-lockfile");
+    expect(text(stage(df, "prune"))).toContain("yarn install --frozen-lockfile --production");
+    expect(text(stage(df, "runtime"))).toContain('CMD ["node", "index.js"]');
+  });
+
+  it("distroless: scratch with node's ELF closure", async () => {
+    const { plan, df } = await planFor(pnpmProject, "distroless", { healthPath: "/" });
+    commonChecks(plan, df);
+    const runtime = stage(df, "runtime");
+    expect(runtime.from.imageRef.scratch).toBe(true);
+    expect(text(runtime)).toContain("ENV NODE_ENV=production PATH=/usr/local/bin");
+    expect(text(runtime)).toContain(
+      'HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["node", "-e"',
+    );
+    expect(text(stage(df, "rootfs"))).toContain("cp -a --parents /usr/local/bin/node /rootfs/");
+  });
+});
