@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { parseDockerfile } from "../dockerfile/parser.js";
+import { readExistingDockerfile } from "./detect/existing.js";
+import { detectProject } from "./detect/project.js";
+import { rewriteDockerfile } from "./rewrite.js";
+import { planFiles } from "./templates/index.js";
+import { poetryProject, writeFixture } from "./testdata/fixtures.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+const OLD = `# Hello service, maintained by the platform team.
+# Keep this header.
+
+# build everything in one stage
+FROM python:3.11
+ARG RELEASE=dev
+# where the app keeps its uploads
+ENV UPLOAD_DIR=/data/uploads PYTHONUNBUFFERED=1
+LABEL org.opencontainers.image.title="hello"
+RUN apt-get update && apt-get install -y gcc
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements.txt
+# the upload folder must exist before start
+RUN mkdir -p /data/uploads && chown 10001 /data/uploads
+VOLUME /data
+EXPOSE 5000 9100
+CMD python app.py
+`;
+
+async function setup() {
+  const { dir, cleanup } = await writeFixture({ ...poetryProject, Dockerfile: OLD });
+  cleanups.push(cleanup);
+  const existing = readExistingDockerfile(OLD, "Dockerfile");
+  const project = await detectProject(dir, { existing });
+  return { existing, project };
+}
+
+describe("rewrite of an existing Dockerfile", () => {
+  it("keeps app settings, app steps and their comments byte for byte, and explains each change", async () => {
+    const { existing, project } = await setup();
+    expect(project.entry).toEqual({ argv: ["python", "app.py"], source: "CMD in Dockerfile:18" });
+    const plan = planFiles(project, "slim");
+    const rw = rewriteDockerfile(existing, plan, project);
+    const out = rw.dockerfile;
+    expect(out.startsWith("# Hello service, maintained by the platform team.\n# Keep this header.\n")).toBe(
+      true,
+    );
+    expect(out).not.toContain("# build everything in one stage");
+    expect(out).toContain("# where the app keeps its uploads\nENV UPLOAD_DIR=/data/uploads\n");
+    expect(out).toContain('LABEL org.opencontainers.image.title="hello"\n');
+    expect(out).toContain(
+      "# the upload folder must exist before start\nRUN mkdir -p /data/uploads && chown 10001 /data/uploads\n",
+    );
+    expect(out).toContain("VOLUME /data\n");
+    expect(out).toContain("EXPOSE 9100\n");
+    expect(out).not.toContain("apt-get install -y gcc");
+    expect(rw.keptRunSteps).toBe(1);
+    // the kept steps run in the runtime stage before USER
+    const df = parseDockerfile(out);
+    const rt = df.stages[df.stages.length - 1];
+    const kws = rt?.instructions.map((i) => i.keyword) ?? [];
+    expect(kws.indexOf("RUN", 1)).toBeLessThan(kws.indexOf("USER"));
+    const texts = rw.decisions.map((d) => d.text);
+    expect(texts).toContain(
+      "Dockerfile:10 RUN apt-get update && apt-get install -y gcc: replaced by the generated install steps (isolated prefix, cache mounts, no toolchain in the runtime)",
+    );
+    expect(texts).toContain(
+      "Dockerfile:8 ENV UPLOAD_DIR=/data/uploads PYTHONUNBUFFERED=1: kept without PYTHONUNBUFFERED, which the generated runtime sets",
+    );
+    expect(texts).toContain('Dockerfile:18 CMD python app.py: CMD ["python", "app.py"] (exec form, PID 1)');
+    expect(texts.some((t) => t.startsWith("Dockerfile:15 RUN mkdir -p /data/uploads"))).toBe(true);
+  });
+
+  it("rewriting is stable: the output parses and prints back identically", async () => {
+    const { existing, project } = await setup();
+    const out = rewriteDockerfile(existing, planFiles(project, "slim"), project).dockerfile;
+    const again = readExistingDockerfile(out, "Dockerfile");
+    expect(again.entry?.argv).toEqual(["python", "app.py"]);
+    expect(again.ports).toEqual([9100, 5000]);
+  });
+});
