@@ -8,5 +8,6 @@ export * from "./dockerfile/public.js";
 export * from "./errors.js";
 export * from "./image/public.js";
 export * from "./lab/public.js";
+export * from "./plan/public.js";
 export * from "./verify/public.js";
 export { VERSION } from "./version.js";
