@@ -1,0 +1,17 @@
+import { describe, it } from "vitest";
+import { catches, catchesNot } from "../testing.js";
+import rule from "./ss116-dockerignore.js";
+
+const df = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .";
+
+describe("SS116 dockerignore", () => {
+  it("catches a whole-context copy with no .dockerignore", () =>
+    catches(rule, df, 1, { env: { dockerignore: null } }));
+  it("catches a .dockerignore that misses entries", () => {
+    const [f] = catches(rule, df, 1, { env: { dockerignore: ".git\n" } });
+    if (!f?.message.includes("node_modules")) throw new Error(f?.message);
+  });
+  it("passes a complete .dockerignore", () =>
+    catchesNot(rule, df, { env: { dockerignore: ".git\nnode_modules\n.venv\nvenv\n**/__pycache__\n" } }));
+  it("is silent when the build context is unknown", () => catchesNot(rule, df));
+});
