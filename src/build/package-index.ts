@@ -15,20 +15,11 @@ export async function needsPackageIndex(dockerfiles: readonly string[]): Promise
 }
 
 /**
- * Starts the offline Python package index that the local python base points
- * pip at (src/bases/package-index.ts, owned by the bases area). Loaded by
- * name at run time so builds that do not need it never load it.
+ * Starts (or reuses) the offline Python package index that the local python
+ * base points pip at (src/bases/package-index.ts, owned by the bases area),
+ * loaded lazily so builds that do not need it never load it.
  */
 export async function startPackageIndex(signal?: AbortSignal): Promise<RunningIndex> {
-  const specifier = "../bases/package-index.js";
-  const mod: unknown = await import(specifier);
-  const start = (mod as { startPackageIndex?: unknown }).startPackageIndex;
-  if (typeof start !== "function") throw new Error("src/bases/package-index.ts has no startPackageIndex()");
-  const r: unknown = await (start as (o: { signal?: AbortSignal }) => Promise<unknown>)(
-    signal ? { signal } : {},
-  );
-  const idx = r as Partial<RunningIndex>;
-  if (typeof idx.url !== "string" || typeof idx.close !== "function")
-    throw new Error("startPackageIndex() returned no {url, close}");
-  return idx as RunningIndex;
+  const { startPackageIndex: start } = await import("../bases/package-index.js");
+  return await start(signal ? { signal } : {});
 }

@@ -29,8 +29,7 @@ export interface TrackedResource {
  * never throws; what could not be removed is returned.
  */
 export class ResourceTracker implements AsyncDisposable {
-  private readonly items: TrackedResource[] = [];
-  private disposed = false;
+  private items: TrackedResource[] = [];
 
   constructor(private readonly engine: EngineConnection) {}
 
@@ -38,17 +37,20 @@ export class ResourceTracker implements AsyncDisposable {
     this.items.push({ kind, id });
   }
 
+  /** What is still to be removed. */
   get resources(): readonly TrackedResource[] {
     return this.items;
   }
 
-  /** Removes everything tracked (containers first, then networks, then images). */
+  /**
+   * Removes everything tracked (containers first, then networks, then
+   * images). What could not be removed stays tracked, so calling it again
+   * retries (after the engine comes back, say).
+   */
   async cleanup(): Promise<TrackedResource[]> {
-    if (this.disposed) return [];
-    this.disposed = true;
-    const left: TrackedResource[] = [];
     const order = { container: 0, network: 1, image: 2 } as const;
     const items = [...this.items].reverse().sort((a, b) => order[a.kind] - order[b.kind]);
+    const left: TrackedResource[] = [];
     // Containers go in parallel: a forced removal kills at once, no stop timeout.
     const containers = items.filter((i) => i.kind === "container");
     const results = await Promise.all(containers.map((c) => this.removeOne(c)));
@@ -58,6 +60,7 @@ export class ResourceTracker implements AsyncDisposable {
     for (const item of items.filter((i) => i.kind !== "container")) {
       if (!(await this.removeOne(item))) left.push(item);
     }
+    this.items = left;
     return left;
   }
 

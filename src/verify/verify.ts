@@ -8,12 +8,13 @@ import {
   createContainer,
   execInContainer,
   imageRunInfo,
+  isEngineGone,
   startContainer,
   waitForExit,
 } from "../engine/containers.js";
 import { createNetwork } from "../engine/networks.js";
 import { watchPeakMemory } from "../engine/stats.js";
-import { InputError, InterruptedError, VerifyError } from "../errors.js";
+import { EngineError, InputError, InterruptedError, VerifyError } from "../errors.js";
 import { type ComposeService, dependencyOrder, loadCompose } from "./compose.js";
 import { type ProbeTarget, runProbe } from "./probes.js";
 import { throwIfAborted } from "./sleep.js";
@@ -28,6 +29,8 @@ import {
 } from "./wait.js";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** How long cleanup keeps retrying when the engine stopped answering mid-run. */
+const CLEANUP_RETRY_MS = 20_000;
 
 /** Default probes when none are given: a TCP connect to each port the image or compose service names. */
 function defaultProbes(ports: readonly number[]): Probe[] {
@@ -77,8 +80,10 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
   let exitReason: string | undefined;
   const results: ProbeResult[] = [];
   let memory: ReturnType<typeof watchPeakMemory> | undefined;
+  let engineGone = false;
 
   const fail = async (error: string): Promise<VerifyResult> => {
+    if (engineGone) throw new EngineError(`the engine stopped answering during verification (${error})`);
     progress({ type: "phase", phase: "cleanup", message: "collecting logs" });
     const logs = appId ? await containerLogs(engine, appId).catch(() => undefined) : undefined;
     const sidecarLogs: Record<string, string> = {};
@@ -189,7 +194,8 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
         const s = await containerState(engine, id).catch(() => undefined);
         exitReason = `the container exited with code ${code}${s?.oomKilled ? " (killed: out of memory)" : ""}`;
       },
-      () => {
+      (err: unknown) => {
+        if (isEngineGone(err)) engineGone = true;
         exitReason ??= "the engine stopped answering about the container";
       },
     );
@@ -252,6 +258,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       durationMs: Date.now() - t0,
     };
   } catch (e) {
+    if (isEngineGone(e) || (e instanceof EngineError && isEngineGone(e.cause))) engineGone = true;
     if (signal?.aborted || e instanceof InterruptedError) {
       await memory?.stop();
       throw e instanceof InterruptedError ? e : new InterruptedError(String(signal?.reason ?? "SIGINT"));

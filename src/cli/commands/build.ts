@@ -12,6 +12,17 @@ interface BuildFlags {
   network?: "host" | "default";
   cache?: boolean;
   packageIndex?: "auto" | "on" | "off";
+  label?: string[];
+}
+
+export function parseLabels(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list) {
+    const eq = a.indexOf("=");
+    if (eq <= 0) throw new InputError(`--label "${a}" must look like KEY=VALUE`);
+    out[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return out;
 }
 
 function parseBuildArgs(list: readonly string[]): Record<string, string> {
@@ -58,6 +69,7 @@ export function define(program: Command): void {
       collect,
     )
     .addOption(new Option("--network <mode>", "network for RUN steps").choices(["host", "default"]))
+    .option("--label <k=v>", "image label (repeatable; org.slimstage.managed=true is always set)", collect)
     .option("--no-cache", "do not use BuildKit's cache")
     .addOption(
       new Option("--package-index <mode>", "serve the offline Python package index during the build")
@@ -92,6 +104,7 @@ export function define(program: Command): void {
         type Ev = import("../../engine/build.js").BuildProgressEvent;
         const context = dir;
         const buildArgs = parseBuildArgs(flags.buildArg ?? []);
+        const labels = parseLabels(flags.label ?? []);
         const variants = (flags.variant ?? []).map((v) => parseVariantSpec(v, context));
         if (variants.length > 0 && (flags.file || flags.target)) {
           throw new InputError("give either -f/--target or --variant, not both", {
@@ -146,6 +159,7 @@ export function define(program: Command): void {
                   }),
                   {
                     buildArgs,
+                    labels,
                     ...(network ? { network } : {}),
                     ...(flags.cache === false ? { noCache: true } : {}),
                     signal: rt.signal,
@@ -161,6 +175,7 @@ export function define(program: Command): void {
                       ...(flags.target ? { target: flags.target } : {}),
                       tags: flags.tag ?? [],
                       buildArgs,
+                      labels,
                       ...(network ? { network } : {}),
                       ...(flags.cache === false ? { noCache: true } : {}),
                       signal: rt.signal,

@@ -12,6 +12,7 @@ interface VerifyFlags {
   waitPort?: string[];
   waitHealthy?: boolean;
   cmd?: string;
+  label?: string[];
 }
 
 function parseEnv(list: readonly string[]): Record<string, string> {
@@ -66,6 +67,7 @@ export function define(program: Command): void {
     .option("--compose <file>", "compose file with the service and its sidecars")
     .option("--service <name>", "the compose service this image stands for")
     .option("--env <k=v>", "environment variable for the app (repeatable)", collect)
+    .option("--label <k=v>", "label for the containers and network of the run (repeatable)", collect)
     .option("--cmd <command>", "run this shell command instead of the image's CMD")
     .option("--wait-log <regex>", "wait for a matching log line before probing (repeatable)", collect)
     .option("--wait-port <port>", "wait for a TCP port before probing (repeatable)", collect)
@@ -96,10 +98,12 @@ export function define(program: Command): void {
           { verifyImage },
           { parseProbeArgs, describeProbe },
           { ProgressDisplay, formatMs, formatBytes },
+          { parseLabels },
         ] = await Promise.all([
           import("../../verify/verify.js"),
           import("../../verify/probe-spec.js"),
           import("../progress.js"),
+          import("./build.js"),
         ]);
         type WaitSpec = import("../../verify/types.js").WaitSpec;
         const probes = parseProbeArgs(ordered);
@@ -143,6 +147,7 @@ export function define(program: Command): void {
             ...(wait.length ? { wait } : {}),
             ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
             timeoutMs: Math.round(timeout * 1000),
+            labels: parseLabels(flags.label ?? []),
             signal: rt.signal,
             onProgress: (e) => {
               if (e.type === "phase") {
