@@ -69,7 +69,7 @@ describe("buildImage with BuildKit", () => {
     expect(first.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     const steps = first.steps.filter((s) => !s.internal);
     const names = steps.map((s) => s.name);
-    expect(names).toContain('[builder 3/3] RUN echo "built ' + token + '" > /src/artifact.txt');
+    expect(names).toContain(`[builder 3/3] RUN echo "built ${token}" > /src/artifact.txt`);
     expect(names).toContain("[stage-2 3/3] RUN cat /artifact.txt");
     // BuildKit skips the stage nothing needs.
     expect(names.some((n) => n.startsWith("[unused"))).toBe(false);

@@ -1,0 +1,72 @@
+import { EngineError } from "../errors.js";
+import type { EngineConnection } from "./connect.js";
+
+/** What slimstage needs to know about one image in the engine's store. */
+export interface LocalImage {
+  readonly id: string;
+  readonly size: number;
+  readonly created: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly tags: readonly string[];
+}
+
+function statusOf(err: unknown): number | undefined {
+  if (typeof err === "object" && err !== null && "statusCode" in err) {
+    const s = (err as { statusCode: unknown }).statusCode;
+    return typeof s === "number" ? s : undefined;
+  }
+  return undefined;
+}
+
+/** The image a reference names, or undefined when there is none. */
+export async function inspectLocalImage(
+  conn: EngineConnection,
+  ref: string,
+): Promise<LocalImage | undefined> {
+  try {
+    const info = await conn.docker.getImage(ref).inspect();
+    return {
+      id: info.Id,
+      size: info.Size,
+      created: info.Created,
+      labels: info.Config?.Labels ?? {},
+      tags: info.RepoTags ?? [],
+    };
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw new EngineError(`could not inspect image ${ref}`, { cause: err });
+  }
+}
+
+function splitRef(ref: string): { repo: string; tag: string } {
+  const slash = ref.lastIndexOf("/");
+  const colon = ref.lastIndexOf(":");
+  if (colon > slash) return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  return { repo: ref, tag: "latest" };
+}
+
+/** Points `ref` at the image `id` (moving the tag if it pointed elsewhere). */
+export async function tagLocalImage(conn: EngineConnection, id: string, ref: string): Promise<void> {
+  const { repo, tag } = splitRef(ref);
+  try {
+    await conn.docker.getImage(id).tag({ repo, tag });
+  } catch (err) {
+    throw new EngineError(`could not tag ${id} as ${ref}`, { cause: err });
+  }
+}
+
+/**
+ * Removes one tag (or an untagged image by id). Missing is fine; an image
+ * still used by a container is left alone (returns false).
+ */
+export async function untagLocalImage(conn: EngineConnection, ref: string): Promise<boolean> {
+  try {
+    await conn.docker.getImage(ref).remove({ noprune: false });
+    return true;
+  } catch (err) {
+    const s = statusOf(err);
+    if (s === 404) return true;
+    if (s === 409) return false;
+    throw new EngineError(`could not remove image ${ref}`, { cause: err });
+  }
+}
