@@ -3,6 +3,7 @@ import { type Analysis, CATEGORY_LABELS, type ImageFinding, type WastedFile } fr
 
 function names(top: Array<{ name: string; bytes: number }>, n = 4): string {
   return top
+    .filter((t) => t.bytes > 0)
     .slice(0, n)
     .map((t) => t.name)
     .join(", ");

@@ -64,6 +64,9 @@ export interface BuiltLayer {
   mediaType: string;
 }
 
+/** Fixed timestamps keep fixture tars (and so their digests) identical from run to run. */
+const EPOCH = new Date(0);
+
 export const sha256 = (b: Buffer | string): string =>
   `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
@@ -94,23 +97,36 @@ export function layerTarStream(files: readonly FixtureFile[]): Readable {
       const name = f.path;
       switch (f.type) {
         case "dir":
-          p.entry({ name, type: "directory", mode: f.mode ?? 0o755, uid: f.uid ?? 0, gid: f.gid ?? 0 });
+          p.entry({
+            mtime: EPOCH,
+            name,
+            type: "directory",
+            mode: f.mode ?? 0o755,
+            uid: f.uid ?? 0,
+            gid: f.gid ?? 0,
+          });
           break;
         case "symlink":
-          p.entry({ name, type: "symlink", linkname: f.target, mode: 0o777 });
+          p.entry({ mtime: EPOCH, name, type: "symlink", linkname: f.target, mode: 0o777 });
           break;
         case "hardlink":
-          p.entry({ name, type: "link", linkname: f.target, mode: 0o644 });
+          p.entry({ mtime: EPOCH, name, type: "link", linkname: f.target, mode: 0o644 });
           break;
         case "whiteout":
-          p.entry({ name: `${dirOf(name)}.wh.${basenameOf(name)}`, mode: 0o644 }, Buffer.alloc(0));
+          p.entry(
+            { mtime: EPOCH, name: `${dirOf(name)}.wh.${basenameOf(name)}`, mode: 0o644 },
+            Buffer.alloc(0),
+          );
           break;
         case "opaque":
-          p.entry({ name: `${name.replace(/\/$/, "")}/.wh..wh..opq`, mode: 0o644 }, Buffer.alloc(0));
+          p.entry(
+            { mtime: EPOCH, name: `${name.replace(/\/$/, "")}/.wh..wh..opq`, mode: 0o644 },
+            Buffer.alloc(0),
+          );
           break;
         case "zeros": {
           await new Promise<void>((resolve, reject) => {
-            const sink = p.entry({ name, size: f.size, mode: 0o644 }, (err) =>
+            const sink = p.entry({ mtime: EPOCH, name, size: f.size, mode: 0o644 }, (err) =>
               err ? reject(err) : resolve(),
             );
             const chunk = Buffer.alloc(Math.min(f.size, 1024 * 1024));
@@ -137,7 +153,7 @@ export function layerTarStream(files: readonly FixtureFile[]): Readable {
                 ? f.content
                 : Buffer.from(f.content)
               : filler(f.size ?? 0, name.length);
-          p.entry({ name, mode: f.mode ?? 0o644, uid: f.uid ?? 0, gid: f.gid ?? 0 }, content);
+          p.entry({ mtime: EPOCH, name, mode: f.mode ?? 0o644, uid: f.uid ?? 0, gid: f.gid ?? 0 }, content);
         }
       }
     }
@@ -224,8 +240,8 @@ export async function writeTar(file: string, entries: readonly ArchiveEntry[]): 
   const p = pack();
   const done = pipeline(p as unknown as Readable, createWriteStream(file));
   for (const e of entries) {
-    if ("symlink" in e) p.entry({ name: e.name, type: "symlink", linkname: e.symlink });
-    else p.entry({ name: e.name, mode: 0o644 }, e.data);
+    if ("symlink" in e) p.entry({ mtime: EPOCH, name: e.name, type: "symlink", linkname: e.symlink });
+    else p.entry({ mtime: EPOCH, name: e.name, mode: 0o644 }, e.data);
   }
   p.finalize();
   await done;
@@ -357,7 +373,9 @@ export async function writeOciLayout(
       const digest = await put(l.blob);
       if (opts.corruptLayer === i) {
         const broken = Buffer.from(l.blob);
-        broken[broken.length - 1] = (broken[broken.length - 1] ?? 0) ^ 0xff;
+        // Inside the first file's content for plain and stored-zstd tars: the tar stays valid, only the digest lies.
+        const at = Math.min(600, broken.length - 1);
+        broken[at] = (broken[at] ?? 0) ^ 0xff;
         await writeFile(join(blobs, digest.slice(7)), broken);
       }
     }
