@@ -64,6 +64,8 @@ export interface PythonProject {
   deps: PythonDeps;
   entry: EntryPoint;
   port?: number;
+  /** A health route found in the sources (`/health`), preferred for HEALTHCHECK over the probe path. */
+  healthPath?: string;
   tests?: TestPlan;
   native: NativeNeeds;
   /** Top-level files and folders of the app that the runtime needs (tests, docs and tooling left out). */
@@ -90,6 +92,8 @@ export interface NodeProject {
   build?: { script: string; outDir: string; source: string };
   entry: EntryPoint;
   port?: number;
+  /** A health route found in the sources (`/health`), preferred for HEALTHCHECK over the probe path. */
+  healthPath?: string;
   tests?: TestPlan;
   native: NativeNeeds;
   /** Files and folders the runtime needs besides node_modules. */

@@ -35,7 +35,7 @@ const MANAGED_ENV = new Set([
 
 /** RUN steps that install packages or users: the plan does these its own way. */
 const INSTALL_RUN =
-  /\b(apt-get|apt|apk|yum|dnf|pip3?|python[0-9.]*\s+-m\s+(pip|venv)|virtualenv|poetry|pipenv|uv|pdm|npm|yarn|pnpm|corepack|useradd|adduser|groupadd|addgroup|pytest|tsc)\b/;
+  /\b(apt-get|apt|apk|yum|dnf|pip3?|python[0-9.]*\s+-m\s+(pip|venv)|virtualenv|poetry|pipenv|uv|pdm|npm|yarn|pnpm|corepack|useradd|adduser|groupadd|addgroup|pytest|tsc|run build|run test)\b/;
 
 function line(ins: Instruction): number {
   return ins.range.start.line;

@@ -86,3 +86,14 @@ export function topLevel(files: ProjectFiles): string[] {
   for (const f of files.list) out.add(f.split("/")[0] ?? f);
   return [...out].sort();
 }
+
+const HEALTH_ROUTE = /["'`](\/(?:health|healthz|healthcheck|livez|readyz|ping))["'`]/;
+
+/** A health route the app serves, found in its sources ("/health"), so HEALTHCHECK need not hit real endpoints. */
+export async function findHealthRoute(files: ProjectFiles, sources: string[]): Promise<string | undefined> {
+  for (const f of sources.slice(0, 100)) {
+    const m = HEALTH_ROUTE.exec((await files.read(f)) ?? "");
+    if (m?.[1]) return m[1];
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import { InputError } from "../../errors.js";
 import type { EntryPoint, NodePackageManager, NodeProject, TestPlan } from "../project.js";
 import { splitSimpleShell } from "./existing.js";
 import type { ProjectFiles } from "./files.js";
-import { topLevel } from "./files.js";
+import { findHealthRoute, topLevel } from "./files.js";
 import { nodeNativeNeeds } from "./native.js";
 import type { DetectOptions } from "./options.js";
 
@@ -412,6 +412,11 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   if (pmVersion) project.packageManagerVersion = pmVersion;
   if (build) project.build = build;
   if (port !== undefined) project.port = port;
+  const srcs = files.list.filter(
+    (f) => /\.(c|m)?[jt]sx?$/.test(f) && !/(^|\/)(tests?|__tests__)\/|\.test\.|\.spec\./.test(f),
+  );
+  const health = await findHealthRoute(files, srcs);
+  if (health) project.healthPath = health;
   if (tests) project.tests = tests;
   return project;
 }

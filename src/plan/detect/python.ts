@@ -6,7 +6,7 @@ import { parse as parseToml } from "smol-toml";
 import { InputError } from "../../errors.js";
 import type { EntryPoint, PythonDeps, PythonProject, TestPlan } from "../project.js";
 import type { ProjectFiles } from "./files.js";
-import { topLevel } from "./files.js";
+import { findHealthRoute, topLevel } from "./files.js";
 import { pythonNativeNeeds } from "./native.js";
 import type { DetectOptions } from "./options.js";
 import {
@@ -558,6 +558,8 @@ export async function detectPython(files: ProjectFiles, opts: DetectOptions = {}
     notes,
   };
   if (port !== undefined) project.port = port;
+  const health = await findHealthRoute(files, appPy);
+  if (health) project.healthPath = health;
   if (tests) project.tests = tests;
   return project;
 }

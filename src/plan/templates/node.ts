@@ -39,7 +39,12 @@ function installCommands(p: NodeProject): {
     case "yarn":
       if (p.yarnBerry) {
         return {
-          setup: [`corepack enable`, `corepack prepare yarn${pin || "@stable"} --activate`],
+          // The Node stand-in carries npm only: corepack comes from the npm registry first.
+          setup: [
+            "npm install -g corepack --force",
+            "corepack enable",
+            `corepack prepare yarn${pin || "@stable"} --activate`,
+          ],
           install: "yarn install --immutable",
           prune: "yarn workspaces focus --all --production",
           cache: "--mount=type=cache,target=/root/.yarn/berry/cache",
@@ -208,12 +213,13 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     });
   }
   if (p.port !== undefined) df.line(`EXPOSE ${p.port}`);
-  const hc = healthcheck(p.port, opts.healthPath);
+  const healthPath = p.healthPath ?? opts.healthPath;
+  const hc = healthcheck(p.port, healthPath);
   if (hc) {
     df.line(hc);
     decisions.push({
       topic: "healthcheck",
-      text: `HEALTHCHECK requests ${opts.healthPath} on port ${p.port} with node itself (no curl needed)`,
+      text: `HEALTHCHECK requests ${healthPath}${p.healthPath ? " (the app's health route)" : " (the probe's path)"} on port ${p.port} with node itself (no curl needed)`,
     });
   }
   df.line(`CMD ${execForm(p.entry.argv)}`);

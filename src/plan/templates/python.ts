@@ -277,12 +277,13 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     df.line(`USER ${uid}:${uid}`);
   }
   if (p.port !== undefined) df.line(`EXPOSE ${p.port}`);
-  const hc = healthcheck(p.port, opts.healthPath);
+  const healthPath = p.healthPath ?? opts.healthPath;
+  const hc = healthcheck(p.port, healthPath);
   if (hc) {
     df.line(hc);
     decisions.push({
       topic: "healthcheck",
-      text: `HEALTHCHECK requests ${opts.healthPath} on port ${p.port} with the image's own python (no curl needed)`,
+      text: `HEALTHCHECK requests ${healthPath}${p.healthPath ? " (the app's health route)" : " (the probe's path)"} on port ${p.port} with the image's own python (no curl needed)`,
     });
   }
   df.line(`CMD ${execForm(p.entry.argv)}`);

@@ -1,0 +1,92 @@
+/**
+ * optimize end to end on the lab examples, against the real engine: every
+ * tier is built and verified with the lab's probe (and sidecars), and the
+ * sizes are held to the issue's targets. Images are labelled
+ * org.slimstage.test=plan and removed afterwards, also on failure.
+ */
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startPackageIndex } from "../build/package-index.js";
+import { buildImage } from "../engine/build.js";
+import { connectEngine } from "../engine/connect.js";
+import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
+import { openImage } from "../image/open.js";
+import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
+
+const LABELS = { "org.slimstage.test": "plan" };
+const EXAMPLES = path.resolve(import.meta.dirname, "../../examples");
+const tags: string[] = [];
+
+afterAll(async () => {
+  const engine = await connectEngine();
+  for (const t of tags) await untagLocalImage(engine, t);
+});
+
+function attempt(r: OptimizeResult, tier: "slim" | "distroless"): TierAttempt {
+  const a = r.attempts.find((x) => x.tier === tier);
+  if (!a) throw new Error(`no ${tier} attempt`);
+  if (a.image) tags.push(a.image);
+  return a;
+}
+
+/** Builds one of the lab's own Dockerfiles for comparison and returns its size. */
+async function labImageSize(dir: string, dockerfile: string, tag: string, python: boolean): Promise<number> {
+  tags.push(tag);
+  const engine = await connectEngine();
+  const index = python ? await startPackageIndex() : undefined;
+  try {
+    const built = await buildImage({
+      context: dir,
+      dockerfile: path.join(dir, dockerfile),
+      tags: [tag],
+      labels: LABELS,
+      network: python ? "host" : "default",
+      engine,
+    });
+    const info = await inspectLocalImage(engine, built.imageId);
+    return info?.size ?? Number.NaN;
+  } finally {
+    await index?.close();
+  }
+}
+
+describe("optimize on the labs", () => {
+  it("lab-000 Flask hello: distroless <= 45 MB and slim <= the lab's multi-stage image, both verified", async () => {
+    const dir = path.join(EXAMPLES, "lab-000");
+    const r = await optimizeProject(dir, { allTiers: true, labels: LABELS });
+    const distroless = attempt(r, "distroless");
+    const slim = attempt(r, "slim");
+    expect(distroless.reason).toBeUndefined();
+    expect(distroless.status).toBe("verified");
+    expect(slim.status).toBe("verified");
+    expect(r.tier).toBe("distroless");
+    expect(distroless.verify?.probes.every((p) => p.ok)).toBe(true);
+    const multi = await labImageSize(dir, "Dockerfile.multi", "slimstage-test/plan-lab000:multi", true);
+    console.log(`lab-000: distroless ${distroless.sizeBytes}, slim ${slim.sizeBytes}, lab multi ${multi}`);
+    expect(distroless.sizeBytes).toBeLessThanOrEqual(45e6);
+    expect(slim.sizeBytes).toBeLessThanOrEqual(multi);
+    expect(r.written).toEqual([]);
+  });
+
+  it("hit-counter-ts: distroless <= node binary + 15 MB and slim <= the lab's prod image, counting with Redis", async () => {
+    const dir = path.join(EXAMPLES, "hit-counter-ts");
+    const r = await optimizeProject(dir, { allTiers: true, labels: LABELS });
+    const distroless = attempt(r, "distroless");
+    const slim = attempt(r, "slim");
+    expect(distroless.reason).toBeUndefined();
+    expect(distroless.status).toBe("verified");
+    expect(slim.status).toBe("verified");
+    const base = await openImage("docker://node:22-slim");
+    const node = base.layers
+      .flatMap((l) => l.entries)
+      .filter((e) => e.path.replace(/^\/?/, "") === "usr/local/bin/node")
+      .at(-1);
+    expect(node?.size).toBeGreaterThan(50e6);
+    const prod = await labImageSize(dir, "Dockerfile.prod", "slimstage-test/plan-hitcounter:prod", false);
+    console.log(
+      `hit-counter-ts: distroless ${distroless.sizeBytes}, slim ${slim.sizeBytes}, node binary ${node?.size}, lab prod ${prod}`,
+    );
+    expect(distroless.sizeBytes).toBeLessThanOrEqual((node?.size ?? 0) + 15e6);
+    expect(slim.sizeBytes).toBeLessThanOrEqual(prod);
+  });
+});
