@@ -107,3 +107,13 @@ describe("helpers", () => {
     expect(containerPortOf("3000-3001")).toBe(3000);
   });
 });
+
+describe("extension fields and anchors", () => {
+  it("accepts x- fields and resolves anchors", () => {
+    const c = parseCompose(
+      "x-env: &env\n  A: '1'\nservices:\n  a:\n    image: x\n    environment: *env\n    x-note: hi\n",
+      "c.yml",
+    );
+    expect(c.services.a?.environment).toEqual({ A: "1" });
+  });
+});

@@ -121,6 +121,8 @@ const serviceSchema = {
     command: stringOrList,
     ...Object.fromEntries(IGNORED_SERVICE_KEYS.map((k) => [k, {}])),
   },
+  // Extension fields (x-...) are for anchors and tools: accepted, ignored.
+  patternProperties: { "^x-": {} },
   additionalProperties: false,
 };
 
@@ -130,6 +132,7 @@ const composeSchema = {
     services: { type: "object", additionalProperties: serviceSchema, minProperties: 1 },
     ...Object.fromEntries(IGNORED_TOP_KEYS.map((k) => [k, {}])),
   },
+  patternProperties: { "^x-": {} },
   required: ["services"],
   additionalProperties: false,
 };

@@ -268,13 +268,19 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     throw e;
   } finally {
     progress({ type: "phase", phase: "cleanup", message: "removing containers and network" });
-    const left = await tracker.cleanup();
-    if (left.length > 0 && !signal?.aborted) {
-      // Reported by the caller through the managed label; nothing else we can do here.
-      progress({
-        type: "phase",
-        phase: "cleanup",
-        message: `could not remove ${left.map((l) => `${l.kind} ${l.id.slice(0, 12)}`).join(", ")}`,
+    let left = await tracker.cleanup();
+    // The engine went away: it may come back (a restart); keep trying a while.
+    const until = Date.now() + CLEANUP_RETRY_MS;
+    while (left.length > 0 && engineGone && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 500));
+      left = await tracker.cleanup();
+    }
+    if (left.length > 0) {
+      const what = left.map((l) => `${l.kind} ${l.id.slice(0, 12)}`).join(", ");
+      // Leaving resources behind must not look like success: this replaces the result.
+      // biome-ignore lint/correctness/noUnsafeFinally: deliberate, see above
+      throw new EngineError(`could not remove ${what} after verification`, {
+        hint: `remove them once the engine answers: docker rm -f / docker network rm (label ${RUN_LABEL}=${runId})`,
       });
     }
   }

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench -- verify [--rounds N]`: for a Flask hello image, the time
+ * from starting `slimstage verify` to its first successful probe, next to a
+ * shell script that does `docker run -d` plus a curl loop, same image, same
+ * run, alternating order each round. Last line: one JSON object with the
+ * medians and their ratio (target: at most 1.5).
+ *
+ * slimstage runs as the built CLI (`node bin/slimstage.js`, after
+ * `npm run build`), the way a user runs it; it reports the wall-clock time of
+ * its first successful probe (`firstProbeOkAt`), the script prints its own.
+ */
+import { execFile, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { startPackageIndex } from "../src/build/package-index.js";
+import { buildImage } from "../src/engine/build.js";
+import { removeByLabel } from "../src/engine/cleanup.js";
+import { connectEngine } from "../src/engine/connect.js";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("..", import.meta.url));
+const LABELS = { "org.slimstage.bench": "verify" };
+const IMAGE = "slimstage-bench/flask-hello:verify";
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function spawnCollect(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out, err }));
+  });
+}
+
+/** slimstage verify: start of the process -> its first successful probe. */
+async function slimstageRound(): Promise<number> {
+  const t0 = Date.now();
+  const r = await spawnCollect(process.execPath, [
+    "bin/slimstage.js",
+    "--json",
+    "verify",
+    IMAGE,
+    "--probe",
+    "http://:5000/",
+    "--expect-status",
+    "200",
+    "--label",
+    "org.slimstage.bench=verify",
+  ]);
+  if (r.code !== 0) throw new Error(`slimstage verify failed (exit ${r.code}): ${r.err}${r.out}`);
+  const res = JSON.parse(r.out) as { firstProbeOkAt?: number };
+  if (res.firstProbeOkAt === undefined)
+    throw new Error("slimstage verify reported no first successful probe");
+  return res.firstProbeOkAt - t0;
+}
+
+// The baseline a lab would write: run detached, publish the port, poll with curl.
+const SCRIPT = `
+set -eu
+cid=$(docker run -d --label org.slimstage.managed=true --label org.slimstage.bench=verify -p 127.0.0.1::5000 "$1")
+port=$(docker port "$cid" 5000/tcp | head -n1 | sed 's/.*://')
+until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done
+date +%s%3N
+docker rm -f "$cid" >/dev/null
+`;
+
+/** docker run -d + curl loop: start of the script -> its first successful curl. */
+async function shellRound(): Promise<number> {
+  const t0 = Date.now();
+  const r = await spawnCollect("bash", ["-c", SCRIPT, "bench", IMAGE]);
+  if (r.code !== 0) throw new Error(`baseline script failed (exit ${r.code}): ${r.err}`);
+  const at = Number(r.out.trim().split("\n")[0]);
+  if (!Number.isFinite(at)) throw new Error(`baseline script printed no time: ${r.out}`);
+  return at - t0;
+}
+
+export default async function bench(args: string[]): Promise<void> {
+  const i = args.indexOf("--rounds");
+  const rounds = i >= 0 ? Number(args[i + 1]) : 5;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds must be a positive integer");
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+
+  log("building the CLI (npm run build) ...");
+  await run("npm", ["run", "--silent", "build"], { cwd: root });
+  log(`building ${IMAGE} from src/verify/testdata/flask-counter ...`);
+  const index = await startPackageIndex();
+  try {
+    await buildImage({
+      context: `${root}src/verify/testdata/flask-counter`,
+      tags: [IMAGE],
+      labels: LABELS,
+      network: "host",
+    });
+  } finally {
+    await index.close();
+  }
+
+  const slim: number[] = [];
+  const shell: number[] = [];
+  try {
+    // One unmeasured round each: page cache and engine warm for both sides alike.
+    await slimstageRound();
+    await shellRound();
+    for (let k = 0; k < rounds; k++) {
+      const first = k % 2 === 0;
+      if (first) slim.push(await slimstageRound());
+      shell.push(await shellRound());
+      if (!first) slim.push(await slimstageRound());
+      log(`round ${k + 1}/${rounds}: slimstage ${slim.at(-1)} ms, docker run + curl ${shell.at(-1)} ms`);
+    }
+  } finally {
+    const engine = await connectEngine();
+    await removeByLabel(engine, LABELS, { images: true });
+  }
+  const s = median(slim);
+  const b = median(shell);
+  const ratio = Math.round((s / b) * 100) / 100;
+  log(
+    `median time to first successful probe: slimstage ${s} ms, docker run + curl ${b} ms, ratio ${ratio} (target <= 1.5)`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: "verify",
+      image: "flask hello (python:3.11-slim + flask)",
+      rounds,
+      slimstageMs: { median: s, all: slim },
+      dockerRunCurlMs: { median: b, all: shell },
+      ratio,
+      target: 1.5,
+      pass: ratio <= 1.5,
+    })}\n`,
+  );
+}

@@ -1,0 +1,282 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EngineError, InterruptedError } from "../errors.js";
+import {
+  FLASK_DIR,
+  flaskCounterImage,
+  leftovers,
+  removeTestResources,
+  TEST_LABELS,
+} from "./testdata/fixtures.js";
+import type { VerifyOptions, VerifyResult } from "./types.js";
+import { verifyImage } from "./verify.js";
+
+let image: string;
+let tmp: string;
+
+beforeAll(async () => {
+  image = await flaskCounterImage();
+  tmp = await mkdtemp(join(tmpdir(), "slimstage-verify-test-"));
+});
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+  await removeTestResources();
+});
+
+/** Runs one case and checks that it left no container or network behind. */
+async function clean<T>(run: () => Promise<T>): Promise<T> {
+  const before = await leftovers();
+  try {
+    return await run();
+  } finally {
+    expect(await leftovers()).toEqual(before);
+  }
+}
+
+const verify = (o: Omit<VerifyOptions, "labels" | "image"> & { image?: string }): Promise<VerifyResult> =>
+  clean(() => verifyImage({ image, labels: { ...TEST_LABELS }, timeoutMs: 30_000, ...o }));
+
+describe("verifyImage on the real engine", () => {
+  it("verifies a Flask hello image over HTTP and measures start-up and memory", async () => {
+    const r = await verify({
+      probes: [
+        { kind: "http", port: 5000, path: "/", expectStatus: 200, expectBody: "Hello from Python!" },
+        { kind: "http", port: 5000, path: "/json", expectJson: [{ path: "ok", value: "true" }] },
+        { kind: "tcp", port: 5000 },
+        { kind: "cmd", command: "python -c 'import flask; print(flask.__name__)'", expectOutput: "flask" },
+      ],
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.ok).toBe(true);
+    expect(r.probes.map((p) => p.ok)).toEqual([true, true, true, true]);
+    expect(r.startupMs).toBeGreaterThan(50);
+    expect(r.startupMs).toBeLessThan(30_000);
+    // A Python + Flask process takes more than a few MB.
+    expect(r.peakMemoryBytes).toBeGreaterThan(5_000_000);
+    expect(r.logs).toBeUndefined();
+  });
+
+  it("counts 1, 2, 3 with a Redis sidecar from a compose file", async () => {
+    const r = await verify({
+      compose: { file: join(FLASK_DIR, "docker-compose.yml"), service: "web" },
+      probes: [
+        { kind: "http", port: 5000, path: "/hits", expectBody: "I have been seen {n} times.", repeat: 3 },
+      ],
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.ok).toBe(true);
+    expect(r.probes[0]?.detail).toMatch(/seen 1 times.*seen 2 times.*seen 3 times/);
+    expect(r.sidecars.map((s) => [s.service, s.image])).toEqual([["cache", "redis:7"]]);
+  });
+
+  it("fails (not throws) when the counter does not count as claimed", async () => {
+    const r = await verify({
+      compose: { file: join(FLASK_DIR, "docker-compose.yml"), service: "web" },
+      probes: [{ kind: "http", port: 5000, path: "/hits", expectSequence: ["seen 1 ", "seen 1 "] }],
+    });
+    expect(r.ok).toBe(false);
+    expect(r.probes[0]?.detail).toMatch(/request 2: body .*seen 2 times/);
+    expect(r.logs).toContain("GET /hits");
+  });
+});
+
+describe("reliability: a clear failure and nothing left behind", () => {
+  it("an image that exits at once", async () => {
+    const t0 = Date.now();
+    const r = await verify({
+      command: ["python", "-c", "import sys; print('config missing', file=sys.stderr); sys.exit(3)"],
+      probes: [{ kind: "http", port: 5000, path: "/" }],
+    });
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/exited with code 3/);
+    expect(r.logs).toContain("config missing");
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it("a port that never opens", async () => {
+    const r = await verify({
+      command: ["sleep", "300"],
+      probes: [{ kind: "tcp", port: 5000 }],
+      timeoutMs: 3000,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/port 5000 does not accept connections: timed out/);
+  });
+
+  it("a probe that times out (the server accepts but never answers)", async () => {
+    const r = await verify({
+      command: [
+        "python",
+        "-c",
+        "import socket,time; s=socket.socket(); s.bind(('',5000)); s.listen(); print('listening', flush=True); time.sleep(300)",
+      ],
+      probes: [{ kind: "http", port: 5000, path: "/" }],
+      timeoutMs: 4000,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/no HTTP answer on :5000: timed out/);
+    expect(r.logs).toContain("listening");
+  });
+
+  it("a sidecar whose healthcheck fails", async () => {
+    const r = await verify({
+      compose: { file: join(FLASK_DIR, "docker-compose.unhealthy.yml"), service: "web" },
+      probes: [{ kind: "http", port: 5000, path: "/hits" }],
+    });
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(
+      /sidecar cache is not ready: sidecar cache is unhealthy: healthcheck said "not ready"/,
+    );
+    expect(r.probes[0]?.detail).toMatch(/^not run/);
+  });
+
+  it("an interrupt (AbortSignal) while waiting", async () => {
+    const ac = new AbortController();
+    const p = verify({
+      command: ["sleep", "300"],
+      probes: [{ kind: "tcp", port: 5000 }],
+      signal: ac.signal,
+      onProgress: (e) => {
+        if (e.type === "phase" && e.phase === "probe") setTimeout(() => ac.abort("SIGINT"), 300);
+      },
+    });
+    await expect(p).rejects.toBeInstanceOf(InterruptedError);
+  });
+
+  it("the engine stopping mid-run: EngineError, and cleanup once it answers again", async () => {
+    // A socket in front of the engine that we can cut and restore: from the
+    // client's side exactly what a stopping and restarting dockerd looks like.
+    const sockPath = join(tmp, "engine.sock");
+    const conns = new Set<Socket>();
+    let server: Server | undefined;
+    const up = () =>
+      new Promise<void>((resolve) => {
+        server = createServer((c) => {
+          const u = createConnectionToEngine();
+          conns.add(c).add(u);
+          c.pipe(u).pipe(c);
+          const drop = () => {
+            c.destroy();
+            u.destroy();
+          };
+          c.on("error", drop).on("close", drop);
+          u.on("error", drop).on("close", drop);
+        });
+        server.listen(sockPath, resolve);
+      });
+    const down = () =>
+      new Promise<void>((resolve) => {
+        for (const c of conns) c.destroy();
+        conns.clear();
+        server?.close(() => resolve());
+      });
+    await up();
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${sockPath}`;
+    try {
+      const p = verify({
+        command: ["sleep", "300"],
+        probes: [{ kind: "tcp", port: 5000 }],
+        onProgress: (e) => {
+          if (e.type === "phase" && e.phase === "probe") {
+            setTimeout(() => {
+              void down().then(() => setTimeout(() => void up(), 2000));
+            }, 300);
+          }
+        },
+      });
+      const err = await p.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EngineError);
+      expect((err as Error).message).toMatch(/engine stopped answering/);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+      await down();
+    }
+  });
+});
+
+function createConnectionToEngine(): Socket {
+  return connect("/var/run/docker.sock");
+}
+
+describe("slimstage verify (CLI)", () => {
+  const cli = (
+    args: string[],
+  ): { child: ChildProcess; out: () => string; err: () => string; done: Promise<number | null> } => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", "verify", ...args, "--label", "org.slimstage.test=build-verify"],
+      {
+        env: { ...process.env, SLIMSTAGE_MAIN: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    let err = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    return { child, out: () => out, err: () => err, done: new Promise((r) => child.on("close", r)) };
+  };
+
+  it("exits 0 with the probe result and 5 when a probe fails", async () => {
+    await clean(async () => {
+      const ok = cli([
+        image,
+        "--probe",
+        "http://:5000/",
+        "--expect-status",
+        "200",
+        "--expect-body",
+        "Hello",
+        "--json",
+      ]);
+      expect(await ok.done).toBe(0);
+      const r = JSON.parse(ok.out()) as VerifyResult;
+      expect(r.ok).toBe(true);
+      expect(r.startupMs).toBeGreaterThan(0);
+      const bad = cli([image, "--probe", "http://:5000/", "--expect-body", "Goodbye"]);
+      expect(await bad.done).toBe(5);
+      expect(bad.out()).toMatch(
+        /FAIL http :5000\/: request 1: body "Hello from Python!" does not contain "Goodbye"/,
+      );
+      expect(bad.err()).toMatch(/--- container output/);
+    });
+  });
+
+  it("exits 130 on Ctrl-C during a verify and removes what it started", async () => {
+    await clean(async () => {
+      const run = cli([image, "--cmd", "sleep 300", "--probe", "tcp:5000"]);
+      const timer = setInterval(() => {
+        if (/probing/.test(run.err())) {
+          clearInterval(timer);
+          setTimeout(() => run.child.kill("SIGINT"), 500);
+        }
+      }, 100);
+      const code = await run.done;
+      clearInterval(timer);
+      expect(code).toBe(130);
+      expect(run.err()).toMatch(/SIGINT received, cleaning up/);
+    });
+  });
+
+  it("exits 2 on bad input", async () => {
+    const bad = cli([image, "--probe", "http://:5000/", "--expect-status", "20x"]);
+    expect(await bad.done).toBe(2);
+    expect(bad.err()).toMatch(/not an HTTP status/);
+    const unsupported = join(tmp, "bad-compose.yml");
+    await writeFile(unsupported, "services:\n  web:\n    image: x\n    privileged: true\n");
+    const c = cli([image, "--compose", unsupported, "--service", "web"]);
+    expect(await c.done).toBe(2);
+    expect(c.err()).toMatch(/bad-compose\.yml:4:5: .*"services\.web\.privileged" is not supported/);
+  });
+});
