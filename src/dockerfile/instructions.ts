@@ -657,7 +657,7 @@ function shellOf(
     bodyOffsets.push({ at: full.length, source: raw ? (src.lines[raw.bodyFirstLine]?.start ?? 0) : 0 });
     full += `${h.content}${h.name}`;
   }
-  return parseShell({
+  const parsed = parseShell({
     script: full,
     source: "script",
     toRange: (s, e) => {
@@ -668,7 +668,24 @@ function shellOf(
       return src.range(seg.source + (s - seg.at), seg.source + (e - seg.at));
     },
   });
+  // Heredocs fed to a shell (`RUN <<EOF bash`, `RUN bash <<EOF`) are scripts too.
+  if (parsed.commands.some((c) => SHELLS.test(c.name) && !c.args.includes("-c"))) {
+    for (const [k, h] of ins.heredocs.entries()) {
+      const start = bodyOffsets[k]?.source ?? 0;
+      const body = parseShell({
+        script: h.chomp ? h.content.replace(/^\t+/gm, "") : h.content,
+        source: "heredoc",
+        heredocIndex: k,
+        toRange: (s, e) => (h.chomp ? h.bodyRange : src.range(start + s, start + e)),
+      });
+      parsed.commands.push(...body.commands);
+      if (body.error && !parsed.error) parsed.error = body.error;
+    }
+  }
+  return parsed;
 }
+
+const SHELLS = /(^|\/)(ba|da|a|z|k|mk)?sh$/;
 
 /** Re-parses a single logical line (used by parseInstruction for ONBUILD-free snippets). */
 export function nodeFromLine(line: string, esc: "\\" | "`"): BkNode {

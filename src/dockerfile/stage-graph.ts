@@ -15,8 +15,12 @@ import type {
   StageInfo,
 } from "./model.js";
 
-function errorAt(df: Dockerfile, message: string, range: Range | undefined, ins?: Instruction): ParseError {
-  const sourceLine = (ins?.raw ?? "").split(/\r?\n/)[0] ?? "";
+function errorAt(df: Dockerfile, message: string, range: Range | undefined, _ins?: Instruction): ParseError {
+  // The source line of the range: the matching line of the instruction that holds it.
+  const line = range?.start.line ?? 0;
+  const owner = df.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+  const rawLines = (owner?.raw ?? "").split(/\r?\n/);
+  const sourceLine = owner ? (rawLines[line - owner.range.start.line] ?? "") : "";
   if (!range) return new ParseError(message);
   return new ParseError(message, {
     location: { line: range.start.line, column: range.start.column, ...(df.file ? { file: df.file } : {}) },
