@@ -77,6 +77,7 @@ function verdictMark(v: ClaimVerdict): string {
 }
 
 function shortCreatedBy(s: string): string {
+  if (s.trim() === "") return "(no history entry: an imported layer)";
   const t = s
     .replace(/^\/bin\/sh -c #\(nop\)\s*/, "")
     .replace(/^\/bin\/sh -c /, "RUN ")
