@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { access, constants } from "node:fs/promises";
+import { access, constants, realpath } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { BuildError, EngineError, InterruptedError } from "../errors.js";
 
@@ -14,6 +14,17 @@ export interface BuildKitClient {
    * "DOCKER_BUILDKIT": `DOCKER_BUILDKIT=1 docker build` uses the built-in BuildKit client.
    */
   readonly mode: "buildx" | "DOCKER_BUILDKIT";
+  /** What proved it, in words (for `slimstage doctor`). */
+  readonly detectedBy: string;
+}
+
+/** What the probe made of one docker CLI. */
+export interface ClientExamination {
+  readonly path: string;
+  readonly version?: string;
+  readonly buildKit?: BuildKitClient;
+  /** Why it cannot build with BuildKit, when it cannot. */
+  readonly reason?: string;
 }
 
 export interface CliResult {
@@ -108,9 +119,12 @@ export async function dockerCandidates(env: NodeJS.ProcessEnv = process.env): Pr
   const seen = new Set<string>();
   const out: string[] = [];
   for (const p of [...dirs.map((d) => join(d, "docker")), "/usr/bin/docker"]) {
-    if (seen.has(p)) continue;
-    seen.add(p);
-    if (await isExecutable(p)) out.push(p);
+    if (!(await isExecutable(p))) continue;
+    // /bin/docker and /usr/bin/docker are one binary on merged-/usr systems.
+    const real = await realpath(p).catch(() => p);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    out.push(p);
   }
   return out;
 }
@@ -122,16 +136,21 @@ export async function dockerCandidates(env: NodeJS.ProcessEnv = process.env): Pr
  * `--secret`; the legacy-only builder of a buildx-less 23+ client does not
  * accept DOCKER_BUILDKIT=1 at all, so we ask `docker build --help` under it).
  */
-export async function probeBuildKitClient(path: string): Promise<BuildKitClient | undefined> {
+export async function examineDockerClient(path: string): Promise<ClientExamination> {
   const version = await runCli(path, ["version", "--format", "{{.Client.Version}}"], {
     timeoutMs: 10_000,
   }).catch(() => undefined);
   const clientVersion = version?.stdout.trim().split("\n")[0] ?? "";
-  if (!version || clientVersion === "") return undefined;
+  if (!version || clientVersion === "") return { path, reason: "does not answer `docker version`" };
 
   const buildx = await runCli(path, ["buildx", "version"], { timeoutMs: 10_000 }).catch(() => undefined);
   if (buildx && buildx.code === 0 && /buildx/i.test(buildx.stdout)) {
-    return { path, version: clientVersion, mode: "buildx" };
+    const detectedBy = `\`docker buildx version\` answered: ${buildx.stdout.trim().split("\n")[0]}`;
+    return {
+      path,
+      version: clientVersion,
+      buildKit: { path, version: clientVersion, mode: "buildx", detectedBy },
+    };
   }
 
   const major = Number.parseInt(clientVersion, 10);
@@ -144,9 +163,37 @@ export async function probeBuildKitClient(path: string): Promise<BuildKitClient 
   // either refuse DOCKER_BUILDKIT=1 or silently use the legacy builder.
   const builtIn = Number.isFinite(major) && major >= 18 && major < 23;
   if (help && help.code === 0 && builtIn && /--secret/.test(text) && /--ssh/.test(text)) {
-    return { path, version: clientVersion, mode: "DOCKER_BUILDKIT" };
+    const detectedBy =
+      "`DOCKER_BUILDKIT=1 docker build --help` offers BuildKit's --secret and --ssh (built-in BuildKit client)";
+    return {
+      path,
+      version: clientVersion,
+      buildKit: { path, version: clientVersion, mode: "DOCKER_BUILDKIT", detectedBy },
+    };
   }
-  return undefined;
+  const reason = builtIn
+    ? "its `docker build` offers no BuildKit options"
+    : "no buildx plugin, and clients from 23 on need it for BuildKit (its `docker build` is the legacy builder)";
+  return { path, version: clientVersion, reason };
+}
+
+/**
+ * Decides by capability whether one docker CLI can build with BuildKit:
+ * first a working buildx plugin, then the built-in BuildKit client of
+ * `docker build` (its help lists BuildKit-only flags such as `--ssh` and
+ * `--secret`).
+ */
+export async function probeBuildKitClient(path: string): Promise<BuildKitClient | undefined> {
+  return (await examineDockerClient(path)).buildKit;
+}
+
+/** Every docker CLI candidate and what it can do. */
+export async function examineDockerClients(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ClientExamination[]> {
+  const out: ClientExamination[] = [];
+  for (const path of await dockerCandidates(env)) out.push(await examineDockerClient(path));
+  return out;
 }
 
 /**

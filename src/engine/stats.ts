@@ -48,6 +48,8 @@ export function watchPeakMemory(engine: EngineConnection, id: string): MemoryWat
       }
       stream.on("error", () => {});
       const rl = createInterface({ input: stream });
+      // The stream ends with an error when the engine goes away: not our failure to report.
+      rl.on("error", () => {});
       rl.on("line", (line) => {
         try {
           take((JSON.parse(line) as { memory_stats?: MemoryStats }).memory_stats);

@@ -30,7 +30,8 @@ disable-pip-version-check = true
 // final stage holds no compiler.
 const DOCKERFILE = `FROM slimstage/debian:bookworm-slim AS build
 RUN set -eux; \\
-    sed -i 's/^Types: deb$/Types: deb deb-src/' /etc/apt/sources.list.d/debian.sources; \\
+    sed -n '1,/^$/p' /etc/apt/sources.list.d/debian.sources | sed 's/^Types: deb$/Types: deb-src/' \\
+      > /etc/apt/sources.list.d/debian-src.sources; \\
     apt-get update; \\
     apt-get install -y --no-install-recommends \\
       gcc make libc6-dev dpkg-dev xz-utils binutils \\
@@ -38,8 +39,10 @@ RUN set -eux; \\
       libreadline-dev libncursesw5-dev libgdbm-dev libgdbm-compat-dev uuid-dev libexpat1-dev
 RUN set -eux; \\
     mkdir -p /usr/src/debian /usr/src/python; cd /usr/src/debian; \\
-    apt-get source --download-only python3.11; \\
-    tar -xJf python3.11_${PYTHON_VERSION}.orig.tar.xz -C /usr/src/python --strip-components=1; \\
+    # Only the upstream tarball is needed; a point release whose .dsc is
+    # missing on the mirror must not stop the build.
+    apt-get source --download-only python3.11 || ls python3.11_${PYTHON_VERSION}.orig.tar.*; \\
+    tar -xf python3.11_${PYTHON_VERSION}.orig.tar.* -C /usr/src/python --strip-components=1; \\
     rm -rf /usr/src/debian
 WORKDIR /usr/src/python
 RUN set -eux; \\
