@@ -81,6 +81,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
   const results: ProbeResult[] = [];
   let memory: ReturnType<typeof watchPeakMemory> | undefined;
   let engineGone = false;
+  let watchdog: NodeJS.Timeout | undefined;
 
   const fail = async (error: string): Promise<VerifyResult> => {
     if (engineGone) throw new EngineError(`the engine stopped answering during verification (${error})`);
@@ -199,6 +200,22 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
         exitReason ??= "the engine stopped answering about the container";
       },
     );
+    // A watchdog beside the wait: a long-poll cut by a dying engine may never
+    // settle, so ask the engine directly every half second.
+    watchdog = setInterval(() => {
+      containerState(engine, id).then(
+        (s) => {
+          if (!s.running && !exitReason)
+            exitReason = `the container exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`;
+        },
+        (err: unknown) => {
+          if (err instanceof EngineError && isEngineGone(err.cause)) {
+            engineGone = true;
+            exitReason ??= "the engine stopped answering";
+          }
+        },
+      );
+    }, 500);
     const state = await containerState(engine, appId);
     const host = state.ips[net.name];
     if (!host) {
@@ -267,6 +284,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     await memory?.stop();
     throw e;
   } finally {
+    if (watchdog) clearInterval(watchdog);
     progress({ type: "phase", phase: "cleanup", message: "removing containers and network" });
     let left = await tracker.cleanup();
     // The engine went away: it may come back (a restart); keep trying a while.
