@@ -207,6 +207,14 @@ async function writeWithBackup(file: string, text: string, written: WrittenFile[
  */
 export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): Promise<OptimizeResult> {
   const progress = opts.onProgress ?? (() => {});
+  if (opts.write && opts.planOnly) {
+    throw new InputError(
+      "--write writes only a built and verified Dockerfile: it cannot go with --plan-only",
+      {
+        hint: "drop --plan-only to build and verify first, or drop --write to see the plan",
+      },
+    );
+  }
   const files = await scanProject(dir);
   const projectDir = files.dir;
 
@@ -381,8 +389,8 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   if (chosen) result.tier = chosen.tier;
   if (existing) result.rewrittenFrom = existing.file;
 
-  // Writing: only what was verified (or planned on request), never without `write`, always with backups.
-  if (opts.write && (result.ok || opts.planOnly)) {
+  // Writing: only what was verified, never without `write`, always with backups.
+  if (opts.write && result.ok) {
     await writeWithBackup(target, final.dockerfile, result.written);
     await writeWithBackup(path.join(projectDir, ".dockerignore"), final.dockerignore, result.written);
     for (const [rel, text] of Object.entries(final.extraFiles))

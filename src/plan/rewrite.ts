@@ -223,7 +223,7 @@ export function rewriteDockerfile(
   const nodes: Node[] = [];
   // The old file's header comments stay at the top.
   const firstIns = old.nodes.findIndex((n) => n.kind === "instruction");
-  const before = old.nodes.slice(0, firstIns < 0 ? 0 : firstIns);
+  const before = old.nodes.slice(0, Math.max(0, firstIns));
   // Comments touching the first FROM describe that stage, which is replaced: keep only the file's own header.
   let end = before.length;
   while (end > 0 && before[end - 1]?.kind === "comment") end--;

@@ -1,0 +1,74 @@
+import { readdir } from "node:fs/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { InputError } from "../errors.js";
+import { optimizeProject } from "./optimize.js";
+import { ambiguousPython, cExtensionProject, poetryProject, writeFixture } from "./testdata/fixtures.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function fixtureDir(fx: Record<string, string>): Promise<string> {
+  const { dir, cleanup } = await writeFixture(fx);
+  cleanups.push(cleanup);
+  return dir;
+}
+
+async function inputError(p: Promise<unknown>): Promise<InputError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("optimizeProject without the engine", () => {
+  it("plans every tier on request and writes nothing", async () => {
+    const dir = await fixtureDir(poetryProject);
+    const before = (await readdir(dir)).sort();
+    const r = await optimizeProject(dir, { planOnly: true, allTiers: true });
+    expect(r.ok).toBe(false);
+    expect(r.tier).toBe("distroless");
+    expect(r.attempts.map((a) => [a.tier, a.status])).toEqual([
+      ["distroless", "planned"],
+      ["slim", "planned"],
+    ]);
+    expect(r.extraFiles["requirements.slimstage.txt"]).toContain("flask==3.1.0");
+    expect(r.written).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual(before);
+  });
+
+  it("starts from the requested tier", async () => {
+    const dir = await fixtureDir(cExtensionProject);
+    const r = await optimizeProject(dir, { planOnly: true, tier: "slim" });
+    expect(r.attempts.map((a) => a.tier)).toEqual(["slim"]);
+    expect(r.dockerfile).toContain("FROM python:3.11-slim AS runtime");
+  });
+
+  it("refuses --write with --plan-only: only verified files are written", async () => {
+    const dir = await fixtureDir(poetryProject);
+    const e = await inputError(optimizeProject(dir, { planOnly: true, write: true }));
+    expect(e.message).toContain("--plan-only");
+  });
+
+  it("names a missing --from file", async () => {
+    const dir = await fixtureDir(poetryProject);
+    const e = await inputError(optimizeProject(dir, { from: "Dockerfile.prod" }));
+    expect(e.message).toBe("--from Dockerfile.prod: no such file");
+  });
+
+  it("asks for a probe when the app has no known port and no lab.yaml", async () => {
+    const dir = await fixtureDir({ ...ambiguousPython });
+    const e = await inputError(optimizeProject(dir, { detect: { entry: ["python", "worker.py"] } }));
+    expect(e.message).toContain("no probe to verify the image with");
+    expect(e.hint).toContain("--probe");
+  });
+
+  it("reports a missing directory as input", async () => {
+    const e = await inputError(optimizeProject("/nonexistent/slimstage-project"));
+    expect(e.message).toBe("project directory /nonexistent/slimstage-project does not exist");
+  });
+});
