@@ -3,8 +3,10 @@
  * each area re-exports its public names through its own `public.ts`.
  */
 
+export * from "./bases/public.js";
 export * from "./build/public.js";
 export * from "./dockerfile/public.js";
+export * from "./engine/public.js";
 export * from "./errors.js";
 export * from "./image/public.js";
 export * from "./lab/public.js";
