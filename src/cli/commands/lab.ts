@@ -1,12 +1,25 @@
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
+import { InputError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
-import { action, examples } from "../runtime.js";
+import { action, collect, examples } from "../runtime.js";
 
 interface LabFlags {
   report?: string;
   examples?: string;
+  label?: string[];
+  tagPrefix?: string;
+}
+
+function parseLabels(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of list) {
+    const eq = l.indexOf("=");
+    if (eq <= 0) throw new InputError(`--label "${l}" must look like KEY=VALUE`);
+    out[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  return out;
 }
 
 export function define(program: Command): void {
@@ -21,6 +34,8 @@ export function define(program: Command): void {
     )
     .option("--report <file>", "also write the self-contained HTML report of the run")
     .option("--examples <dir>", "where the examples are (default: the package's examples/)")
+    .option("--tag-prefix <repo>", "tag images <repo>/<lab>:<variant>", "slimstage-lab")
+    .option("--label <key=value>", "extra label on every image, container and network (repeatable)", collect)
     .addHelpText(
       "after",
       examples([
@@ -58,6 +73,10 @@ export function define(program: Command): void {
           return EXIT.ok;
         }
 
+        const labels = parseLabels(flags.label ?? []);
+        if (!/^[a-z0-9][a-z0-9._/-]*$/.test(flags.tagPrefix ?? "slimstage-lab")) {
+          throw new InputError(`--tag-prefix "${flags.tagPrefix}" is not a valid repository name`);
+        }
         // Load (and so validate) every lab before building anything.
         const labs = await Promise.all(lab.resolveLabDirs(name, examplesDir).map((d) => lab.loadLab(d)));
         const { ProgressDisplay, formatMs } = await import("../progress.js");

@@ -1,0 +1,104 @@
+/**
+ * `slimstage lab lab-000 --json` end to end on the real engine: lint, two
+ * BuildKit builds, analysis, HTTP verification, verdicts. Everything it
+ * creates carries org.slimstage.test=lab and is removed afterwards.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countByLabel, removeByLabel } from "../engine/cleanup.js";
+import { connectEngine, type EngineConnection } from "../engine/connect.js";
+import type { LabRunDocument } from "./lab-result.js";
+import { packageRoot } from "./paths.js";
+
+const ROOT = packageRoot();
+const TEST_LABELS = { "org.slimstage.test": "lab" };
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, SLIMSTAGE_MAIN: "1", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+describe("slimstage lab lab-000 --json", () => {
+  let engine: EngineConnection;
+  let run: { code: number; stdout: string; stderr: string };
+  let doc: LabRunDocument;
+
+  beforeAll(async () => {
+    engine = await connectEngine();
+    run = await cli([
+      "lab",
+      "lab-000",
+      "--json",
+      "--tag-prefix",
+      "slimstage-test-lab",
+      "--label",
+      "org.slimstage.test=lab",
+    ]);
+    doc = JSON.parse(run.stdout) as LabRunDocument;
+  }, 900_000);
+
+  afterAll(async () => {
+    if (engine) await removeByLabel(engine, TEST_LABELS, { images: true });
+  });
+
+  it("exits 0: both variants behave as lab.yaml expects and every claim has a verdict", () => {
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(doc.ok, run.stderr).toBe(true);
+    expect(run.code).toBe(0);
+  });
+
+  it("built, analyzed and verified both variants", () => {
+    const lab = doc.labs[0]!;
+    expect(lab.name).toBe("lab-000");
+    expect(lab.variants.map((v) => v.name)).toEqual(["single", "multi"]);
+    for (const v of lab.variants) {
+      expect(v.build?.ok).toBe(true);
+      expect(v.tag).toBe(`slimstage-test-lab/lab-000:${v.name}`);
+      expect(v.facts?.sizeBytes).toBeGreaterThan(50_000_000);
+      expect(v.verify?.ok).toBe(true);
+      expect(v.verify?.probes[0]?.detail).toMatch(/Hello from Python!/);
+      expect(v.outcome).toMatchObject({ status: "works", asExpected: true });
+    }
+  });
+
+  it("judges every claim, and finds the lab's multi-stage image is not smaller, with the duplicated site-packages as the reason", () => {
+    const lab = doc.labs[0]!;
+    expect(lab.claims.map((c) => c.verdict === null)).not.toContain(true);
+    const smaller = lab.claims.find((c) => c.id === "multi-significantly-smaller")!;
+    const [single, multi] = lab.variants.map((v) => v.facts!.sizeBytes);
+    expect(smaller.verdict).toBe(multi! <= single! * 0.9);
+    // Measured on the local python:3.11-slim: the copy of site-packages duplicates pip and setuptools.
+    expect(smaller.verdict).toBe(false);
+    expect(smaller.measured).toMatch(/LARGER/);
+    expect(smaller.why).toMatch(/wasted in multi/);
+    expect(smaller.why).toMatch(/pip/);
+    expect(lab.claims.find((c) => c.id === "multi-still-works")?.verdict).toBe(true);
+  });
+
+  it("carries the run document for the report and leaves no container or network behind", async () => {
+    const lab = doc.labs[0]!;
+    expect(lab.report?.schema).toBe("slimstage.run/v1");
+    expect(lab.report?.variants.map((v) => v.name)).toEqual(["single", "multi"]);
+    expect(doc.machine.cpus).toBeGreaterThan(0);
+    const left = await countByLabel(engine, TEST_LABELS);
+    expect(left.containers).toBe(0);
+    expect(left.networks).toBe(0);
+    expect(left.images).toBe(2);
+  });
+});
