@@ -190,6 +190,10 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
       owners.set(n, o);
       return;
     }
+    if (CPYTHON.test(path)) {
+      owners.set(n, CPYTHON_OWNER);
+      return;
+    }
     if (appLayers.has(n.layer) || (workdir !== "" && (path === workdir || path.startsWith(`${workdir}/`)))) {
       owners.set(n, APP);
     }
@@ -197,5 +201,13 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
   return { owners, packages, warnings };
 }
 
+/**
+ * A CPython built from source into /usr/local (the official python images)
+ * has no package database: its interpreter, stdlib and headers are named by path.
+ */
+const CPYTHON =
+  /^usr\/local\/(?:lib\/python(\d+\.\d+)\/(?!site-packages\/)|bin\/(?:python|pydoc|idle|2to3)(\d+\.\d+)?\d*(?:-config)?$|lib\/libpython(\d+\.\d+)|include\/python(\d+\.\d+)\/|lib\/pkgconfig\/python)/;
+
+const CPYTHON_OWNER: FileOwner = { kind: "python", name: "cpython" };
 const APP: FileOwner = { kind: "app", name: "app" };
 export const UNKNOWN: FileOwner = { kind: "unknown", name: "" };
