@@ -10,6 +10,7 @@ export * from "./engine/public.js";
 export * from "./errors.js";
 export * from "./image/public.js";
 export * from "./lab/public.js";
+export * from "./lint/public.js";
 export * from "./plan/public.js";
 export * from "./verify/public.js";
 export { VERSION } from "./version.js";

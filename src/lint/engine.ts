@@ -57,16 +57,19 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
   const graph = stageGraph(df, opts.target);
   const now = opts.now ?? (config.eol.today ? new Date(`${config.eol.today}T12:00:00Z`) : new Date());
   const raw: Array<{ rule: Rule; report: Report }> = [];
+  // One context for all rules; `current` says whose reports these are.
+  let current: Rule = rules[0]!;
+  const ctx: RuleContext = {
+    df,
+    source,
+    file,
+    graph,
+    env: opts.env ?? {},
+    policy: { trustedRegistries: config.trustedRegistries, now, eolWarnDays: config.eol.warnDays },
+    report: (report) => raw.push({ rule: current, report }),
+  };
   for (const rule of rules) {
-    const ctx: RuleContext = {
-      df,
-      source,
-      file,
-      graph,
-      env: opts.env ?? {},
-      policy: { trustedRegistries: config.trustedRegistries, now, eolWarnDays: config.eol.warnDays },
-      report: (report) => raw.push({ rule, report }),
-    };
+    current = rule;
     try {
       rule.check(ctx);
     } catch (e) {

@@ -29,14 +29,19 @@ export function stageIndex(ins: Instruction): number {
   return ins.stage ?? -1;
 }
 
-/** Every instruction of the file with its stage, ONBUILD triggers unwrapped. */
+const locatedCache = new WeakMap<Dockerfile, Located[]>();
+
+/** Every instruction of the file with its stage, ONBUILD triggers unwrapped (computed once per file). */
 export function located(df: Dockerfile): Located[] {
+  const cached = locatedCache.get(df);
+  if (cached) return cached;
   const out: Located[] = [];
   for (const ins of df.instructions) {
     const stage = stageIndex(ins);
     out.push({ ins, stage, onbuild: false });
     if (ins.keyword === "ONBUILD") out.push({ ins: ins.trigger, stage, onbuild: true });
   }
+  locatedCache.set(df, out);
   return out;
 }
 

@@ -25,25 +25,37 @@ export interface Pragma {
 const PRAGMA = /^\s*(slimstage|hadolint)\s+(global\s+)?ignore\s*=\s*(.+?)\s*$/i;
 
 /** Matches a rule by id or slug, case-insensitively. */
+const indexes = new WeakMap<readonly Rule[], Map<string, Rule>>();
+const hadolintMaps = new WeakMap<readonly Rule[], Map<string, string[]>>();
+
 export function ruleIndex(rules: readonly Rule[]): Map<string, Rule> {
+  const cached = indexes.get(rules);
+  if (cached) return cached;
   const m = new Map<string, Rule>();
   for (const r of rules) {
     m.set(r.meta.id.toLowerCase(), r);
     m.set(r.meta.slug.toLowerCase(), r);
   }
+  indexes.set(rules, m);
   return m;
 }
 
 export function readPragmas(df: Dockerfile, rules: readonly Rule[]): Pragma[] {
-  const index = ruleIndex(rules);
-  const byHadolint = new Map<string, string[]>();
-  for (const r of rules) {
-    if (!r.meta.hadolint) continue;
-    const list = byHadolint.get(r.meta.hadolint) ?? [];
-    list.push(r.meta.id);
-    byHadolint.set(r.meta.hadolint, list);
-  }
   const out: Pragma[] = [];
+  // Most files have no pragma: skip building the maps for them.
+  if (!df.nodes.some((n) => n.kind === "comment" && PRAGMA.test(n.text))) return out;
+  const index = ruleIndex(rules);
+  let byHadolint = hadolintMaps.get(rules);
+  if (!byHadolint) {
+    byHadolint = new Map<string, string[]>();
+    for (const r of rules) {
+      if (!r.meta.hadolint) continue;
+      const list = byHadolint.get(r.meta.hadolint) ?? [];
+      list.push(r.meta.id);
+      byHadolint.set(r.meta.hadolint, list);
+    }
+    hadolintMaps.set(rules, byHadolint);
+  }
   const nodes = df.nodes;
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n]!;
