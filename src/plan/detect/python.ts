@@ -82,7 +82,9 @@ export function isPythonProject(files: ProjectFiles): boolean {
     files.list.some((f) => /^requirements[^/]*\.txt$/.test(f) || /^requirements\/[^/]+\.txt$/.test(f)) ||
     files.has("pyproject.toml") ||
     files.has("Pipfile") ||
-    files.has("setup.py")
+    files.has("setup.py") ||
+    // A plain script with no dependencies (lab-004's hello) is a Python project too.
+    files.list.some((f) => !f.includes("/") && f.endsWith(".py"))
   );
 }
 
@@ -310,6 +312,20 @@ async function detectDeps(files: ProjectFiles, opts: DetectOptions): Promise<Dep
         names: [],
         requirementFiles: [],
         installProject: true,
+      },
+      devNames: [],
+      localPaths: [],
+      pyproject,
+    };
+  }
+  if (files.list.some((f) => !f.includes("/") && f.endsWith(".py"))) {
+    return {
+      deps: {
+        source: "requirements",
+        manifest: "(no manifest: standard library only)",
+        names: [],
+        requirementFiles: [],
+        installProject: false,
       },
       devNames: [],
       localPaths: [],

@@ -245,7 +245,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     const trim = [
       `cp -a --parents ${lib} /rootfs/`,
       `cd /rootfs${lib} && rm -rf ${STDLIB_DROP.join(" ")} && cd lib-dynload && rm -f ${DYNLOAD_DROP.join(" ")}`,
-      "find /rootfs/usr/local/lib -depth \\( -name __pycache__ -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
+      "find /rootfs/usr/local/lib -depth \\( -name __pycache__ -o -name test -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
     ];
     if (p.usesTzdata)
       trim.push("if [ -d /usr/share/zoneinfo ]; then cp -a --parents /usr/share/zoneinfo /rootfs/; fi");
