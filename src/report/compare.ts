@@ -90,10 +90,12 @@ export function findBaseline<T extends { name: string; ref: string }>(
   return byName >= 0 ? byName : items.findIndex((i) => i.ref === key);
 }
 
-export function compareImages(inputs: readonly CompareInput[], opts: CompareOptions = {}): Comparison {
-  if (inputs.length === 0) throw new InputError("compare needs at least one image");
+/** Rows are told apart by name: two images with one name are an input error. */
+export function assertUniqueNames(items: ReadonlyArray<{ name: string }>): void {
+  if (items.length === 0) throw new InputError("compare needs at least one image");
   const seen = new Set<string>();
-  for (const i of inputs) {
+  for (const i of items) {
+    if (i.name === "") throw new InputError("an image name is empty (NAME=IMAGE needs a name)");
     if (seen.has(i.name)) {
       throw new InputError(`two images are named "${i.name}"`, {
         hint: "name them apart with NAME=IMAGE, e.g. `slimstage compare single=app:1 multi=app:2`",
@@ -101,6 +103,10 @@ export function compareImages(inputs: readonly CompareInput[], opts: CompareOpti
     }
     seen.add(i.name);
   }
+}
+
+export function compareImages(inputs: readonly CompareInput[], opts: CompareOptions = {}): Comparison {
+  assertUniqueNames(inputs);
   const baseIndex = opts.baseline === undefined ? 0 : findBaseline(inputs, opts.baseline);
   if (baseIndex < 0) {
     throw new InputError(`baseline "${opts.baseline}" is not one of the compared images`, {

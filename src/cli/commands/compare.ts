@@ -1,15 +1,176 @@
-import type { Command } from "commander";
-import { InternalError } from "../../errors.js";
-import { action } from "../runtime.js";
+import { type Command, Option } from "commander";
+import type { CompareVerifyOptions } from "../../report/compare-run.js";
+import { action, type CliRuntime, collect, examples } from "../runtime.js";
 
-// Placeholder: the owner of this command replaces it.
+export interface CompareFlags {
+  baseline?: string;
+  markdown?: boolean;
+  maxSize?: string;
+  maxRatio?: string;
+  verify?: boolean;
+  probe?: string[];
+  env?: string[];
+  compose?: string;
+  service?: string;
+  timeout?: string;
+  title?: string;
+}
+
+/**
+ * The verification options shared by `compare` and `report` (probes as in
+ * `slimstage verify`). An `--expect-*` flag belongs to the `--probe` before
+ * it, so the probe flags are recorded in command-line order (commander calls
+ * the parsers in that order) and handed to the verify area's parser as argv.
+ */
+export function addVerifyOptions(cmd: Command): string[] {
+  const probeArgv: string[] = [];
+  const record = (flag: string) => (value: string, previous: string[] | undefined) => {
+    probeArgv.push(flag, value);
+    return [...(previous ?? []), value];
+  };
+  const hidden = (flag: string, what: string) =>
+    cmd.addOption(new Option(`${flag} <value>`, what).argParser(record(flag)).hideHelp());
+  cmd
+    .option("--verify", "verify every image (probes from --probe, or its exposed ports)")
+    .addOption(
+      new Option(
+        "--probe <spec>",
+        "verify every image with this probe: http://:PORT/PATH, tcp:PORT, cmd:COMMAND",
+      ).argParser(record("--probe")),
+    );
+  hidden("--expect-status", "HTTP status the probe before must answer");
+  hidden("--expect-body", "text the probe's body must contain");
+  hidden("--expect-json", "JSON field of the body: PATH=VALUE");
+  hidden("--expect-output", "text a cmd probe must print");
+  hidden("--expect-exit", "exit code of a cmd probe");
+  hidden("--repeat", "send the HTTP probe n times");
+  hidden("--expect-sequence", "text of the i-th response");
+  hidden("--method", "HTTP method of the probe");
+  cmd
+    .option("--env <K=V>", "environment variable for the verified containers", collect)
+    .option("--compose <file>", "take sidecars and environment from this compose file")
+    .option("--service <name>", "the compose service the images stand for")
+    .option("--timeout <seconds>", "limit for each image's start-up and probes");
+  return probeArgv;
+}
+
+/** Reads the verify flags; undefined when no verification was asked for. */
+export async function verifyOptionsFrom(
+  flags: CompareFlags,
+  probeArgv: readonly string[],
+): Promise<CompareVerifyOptions | undefined> {
+  if (!flags.verify && !flags.probe?.length && !flags.compose) return undefined;
+  const { InputError } = await import("../../errors.js");
+  const { parseProbeArgs } = await import("../../verify/probe-spec.js");
+  const env: Record<string, string> = {};
+  for (const kv of flags.env ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new InputError(`--env "${kv}" must look like KEY=VALUE`);
+    env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  if ((flags.compose === undefined) !== (flags.service === undefined)) {
+    throw new InputError("--compose and --service go together", {
+      hint: "e.g. --compose compose.yaml --service web",
+    });
+  }
+  let timeoutMs: number | undefined;
+  if (flags.timeout !== undefined) {
+    const s = Number(flags.timeout);
+    if (!(s > 0)) throw new InputError(`--timeout "${flags.timeout}" must be a positive number of seconds`);
+    timeoutMs = s * 1000;
+  }
+  return {
+    probes: parseProbeArgs(probeArgv),
+    ...(Object.keys(env).length ? { env } : {}),
+    ...(flags.compose && flags.service ? { compose: { file: flags.compose, service: flags.service } } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    labels: { "org.slimstage.managed": "true" },
+  };
+}
+
+export function progressPrinter(rt: CliRuntime) {
+  return (e: import("../../report/compare-run.js").CompareProgressEvent) => {
+    if (e.type === "analyze") rt.info(`analysing ${e.name}${e.name !== e.ref ? ` (${e.ref})` : ""}`);
+    else if (e.type === "verify") rt.info(`verifying ${e.name}`);
+    else if (rt.verbose) rt.info(`${e.name} done in ${(e.ms / 1000).toFixed(1)} s`);
+  };
+}
+
 export function define(program: Command): void {
-  program
+  const cmd = program
     .command("compare")
     .description("Compare images side by side with ratios to a baseline")
+    .argument(
+      "<image...>",
+      "images to compare: REF or NAME=REF (docker://, docker-archive://, oci-layout://)",
+    )
+    .option(
+      "--baseline <image>",
+      "name or ref of the baseline (default: the first image); another ref is added",
+    )
+    .option("--markdown", "print a markdown table (for a pull-request comment)")
+    .option("--max-size <size>", "gate: fail (exit 1) when a compared image is larger, e.g. 150MB, 200MiB")
+    .option(
+      "--max-ratio <ratio>",
+      "gate: fail (exit 1) when an image is larger than this fraction of the baseline",
+    )
+    .option("--title <text>", "title of the run (kept in --json for `slimstage report`)");
+  const probeArgv = addVerifyOptions(cmd);
+  cmd
+    .addHelpText(
+      "after",
+      examples([
+        ["slimstage compare app:single app:multi", "size, layers, waste and packages, ratios to app:single"],
+        [
+          "slimstage compare single=app:1 multi=app:2 --probe http://:5000/ --expect-status 200",
+          "verify each image too: start-up time, peak memory, and a failed image's saving is not claimed",
+        ],
+        ["slimstage compare app:multi --baseline app:single --max-ratio 50%", "CI gate against the baseline"],
+        ["slimstage compare --json app:1 app:2 > run.json", "a run document for `slimstage report --from`"],
+        ["slimstage compare --markdown app:1 app:2", "a markdown table"],
+      ]),
+    )
     .action(
-      action(async () => {
-        throw new InternalError("slimstage compare is not implemented yet");
+      action(async (rt, refs: string[], flags: CompareFlags) => {
+        const { buildGates, evaluateGates } = await import("../../report/gates.js");
+        const { compareRun, parseNamedImage } = await import("../../report/compare-run.js");
+        const fmt = await import("../../report/compare-format.js");
+        const { EXIT } = await import("../exit-codes.js");
+        // Thresholds and probes are checked before any image is read.
+        const gates = buildGates({
+          ...(flags.maxSize !== undefined ? { maxSize: flags.maxSize } : {}),
+          ...(flags.maxRatio !== undefined ? { maxRatio: flags.maxRatio } : {}),
+        });
+        const verify = await verifyOptionsFrom(flags, probeArgv);
+        const result = await compareRun({
+          images: refs.map(parseNamedImage),
+          ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
+          ...(verify ? { verify } : {}),
+          signal: rt.signal,
+          onProgress: progressPrinter(rt),
+        });
+        const outcome = gates.length ? evaluateGates(result.comparison, gates) : undefined;
+        if (rt.json) {
+          rt.printJson(
+            fmt.comparisonDocument(result.variants, result.comparison, {
+              ...(outcome ? { gates: outcome } : {}),
+              ...(flags.title ? { title: flags.title } : {}),
+            }),
+          );
+        } else if (flags.markdown) {
+          rt.print(fmt.formatComparisonMarkdown(result.comparison, outcome ? { gates: outcome } : {}));
+        } else {
+          rt.print(
+            fmt.formatComparisonTty(result.comparison, {
+              color: rt.color,
+              ...(outcome ? { gates: outcome } : {}),
+            }),
+          );
+        }
+        // A failed verification outranks a size gate: a smaller image that does not work is no saving.
+        if (result.comparison.rows.some((r) => r.verify.status === "failed")) return EXIT.verify;
+        if (outcome && !outcome.passed) return EXIT.findings;
+        return EXIT.ok;
       }),
     );
 }

@@ -1,0 +1,168 @@
+/**
+ * compare and report end to end through the CLI on a real engine. The test
+ * makes its own small images (`docker import` of a tar holding the host's
+ * static busybox plus a payload), labelled, and removes them afterwards.
+ */
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import tar from "tar-stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CompareDocument } from "./compare-format.js";
+
+const exec = promisify(execFile);
+const TAG = `slimstage-test/report-${randomBytes(3).toString("hex")}`;
+const LABELS = ["org.slimstage.managed=true", "org.slimstage.test=report"];
+
+async function slimstage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec("node", ["--import", "tsx", "src/cli/main.ts", ...args], {
+      env: { ...process.env, SLIMSTAGE_MAIN: "1" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** One-layer image: busybox as /bin/sh plus `payload` incompressible bytes, with the given CMD. */
+async function makeImage(tag: string, payload: number, cmd: string[]): Promise<void> {
+  const pack = tar.pack();
+  pack.entry({ name: "bin/busybox", mode: 0o755 }, readFileSync("/bin/busybox"));
+  pack.entry({ name: "bin/sh", type: "symlink", linkname: "busybox" });
+  pack.entry({ name: "data/payload.bin", mode: 0o644 }, randomBytes(payload));
+  pack.finalize();
+  const changes = [...LABELS.map((l) => `LABEL ${l}`), `CMD ${JSON.stringify(cmd)}`];
+  const child = spawn("docker", ["import", ...changes.flatMap((c) => ["--change", c]), "-", tag], {
+    stdio: ["pipe", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += String(d);
+  });
+  pack.pipe(child.stdin);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`docker import ${tag} failed: ${stderr}`);
+}
+
+async function containersOf(tag: string): Promise<string[]> {
+  const { stdout } = await exec("docker", ["ps", "-aq", "--filter", `ancestor=${tag}`]);
+  return stdout.split("\n").filter(Boolean);
+}
+
+const IMAGES = { big: `${TAG}:big`, small: `${TAG}:small`, broken: `${TAG}:broken` };
+
+describe("compare and report on real images", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "slimstage-compare-"));
+    const serve = ["/bin/busybox", "sleep", "600"];
+    await makeImage(IMAGES.big, 6_000_000, serve);
+    await makeImage(IMAGES.small, 1_000_000, serve);
+    // Exits at once: its verification must fail and its saving must not be claimed.
+    await makeImage(IMAGES.broken, 500_000, ["/bin/busybox", "false"]);
+  });
+
+  afterAll(async () => {
+    for (const tag of Object.values(IMAGES)) {
+      for (const id of await containersOf(tag).catch(() => [])) {
+        await exec("docker", ["rm", "-f", id]).catch(() => {});
+      }
+      await exec("docker", ["rmi", "-f", tag]).catch(() => {});
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("compares two images with --json: sizes, ratios, layers, not verified", async () => {
+    const r = await slimstage("compare", "--json", `big=${IMAGES.big}`, `small=${IMAGES.small}`);
+    expect(r.stderr).toContain("analysing big");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as CompareDocument;
+    expect(doc.schema).toBe("slimstage.run/v1");
+    expect(doc.baseline).toBe("big");
+    const [big, small] = doc.comparison.rows;
+    const busybox = readFileSync("/bin/busybox").length;
+    expect(big!.size.value).toBe(busybox + 6_000_000);
+    expect(small!.size.value).toBe(busybox + 1_000_000);
+    expect(small!.size.ratio).toBeCloseTo((busybox + 1_000_000) / (busybox + 6_000_000), 6);
+    expect(small!.layers).toEqual({ value: 1, ratio: 1 });
+    // Random payload does not compress: the estimate stays above the payload size.
+    expect(big!.compressedSize.value).toBeGreaterThan(6_000_000);
+    expect(big!.compressedSize.estimated).toBe(true);
+    expect(small!.verify.status).toBe("not-verified");
+    expect(small!.saving).toEqual({ bytes: 5_000_000, status: "unverified" });
+    expect(doc.variants[0]!.analysis.id).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("fails a size gate with exit 1, naming the gate", async () => {
+    const r = await slimstage("compare", IMAGES.big, IMAGES.small, "--max-size", "2MB");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/gate max-size failed: .*:small is 2.9 MB, over the --max-size budget of 2 MB/);
+    const ok = await slimstage("compare", IMAGES.small, "--baseline", IMAGES.big, "--max-ratio", "50%");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("gates passed");
+  });
+
+  it("verifies each image: a variant that exits at once is marked failed and its saving is not claimed", async () => {
+    const r = await slimstage(
+      "compare",
+      "--json",
+      `big=${IMAGES.big}`,
+      `small=${IMAGES.small}`,
+      `broken=${IMAGES.broken}`,
+      "--probe",
+      "cmd:echo probe-ok",
+      "--expect-output",
+      "probe-ok",
+      "--timeout",
+      "60",
+    );
+    expect(r.code, r.stderr).toBe(5);
+    const doc = JSON.parse(r.stdout) as CompareDocument;
+    const rows = Object.fromEntries(doc.comparison.rows.map((row) => [row.name, row]));
+    expect(rows.big!.verify, JSON.stringify(doc.variants.map((v) => v.verify))).toMatchObject({
+      status: "passed",
+    });
+    expect(rows.small!.verify, JSON.stringify(doc.variants.map((v) => v.verify))).toMatchObject({
+      status: "passed",
+    });
+    expect(rows.small!.verify.status).toBe("passed");
+    expect(rows.small!.saving?.status).toBe("claimed");
+    expect(rows.small!.startupMs.value).toBeGreaterThan(0);
+    expect(rows.broken!.verify.status).toBe("failed");
+    expect(rows.broken!.saving?.status).toBe("withheld");
+    // Verification cleaned up after itself, also after the failure.
+    for (const tag of Object.values(IMAGES)) expect(await containersOf(tag)).toEqual([]);
+
+    // The same run drawn as a report.
+    const run = join(dir, "run.json");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(run, r.stdout);
+    const out = join(dir, "report.html");
+    const rep = await slimstage("report", "--from", run, "--out", out);
+    expect(rep.code, rep.stderr).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html.match(/<g class="bar[^"]*" data-variant="broken"/g)?.length).toBeGreaterThanOrEqual(4);
+    expect(html).toContain("not claimed (failed)");
+  });
+
+  it("writes a report from images analysed on the spot", async () => {
+    const out = join(dir, "spot.html");
+    const r = await slimstage("report", "--json", "--out", out, IMAGES.big, IMAGES.small);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ out, variants: [IMAGES.big, IMAGES.small], failed: [] });
+    expect(readFileSync(out, "utf8")).toContain('<svg id="chart-size"');
+  });
+
+  it("exits 2 for an image that does not exist, 3-free: no engine trouble", async () => {
+    const r = await slimstage("compare", IMAGES.big, `${TAG}:no-such-tag`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no-such-tag");
+  });
+});

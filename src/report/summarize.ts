@@ -1,0 +1,85 @@
+/**
+ * Adapters from the other areas' results (Analysis, VerifyResult, lint
+ * Finding) to the small summaries compare and the report read.
+ */
+import type { Analysis } from "../image/analysis/types.js";
+import type { Finding as LintFinding } from "../lint/finding.js";
+import { describeProbe } from "../verify/probe-spec.js";
+import type { VerifyResult } from "../verify/types.js";
+import type { AnalysisSummary, LintFindingSummary, VerifySummary } from "./report-data.js";
+
+/** How many owners a summary keeps (the run document stays small). */
+const TOP_OWNERS = 25;
+/** Lines of container log kept for a failed verification. */
+const LOG_TAIL_LINES = 40;
+
+export function summarizeAnalysis(a: Analysis): AnalysisSummary {
+  const byOwnerKind = Object.entries(a.byOwnerKind)
+    .filter(([, bytes]) => bytes > 0)
+    .map(([kind, bytes]) => ({ kind, bytes }))
+    .sort((x, y) => y.bytes - x.bytes);
+  const topOwners = a.byOwner
+    .filter((o) => o.bytes > 0)
+    .sort((x, y) => y.bytes - x.bytes)
+    .slice(0, TOP_OWNERS)
+    .map((o) => ({ kind: o.kind, name: o.name, bytes: o.bytes }));
+  return {
+    id: a.imageId,
+    sizeBytes: a.totalBytes,
+    compressedBytes: a.compressedBytes,
+    compressedEstimated: a.compressedEstimated,
+    // Filesystem layers only: metadata-only history entries (ENV, CMD) hold no bytes.
+    layers: a.layers
+      .filter((l) => !l.empty && l.layerIndex !== null)
+      .map((l) => ({
+        index: l.layerIndex ?? l.index,
+        sizeBytes: l.size,
+        createdBy: l.createdBy,
+        wastedBytes: l.wastedBytes,
+      })),
+    wastedBytes: a.wastedBytes,
+    buildOnlyBytes: a.buildOnlyBytes,
+    packageCount: a.packages.length,
+    byOwnerKind,
+    topOwners,
+    buildOnlyByCategory: a.byCategory
+      .filter((c) => c.bytes > 0)
+      .map((c) => ({ category: c.category, label: c.label, bytes: c.bytes })),
+    findings: a.findings.map((f) => ({ id: f.id, message: f.message, bytes: f.bytes })),
+  };
+}
+
+function tail(text: string, lines: number): string {
+  const all = text.replace(/\s+$/, "").split("\n");
+  return all.slice(-lines).join("\n");
+}
+
+export function summarizeVerify(r: VerifyResult): VerifySummary {
+  return {
+    passed: r.ok,
+    startupMs: r.startupMs ?? null,
+    peakMemoryBytes: r.peakMemoryBytes ?? null,
+    probes: r.probes.map((p) => ({
+      name: describeProbe(p.probe),
+      ok: p.ok,
+      detail: p.detail,
+      durationMs: p.durationMs,
+    })),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(!r.ok && r.logs ? { logsTail: tail(r.logs, LOG_TAIL_LINES) } : {}),
+  };
+}
+
+/** Structural: only the fields the report shows. */
+export type LintFindingInput = Pick<LintFinding, "ruleId" | "severity" | "message" | "range">;
+
+export function summarizeLint(findings: readonly LintFindingInput[]): LintFindingSummary[] {
+  return findings.map((f) => ({
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    file: f.range.file,
+    line: f.range.start.line,
+    column: f.range.start.column,
+  }));
+}
