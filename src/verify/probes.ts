@@ -11,6 +11,8 @@ export interface ProbeTarget {
   exec(cmd: string[], timeoutMs: number): Promise<ExecResult>;
   /** Why the container is no longer running, once it is not. */
   exited(): string | undefined;
+  /** Fires when the container stops: cuts a connection attempt that would otherwise hang. */
+  stopped?: AbortSignal;
 }
 
 export interface ProbeRunOptions {
@@ -37,6 +39,7 @@ export function httpOnce(
   path: string,
   method: string,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path, method, agent: false, timeout: timeoutMs }, (res) => {
@@ -50,14 +53,16 @@ export function httpOnce(
     });
     req.on("timeout", () => req.destroy(new ConnectError(`no answer within ${timeoutMs} ms`)));
     req.on("error", (e: NodeJS.ErrnoException) => reject(new ConnectError(e.code ?? e.message)));
+    cutOn(signal, () => req.destroy(new ConnectError("cut short")));
     req.end();
   });
 }
 
 /** Opens and closes one TCP connection. */
-export function tcpOnce(host: string, port: number, timeoutMs: number): Promise<void> {
+export function tcpOnce(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const sock = connect({ host, port });
+    cutOn(signal, () => sock.destroy(new ConnectError("cut short")));
     sock.setTimeout(timeoutMs, () => sock.destroy(new ConnectError(`no connection within ${timeoutMs} ms`)));
     sock.once("connect", () => {
       sock.destroy();
@@ -65,6 +70,12 @@ export function tcpOnce(host: string, port: number, timeoutMs: number): Promise<
     });
     sock.once("error", (e: NodeJS.ErrnoException) => reject(new ConnectError(e.code ?? e.message)));
   });
+}
+
+function cutOn(signal: AbortSignal | undefined, cut: () => void): void {
+  if (!signal) return;
+  if (signal.aborted) cut();
+  else signal.addEventListener("abort", cut, { once: true });
 }
 
 /** Reads `a.b.0.c` from parsed JSON. */
@@ -125,11 +136,13 @@ export function checkHttpAnswer(p: HttpProbe, a: HttpAnswer, n: number): string 
 async function untilConnected<T>(
   target: ProbeTarget,
   opts: ProbeRunOptions,
-  attempt: (timeoutMs: number) => Promise<T>,
+  attempt: (timeoutMs: number, signal?: AbortSignal) => Promise<T>,
 ): Promise<{ value?: T; attempts: number; lastError?: string }> {
   const pollMs = opts.pollMs ?? 50;
   let attempts = 0;
   let lastError: string | undefined;
+  const signals = [opts.signal, target.stopped].filter((x): x is AbortSignal => x !== undefined);
+  const cut = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   for (;;) {
     throwIfAborted(opts.signal);
     const gone = target.exited();
@@ -138,7 +151,10 @@ async function untilConnected<T>(
     if (left <= 0) return { attempts, lastError: `timed out${lastError ? ` (last: ${lastError})` : ""}` };
     attempts++;
     try {
-      return { value: await attempt(Math.max(1, Math.min(opts.requestTimeoutMs ?? 5000, left))), attempts };
+      return {
+        value: await attempt(Math.max(1, Math.min(opts.requestTimeoutMs ?? 5000, left)), cut),
+        attempts,
+      };
     } catch (e) {
       if (!(e instanceof ConnectError)) throw e;
       lastError = e.message;
@@ -155,7 +171,9 @@ async function runHttp(
   const count = Math.max(p.repeat ?? 1, p.expectSequence?.length ?? 1);
   const method = p.method ?? "GET";
   // Only the first request waits for the app to come up; the rest must answer at once.
-  const first = await untilConnected(target, opts, (t) => httpOnce(target.host, p.port, p.path, method, t));
+  const first = await untilConnected(target, opts, (t, sig) =>
+    httpOnce(target.host, p.port, p.path, method, t, sig),
+  );
   if (!first.value)
     return {
       probe: p,
@@ -191,7 +209,7 @@ async function runTcp(
   target: ProbeTarget,
   opts: ProbeRunOptions,
 ): Promise<Omit<ProbeResult, "durationMs">> {
-  const r = await untilConnected(target, opts, (t) => tcpOnce(target.host, p.port, t));
+  const r = await untilConnected(target, opts, (t, sig) => tcpOnce(target.host, p.port, t, sig));
   if (r.attempts > 0 && r.lastError === undefined)
     return { probe: p, ok: true, detail: `port ${p.port} accepts connections`, attempts: r.attempts };
   return {

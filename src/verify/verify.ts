@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { needsPackageIndex, startPackageIndex } from "../build/package-index.js";
 import { buildImage } from "../engine/build.js";
 import { ResourceTracker, RUN_LABEL } from "../engine/cleanup.js";
 import { connectEngine, type EngineConnection } from "../engine/connect.js";
@@ -78,6 +80,11 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
   let appId: string | undefined;
   let startedAt: number | undefined;
   let exitReason: string | undefined;
+  const stopped = new AbortController();
+  const markExited = (why: string) => {
+    exitReason ??= why;
+    stopped.abort();
+  };
   const results: ProbeResult[] = [];
   let memory: ReturnType<typeof watchPeakMemory> | undefined;
   let engineGone = false;
@@ -193,11 +200,11 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     exit.then(
       async (code) => {
         const s = await containerState(engine, id).catch(() => undefined);
-        exitReason = `the container exited with code ${code}${s?.oomKilled ? " (killed: out of memory)" : ""}`;
+        markExited(`the container exited with code ${code}${s?.oomKilled ? " (killed: out of memory)" : ""}`);
       },
       (err: unknown) => {
         if (isEngineGone(err)) engineGone = true;
-        exitReason ??= "the engine stopped answering about the container";
+        markExited("the engine stopped answering about the container");
       },
     );
     // A watchdog beside the wait: a long-poll cut by a dying engine may never
@@ -205,13 +212,15 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     watchdog = setInterval(() => {
       containerState(engine, id).then(
         (s) => {
-          if (!s.running && !exitReason)
-            exitReason = `the container exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`;
+          if (!s.running)
+            markExited(
+              `the container exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`,
+            );
         },
         (err: unknown) => {
           if (err instanceof EngineError && isEngineGone(err.cause)) {
             engineGone = true;
-            exitReason ??= "the engine stopped answering";
+            markExited("the engine stopped answering");
           }
         },
       );
@@ -236,6 +245,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     const target: ProbeTarget = {
       host,
       exited,
+      stopped: stopped.signal,
       exec: (cmd, t) => execInContainer(engine, id, cmd, { timeoutMs: t, ...(signal ? { signal } : {}) }),
     };
     // Network probes first (they poll while the app starts), then commands.
@@ -335,16 +345,20 @@ async function sidecarImage(
   if (!b) throw new VerifyError(`service ${svc.name} has no image`);
   const tag = svc.image ?? `slimstage-verify-${runId}-${svc.name}:latest`;
   progress({ type: "phase", phase: "sidecar", message: `building ${svc.name} from ${b.context}` });
+  const dockerfile = b.dockerfile ? resolve(b.context, b.dockerfile) : join(b.context, "Dockerfile");
+  // pip in the sidecar's build needs the offline index on the host's loopback.
+  const index = (await needsPackageIndex([dockerfile])) ? await startPackageIndex(signal) : undefined;
   const r = await buildImage({
+    ...(index ? { network: "host" as const } : {}),
     context: b.context,
-    ...(b.dockerfile ? { dockerfile: `${b.context}/${b.dockerfile}` } : {}),
+    dockerfile,
     ...(b.target ? { target: b.target } : {}),
     tags: [tag],
     buildArgs: b.args,
     labels,
     engine,
     ...(signal ? { signal } : {}),
-  });
+  }).finally(() => index?.close());
   if (!svc.image) tracker.add("image", r.imageId);
   return tag;
 }
