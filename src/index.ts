@@ -12,5 +12,6 @@ export * from "./image/public.js";
 export * from "./lab/public.js";
 export * from "./lint/public.js";
 export * from "./plan/public.js";
+export * from "./report/public.js";
 export * from "./verify/public.js";
 export { VERSION } from "./version.js";

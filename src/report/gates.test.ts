@@ -19,6 +19,7 @@ describe("parseSize", () => {
 
   it.each(["", "MB", "-5MB", "0", "12 parsecs", "1e9", "1.2.3MB"])("rejects %j", (text) => {
     expect(() => parseSize(text)).toThrow(InputError);
+    expect(() => parseSize(text)).toThrow(/--max-size/);
   });
 });
 

@@ -3,6 +3,7 @@
  * when the gates are built, so a typo fails before any image is analysed.
  */
 import { InputError } from "../errors.js";
+import { parseBytes } from "../image/format/units.js";
 import type { Comparison, ComparisonRow } from "./compare.js";
 import { formatBytes, formatRatio } from "./format-units.js";
 
@@ -32,39 +33,11 @@ export interface GateOutcome {
   passed: boolean;
 }
 
-const UNITS: Record<string, number> = {
-  b: 1,
-  k: 1e3,
-  kb: 1e3,
-  m: 1e6,
-  mb: 1e6,
-  g: 1e9,
-  gb: 1e9,
-  t: 1e12,
-  tb: 1e12,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
-};
-
-/**
- * Parses "150MB" (SI, as `docker images` shows), "150MiB" (IEC) or plain
- * bytes. Hand-written: the `bytes` package reads "MB" as 1024², unlike docker.
- */
+/** "150MB" (SI, as `docker images` shows), "150MiB" (IEC) or plain bytes; more than 0. */
 export function parseSize(text: string, flag = "--max-size"): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
-  const unit = m ? UNITS[(m[2] ?? "").toLowerCase() || "b"] : undefined;
-  if (!m || unit === undefined) {
-    throw new InputError(`${flag}: "${text}" is not a size`, {
-      hint: "use a number with an optional unit: 150MB, 1.5GB, 200MiB, 80000000",
-    });
-  }
-  const bytes = Number(m[1]) * unit;
-  if (!Number.isFinite(bytes) || bytes <= 0) {
-    throw new InputError(`${flag}: the size must be greater than 0 (got "${text}")`);
-  }
-  return Math.round(bytes);
+  const bytes = parseBytes(text, flag);
+  if (!(bytes > 0)) throw new InputError(`${flag}: the size must be greater than 0 (got "${text}")`);
+  return bytes;
 }
 
 /** Parses "0.5" or "50%" into 0.5. */
