@@ -145,6 +145,45 @@ describe("buildImage with BuildKit", () => {
 });
 
 describe("slimstage build (CLI)", () => {
+  it("builds several variants in one command and reports them as JSON", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "src/cli/main.ts",
+        "--json",
+        "build",
+        dir,
+        "--variant",
+        "full=Dockerfile",
+        "--variant",
+        `builder=${join(dir, "Dockerfile")}:builder`,
+        "-t",
+        `slimstage-test/variants:${token}`,
+        "--label",
+        "org.slimstage.test=build-verify",
+      ],
+      { env: { ...process.env, SLIMSTAGE_MAIN: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code).toBe(0);
+    const doc = JSON.parse(out) as {
+      images: { variant: string; imageId: string; tags: string[]; steps: { name: string }[] }[];
+    };
+    expect(doc.images.map((i) => [i.variant, i.tags])).toEqual([
+      ["full", ["slimstage-test/variants:full"]],
+      ["builder", ["slimstage-test/variants:builder"]],
+    ]);
+    expect(doc.images[0]?.imageId).not.toBe(doc.images[1]?.imageId);
+    expect(doc.images[1]?.steps.every((s) => !s.name.startsWith("[stage-2"))).toBe(true);
+    expect(await tagExists("slimstage-test/variants:builder")).toBe(true);
+  });
+
   it("exits 130 on Ctrl-C during a build, without the tag", async () => {
     const slowTag = `slimstage-test/build-slow-cli:${token}`;
     const child = spawn(
