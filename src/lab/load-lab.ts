@@ -153,7 +153,7 @@ export function parseLab(text: string, file: string, dir: string): LabConfig {
   const fail = (segs: readonly PathSeg[], message: string, keyOf?: string, hint?: string): never => {
     const at = locate(doc, lc, text, file, segs, keyOf);
     const key = keyPath(keyOf === undefined ? segs : [...segs, keyOf]);
-    throw new ConfigError(`${LAB_FILE}: ${message}`, {
+    throw new ConfigError(message, {
       key,
       location: at.location ?? { file, line: 1, column: 1 },
       ...(at.sourceLine !== undefined ? { sourceLine: at.sourceLine } : {}),

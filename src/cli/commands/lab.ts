@@ -90,6 +90,17 @@ export function define(program: Command): void {
             .runLab(l, {
               signal: rt.signal,
               onProgress: (e) => {
+                // With --json the live display is off; long runs still say on stderr what they did.
+                if (rt.json) {
+                  if (e.type === "phase-done") {
+                    rt.info(
+                      `${e.lab} ${e.variant}: ${e.phase} ${e.ok ? "ok" : "FAILED"} ${formatMs(e.durationMs)} ${firstLine(e.detail)}`,
+                    );
+                  } else if (e.type === "lab-done") {
+                    rt.info(`${e.lab}: ${e.ok ? "ok" : "NOT OK"} in ${formatMs(e.durationMs)}`);
+                  }
+                  return;
+                }
                 if (e.type === "phase-start") {
                   display.set(
                     `${e.variant}/${e.phase}`,
