@@ -380,18 +380,17 @@ function splitWhitespace(rest: string): BkNext {
   return values(rest.split(WS_RE));
 }
 
-class NotJson extends Error {}
-
-function parseJson(rest: string): string[] {
+/** BuildKit's parseJSON: a string list, or null when the text is not a JSON array (shell form). */
+function parseJson(rest: string): string[] | null {
   const r = rest.slice(leadingSpace(rest));
-  if (!r.startsWith("[")) throw new NotJson();
+  if (!r.startsWith("[")) return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(r);
   } catch {
-    throw new NotJson();
+    return null;
   }
-  if (!Array.isArray(parsed)) throw new NotJson();
+  if (!Array.isArray(parsed)) return null;
   for (const el of parsed) {
     if (typeof el !== "string") {
       throw new LineError("when using JSON array syntax, arrays must be comprised of strings only");
@@ -402,23 +401,15 @@ function parseJson(rest: string): string[] {
 
 function parseMaybeJson(rest: string): BkNext {
   if (rest === "") return { kind: "none" };
-  try {
-    const list = parseJson(rest);
-    return list.length === 0 ? { kind: "values", values: [], json: true } : values(list, true);
-  } catch (e) {
-    if (e instanceof NotJson) return values([rest]);
-    throw e;
-  }
+  const list = parseJson(rest);
+  if (list === null) return values([rest]);
+  return list.length === 0 ? { kind: "values", values: [], json: true } : values(list, true);
 }
 
 function parseMaybeJsonToList(rest: string): BkNext {
-  try {
-    const list = parseJson(rest);
-    return { kind: "values", values: list, json: true };
-  } catch (e) {
-    if (e instanceof NotJson) return splitWhitespace(rest);
-    throw e;
-  }
+  const list = parseJson(rest);
+  if (list === null) return splitWhitespace(rest);
+  return { kind: "values", values: list, json: true };
 }
 
 function parseHealthConfig(rest: string): BkNext {

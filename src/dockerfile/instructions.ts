@@ -9,6 +9,7 @@ import { parseImageRef } from "./image-ref.js";
 import type {
   ArgDecl,
   CommandForm,
+  Comment,
   ExposePort,
   Flag,
   Heredoc,
@@ -234,6 +235,10 @@ function convertNode(
   }
   const base = {
     kind: "instruction" as const,
+    stage: undefined as number | undefined,
+    // Present from the start so that later assignment keeps one object shape (measurably faster).
+    raw: undefined as string | undefined,
+    innerComments: undefined as Comment[] | undefined,
     keywordRaw: node.cmd,
     flags,
     args: node.args,
@@ -284,12 +289,23 @@ function convertNode(
           else throw e;
         }
       }
+      let cached: ShellScript | undefined;
+      const eager = ctx.shell;
+      // RUN scripts are parsed on first read of `shell` (a getter in the literal keeps the object's shape fast).
       const ins: RunInstruction = {
         ...base,
         keyword: "RUN",
         command,
         mounts,
-        shell: { script: "", commands: [] },
+        network: undefined,
+        security: undefined,
+        get shell(): ShellScript {
+          cached ??= shellOf(ins, node, map, ctx, item);
+          return cached;
+        },
+        set shell(v: ShellScript) {
+          cached = v;
+        },
       };
       const network = flagString(flags, "network");
       if (network !== undefined) {
@@ -303,7 +319,7 @@ function convertNode(
           fail(ctx, `RUN: unsupported security mode "${security}"`, map, node.cmdStart);
         ins.security = security;
       }
-      defineShell(ins, node, map, ctx, item);
+      if (eager) void ins.shell;
       return ins;
     }
     case "COPY":
@@ -580,33 +596,6 @@ export function parseMount(flag: Flag): Mount {
     throw new LineError(`RUN --mount=type=${type}: mount target (target=) is required`);
   }
   return m;
-}
-
-/** The shell script(s) of a RUN, parsed lazily on first access of `shell` (the linter reads it; a round trip does not). */
-function defineShell(
-  ins: RunInstruction,
-  node: BkNode,
-  map: LineMap,
-  ctx: ConvertContext,
-  item: InstructionItem,
-): void {
-  const compute = (): ShellScript => shellOf(ins, node, map, ctx, item);
-  if (!ctx.shell) {
-    let cached: ShellScript | undefined;
-    Object.defineProperty(ins, "shell", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        cached ??= compute();
-        return cached;
-      },
-      set: (v: ShellScript) => {
-        cached = v;
-      },
-    });
-    return;
-  }
-  ins.shell = compute();
 }
 
 function shellOf(
