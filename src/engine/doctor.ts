@@ -144,7 +144,8 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     conn = await connectEngine(opts);
     discovery = conn.discovery;
   } catch (err) {
-    if (!isSlimstageError(err)) throw err;
+    // A malformed DOCKER_HOST or context is the user's input to fix (exit 2), not a missing engine.
+    if (!isSlimstageError(err) || err.kind === "input") throw err;
     engineError = { message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
     problems.push(`no usable container engine: ${err.message}`);
     discovery = await discoverEngines(opts.host ?? systemDiscoveryHost()).then(
