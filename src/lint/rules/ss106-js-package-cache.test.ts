@@ -1,0 +1,24 @@
+import { describe, it } from "vitest";
+import { catches, catchesNot } from "../testing.js";
+import rule from "./ss106-js-package-cache.js";
+
+describe("SS106 js-package-cache", () => {
+  it("catches RUN yarn install", () => {
+    catches(rule, "FROM node:22\nRUN yarn install", 1);
+  });
+  it("catches RUN npm install", () => {
+    catches(rule, "FROM node:22\nRUN npm install", 1);
+  });
+  it("passes RUN yarn install && yarn cache clean", () => {
+    catchesNot(rule, "FROM node:22\nRUN yarn install && yarn cache clean");
+  });
+  it("passes RUN --mount=type=cache,target=/root/.npm npm ci", () => {
+    catchesNot(rule, "FROM node:22\nRUN --mount=type=cache,target=/root/.npm npm ci");
+  });
+  it("the builder's cache is not copied onward", () => {
+    catchesNot(
+      rule,
+      "FROM node:22 AS b\nRUN npm ci\nFROM node:22-slim\nCOPY --from=b /app/node_modules /app/node_modules",
+    );
+  });
+});

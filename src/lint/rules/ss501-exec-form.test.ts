@@ -1,0 +1,18 @@
+import { describe, it } from "vitest";
+import { catches, catchesNot } from "../testing.js";
+import rule from "./ss501-exec-form.js";
+
+describe("SS501 exec-form", () => {
+  it("catches CMD python app.py", () => {
+    catches(rule, "FROM debian:12\nCMD python app.py", 1);
+  });
+  it("catches ENTRYPOINT ./run.sh", () => {
+    catches(rule, "FROM debian:12\nENTRYPOINT ./run.sh", 1);
+  });
+  it("catches HEALTHCHECK CMD curl -f localhost", () => {
+    catches(rule, "FROM debian:12\nHEALTHCHECK CMD curl -f localhost", 1);
+  });
+  it('passes CMD ["python", "app.py"]', () => {
+    catchesNot(rule, 'FROM debian:12\nCMD ["python", "app.py"]');
+  });
+});

@@ -1,0 +1,12 @@
+import { describe, it } from "vitest";
+import { catches, catchesNot } from "../testing.js";
+import rule from "./ss502-cd-in-run.js";
+
+describe("SS502 cd-in-run", () => {
+  it("catches RUN cd /app && make", () => {
+    catches(rule, "FROM debian:12\nRUN cd /app && make", 1);
+  });
+  it("passes RUN make", () => {
+    catchesNot(rule, "FROM debian:12\nWORKDIR /app\nRUN make");
+  });
+});

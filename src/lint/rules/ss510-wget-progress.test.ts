@@ -1,0 +1,15 @@
+import { describe, it } from "vitest";
+import { catches, catchesNot } from "../testing.js";
+import rule from "./ss510-wget-progress.js";
+
+describe("SS510 wget-progress", () => {
+  it("catches RUN wget https://x/y", () => {
+    catches(rule, "FROM debian:12\nRUN wget https://x/y", 1);
+  });
+  it("passes RUN wget -q https://x/y", () => {
+    catchesNot(rule, "FROM debian:12\nRUN wget -q https://x/y");
+  });
+  it("passes RUN wget --progress=dot:giga https://x/y", () => {
+    catchesNot(rule, "FROM debian:12\nRUN wget --progress=dot:giga https://x/y");
+  });
+});
