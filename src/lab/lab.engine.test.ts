@@ -4,6 +4,7 @@
  * creates carries org.slimstage.test=lab and is removed afterwards.
  */
 import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countByLabel, removeByLabel } from "../engine/cleanup.js";
@@ -13,6 +14,7 @@ import { packageRoot } from "./paths.js";
 
 const ROOT = packageRoot();
 const TEST_LABELS = { "org.slimstage.test": "lab" };
+const REPORT = join(ROOT, "test-artifacts", "lab-000.html");
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -41,6 +43,7 @@ describe("slimstage lab lab-000 --json", () => {
 
   beforeAll(async () => {
     engine = await connectEngine();
+    mkdirSync(join(ROOT, "test-artifacts"), { recursive: true });
     run = await cli([
       "lab",
       "lab-000",
@@ -49,6 +52,8 @@ describe("slimstage lab lab-000 --json", () => {
       "slimstage-test-lab",
       "--label",
       "org.slimstage.test=lab",
+      "--report",
+      REPORT,
     ]);
     doc = JSON.parse(run.stdout) as LabRunDocument;
   }, 900_000);
@@ -96,6 +101,9 @@ describe("slimstage lab lab-000 --json", () => {
     expect(lab.report?.schema).toBe("slimstage.run/v1");
     expect(lab.report?.variants.map((v) => v.name)).toEqual(["single", "multi"]);
     expect(doc.machine.cpus).toBeGreaterThan(0);
+    const html = readFileSync(REPORT, "utf8");
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toMatch(/lab-000/);
     const left = await countByLabel(engine, TEST_LABELS);
     expect(left.containers).toBe(0);
     expect(left.networks).toBe(0);

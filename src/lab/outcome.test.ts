@@ -97,6 +97,21 @@ describe("judgeOutcome", () => {
     ).toBe(false);
   });
 
+  it("points at `slimstage bases build` when a base image is missing", () => {
+    const o = judgeOutcome(works, {
+      error: 'could not analyze python:3.11-slim: no image "python:3.11-slim" in the engine',
+    });
+    expect(o.summary).toMatch(/run `slimstage bases build`/);
+    const b = judgeOutcome(works, {
+      build: {
+        ...badBuild,
+        error: "failed to resolve source metadata for docker.io/library/python:3.11-slim",
+      },
+    });
+    expect(b.summary).toMatch(/run `slimstage bases build`/);
+    expect(judgeOutcome(works, { build: badBuild }).summary).not.toMatch(/bases build/);
+  });
+
   it("an analysis error is an error", () => {
     const o = judgeOutcome(works, {
       build: { ok: true, durationMs: 1, steps: [] },

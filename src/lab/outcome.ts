@@ -22,18 +22,31 @@ export function variantStatus(m: MeasuredVariant): VariantStatus {
   return m.verify.ok ? "works" : "verify-failed";
 }
 
+/** What to do about errors that mean "the local bases are missing". */
+function hintFor(error: string | undefined): string {
+  if (!error) return "";
+  if (
+    /no image "|No such image|pull access denied|failed to resolve source metadata|not found: manifest unknown/i.test(
+      error,
+    )
+  ) {
+    return " (a base image is missing: run `slimstage bases build`)";
+  }
+  return "";
+}
+
 function describeStatus(s: VariantStatus, m: MeasuredVariant): string {
   switch (s) {
     case "works":
       return "built and passed its probe";
     case "build-failed":
-      return `build failed: ${m.build?.error ?? "unknown error"}${m.build?.errorAt ? ` (${m.build.errorAt})` : ""}`;
+      return `build failed: ${m.build?.error ?? "unknown error"}${m.build?.errorAt ? ` (${m.build.errorAt})` : ""}${hintFor(m.build?.error)}`;
     case "verify-failed":
       return `built, but failed its probe: ${m.verify?.error ?? "unknown error"}`;
     case "not-verified":
       return "built, not verified";
     case "error":
-      return `error: ${m.error}`;
+      return `error: ${m.error}${hintFor(m.error)}`;
   }
 }
 
