@@ -2,10 +2,15 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BuildKitClient, requireBuildKitClient, runBuildKitBuild } from "../engine/build-client.js";
+import {
+  type BuildKitClient,
+  requireBuildKitClient,
+  runBuildKitBuild,
+  runCli,
+} from "../engine/build-client.js";
 import { connectEngine, type EngineConnection, engineCliEnv } from "../engine/connect.js";
 import { inspectLocalImage, tagLocalImage, untagLocalImage } from "../engine/local-images.js";
-import { InputError } from "../errors.js";
+import { BuildError, EngineError, InputError, InterruptedError, isSlimstageError } from "../errors.js";
 import { defaultCacheDir } from "./cache-dir.js";
 import {
   type BaseName,
@@ -129,9 +134,30 @@ export async function buildBases(opts: BuildBasesOptions = {}): Promise<BaseBuil
   const results: BaseBuildResult[] = [];
   for (const recipe of select(all, opts.only, debianPresent)) {
     const prefixed: RecipeHost = { ...host, progress: (l) => progress(`[${recipe.ref}] ${l}`) };
-    results.push(await buildOne(recipe, all, conn, client, prefixed, opts));
+    try {
+      results.push(await buildOne(recipe, all, conn, client, prefixed, opts));
+    } catch (err) {
+      throw await engineGoneOr(conn, recipe.ref, err);
+    }
   }
   return results;
+}
+
+/** A build that failed because the engine went away is an engine error (exit 3), not a build error. */
+async function engineGoneOr(conn: EngineConnection, ref: string, err: unknown): Promise<unknown> {
+  if (err instanceof InterruptedError || (isSlimstageError(err) && err.kind !== "build")) return err;
+  const alive = await Promise.race([
+    conn.docker.ping().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref()),
+  ]);
+  if (alive) return err;
+  return new EngineError(`the engine at ${conn.host} stopped answering while building ${ref}`, {
+    cause: err,
+    hint: "start it again (`slimstage setup`) and rerun `slimstage bases build`: finished bases are kept, unfinished ones left no tag",
+  });
 }
 
 async function buildOne(
@@ -197,14 +223,25 @@ async function buildOne(
       await runBuild(client, recipe.ref, context, tmpRef, labels, env, host, opts.log);
     }
     const built = await inspectLocalImage(conn, tmpRef);
-    if (!built) throw new InputError(`the build of ${recipe.ref} produced no image`);
+    if (!built) throw new BuildError(`the build of ${recipe.ref} produced no image`);
+    // Prove it runs before it gets its names.
+    const smoke = await runCli(
+      client.path,
+      ["run", "--rm", "--label", "org.slimstage.managed=true", "--network", "none", tmpRef, ...recipe.smoke],
+      { env, signal: host.signal, timeoutMs: 120_000 },
+    );
+    if (smoke.code !== 0) {
+      throw new BuildError(
+        `${recipe.ref} was built but \`${recipe.smoke.join(" ")}\` fails in it: ${smoke.stderr.trim().slice(-600)}`,
+      );
+    }
+    host.progress(`smoke test passed: ${smoke.stdout.trim().split("\n")[0] ?? ""}`);
     await tagLocalImage(conn, built.id, recipe.ref);
     const aliases = await setAliases(conn, built.id, recipe.aliases);
     if (existing && existing.id !== built.id) {
       // The previous build of this base, now untagged: drop it unless something still uses it.
       const old = await inspectLocalImage(conn, existing.id);
-      if (old && old.tags.every((t) => t.startsWith("slimstage-tmp/")))
-        await untagLocalImage(conn, existing.id);
+      if (old?.tags.every((t) => t.startsWith("slimstage-tmp/"))) await untagLocalImage(conn, existing.id);
     }
     host.progress(`built in ${seconds()} s (${(built.size / 1e6).toFixed(1)} MB)`);
     return {

@@ -262,7 +262,7 @@ describe("discoverEngines precedence", () => {
   });
 
   it("without explicit choices every socket found is a candidate, Docker's first", async () => {
-    const { ["/home/u/.docker/config.json"]: _, ...sockets } = all;
+    const { "/home/u/.docker/config.json": _, ...sockets } = all;
     const d = await discoverEngines(fakeHost({}, sockets));
     expect(d.candidates.map((c) => c.strategy)).toEqual(["default socket", "podman socket"]);
     expect(d.reports.map((r) => r.outcome)).toEqual(["not applicable", "not applicable", "found", "found"]);
