@@ -26,8 +26,16 @@ function items(slice: unknown): GoObj[] {
   return out;
 }
 
+/** GopherJS nil pointers are sentinel objects (`T.nil`), not null. */
+function isNil(o: unknown): boolean {
+  if (o === null || o === undefined) return true;
+  const ctor = (o as { constructor?: { nil?: unknown } }).constructor;
+  return ctor?.nil === o;
+}
+
 function typeOf(o: unknown): string {
-  return (o as GoObj | null)?.constructor?.string ?? "";
+  if (isNil(o)) return "";
+  return (o as GoObj).constructor?.string ?? "";
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: an ASCII test needs the whole range
@@ -64,7 +72,7 @@ function wordValue(word: GoObj): { text: string; literal: boolean } {
 
 let currentSource = "";
 function sourceText(node: GoObj): string {
-  if (!node.Pos || !node.End) return "";
+  if (isNil(node) || !node.Pos || !node.End) return "";
   return currentSource.slice(node.Pos().offs, node.End().offs);
 }
 
@@ -81,9 +89,9 @@ function walkStmts(stmts: GoObj[], out: Collected[]): void {
 }
 
 function walkStmt(st: GoObj | null | undefined, out: Collected[]): void {
-  if (!st) return;
+  if (!st || isNil(st)) return;
   walkCmd(st.Cmd as GoObj | null, out);
-  for (const r of items(st.Redirs)) if (r.Word) walkWord(r.Word as GoObj, out);
+  for (const r of items(st.Redirs)) if (!isNil(r.Word)) walkWord(r.Word as GoObj, out);
 }
 
 function walkWord(w: GoObj, out: Collected[]): void {
@@ -95,7 +103,7 @@ function walkWord(w: GoObj, out: Collected[]): void {
 }
 
 function walkCmd(c: GoObj | null, out: Collected[]): void {
-  if (!c) return;
+  if (!c || isNil(c)) return;
   switch (typeOf(c)) {
     case "*syntax.CallExpr": {
       const words = items(c.Args);
@@ -115,7 +123,7 @@ function walkCmd(c: GoObj | null, out: Collected[]): void {
         });
       }
       for (const w of words) walkWord(w, out);
-      for (const a of items(c.Assigns)) if (a.Value) walkWord(a.Value as GoObj, out);
+      for (const a of items(c.Assigns)) if (!isNil(a.Value)) walkWord(a.Value as GoObj, out);
       return;
     }
     case "*syntax.BinaryCmd":
@@ -128,7 +136,7 @@ function walkCmd(c: GoObj | null, out: Collected[]): void {
       return;
     case "*syntax.IfClause": {
       let clause: GoObj | null = c;
-      while (clause) {
+      while (clause && !isNil(clause)) {
         walkStmts(items(clause.Cond), out);
         walkStmts(items(clause.Then), out);
         clause = (clause.Else as GoObj | null) ?? null;
@@ -153,7 +161,7 @@ function walkCmd(c: GoObj | null, out: Collected[]): void {
       walkStmt(c.Stmt as GoObj, out);
       return;
     case "*syntax.DeclClause": {
-      const variant = (c.Variant as GoObj | null)?.Value as string | undefined;
+      const variant = isNil(c.Variant) ? undefined : ((c.Variant as GoObj).Value as string | undefined);
       const args = items(c.Args).map((a) => decodeUtf8(sourceText(a)));
       if (variant) out.push({ node: c, name: variant, args, assigns: [], dynamic: [] });
       return;
@@ -192,9 +200,11 @@ export function parseShell(part: ScriptPart): ShellScript {
   currentSource = part.script;
   try {
     // mvdan's strings are UTF-8 byte strings: hand it one.
-    const input = ASCII.test(part.script) ? part.script : Buffer.from(part.script, "utf8").toString("latin1");
-    currentSource = input;
-    file = (parser.Parse(input, "") as { __internal_object__: GoObj }).__internal_object__;
+    // GopherJS encodes the JS string to UTF-8 itself; offsets and strings come back as UTF-8 bytes.
+    currentSource = ASCII.test(part.script)
+      ? part.script
+      : Buffer.from(part.script, "utf8").toString("latin1");
+    file = (parser.Parse(part.script, "") as { __internal_object__: GoObj }).__internal_object__;
   } catch (e) {
     const msg =
       e && typeof (e as { Error?: unknown }).Error === "function"
