@@ -49,6 +49,7 @@ const run: LabRun = {
   history: true,
   ok: false,
   report: null,
+  comparison: null,
   original: [
     {
       file: "original/Dockerfile",

@@ -2,6 +2,7 @@
  * What a lab run measured, per variant and per claim. Plain data: the table,
  * the verdicts, `--json` and docs/results.md are all made from it.
  */
+import type { Comparison } from "../report/compare.js";
 import type { ReportData } from "../report/report-data.js";
 import type { ImageFacts } from "./image-facts.js";
 import type { ClaimKind, LabExpectation } from "./lab-config.js";
@@ -114,6 +115,8 @@ export interface LabRun {
   ok: boolean;
   /** The run as the report and compare read it (variants that produced an image). */
   report: ReportData | null;
+  /** slimstage compare's table over those variants, with ratios to the baseline. */
+  comparison: Comparison | null;
 }
 
 export interface MachineInfo {

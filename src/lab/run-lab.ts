@@ -242,6 +242,8 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
           baseline: reportBaseline,
           variants: reportVariants,
         };
+  const { compareImages } = await import("../report/compare.js");
+  const comparison = report ? compareImages(report.variants, { baseline: report.baseline }) : null;
   const durationMs = Date.now() - started;
   emit({ type: "lab-done", lab: cfg.name, ok, durationMs });
   return {
@@ -258,6 +260,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
     history: cfg.history === true,
     ok,
     report,
+    comparison,
   };
 }
 
