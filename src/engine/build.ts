@@ -219,7 +219,7 @@ async function failure(
   dockerfile: string,
   log: string,
   code: number | null,
-): Promise<BuildStepError> {
+): Promise<BuildStepError | EngineError> {
   const step = parser.failedStep;
   const shownFile = relative(process.cwd(), dockerfile) || dockerfile;
   let location: SourceLocation | undefined;
@@ -240,7 +240,14 @@ async function failure(
   const reason = step?.error ?? parser.finalError ?? `the build client exited with code ${code ?? "?"}`;
   const where = step ? ` at step ${step.name}` : "";
   const outputTail = (step?.output ?? log.trimEnd().split("\n")).slice(-TAIL_LINES);
-  const daemonGone = /Cannot connect to the Docker daemon|connection refused|EOF$/i.test(reason);
+  const daemonGone = /Cannot connect to the Docker daemon|error during connect|connection refused|EOF$/i.test(
+    `${reason}\n${log.slice(-2000)}`,
+  );
+  if (daemonGone && !step) {
+    return new EngineError(`the engine stopped answering during the build: ${reason}`, {
+      hint: "check that dockerd is running (`slimstage doctor`)",
+    });
+  }
   return new BuildStepError(`build failed${where}: ${reason}`, {
     ...(step ? { step } : {}),
     outputTail,
