@@ -34,41 +34,80 @@ function corpus(): string[] {
   return files;
 }
 
+interface Rate {
+  /** Dockerfiles per second of CPU time used by this process (robust on a loaded machine). */
+  perCpuSecond: number;
+  /** Dockerfiles per second of wall-clock time. */
+  perSecond: number;
+}
+
+/** One pass over all files, timed by CPU and by wall clock. */
+function pass(files: readonly string[], fn: (text: string) => void): Rate {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (const f of files) fn(f);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSec = (cpu.user + cpu.system) / 1e6;
+  return { perCpuSecond: files.length / cpuSec, perSecond: files.length / wall };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * Alternates passes of the two workloads for `seconds` each, so both see the
+ * same machine load, and keeps the median pass of each.
+ */
 function measure(
   files: readonly string[],
   seconds: number,
-  fn: (text: string) => void,
-): { perSecond: number; runs: number } {
-  for (const f of files) fn(f); // warm-up
-  let n = 0;
-  const start = process.hrtime.bigint();
-  const limit = BigInt(Math.round(seconds * 1e9));
-  while (process.hrtime.bigint() - start < limit) {
-    for (const f of files) fn(f);
-    n += files.length;
+  a: (t: string) => void,
+  b: (t: string) => void,
+): [Rate, Rate] {
+  pass(files, a);
+  pass(files, b); // warm-up
+  const ra: Rate[] = [];
+  const rb: Rate[] = [];
+  const end = Date.now() + seconds * 2000;
+  while (Date.now() < end || ra.length < 3) {
+    ra.push(pass(files, a));
+    rb.push(pass(files, b));
   }
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  return { perSecond: n / elapsed, runs: n };
+  const pick = (rs: Rate[]): Rate => ({
+    perCpuSecond: median(rs.map((r) => r.perCpuSecond)),
+    perSecond: median(rs.map((r) => r.perSecond)),
+  });
+  return [pick(ra), pick(rb)];
 }
 
 export default async function bench(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 3);
   const files = corpus();
   const now = new Date("2026-11-22T12:00:00Z");
-  const parse = measure(files, seconds, (t) => {
-    try {
-      parseDockerfile(t, { shell: true });
-    } catch {}
-  });
-  const lint = measure(files, seconds, (t) => {
-    lintText(t, { now, env: { dockerignore: null } });
-  });
+  const [parse, lint] = measure(
+    files,
+    seconds,
+    (t) => {
+      try {
+        // RUN scripts are parsed lazily: touch them so the baseline includes shell parsing.
+        for (const ins of parseDockerfile(t, { shell: true }).instructions)
+          if (ins.keyword === "RUN") void ins.shell.commands;
+      } catch {}
+    },
+    (t) => {
+      lintText(t, { now, env: { dockerignore: null } });
+    },
+  );
   const findings = files.reduce((n, t) => n + lintText(t, { now }).findings.length, 0);
+  const ratio = parse.perCpuSecond / lint.perCpuSecond;
   process.stdout.write(
-    `files: ${files.length} (hadolint cases, BuildKit parser cases, seed labs), rules: ${RULES.length}\n` +
-      `parse only (shell included): ${parse.perSecond.toFixed(0)} Dockerfiles/s\n` +
-      `lint (parse + stage graph + all rules): ${lint.perSecond.toFixed(0)} Dockerfiles/s\n` +
-      `lint / parse time ratio: ${(parse.perSecond / lint.perSecond).toFixed(2)}x\n`,
+    `files: ${files.length} (hadolint cases, BuildKit parser cases, seed labs), rules: ${RULES.length}, one core (median pass)\n` +
+      `parse only (shell included): ${parse.perCpuSecond.toFixed(0)} Dockerfiles per CPU-second (${parse.perSecond.toFixed(0)}/s wall)\n` +
+      `lint (parse + stage graph + all rules): ${lint.perCpuSecond.toFixed(0)} Dockerfiles per CPU-second (${lint.perSecond.toFixed(0)}/s wall)\n` +
+      `lint / parse time: ${ratio.toFixed(2)}x\n`,
   );
   process.stdout.write(
     `${JSON.stringify({
@@ -76,11 +115,12 @@ export default async function bench(args: string[]): Promise<void> {
       files: files.length,
       rules: RULES.length,
       findings,
-      lintPerSecond: Math.round(lint.perSecond),
-      parsePerSecond: Math.round(parse.perSecond),
-      ratio: Number((parse.perSecond / lint.perSecond).toFixed(2)),
+      lintPerCpuSecond: Math.round(lint.perCpuSecond),
+      lintPerSecondWall: Math.round(lint.perSecond),
+      parsePerCpuSecond: Math.round(parse.perCpuSecond),
+      ratio: Number(ratio.toFixed(2)),
       target: 1000,
-      meetsTarget: lint.perSecond >= 1000,
+      meetsTarget: lint.perCpuSecond >= 1000,
     })}\n`,
   );
 }

@@ -188,8 +188,10 @@ function parseFinding(file: string, e: unknown): Finding {
  */
 function stageGraph(df: Dockerfile, target?: string): StageGraph {
   try {
-    return buildStageGraph(df, target === undefined ? {} : { target });
-  } catch {
+    // Fragments without FROM (hadolint's cases) have no graph; skip the throw.
+    if (df.stages.length > 0) return buildStageGraph(df, target === undefined ? {} : { target });
+  } catch {}
+  {
     const byName: Record<string, number> = {};
     for (const s of df.stages) if (s.name) byName[s.name.toLowerCase()] ??= s.index;
     const last = df.stages.length - 1;
