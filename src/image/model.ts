@@ -42,6 +42,8 @@ export interface Layer {
   index: number;
   /** sha256 of the uncompressed layer tar ("sha256:..."), verified against the config's diff_ids. */
   diffId: string;
+  /** False when digest verification was skipped (`verifyDigests: false`): diffId is then the config's claim. */
+  verified: boolean;
   /** Digest of the blob as stored (compressed or not), where the source names it. */
   blobDigest?: string;
   mediaType?: string;
@@ -101,6 +103,12 @@ export interface OpenImageOptions {
   signal?: AbortSignal;
   /** Estimate compressed sizes with gzip -6 where the source has no real compressed size. */
   estimateCompressed?: boolean;
+  /**
+   * Hash every layer and check it against the manifest and config (default
+   * true). False lets plain-tar layers of files be read by seeking over their
+   * contents, like `tar -tvf`: much faster, but a lying digest goes unnoticed.
+   */
+  verifyDigests?: boolean;
   /** Limits that keep hostile archives bounded; defaults in archive/limits.ts. */
   limits?: Partial<ReadLimits>;
 }

@@ -4,6 +4,7 @@ import { action, type CliRuntime, examples } from "../runtime.js";
 interface DiffFlags {
   markdown?: boolean;
   top?: string;
+  verify?: boolean;
 }
 
 export function define(program: Command): void {
@@ -14,6 +15,7 @@ export function define(program: Command): void {
     .argument("<b>", "the image after")
     .option("--markdown", "print a Markdown report")
     .option("--top <n>", "rows per list", "15")
+    .option("--no-verify", "skip layer digest checks (faster on plain-tar archives)")
     .addHelpText(
       "after",
       examples([
@@ -35,8 +37,9 @@ export function define(program: Command): void {
         const { diffImages } = await import("../../image/diff.js");
         rt.info(`reading ${a} and ${b} …`);
         // One after the other: each read is streamed, and the engine's export is sequential anyway.
-        const ia = await openImage(a, { signal: rt.signal });
-        const ib = await openImage(b, { signal: rt.signal });
+        const opts = { signal: rt.signal, verifyDigests: flags.verify !== false };
+        const ia = await openImage(a, opts);
+        const ib = await openImage(b, opts);
         const d = diffImages(ia, ib);
         if (rt.json) rt.printJson(d);
         else if (flags.markdown) {

@@ -7,6 +7,7 @@ interface InspectFlags {
   depth?: string;
   top?: string;
   estimateCompressed?: boolean;
+  verify?: boolean;
   maxSize?: string;
   maxWaste?: string;
   minEfficiency?: string;
@@ -35,6 +36,10 @@ export function define(program: Command): void {
     .option("--depth <n>", "levels shown by --tree", "3")
     .option("--top <n>", "rows per list (biggest files, owners, tree children)", "10")
     .option("--estimate-compressed", "estimate compressed sizes with gzip -6 where the source has none")
+    .option(
+      "--no-verify",
+      "skip layer digest checks: plain layers in files are read like tar -tvf, seeking over contents",
+    )
     .option("--max-size <size>", "gate: fail (exit 1) when the image is larger (200MB, 1.2GB)")
     .option("--max-waste <size|%>", "gate: fail when wasted bytes exceed this (10MB or 5%)")
     .option("--min-efficiency <ratio>", "gate: fail when efficiency is below this (0.95 or 95%)")

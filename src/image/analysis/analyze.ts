@@ -223,6 +223,7 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
     compressedEstimated: compressedSizeKind === "estimated",
     compressedSizeKind,
     layers,
+    digestsVerified: image.layers.every((l) => l.verified),
     wastedBytes,
     efficiency: totalBytes === 0 ? 1 : finalBytes / totalBytes,
     dive: merged.dive,

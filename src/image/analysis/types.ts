@@ -135,6 +135,8 @@ export interface Analysis {
   compressedEstimated: boolean;
   compressedSizeKind: CompressedSizeKind;
   layers: LayerAnalysis[];
+  /** Whether every layer was hashed and checked against the manifest and config. */
+  digestsVerified: boolean;
   /** totalBytes - finalBytes: bytes overwritten or deleted by later layers. */
   wastedBytes: number;
   /** finalBytes / totalBytes (1 when empty). */

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,7 @@ import {
   writeTar,
   writeZeroBombLayer,
 } from "../test-helpers/image-writer.js";
+import { readImageArchive } from "./archive-reader.js";
 import { readLayer } from "./layer-reader.js";
 import { ReadBudget, resolveLimits } from "./limits.js";
 
@@ -35,6 +36,14 @@ const simple: FixtureImage = {
     { files: [{ path: "b.txt", size: 1000 }] },
   ],
 };
+
+type Mode = "seek" | "stream";
+/** The docker-archive source seeks in files; the engine's export is streamed. Both must behave alike. */
+function openArchive(mode: Mode, file: string, opts: { verifyDigests?: boolean } = {}) {
+  return mode === "seek"
+    ? openImage(`docker-archive://${file}`, opts)
+    : readImageArchive(createReadStream(file), { ref: file, scheme: "docker-archive", where: file }, opts);
+}
 
 async function expectInputError(p: Promise<unknown>, re: RegExp): Promise<void> {
   const err = await p.then(
@@ -79,157 +88,157 @@ async function archiveWithLayer(name: string, layerTar: Buffer): Promise<string>
   return file;
 }
 
-describe("hostile paths", () => {
-  it("drops ../ entries that leave the root and roots absolute paths, with warnings, writing nothing", async () => {
-    const layer = await rawLayer([
-      { name: "../../escaped.txt", data: Buffer.from("x") },
-      { name: "/abs/file.txt", data: Buffer.from("abc") },
-      { name: "ok/../inside.txt", data: Buffer.from("12") },
-    ]);
-    const before = await readdir(dir);
-    const file = await archiveWithLayer("paths.tar", layer);
-    const img = await openImage(`docker-archive://${file}`);
-    expect(img.layers[0]!.entries.map((e) => e.path)).toEqual(["abs/file.txt", "inside.txt"]);
-    expect(img.warnings.join("\n")).toMatch(/escapes the image root: "\.\.\/\.\.\/escaped\.txt" \(skipped\)/);
-    expect(img.warnings.join("\n")).toMatch(/absolute path: "\/abs\/file\.txt"/);
-    expect(existsSync(join(dir, "..", "..", "escaped.txt"))).toBe(false);
-    expect(existsSync("/abs/file.txt")).toBe(false);
-    // Reading wrote nothing: the temp dir holds only what the test itself wrote.
-    expect((await readdir(dir)).sort()).toEqual([...before, "paths.tar"].sort());
+describe.each<Mode>(["seek", "stream"])("%s reader", (mode) => {
+  describe("hostile paths", () => {
+    it("drops ../ entries that leave the root and roots absolute paths, with warnings, writing nothing", async () => {
+      const layer = await rawLayer([
+        { name: "../../escaped.txt", data: Buffer.from("x") },
+        { name: "/abs/file.txt", data: Buffer.from("abc") },
+        { name: "ok/../inside.txt", data: Buffer.from("12") },
+      ]);
+      const before = await readdir(dir);
+      const file = await archiveWithLayer(`paths-${mode}.tar`, layer);
+      const img = await openArchive(mode, file);
+      expect(img.layers[0]!.entries.map((e) => e.path)).toEqual(["abs/file.txt", "inside.txt"]);
+      expect(img.warnings.join("\n")).toMatch(
+        /escapes the image root: "\.\.\/\.\.\/escaped\.txt" \(skipped\)/,
+      );
+      expect(img.warnings.join("\n")).toMatch(/absolute path: "\/abs\/file\.txt"/);
+      expect(existsSync(join(dir, "..", "..", "escaped.txt"))).toBe(false);
+      expect(existsSync("/abs/file.txt")).toBe(false);
+      // Reading wrote nothing: the temp dir holds only what the test itself wrote.
+      expect((await readdir(dir)).sort()).toEqual([...before, `paths-${mode}.tar`].sort());
+    });
+
+    it("follows symlink chains and reports loops instead of hanging", async () => {
+      const layer = await rawLayer([
+        { name: "real/", data: undefined },
+        { name: "real/file", data: Buffer.alloc(500, 1) },
+        { name: "l1", type: "symlink", linkname: "l2" },
+        { name: "l2", type: "symlink", linkname: "/l3" },
+        { name: "l3", type: "symlink", linkname: "real" },
+        { name: "loopa", type: "symlink", linkname: "loopb" },
+        { name: "loopb", type: "symlink", linkname: "loopa" },
+        {
+          name: "var/lib/dpkg/status",
+          data: Buffer.from("Package: p\nStatus: install ok installed\nVersion: 1\n"),
+        },
+        { name: "var/lib/dpkg/info/p.list", data: Buffer.from("/l1/file\n/loopa/x\n") },
+      ]);
+      const file = await archiveWithLayer("links.tar", layer);
+      const img = await openArchive(mode, file);
+      const a = analyzeImage(img);
+      // The chain l1 -> l2 -> /l3 -> real resolves: p owns real/file.
+      expect(a.byOwner.find((o) => o.name === "p")).toMatchObject({ files: 1, bytes: 500 });
+      expect(a.warnings.join("\n")).toMatch(/symlink loop while resolving \/loopa\/x/);
+      expect(buildTreeView(img, "/l1").path).toBe("/real");
+      expect(() => buildTreeView(img, "/loopa/x")).toThrow(/loop/);
+    });
+
+    it("warns about hardlinks whose target is missing", async () => {
+      const layer = await rawLayer([
+        { name: "present", data: Buffer.from("x") },
+        { name: "dangling", type: "link", linkname: "missing/target" },
+        { name: "escaping", type: "link", linkname: "../../etc/shadow" },
+      ]);
+      const file = await archiveWithLayer("hardlinks.tar", layer);
+      const img = await openArchive(mode, file);
+      const w = img.warnings.join("\n");
+      expect(w).toMatch(/hardlink dangling -> missing\/target: target missing/);
+      expect(w).toMatch(/hardlink escaping points outside the image root/);
+      expect(analyzeImage(img).finalBytes).toBe(1);
+    });
   });
 
-  it("follows symlink chains and reports loops instead of hanging", async () => {
-    const layer = await rawLayer([
-      { name: "real/", data: undefined },
-      { name: "real/file", data: Buffer.alloc(500, 1) },
-      { name: "l1", type: "symlink", linkname: "l2" },
-      { name: "l2", type: "symlink", linkname: "/l3" },
-      { name: "l3", type: "symlink", linkname: "real" },
-      { name: "loopa", type: "symlink", linkname: "loopb" },
-      { name: "loopb", type: "symlink", linkname: "loopa" },
-      {
-        name: "var/lib/dpkg/status",
-        data: Buffer.from("Package: p\nStatus: install ok installed\nVersion: 1\n"),
-      },
-      { name: "var/lib/dpkg/info/p.list", data: Buffer.from("/l1/file\n/loopa/x\n") },
-    ]);
-    const file = await archiveWithLayer("links.tar", layer);
-    const img = await openImage(`docker-archive://${file}`);
-    const a = analyzeImage(img);
-    // The chain l1 -> l2 -> /l3 -> real resolves: p owns real/file.
-    expect(a.byOwner.find((o) => o.name === "p")).toMatchObject({ files: 1, bytes: 500 });
-    expect(a.warnings.join("\n")).toMatch(/symlink loop while resolving \/loopa\/x/);
-    expect(buildTreeView(img, "/l1").path).toBe("/real");
-    expect(() => buildTreeView(img, "/loopa/x")).toThrow(/loop/);
-  });
+  describe("broken archives", () => {
+    it("rejects a truncated gzip layer with a clear error", async () => {
+      const l = await buildLayer({ compression: "gzip", files: [{ path: "f", size: 50_000 }] });
+      const cut = l.blob.subarray(0, Math.floor(l.blob.length / 2));
+      const file = join(dir, "trunc-gzip.tar");
+      await writeTar(file, [
+        { name: "l0/layer.tar", data: cut },
+        { name: "manifest.json", data: Buffer.from('[{"Config":"c.json","Layers":["l0/layer.tar"]}]') },
+      ]);
+      await expectInputError(openArchive(mode, file), /l0\/layer\.tar: truncated gzip stream/);
+    });
 
-  it("warns about hardlinks whose target is missing", async () => {
-    const layer = await rawLayer([
-      { name: "present", data: Buffer.from("x") },
-      { name: "dangling", type: "link", linkname: "missing/target" },
-      { name: "escaping", type: "link", linkname: "../../etc/shadow" },
-    ]);
-    const file = await archiveWithLayer("hardlinks.tar", layer);
-    const img = await openImage(`docker-archive://${file}`);
-    const w = img.warnings.join("\n");
-    expect(w).toMatch(/hardlink dangling -> missing\/target: target missing/);
-    expect(w).toMatch(/hardlink escaping points outside the image root/);
-    expect(analyzeImage(img).finalBytes).toBe(1);
-  });
-});
+    it("rejects a truncated zstd layer", async () => {
+      const l = await buildLayer({ compression: "zstd", files: [{ path: "f", size: 200_000 }] });
+      const file = join(dir, "trunc-zstd.tar");
+      await writeTar(file, [
+        { name: "l0/layer.tar", data: l.blob.subarray(0, 100_000) },
+        { name: "manifest.json", data: Buffer.from('[{"Config":"c.json","Layers":["l0/layer.tar"]}]') },
+      ]);
+      await expectInputError(openArchive(mode, file), /l0\/layer\.tar: .*(zstd|truncated)/);
+    });
 
-describe("broken archives", () => {
-  it("rejects a truncated gzip layer with a clear error", async () => {
-    const l = await buildLayer({ compression: "gzip", files: [{ path: "f", size: 50_000 }] });
-    const cut = l.blob.subarray(0, Math.floor(l.blob.length / 2));
-    const file = join(dir, "trunc-gzip.tar");
-    await writeTar(file, [
-      { name: "l0/layer.tar", data: cut },
-      { name: "manifest.json", data: Buffer.from('[{"Config":"c.json","Layers":["l0/layer.tar"]}]') },
-    ]);
-    await expectInputError(openImage(`docker-archive://${file}`), /l0\/layer\.tar: truncated gzip stream/);
-  });
+    it("rejects a layer listed in the manifest but missing from the archive", async () => {
+      const file = join(dir, "missing.tar");
+      await writeDockerArchive(file, simple, { omitLayers: [1] });
+      await expectInputError(openArchive(mode, file), /layer 1 .* listed in manifest\.json but missing/);
+    });
 
-  it("rejects a truncated zstd layer", async () => {
-    const l = await buildLayer({ compression: "zstd", files: [{ path: "f", size: 200_000 }] });
-    const file = join(dir, "trunc-zstd.tar");
-    await writeTar(file, [
-      { name: "l0/layer.tar", data: l.blob.subarray(0, 100_000) },
-      { name: "manifest.json", data: Buffer.from('[{"Config":"c.json","Layers":["l0/layer.tar"]}]') },
-    ]);
-    await expectInputError(openImage(`docker-archive://${file}`), /l0\/layer\.tar: .*(zstd|truncated)/);
-  });
+    it("rejects a config whose diff ids lie", async () => {
+      const file = join(dir, "lie.tar");
+      await writeDockerArchive(file, simple, { lieAboutDiffId: 0 });
+      await expectInputError(openArchive(mode, file), /layer 0 .*does not match the image config/);
+    });
 
-  it("rejects a layer listed in the manifest but missing from the archive", async () => {
-    const file = join(dir, "missing.tar");
-    await writeDockerArchive(file, simple, { omitLayers: [1] });
-    await expectInputError(
-      openImage(`docker-archive://${file}`),
-      /layer 1 .* listed in manifest\.json but missing/,
-    );
-  });
+    it("rejects an OCI-in-tar blob whose name is not its digest", async () => {
+      const l = await buildLayer({ files: [{ path: "x", content: "x" }] });
+      const config = imageConfig({ layers: [{ files: [] }] }, [l]);
+      const wrong = `blobs/sha256/${"ab".repeat(32)}`;
+      const file = join(dir, "lying-blob.tar");
+      await writeTar(file, [
+        { name: wrong, data: l.blob },
+        { name: `blobs/sha256/${sha256(config).slice(7)}`, data: config },
+        {
+          name: "manifest.json",
+          data: Buffer.from(
+            JSON.stringify([{ Config: `blobs/sha256/${sha256(config).slice(7)}`, Layers: [wrong] }]),
+          ),
+        },
+      ]);
+      await expectInputError(openArchive(mode, file), /layer 0 .*wrong content/);
+    });
 
-  it("rejects a config whose diff ids lie", async () => {
-    const file = join(dir, "lie.tar");
-    await writeDockerArchive(file, simple, { lieAboutDiffId: 0 });
-    await expectInputError(
-      openImage(`docker-archive://${file}`),
-      /layer 0 .*does not match the image config/,
-    );
-  });
+    it("rejects a config blob whose name is not its digest", async () => {
+      const l = await buildLayer({ files: [{ path: "x", content: "x" }] });
+      const config = imageConfig({ layers: [{ files: [] }] }, [l]);
+      const name = `blobs/sha256/${"cd".repeat(32)}`;
+      const file = join(dir, "lying-config.tar");
+      await writeTar(file, [
+        { name: `blobs/sha256/${l.digest.slice(7)}`, data: l.blob },
+        { name, data: config },
+        {
+          name: "manifest.json",
+          data: Buffer.from(
+            JSON.stringify([{ Config: name, Layers: [`blobs/sha256/${l.digest.slice(7)}`] }]),
+          ),
+        },
+      ]);
+      await expectInputError(openArchive(mode, file), /wrong content/);
+    });
 
-  it("rejects an OCI-in-tar blob whose name is not its digest", async () => {
-    const l = await buildLayer({ files: [{ path: "x", content: "x" }] });
-    const config = imageConfig({ layers: [{ files: [] }] }, [l]);
-    const wrong = `blobs/sha256/${"ab".repeat(32)}`;
-    const file = join(dir, "lying-blob.tar");
-    await writeTar(file, [
-      { name: wrong, data: l.blob },
-      { name: `blobs/sha256/${sha256(config).slice(7)}`, data: config },
-      {
-        name: "manifest.json",
-        data: Buffer.from(
-          JSON.stringify([{ Config: `blobs/sha256/${sha256(config).slice(7)}`, Layers: [wrong] }]),
-        ),
-      },
-    ]);
-    await expectInputError(openImage(`docker-archive://${file}`), /layer 0 .*wrong content/);
-  });
+    it("rejects manifests that are not JSON or name no config", async () => {
+      const file = join(dir, "badjson.tar");
+      await writeTar(file, [{ name: "manifest.json", data: Buffer.from("[{not json") }]);
+      await expectInputError(openArchive(mode, file), /manifest\.json is not valid JSON/);
+      const file2 = join(dir, "noconfig.tar");
+      await writeTar(file2, [
+        { name: "manifest.json", data: Buffer.from('[{"Config":"gone.json","Layers":[]}]') },
+      ]);
+      await expectInputError(openArchive(mode, file2), /config gone\.json .* missing/);
+    });
 
-  it("rejects a config blob whose name is not its digest", async () => {
-    const l = await buildLayer({ files: [{ path: "x", content: "x" }] });
-    const config = imageConfig({ layers: [{ files: [] }] }, [l]);
-    const name = `blobs/sha256/${"cd".repeat(32)}`;
-    const file = join(dir, "lying-config.tar");
-    await writeTar(file, [
-      { name: `blobs/sha256/${l.digest.slice(7)}`, data: l.blob },
-      { name, data: config },
-      {
-        name: "manifest.json",
-        data: Buffer.from(JSON.stringify([{ Config: name, Layers: [`blobs/sha256/${l.digest.slice(7)}`] }])),
-      },
-    ]);
-    await expectInputError(openImage(`docker-archive://${file}`), /wrong content/);
-  });
-
-  it("rejects manifests that are not JSON or name no config", async () => {
-    const file = join(dir, "badjson.tar");
-    await writeTar(file, [{ name: "manifest.json", data: Buffer.from("[{not json") }]);
-    await expectInputError(openImage(`docker-archive://${file}`), /manifest\.json is not valid JSON/);
-    const file2 = join(dir, "noconfig.tar");
-    await writeTar(file2, [
-      { name: "manifest.json", data: Buffer.from('[{"Config":"gone.json","Layers":[]}]') },
-    ]);
-    await expectInputError(openImage(`docker-archive://${file2}`), /config gone\.json .* missing/);
-  });
-
-  it("rejects a layer that is not a tar", async () => {
-    const file = join(dir, "notatar.tar");
-    await writeTar(file, [
-      { name: "l0/layer.tar", data: Buffer.alloc(2048, 0x41) },
-      { name: "manifest.json", data: Buffer.from('[{"Config":"c.json","Layers":["l0/layer.tar"]}]') },
-    ]);
-    await expectInputError(openImage(`docker-archive://${file}`), /l0\/layer\.tar/);
+    it("rejects a layer that is not a tar", async () => {
+      const file = join(dir, "notatar.tar");
+      await writeTar(file, [
+        { name: "l0/layer.tar", data: Buffer.alloc(2048, 0x41) },
+        { name: "manifest.json", data: Buffer.from('[{"Config":"c.json","Layers":["l0/layer.tar"]}]') },
+      ]);
+      await expectInputError(openArchive(mode, file), /l0\/layer\.tar/);
+    });
   });
 });
 

@@ -101,7 +101,9 @@ export function toLayer(
   where: string,
   extra: { blobDigest?: string; mediaType?: string; compressedBytes?: number | null },
 ): Layer {
-  if (expectedDiffId !== undefined && expectedDiffId !== read.diffId) {
+  // An unverified read (digests skipped on request) has no diff id of its own: it takes the config's.
+  const verified = read.diffId !== "";
+  if (verified && expectedDiffId !== undefined && expectedDiffId !== read.diffId) {
     throw new InputError(
       `layer ${index} (${where}) does not match the image config: diff id should be ${expectedDiffId}, content is ${read.diffId}`,
       { hint: "the archive is corrupt or was tampered with" },
@@ -121,7 +123,8 @@ export function toLayer(
   }
   const layer: Layer = {
     index,
-    diffId: read.diffId,
+    diffId: verified ? read.diffId : (expectedDiffId ?? ""),
+    verified,
     compression: read.compression,
     tarBytes: read.tarBytes,
     size: read.size,
@@ -131,7 +134,7 @@ export function toLayer(
     whiteouts: read.whiteouts,
     metaFiles: read.metaFiles,
   };
-  const blob = extra.blobDigest ?? read.blobDigest;
+  const blob = extra.blobDigest ?? (read.blobDigest || undefined);
   if (blob) layer.blobDigest = blob;
   if (extra.mediaType) layer.mediaType = extra.mediaType;
   return layer;

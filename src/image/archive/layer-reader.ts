@@ -142,7 +142,8 @@ class TarTap extends Transform {
         return;
       }
     }
-    this.hash.update(chunk);
+    // For a plain tar the diff id is the blob digest, already hashed on the way in.
+    if (this.compressed) this.hash.update(chunk);
     this.push(chunk);
     if (this.gzip && !this.gzip.write(chunk)) {
       this.gzip.once("drain", () => cb());
@@ -170,7 +171,6 @@ export async function readLayer(
   input: AsyncIterable<Buffer>,
   opts: ReadLayerOptions,
 ): Promise<LayerReadResult> {
-  const warnings: string[] = [];
   const rawHash = createHash("sha256");
   let rawBytes = 0;
   const it = input[Symbol.asyncIterator]();
@@ -205,71 +205,28 @@ export async function readLayer(
 
   const tap = new TarTap(opts, () => rawBytes, compression !== "none", opts.estimateCompressed === true);
   const tarParser = extract();
-  const entries: FileEntry[] = [];
-  const whiteouts: Whiteout[] = [];
-  const metaFiles = new Map<string, string>();
-  let size = 0;
-  const limits = opts.budget.limits;
+  const collector = new LayerCollector(opts);
 
   const consume = (async () => {
     for await (const entry of tarParser) {
       if (opts.signal?.aborted) throw new InterruptedError();
       const h = entry.header;
-      const norm = normaliseEntryPath(h.name);
-      if (norm.path === null || norm.problem) {
-        warnings.push(
-          `${opts.name}: ${norm.problem}: ${JSON.stringify(h.name)}${norm.path === null ? " (skipped)" : ""}`,
-        );
-      }
-      const path = norm.path;
-      if (path === null) {
-        entry.resume();
-        continue;
-      }
-      const name = basename(path);
-      if (name.startsWith(".wh.")) {
-        if (name === ".wh..wh..opq") whiteouts.push({ path: dirname(path), opaque: true });
-        else if (!name.startsWith(".wh..wh.")) {
-          whiteouts.push({ path: joinPath(dirname(path), name.slice(4)), opaque: false });
-        }
-        entry.resume();
-        continue;
-      }
-      if (++opts.budget.entries > limits.maxEntries) {
-        throw new InputError(`${opts.name}: more than ${limits.maxEntries} file entries; reading stopped`);
-      }
-      const type = entryType(h);
-      const fe: FileEntry = {
-        path,
-        type,
-        mode: (h.mode ?? 0) & 0o7777,
+      const want = collector.add({
+        name: h.name,
+        type: entryType(h),
+        mode: h.mode ?? 0,
         uid: h.uid ?? 0,
         gid: h.gid ?? 0,
-        size: type === "file" ? h.size : 0,
-      };
-      if (type === "symlink") fe.linkTarget = h.linkname;
-      if (type === "hardlink") {
-        const target = normaliseEntryPath(h.linkname ?? "");
-        if (target.path === null) {
-          warnings.push(`${opts.name}: hardlink ${path} points outside the image root (${h.linkname})`);
-        } else fe.linkTarget = target.path;
-      }
-      entries.push(fe);
-      if (type === "file") size += h.size;
-      if (type === "file" && isMetaFile(path)) {
-        if (h.size > limits.maxMetaFileBytes || opts.budget.metaBytes + h.size > limits.maxJsonBytes * 16) {
-          warnings.push(`${opts.name}: ${path} is ${h.size} bytes, over the metadata cap; not read`);
-          entry.resume();
-          continue;
-        }
-        const chunks: Buffer[] = [];
-        for await (const c of entry) chunks.push(c as Buffer);
-        const text = shrinkMetaFile(path, Buffer.concat(chunks).toString("utf8"));
-        opts.budget.metaBytes += text.length;
-        metaFiles.set(path, text);
+        size: h.size ?? 0,
+        linkname: h.linkname ?? "",
+      });
+      if (want === null) {
+        entry.resume();
         continue;
       }
-      entry.resume();
+      const chunks: Buffer[] = [];
+      for await (const c of entry) chunks.push(c as Buffer);
+      collector.content(want, Buffer.concat(chunks));
     }
   })();
 
@@ -295,22 +252,111 @@ export async function readLayer(
     if (e instanceof InputError || e instanceof InterruptedError) throw e;
     throw new InputError(`${opts.name}: ${describeStreamError(e, compression)}`, { cause: e });
   }
-  checkHardlinks(entries, opts.name, warnings);
+  const collected = collector.finish();
   const result: LayerReadResult = {
     blobDigest: `sha256:${rawHash.digest("hex")}`,
-    diffId: compression === "none" ? "" : `sha256:${tap.hash.digest("hex")}`,
+    diffId: "",
     compression,
     blobBytes: rawBytes,
     tarBytes: tap.bytes,
-    size,
-    entries,
-    whiteouts,
-    metaFiles,
-    warnings,
+    ...collected,
   };
-  if (compression === "none") result.diffId = result.blobDigest;
+  result.diffId = compression === "none" ? result.blobDigest : `sha256:${tap.hash.digest("hex")}`;
   if (opts.estimateCompressed) result.estimatedGzipBytes = tap.estimated;
   return result;
+}
+
+/** One tar header, as either reader decodes it. */
+export interface RawTarEntry {
+  name: string;
+  type: EntryType;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  linkname: string;
+}
+
+/**
+ * Turns tar headers into the model's entries and whiteouts, and decides
+ * which contents to keep (package databases, capped). Shared by the
+ * streaming reader and the seeking one so both give identical layers.
+ */
+export class LayerCollector {
+  readonly entries: FileEntry[] = [];
+  readonly whiteouts: Whiteout[] = [];
+  readonly metaFiles = new Map<string, string>();
+  readonly warnings: string[] = [];
+  size = 0;
+
+  constructor(private readonly opts: ReadLayerOptions) {}
+
+  /** Records a header; returns the path whose content the caller must pass to `content`, or null. */
+  add(h: RawTarEntry): string | null {
+    const opts = this.opts;
+    const limits = opts.budget.limits;
+    const norm = normaliseEntryPath(h.name);
+    if (norm.path === null || norm.problem) {
+      this.warnings.push(
+        `${opts.name}: ${norm.problem}: ${JSON.stringify(h.name)}${norm.path === null ? " (skipped)" : ""}`,
+      );
+    }
+    const path = norm.path;
+    if (path === null) return null;
+    const name = basename(path);
+    if (name.startsWith(".wh.")) {
+      if (name === ".wh..wh..opq") this.whiteouts.push({ path: dirname(path), opaque: true });
+      else if (!name.startsWith(".wh..wh.")) {
+        this.whiteouts.push({ path: joinPath(dirname(path), name.slice(4)), opaque: false });
+      }
+      return null;
+    }
+    if (++opts.budget.entries > limits.maxEntries) {
+      throw new InputError(`${opts.name}: more than ${limits.maxEntries} file entries; reading stopped`);
+    }
+    const type = h.type;
+    const fe: FileEntry = {
+      path,
+      type,
+      mode: h.mode & 0o7777,
+      uid: h.uid,
+      gid: h.gid,
+      size: type === "file" ? h.size : 0,
+    };
+    if (type === "symlink") fe.linkTarget = h.linkname;
+    if (type === "hardlink") {
+      const target = normaliseEntryPath(h.linkname);
+      if (target.path === null) {
+        this.warnings.push(`${opts.name}: hardlink ${path} points outside the image root (${h.linkname})`);
+      } else fe.linkTarget = target.path;
+    }
+    this.entries.push(fe);
+    if (type !== "file") return null;
+    this.size += h.size;
+    if (!isMetaFile(path)) return null;
+    if (h.size > limits.maxMetaFileBytes || opts.budget.metaBytes + h.size > limits.maxJsonBytes * 16) {
+      this.warnings.push(`${opts.name}: ${path} is ${h.size} bytes, over the metadata cap; not read`);
+      return null;
+    }
+    return path;
+  }
+
+  content(path: string, data: Buffer): void {
+    const text = shrinkMetaFile(path, data.toString("utf8"));
+    this.opts.budget.metaBytes += text.length;
+    this.metaFiles.set(path, text);
+  }
+
+  finish(): Pick<LayerReadResult, "entries" | "whiteouts" | "metaFiles" | "size" | "warnings"> {
+    checkHardlinks(this.entries, this.opts.name, this.warnings);
+    return {
+      entries: this.entries,
+      whiteouts: this.whiteouts,
+      metaFiles: this.metaFiles,
+      size: this.size,
+      warnings: this.warnings,
+    };
+  }
 }
 
 function describeStreamError(e: unknown, compression: CompressionKind): string {

@@ -37,6 +37,11 @@ export function renderInspectTty(
   out.push(
     `Build-only ${formatBytes(a.buildOnlyBytes)} (${formatPercent(a.finalBytes ? a.buildOnlyBytes / a.finalBytes : 0)} of the final tree)`,
   );
+  if (!a.digestsVerified) {
+    out.push(
+      c.yellow("Digests   not verified (--no-verify): layer contents were not checked against the manifest"),
+    );
+  }
   out.push("", c.bold("Layers"));
   out.push(
     textTable(

@@ -1,7 +1,6 @@
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { InputError } from "../../errors.js";
-import { readImageArchive } from "../archive/archive-reader.js";
+import { readImageArchiveFile } from "../archive/archive-seek.js";
 import type { Image, OpenImageOptions } from "../model.js";
 import type { ImageReference } from "../reference.js";
 import type { ImageSource } from "./source.js";
@@ -13,9 +12,8 @@ export const dockerArchiveSource: ImageSource = {
     const st = await stat(ref.target).catch(() => null);
     if (!st) throw new InputError(`docker-archive: no such file ${ref.target}`);
     if (!st.isFile()) throw new InputError(`docker-archive: ${ref.target} is not a file`);
-    const input = createReadStream(ref.target, { highWaterMark: 1024 * 1024 });
-    return readImageArchive(
-      input,
+    return readImageArchiveFile(
+      ref.target,
       { ref: ref.raw, scheme: "docker-archive", where: ref.target, ...(ref.tag ? { tag: ref.tag } : {}) },
       opts,
     );

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { InputError } from "../../errors.js";
 import { assembleImage, parseImageConfig, toLayer } from "../archive/image-config.js";
 import { readLayer } from "../archive/layer-reader.js";
+import { readPlainLayerAt } from "../archive/layer-seek.js";
 import { ReadBudget, resolveLimits } from "../archive/limits.js";
 import { type Descriptor, resolveOciIndex, verifyBlob } from "../archive/oci-index.js";
+import { RandomAccessFile } from "../archive/tar-seek.js";
 import type { Image, Layer, OpenImageOptions } from "../model.js";
 import type { ImageReference } from "../reference.js";
 import type { ImageSource } from "./source.js";
@@ -56,13 +58,25 @@ export const ociLayoutSource: ImageSource = {
           `oci-layout: layer ${i} (${d.digest}) is ${s.size} bytes, the manifest says ${d.size}`,
         );
       }
-      const read = await readLayer(createReadStream(file, { highWaterMark: 1024 * 1024 }), {
+      const layerOpts = {
         name: `oci-layout ${dir}: layer ${i}`,
         budget,
         estimateCompressed: opts.estimateCompressed === true,
         ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      if (read.blobDigest !== d.digest) {
+      };
+      // Plain tars are read by seeking over contents; compressed blobs are streamed.
+      const raf = new RandomAccessFile(file);
+      let read: Awaited<ReturnType<typeof readLayer>> | null;
+      try {
+        read = await readPlainLayerAt(raf, 0, raf.size, {
+          ...layerOpts,
+          verify: opts.verifyDigests !== false,
+        });
+      } finally {
+        raf.close();
+      }
+      read ??= await readLayer(createReadStream(file, { highWaterMark: 1024 * 1024 }), layerOpts);
+      if (read.blobDigest !== "" && read.blobDigest !== d.digest) {
         throw new InputError(
           `oci-layout: layer ${i} has the wrong content: the manifest says ${d.digest}, its sha256 is ${read.blobDigest}`,
           { hint: "the layout is corrupt or was tampered with" },

@@ -1,0 +1,293 @@
+/**
+ * `npm run bench -- inspect [--runs N] [--remove-big]`: how long `inspect`
+ * takes on a docker-archive of the local Python base and of a >= 1 GiB image,
+ * next to `tar -tvf` over the same layer tars, measured alternately in the
+ * same run (medians). Also: the gzip -6 compressed-size estimate next to
+ * `gzip -6 -c | wc -c` over the same layers, and slimstage's peak RSS.
+ *
+ * The 1 GiB image (random data, so it does not compress) is built once with
+ * the labels org.slimstage.managed=true / org.slimstage.bench=inspect and
+ * kept between runs; `--remove-big` removes it afterwards.
+ *
+ * Each slimstage measurement runs in a fresh child process (this file with
+ * SLIMSTAGE_BENCH_WORKER=1) so that its peak RSS is its own; its time is
+ * taken inside the child around openImage + analyzeImage (node start-up excluded,
+ * as tar's start-up is negligible).
+ */
+import { spawn } from "node:child_process";
+import { createWriteStream, readFileSync } from "node:fs";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+
+// SLIMSTAGE_BENCH_BASE picks another base image (e.g. before the Python base is built).
+const PYTHON = process.env.SLIMSTAGE_BENCH_BASE ?? "slimstage/python:3.11-slim";
+const DEBIAN = "slimstage/debian:bookworm-slim";
+const BIG = "slimstage-bench/inspect-1g:v1";
+
+interface WorkerResult {
+  ms: number;
+  maxRssMB: number;
+  compressedBytes: number | null;
+  finalBytes: number;
+  files: number;
+}
+
+async function worker(): Promise<void> {
+  const { openImage } = await import("../src/image/open.js");
+  const { analyzeImage } = await import("../src/image/analysis/analyze.js");
+  const ref = process.argv[2] ?? "";
+  const estimate = process.argv.includes("--estimate");
+  const verifyDigests = !process.argv.includes("--no-verify");
+  const t0 = performance.now();
+  const image = await openImage(ref, { estimateCompressed: estimate, verifyDigests });
+  const a = analyzeImage(image);
+  const ms = performance.now() - t0;
+  const out: WorkerResult = {
+    ms,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    compressedBytes: a.compressedBytes,
+    finalBytes: a.finalBytes,
+    files: a.fileCount,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function sh(
+  cmd: string,
+  args: string[],
+  opts: { shell?: boolean } = {},
+): Promise<{ ms: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"], shell: opts.shell === true });
+    let stdout = "";
+    let bytes = 0;
+    child.stdout.on("data", (c: Buffer) => {
+      // tar -tv output is consumed (counted), as a terminal would; not kept.
+      bytes += c.length;
+      if (stdout.length < 4096) stdout += c.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(" ")} exited ${code}`));
+      else resolve({ ms: performance.now() - t0, stdout: bytes > 0 ? stdout : "" });
+    });
+  });
+}
+
+async function runWorker(ref: string, estimate: boolean, verify = true): Promise<WorkerResult> {
+  const args = [
+    "--import",
+    "tsx",
+    new URL(import.meta.url).pathname,
+    ref,
+    ...(estimate ? ["--estimate"] : []),
+    ...(verify ? [] : ["--no-verify"]),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, SLIMSTAGE_BENCH_WORKER: "1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    child.on("close", (code) => {
+      if (code !== 0) reject(new Error(`bench worker for ${ref} exited ${code}`));
+      else resolve(JSON.parse(out.trim().split("\n").pop() ?? "{}") as WorkerResult);
+    });
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+
+async function ensureBigImage(): Promise<void> {
+  const { inspectEngineImage } = await import("../src/engine/images.js");
+  const exists = await inspectEngineImage(BIG).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return;
+  const { buildImage } = await import("../src/engine/build.js");
+  const ctx = await mkdtemp(join(tmpdir(), "slimstage-bench-big-"));
+  try {
+    // 8 x 128 MiB of random bytes: 1 GiB that neither gzip nor zstd can shrink.
+    await writeFile(
+      join(ctx, "Dockerfile"),
+      `FROM ${DEBIAN}\nRUN mkdir /data && for i in 1 2 3 4 5 6 7 8; do head -c 134217728 /dev/urandom > /data/rand$i; done\n`,
+    );
+    process.stderr.write(`building ${BIG} (1 GiB of random data, kept for later runs) …\n`);
+    await buildImage({ context: ctx, tags: [BIG], labels: { "org.slimstage.bench": "inspect" } });
+  } finally {
+    await rm(ctx, { recursive: true, force: true });
+  }
+}
+
+interface Case {
+  image: string;
+  archive: string;
+  layerTars: string[];
+  archiveBytes: number;
+}
+
+async function prepare(image: string, dir: string): Promise<Case> {
+  const { exportImage } = await import("../src/engine/images.js");
+  const safe = image.replace(/[^a-z0-9]+/gi, "_");
+  const archive = join(dir, `${safe}.tar`);
+  await pipeline(await exportImage(image), createWriteStream(archive));
+  const extracted = join(dir, safe);
+  await sh("mkdir", ["-p", extracted]);
+  await sh("tar", ["-xf", archive, "-C", extracted]);
+  const manifest = JSON.parse(readFileSync(join(extracted, "manifest.json"), "utf8")) as Array<{
+    Layers: string[];
+  }>;
+  const layerTars = (manifest[0]?.Layers ?? []).map((l) => join(extracted, l));
+  return { image, archive, layerTars, archiveBytes: (await stat(archive)).size };
+}
+
+interface CaseResult {
+  image: string;
+  archiveMB: number;
+  layers: number;
+  files: number;
+  /** inspect --no-verify: plain layers read by seeking, like tar -tvf. */
+  noVerifyMs: number;
+  /** inspect (default): every layer byte read and hashed to check the digests. */
+  verifiedMs: number;
+  tarTvfMs: number;
+  /** The target: inspect --no-verify / tar -tvf. */
+  ratio: number;
+  /** `cat layer.tar | tar -tvf -`: tar made to read every byte, as verification must. */
+  tarStreamMs: number;
+  ratioVerifiedVsStream: number;
+  ratioVerifiedVsTvf: number;
+  estimateMs: number;
+  gzipMs: number;
+  estimateRatio: number;
+  estimatedBytes: number | null;
+  gzipBytes: number;
+  peakRssMB: number;
+}
+
+async function measure(c: Case, runs: number, estimateRuns: number): Promise<CaseResult> {
+  const fast: number[] = [];
+  const verified: number[] = [];
+  const tars: number[] = [];
+  const streams: number[] = [];
+  const rss: number[] = [];
+  let last: WorkerResult | undefined;
+  const ref = `docker-archive://${c.archive}`;
+  for (let i = 0; i < runs; i++) {
+    // Alternate, so that load from the other engineers on the machine hits every side alike.
+    const f = await runWorker(ref, false, false);
+    fast.push(f.ms);
+    rss.push(f.maxRssMB);
+    let t = 0;
+    for (const l of c.layerTars) t += (await sh("tar", ["-tvf", l])).ms;
+    tars.push(t);
+    const v = await runWorker(ref, false, true);
+    verified.push(v.ms);
+    rss.push(v.maxRssMB);
+    last = v;
+    let s = 0;
+    for (const l of c.layerTars) s += (await sh(`cat '${l}' | tar -tvf -`, [], { shell: true })).ms;
+    streams.push(s);
+  }
+  const est: number[] = [];
+  const gz: number[] = [];
+  let estimated: number | null = null;
+  let gzipBytes = 0;
+  for (let i = 0; i < estimateRuns; i++) {
+    const w = await runWorker(ref, true, false);
+    est.push(w.ms);
+    rss.push(w.maxRssMB);
+    estimated = w.compressedBytes;
+    let t = 0;
+    let bytes = 0;
+    for (const l of c.layerTars) {
+      const r = await sh(`gzip -6 -c '${l}' | wc -c`, [], { shell: true });
+      t += r.ms;
+      bytes += Number(r.stdout.trim());
+    }
+    gz.push(t);
+    gzipBytes = bytes;
+  }
+  const noVerifyMs = median(fast);
+  const verifiedMs = median(verified);
+  const tarTvfMs = median(tars);
+  const tarStreamMs = median(streams);
+  return {
+    image: c.image,
+    archiveMB: round(c.archiveBytes / 1e6, 1),
+    layers: c.layerTars.length,
+    files: last?.files ?? 0,
+    noVerifyMs: round(noVerifyMs, 0),
+    verifiedMs: round(verifiedMs, 0),
+    tarTvfMs: round(tarTvfMs, 0),
+    ratio: round(noVerifyMs / tarTvfMs),
+    tarStreamMs: round(tarStreamMs, 0),
+    ratioVerifiedVsStream: round(verifiedMs / tarStreamMs),
+    ratioVerifiedVsTvf: round(verifiedMs / tarTvfMs),
+    estimateMs: round(median(est), 0),
+    gzipMs: round(median(gz), 0),
+    estimateRatio: round(median(est) / median(gz)),
+    estimatedBytes: estimated,
+    gzipBytes,
+    peakRssMB: round(Math.max(...rss), 0),
+  };
+}
+
+export default async function main(args: string[]): Promise<void> {
+  const runsArg = args.indexOf("--runs");
+  const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 3;
+  const { inspectEngineImage, removeEngineImage } = await import("../src/engine/images.js");
+  await inspectEngineImage(PYTHON); // a clear error when the local bases are not built yet
+  await ensureBigImage();
+  const dir = await mkdtemp(join(tmpdir(), "slimstage-bench-inspect-"));
+  const results: CaseResult[] = [];
+  try {
+    for (const [image, estimateRuns] of [
+      [PYTHON, runs],
+      [BIG, 1],
+    ] as const) {
+      process.stderr.write(`exporting ${image} …\n`);
+      const c = await prepare(image, dir);
+      process.stderr.write(`measuring ${image} (${runs} alternating runs) …\n`);
+      results.push(await measure(c, runs, estimateRuns));
+      await rm(c.archive, { force: true });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    if (args.includes("--remove-big")) await removeEngineImage(BIG);
+  }
+  for (const r of results) {
+    process.stdout.write(
+      `${r.image}: ${r.archiveMB} MB, ${r.layers} layers, ${r.files} files\n` +
+        `  inspect --no-verify ${r.noVerifyMs} ms vs tar -tvf ${r.tarTvfMs} ms: ${r.ratio}x (target <= 1.5x)\n` +
+        `  inspect (digests verified) ${r.verifiedMs} ms: ${r.ratioVerifiedVsTvf}x tar -tvf, ${r.ratioVerifiedVsStream}x cat|tar -tvf (${r.tarStreamMs} ms)\n` +
+        `  estimate ${r.estimateMs} ms vs gzip -6 -c | wc -c ${r.gzipMs} ms: ${r.estimateRatio}x (target <= 1.2x); ${r.estimatedBytes} vs ${r.gzipBytes} bytes\n` +
+        `  peak RSS ${r.peakRssMB} MB (target <= 256 MB)\n`,
+    );
+  }
+  const summary = {
+    bench: "inspect",
+    runs,
+    cases: results,
+    pass: {
+      ratio: results.every((r) => r.ratio <= 1.5),
+      verifiedVsStream: results.every((r) => r.ratioVerifiedVsStream <= 1.5),
+      estimate: results.every((r) => r.estimateRatio <= 1.2),
+      rss: results.every((r) => r.peakRssMB <= 256),
+    },
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+if (process.env.SLIMSTAGE_BENCH_WORKER === "1") await worker();
