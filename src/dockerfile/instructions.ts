@@ -256,7 +256,20 @@ function convertNode(
         "FROM requires either one or three arguments",
       );
       const image = v.list[0] ?? "";
-      const ins: Instruction = { ...base, keyword: "FROM", image, imageRef: parseImageRef(image) };
+      const ins: Instruction = {
+        /* fields of base spelled out: object spread is measurably slower here */ kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "FROM",
+        image,
+        imageRef: parseImageRef(image),
+      };
       const platform = flagString(flags, "platform");
       if (platform !== undefined) ins.platform = platform;
       if (v.list.length === 3) {
@@ -293,7 +306,15 @@ function convertNode(
       const eager = ctx.shell;
       // RUN scripts are parsed on first read of `shell` (a getter in the literal keeps the object's shape fast).
       const ins: RunInstruction = {
-        ...base,
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
         keyword: "RUN",
         command,
         mounts,
@@ -329,7 +350,15 @@ function convertNode(
         `${kw} requires at least two arguments, but only ${v.list.length} provided`,
       );
       const common = {
-        ...base,
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
         form: v.json ? ("json" as const) : ("shell" as const),
         sources: v.list.slice(0, -1),
         dest: v.list[v.list.length - 1] ?? "",
@@ -375,7 +404,33 @@ function convertNode(
           range: map.range(node.argsStart + start, node.argsStart + Math.min(end, node.args.length)),
         });
       }
-      return kw === "ENV" ? { ...base, keyword: "ENV", pairs } : { ...base, keyword: "LABEL", pairs };
+      return kw === "ENV"
+        ? {
+            kind: base.kind,
+            stage: base.stage,
+            raw: base.raw,
+            innerComments: base.innerComments,
+            keywordRaw: base.keywordRaw,
+            flags: base.flags,
+            args: base.args,
+            heredocs: base.heredocs,
+            range: base.range,
+            keyword: "ENV",
+            pairs,
+          }
+        : {
+            kind: base.kind,
+            stage: base.stage,
+            raw: base.raw,
+            innerComments: base.innerComments,
+            keywordRaw: base.keywordRaw,
+            flags: base.flags,
+            args: base.args,
+            heredocs: base.heredocs,
+            range: base.range,
+            keyword: "LABEL",
+            pairs,
+          };
     }
     case "ARG": {
       need(v.list.length > 0, "ARG requires at least one argument");
@@ -393,13 +448,33 @@ function convertNode(
         if (eq >= 0) d.defaultValue = w.slice(eq + 1);
         decls.push(d);
       }
-      return { ...base, keyword: "ARG", decls };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "ARG",
+        decls,
+      };
     }
     case "USER": {
       need(node.args !== "", "USER requires exactly one argument");
       const colon = node.args.indexOf(":");
       const ins: Instruction = {
-        ...base,
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
         keyword: "USER",
         user: colon < 0 ? node.args : node.args.slice(0, colon),
       };
@@ -408,7 +483,19 @@ function convertNode(
     }
     case "WORKDIR":
       need(node.args !== "", "WORKDIR requires exactly one argument");
-      return { ...base, keyword: "WORKDIR", path: node.args };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "WORKDIR",
+        path: node.args,
+      };
     case "EXPOSE": {
       need(v.list.length > 0, "EXPOSE requires at least one argument");
       const ports: ExposePort[] = v.list.map((raw) => {
@@ -421,20 +508,80 @@ function convertNode(
         }
         return p;
       });
-      return { ...base, keyword: "EXPOSE", ports };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "EXPOSE",
+        ports,
+      };
     }
     case "CMD":
-      return { ...base, keyword: "CMD", command: commandForm(node) };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "CMD",
+        command: commandForm(node),
+      };
     case "ENTRYPOINT":
-      return { ...base, keyword: "ENTRYPOINT", command: commandForm(node) };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "ENTRYPOINT",
+        command: commandForm(node),
+      };
     case "SHELL":
       need(v.json, "SHELL requires the arguments to be in JSON form");
       need(v.list.length > 0, "SHELL requires at least one argument");
-      return { ...base, keyword: "SHELL", shellArgs: v.list };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "SHELL",
+        shellArgs: v.list,
+      };
     case "HEALTHCHECK": {
       need(v.list.length > 0, "HEALTHCHECK requires an argument");
       const typ = (v.list[0] ?? "").toUpperCase();
-      const ins: Instruction = { ...base, keyword: "HEALTHCHECK", none: typ === "NONE" };
+      const ins: Instruction = {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "HEALTHCHECK",
+        none: typ === "NONE",
+      };
       if (typ === "NONE") {
         need(v.list.length === 1, "HEALTHCHECK NONE takes no arguments");
       } else if (typ === "") {
@@ -468,15 +615,52 @@ function convertNode(
     }
     case "STOPSIGNAL":
       need(node.args !== "", "STOPSIGNAL requires exactly one argument");
-      return { ...base, keyword: "STOPSIGNAL", signal: node.args };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "STOPSIGNAL",
+        signal: node.args,
+      };
     case "VOLUME":
       need(v.list.length > 0, "VOLUME requires at least one argument");
       if (v.list.some((p) => p.trim() === ""))
         fail(ctx, "VOLUME specified can not be an empty string", map, node.argsStart);
-      return { ...base, keyword: "VOLUME", form: v.json ? "json" : "shell", paths: v.list };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "VOLUME",
+        form: v.json ? "json" : "shell",
+        paths: v.list,
+      };
     case "MAINTAINER":
       need(node.args !== "", "MAINTAINER requires exactly one argument");
-      return { ...base, keyword: "MAINTAINER", maintainer: node.args };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "MAINTAINER",
+        maintainer: node.args,
+      };
     case "ONBUILD": {
       if (node.next.kind !== "child")
         fail(ctx, "ONBUILD requires at least one argument", map, node.cmdStart, true);
@@ -494,7 +678,19 @@ function convertNode(
         { start: childRange.start, end: range.end },
         item,
       );
-      return { ...base, keyword: "ONBUILD", trigger };
+      return {
+        kind: base.kind,
+        stage: base.stage,
+        raw: base.raw,
+        innerComments: base.innerComments,
+        keywordRaw: base.keywordRaw,
+        flags: base.flags,
+        args: base.args,
+        heredocs: base.heredocs,
+        range: base.range,
+        keyword: "ONBUILD",
+        trigger,
+      };
     }
   }
   throw new ParseError(`unhandled instruction ${kw}`);
