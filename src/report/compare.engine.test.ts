@@ -30,12 +30,16 @@ async function slimstage(...args: string[]): Promise<{ code: number; stdout: str
   }
 }
 
-/** One-layer image: busybox as /bin/sh plus `payload` incompressible bytes, with the given CMD. */
-async function makeImage(tag: string, payload: number, cmd: string[]): Promise<void> {
+/**
+ * One-layer image: busybox as /bin/sh plus `payload` incompressible bytes, with
+ * the given CMD; `healthy` images carry the file the probe reads.
+ */
+async function makeImage(tag: string, payload: number, cmd: string[], healthy: boolean): Promise<void> {
   const pack = tar.pack();
   pack.entry({ name: "bin/busybox", mode: 0o755 }, readFileSync("/bin/busybox"));
   pack.entry({ name: "bin/sh", type: "symlink", linkname: "busybox" });
   pack.entry({ name: "data/payload.bin", mode: 0o644 }, randomBytes(payload));
+  if (healthy) pack.entry({ name: "app/ready", mode: 0o644 }, READY);
   pack.finalize();
   const changes = [...LABELS.map((l) => `LABEL ${l}`), `CMD ${JSON.stringify(cmd)}`];
   const child = spawn("docker", ["import", ...changes.flatMap((c) => ["--change", c]), "-", tag], {
@@ -55,6 +59,7 @@ async function containersOf(tag: string): Promise<string[]> {
   return stdout.split("\n").filter(Boolean);
 }
 
+const READY = "probe-ok\n";
 const IMAGES = { big: `${TAG}:big`, small: `${TAG}:small`, broken: `${TAG}:broken` };
 
 describe("compare and report on real images", () => {
@@ -63,10 +68,10 @@ describe("compare and report on real images", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "slimstage-compare-"));
     const serve = ["/bin/busybox", "sleep", "600"];
-    await makeImage(IMAGES.big, 6_000_000, serve);
-    await makeImage(IMAGES.small, 1_000_000, serve);
-    // Exits at once: its verification must fail and its saving must not be claimed.
-    await makeImage(IMAGES.broken, 500_000, ["/bin/busybox", "false"]);
+    await makeImage(IMAGES.big, 6_000_000, serve, true);
+    await makeImage(IMAGES.small, 1_000_000, serve, true);
+    // Smallest, but lacks the file the probe needs: its verification fails and its saving is not claimed.
+    await makeImage(IMAGES.broken, 500_000, serve, false);
   });
 
   afterAll(async () => {
@@ -87,7 +92,7 @@ describe("compare and report on real images", () => {
     expect(doc.schema).toBe("slimstage.run/v1");
     expect(doc.baseline).toBe("big");
     const [big, small] = doc.comparison.rows;
-    const busybox = readFileSync("/bin/busybox").length;
+    const busybox = readFileSync("/bin/busybox").length + READY.length;
     expect(big!.size.value).toBe(busybox + 6_000_000);
     expect(small!.size.value).toBe(busybox + 1_000_000);
     expect(small!.size.ratio).toBeCloseTo((busybox + 1_000_000) / (busybox + 6_000_000), 6);
@@ -109,7 +114,7 @@ describe("compare and report on real images", () => {
     expect(ok.stdout).toContain("gates passed");
   });
 
-  it("verifies each image: a variant that exits at once is marked failed and its saving is not claimed", async () => {
+  it("verifies each image: a variant that fails its probe is marked failed and its saving is not claimed", async () => {
     const r = await slimstage(
       "compare",
       "--json",
@@ -117,13 +122,13 @@ describe("compare and report on real images", () => {
       `small=${IMAGES.small}`,
       `broken=${IMAGES.broken}`,
       "--probe",
-      "cmd:echo probe-ok",
+      "cmd:/bin/busybox cat /app/ready",
       "--expect-output",
       "probe-ok",
       "--timeout",
       "60",
     );
-    expect(r.code, r.stderr).toBe(5);
+    expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(5);
     const doc = JSON.parse(r.stdout) as CompareDocument;
     const rows = Object.fromEntries(doc.comparison.rows.map((row) => [row.name, row]));
     expect(rows.big!.verify, JSON.stringify(doc.variants.map((v) => v.verify))).toMatchObject({
@@ -136,6 +141,7 @@ describe("compare and report on real images", () => {
     expect(rows.small!.saving?.status).toBe("claimed");
     expect(rows.small!.startupMs.value).toBeGreaterThan(0);
     expect(rows.broken!.verify.status).toBe("failed");
+    expect(doc.variants[2]!.verify?.probes[0]).toMatchObject({ ok: false });
     expect(rows.broken!.saving?.status).toBe("withheld");
     // Verification cleaned up after itself, also after the failure.
     for (const tag of Object.values(IMAGES)) expect(await containersOf(tag)).toEqual([]);
@@ -158,6 +164,26 @@ describe("compare and report on real images", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ out, variants: [IMAGES.big, IMAGES.small], failed: [] });
     expect(readFileSync(out, "utf8")).toContain('<svg id="chart-size"');
+  });
+
+  it("compares the variants of a build from its --json output, by image id", async () => {
+    const ids: Record<string, string> = {};
+    for (const v of ["big", "small"] as const) {
+      const { stdout } = await exec("docker", ["image", "inspect", "--format", "{{.Id}}", IMAGES[v]]);
+      ids[v] = stdout.trim();
+    }
+    const build = join(dir, "build.json");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(
+      build,
+      JSON.stringify({
+        images: Object.entries(ids).map(([variant, imageId]) => ({ variant, imageId, tags: [] })),
+      }),
+    );
+    const r = await slimstage("compare", "--markdown", "--from-build", build);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\| variant +\| +size \|/);
+    expect(r.stdout).toMatch(/\| small +\| +2\.9 MB 0\.3[67]x \|/);
   });
 
   it("exits 2 for an image that does not exist, 3-free: no engine trouble", async () => {

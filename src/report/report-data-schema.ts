@@ -4,6 +4,7 @@
  * of a bad value instead of drawing a broken chart.
  */
 import { Ajv, type ErrorObject } from "ajv";
+import { parseDocument } from "yaml";
 import { ConfigError, ParseError } from "../errors.js";
 import { REPORT_DATA_SCHEMA_ID, type ReportData } from "./report-data.js";
 
@@ -161,6 +162,17 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - before.lastIndexOf("\n") };
 }
 
+/**
+ * Where JSON.parse failed: V8 gives a position for some errors only; for the
+ * others, the yaml parser (JSON is YAML) finds the place of the same mistake.
+ */
+function jsonErrorPlace(text: string, message: string): { line: number; column: number } {
+  const pos = /position (\d+)/.exec(message);
+  if (pos) return lineColumn(text, Number(pos[1]));
+  const place = parseDocument(text).errors[0]?.linePos?.[0];
+  return place ? { line: place.line, column: place.col } : { line: 1, column: 1 };
+}
+
 function describe(err: ErrorObject): string {
   const where = err.instancePath === "" ? "the document" : err.instancePath;
   if (err.keyword === "const" && err.instancePath === "/schema") {
@@ -175,10 +187,8 @@ export function parseReportData(text: string, file = "<run.json>"): ReportData {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const pos = /position (\d+)/.exec(msg);
-    const offset = pos ? Number(pos[1]) : 0;
-    const { line, column } = lineColumn(text, offset);
+    const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
+    const { line, column } = jsonErrorPlace(text, msg);
     throw new ParseError(`${file} is not valid JSON: ${msg}`, {
       location: { file, line, column },
       sourceLine: text.split("\n")[line - 1] ?? "",

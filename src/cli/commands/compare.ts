@@ -14,6 +14,7 @@ export interface CompareFlags {
   service?: string;
   timeout?: string;
   title?: string;
+  fromBuild?: string;
 }
 
 /**
@@ -50,7 +51,11 @@ export function addVerifyOptions(cmd: Command): string[] {
     .option("--env <K=V>", "environment variable for the verified containers", collect)
     .option("--compose <file>", "take sidecars and environment from this compose file")
     .option("--service <name>", "the compose service the images stand for")
-    .option("--timeout <seconds>", "limit for each image's start-up and probes");
+    .option("--timeout <seconds>", "limit for each image's start-up and probes")
+    .addHelpText(
+      "after",
+      "\nProbe expectations (--expect-status, --expect-body, --expect-json, --expect-output, --expect-exit,\n--repeat, --expect-sequence, --method) apply to the --probe before them, as in `slimstage verify`.\n",
+    );
   return probeArgv;
 }
 
@@ -59,7 +64,8 @@ export async function verifyOptionsFrom(
   flags: CompareFlags,
   probeArgv: readonly string[],
 ): Promise<CompareVerifyOptions | undefined> {
-  if (!flags.verify && !flags.probe?.length && !flags.compose) return undefined;
+  // An --expect-* without a --probe is an error the probe parser reports, so it runs then too.
+  if (!flags.verify && probeArgv.length === 0 && !flags.compose) return undefined;
   const { InputError } = await import("../../errors.js");
   const { parseProbeArgs } = await import("../../verify/probe-spec.js");
   const env: Record<string, string> = {};
@@ -88,6 +94,42 @@ export async function verifyOptionsFrom(
   };
 }
 
+/** The images of the command line, after those of --from-build; at least one. */
+export async function imagesFrom(
+  refs: readonly string[],
+  flags: Pick<CompareFlags, "fromBuild">,
+): Promise<import("../../report/compare-run.js").NamedImage[]> {
+  const { InputError } = await import("../../errors.js");
+  const { parseNamedImage } = await import("../../report/compare-run.js");
+  const images = [];
+  if (flags.fromBuild !== undefined) {
+    const { readFile } = await import("node:fs/promises");
+    const { imagesFromBuildOutput } = await import("../../report/from-build.js");
+    let text: string;
+    try {
+      text = flags.fromBuild === "-" ? await readStdin() : await readFile(flags.fromBuild, "utf8");
+    } catch (e) {
+      throw new InputError(
+        `cannot read ${flags.fromBuild}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
+    }
+    images.push(...imagesFromBuildOutput(text, flags.fromBuild === "-" ? "<stdin>" : flags.fromBuild));
+  }
+  images.push(...refs.map(parseNamedImage));
+  if (images.length === 0) {
+    throw new InputError("nothing to compare: give images or --from-build BUILD.json", {
+      hint: "e.g. slimstage compare app:single app:multi",
+    });
+  }
+  return images;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 export function progressPrinter(rt: CliRuntime) {
   return (e: import("../../report/compare-run.js").CompareProgressEvent) => {
     if (e.type === "analyze") rt.info(`analysing ${e.name}${e.name !== e.ref ? ` (${e.ref})` : ""}`);
@@ -101,8 +143,12 @@ export function define(program: Command): void {
     .command("compare")
     .description("Compare images side by side with ratios to a baseline")
     .argument(
-      "<image...>",
+      "[image...]",
       "images to compare: REF or NAME=REF (docker://, docker-archive://, oci-layout://)",
+    )
+    .option(
+      "--from-build <build.json>",
+      "compare the variants of a build (the --json output of `slimstage build`)",
     )
     .option(
       "--baseline <image>",
@@ -128,12 +174,16 @@ export function define(program: Command): void {
         ["slimstage compare app:multi --baseline app:single --max-ratio 50%", "CI gate against the baseline"],
         ["slimstage compare --json app:1 app:2 > run.json", "a run document for `slimstage report --from`"],
         ["slimstage compare --markdown app:1 app:2", "a markdown table"],
+        [
+          "slimstage build --variant single=Dockerfile --variant multi=Dockerfile.multi --json > build.json && slimstage compare --from-build build.json",
+          "compare the variants of a build",
+        ],
       ]),
     )
     .action(
       action(async (rt, refs: string[], flags: CompareFlags) => {
         const { buildGates, evaluateGates } = await import("../../report/gates.js");
-        const { compareRun, parseNamedImage } = await import("../../report/compare-run.js");
+        const { compareRun } = await import("../../report/compare-run.js");
         const fmt = await import("../../report/compare-format.js");
         const { EXIT } = await import("../exit-codes.js");
         // Thresholds and probes are checked before any image is read.
@@ -142,8 +192,9 @@ export function define(program: Command): void {
           ...(flags.maxRatio !== undefined ? { maxRatio: flags.maxRatio } : {}),
         });
         const verify = await verifyOptionsFrom(flags, probeArgv);
+        const images = await imagesFrom(refs, flags);
         const result = await compareRun({
-          images: refs.map(parseNamedImage),
+          images,
           ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
           ...(verify ? { verify } : {}),
           signal: rt.signal,

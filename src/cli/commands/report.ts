@@ -1,7 +1,13 @@
 import type { Command } from "commander";
 import type { ReportData } from "../../report/report-data.js";
 import { action, examples } from "../runtime.js";
-import { addVerifyOptions, type CompareFlags, progressPrinter, verifyOptionsFrom } from "./compare.js";
+import {
+  addVerifyOptions,
+  type CompareFlags,
+  imagesFrom,
+  progressPrinter,
+  verifyOptionsFrom,
+} from "./compare.js";
 
 interface ReportFlags extends CompareFlags {
   out: string;
@@ -49,7 +55,7 @@ export function define(program: Command): void {
 
         let data: ReportData;
         if (flags.from !== undefined) {
-          if (refs.length > 0) {
+          if (refs.length > 0 || flags.fromBuild !== undefined) {
             throw new InputError("give either --from RUN.json or images, not both", {
               hint: "to add images to a run, compare them all again with `slimstage compare --json`",
             });
@@ -72,16 +78,17 @@ export function define(program: Command): void {
           }
           if (flags.title !== undefined) data = { ...data, title: flags.title };
         } else {
-          if (refs.length === 0) {
+          if (refs.length === 0 && flags.fromBuild === undefined) {
             throw new InputError("nothing to report: give images or --from RUN.json", {
               hint: "e.g. slimstage report --out report.html app:single app:multi",
             });
           }
-          const { compareRun, parseNamedImage } = await import("../../report/compare-run.js");
+          const { compareRun } = await import("../../report/compare-run.js");
           const { REPORT_DATA_SCHEMA_ID } = await import("../../report/report-data.js");
           const verify = await verifyOptionsFrom(flags, probeArgv);
+          const images = await imagesFrom(refs, flags);
           const result = await compareRun({
-            images: refs.map(parseNamedImage),
+            images,
             ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
             ...(verify ? { verify } : {}),
             signal: rt.signal,
