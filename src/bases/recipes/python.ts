@@ -45,18 +45,22 @@ RUN set -eux; \\
     tar -xf python3.11_${PYTHON_VERSION}.orig.tar.* -C /usr/src/python --strip-components=1; \\
     rm -rf /usr/src/debian
 WORKDIR /usr/src/python
+# The test suites are deleted before \`make install\` (its install loop skips
+# missing directories), so they are neither copied nor byte-compiled.
 RUN set -eux; \\
     ./configure --build="$(dpkg-architecture --query DEB_BUILD_GNU_TYPE)" \\
       --prefix=/usr/local --enable-shared --enable-loadable-sqlite-extensions \\
       --enable-option-checking=fatal --with-system-expat --without-ensurepip \\
       LDFLAGS="-Wl,-rpath=/usr/local/lib"; \\
     make -j2; \\
-    make install; \\
+    find Lib -depth -type d \\( -name test -o -name tests -o -name idle_test \\) -exec rm -rf '{}' +; \\
+    make install
+RUN set -eux; \\
     find /usr/local -depth \\( \\( -type d -a \\( -name test -o -name tests -o -name idle_test \\) \\) \\
       -o \\( -type f -a \\( -name '*.pyc' -o -name '*.pyo' -o -name 'libpython*.a' \\) \\) \\) -exec rm -rf '{}' +; \\
     find /usr/local -type f \\( -name '*.so' -o -name '*.so.*' -o -path '/usr/local/bin/python3.11' \\) \\
       -exec strip --strip-unneeded '{}' +; \\
-    for n in idle3 pydoc3 python3 python3-config; do ln -svT "$n" "/usr/local/bin/\${n%3}"; done
+    for n in idle3 pydoc3 python3 python3-config; do ln -svT "$n" "/usr/local/bin/$(echo "$n" | tr -d 3)"; done
 COPY wheels/ /tmp/wheels/
 RUN set -eux; \\
     ldconfig; \\
