@@ -181,7 +181,64 @@ function describe(err: ErrorObject): string {
   return `${where} ${err.message ?? "is invalid"}`;
 }
 
-/** Parses and validates a run document; `file` is used in error locations. */
+/** The schema id of `slimstage lab --json` (src/lab depends on this area, not the other way round). */
+const LAB_DOCUMENT_SCHEMA_ID = "slimstage.lab/v1";
+
+function checkRun(value: unknown, file: string, at: string): ReportData {
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    const where = first ? { ...first, instancePath: `${at}${first.instancePath}` } : undefined;
+    throw new ConfigError(`${file}: ${where ? describe(where) : "is not a run document"}`, {
+      ...(where ? { key: where.instancePath } : {}),
+      hint: "give the --json output of `slimstage compare` or `slimstage lab`",
+    });
+  }
+  const names = new Set(value.variants.map((v) => v.name));
+  if (names.size !== value.variants.length) {
+    throw new ConfigError(`${file}: two variants share a name`, { key: `${at}/variants` });
+  }
+  if (!names.has(value.baseline)) {
+    throw new ConfigError(`${file}: baseline "${value.baseline}" is not one of the variants`, {
+      key: `${at}/baseline`,
+    });
+  }
+  return value;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The runs of a `slimstage lab --json` document: one lab as it is; several
+ * with their variants named lab/variant (as `lab --report` draws them).
+ */
+function fromLabDocument(doc: Record<string, unknown>, file: string): ReportData {
+  const labs = Array.isArray(doc.labs) ? doc.labs : [];
+  const runs: Array<{ name: string; run: ReportData }> = [];
+  labs.forEach((lab, i) => {
+    if (!isRecord(lab) || lab.report === null || lab.report === undefined) return;
+    const name = typeof lab.name === "string" ? lab.name : `lab${i}`;
+    runs.push({ name, run: checkRun(lab.report, file, `/labs/${i}/report`) });
+  });
+  const first = runs[0];
+  if (!first) {
+    throw new ConfigError(`${file}: no lab in it produced an image to report on`, { key: "/labs" });
+  }
+  if (runs.length === 1) return first.run;
+  return {
+    schema: REPORT_DATA_SCHEMA_ID,
+    title: `slimstage lab: ${runs.map((r) => r.name).join(", ")}`,
+    createdAt: first.run.createdAt,
+    baseline: `${first.name}/${first.run.baseline}`,
+    variants: runs.flatMap(({ name, run }) => run.variants.map((v) => ({ ...v, name: `${name}/${v.name}` }))),
+  };
+}
+
+/**
+ * Parses and validates a run document: the `--json` output of `compare`
+ * (a run) or of `lab` (labs, each with its run); `file` is used in errors.
+ */
 export function parseReportData(text: string, file = "<run.json>"): ReportData {
   let value: unknown;
   try {
@@ -194,21 +251,6 @@ export function parseReportData(text: string, file = "<run.json>"): ReportData {
       sourceLine: text.split("\n")[line - 1] ?? "",
     });
   }
-  if (!validate(value)) {
-    const first = validate.errors?.[0];
-    throw new ConfigError(`${file}: ${first ? describe(first) : "is not a run document"}`, {
-      ...(first ? { key: first.instancePath } : {}),
-      hint: "give the --json output of `slimstage compare` or `slimstage lab`",
-    });
-  }
-  const names = new Set(value.variants.map((v) => v.name));
-  if (names.size !== value.variants.length) {
-    throw new ConfigError(`${file}: two variants share a name`, { key: "/variants" });
-  }
-  if (!names.has(value.baseline)) {
-    throw new ConfigError(`${file}: baseline "${value.baseline}" is not one of the variants`, {
-      key: "/baseline",
-    });
-  }
-  return value;
+  if (isRecord(value) && value.schema === LAB_DOCUMENT_SCHEMA_ID) return fromLabDocument(value, file);
+  return checkRun(value, file, "");
 }
