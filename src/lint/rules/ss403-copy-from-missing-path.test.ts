@@ -19,6 +19,17 @@ describe("SS403 copy-from-missing-path", () => {
     );
     catchesNot(rule, `${builder}FROM python:3.12-slim\nCOPY --from=builder /app /app`);
   });
+  it("a command that writes into the working directory may create it (npm ci, builds)", () => {
+    catchesNot(
+      rule,
+      "FROM node:22-slim AS b\nWORKDIR /app\nCOPY package.json ./\nRUN npm ci\nRUN npm run build\nFROM node:22-slim\nCOPY --from=b /app/node_modules node_modules/\nCOPY --from=b /app/dist/src dist/src/",
+    );
+    catches(
+      rule,
+      "FROM python:3.12-slim AS b\nWORKDIR /app\nRUN pip install --no-cache-dir flask\nFROM python:3.12-slim\nCOPY --from=b /app/venv /venv",
+      1,
+    );
+  });
   it("never judges paths a base image may ship", () =>
     catchesNot(
       rule,

@@ -2,6 +2,8 @@ import type { Instruction } from "../../dockerfile/model.js";
 import {
   ancestry,
   basename,
+  type Cmd,
+  commands,
   instructionsOf,
   isReachable,
   isUnder,
@@ -10,6 +12,7 @@ import {
   unquote,
   workdirAt,
 } from "../facts.js";
+import { isPip, pipArgs } from "../packages.js";
 import { defineRule } from "../rule.js";
 
 /** Directories that base images ship; a path under them may come from the base, so it is never reported. */
@@ -36,6 +39,41 @@ const SYSTEM = [
   "/usr/local",
 ];
 
+/** Commands that write nothing into the current directory (installs into system paths, user management). */
+const SYSTEM_ONLY = new Set([
+  "apt-get",
+  "apt",
+  "apk",
+  "dnf",
+  "yum",
+  "microdnf",
+  "useradd",
+  "adduser",
+  "groupadd",
+  "addgroup",
+  "chmod",
+  "chown",
+  "echo",
+  "true",
+  "rm",
+  "export",
+  "set",
+  "update-ca-certificates",
+]);
+
+function keepsWorkdir(c: Cmd): boolean {
+  if (SYSTEM_ONLY.has(c.name)) return true;
+  if (isPip(c)) {
+    const args = pipArgs(c);
+    // Installs into site-packages, unless it targets a directory or installs the project in place.
+    return (
+      args[0] === "install" &&
+      !args.some((a) => /^(-t|--target|--prefix|--root|-e|--editable|--src)(=|$)/.test(a))
+    );
+  }
+  return false;
+}
+
 function dest(ctx: Parameters<typeof workdirAt>, d: string): string {
   const [df, graph, ins] = ctx;
   const p = unquote(d);
@@ -55,7 +93,7 @@ export default defineRule({
     fix: "Create the path in the source stage (`python -m venv /app/venv`) or copy what the stage does produce.",
     stages: "reachable",
     stagesNote:
-      "Checks COPY --from in every stage needed for the target. Only paths under a WORKDIR of the source stage outside the system directories are judged (base images cannot have put them there).",
+      "Checks COPY --from in every stage needed for the target. Only paths under a WORKDIR of the source stage outside the system directories are judged (base images cannot have put them there); a RUN in that directory with any command that may write there (npm ci, a build script) counts as creating it, while package-manager installs into system paths (apt-get, apk, pip install) do not.",
     bad: "FROM python:3.12-slim AS builder\nWORKDIR /app\nCOPY app.py .\nFROM python:3.12-slim\nCOPY --from=builder /app/venv /app/venv",
     good: "FROM python:3.12-slim AS builder\nWORKDIR /app\nRUN python -m venv /app/venv\nFROM python:3.12-slim\nCOPY --from=builder /app/venv /app/venv",
   },
@@ -92,6 +130,9 @@ export default defineRule({
           }
           if (i.keyword === "RUN") {
             const text = i.shell.script;
+            // A command that may write into its working directory (npm ci, a build script) may create p there.
+            if (isUnder(p, workdirAt(ctx.df, ctx.graph, i)) && commands(i).some((c) => !keepsWorkdir(c)))
+              return true;
             return (
               text.includes(p) ||
               new RegExp(
