@@ -191,4 +191,36 @@ describe("compare and report on real images", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no-such-tag");
   });
+
+  it("compares two of the local bases with --json, agreeing with the engine's own numbers", async () => {
+    const bases = { debian: "slimstage/debian:bookworm-slim", redis: "slimstage/redis:7" };
+    const r = await slimstage("compare", "--json", ...Object.entries(bases).map(([n, ref]) => `${n}=${ref}`));
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as CompareDocument;
+    for (const [i, ref] of Object.values(bases).entries()) {
+      const { stdout } = await exec("docker", [
+        "image",
+        "inspect",
+        "--format",
+        "{{.Id}} {{.Size}} {{len .RootFS.Layers}}",
+        ref,
+      ]);
+      const [id, size, layers] = stdout.trim().split(" ");
+      const v = doc.variants[i]!;
+      expect(v.analysis.id).toBe(id);
+      expect(v.analysis.layers).toHaveLength(Number(layers));
+      // The engine also counts directory and metadata bytes; the content bytes are within 1% of its size.
+      expect(Math.abs(v.analysis.sizeBytes - Number(size)) / Number(size)).toBeLessThan(0.01);
+      // Debian-based: dpkg's database is read.
+      expect(v.analysis.packageCount).toBeGreaterThan(50);
+    }
+    const redis = doc.comparison.rows[1]!;
+    expect(redis.size.ratio).toBeCloseTo(
+      doc.variants[1]!.analysis.sizeBytes / doc.variants[0]!.analysis.sizeBytes,
+      9,
+    );
+    expect(redis.size.ratio).toBeGreaterThan(1);
+    expect(redis.saving).toMatchObject({ status: "unverified" });
+    expect(redis.saving!.bytes).toBeLessThan(0);
+  });
 });
