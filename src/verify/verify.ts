@@ -174,7 +174,9 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       try {
         await strategy.wait(ctxFor(engine, id, "", deadline, signal, () => undefined));
       } catch (e) {
-        if (e instanceof VerifyError) throw new VerifyError(`sidecar ${svc.name} is not ready: ${e.message}`);
+        if (e instanceof VerifyError) {
+          throw e.message.startsWith(what) ? e : new VerifyError(`${what} is not ready: ${e.message}`);
+        }
         throw e;
       }
       sidecars.push({ service: svc.name, image, readyMs: Date.now() - s0 });
