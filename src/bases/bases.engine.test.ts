@@ -97,13 +97,24 @@ describe("local bases", () => {
     await docker("run", "-d", ...LABELS, "--network", net, "--name", `${net}-redis`, "redis:7");
     let answer = "";
     for (let i = 0; i < 20 && answer !== "PONG"; i++) {
-      answer = await runIn("redis:7", "sh", "-c", `redis-cli -h ${net}-redis ping 2>&1 || true`).then(
+      answer = await docker(
+        "run",
+        "--rm",
+        ...LABELS,
+        "--network",
+        net,
+        "redis:7",
+        "sh",
+        "-c",
+        `redis-cli -h ${net}-redis ping 2>&1 || true`,
+      ).then(
         (s) => s,
         () => "",
       );
       if (answer !== "PONG") await new Promise((r) => setTimeout(r, 500));
     }
     // From another container: a protected-mode redis would refuse with DENIED.
+    if (answer !== "PONG") answer += `\n${await docker("logs", `${net}-redis`).catch(String)}`;
     expect(answer).toBe("PONG");
     expect(await docker("exec", `${net}-redis`, "stat", "-c", "%U", "/proc/1")).toBe("redis");
   });
