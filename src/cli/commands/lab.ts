@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
@@ -73,6 +74,8 @@ export function define(program: Command): void {
           return EXIT.ok;
         }
 
+        // Every build, probe and sidecar of a long run listens on the one Ctrl-C signal.
+        setMaxListeners(200, rt.signal);
         const labels = parseLabels(flags.label ?? []);
         if (!/^[a-z0-9][a-z0-9._/-]*$/.test(flags.tagPrefix ?? "slimstage-lab")) {
           throw new InputError(`--tag-prefix "${flags.tagPrefix}" is not a valid repository name`);
