@@ -55,6 +55,13 @@ describe("engine", () => {
     expect(r.findings.some((f) => f.ruleId === "SS307")).toBe(false);
   });
 
+  it("an unknown --target is an input error; a known one moves the final image", () => {
+    const text = "FROM python:3.12 AS dev\nRUN pip install pytest\nFROM python:3.12-slim AS prod\nUSER app\n";
+    expect(() => lintText(text, { target: "nope" })).toThrow(/no such stage/);
+    expect(lintText(text, { target: "dev", now: TODAY }).findings.map((f) => f.ruleId)).toContain("SS108");
+    expect(lintText(text, { now: TODAY }).findings.map((f) => f.ruleId)).not.toContain("SS108");
+  });
+
   it("findings carry full ranges and the stage name", () => {
     const r = lint("FROM python:3.12 AS app\nRUN pip install flask\n");
     const f = r.findings.find((x) => x.ruleId === "SS105")!;

@@ -12,7 +12,7 @@ import type {
 } from "../dockerfile/model.js";
 import { parseDockerfile } from "../dockerfile/parser.js";
 import { buildStageGraph } from "../dockerfile/stage-graph.js";
-import { isSlimstageError } from "../errors.js";
+import { InputError, isSlimstageError } from "../errors.js";
 import { DEFAULT_CONFIG, type LintConfig } from "./config.js";
 import { type Finding, PARSE_RULE_ID, PRAGMA_RULE_ID, type Range, severityRank } from "./finding.js";
 import type { LintEnvironment, Report, Rule, RuleContext } from "./rule.js";
@@ -53,6 +53,12 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
     df = parseDockerfile(source, { file, shell: true });
   } catch (e) {
     return { file, source, findings: [parseFinding(file, e)], suppressed: 0, parseFailed: true };
+  }
+  if (opts.target !== undefined && !hasStage(df, opts.target)) {
+    const names = df.stages.map((s) => s.name).filter(Boolean);
+    throw new InputError(
+      `--target ${opts.target}: no such stage${names.length ? ` (stages: ${names.join(", ")})` : ""}`,
+    );
   }
   const graph = stageGraph(df, opts.target);
   const now = opts.now ?? (config.eol.today ? new Date(`${config.eol.today}T12:00:00Z`) : new Date());
@@ -154,6 +160,11 @@ function toRange(file: string, r: ModelRange): Range {
     start: { line: r.start.line, column: r.start.column },
     end: { line: r.end.line, column: r.end.column },
   };
+}
+
+function hasStage(df: Dockerfile, target: string): boolean {
+  if (/^\d+$/.test(target)) return Number(target) < df.stages.length;
+  return df.stages.some((s) => s.name?.toLowerCase() === target.toLowerCase());
 }
 
 function stageLabel(graph: StageGraph, i: number): string {
