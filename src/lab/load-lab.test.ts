@@ -12,12 +12,12 @@ describe("the examples' lab.yaml files", () => {
   it("all load and validate", async () => {
     const dirs = listLabDirs(EXAMPLES);
     expect(dirs.map((d) => d.split("/").pop())).toEqual([
-      "hit-counter-ts",
       "lab-000",
       "lab-001",
       "lab-002",
       "lab-003",
       "lab-004",
+      "hit-counter-ts",
     ]);
     for (const d of dirs) {
       const lab = await loadLab(d);

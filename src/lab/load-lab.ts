@@ -318,13 +318,18 @@ export async function loadLab(dir: string): Promise<Lab> {
   return { dir: abs, file, config: parseLab(text, shown, abs) };
 }
 
-/** The labs under an examples directory: every direct subdirectory with a lab.yaml, by name. */
+/** The labs under an examples directory: every direct subdirectory with a lab.yaml. */
 export function listLabDirs(examplesDir: string): string[] {
   if (!existsSync(examplesDir)) return [];
-  return readdirSync(examplesDir)
-    .filter((n) => statSync(join(examplesDir, n)).isDirectory() && existsSync(join(examplesDir, n, LAB_FILE)))
-    .sort()
-    .map((n) => join(examplesDir, n));
+  return (
+    readdirSync(examplesDir)
+      .filter(
+        (n) => statSync(join(examplesDir, n)).isDirectory() && existsSync(join(examplesDir, n, LAB_FILE)),
+      )
+      // The seed labs in their order first, then the other examples.
+      .sort((a, b) => Number(b.startsWith("lab-")) - Number(a.startsWith("lab-")) || a.localeCompare(b))
+      .map((n) => join(examplesDir, n))
+  );
 }
 
 /**
