@@ -186,7 +186,7 @@ describe("compare and report on real images", () => {
     expect(r.stdout).toMatch(/\| small +\| +2\.9 MB 0\.3[67]x \|/);
   });
 
-  it("exits 2 for an image that does not exist, 3-free: no engine trouble", async () => {
+  it("exits 2 for an image that does not exist (an input error, not engine trouble)", async () => {
     const r = await slimstage("compare", IMAGES.big, `${TAG}:no-such-tag`);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no-such-tag");
@@ -222,5 +222,29 @@ describe("compare and report on real images", () => {
     expect(redis.size.ratio).toBeGreaterThan(1);
     expect(redis.saving).toMatchObject({ status: "unverified" });
     expect(redis.saving!.bytes).toBeLessThan(0);
+  });
+
+  it("Ctrl-C during a verification: exit 130 and no container left behind", async () => {
+    // Nothing listens on port 9: verification keeps retrying until the signal arrives.
+    const child = spawn(
+      "node",
+      ["--import", "tsx", "src/cli/main.ts", "compare", IMAGES.small, "--probe", "tcp:9", "--timeout", "120"],
+      { env: { ...process.env, SLIMSTAGE_MAIN: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    const verifying = new Promise<void>((resolve) => {
+      child.stderr.on("data", (d) => {
+        stderr += String(d);
+        if (stderr.includes("verifying")) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await verifying;
+    // Let the container start before interrupting.
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill("SIGINT");
+    const code = await exited;
+    expect(code, stderr).toBe(130);
+    expect(await containersOf(IMAGES.small)).toEqual([]);
   });
 });
