@@ -74,7 +74,7 @@ function healthcheck(port: number | undefined, path: string | undefined): string
   if (port === undefined || path === undefined) return undefined;
   const url = `http://127.0.0.1:${port}${path.startsWith("/") ? path : `/${path}`}`;
   const code = `require('http').get('${url}', (r) => process.exit(r.statusCode < 500 ? 0 : 1)).on('error', () => process.exit(1))`;
-  return `HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ${execForm(["node", "-e", code])}`;
+  return `HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ${execForm(["node", "-e", code])}`;
 }
 
 export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {
@@ -147,11 +147,15 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.blank();
   }
   df.comment(
-    "---- prune: production dependencies only; compiled tests and source maps of tests removed ----",
+    "---- prune: production dependencies only (no type declarations or source maps); compiled tests removed ----",
   );
   df.line(`FROM ${last} AS prune`);
   if (last === "deps") df.line("COPY . .");
-  const pruneCmds = [pm.prune];
+  // Type declarations and source maps of dependencies are for editors and debuggers, not for running.
+  const pruneCmds = [
+    pm.prune,
+    "{ [ ! -d node_modules ] || find node_modules -type f \\( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \\) -delete; }",
+  ];
   if (p.build) {
     const out = p.build.outDir;
     pruneCmds.push(
@@ -161,7 +165,7 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
   df.line(runLines(`RUN ${pm.cache} \\\n    `, pruneCmds));
   decisions.push({
     topic: "prune",
-    text: `dev dependencies are removed with \`${pm.prune}\` after the build and the tests`,
+    text: `dev dependencies are removed with \`${pm.prune}\` after the build and the tests, with the type declarations and source maps of the production dependencies`,
   });
 
   const appCopies = p.appPaths.map((a) => `COPY --from=prune /app/${a} ./${a}`);
