@@ -10,7 +10,7 @@ import {
   WASTED_KEY,
 } from "./chart-data.js";
 import { esc } from "./escape.js";
-import { renderReportHtml } from "./render.js";
+import { renderReportHtml, shortCommand } from "./render.js";
 import { HOSTILE, sampleRun } from "./sample-data.js";
 
 describe("esc", () => {
@@ -99,6 +99,20 @@ describe("renderReportHtml", () => {
     expect(html).toContain("Dockerfile:3:5");
     expect(html).toContain("pip&#39;s cache is in the image");
     expect(html).toContain("not linted");
+  });
+
+  it("shortens layer commands on the chart axis", () => {
+    expect(shortCommand('/bin/sh -c #(nop)  CMD ["python"]')).toBe('CMD ["python"]');
+    expect(shortCommand("RUN /bin/sh -c apt-get update # buildkit")).toBe("RUN /bin/sh -c apt-get update");
+    expect(shortCommand("/bin/sh -c apt-get update")).toBe("apt-get update");
+  });
+
+  it("says once that nothing was verified or linted when nothing was", () => {
+    const run = sampleRun();
+    const bare = { ...run, variants: run.variants.map(({ verify: _v, lint: _l, ...v }) => v) };
+    const out = renderReportHtml(bare);
+    expect(out.match(/not verified: no probe ran in this run/g)).toHaveLength(1);
+    expect(out.match(/not linted: this run has no Dockerfiles/g)).toHaveLength(1);
   });
 
   it("rejects a run whose baseline is not a variant", () => {

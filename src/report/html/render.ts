@@ -78,7 +78,13 @@ function charts(data: ReportData, c: Comparison): string {
   const layers = layersChart({
     id: "chart-layers",
     title: "Layer sizes",
-    groups: data.variants.map((v) => ({ variant: v.name, layers: v.analysis.layers })),
+    groups: data.variants.map((v) => ({
+      variant: v.name,
+      layers: v.analysis.layers.map((l) => ({
+        ...l,
+        ...(l.createdBy ? { createdBy: shortCommand(l.createdBy) } : {}),
+      })),
+    })),
     format: formatBytes,
   });
   const verifiedBars = (pick: (v: VariantData) => number | null, fmt: (n: number) => string) =>
@@ -120,6 +126,9 @@ ${layers}`;
 }
 
 function verification(data: ReportData): string {
+  if (data.variants.every((v) => v.verify === undefined)) {
+    return `<h2 id="verification">Verification</h2>\n<p class="empty">not verified: no probe ran in this run (add --probe, or use slimstage lab)</p>`;
+  }
   const parts = data.variants.map((v) => {
     const head = `<h3>${esc(v.name)} <span class="meta">${esc(v.ref)}</span></h3>`;
     if (!v.verify) return `${head}<p class="empty">not verified: no probe ran for this variant</p>`;
@@ -152,6 +161,9 @@ function verification(data: ReportData): string {
 }
 
 function lintFindings(data: ReportData): string {
+  if (data.variants.every((v) => v.lint === undefined)) {
+    return `<h2 id="lint">Lint findings</h2>\n<p class="empty">not linted: this run has no Dockerfiles (slimstage lab lints each variant's)</p>`;
+  }
   const parts = data.variants.map((v) => {
     const head = `<h3>${esc(v.name)}</h3>`;
     if (v.lint === undefined) return `${head}<p class="empty">not linted</p>`;
@@ -196,6 +208,14 @@ function inspectFindings(data: ReportData): string {
     return `${head}${facts}${findings}${ownerTable}`;
   });
   return `<h2 id="inspect">Inspect findings</h2>\n${parts.join("\n")}`;
+}
+
+/** `/bin/sh -c #(nop) COPY ... # buildkit` reads as `COPY ...` on a chart axis. */
+export function shortCommand(createdBy: string): string {
+  return createdBy
+    .replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, "")
+    .replace(/\s*# buildkit$/, "")
+    .trim();
 }
 
 export interface RenderOptions {
