@@ -81,7 +81,8 @@ export class FileTree {
   }
 
   private write(entry: FileEntry, by: number, ev: TreeEvents): void {
-    const parts = splitPath(entry.path);
+    // Entry paths are normalised by the readers: no empty or "." parts to filter.
+    const parts = entry.path === "" ? [] : entry.path.split("/");
     const name = parts.pop();
     if (name === undefined) {
       // The root itself: keep its metadata from the newest layer.

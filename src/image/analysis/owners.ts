@@ -77,7 +77,7 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
   const packages: PackageRecord[] = [];
   const warnings: string[] = [];
   const claim = (path: string, owner: FileOwner, followLast = false) => {
-    const norm = normaliseEntryPath(path).path;
+    const norm = normaliseEntryPath(path.startsWith("/") ? path.slice(1) : path).path;
     if (norm === null || norm === "") return;
     const node = tree.resolve(norm, followLast);
     if (node === "loop") {

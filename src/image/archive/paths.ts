@@ -10,7 +10,11 @@ export interface NormalisedPath {
   problem?: string;
 }
 
+const NEEDS_WORK = /^\/|\/\/|\/$|(^|\/)\.\.?(\/|$)/;
+
 export function normaliseEntryPath(raw: string): NormalisedPath {
+  // Most names are already clean: no leading or doubled slash, no "." or ".." part.
+  if (raw !== "" && !NEEDS_WORK.test(raw)) return { path: raw };
   let problem: string | undefined;
   if (raw.startsWith("/")) problem = "absolute path";
   const out: string[] = [];

@@ -14,23 +14,32 @@ export class RandomAccessFile {
   readonly size: number;
   private readonly fd: number;
   private window = Buffer.alloc(0);
+  private buffer: Buffer | undefined;
+  /** Positioned reads made for the window (for tests and benchmarks). */
+  reads = 0;
   private windowStart = 0;
-  private static readonly WINDOW = 256 * 1024;
+  // Small, like tar's 10 KiB records: a big window is wasted each time a large file is skipped.
+  private static readonly WINDOW = 16 * 1024;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, "r");
     this.size = fstatSync(this.fd).size;
   }
 
-  /** Bytes [pos, pos+len), through a read-ahead window (headers of small files sit close together). */
+  /**
+   * Bytes [pos, pos+len), through a read-ahead window (headers of small files
+   * sit close together). The result is a view valid until the next `read`.
+   */
   read(pos: number, len: number): Buffer {
     if (pos >= this.windowStart && pos + len <= this.windowStart + this.window.length) {
       return this.window.subarray(pos - this.windowStart, pos - this.windowStart + len);
     }
     if (len > RandomAccessFile.WINDOW) return this.readFresh(pos, len);
-    const buf = Buffer.allocUnsafe(RandomAccessFile.WINDOW);
-    const n = readSync(this.fd, buf, 0, buf.length, pos);
-    this.window = buf.subarray(0, n);
+    // One buffer, reused: what `read` returns is only valid until the next call.
+    this.buffer ??= Buffer.allocUnsafe(RandomAccessFile.WINDOW);
+    const n = readSync(this.fd, this.buffer, 0, this.buffer.length, pos);
+    this.reads++;
+    this.window = this.buffer.subarray(0, n);
     this.windowStart = pos;
     return this.window.subarray(0, Math.min(len, n));
   }
