@@ -13,7 +13,7 @@ import type { RawTarEntry } from "./layer-reader.js";
 export class RandomAccessFile {
   readonly size: number;
   private readonly fd: number;
-  private window = Buffer.alloc(0);
+  private window: Buffer = Buffer.alloc(0);
   private buffer: Buffer | undefined;
   /** Positioned reads made for the window (for tests and benchmarks). */
   reads = 0;
