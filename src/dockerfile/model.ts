@@ -9,6 +9,9 @@
  *   comments, blank lines, instructions) in source order, and the `raw` texts
  *   of the nodes concatenate to the source text exactly. `raw` includes the
  *   node's final line terminator (if the source had one); `range` does not.
+ * - Optional fields may also be present with the value `undefined` (the
+ *   parser creates objects with a fixed shape for speed); test with
+ *   `x.field !== undefined`, not `"field" in x`.
  * - Rewrites: an instruction without `raw` (a new one, or a copy with `raw`
  *   removed) is printed from its typed fields; one with `raw` is printed byte
  *   for byte. The easiest way to make a new instruction is
@@ -262,7 +265,12 @@ export interface RunInstruction extends InstructionBase {
   mounts: Mount[];
   network?: string;
   security?: string;
-  /** Parsed shell (shell form: the script; json form: nothing unless it runs `sh -c`). Heredoc bodies of `RUN <<EOF` are included. */
+  /**
+   * Parsed shell (shell form: the script; json form: nothing unless it runs
+   * `sh -c`). Heredoc bodies of `RUN <<EOF` are included. Computed on first
+   * read and cached (a getter); a copy made with `{ ...run, command: ... }`
+   * keeps the old script, so make a changed RUN with `parseInstruction`.
+   */
   shell: ShellScript;
 }
 
