@@ -15,6 +15,8 @@ export interface CompareFlags {
   timeout?: string;
   title?: string;
   fromBuild?: string;
+  /** false with --no-estimate-compressed. */
+  estimateCompressed?: boolean;
 }
 
 /**
@@ -160,7 +162,11 @@ export function define(program: Command): void {
       "--max-ratio <ratio>",
       "gate: fail (exit 1) when an image is larger than this fraction of the baseline",
     )
-    .option("--title <text>", "title of the run (kept in --json for `slimstage report`)");
+    .option("--title <text>", "title of the run (kept in --json for `slimstage report`)")
+    .option(
+      "--no-estimate-compressed",
+      "skip gzip-estimating compressed sizes (about 2x faster; that column is empty)",
+    );
   const probeArgv = addVerifyOptions(cmd);
   cmd
     .addHelpText(
@@ -197,6 +203,7 @@ export function define(program: Command): void {
           images,
           ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
           ...(verify ? { verify } : {}),
+          estimateCompressed: flags.estimateCompressed !== false,
           signal: rt.signal,
           onProgress: progressPrinter(rt),
         });
