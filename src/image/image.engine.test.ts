@@ -13,6 +13,7 @@ import { openImage } from "./open.js";
 
 const DEBIAN = "slimstage/debian:bookworm-slim";
 const PYTHON = "slimstage/python:3.11-slim";
+const NODE = "slimstage/node:22-slim";
 const TAG = `slimstage-test/image-waste:${process.pid}`;
 const LABEL = "org.slimstage.test=image";
 const MiB = 1024 * 1024;
@@ -92,6 +93,16 @@ describe("images from the engine", () => {
       10 * MiB,
     );
     expect(a.byOwnerKind.unknown / a.finalBytes).toBeLessThan(0.1);
+  });
+
+  it("attributes the Node base to the node runtime and npm's packages, and flags its headers", async () => {
+    const a = analyzeImage(await openImage(`docker://${NODE}`));
+    expect(a.byOwner.find((o) => o.kind === "npm" && o.name === "node")?.bytes).toBeGreaterThan(50 * MiB);
+    expect(a.packages.find((p) => p.ecosystem === "npm" && p.name === "npm")?.version).toMatch(
+      /^\d+\.\d+\.\d+/,
+    );
+    expect(a.byOwnerKind.app).toBe(0);
+    expect(a.byOwnerKind.unknown / a.finalBytes).toBeLessThan(0.05);
   });
 
   it("diffs the built image against its base: only the /app files are added", async () => {

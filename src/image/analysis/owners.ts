@@ -64,8 +64,11 @@ function isCopyStep(createdBy: string): boolean {
     .trim();
   if (!/^(COPY|ADD)\b/i.test(s)) return false;
   const dest = s.split(/\s+/).pop() ?? "";
-  return dest !== "/" && dest !== "";
+  // A runtime copied into system directories (node into /usr/local, a venv into /opt) is not the app itself.
+  return dest !== "/" && dest !== "" && !SYSTEM_DEST.test(dest);
 }
+
+const SYSTEM_DEST = /^\/(usr|lib|lib64|bin|sbin|etc|var|opt)(\/|$)/;
 
 /**
  * Attributes every file of the final tree to an owner: OS packages first
@@ -194,6 +197,10 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
       owners.set(n, CPYTHON_OWNER);
       return;
     }
+    if (NODE_RUNTIME.test(path)) {
+      owners.set(n, NODE_OWNER);
+      return;
+    }
     if (appLayers.has(n.layer) || (workdir !== "" && (path === workdir || path.startsWith(`${workdir}/`)))) {
       owners.set(n, APP);
     }
@@ -208,6 +215,10 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
 const CPYTHON =
   /^usr\/local\/(?:lib\/python(\d+\.\d+)\/(?!site-packages\/)|bin\/(?:python|pydoc|idle|2to3)(\d+\.\d+)?\d*(?:-config)?$|lib\/libpython(\d+\.\d+)|include\/python(\d+\.\d+)\/|lib\/pkgconfig\/python)/;
 
+/** The official Node.js binaries in /usr/local (node images): no package database either. */
+const NODE_RUNTIME =
+  /^usr\/local\/(bin\/(node|nodejs)$|include\/node\/|share\/(doc|man\/man1)\/node|share\/systemtap\/tapset\/node)/;
+const NODE_OWNER: FileOwner = { kind: "npm", name: "node" };
 const CPYTHON_OWNER: FileOwner = { kind: "python", name: "cpython" };
 const APP: FileOwner = { kind: "app", name: "app" };
 export const UNKNOWN: FileOwner = { kind: "unknown", name: "" };
