@@ -18,6 +18,8 @@ import ss115 from "./ss115-chown-in-later-layer.js";
 import ss116 from "./ss116-dockerignore.js";
 import ss117 from "./ss117-dnf-cache.js";
 import ss118 from "./ss118-yum-cache.js";
+import ss119 from "./ss119-useradd-lastlog.js";
+import ss120 from "./ss120-zypper-cache.js";
 import ss201 from "./ss201-copy-context-before-install.js";
 import ss202 from "./ss202-manifest-not-copied-first.js";
 import ss203 from "./ss203-apt-update-alone.js";
@@ -51,6 +53,9 @@ import ss415 from "./ss415-multiple-healthcheck.js";
 import ss416 from "./ss416-instruction-before-from.js";
 import ss417 from "./ss417-copy-relative-dest.js";
 import ss418 from "./ss418-constant-platform.js";
+import ss419 from "./ss419-dnf-yes.js";
+import ss420 from "./ss420-zypper-yes.js";
+import ss421 from "./ss421-env-self-reference.js";
 import ss501 from "./ss501-exec-form.js";
 import ss502 from "./ss502-cd-in-run.js";
 import ss503 from "./ss503-unreachable-stage.js";
@@ -61,6 +66,8 @@ import ss507 from "./ss507-shell-symlink.js";
 import ss508 from "./ss508-legacy-env-format.js";
 import ss509 from "./ss509-stage-keyword-case.js";
 import ss510 from "./ss510-wget-progress.js";
+import ss511 from "./ss511-label-key.js";
+import ss512 from "./ss512-interactive-command.js";
 
 export const RULES: readonly Rule[] = [
   ss101,
@@ -81,6 +88,8 @@ export const RULES: readonly Rule[] = [
   ss116,
   ss117,
   ss118,
+  ss119,
+  ss120,
   ss201,
   ss202,
   ss203,
@@ -114,6 +123,9 @@ export const RULES: readonly Rule[] = [
   ss416,
   ss417,
   ss418,
+  ss419,
+  ss420,
+  ss421,
   ss501,
   ss502,
   ss503,
@@ -124,4 +136,6 @@ export const RULES: readonly Rule[] = [
   ss508,
   ss509,
   ss510,
+  ss511,
+  ss512,
 ];
