@@ -23,6 +23,8 @@ const DROP = new Set([
   "kind",
   "raw",
   "range",
+  "imageRange",
+  "stageNameRange",
   "markerRange",
   "bodyRange",
   "shell",

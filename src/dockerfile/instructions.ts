@@ -189,6 +189,12 @@ function toFlags(node: BkNode, map: LineMap, logical: string): Flag[] {
   });
 }
 
+/** Range of `word` in the instruction's arguments, searching from `from`. */
+function wordRange(node: BkNode, map: LineMap, word: string, from: number): Range {
+  const at = Math.max(0, node.args.indexOf(word, Math.max(0, from)));
+  return map.range(node.argsStart + at, node.argsStart + at + word.length);
+}
+
 function values(node: BkNode): { list: string[]; json: boolean } {
   return node.next.kind === "values"
     ? { list: node.next.values, json: node.next.json }
@@ -269,6 +275,7 @@ function convertNode(
         keyword: "FROM",
         image,
         imageRef: parseImageRef(image),
+        imageRange: wordRange(node, map, image, 0),
       };
       const platform = flagString(flags, "platform");
       if (platform !== undefined) ins.platform = platform;
@@ -283,6 +290,7 @@ function convertNode(
           );
         }
         ins.stageName = name;
+        ins.stageNameRange = wordRange(node, map, name, node.args.lastIndexOf(name));
       }
       return ins;
     }
@@ -519,10 +527,18 @@ function convertNode(
       };
     case "EXPOSE": {
       need(v.list.length > 0, "EXPOSE requires at least one argument");
+      let cursor = 0;
       const ports: ExposePort[] = v.list.map((raw) => {
         const [spec, proto] = raw.split("/", 2) as [string, string | undefined];
         const m = /^(\d+)(?:-(\d+))?$/.exec(spec);
-        const p: ExposePort = { raw, protocol: (proto ?? "tcp").toLowerCase() };
+        const at = node.args.indexOf(raw, cursor);
+        const start = at < 0 ? cursor : at;
+        cursor = start + raw.length;
+        const p: ExposePort = {
+          raw,
+          protocol: (proto ?? "tcp").toLowerCase(),
+          range: map.range(node.argsStart + start, node.argsStart + cursor),
+        };
         if (m) {
           p.port = Number(m[1]);
           if (m[2] !== undefined) p.endPort = Number(m[2]);

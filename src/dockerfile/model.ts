@@ -195,6 +195,7 @@ export interface ExposePort {
   /** Upper end of a range `8000-8010`. */
   endPort?: number;
   protocol: "tcp" | "udp" | "sctp" | string;
+  range?: Range;
 }
 
 /** The command of CMD / ENTRYPOINT / RUN / HEALTHCHECK CMD / SHELL. */
@@ -254,9 +255,12 @@ export interface FromInstruction extends InstructionBase {
   /** Image or stage reference as written. */
   image: string;
   imageRef: ImageRef;
+  /** Where the image reference is written. */
+  imageRange?: Range;
   platform?: string;
   /** `AS name` as written (BuildKit compares stage names case-insensitively). */
   stageName?: string;
+  stageNameRange?: Range;
 }
 
 export interface RunInstruction extends InstructionBase {

@@ -235,6 +235,26 @@ describe("typed instructions", () => {
     });
   });
 
+  it("ranges of the image, the stage name and exposed ports", () => {
+    const df = parseDockerfile("FROM  python:3.11 as Build\nEXPOSE 80 \\\n  443/tcp\n");
+    const from = df.instructions[0] as InstructionOf<"FROM">;
+    expect([from.imageRange?.start.column, from.imageRange?.end.column]).toEqual([7, 18]);
+    expect([from.stageNameRange?.start.column, from.stageNameRange?.end.column]).toEqual([22, 27]);
+    const expose = df.instructions[1] as InstructionOf<"EXPOSE">;
+    expect(expose.ports.map((p) => [p.range?.start.line, p.range?.start.column])).toEqual([
+      [2, 8],
+      [3, 3],
+    ]);
+  });
+
+  it("warns about instructions before the first FROM but still parses them", () => {
+    const df = parseDockerfile("RUN apt-get install x\nFROM a\n");
+    expect(df.warnings.map((w) => w.message)).toEqual([
+      "no build stage in current context: RUN before the first FROM",
+    ]);
+    expect(df.instructions[0]?.stage).toBe(-1);
+  });
+
   it("image references", () => {
     expect(parseImageRef("python:3.11-slim")).toMatchObject({ repository: "python", tag: "3.11-slim" });
     expect(parseImageRef("ghcr.io/a/b")).toMatchObject({ registry: "ghcr.io", repository: "a/b" });

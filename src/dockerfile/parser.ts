@@ -63,6 +63,15 @@ export function parseDockerfile(text: string, opts: ParseOptions = {}): Dockerfi
   const df = dockerfileFromNodes(nodes, opts.file === undefined ? {} : { file: opts.file });
   df.escape = raw.escape;
   df.warnings = ctx.warnings;
+  // BuildKit rejects these when it builds; fragments without FROM are still worth parsing (linters, snippets).
+  for (const ins of df.instructions) {
+    if (ins.stage === -1 && ins.keyword !== "ARG") {
+      df.warnings.push({
+        message: `no build stage in current context: ${ins.keyword} before the first FROM`,
+        range: ins.range,
+      });
+    }
+  }
   return df;
 }
 
