@@ -80,11 +80,11 @@ export class FileTree {
     for (const entry of layer.entries) this.write(entry, by, ev);
   }
 
+  /** The directory of the last written entry: tar entries come grouped by directory. */
+  private lastDir: { path: string; node: TreeNode } | undefined;
+
   private write(entry: FileEntry, by: number, ev: TreeEvents): void {
-    // Entry paths are normalised by the readers: no empty or "." parts to filter.
-    const parts = entry.path === "" ? [] : entry.path.split("/");
-    const name = parts.pop();
-    if (name === undefined) {
+    if (entry.path === "") {
       // The root itself: keep its metadata from the newest layer.
       if (entry.type === "dir") {
         this.root.entry = entry;
@@ -92,8 +92,19 @@ export class FileTree {
       }
       return;
     }
+    const slash = entry.path.lastIndexOf("/");
+    const dirPath = slash < 0 ? "" : entry.path.slice(0, slash);
+    const name = entry.path.slice(slash + 1);
+    const dir = this.lastDir?.path === dirPath ? this.lastDir.node : this.ensureDir(dirPath, by, ev);
+    this.lastDir = { path: dirPath, node: dir };
+    this.place(dir, name, entry, by, ev);
+  }
+
+  /** Finds or creates the directory at `dirPath` (entry paths are normalised: no "." or empty parts). */
+  private ensureDir(dirPath: string, by: number, ev: TreeEvents): TreeNode {
     let dir = this.root;
-    for (const part of parts) {
+    if (dirPath === "") return dir;
+    for (const part of dirPath.split("/")) {
       let next = dir.children!.get(part);
       if (next && !next.children) {
         // A lower non-directory stands where this layer needs a directory: the layer replaces it.
@@ -106,6 +117,10 @@ export class FileTree {
       }
       dir = next;
     }
+    return dir;
+  }
+
+  private place(dir: TreeNode, name: string, entry: FileEntry, by: number, ev: TreeEvents): void {
     const existing = dir.children!.get(name);
     if (entry.type === "dir") {
       if (existing?.children) {
@@ -123,6 +138,7 @@ export class FileTree {
   }
 
   private remove(node: TreeNode, by: number, how: "deleted" | "overwritten", ev: TreeEvents): void {
+    this.lastDir = undefined; // the cached directory may be the one leaving
     const parent = node.parent;
     if (ev.removed) {
       const base = pathOf(node);

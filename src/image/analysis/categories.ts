@@ -8,31 +8,34 @@ import type { BuildOnlyCategory, FileOwner } from "./types.js";
 const TOOLCHAIN_PACKAGES =
   /^(gcc|g\+\+|cpp|gfortran|binutils|make|build-essential|dpkg-dev|libc6-dev|libc-dev-bin|linux-libc-dev|libgcc-\d+-dev|libstdc\+\+-\d+-dev|clang|llvm|lld|libclang|libllvm|rustc|cargo|golang|autoconf|automake|libtool|pkg-config|pkgconf|cmake|patch|m4|bison|flex|libasan\d*|libtsan\d*|liblsan\d*|libubsan\d*|libitm\d*|libquadmath\d*|libcc1-\d+|libisl\d*|libmpc\d*|libmpfr\d*|libbinutils|libctf\d*|libctf-nobfd\d*|libgprofng\d*|libjansson\d*|libsframe\d*|musl-dev|libc-dev|fortify-headers)(-|$|:)/;
 
-const PATH_RULES: ReadonlyArray<readonly [BuildOnlyCategory, RegExp]> = [
-  ["pm-cache", /^(root|home\/[^/]+)\/\.(cache\/pip|npm|cache\/yarn)\//],
-  ["pm-cache", /^usr\/local\/share\/\.cache\/yarn\//],
-  ["pm-cache", /^var\/cache\/(apt|apk)\/.+/],
-  ["pm-cache", /^var\/lib\/apt\/lists\/.+/],
-  ["headers", /^usr\/(local\/)?include\//],
-  ["headers", /\.(h|hh|hpp|hxx)$/],
-  ["static-libs", /\.a$/],
-  ["toolchain", /^usr\/(lib|libexec)\/gcc(-cross)?\//],
+// Each rule has a substring every matching path contains, checked before the regex (most paths match none).
+const PATH_RULES: ReadonlyArray<readonly [BuildOnlyCategory, RegExp, string]> = [
+  ["pm-cache", /^(root|home\/[^/]+)\/\.(cache\/pip|npm|cache\/yarn)\//, "/."],
+  ["pm-cache", /^usr\/local\/share\/\.cache\/yarn\//, ".cache/"],
+  ["pm-cache", /^var\/cache\/(apt|apk)\/.+/, "var/cache/"],
+  ["pm-cache", /^var\/lib\/apt\/lists\/.+/, "apt/lists/"],
+  ["headers", /^usr\/(local\/)?include\//, "include/"],
+  ["headers", /\.(h|hh|hpp|hxx)$/, ".h"],
+  ["static-libs", /\.a$/, ".a"],
+  ["toolchain", /^usr\/(lib|libexec)\/gcc(-cross)?\//, "/gcc"],
   [
     "toolchain",
     /^usr\/bin\/(x86_64-linux-gnu-|aarch64-linux-gnu-)?(gcc|g\+\+|cc|c\+\+|cpp|ld|ld\.bfd|ld\.gold|as|ar|ranlib|strip|objdump|objcopy|nm|readelf|make|cmake|clang|clang\+\+|rustc|cargo)(-\d+)?$/,
+    "usr/bin/",
   ],
   [
     "tests",
     /^usr\/(local\/)?lib\/python3(\.\d+)?\/(test|unittest\/test|lib2to3\/tests|idlelib\/idle_test|tkinter\/test|ctypes\/test|distutils\/tests)\//,
+    "/python3",
   ],
-  ["tests", /\/site-packages\/[^/]+\/(tests?)\//],
-  ["tests", /(^|\/)node_modules\/.+\/(test|tests|__tests__)\//],
-  ["docs", /^usr\/(local\/)?share\/(doc|man|info|gtk-doc|help)\//],
-  ["docs", /(^|\/)node_modules\/.+\/(README|CHANGELOG|HISTORY)(\.(md|markdown|txt))?$/i],
+  ["tests", /\/site-packages\/[^/]+\/(tests?)\//, "/test"],
+  ["tests", /(^|\/)node_modules\/.+\/(test|tests|__tests__)\//, "test"],
+  ["docs", /^usr\/(local\/)?share\/(doc|man|info|gtk-doc|help)\//, "share/"],
+  ["docs", /(^|\/)node_modules\/.+\/(README|CHANGELOG|HISTORY)(\.(md|markdown|txt))?$/i, "node_modules/"],
 ];
 
 export function categorize(path: string, owner: FileOwner | undefined): BuildOnlyCategory | undefined {
-  for (const [cat, re] of PATH_RULES) if (re.test(path)) return cat;
+  for (const [cat, re, must] of PATH_RULES) if (path.includes(must) && re.test(path)) return cat;
   if (owner?.kind === "os-package" && TOOLCHAIN_PACKAGES.test(owner.name)) return "toolchain";
   return undefined;
 }

@@ -52,6 +52,7 @@ const CACHE_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 export function cacheName(path: string): string | undefined {
+  if (!path.includes("cache") && !path.includes(".npm/") && !path.includes("apt/lists/")) return undefined;
   for (const [re, name] of CACHE_PATTERNS) if (re.test(path)) return name;
   return undefined;
 }

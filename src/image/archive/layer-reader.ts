@@ -371,6 +371,7 @@ function describeStreamError(e: unknown, compression: CompressionKind): string {
 
 /** A hardlink whose target is not earlier in the same layer cannot be resolved by the engine either. */
 function checkHardlinks(entries: FileEntry[], name: string, warnings: string[]): void {
+  if (!entries.some((e) => e.type === "hardlink")) return;
   const seen = new Set<string>();
   for (const e of entries) {
     if (e.type === "hardlink" && e.linkTarget !== undefined && !seen.has(e.linkTarget)) {

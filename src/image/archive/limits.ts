@@ -12,7 +12,8 @@ export const DEFAULT_LIMITS: ReadLimits = {
   // of zero-filled files come close, hence the minimum size before it applies.
   maxCompressionRatio: 1100,
   bombMinBytes: 256 * MiB,
-  maxEntries: 4_000_000,
+  // Memory grows with the number of files (about 0.85 kB each, analysis included), not with their bytes.
+  maxEntries: 2_000_000,
 };
 
 export function resolveLimits(partial: Partial<ReadLimits> | undefined): ReadLimits {

@@ -12,7 +12,19 @@ const META_PATTERNS: readonly RegExp[] = [
   /(^|\/)node_modules\/(@[^/]+\/)?[^/@][^/]*\/package\.json$/,
 ];
 
+/** Cheap pre-check on the name's ending: most paths end in none of these. */
+const META_ENDINGS = [
+  ".list",
+  "status",
+  "installed",
+  "RECORD",
+  "installed-files.txt",
+  "PKG-INFO",
+  "package.json",
+];
+
 export function isMetaFile(path: string): boolean {
+  if (!META_ENDINGS.some((e) => path.endsWith(e)) && !path.startsWith("var/lib/dpkg/status.d/")) return false;
   return META_PATTERNS.some((re) => re.test(path));
 }
 
