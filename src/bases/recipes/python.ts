@@ -95,7 +95,8 @@ export const pythonRecipe: DockerfileRecipe = {
   official: { ref: "python:3.11-slim", bytes: 125_000_000 },
   async prepare(contextDir, host) {
     const wheelhouse = await ensureWheelhouse(host);
-    const wheels = await wheelsFor(wheelhouse, ["pip", "setuptools", "wheel"]);
+    // wheel 0.4x needs packaging; pip and setuptools carry their own dependencies.
+    const wheels = await wheelsFor(wheelhouse, ["pip", "setuptools", "wheel", "packaging"]);
     await mkdir(join(contextDir, "wheels"), { recursive: true });
     for (const w of wheels) await copyFile(join(wheelhouse, w), join(contextDir, "wheels", w));
     await writeFile(join(contextDir, "pip.conf"), PIP_CONF);
