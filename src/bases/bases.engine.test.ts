@@ -34,6 +34,9 @@ afterAll(async () => {
   if (ids) await docker("rm", "-f", ...ids.split("\n"));
   const nets = await docker("network", "ls", "-q", "--filter", "label=org.slimstage.test=foundation");
   if (nets) await docker("network", "rm", ...nets.split("\n"));
+  // Untagged results of the test builds (only this file labels images so).
+  const images = await docker("images", "-q", "--filter", "label=org.slimstage.test=foundation");
+  if (images) await docker("rmi", "-f", ...new Set(images.split("\n"))).catch(() => "");
 });
 
 describe("local bases", () => {
