@@ -92,6 +92,8 @@ export function define(program: Command): void {
           const run = await lab
             .runLab(l, {
               signal: rt.signal,
+              labels,
+              ...(flags.tagPrefix ? { tagPrefix: flags.tagPrefix } : {}),
               onProgress: (e) => {
                 // With --json the live display is off; long runs still say on stderr what they did.
                 if (rt.json) {
