@@ -1,17 +1,35 @@
 import dockerignore, { type Ignore } from "@balena/dockerignore";
-import { instructionsOf, isReachable, unquote } from "../facts.js";
-import { defineRule } from "../rule.js";
+import { commands, instructionsOf, isReachable, located, unquote } from "../facts.js";
+import { defineRule, type RuleContext } from "../rule.js";
 
 // The package's types declare an ES default export; at run time it is a CommonJS function export.
 const ignore = ((dockerignore as { default?: unknown }).default ?? dockerignore) as () => Ignore;
 
 /** What a build context usually holds that no image needs, with a sample path to test the ignore rules with. */
-const SHOULD_IGNORE: ReadonlyArray<readonly [string, string]> = [
-  [".git", ".git/HEAD"],
-  ["node_modules", "node_modules/x/index.js"],
-  [".venv / venv", ".venv/bin/python"],
-  ["__pycache__", "app/__pycache__/x.pyc"],
+const SHOULD_IGNORE: ReadonlyArray<readonly [string, string, "any" | "node" | "python"]> = [
+  [".git", ".git/HEAD", "any"],
+  ["node_modules", "node_modules/x/index.js", "node"],
+  [".venv / venv", ".venv/bin/python", "python"],
+  ["__pycache__", "app/__pycache__/x.pyc", "python"],
 ];
+
+/** Which ecosystems the Dockerfile builds for, from its base images and commands. */
+function ecosystems(df: RuleContext["df"]): Set<string> {
+  const out = new Set<string>(["any"]);
+  for (const { ins } of located(df)) {
+    if (ins.keyword === "FROM") {
+      if (/(^|\/)node(:|@|$)/.test(ins.image)) out.add("node");
+      if (/(^|\/)(python|pypy)(:|@|$)/.test(ins.image)) out.add("python");
+    }
+    if (ins.keyword === "RUN") {
+      for (const c of commands(ins)) {
+        if (["npm", "yarn", "pnpm", "node", "npx"].includes(c.name)) out.add("node");
+        if (/^(pip\d*(\.\d+)?|python\d*(\.\d+)?|poetry|pipenv|uv)$/.test(c.name)) out.add("python");
+      }
+    }
+  }
+  return out;
+}
 
 export default defineRule({
   meta: {
@@ -42,7 +60,10 @@ export default defineRule({
         continue;
       }
       const ig = ignore().add(text);
-      const missing = SHOULD_IGNORE.filter(([, sample]) => !ig.ignores(sample)).map(([name]) => name);
+      const kinds = ecosystems(ctx.df);
+      const missing = SHOULD_IGNORE.filter(([, sample, kind]) => kinds.has(kind) && !ig.ignores(sample)).map(
+        ([name]) => name,
+      );
       if (missing.length)
         ctx.report({
           node: ins,
