@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
 import { compareImages } from "./compare.js";
-import { analysis, variant, verified } from "./testing/fixtures.js";
+import { analysis, variant, verified } from "./test-helpers/fixtures.js";
 
 describe("compareImages", () => {
   it("takes the first image as baseline and gives ratios to it", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
 import { compareImages } from "./compare.js";
 import { buildGates, evaluateGates, parseRatio, parseSize } from "./gates.js";
-import { variant } from "./testing/fixtures.js";
+import { variant } from "./test-helpers/fixtures.js";
 
 describe("parseSize", () => {
   it.each([

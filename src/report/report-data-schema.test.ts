@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, ParseError } from "../errors.js";
-import { sampleRun } from "./html/sample-data.js";
 import { parseReportData } from "./report-data-schema.js";
+import { sampleRun } from "./test-helpers/sample-data.js";
 
 describe("parseReportData", () => {
   it("reads back what compare --json writes", () => {

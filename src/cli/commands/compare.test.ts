@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareImages } from "../../report/compare.js";
 import { comparisonDocument } from "../../report/compare-format.js";
-import { sampleRun } from "../../report/html/sample-data.js";
+import { sampleRun } from "../../report/test-helpers/sample-data.js";
 
 const run = promisify(execFile);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { REPORT_DATA_SCHEMA_ID } from "../report-data.js";
-import { analysis, variant } from "../testing/fixtures.js";
+import { analysis, variant } from "../test-helpers/fixtures.js";
+import { HOSTILE, sampleRun } from "../test-helpers/sample-data.js";
 import {
   buildOnlySeries,
   OTHER_KEY,
@@ -11,7 +12,6 @@ import {
 } from "./chart-data.js";
 import { esc } from "./escape.js";
 import { renderReportHtml, shortCommand } from "./render.js";
-import { HOSTILE, sampleRun } from "./sample-data.js";
 
 describe("esc", () => {
   it("escapes the five HTML-significant characters", () => {

@@ -4,7 +4,7 @@
  * renderer tests and the headless-browser test draw.
  */
 import { REPORT_DATA_SCHEMA_ID, type ReportData } from "../report-data.js";
-import { analysis, variant, verified } from "../testing/fixtures.js";
+import { analysis, variant, verified } from "./fixtures.js";
 
 export const HOSTILE = `<script>document.title="pwned"</script><img src="http://127.0.0.1:9/x.png">`;
 
