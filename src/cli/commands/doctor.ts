@@ -62,7 +62,7 @@ export function define(program: Command): void {
           lines.push(`  not usable for BuildKit: ${c.path} ${c.version ?? ""}: ${c.reason ?? ""}`);
         }
         lines.push(
-          `Registry (${r.registry.registry}): ${r.registry.checked ? (r.registry.reachable ? "reachable" : "no") : "not checked"}: ${r.registry.detail}`,
+          `Registry (${r.registry.registry}): ${r.registry.checked ? `${r.registry.reachable ? "reachable" : "no"}: ` : ""}${r.registry.detail}`,
         );
         if (r.engine) {
           lines.push("Local bases (local stand-ins built from Debian packages, not the official images):");
