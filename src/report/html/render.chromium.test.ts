@@ -103,5 +103,5 @@ describe("HTML report in headless Chromium", () => {
 
     expect(messages).toEqual([]);
     expect(requests).toEqual([]);
-  });
+  }, 120_000);
 });
