@@ -22,7 +22,7 @@ import type {
   RunInstruction,
   ShellScript,
 } from "./model.js";
-import { parseShell } from "./shell-script.js";
+import { parseShell, parseShellBatch, type ScriptPart } from "./shell-script.js";
 import type { SourceText } from "./source-text.js";
 
 export interface ParseWarning {
@@ -37,6 +37,26 @@ export interface ConvertContext {
   strict: boolean;
   shell: boolean;
   warnings: ParseWarning[];
+  /** RUN scripts of this file that can be parsed together (see parseShellBatch), filled on first use. */
+  shellBatch?: ShellBatch;
+}
+
+/** The plain shell-form RUN scripts of one Dockerfile, parsed in one go when the first is read. */
+export class ShellBatch {
+  private readonly pending: { ins: RunInstruction; part: ScriptPart }[] = [];
+  private done: Map<RunInstruction, ShellScript> | undefined;
+
+  add(ins: RunInstruction, part: ScriptPart): void {
+    this.pending.push({ ins, part });
+  }
+
+  get(ins: RunInstruction): ShellScript | undefined {
+    if (!this.done) {
+      const results = parseShellBatch(this.pending.map((p) => p.part));
+      this.done = new Map(this.pending.map((p, k) => [p.ins, results[k] as ShellScript]));
+    }
+    return this.done.get(ins);
+  }
 }
 
 const KEYWORDS: ReadonlySet<string> = new Set<InstructionKeyword>([
@@ -311,7 +331,6 @@ function convertNode(
         }
       }
       let cached: ShellScript | undefined;
-      const eager = ctx.shell;
       // RUN scripts are parsed on first read of `shell` (a getter in the literal keeps the object's shape fast).
       const ins: RunInstruction = {
         kind: base.kind,
@@ -329,7 +348,7 @@ function convertNode(
         network: undefined,
         security: undefined,
         get shell(): ShellScript {
-          cached ??= shellOf(ins, node, map, ctx, item);
+          cached ??= ctx.shellBatch?.get(ins) ?? shellOf(ins, node, map, ctx, item);
           return cached;
         },
         set shell(v: ShellScript) {
@@ -348,7 +367,16 @@ function convertNode(
           fail(ctx, `RUN: unsupported security mode "${security}"`, map, node.cmdStart);
         ins.security = security;
       }
-      if (eager) void ins.shell;
+      // Plain shell-form scripts join the file's batch; the others are parsed alone.
+      if (command.form === "shell" && heredocs.length === 0) {
+        const args0 = node.argsStart;
+        ctx.shellBatch ??= new ShellBatch();
+        ctx.shellBatch.add(ins, {
+          script: command.command,
+          source: "script",
+          toRange: (s, e) => map.range(args0 + s, args0 + e),
+        });
+      }
       return ins;
     }
     case "COPY":

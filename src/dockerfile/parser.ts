@@ -60,6 +60,13 @@ export function parseDockerfile(text: string, opts: ParseOptions = {}): Dockerfi
       });
     }
   }
+  if (ctx.shell) {
+    for (const n of nodes) {
+      if (n.kind !== "instruction") continue;
+      const run = n.keyword === "ONBUILD" ? n.trigger : n;
+      if (run.keyword === "RUN") void run.shell;
+    }
+  }
   const df = dockerfileFromNodes(nodes, opts.file === undefined ? {} : { file: opts.file });
   df.escape = raw.escape;
   df.warnings = ctx.warnings;

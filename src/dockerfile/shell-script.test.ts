@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { InstructionOf, Range } from "./model.js";
+import { parseDockerfile } from "./parser.js";
+import { parseShell, parseShellBatch, type ScriptPart } from "./shell-script.js";
+import { BUILDKIT_CORPUS, seedDockerfiles } from "./test-corpus.js";
+
+const noRange: Range = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+const part = (script: string): ScriptPart => ({
+  script,
+  source: "script",
+  toRange: (s, e) => ({
+    start: { line: 1, column: s + 1, offset: s },
+    end: { line: 1, column: e + 1, offset: e },
+  }),
+});
+
+describe("mvdan-sh adapter", () => {
+  it("reads the GopherJS structures it relies on (fails if the package changes shape)", () => {
+    const r = parseShell(
+      part(
+        "FOO=1 make -j2 'a b' \"$X\" && export A=1 B; case x in y) z;; esac; for i in 1; do w; done; f() { g; }",
+      ),
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.commands.map((c) => [c.name, ...c.args])).toEqual([
+      ["make", "-j2", "a b", "$X"],
+      ["export", "A=1", "B"],
+      ["z"],
+      ["w"],
+      ["g"],
+    ]);
+    expect(r.commands[0]?.assigns).toEqual(["FOO=1"]);
+    expect(r.commands[0]?.raw).toBe("FOO=1 make -j2 'a b' \"$X\"");
+    expect(r.commands[0]?.range.start.offset).toBe(0);
+  });
+
+  it("reports parse errors with mvdan's message", () => {
+    expect(parseShell(part("if true; then")).error?.message).toBe(
+      '"then" must be followed by a statement list',
+    );
+  });
+});
+
+describe("parseShellBatch", () => {
+  it("falls back when a construct runs across two scripts", () => {
+    const parts = [part('echo "abc'), part('echo x"'), part("a &&"), part("b")];
+    const batch = parseShellBatch(parts);
+    expect(batch).toEqual(parts.map(parseShell));
+    expect(batch[0]?.error).toBeDefined();
+  });
+
+  it("gives the same commands and ranges as one parse per script on every corpus and seed RUN", () => {
+    const texts = readdirSync(join(BUILDKIT_CORPUS, "testfiles")).map((c) =>
+      readFileSync(join(BUILDKIT_CORPUS, "testfiles", c, "Dockerfile"), "utf8"),
+    );
+    texts.push(...seedDockerfiles().map((s) => s.text));
+    let compared = 0;
+    for (const text of texts) {
+      const df = parseDockerfile(text, { strict: false });
+      const runs = df.instructions.filter(
+        (i): i is InstructionOf<"RUN"> =>
+          i.keyword === "RUN" && i.command.form === "shell" && i.heredocs.length === 0,
+      );
+      for (const r of runs) {
+        const command = r.command as { form: "shell"; command: string };
+        const alone = parseShell({ script: command.command, source: "script", toRange: () => noRange });
+        expect(r.shell.commands.map((c) => [c.name, c.args, c.raw])).toEqual(
+          alone.commands.map((c) => [c.name, c.args, c.raw]),
+        );
+        expect(r.shell.error).toEqual(alone.error);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(80);
+  });
+});
