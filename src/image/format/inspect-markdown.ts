@@ -32,9 +32,9 @@ export function renderInspectMarkdown(a: Analysis, gates: readonly GateResult[] 
   out.push("", "### Layers", "");
   out.push(
     mdTable(
-      ["#", "size", "wasted", "added", "changed", "removed", "created by"],
+      ["layer", "size", "wasted", "added", "changed", "removed", "created by"],
       a.layers.map((l) => [
-        String(l.index),
+        l.layerIndex === null ? "-" : String(l.layerIndex),
         formatBytes(l.size),
         formatBytes(l.wastedBytes),
         String(l.added.files),

@@ -45,9 +45,9 @@ export function renderInspectTty(
   out.push("", c.bold("Layers"));
   out.push(
     textTable(
-      ["#", "SIZE", "WASTED", "+FILES", "~FILES", "-FILES", "CREATED BY"],
+      ["LAYER", "SIZE", "WASTED", "+FILES", "~FILES", "-FILES", "CREATED BY"],
       a.layers.map((l) => [
-        String(l.index),
+        l.layerIndex === null ? "-" : String(l.layerIndex),
         l.empty ? "0 B" : formatBytes(l.size),
         l.wastedBytes ? formatBytes(l.wastedBytes) : "-",
         l.empty ? "" : String(l.added.files),
