@@ -111,3 +111,27 @@ describe("redis entrypoint", () => {
     expect(await entrypoint("echo", "hi")).toBe("hi");
   });
 });
+
+describe("slimstage bases: bad input", () => {
+  async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
+    try {
+      const { stderr } = await run("node", ["--import", "tsx", "src/cli/main.ts", ...args], {
+        env: { ...process.env, SLIMSTAGE_MAIN: "1" },
+      });
+      return { code: 0, stderr };
+    } catch (e) {
+      const err = e as { code: number; stderr: string };
+      return { code: err.code, stderr: err.stderr };
+    }
+  }
+
+  it("an unknown base name or suite is a usage error (exit 2) naming the choices", async () => {
+    const a = await cli("bases", "build", "--only", "ruby");
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('unknown base "ruby"');
+    expect(a.stderr).toContain("debian, python, node, redis");
+    const b = await cli("bases", "build", "--suite", "sid");
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain("bookworm");
+  });
+});
