@@ -57,6 +57,13 @@ describe("slimstage compare (no engine needed)", { timeout: 60_000 }, () => {
     expect((await slimstage("compare", "app:1", "--compose", "c.yaml")).stderr).toContain("go together");
   });
 
+  it("says so when there is no engine (exit 3)", async () => {
+    // slimstage() points DOCKER_HOST at a socket that does not exist.
+    const r = await slimstage("compare", "app:1", "app:2");
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("/nonexistent/docker.sock");
+  });
+
   it("refuses to verify an archive it cannot run (exit 2)", async () => {
     const r = await slimstage("compare", "docker-archive:///tmp/x.tar", "--probe", "tcp:80");
     expect(r.code).toBe(2);
