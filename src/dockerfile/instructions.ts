@@ -80,6 +80,10 @@ const KEYWORDS: ReadonlySet<string> = new Set<InstructionKeyword>([
   "SHELL",
 ]);
 
+/** `["a", ...` or a lone `["a` / `["a"`: meant as JSON (a shell test `[ "$x" = y ]` has no comma after the first string). */
+const LOOKS_LIKE_JSON = /^\[\s*"(?:[^"\\]|\\.)*("\s*,|"?\s*\]?\s*$)/;
+const JSON_FORMS = new Set(["RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "VOLUME", "HEALTHCHECK", "SHELL"]);
+
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 function levenshtein(a: string, b: string): number {
@@ -275,6 +279,14 @@ function convertNode(
     if (!ok) fail(ctx, message, map, node.cmdStart);
   };
   const v = values(node);
+  // BuildKit quietly runs an invalid JSON array in shell form (its corpus tests that); say so.
+  if (!v.json && LOOKS_LIKE_JSON.test(node.args) && JSON_FORMS.has(kw)) {
+    const off = map.source(node.argsStart);
+    ctx.warnings.push({
+      message: `${kw}: the arguments look like a JSON array but are not valid JSON; BuildKit runs them in shell form`,
+      range: ctx.src.range(off, map.sourceEnd(node.argsStart + node.args.length)),
+    });
+  }
   switch (kw) {
     case "FROM": {
       need(

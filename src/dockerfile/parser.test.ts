@@ -112,6 +112,17 @@ describe("JSON and shell forms", () => {
     expect(ok.command).toEqual({ form: "json", args: ["a", "b"] });
   });
 
+  it("warns when an intended JSON array is invalid, but not for shell tests", () => {
+    const warn = (t: string) => parseDockerfile(`FROM a\n${t}\n`).warnings.map((w) => w.message);
+    expect(warn('CMD ["a", "b"')).toEqual([
+      "CMD: the arguments look like a JSON array but are not valid JSON; BuildKit runs them in shell form",
+    ]);
+    expect(warn("ENTRYPOINT ['a', 'b']")).toEqual([]);
+    expect(warn('RUN [ "$X" = y ] && echo ok')).toEqual([]);
+    expect(warn('RUN [ -f /x ] || echo "no"')).toEqual([]);
+    expect(warn('CMD ["a"')).toHaveLength(1);
+  });
+
   it("rejects a JSON array of non-strings", () => {
     expect(errorOf(() => parseDockerfile('FROM a\nCMD ["a", 1]\n')).message).toMatch(/strings only/);
   });
