@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { VariantBuildResult } from "../build/variants.js";
 import { ConfigError, ParseError } from "../errors.js";
-import { imagesFromBuildOutput } from "./from-build.js";
+import { imagesFromBuildOutput, imagesFromBuilds } from "./from-build.js";
 
 const id = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -26,5 +27,17 @@ describe("imagesFromBuildOutput", () => {
     expect(() => imagesFromBuildOutput(JSON.stringify({ images: [{ imageId: "abc" }] }), "b.json")).toThrow(
       /b\.json: \/images\/0\/imageId must match pattern/,
     );
+  });
+
+  it("takes buildVariants' results as they are", () => {
+    const built: VariantBuildResult = {
+      variant: "multi",
+      imageId: id("d"),
+      tags: ["lab:multi"],
+      steps: [],
+      durationMs: 1,
+      log: "",
+    };
+    expect(imagesFromBuilds([built])).toEqual([{ name: "multi", ref: id("d") }]);
   });
 });

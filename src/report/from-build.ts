@@ -32,10 +32,25 @@ interface BuildOutput {
 
 const validate = new Ajv({ strict: false }).compile<BuildOutput>(BUILD_OUTPUT_SCHEMA);
 
+/** What compare needs of a build result (`buildVariants`' results fit). */
+export interface BuiltImage {
+  variant?: string;
+  imageId: string;
+  tags?: readonly string[];
+}
+
 /**
  * One image per built variant, named after the variant (else its first tag),
  * and referred to by image id, so a tag moved since the build cannot swap it.
  */
+export function imagesFromBuilds(builds: readonly BuiltImage[]): NamedImage[] {
+  return builds.map((b) => ({
+    name: b.variant ?? b.tags?.[0] ?? b.imageId.replace(/^sha256:/, "").slice(0, 12),
+    ref: b.imageId,
+  }));
+}
+
+/** The same from the `--json` output of `slimstage build`, validated. */
 export function imagesFromBuildOutput(text: string, file = "<build.json>"): NamedImage[] {
   let value: unknown;
   try {
@@ -52,8 +67,5 @@ export function imagesFromBuildOutput(text: string, file = "<build.json>"): Name
       { ...(first ? { key: first.instancePath } : {}), hint: "give the --json output of `slimstage build`" },
     );
   }
-  return value.images.map((img) => ({
-    name: img.variant ?? img.tags?.[0] ?? img.imageId.slice(7, 19),
-    ref: img.imageId,
-  }));
+  return imagesFromBuilds(value.images);
 }

@@ -26,6 +26,7 @@ export {
   parseNamedImage,
 } from "./compare-run.js";
 // Named apart from the image area's inspect gates (buildGates, Gate...).
+export { type BuiltImage, imagesFromBuildOutput, imagesFromBuilds } from "./from-build.js";
 export {
   buildGates as buildCompareGates,
   evaluateGates as evaluateCompareGates,
