@@ -104,9 +104,6 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
       if (list === undefined) continue;
       for (const line of list.split("\n")) if (line.startsWith("/")) claim(line, owner);
     }
-    const db: FileOwner = { kind: "os-package", name: "(dpkg database)" };
-    const dbNode = tree.get("var/lib/dpkg");
-    if (dbNode) walk(dbNode, "var/lib/dpkg", (n) => !isDir(n) && !owners.has(n) && owners.set(n, db));
   }
   for (const path of metaPaths(image, tree, /^var\/lib\/dpkg\/status\.d\//)) {
     for (const p of parseDpkgStatus(readMeta(image, tree, path) ?? "")) {
@@ -119,6 +116,12 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
     }
   }
 
+  const dpkgDb = tree.get("var/lib/dpkg");
+  if (dpkgDb) {
+    const db: FileOwner = { kind: "os-package", name: "(dpkg database)" };
+    walk(dpkgDb, "var/lib/dpkg", (n) => !isDir(n) && !owners.has(n) && owners.set(n, db));
+  }
+
   const apk = readMeta(image, tree, "lib/apk/db/installed");
   if (apk !== undefined) {
     for (const p of parseApkInstalled(apk)) {
@@ -126,6 +129,9 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
       packages.push({ ecosystem: "apk", name: p.name, version: p.version, owner });
       for (const f of p.files) claim(f, owner);
     }
+    const apkDb = tree.get("lib/apk/db");
+    const db: FileOwner = { kind: "os-package", name: "(apk database)" };
+    if (apkDb) walk(apkDb, "lib/apk/db", (n) => !isDir(n) && !owners.has(n) && owners.set(n, db));
   }
 
   // Python: RECORD paths are relative to the site-packages dir holding the dist-info.
