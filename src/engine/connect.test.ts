@@ -54,3 +54,18 @@ describe("connectEngine without any engine", () => {
     expect((e as EngineError).hint).toContain("apt-get install docker.io");
   });
 });
+
+describe("unreachableError for remote engines", () => {
+  it("a refused ssh or tcp connection points at the remote side, not at `slimstage setup`", () => {
+    const ssh: EngineCandidate = {
+      strategy: "DOCKER_HOST",
+      detail: "DOCKER_HOST=ssh://me@big",
+      endpoint: { kind: "ssh", host: "big", user: "me" },
+      host: "ssh://me@big",
+      explicit: true,
+    };
+    const e = unreachableError(ssh, err("ECONNREFUSED"));
+    expect(e.message).toContain("no ssh server listens");
+    expect(e.hint).toContain("unset DOCKER_HOST");
+  });
+});

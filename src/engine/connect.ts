@@ -107,6 +107,13 @@ export function unreachableError(c: EngineCandidate, err: unknown): EngineError 
       hint: `start the engine (\`slimstage setup\` as root on Debian/Ubuntu); ${REMOTE_HINT}`,
     });
   }
+  if (code === "ECONNREFUSED" && c.endpoint.kind !== "unix") {
+    const what = c.endpoint.kind === "ssh" ? "no ssh server" : "no engine";
+    return new EngineError(`${what} listens at ${where}: connection refused`, {
+      cause: err,
+      hint: `check the address and that the ${c.endpoint.kind === "ssh" ? "ssh server and the engine run" : "engine runs and listens on that port"} there, or unset DOCKER_HOST to use the local engine`,
+    });
+  }
   if (code === "ECONNREFUSED") {
     return new EngineError(`nothing answers at ${where}: the engine is not running`, {
       cause: err,
