@@ -3,7 +3,7 @@
  * with source ranges.
  */
 import { ParseError } from "../errors.js";
-import { type BkNode, LineError, makeError, newNode, parseWords, type RawItem, type Segment } from "./ast.js";
+import { type BkNode, LineError, makeError, type RawItem, type Segment } from "./ast.js";
 import { checkFlags, flagAll, flagBool, flagString } from "./flags.js";
 import { parseImageRef } from "./image-ref.js";
 import type {
@@ -948,10 +948,3 @@ function shellOf(
 }
 
 const SHELLS = /(^|\/)(ba|da|a|z|k|mk)?sh$/;
-
-/** Re-parses a single logical line (used by parseInstruction for ONBUILD-free snippets). */
-export function nodeFromLine(line: string, esc: "\\" | "`"): BkNode {
-  return newNode(line, 0, esc);
-}
-
-export { parseWords };

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Dockerfile/shell syntax, not templates
 import { describe, expect, it } from "vitest";
 import { ParseError } from "../errors.js";
 import { dumpBuildkit } from "./buildkit-dump.js";
