@@ -58,6 +58,8 @@ export function closureCommands(spec: ClosureSpec): string[] {
   const skip = spec.skipPrefixes.map((p) => `${p.replace(/\/$/, "")}/*`).join("|");
   return [
     "set -eu",
+    // cp -a --parents (coreutils 9.1) resolves the copied parents against the working directory: work from /.
+    "cd /",
     `mkdir -p ${R}/usr/bin ${R}/usr/sbin ${R}/usr/lib ${R}/usr/lib64 ${R}/etc/ssl/certs ${R}/tmp`,
     // Keep the base's merged-/usr layout so that the paths ldd prints exist in the rootfs too.
     `for d in bin sbin lib lib64; do if [ -L /$d ]; then ln -s usr/$d ${R}/$d; fi; done`,

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import dockerignore, { type Ignore } from "@balena/dockerignore";
 import { parseDockerfile } from "../dockerfile/parser.js";
-import { type BuildProgressEvent, buildImage } from "../engine/build.js";
+import { type BuildProgressEvent, BuildStepError, buildImage } from "../engine/build.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError } from "../errors.js";
@@ -183,6 +183,24 @@ function defaultProbes(project: Project): Probe[] {
   return [];
 }
 
+function short(text: string, max = 140): string {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > max ? `${one.slice(0, max - 3)}...` : one;
+}
+
+/** One readable sentence for a failed tier: the failing step (shortened) and the last lines of its output. */
+function failureReason(e: Error): string {
+  if (e instanceof BuildStepError) {
+    const tail = e.outputTail
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-3);
+    const step = e.step ? short(e.step.name, 100) : "the build";
+    return `build failed at ${step}${tail.length > 0 ? `: ${short(tail.join(" | "), 300)}` : ""}`;
+  }
+  return short(e.message, 400);
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
 }
@@ -352,11 +370,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       if (e instanceof InterruptedError) throw e;
       if (!isSlimstageError(e) || (e.kind !== "build" && e.kind !== "verify")) throw e;
       attempt.status = e.kind === "build" ? "build-failed" : "verify-failed";
-      const tail =
-        "outputTail" in e && Array.isArray(e.outputTail)
-          ? ` (${(e.outputTail as string[]).slice(-3).join(" | ")})`
-          : "";
-      attempt.reason = `${e.message}${tail}`;
+      attempt.reason = failureReason(e);
     } finally {
       await rm(ctx, { recursive: true, force: true });
     }

@@ -74,7 +74,7 @@ function healthcheck(port: number | undefined, path: string | undefined): string
   if (port === undefined || path === undefined) return undefined;
   const url = `http://127.0.0.1:${port}${path.startsWith("/") ? path : `/${path}`}`;
   const code = `require('http').get('${url}', (r) => process.exit(r.statusCode < 500 ? 0 : 1)).on('error', () => process.exit(1))`;
-  return `HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ${execForm(["node", "-e", code])}`;
+  return `HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 CMD ${execForm(["node", "-e", code])}`;
 }
 
 export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {

@@ -67,7 +67,7 @@ function healthcheck(port: number | undefined, path: string | undefined): string
   if (port === undefined || path === undefined) return undefined;
   const url = `http://127.0.0.1:${port}${path.startsWith("/") ? path : `/${path}`}`;
   const code = `import sys, urllib.request; sys.exit(0 if urllib.request.urlopen(${JSON.stringify(url).replace(/"/g, "'")}, timeout=3).status < 500 else 1)`;
-  return `HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ${execForm(["python", "-c", code])}`;
+  return `HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 CMD ${execForm(["python", "-c", code])}`;
 }
 
 export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {
@@ -244,7 +244,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     const lib = `/usr/local/lib/${py}`;
     const trim = [
       `cp -a --parents ${lib} /rootfs/`,
-      `cd /rootfs${lib} && rm -rf ${STDLIB_DROP.join(" ")} && cd lib-dynload && rm -f ${DYNLOAD_DROP.join(" ")}`,
+      `cd /rootfs${lib} && rm -rf ${STDLIB_DROP.join(" ")} && cd lib-dynload && rm -f ${DYNLOAD_DROP.join(" ")} && cd /`,
       "find /rootfs/usr/local/lib -depth \\( -name __pycache__ -o -name test -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
     ];
     if (p.usesTzdata)

@@ -177,7 +177,7 @@ describe("node templates", () => {
     expect(runtime.from.imageRef.scratch).toBe(true);
     expect(text(runtime)).toContain("ENV NODE_ENV=production PATH=/usr/local/bin");
     expect(text(runtime)).toContain(
-      'HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["node", "-e"',
+      'HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 CMD ["node", "-e"',
     );
     expect(text(stage(df, "rootfs"))).toContain("cp -a --parents /usr/local/bin/node /rootfs/");
   });
