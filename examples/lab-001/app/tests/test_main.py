@@ -23,3 +23,28 @@ def test_health_needs_no_redis(monkeypatch):
     monkeypatch.setattr(main, "redis", None)
     response = main.app.test_client().get("/health")
     assert response.status_code == 200
+
+
+def test_incr_speaks_resp_to_a_server():
+    # A one-connection stand-in for Redis on loopback: checks the request, answers ":7".
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    seen = []
+
+    def serve():
+        conn, _ = server.accept()
+        with conn:
+            seen.append(conn.recv(1024))
+            conn.sendall(b":7\r\n")
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        client = main.Redis("127.0.0.1", server.getsockname()[1])
+        assert client.incr("hits") == 7
+    finally:
+        thread.join(timeout=5)
+        server.close()
+    assert seen == [b"*2\r\n$4\r\nINCR\r\n$4\r\nhits\r\n"]
