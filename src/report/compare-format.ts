@@ -4,7 +4,7 @@
  */
 import Table from "cli-table3";
 import { markdownTable } from "markdown-table";
-import pc from "picocolors";
+import { createColors } from "picocolors";
 import type { Comparison, ComparisonRow, Metric } from "./compare.js";
 import { formatBytes, formatDuration, formatRatio } from "./format-units.js";
 import type { GateOutcome } from "./gates.js";
@@ -78,7 +78,10 @@ function gateLines(gates: GateOutcome | undefined): string[] {
 }
 
 function notes(c: Comparison): string[] {
-  const out = [`ratios are to the baseline ${c.baseline}; est. = compressed size estimated locally`];
+  const estimated = c.rows.some((r) => r.compressedSize.estimated && r.compressedSize.value !== null);
+  const out = [
+    `ratios are to the baseline ${c.baseline}${estimated ? "; est. = compressed size estimated locally (gzip -6)" : ""}`,
+  ];
   for (const row of c.rows) {
     if (row.verify.status === "failed") {
       out.push(`${row.name} failed verification${row.verify.error ? `: ${row.verify.error}` : ""}`);
@@ -92,7 +95,9 @@ export function formatComparisonTty(
   opts: { color?: boolean; gates?: GateOutcome } = {},
 ): string {
   const color = opts.color === true;
-  const paint = (f: (s: string) => string, s: string) => (color ? f(s) : s);
+  // The caller decides (--no-color, NO_COLOR, a TTY): not picocolors' own detection.
+  const pc = createColors(color);
+  const paint = (f: (s: string) => string, s: string) => f(s);
   const align = (i: number) => (i === 0 || i >= 9 ? "left" : "right");
   const table = new Table({
     head: [],
