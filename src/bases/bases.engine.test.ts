@@ -214,6 +214,24 @@ describe("local bases", () => {
     expect(err2).toBeInstanceOf(InterruptedError);
     for (const ref of refs("aborted")) expect(await inspectLocalImage(conn, ref)).toBeUndefined();
 
+    // The root file system path: debootstrap interrupted leaves no tree, mount or tag.
+    const rootfsRef = `slimstage-test/rootfs:${id}`;
+    created.push(rootfsRef);
+    const ac3 = new AbortController();
+    setTimeout(() => ac3.abort("SIGINT"), 5000);
+    const err3 = await buildBases({
+      recipes: [{ ...debianRecipe("bookworm"), ref: rootfsRef, aliases: [] }],
+      force: true,
+      signal: ac3.signal,
+    }).catch((e: unknown) => e);
+    expect(err3).toBeInstanceOf(InterruptedError);
+    expect(await inspectLocalImage(conn, rootfsRef)).toBeUndefined();
+    const { readFile, readdir } = await import("node:fs/promises");
+    expect((await readFile("/proc/mounts", "utf8")).includes("slimstage-rootfs-")).toBe(false);
+    expect(
+      (await readdir(process.env.TMPDIR ?? "/var/tmp")).filter((f) => f.startsWith("slimstage-rootfs-")),
+    ).toEqual([]);
+
     const leftovers = await docker("images", "--format", "{{.Repository}}:{{.Tag}}", "slimstage-tmp/redis");
     expect(leftovers.split("\n").filter((l) => l.endsWith(`-${process.pid}`))).toEqual([]);
   });
