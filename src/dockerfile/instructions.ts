@@ -892,7 +892,7 @@ function shellOf(
   const script = ins.command.command;
   const args0 = node.argsStart;
   // A RUN whose whole command is one heredoc runs the heredoc body as the script.
-  if (ins.heredocs.length === 1 && /^\d*<<-?\s*\S+$/.test(script.trim())) {
+  if (ins.heredocs.length === 1 && /^\d*<<-?\s*("[^"]*"|'[^']*'|\S+)$/.test(script.trim())) {
     const h = ins.heredocs[0] as Heredoc;
     const raw = item.heredocs[0];
     const bodyStart = raw
