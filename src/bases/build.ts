@@ -11,6 +11,7 @@ import {
 import { connectEngine, type EngineConnection, engineCliEnv } from "../engine/connect.js";
 import { inspectLocalImage, tagLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { BuildError, EngineError, InputError, InterruptedError, isSlimstageError } from "../errors.js";
+import { withBasesLock } from "./build-lock.js";
 import { defaultCacheDir } from "./cache-dir.js";
 import {
   type BaseName,
@@ -129,18 +130,20 @@ export async function buildBases(opts: BuildBasesOptions = {}): Promise<BaseBuil
     caBundle: opts.caBundle ?? HOST_CA_BUNDLE,
   };
   const all = opts.recipes ?? recipesFor(suite);
-  const debian = all.find((r) => r.kind === "rootfs");
-  const debianPresent = debian ? (await inspectLocalImage(conn, debian.ref)) !== undefined : true;
-  const results: BaseBuildResult[] = [];
-  for (const recipe of select(all, opts.only, debianPresent)) {
-    const prefixed: RecipeHost = { ...host, progress: (l) => progress(`[${recipe.ref}] ${l}`) };
-    try {
-      results.push(await buildOne(recipe, all, conn, client, prefixed, opts));
-    } catch (err) {
-      throw await engineGoneOr(conn, recipe.ref, err);
+  return withBasesLock(host.cacheDir, signal, progress, async () => {
+    const debian = all.find((r) => r.kind === "rootfs");
+    const debianPresent = debian ? (await inspectLocalImage(conn, debian.ref)) !== undefined : true;
+    const results: BaseBuildResult[] = [];
+    for (const recipe of select(all, opts.only, debianPresent)) {
+      const prefixed: RecipeHost = { ...host, progress: (l) => progress(`[${recipe.ref}] ${l}`) };
+      try {
+        results.push(await buildOne(recipe, all, conn, client, prefixed, opts));
+      } catch (err) {
+        throw await engineGoneOr(conn, recipe.ref, err);
+      }
     }
-  }
-  return results;
+    return results;
+  });
 }
 
 /** A build that failed because the engine went away is an engine error (exit 3), not a build error. */
