@@ -213,6 +213,13 @@ function toFlags(node: BkNode, map: LineMap, logical: string): Flag[] {
   });
 }
 
+/** Logical offset of the last `--name` flag (its value is the one in effect), or the keyword. */
+function flagStart(node: BkNode, name: string): number {
+  let at = node.cmdStart;
+  for (const f of node.flags) if (f.text === `--${name}` || f.text.startsWith(`--${name}=`)) at = f.start;
+  return at;
+}
+
 /** Range of `word` in the instruction's arguments, searching from `from`. */
 function wordRange(node: BkNode, map: LineMap, word: string, from: number): Range {
   const at = Math.max(0, node.args.indexOf(word, Math.max(0, from)));
@@ -370,13 +377,13 @@ function convertNode(
       const network = flagString(flags, "network");
       if (network !== undefined) {
         if (!["default", "none", "host"].includes(network))
-          fail(ctx, `RUN: unsupported network mode "${network}"`, map, node.cmdStart);
+          fail(ctx, `RUN: unsupported network mode "${network}"`, map, flagStart(node, "network"));
         ins.network = network;
       }
       const security = flagString(flags, "security");
       if (security !== undefined) {
         if (!["sandbox", "insecure"].includes(security))
-          fail(ctx, `RUN: unsupported security mode "${security}"`, map, node.cmdStart);
+          fail(ctx, `RUN: unsupported security mode "${security}"`, map, flagStart(node, "security"));
         ins.security = security;
       }
       // Plain shell-form scripts join the file's batch; the others are parsed alone.
@@ -679,13 +686,13 @@ function convertNode(
         const val = flagString(flags, flag);
         if (val === undefined) continue;
         if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$/.test(val))
-          fail(ctx, `HEALTHCHECK: invalid duration for --${flag}: ${val}`, map, node.cmdStart);
+          fail(ctx, `HEALTHCHECK: invalid duration for --${flag}: ${val}`, map, flagStart(node, flag));
         ins[key] = val;
       }
       const retries = flagString(flags, "retries");
       if (retries !== undefined) {
         if (!/^-?\d+$/.test(retries))
-          fail(ctx, `HEALTHCHECK: --retries must be an integer: ${retries}`, map, node.cmdStart);
+          fail(ctx, `HEALTHCHECK: --retries must be an integer: ${retries}`, map, flagStart(node, "retries"));
         ins.retries = Number(retries);
       }
       return ins;
