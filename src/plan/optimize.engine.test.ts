@@ -68,6 +68,29 @@ describe("optimize on the labs", () => {
     expect(r.written).toEqual([]);
   });
 
+  it("lab-003 C extension against libpq: runtime libraries from ELF needs (slim), libpq's closure (distroless), both verified", async () => {
+    const dir = path.join(EXAMPLES, "lab-003");
+    const r = await optimizeProject(dir, { allTiers: true, labels: LABELS });
+    const distroless = attempt(r, "distroless");
+    const slim = attempt(r, "slim");
+    expect(distroless.reason).toBeUndefined();
+    expect(slim.reason).toBeUndefined();
+    expect(distroless.verify?.probes[0]?.detail).toContain("linked against libpq");
+    expect(slim.verify?.probes[0]?.detail).toContain("linked against libpq");
+    // the toolchain never reaches the runtime: the slim image stays near the base plus libpq
+    const multi = await labImageSize(
+      dir,
+      "Dockerfile.newmultistage",
+      "slimstage-test/plan-lab003:multi",
+      true,
+    );
+    console.log(
+      `lab-003: distroless ${distroless.sizeBytes}, slim ${slim.sizeBytes}, lab multi-stage ${multi}`,
+    );
+    expect(slim.sizeBytes).toBeLessThanOrEqual(multi);
+    expect(distroless.sizeBytes).toBeLessThan(60e6);
+  });
+
   it("hit-counter-ts: distroless <= node binary + 15 MB and slim <= the lab's prod image, counting with Redis", async () => {
     const dir = path.join(EXAMPLES, "hit-counter-ts");
     const r = await optimizeProject(dir, { allTiers: true, labels: LABELS });

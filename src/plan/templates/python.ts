@@ -95,7 +95,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       : "No native code to compile: no toolchain, binary wheels only.",
   );
   df.line(`FROM ${base} AS deps`);
-  df.line("ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_COMPILE=1 PYTHONDONTWRITEBYTECODE=1");
+  df.line("ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1");
   if (native) {
     df.line(
       runLines(`RUN ${APT_CACHE} \\\n    `, [
@@ -124,7 +124,8 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     text: `dependencies go into a venv at ${VENV} without pip or setuptools; the runtime copies only that folder`,
   });
 
-  const pip = `pip --python ${VENV}/bin/python install`;
+  // --no-compile: no bytecode in the prefix, like the base image's own standard library (PIP_NO_COMPILE is not honoured).
+  const pip = `pip --python ${VENV}/bin/python install --no-compile`;
   const testOnlyInManifest = p.deps.source === "requirements" ? p.deps.names.filter(isTestOnly) : [];
   if (p.deps.exported) {
     const header = p.deps.lockfile
