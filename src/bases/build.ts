@@ -46,7 +46,6 @@ export interface BuildBasesOptions {
   readonly caBundle?: string;
   /** Build these recipes instead of the built-in ones (tests use throwaway recipes). */
   readonly recipes?: readonly BaseRecipe[];
-  readonly connection?: EngineConnection;
 }
 
 export interface AliasResult {
@@ -121,7 +120,7 @@ export async function buildBases(opts: BuildBasesOptions = {}): Promise<BaseBuil
   const suite = opts.suite ?? "bookworm";
   const signal = opts.signal ?? new AbortController().signal;
   const progress = opts.progress ?? (() => {});
-  const conn = opts.connection ?? (await connectEngine());
+  const conn = await connectEngine();
   const client = await requireBuildKitClient();
   const host: RecipeHost = {
     cacheDir: opts.cacheDir ?? defaultCacheDir(),

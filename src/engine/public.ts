@@ -1,10 +1,10 @@
+// connectEngine() and EngineConnection stay internal: they carry dockerode's types.
 export {
   type BuildKitClient,
   type ClientExamination,
   examineDockerClients,
   findBuildKitClient,
 } from "./build-client.js";
-export { type ConnectOptions, connectEngine, type EngineConnection } from "./connect.js";
 export {
   DEFAULT_STRATEGIES,
   type Discovery,
@@ -16,4 +16,10 @@ export {
   parseEngineAddress,
   type StrategyReport,
 } from "./discovery.js";
-export { type DoctorOptions, type DoctorReport, runDoctor } from "./doctor.js";
+export {
+  type DoctorOptions,
+  type DoctorReport,
+  type EngineFacts,
+  type RegistryCheck,
+  runDoctor,
+} from "./doctor.js";
