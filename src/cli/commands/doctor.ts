@@ -51,6 +51,9 @@ export function define(program: Command): void {
         } else {
           lines.push(`Engine: none usable. ${r.engineError?.message ?? ""}`);
           if (r.engineError?.hint) lines.push(`  hint: ${r.engineError.hint}`);
+          lines.push(
+            "  no engine here? `slimstage setup` (Debian/Ubuntu, as root) installs and starts one; to build on a bigger or shared machine, point DOCKER_HOST at its engine: DOCKER_HOST=ssh://user@bigger-host slimstage doctor",
+          );
         }
         if (r.buildKitClient) {
           const b = r.buildKitClient;
