@@ -30,6 +30,35 @@ export function packagesOnlyIn(a: ImageFacts, b: ImageFacts): PackageFact[] {
   return a.packages.filter((p) => !inB.has(pkgKey(p))).sort((x, y) => y.bytes - x.bytes);
 }
 
+/** Packages (by name) that take more bytes in `a` than in `b`, largest growth first. */
+export function packageGrowth(a: ImageFacts, b: ImageFacts, ecosystems: readonly string[]): string[] {
+  const sum = (f: ImageFacts) => {
+    const m = new Map<string, { name: string; bytes: number; copies: number }>();
+    for (const p of f.packages) {
+      if (!ecosystems.includes(p.ecosystem) || p.bytes === 0) continue;
+      const key = normalizeName(p.name);
+      const e = m.get(key) ?? { name: p.name, bytes: 0, copies: 0 };
+      e.bytes += p.bytes;
+      e.copies += 1;
+      m.set(key, e);
+    }
+    return m;
+  };
+  const inA = sum(a);
+  const inB = sum(b);
+  return [...inA.entries()]
+    .map(([key, e]) => ({
+      ...e,
+      delta: e.bytes - (inB.get(key)?.bytes ?? 0),
+      before: inB.get(key)?.copies ?? 0,
+    }))
+    .filter((e) => e.delta >= NOTABLE / 4)
+    .sort((x, y) => y.delta - x.delta)
+    .map(
+      (e) => `${e.name} ${formatSignedBytes(e.delta)}${e.copies > e.before ? ` (${e.copies} copies)` : ""}`,
+    );
+}
+
 const OWNER_LABELS: Record<string, string> = {
   "os-package": "OS packages",
   python: "Python packages",
@@ -99,7 +128,13 @@ export function explainDifference(
     const eco =
       kind === "os-package" ? ["deb", "apk"] : kind === "python" ? ["python"] : kind === "npm" ? ["npm"] : [];
     const named = only.filter((p) => eco.includes(p.ecosystem) && p.bytes > 0);
-    const where = named.length ? `, only in ${d > 0 ? subjectName : otherName}: ${list(named)}` : "";
+    let where = named.length ? `, only in ${d > 0 ? subjectName : otherName}: ${list(named)}` : "";
+    if (!where) {
+      // Same packages on both sides: say which ones take more room (a second copy, another version).
+      const more = packageGrowth(d > 0 ? subject : other, d > 0 ? other : subject, eco);
+      if (more.length)
+        where = `, more of them in ${d > 0 ? subjectName : otherName}: ${more.slice(0, 4).join(", ")}`;
+    }
     parts.push({ bytes: d, text: `${formatSignedBytes(d)} ${OWNER_LABELS[kind] ?? kind}${where}` });
   }
 

@@ -61,7 +61,7 @@ export interface ImageFacts {
 
 /** `usr/local/lib/python3.11/site-packages/pip/x.py` -> "pip"; `app/node_modules/@a/b/x` -> "@a/b". */
 export function wasteGroupOf(path: string): string {
-  const segs = path.split("/");
+  const segs = path.replace(/^\/+/, "").split("/");
   const sp = segs.findIndex((s) => s === "site-packages" || s === "dist-packages");
   if (sp >= 0 && segs[sp + 1]) {
     return segs[sp + 1]!.replace(/-[^-]+\.(dist|egg)-info$/, "").replace(/\.py$/, "");

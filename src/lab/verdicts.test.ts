@@ -334,6 +334,27 @@ describe("explainDifference and waste groups", () => {
     );
     expect(wasteGroupOf("app/node_modules/@types/node/index.d.ts")).toBe("@types/node");
     expect(wasteGroupOf("var/cache/apt/pkgcache.bin")).toBe("/var/cache/apt");
+    expect(wasteGroupOf("/var/cache/debconf/config.dat")).toBe("/var/cache/debconf");
+  });
+
+  it("names the packages that take more room when both images have them (a venv's own pip)", () => {
+    const pkgs = [
+      { ecosystem: "python", name: "pip", version: "26.2.1", bytes: 5.6 * MB },
+      { ecosystem: "python", name: "setuptools", version: "84.0.0", bytes: 2.7 * MB },
+    ];
+    const venv = facts({
+      sizeBytes: 158 * MB,
+      byOwnerKind: { "os-package": 80 * MB, python: 78 * MB },
+      packages: [...pkgs, ...pkgs],
+    });
+    const base = facts({
+      sizeBytes: 140 * MB,
+      byOwnerKind: { "os-package": 80 * MB, python: 60 * MB },
+      packages: pkgs,
+    });
+    expect(explainDifference("venv", venv, "single", base)).toBe(
+      "venv is 18 MB larger than single: +18 MB Python packages, more of them in venv: pip +5.6 MB (2 copies), setuptools +2.7 MB (2 copies).",
+    );
   });
 
   it("names the build-only content and the packages only one image has", () => {
