@@ -127,7 +127,17 @@ export function define(program: Command): void {
           return 0;
         }
         if (rt.json) {
-          rt.printJson({ ...df, expansion: expand(df, { buildArgs: args }) });
+          const x = expand(df, { buildArgs: args });
+          // Instructions are already in the model: refer to them by line instead of repeating them.
+          const stages = x.stages.map((st) => ({
+            ...st,
+            instructions: st.instructions.map(({ instruction, ...rest }) => ({
+              line: instruction.range.start.line,
+              keyword: instruction.keyword,
+              ...rest,
+            })),
+          }));
+          rt.printJson({ ...df, expansion: { ...x, stages } });
           return 0;
         }
         const out: string[] = [];
