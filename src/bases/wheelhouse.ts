@@ -3,13 +3,15 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCli } from "../engine/build-client.js";
-import { BuildError } from "../errors.js";
+import { BuildError, InterruptedError } from "../errors.js";
 import type { RecipeHost } from "./recipe.js";
 
 /** The package list, kept beside the source (also found from dist/, one level deeper in the same tree). */
 export const WHEELHOUSE_LIST = fileURLToPath(new URL("../../src/bases/wheelhouse.txt", import.meta.url));
 
 const STAMP = ".slimstage-wheelhouse";
+/** What the Python base installs from the wheelhouse itself. */
+const ESSENTIAL = ["pip", "setuptools", "wheel", "packaging"];
 
 /** manylinux tags a bookworm glibc (2.36) accepts, newest first. */
 const PLATFORMS = [
@@ -33,38 +35,55 @@ export function parseWheelhouseList(text: string): string[] {
  * Fills the wheelhouse once with the host's pip (it has a local index
  * configured); later calls return at once while the list is unchanged.
  */
-export async function ensureWheelhouse(host: RecipeHost): Promise<string> {
+export async function ensureWheelhouse(host: RecipeHost, listFile = WHEELHOUSE_LIST): Promise<string> {
   const dir = wheelhouseDir(host.cacheDir);
-  const list = await readFile(WHEELHOUSE_LIST, "utf8");
+  const list = await readFile(listFile, "utf8");
   const stamp = createHash("sha256").update(list).digest("hex");
   const have = await readFile(join(dir, STAMP), "utf8").catch(() => "");
   if (have.trim() === stamp) return dir;
   await mkdir(dir, { recursive: true });
   host.progress(`filling the wheelhouse ${dir} (pip download on the host)`);
-  const args = ["-m", "pip", "download", "--dest", dir, "--only-binary=:all:", "--python-version", "3.11"];
-  args.push("--implementation", "cp", "--abi", "cp311", "--abi", "abi3", "--abi", "none");
-  for (const p of PLATFORMS) args.push("--platform", p);
-  args.push("-r", WHEELHOUSE_LIST);
-  // No retries: an index that is not there fails at once instead of backing off for minutes.
-  const res = await runCli("python3", args, {
-    env: { ...process.env, PIP_RETRIES: "0", PIP_DISABLE_PIP_VERSION_CHECK: "1" },
-    signal: host.signal,
-    timeoutMs: 900_000,
-  }).catch((cause: unknown) => {
-    throw new BuildError("could not run the host's pip (python3 -m pip)", {
-      cause,
-      hint: "install python3-pip on the host, or fill a wheelhouse yourself and set SLIMSTAGE_WHEELHOUSE",
+  const download = async (reqArgs: readonly string[]) => {
+    const args = ["-m", "pip", "download", "--dest", dir, "--only-binary=:all:", "--python-version", "3.11"];
+    args.push("--implementation", "cp", "--abi", "cp311", "--abi", "abi3", "--abi", "none");
+    for (const p of PLATFORMS) args.push("--platform", p);
+    args.push(...reqArgs);
+    // No retries: an index that is not there fails at once instead of backing off for minutes.
+    return runCli("python3", args, {
+      env: { ...process.env, PIP_RETRIES: "0", PIP_DISABLE_PIP_VERSION_CHECK: "1" },
+      signal: host.signal,
+      timeoutMs: 900_000,
+    }).catch((cause: unknown) => {
+      if (cause instanceof InterruptedError) throw cause;
+      throw new BuildError("could not run the host's pip (python3 -m pip)", {
+        cause,
+        hint: "install python3-pip on the host, or fill a wheelhouse yourself and set SLIMSTAGE_WHEELHOUSE",
+      });
     });
-  });
-  if (res.code !== 0) {
+  };
+  const res = await download(["-r", listFile]);
+  if (res.code === 0) {
+    await writeFile(join(dir, STAMP), `${stamp}\n`);
+    return dir;
+  }
+  // One project the index lacks must not cost the others: fetch them one by
+  // one, and fail only when a project the Python base itself needs is missing.
+  const missing: string[] = [];
+  for (const req of parseWheelhouseList(list)) {
+    const one = await download([req]);
+    if (one.code !== 0) missing.push(req);
+  }
+  const nameOf = (req: string) => (req.split(/[<>=!~;[\s]/)[0] ?? req).replace(/[-_.]+/g, "-").toLowerCase();
+  const essential = missing.filter((m) => ESSENTIAL.includes(nameOf(m)));
+  if (essential.length > 0) {
     throw new BuildError(
-      `pip download for the wheelhouse failed (exit ${res.code}):\n${res.stderr.trim().slice(-1500)}`,
-      {
-        hint: "the host's pip needs a reachable package index (see `pip config list`)",
-      },
+      `pip download for the wheelhouse failed for ${essential.join(", ")}:\n${res.stderr.trim().slice(-1500)}`,
+      { hint: "the host's pip needs a reachable package index (see `pip config list`)" },
     );
   }
-  await writeFile(join(dir, STAMP), `${stamp}\n`);
+  // No stamp: the next run tries the missing ones again.
+  if (missing.length > 0)
+    host.progress(`the wheelhouse lacks ${missing.join(", ")} (the host's index has no wheel for them)`);
   return dir;
 }
 
