@@ -188,7 +188,8 @@ export function walk(node: TreeNode, path: string, fn: (n: TreeNode, path: strin
   fn(node, path);
   if (!node.children) return;
   for (const child of node.children.values()) {
-    walk(child, path === "" ? child.name : `${path}/${child.name}`, fn);
+    // An entry written by a layer already carries its normalised path: no new string needed.
+    walk(child, child.entry?.path ?? (path === "" ? child.name : `${path}/${child.name}`), fn);
   }
 }
 

@@ -36,6 +36,8 @@ class TopN<T> {
     private readonly n: number,
     private readonly size: (t: T) => number,
   ) {}
+  /** Items smaller than this cannot enter any more (the smallest kept at the last trim). */
+  floor = -1;
   add(t: T): void {
     this.items.push(t);
     if (this.items.length > this.n * 4) this.trim();
@@ -43,6 +45,7 @@ class TopN<T> {
   private trim(): void {
     this.items.sort((a, b) => this.size(b) - this.size(a));
     this.items.length = Math.min(this.items.length, this.n);
+    if (this.items.length === this.n) this.floor = this.size(this.items[this.n - 1]!);
   }
   result(): T[] {
     this.trim();
@@ -71,7 +74,6 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
   };
   const catTotals = new Map<BuildOnlyCategory, { files: number; bytes: number; top: Map<string, number> }>();
   const biggest = new TopN<FileBytes>(top, (f) => f.bytes);
-  const dirSizes = new Map<TreeNode, { bytes: number; files: number }>();
   let finalBytes = 0;
   let fileCount = 0;
 
@@ -109,30 +111,33 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
           : `/${path.split("/").slice(0, 3).join("/")}`;
       c.top.set(who, (c.top.get(who) ?? 0) + size);
     }
-    const f: FileBytes = { path: `/${path}`, bytes: size, layerIndex: node.layer };
-    if (owner.kind !== "unknown") f.owner = owner;
-    if (size > 0) biggest.add(f);
-    for (let p = node.parent; p; p = p.parent) {
-      let d = dirSizes.get(p);
-      if (!d) {
-        d = { bytes: 0, files: 0 };
-        dirSizes.set(p, d);
-      }
-      d.bytes += size;
-      d.files++;
+    if (size > 0 && size > biggest.floor) {
+      const f: FileBytes = { path: `/${path}`, bytes: size, layerIndex: node.layer };
+      if (owner.kind !== "unknown") f.owner = owner;
+      biggest.add(f);
     }
   });
 
+  // Directory totals in one post-order pass, for the biggest directories (4 levels deep at most;
+  // deeper ones are for --tree).
   const biggestDirs = new TopN<{ path: string; bytes: number; files: number }>(top, (d) => d.bytes);
-  for (const [node, d] of dirSizes) {
-    if (node === tree.root) continue;
-    let depth = 0;
-    for (let p = node.parent; p; p = p.parent) depth++;
-    if (depth > 4) continue; // deeper directories are listed by --tree
-    const parts: string[] = [];
-    for (let n: TreeNode | null = node; n?.parent; n = n.parent) parts.push(n.name);
-    biggestDirs.add({ path: `/${parts.reverse().join("/")}`, bytes: d.bytes, files: d.files });
-  }
+  const sizeDirs = (node: TreeNode, path: string, depth: number): { bytes: number; files: number } => {
+    let bytes = 0;
+    let files = 0;
+    for (const child of node.children!.values()) {
+      if (child.children) {
+        const sub = sizeDirs(child, path === "" ? child.name : `${path}/${child.name}`, depth + 1);
+        bytes += sub.bytes;
+        files += sub.files;
+      } else {
+        bytes += nodeSize(child);
+        files++;
+      }
+    }
+    if (depth >= 1 && depth <= 4) biggestDirs.add({ path: `/${path}`, bytes, files });
+    return { bytes, files };
+  };
+  sizeDirs(tree.root, "", 0);
 
   const byCategory: CategoryBytes[] = BUILD_ONLY_CATEGORIES.filter((c) => catTotals.has(c)).map((c) => {
     const t = catTotals.get(c)!;
