@@ -52,7 +52,12 @@ export class FileTree {
   /** Looks a path up literally (no symlinks followed), as overlayfs applies layers. */
   get(path: string): TreeNode | undefined {
     let node: TreeNode = this.root;
-    for (const part of splitPath(path)) {
+    if (path === "") return node;
+    const parts =
+      path.startsWith("/") || path.includes("//") || path.endsWith("/") || path.includes("./")
+        ? splitPath(path)
+        : path.split("/");
+    for (const part of parts) {
       const next = node.children?.get(part);
       if (!next) return undefined;
       node = next;
@@ -154,23 +159,34 @@ export class FileTree {
    * undefined for a missing path and "loop" past MAX_SYMLINK_HOPS.
    */
   resolve(path: string, followLast = true): TreeNode | "loop" | undefined {
+    // Fast path: a path that exists literally has no symlink before its last part
+    // (a symlink node has no children to walk through).
+    const literal = this.get(path);
+    if (
+      literal &&
+      (!followLast || (literal.entry?.type !== "symlink" && literal.entry?.type !== "hardlink"))
+    ) {
+      return literal;
+    }
     let hops = 0;
-    const pending = splitPath(path);
+    let pending = splitPath(path);
+    let at = 0;
     let node: TreeNode = this.root;
-    while (pending.length > 0) {
-      const part = pending.shift()!;
+    while (at < pending.length) {
+      const part = pending[at++]!;
       if (part === "..") {
         node = node.parent ?? this.root;
         continue;
       }
       const next = node.children?.get(part);
       if (!next) return undefined;
-      const isLast = pending.length === 0;
+      const isLast = at === pending.length;
       if (next.entry?.type === "symlink" && (!isLast || followLast)) {
         if (++hops > MAX_SYMLINK_HOPS) return "loop";
         const target = next.entry.linkTarget ?? "";
         if (target.startsWith("/")) node = this.root;
-        pending.unshift(...splitPath(target));
+        pending = [...splitPath(target), ...pending.slice(at)];
+        at = 0;
         continue;
       }
       if (next.entry?.type === "hardlink" && isLast && followLast && next.entry.linkTarget) {

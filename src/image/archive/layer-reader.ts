@@ -371,12 +371,14 @@ function describeStreamError(e: unknown, compression: CompressionKind): string {
 
 /** A hardlink whose target is not earlier in the same layer cannot be resolved by the engine either. */
 function checkHardlinks(entries: FileEntry[], name: string, warnings: string[]): void {
-  if (!entries.some((e) => e.type === "hardlink")) return;
+  const targets = new Set<string>();
+  for (const e of entries) if (e.type === "hardlink" && e.linkTarget !== undefined) targets.add(e.linkTarget);
+  if (targets.size === 0) return;
   const seen = new Set<string>();
   for (const e of entries) {
     if (e.type === "hardlink" && e.linkTarget !== undefined && !seen.has(e.linkTarget)) {
       warnings.push(`${name}: hardlink ${e.path} -> ${e.linkTarget}: target missing from the layer`);
     }
-    seen.add(e.path);
+    if (targets.has(e.path)) seen.add(e.path);
   }
 }

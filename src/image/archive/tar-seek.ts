@@ -173,7 +173,8 @@ export function* walkTar(
     if (flag === "x" || flag === "g" || flag === "L" || flag === "K") {
       if (size > MAX_EXTENDED_HEADER)
         throw new InputError(`${what}: an extended tar header of ${size} bytes`);
-      const data = file.readFresh(dataOffset, size);
+      // Decoded at once, so a view of the window will do (BuildKit writes a pax header per entry).
+      const data = file.read(dataOffset, size);
       if (flag === "x") pax = parsePax(data);
       else if (flag === "L") longName = cstring(data, 0, data.length);
       else if (flag === "K") longLink = cstring(data, 0, data.length);
