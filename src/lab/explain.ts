@@ -85,7 +85,15 @@ export function explainDifference(
   if (Math.abs(wasted) >= NOTABLE) {
     const who = wasted > 0 ? subject : other;
     const whoName = wasted > 0 ? subjectName : otherName;
-    const groups = who.wastedBy.filter((g) => g.bytes >= NOTABLE / 4);
+    const otherSide = wasted > 0 ? other : subject;
+    // Only what the other image does not waste as well (the base's own waste is on both sides).
+    const groups = who.wastedBy
+      .map((g) => ({
+        name: g.name,
+        bytes: g.bytes - (otherSide.wastedBy.find((o) => o.name === g.name)?.bytes ?? 0),
+      }))
+      .filter((g) => g.bytes >= NOTABLE / 4)
+      .sort((x, y) => y.bytes - x.bytes);
     const layer = [...who.history].sort((x, y) => y.changedBytes - x.changedBytes)[0];
     const by =
       layer && layer.changedBytes > 0
