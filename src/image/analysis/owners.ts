@@ -200,13 +200,15 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
       owners.set(n, o);
       return;
     }
-    if (CPYTHON.test(path)) {
-      owners.set(n, CPYTHON_OWNER);
-      return;
-    }
-    if (NODE_RUNTIME.test(path)) {
-      owners.set(n, NODE_OWNER);
-      return;
+    if (path.startsWith("usr/local/")) {
+      if (CPYTHON.test(path)) {
+        owners.set(n, CPYTHON_OWNER);
+        return;
+      }
+      if (NODE_RUNTIME.test(path)) {
+        owners.set(n, NODE_OWNER);
+        return;
+      }
     }
     if (appLayers.has(n.layer) || (workdir !== "" && (path === workdir || path.startsWith(`${workdir}/`)))) {
       owners.set(n, APP);
