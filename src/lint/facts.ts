@@ -134,8 +134,16 @@ export function peel(c: ShellCommand): Cmd {
   return { name: basename(name), args, raw: c };
 }
 
+const commandCache = new WeakMap<RunInstruction, Cmd[]>();
+
+/** The RUN's commands with wrappers peeled (computed once per instruction). */
 export function commands(run: RunInstruction): Cmd[] {
-  return run.shell.commands.map(peel);
+  let cmds = commandCache.get(run);
+  if (!cmds) {
+    cmds = run.shell.commands.map(peel);
+    commandCache.set(run, cmds);
+  }
+  return cmds;
 }
 
 export function basename(p: string): string {
