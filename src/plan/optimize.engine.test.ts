@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startPackageIndex } from "../build/package-index.js";
 import { buildImage } from "../engine/build.js";
+import { countByLabel, removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { openImage } from "../image/open.js";
@@ -17,10 +18,14 @@ const LABELS = { "org.slimstage.test": "plan" };
 const EXAMPLES = path.resolve(import.meta.dirname, "../../examples");
 const tags: string[] = [];
 
-afterAll(async () => {
+async function cleanUp(): Promise<void> {
   const engine = await connectEngine();
-  for (const t of tags) await untagLocalImage(engine, t);
-});
+  for (const t of tags.splice(0)) await untagLocalImage(engine, t);
+  // Whatever else carries this test's label (verify containers and networks, dangling images).
+  await removeByLabel(engine, LABELS, { images: true });
+}
+
+afterAll(cleanUp);
 
 function attempt(r: OptimizeResult, tier: "slim" | "distroless"): TierAttempt {
   const a = r.attempts.find((x) => x.tier === tier);
@@ -53,7 +58,11 @@ async function labImageSize(dir: string, dockerfile: string, tag: string, python
 describe("optimize on the labs", () => {
   it("lab-000 Flask hello: distroless <= 45 MB and slim <= the lab's multi-stage image, both verified", async () => {
     const dir = path.join(EXAMPLES, "lab-000");
-    const r = await optimizeProject(dir, { allTiers: true, labels: LABELS });
+    const r = await optimizeProject(dir, {
+      allTiers: true,
+      labels: LABELS,
+      repository: `slimstage-test/plan-optimize-${path.basename(dir)}`,
+    });
     const distroless = attempt(r, "distroless");
     const slim = attempt(r, "slim");
     expect(distroless.reason).toBeUndefined();
@@ -62,7 +71,9 @@ describe("optimize on the labs", () => {
     expect(r.tier).toBe("distroless");
     expect(distroless.verify?.probes.every((p) => p.ok)).toBe(true);
     const multi = await labImageSize(dir, "Dockerfile.multi", "slimstage-test/plan-lab000:multi", true);
-    console.log(`lab-000: distroless ${distroless.sizeBytes}, slim ${slim.sizeBytes}, lab multi ${multi}`);
+    process.stdout.write(
+      `MEASURED lab-000: distroless ${distroless.sizeBytes}, slim ${slim.sizeBytes}, lab multi ${multi}\n`,
+    );
     expect(distroless.sizeBytes).toBeLessThanOrEqual(45e6);
     expect(slim.sizeBytes).toBeLessThanOrEqual(multi);
     expect(r.written).toEqual([]);
@@ -70,7 +81,11 @@ describe("optimize on the labs", () => {
 
   it("lab-003 C extension against libpq: runtime libraries from ELF needs (slim), libpq's closure (distroless), both verified", async () => {
     const dir = path.join(EXAMPLES, "lab-003");
-    const r = await optimizeProject(dir, { allTiers: true, labels: LABELS });
+    const r = await optimizeProject(dir, {
+      allTiers: true,
+      labels: LABELS,
+      repository: `slimstage-test/plan-optimize-${path.basename(dir)}`,
+    });
     const distroless = attempt(r, "distroless");
     const slim = attempt(r, "slim");
     expect(distroless.reason).toBeUndefined();
@@ -84,8 +99,8 @@ describe("optimize on the labs", () => {
       "slimstage-test/plan-lab003:multi",
       true,
     );
-    console.log(
-      `lab-003: distroless ${distroless.sizeBytes}, slim ${slim.sizeBytes}, lab multi-stage ${multi}`,
+    process.stdout.write(
+      `MEASURED lab-003: distroless ${distroless.sizeBytes}, slim ${slim.sizeBytes}, lab multi-stage ${multi}\n`,
     );
     expect(slim.sizeBytes).toBeLessThanOrEqual(multi);
     expect(distroless.sizeBytes).toBeLessThan(60e6);
@@ -93,7 +108,11 @@ describe("optimize on the labs", () => {
 
   it("hit-counter-ts: distroless <= node binary + 15 MB and slim <= the lab's prod image, counting with Redis", async () => {
     const dir = path.join(EXAMPLES, "hit-counter-ts");
-    const r = await optimizeProject(dir, { allTiers: true, labels: LABELS });
+    const r = await optimizeProject(dir, {
+      allTiers: true,
+      labels: LABELS,
+      repository: `slimstage-test/plan-optimize-${path.basename(dir)}`,
+    });
     const distroless = attempt(r, "distroless");
     const slim = attempt(r, "slim");
     expect(distroless.reason).toBeUndefined();
@@ -106,10 +125,19 @@ describe("optimize on the labs", () => {
       .at(-1);
     expect(node?.size).toBeGreaterThan(50e6);
     const prod = await labImageSize(dir, "Dockerfile.prod", "slimstage-test/plan-hitcounter:prod", false);
-    console.log(
-      `hit-counter-ts: distroless ${distroless.sizeBytes}, slim ${slim.sizeBytes}, node binary ${node?.size}, lab prod ${prod}`,
+    process.stdout.write(
+      `MEASURED hit-counter-ts: distroless ${distroless.sizeBytes}, slim ${slim.sizeBytes}, node binary ${node?.size}, lab prod ${prod}\n`,
     );
     expect(distroless.sizeBytes).toBeLessThanOrEqual((node?.size ?? 0) + 15e6);
     expect(slim.sizeBytes).toBeLessThanOrEqual(prod);
+  });
+
+  it("leaves no container, network or image of its own behind", async () => {
+    await cleanUp();
+    expect(await countByLabel(await connectEngine(), LABELS)).toEqual({
+      containers: 0,
+      networks: 0,
+      images: 0,
+    });
   });
 });

@@ -47,6 +47,8 @@ export interface OptimizeOptions {
   planOnly?: boolean;
   /** Keep the built images (tagged slimstage-optimize/NAME:TIER); default true. */
   keepImages?: boolean;
+  /** Repository the tier images are tagged in (default slimstage-optimize/<dir>); tags are the tier names. */
+  repository?: string;
   /** Extra labels on built images (tests mark theirs). */
   labels?: Record<string, string>;
   /** Skip the test stage. */
@@ -168,7 +170,8 @@ async function prepareContext(project: Project, files: string[], plan: PlannedFi
   return ctx;
 }
 
-function imageName(project: Project, tier: Tier): string {
+function imageName(project: Project, tier: Tier, repository?: string): string {
+  if (repository) return `${repository}:${tier}`;
   const base =
     path
       .basename(project.dir)
@@ -328,7 +331,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     };
     attempts.push(attempt);
     const ctx = await prepareContext(project, files.list, plan);
-    const image = imageName(project, tier);
+    const image = imageName(project, tier, opts.repository);
     try {
       progress({ type: "phase", tier, message: `building the ${tier} tier` });
       const built = await withPackageIndex(project.kind === "python", opts.signal, () =>
