@@ -95,7 +95,7 @@ export function parseConfig(text: string, file: string, rules: readonly Rule[]):
   if (!validate(data)) {
     const e = validate.errors![0]!;
     const { key, path, reason } = describe(e);
-    throw new ConfigError(`${file}: ${key}: ${reason}`, { key, location: locate(path) });
+    throw new ConfigError(`config ${key}: ${reason}`, { key, location: locate(path) });
   }
   const cfg: LintConfig = {
     ignore: data.ignore ?? DEFAULT_CONFIG.ignore,
@@ -105,7 +105,7 @@ export function parseConfig(text: string, file: string, rules: readonly Rule[]):
     eol: { ...DEFAULT_CONFIG.eol, ...(data.eol ?? {}) },
   };
   if (cfg.eol.today !== undefined && Number.isNaN(Date.parse(`${cfg.eol.today}T00:00:00Z`))) {
-    throw new ConfigError(`${file}: eol.today: not a date: ${cfg.eol.today}`, {
+    throw new ConfigError(`config eol.today: not a date: ${cfg.eol.today}`, {
       key: "eol.today",
       location: locate(["eol", "today"]),
     });
