@@ -78,7 +78,7 @@ export function parseConfig(text: string, file: string, rules: readonly Rule[]):
     const err = doc.errors[0]!;
     const pos = lines.linePos(err.pos[0]);
     throw new ConfigError(
-      `${file}: not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${firstLine(err.message)}`,
+      `config is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${firstLine(err.message)}`,
       {
         location: { file, line: pos.line, column: pos.col },
       },
