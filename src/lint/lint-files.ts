@@ -12,6 +12,7 @@ import { type LintResult, lintText } from "./engine.js";
 import { type Finding, PRAGMA_RULE_ID, type Severity, severityRank } from "./finding.js";
 import type { LintReport } from "./formats/report.js";
 import { RULES } from "./rules/index.js";
+import { ruleIndex } from "./suppress.js";
 
 export interface LintFilesOptions {
   /** Config file; default: the first of .slimstage.yaml/.slimstage.yml/slimstage.config.json in `cwd`. */
@@ -46,6 +47,10 @@ export function lintFiles(files: readonly string[], opts: LintFilesOptions = {})
   const configFile = opts.configFile ? resolve(cwd, opts.configFile) : findConfig(cwd);
   if (opts.configFile && !existsSync(configFile!))
     throw new InputError(`config file not found: ${opts.configFile}`);
+  const index = ruleIndex(RULES);
+  for (const id of opts.ignore ?? [])
+    if (!index.has(id.toLowerCase()))
+      throw new InputError(`--ignore ${id}: unknown rule id (see docs/rules.md)`);
   const loaded = configFile ? loadConfigFile(configFile, RULES) : { config: DEFAULT_CONFIG, problems: [] };
   const config: LintConfig = {
     ...loaded.config,

@@ -98,6 +98,13 @@ describe("slimstage lint", { timeout: 90_000 }, () => {
     );
   });
 
+  it("an unknown --ignore id is an input error (exit 2)", async () => {
+    const df = file("ign.Dockerfile", "FROM scratch\n");
+    const r = await slimstage("lint", "--ignore", "SS999", df);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--ignore SS999: unknown rule id");
+  });
+
   it("a missing file is an input error (exit 2)", async () => {
     const r = await slimstage("lint", "no-such.Dockerfile");
     expect(r.code).toBe(2);
