@@ -9,7 +9,8 @@ describe("SS116 dockerignore", () => {
     catches(rule, df, 1, { env: { dockerignore: null } }));
   it("catches a .dockerignore that misses entries", () => {
     const [f] = catches(rule, df, 1, { env: { dockerignore: ".git\n" } });
-    if (!f?.message.includes("__pycache__") || f.message.includes("node_modules")) throw new Error(f?.message);
+    if (!f?.message.includes("__pycache__") || f.message.includes("node_modules"))
+      throw new Error(f?.message);
   });
   it("asks for node_modules only in Node builds, venvs only in Python builds", () => {
     const [f] = catches(rule, "FROM node:22-slim\nWORKDIR /app\nCOPY . .", 1, {
