@@ -110,3 +110,51 @@ describe("slimstage lab lab-000 --json", () => {
     expect(left.images).toBe(2);
   });
 });
+
+describe("Ctrl-C during a lab's verification (Redis sidecar running)", () => {
+  it("exits 130 and leaves no container or network behind", async () => {
+    const engine = await connectEngine();
+    const labels = { "org.slimstage.test": "lab-interrupt" };
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(ROOT, "src/cli/main.ts"),
+          "lab",
+          "lab-001",
+          "--json",
+          "--tag-prefix",
+          "slimstage-test-lab",
+          "--label",
+          "org.slimstage.test=lab-interrupt",
+        ],
+        {
+          cwd: ROOT,
+          env: { ...process.env, SLIMSTAGE_MAIN: "1", NO_COLOR: "1" },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let stderr = "";
+      let sent = false;
+      child.stdout.resume();
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        // The dev variant's analysis is done: its verification (with Redis) starts next.
+        if (!sent && /lab-001 dev: analyze ok/.test(stderr)) {
+          sent = true;
+          setTimeout(() => child.kill("SIGINT"), 1500);
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+      expect(sent, stderr).toBe(true);
+      expect(code, stderr).toBe(130);
+      const left = await countByLabel(engine, labels);
+      expect(left.containers).toBe(0);
+      expect(left.networks).toBe(0);
+    } finally {
+      await removeByLabel(engine, labels, { images: true });
+    }
+  }, 600_000);
+});
