@@ -1,6 +1,7 @@
-import { createLogUpdate } from "log-update";
 import pc from "picocolors";
 import type { CliRuntime } from "./runtime.js";
+
+type LogUpdate = ((text: string) => void) & { clear(): void; done(): void };
 
 export type RowState = "running" | "done" | "cached" | "failed" | "info";
 
@@ -18,7 +19,7 @@ interface Row {
  */
 export class ProgressDisplay {
   private readonly rows = new Map<string, Row>();
-  private readonly live: ReturnType<typeof createLogUpdate> | undefined;
+  private live: LogUpdate | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly enabled: boolean;
 
@@ -27,9 +28,26 @@ export class ProgressDisplay {
     private readonly title?: string,
   ) {
     this.enabled = !rt.json && !rt.quiet;
-    this.live = this.enabled && rt.interactive ? createLogUpdate(process.stderr) : undefined;
-    if (this.enabled && !this.live && title) rt.info(title);
-    if (this.live) this.timer = setInterval(() => this.render(), 100).unref();
+    if (this.enabled && !rt.interactive && title) rt.info(title);
+    // log-update loads only for a terminal, and in the background: it costs start-up time.
+    if (this.enabled && rt.interactive) {
+      this.loading = import("log-update").then(({ createLogUpdate }) => {
+        if (this.finished) return;
+        this.live = createLogUpdate(process.stderr);
+        this.timer = setInterval(() => this.render(), 100).unref();
+        this.render();
+      });
+    }
+  }
+
+  private loading: Promise<void> | undefined;
+  private finished = false;
+
+  /** The display for this runtime, with the terminal renderer loaded. */
+  static async create(rt: CliRuntime, title?: string): Promise<ProgressDisplay> {
+    const d = new ProgressDisplay(rt, title);
+    await d.loading;
+    return d;
   }
 
   private icon(s: RowState): string {
@@ -77,7 +95,7 @@ export class ProgressDisplay {
       ...(detail !== undefined ? { detail } : {}),
     };
     this.rows.set(key, row);
-    if (!this.live && state !== "running") this.rt.info(this.line(row));
+    if (!this.rt.interactive && state !== "running") this.rt.info(this.line(row));
     else this.render();
   }
 
@@ -93,11 +111,16 @@ export class ProgressDisplay {
 
   /** Stops redrawing and leaves the final state on screen. */
   finish(): void {
+    if (this.finished) return;
+    this.finished = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.live) {
       this.render();
       this.live.done();
+    } else if (this.enabled && this.rt.interactive) {
+      // Finished before the renderer loaded: the final state, once.
+      for (const r of this.rows.values()) this.rt.info(this.line(r));
     }
   }
 }

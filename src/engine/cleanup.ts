@@ -31,7 +31,8 @@ export interface TrackedResource {
 export class ResourceTracker implements AsyncDisposable {
   private items: TrackedResource[] = [];
 
-  constructor(private readonly engine: EngineConnection) {}
+  /** `engine` may be given lazily: the connection is only needed to remove things. */
+  constructor(private readonly engine: EngineConnection | (() => Promise<EngineConnection>)) {}
 
   add(kind: TrackedResource["kind"], id: string): void {
     this.items.push({ kind, id });
@@ -65,8 +66,8 @@ export class ResourceTracker implements AsyncDisposable {
   }
 
   private async removeOne(item: TrackedResource): Promise<boolean> {
-    const { docker } = this.engine;
     try {
+      const { docker } = typeof this.engine === "function" ? await this.engine() : this.engine;
       if (item.kind === "container") await docker.getContainer(item.id).remove({ force: true, v: true });
       else if (item.kind === "network") await docker.getNetwork(item.id).remove();
       else await docker.getImage(item.id).remove({ force: true });

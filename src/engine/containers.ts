@@ -58,38 +58,43 @@ export interface ContainerSpec {
 
 const ms = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 1e6));
 
+/** The Engine API body that creates the container `spec` describes (labelled as ours). */
+export function containerCreateBody(spec: ContainerSpec): Record<string, unknown> {
+  const hc = spec.healthcheck;
+  return {
+    Image: spec.image,
+    Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+    Labels: { ...spec.labels, [MANAGED_LABEL]: "true" },
+    ...(hc
+      ? {
+          Healthcheck: {
+            Test: hc.test,
+            ...(hc.intervalMs !== undefined ? { Interval: ms(hc.intervalMs) } : {}),
+            ...(hc.timeoutMs !== undefined ? { Timeout: ms(hc.timeoutMs) } : {}),
+            ...(hc.retries !== undefined ? { Retries: hc.retries } : {}),
+            ...(hc.startPeriodMs !== undefined ? { StartPeriod: ms(hc.startPeriodMs) } : {}),
+          },
+        }
+      : {}),
+    HostConfig: {
+      ...(spec.network ? { NetworkMode: spec.network.name } : {}),
+      // No restarts: a crash must show as a crash.
+      RestartPolicy: { Name: "no" },
+    },
+    ...(spec.network
+      ? { NetworkingConfig: { EndpointsConfig: { [spec.network.name]: { Aliases: spec.network.aliases } } } }
+      : {}),
+  };
+}
+
 /** Creates (does not start) a labelled container. */
 export async function createContainer(engine: EngineConnection, spec: ContainerSpec): Promise<string> {
-  const hc = spec.healthcheck;
   try {
     const c = await engine.docker.createContainer({
-      Image: spec.image,
+      ...(containerCreateBody(spec) as Parameters<EngineConnection["docker"]["createContainer"]>[0]),
       ...(spec.name ? { name: spec.name } : {}),
-      Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      ...(spec.cmd ? { Cmd: spec.cmd } : {}),
-      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
-      Labels: { ...spec.labels, [MANAGED_LABEL]: "true" },
-      ...(hc
-        ? {
-            Healthcheck: {
-              Test: hc.test,
-              ...(hc.intervalMs !== undefined ? { Interval: ms(hc.intervalMs) } : {}),
-              ...(hc.timeoutMs !== undefined ? { Timeout: ms(hc.timeoutMs) } : {}),
-              ...(hc.retries !== undefined ? { Retries: hc.retries } : {}),
-              ...(hc.startPeriodMs !== undefined ? { StartPeriod: ms(hc.startPeriodMs) } : {}),
-            },
-          }
-        : {}),
-      HostConfig: {
-        ...(spec.network ? { NetworkMode: spec.network.name } : {}),
-        // No restarts: a crash must show as a crash.
-        RestartPolicy: { Name: "no" },
-      },
-      ...(spec.network
-        ? {
-            NetworkingConfig: { EndpointsConfig: { [spec.network.name]: { Aliases: spec.network.aliases } } },
-          }
-        : {}),
     });
     return c.id;
   } catch (err) {

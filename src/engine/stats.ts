@@ -64,6 +64,7 @@ export function watchPeakMemory(engine: EngineConnection, id: string): MemoryWat
       return peak;
     },
     async stop() {
+      if (stopped) return peak;
       stopped = true;
       try {
         // one-shot: one sample now, without waiting for a second CPU sample

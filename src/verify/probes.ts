@@ -41,7 +41,8 @@ export function httpOnce(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
+  let off = () => {};
+  return new Promise<HttpAnswer>((resolve, reject) => {
     const req = request({ host, port, path, method, agent: false, timeout: timeoutMs }, (res) => {
       let body = "";
       res.setEncoding("utf8");
@@ -53,29 +54,35 @@ export function httpOnce(
     });
     req.on("timeout", () => req.destroy(new ConnectError(`no answer within ${timeoutMs} ms`)));
     req.on("error", (e: NodeJS.ErrnoException) => reject(new ConnectError(e.code ?? e.message)));
-    cutOn(signal, () => req.destroy(new ConnectError("cut short")));
+    off = cutOn(signal, () => req.destroy(new ConnectError("cut short")));
     req.end();
-  });
+  }).finally(() => off());
 }
 
 /** Opens and closes one TCP connection. */
 export function tcpOnce(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
+  let off = () => {};
+  return new Promise<void>((resolve, reject) => {
     const sock = connect({ host, port });
-    cutOn(signal, () => sock.destroy(new ConnectError("cut short")));
+    off = cutOn(signal, () => sock.destroy(new ConnectError("cut short")));
     sock.setTimeout(timeoutMs, () => sock.destroy(new ConnectError(`no connection within ${timeoutMs} ms`)));
     sock.once("connect", () => {
       sock.destroy();
       resolve();
     });
     sock.once("error", (e: NodeJS.ErrnoException) => reject(new ConnectError(e.code ?? e.message)));
-  });
+  }).finally(() => off());
 }
 
-function cutOn(signal: AbortSignal | undefined, cut: () => void): void {
-  if (!signal) return;
-  if (signal.aborted) cut();
-  else signal.addEventListener("abort", cut, { once: true });
+/** Runs `cut` when the signal fires; returns the undo (listeners must not pile up over attempts). */
+function cutOn(signal: AbortSignal | undefined, cut: () => void): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    cut();
+    return () => {};
+  }
+  signal.addEventListener("abort", cut, { once: true });
+  return () => signal.removeEventListener("abort", cut);
 }
 
 /** Reads `a.b.0.c` from parsed JSON. */

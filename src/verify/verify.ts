@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
-import { needsPackageIndex, startPackageIndex } from "../build/package-index.js";
-import { buildImage } from "../engine/build.js";
 import { ResourceTracker, RUN_LABEL } from "../engine/cleanup.js";
-import { connectEngine, type EngineConnection } from "../engine/connect.js";
+import type { EngineConnection } from "../engine/connect.js";
 import {
   containerLogs,
   containerState,
@@ -14,10 +12,21 @@ import {
   startContainer,
   waitForExit,
 } from "../engine/containers.js";
+import {
+  fastAddress,
+  fastCreateContainer,
+  fastCreateNetwork,
+  fastEngine,
+  fastImageInfo,
+  fastStart,
+  fastWaitForExit,
+} from "../engine/fast-start.js";
 import { createNetwork } from "../engine/networks.js";
 import { watchPeakMemory } from "../engine/stats.js";
 import { EngineError, InputError, InterruptedError, VerifyError } from "../errors.js";
-import { type ComposeService, dependencyOrder, loadCompose } from "./compose.js";
+// compose.ts (ajv, yaml) and the build code load only when a compose file is given:
+// start-up time of `slimstage verify` is measured against `docker run`.
+import type { ComposeService } from "./compose.js";
 import { type ProbeTarget, runProbe } from "./probes.js";
 import { throwIfAborted } from "./sleep.js";
 import type { Probe, ProbeResult, SidecarInfo, VerifyOptions, VerifyResult } from "./types.js";
@@ -56,12 +65,33 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
   const progress = opts.onProgress ?? (() => {});
   throwIfAborted(signal);
 
-  const compose = opts.compose ? await loadCompose(opts.compose.file) : undefined;
-  const deps = compose && opts.compose ? dependencyOrder(compose, opts.compose.service) : [];
+  const composeMod = opts.compose ? await import("./compose.js") : undefined;
+  const compose = opts.compose && composeMod ? await composeMod.loadCompose(opts.compose.file) : undefined;
+  const deps =
+    compose && opts.compose && composeMod ? composeMod.dependencyOrder(compose, opts.compose.service) : [];
   const appService = compose && opts.compose ? compose.services[opts.compose.service] : undefined;
 
-  const engine: EngineConnection = await connectEngine();
-  const info = await imageRunInfo(engine, opts.image);
+  // dockerode (through connectEngine) loads lazily: without sidecars, the way
+  // to the first probe goes through fast-start.ts, and dockerode loads while the app boots.
+  let enginePromise: Promise<EngineConnection> | undefined;
+  const getEngine = (): Promise<EngineConnection> => {
+    enginePromise ??= import("../engine/connect.js")
+      .then((m) => m.connectEngine())
+      .catch((e: unknown) => {
+        // Not remembered: the engine may answer again (cleanup retries).
+        enginePromise = undefined;
+        throw e;
+      });
+    return enginePromise;
+  };
+  const fast = compose ? undefined : await fastEngine();
+  const info = fast
+    ? await fastImageInfo(fast, opts.image).catch(async (e: unknown) => {
+        // Not answering on the fast path: let connectEngine find (or explain) the engine.
+        if (e instanceof InputError) throw e;
+        return imageRunInfo(await getEngine(), opts.image);
+      })
+    : await imageRunInfo(await getEngine(), opts.image);
   const probes =
     opts.probes.length > 0
       ? opts.probes
@@ -74,7 +104,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
 
   const runId = randomBytes(4).toString("hex");
   const labels = { ...opts.labels, [RUN_LABEL]: runId };
-  const tracker = new ResourceTracker(engine);
+  const tracker = new ResourceTracker(getEngine);
   const sidecars: SidecarInfo[] = [];
   const sidecarIds = new Map<string, string>();
   let appId: string | undefined;
@@ -89,10 +119,13 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
   let memory: ReturnType<typeof watchPeakMemory> | undefined;
   let engineGone = false;
   let watchdog: NodeJS.Timeout | undefined;
+  let finished = false;
+  const goneError = (e: unknown) => isEngineGone(e) || (e instanceof EngineError && isEngineGone(e.cause));
 
   const fail = async (error: string): Promise<VerifyResult> => {
     if (engineGone) throw new EngineError(`the engine stopped answering during verification (${error})`);
     progress({ type: "phase", phase: "cleanup", message: "collecting logs" });
+    const engine = await getEngine();
     const logs = appId ? await containerLogs(engine, appId).catch(() => undefined) : undefined;
     const sidecarLogs: Record<string, string> = {};
     for (const [svc, id] of sidecarIds) {
@@ -120,7 +153,10 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
 
   try {
     progress({ type: "phase", phase: "network", message: "creating a private network" });
-    const net = await createNetwork(engine, { name: `slimstage-verify-${runId}`, labels });
+    const netName = `slimstage-verify-${runId}`;
+    const net = fast
+      ? { id: await fastCreateNetwork(fast, netName, labels), name: netName }
+      : await createNetwork(await getEngine(), { name: netName, labels });
     tracker.add("network", net.id);
 
     // What each dependency must reach before its dependents start.
@@ -135,6 +171,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
 
     for (const svc of deps) {
       throwIfAborted(signal);
+      const engine = await getEngine();
       const image = await sidecarImage(svc, runId, labels, tracker, engine, signal, progress);
       progress({ type: "phase", phase: "sidecar", message: `starting ${svc.name} (${image})` });
       const s0 = Date.now();
@@ -185,70 +222,87 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     throwIfAborted(signal);
     progress({ type: "phase", phase: "start", message: `starting ${opts.image}` });
     const serviceName = opts.compose?.service ?? "app";
-    appId = await createContainer(engine, {
+    const appSpec = {
       image: opts.image,
       name: `slimstage-verify-${runId}-${serviceName}`,
       env: { ...appService?.environment, ...opts.env },
       ...(opts.command ? { cmd: opts.command } : appService?.command ? { cmd: appService.command } : {}),
       labels: { ...labels, "org.slimstage.service": serviceName },
       network: { name: net.name, aliases: [serviceName] },
-    });
+    };
+    appId = fast
+      ? await fastCreateContainer(fast, appSpec)
+      : await createContainer(await getEngine(), appSpec);
     tracker.add("container", appId);
-    const exit = waitForExit(engine, appId);
     const id = appId;
+    const exit = fast ? fastWaitForExit(fast, id) : waitForExit(await getEngine(), id);
     startedAt = Date.now();
-    await startContainer(engine, appId);
-    memory = watchPeakMemory(engine, appId);
+    if (fast) await fastStart(fast, id);
+    else await startContainer(await getEngine(), id);
     exit.then(
       async (code) => {
-        const s = await containerState(engine, id).catch(() => undefined);
+        const s = await getEngine()
+          .then((engine) => containerState(engine, id))
+          .catch(() => undefined);
         markExited(`the container exited with code ${code}${s?.oomKilled ? " (killed: out of memory)" : ""}`);
       },
       (err: unknown) => {
-        if (isEngineGone(err)) engineGone = true;
+        if (goneError(err)) engineGone = true;
         markExited("the engine stopped answering about the container");
       },
     );
-    // A watchdog beside the wait: a long-poll cut by a dying engine may never
-    // settle, so ask the engine directly every half second.
-    watchdog = setInterval(() => {
-      containerState(engine, id).then(
-        (s) => {
-          if (!s.running)
-            markExited(
-              `the container exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`,
-            );
-        },
-        (err: unknown) => {
-          if (err instanceof EngineError && isEngineGone(err.cause)) {
-            engineGone = true;
-            markExited("the engine stopped answering");
-          }
-        },
-      );
-    }, 500);
-    const state = await containerState(engine, appId);
-    const host = state.ips[net.name];
+    const host = fast
+      ? await fastAddress(fast, id, net.name)
+      : (await containerState(await getEngine(), id)).ips[net.name];
+    // Memory and the watchdog need dockerode: set up when it has loaded (the app boots meanwhile).
+    const monitors = getEngine().then((engine) => {
+      if (finished) return engine; // the run ended while dockerode loaded
+      memory = watchPeakMemory(engine, id);
+      // A watchdog beside the wait: a long-poll cut by a dying engine may never
+      // settle, so ask the engine directly every half second.
+      watchdog = setInterval(() => {
+        containerState(engine, id).then(
+          (s) => {
+            if (!s.running)
+              markExited(
+                `the container exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`,
+              );
+          },
+          (err: unknown) => {
+            if (goneError(err)) {
+              engineGone = true;
+              markExited("the engine stopped answering");
+            }
+          },
+        );
+      }, 500);
+      return engine;
+    });
+    monitors.catch(() => {
+      // The fast path reached the engine a moment ago: failing to connect now means it went away.
+      engineGone = true;
+      markExited("the engine stopped answering");
+    });
     if (!host) {
       // It may already have exited: that is the image's failure, not the engine's.
-      await exit.catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 50));
+      await Promise.race([exit.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+      await monitors;
       return await fail(exitReason ?? "the container got no address on the run's network");
     }
     const exited = () => exitReason;
-    const waitCtx = ctxFor(engine, appId, host, deadline, signal, exited);
     const waits = [...(opts.wait ?? []).map(waitFromSpec)];
     if (info.healthcheck && !(opts.wait ?? []).some((w) => w.kind === "healthy")) waits.push(healthy());
     for (const w of waits) {
       progress({ type: "phase", phase: "wait", message: `waiting for ${w.description}` });
-      await w.wait(waitCtx);
+      await w.wait(ctxFor(await monitors, id, host, deadline, signal, exited));
     }
 
     const target: ProbeTarget = {
       host,
       exited,
       stopped: stopped.signal,
-      exec: (cmd, t) => execInContainer(engine, id, cmd, { timeoutMs: t, ...(signal ? { signal } : {}) }),
+      exec: async (cmd, t) =>
+        execInContainer(await monitors, id, cmd, { timeoutMs: t, ...(signal ? { signal } : {}) }),
     };
     // Network probes first (they poll while the app starts), then commands.
     const order = [...probes.keys()].sort(
@@ -265,6 +319,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       progress({ type: "probe", result: r });
     }
     results.push(...probes.map((_, i) => byIndex.get(i) as ProbeResult));
+    await monitors.catch(() => undefined);
     const ok = results.every((r) => r.ok);
     if (!ok) {
       const bad = results.find((r) => !r.ok);
@@ -276,7 +331,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
           : {}),
       };
     }
-    const peak = await memory.stop();
+    const peak = await memory?.stop();
     return {
       image: opts.image,
       ok: true,
@@ -287,7 +342,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       durationMs: Date.now() - t0,
     };
   } catch (e) {
-    if (isEngineGone(e) || (e instanceof EngineError && isEngineGone(e.cause))) engineGone = true;
+    if (goneError(e)) engineGone = true;
     if (signal?.aborted || e instanceof InterruptedError) {
       await memory?.stop();
       throw e instanceof InterruptedError ? e : new InterruptedError(String(signal?.reason ?? "SIGINT"));
@@ -296,7 +351,9 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     await memory?.stop();
     throw e;
   } finally {
+    finished = true;
     if (watchdog) clearInterval(watchdog);
+    await memory?.stop();
     progress({ type: "phase", phase: "cleanup", message: "removing containers and network" });
     let left = await tracker.cleanup();
     // The engine went away: it may come back (a restart); keep trying a while.
@@ -349,6 +406,10 @@ async function sidecarImage(
   progress({ type: "phase", phase: "sidecar", message: `building ${svc.name} from ${b.context}` });
   const dockerfile = b.dockerfile ? resolve(b.context, b.dockerfile) : join(b.context, "Dockerfile");
   // pip in the sidecar's build needs the offline index on the host's loopback.
+  const [{ needsPackageIndex, startPackageIndex }, { buildImage }] = await Promise.all([
+    import("../build/package-index.js"),
+    import("../engine/build.js"),
+  ]);
   const index = (await needsPackageIndex([dockerfile])) ? await startPackageIndex(signal) : undefined;
   const r = await buildImage({
     ...(index ? { network: "host" as const } : {}),

@@ -130,7 +130,7 @@ export function define(program: Command): void {
         }
         const network = flags.network ?? (index ? "host" : undefined);
 
-        const display = new ProgressDisplay(rt);
+        const display = await ProgressDisplay.create(rt);
         const onEvent = (prefix: string, e: Ev) => {
           const s = e.step;
           if (s.internal && e.type !== "step-error") return;

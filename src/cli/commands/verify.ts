@@ -133,7 +133,7 @@ export function define(program: Command): void {
           ...(flags.waitHealthy ? [{ kind: "healthy" } as const] : []),
         ];
 
-        const display = new ProgressDisplay(rt, rt.interactive ? `verifying ${image}` : undefined);
+        const display = await ProgressDisplay.create(rt, rt.interactive ? `verifying ${image}` : undefined);
         let phaseKey = 0;
         let result: Awaited<ReturnType<typeof verifyImage>>;
         try {
