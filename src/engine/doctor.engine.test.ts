@@ -95,6 +95,43 @@ describe("bad engine settings", () => {
     );
   });
 
+  it("permission denied on the real socket is an engine error saying how to get access (exit 3)", async () => {
+    // Drops to nobody, who is not in the socket's group; needs root, which CI is.
+    expect(process.getuid?.(), "this test drops privileges and must start as root").toBe(0);
+    let r: { code: number; stdout: string };
+    try {
+      const out = await run(
+        "setpriv",
+        [
+          "--reuid=65534",
+          "--regid=65534",
+          "--clear-groups",
+          "node",
+          "--import",
+          "tsx",
+          "src/cli/main.ts",
+          "doctor",
+          "--offline",
+        ],
+        {
+          env: {
+            ...process.env,
+            HOME: "/tmp",
+            SLIMSTAGE_MAIN: "1",
+            DOCKER_HOST: "unix:///var/run/docker.sock",
+          },
+        },
+      );
+      r = { code: 0, stdout: out.stdout };
+    } catch (e) {
+      r = e as { code: number; stdout: string };
+    }
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("permission denied on the engine socket");
+    expect(r.stdout).toContain("/var/run/docker.sock");
+    expect(r.stdout).toContain("usermod -aG docker");
+  });
+
   it("a socket nobody answers on is an engine error (exit 3)", async () => {
     const { createServer } = await import("node:net");
     const { mkdtemp, rm } = await import("node:fs/promises");
