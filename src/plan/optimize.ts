@@ -121,17 +121,23 @@ async function labDefaults(dir: string): Promise<
       probes?: Probe[];
       compose?: { file: string; service: string };
       healthPath?: string;
-      commandProbe?: boolean;
+      commandProbe?: { output?: string; exitCode?: number };
     }
   | undefined
 > {
-  if (!(await exists(path.join(dir, "lab.yaml")))) return undefined;
-  const lab = await loadLab(dir);
+  // A lab's app may live in a sub-folder of the lab (lab-001's app/): its lab.yaml is then one level up.
+  const labDir = (await exists(path.join(dir, "lab.yaml")))
+    ? dir
+    : (await exists(path.join(dir, "..", "lab.yaml")))
+      ? path.dirname(dir)
+      : undefined;
+  if (!labDir) return undefined;
+  const lab = await loadLab(labDir);
   const out: {
     probes?: Probe[];
     compose?: { file: string; service: string };
     healthPath?: string;
-    commandProbe?: boolean;
+    commandProbe?: { output?: string; exitCode?: number };
   } = {};
   const probe = lab.config.probe;
   if (probe?.http) {
@@ -143,7 +149,10 @@ async function labDefaults(dir: string): Promise<
     out.probes = [p];
     out.healthPath = h.path;
   } else if (probe?.command) {
-    out.commandProbe = true;
+    out.commandProbe = {
+      ...(probe.command.output !== undefined ? { output: probe.command.output } : {}),
+      ...(probe.command.exitCode !== undefined ? { exitCode: probe.command.exitCode } : {}),
+    };
   }
   const withCompose = [...lab.config.variants].reverse().find((v) => v.compose);
   if (withCompose?.compose)
@@ -172,9 +181,13 @@ async function prepareContext(project: Project, files: string[], plan: PlannedFi
 
 function imageName(project: Project, tier: Tier, repository?: string): string {
   if (repository) return `${repository}:${tier}`;
+  // A generic folder name (lab-001's app/) says little: prefix the parent's.
+  const dirName = path.basename(project.dir);
+  const name = /^(app|src|service|web|api)$/i.test(dirName)
+    ? `${path.basename(path.dirname(project.dir))}-${dirName}`
+    : dirName;
   const base =
-    path
-      .basename(project.dir)
+    name
       .toLowerCase()
       .replace(/[^a-z0-9._-]+/g, "-")
       .replace(/^[._-]+/, "") || "app";
@@ -266,7 +279,10 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   let verifyCommand = opts.verifyCommand;
   if (probes.length === 0 && lab?.commandProbe) {
     // A run-to-completion app (lab-004): keep the container up and run the entry as the probe.
-    probes.push({ kind: "cmd", command: project.entry.argv.join(" ") });
+    const cmd: Probe = { kind: "cmd", command: project.entry.argv.join(" ") };
+    if (lab.commandProbe.output !== undefined) cmd.expectOutput = lab.commandProbe.output;
+    if (lab.commandProbe.exitCode !== undefined) cmd.expectExitCode = lab.commandProbe.exitCode;
+    probes.push(cmd);
     verifyCommand ??=
       project.kind === "python"
         ? ["python", "-c", "import time; time.sleep(3600)"]
