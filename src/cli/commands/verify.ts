@@ -135,6 +135,7 @@ export function define(program: Command): void {
 
         const display = await ProgressDisplay.create(rt, rt.interactive ? `verifying ${image}` : undefined);
         let phaseKey = 0;
+        let current: { key: string; text: string } | undefined;
         let result: Awaited<ReturnType<typeof verifyImage>>;
         try {
           result = await verifyImage({
@@ -150,9 +151,15 @@ export function define(program: Command): void {
             labels: parseLabels(flags.label ?? []),
             signal: rt.signal,
             onProgress: (e) => {
+              // The current phase runs (with a timer on a terminal) until the next one starts.
+              // Elsewhere, a phase is one plain line when it starts.
+              if (current) display.set(current.key, current.text, "done");
+              current = undefined;
               if (e.type === "phase") {
-                display.set(`phase${phaseKey}`, e.message, "done");
-                phaseKey++;
+                if (rt.interactive) {
+                  current = { key: `phase${phaseKey++}`, text: e.message };
+                  display.set(current.key, current.text, "running");
+                } else display.set(`phase${phaseKey++}`, e.message, "info");
               } else {
                 const r = e.result;
                 display.set(
@@ -165,6 +172,7 @@ export function define(program: Command): void {
             },
           });
         } finally {
+          if (current) display.set(current.key, current.text, "done");
           display.finish();
         }
 
