@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, formatMs, ProgressDisplay } from "./progress.js";
+import type { CliRuntime } from "./runtime.js";
+
+function runtime(over: Partial<CliRuntime> = {}): { rt: CliRuntime; lines: string[] } {
+  const lines: string[] = [];
+  const rt: CliRuntime = {
+    json: false,
+    verbose: false,
+    quiet: false,
+    color: false,
+    interactive: false,
+    signal: new AbortController().signal,
+    print: () => {},
+    printJson: () => {},
+    info: (t) => lines.push(t),
+    ...over,
+  };
+  return { rt, lines };
+}
+
+describe("ProgressDisplay off a terminal", () => {
+  it("prints one plain line per finished step, none for running ones", () => {
+    const { rt, lines } = runtime();
+    const d = new ProgressDisplay(rt, "building");
+    d.set("a", "[1/2] RUN make", "running");
+    d.set("a", "[1/2] RUN make", "done", "1.2s");
+    d.set("b", "[2/2] COPY . .", "cached", "cached");
+    d.set("c", "[3/3] RUN false", "failed", "failed");
+    d.finish();
+    expect(lines).toEqual([
+      "building",
+      "✓ [1/2] RUN make  1.2s",
+      "= [2/2] COPY . .  cached",
+      "✗ [3/3] RUN false  failed",
+    ]);
+  });
+
+  it("stays silent with --json and --quiet", () => {
+    for (const over of [{ json: true }, { quiet: true }]) {
+      const { rt, lines } = runtime(over);
+      const d = new ProgressDisplay(rt, "title");
+      d.set("a", "step", "done");
+      d.note("note");
+      d.finish();
+      expect(lines).toEqual([]);
+    }
+  });
+});
+
+describe("formatting", () => {
+  it("formats durations and sizes", () => {
+    expect(formatMs(950)).toBe("950ms");
+    expect(formatMs(1500)).toBe("1.5s");
+    expect(formatMs(125_000)).toBe("2m5s");
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(22_400_000)).toBe("22.4 MB");
+  });
+});
