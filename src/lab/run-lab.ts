@@ -52,6 +52,8 @@ export interface RunLabOptions {
   labels?: Record<string, string>;
   /** Time limit of each verification (default 90 s). */
   verifyTimeoutMs?: number;
+  /** Build without BuildKit's cache (every step runs, so its output is measured again). */
+  noCache?: boolean;
 }
 
 /** Shell-quotes a word for `sh -c` (only when it needs it). */
@@ -217,6 +219,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
         labels,
         network: index ? "host" : "default",
         verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
+        noCache: opts.noCache === true,
         openImage,
         analyzeImage,
         verifyImage,
@@ -274,6 +277,7 @@ interface VariantContext {
   labels: Record<string, string>;
   network: "host" | "default";
   verifyTimeoutMs: number;
+  noCache: boolean;
   openImage: typeof import("../image/public.js").openImage;
   analyzeImage: typeof import("../image/public.js").analyzeImage;
   verifyImage: typeof import("../verify/public.js").verifyImage;
@@ -322,6 +326,7 @@ async function runVariant(
         ...(v.buildArgs ? { buildArgs: v.buildArgs } : {}),
         labels: { ...ctx.labels, "org.slimstage.variant": v.name },
         network: ctx.network,
+        ...(ctx.noCache ? { noCache: true } : {}),
         ...(signal ? { signal } : {}),
         onProgress: (e) => {
           if (e.type === "step-start" || e.type === "step-cached") {

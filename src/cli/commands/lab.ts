@@ -11,6 +11,7 @@ interface LabFlags {
   examples?: string;
   label?: string[];
   tagPrefix?: string;
+  cache?: boolean;
 }
 
 function parseLabels(list: readonly string[]): Record<string, string> {
@@ -36,6 +37,7 @@ export function define(program: Command): void {
     .option("--report <file>", "also write the self-contained HTML report of the run")
     .option("--examples <dir>", "where the examples are (default: the package's examples/)")
     .option("--tag-prefix <repo>", "tag images <repo>/<lab>:<variant>", "slimstage-lab")
+    .option("--no-cache", "build without BuildKit's cache (every step runs again)")
     .option("--label <key=value>", "extra label on every image, container and network (repeatable)", collect)
     .addHelpText(
       "after",
@@ -93,6 +95,7 @@ export function define(program: Command): void {
             .runLab(l, {
               signal: rt.signal,
               labels,
+              ...(flags.cache === false ? { noCache: true } : {}),
               ...(flags.tagPrefix ? { tagPrefix: flags.tagPrefix } : {}),
               onProgress: (e) => {
                 // With --json the live display is off; long runs still say on stderr what they did.
