@@ -24,7 +24,7 @@ export function recordBasePackagesCommand(): string {
 export function runtimePackagesCommands(roots: string[], known: string[]): string[] {
   const seed = known.length > 0 ? `printf '%s\\n' ${known.join(" ")}` : "true";
   return [
-    `{ find ${roots.join(" ")} -type f -name '*.so*' 2>/dev/null | xargs -r ldd 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\\// { print $3 }' | LC_ALL=C sort -u | while read -r lib; do dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true; done | cut -d: -f1; ${seed}; } | LC_ALL=C sort -u > /tmp/needed-packages`,
+    `{ find ${roots.join(" ")} -type f -name '*.so*' | { xargs -r ldd 2>/dev/null || true; } | awk '$2 == "=>" && $3 ~ /^\\// { print $3 }' | LC_ALL=C sort -u | while read -r lib; do dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true; done | cut -d: -f1; ${seed}; } | LC_ALL=C sort -u > /tmp/needed-packages`,
     `LC_ALL=C comm -23 /tmp/needed-packages ${BASE_PACKAGES_FILE} > ${RUNTIME_PACKAGES_FILE}`,
     `echo "runtime packages from ELF needs: $(tr '\\n' ' ' < ${RUNTIME_PACKAGES_FILE})"`,
   ];
@@ -32,7 +32,7 @@ export function runtimePackagesCommands(roots: string[], known: string[]): strin
 
 /** The runtime stage's install of what runtimePackagesCommands found (nothing when the list is empty). */
 export function installRuntimePackagesCommand(file: string): string {
-  return `if [ -s ${file} ]; then apt-get update && xargs -a ${file} apt-get install -y --no-install-recommends && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log /var/cache/debconf/*-old; fi && rm -f ${file}`;
+  return `if [ -s ${file} ]; then apt-get update && apt-get install -y --no-install-recommends $(cat ${file}) && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log /var/cache/debconf/*-old; fi && rm -f ${file}`;
 }
 
 export interface ClosureSpec {
@@ -52,14 +52,19 @@ export interface ClosureSpec {
   user: { name: string; uid: number };
 }
 
-/** Commands that assemble a FROM-scratch root filesystem with the ELF closure of `scan`. */
+/**
+ * Commands that assemble a FROM-scratch root filesystem with the ELF closure
+ * of `scan`. Run them from / (WORKDIR /): `cp -a --parents` of coreutils 9.1
+ * resolves the copied parents against the working directory.
+ */
+/** The shell the builder stages use: pipelines fail when any part fails. */
+export const PIPEFAIL_SHELL = 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]';
+
 export function closureCommands(spec: ClosureSpec): string[] {
   const R = spec.rootfs;
   const skip = spec.skipPrefixes.map((p) => `${p.replace(/\/$/, "")}/*`).join("|");
   return [
     "set -eu",
-    // cp -a --parents (coreutils 9.1) resolves the copied parents against the working directory: work from /.
-    "cd /",
     `mkdir -p ${R}/usr/bin ${R}/usr/sbin ${R}/usr/lib ${R}/usr/lib64 ${R}/etc/ssl/certs ${R}/tmp`,
     // Keep the base's merged-/usr layout so that the paths ldd prints exist in the rootfs too.
     `for d in bin sbin lib lib64; do if [ -L /$d ]; then ln -s usr/$d ${R}/$d; fi; done`,
@@ -67,7 +72,7 @@ export function closureCommands(spec: ClosureSpec): string[] {
     ...spec.copy.map((f) => `cp -a --parents ${f} ${R}/`),
     ...spec.symlinks.map(([link, target]) => `ln -sf ${target} ${R}${link}`),
     ...(spec.prepare ?? []),
-    `find ${spec.scan.join(" ")} -type f \\( -name '*.so*' -o -name '*.node' -o -perm -u+x \\) 2>/dev/null | xargs -r ldd 2>/dev/null > /tmp/ldd.out || true`,
+    `find ${spec.scan.join(" ")} -type f \\( -name '*.so*' -o -name '*.node' -o -perm -u+x \\) | { xargs -r ldd 2>/dev/null || true; } > /tmp/ldd.out`,
     `if grep -q 'not found' /tmp/ldd.out; then echo 'missing shared libraries:' >&2; grep 'not found' /tmp/ldd.out >&2; exit 1; fi`,
     `awk '$2 == "=>" && $3 ~ /^\\// { print $3 } $1 ~ /^\\// && $2 ~ /^\\(0x/ { print $1 }' /tmp/ldd.out | LC_ALL=C sort -u > /tmp/closure`,
     `while read -r lib; do case "$lib" in ${skip || "/nonexistent/*"}) continue ;; esac; mkdir -p "${R}$(dirname "$lib")"; cp -L "$lib" "${R}$lib"; done < /tmp/closure`,

@@ -6,7 +6,7 @@
  * node binary's ELF closure.
  */
 import { nodeDockerignore } from "../dockerignore.js";
-import { closureCommands } from "../elf-needs.js";
+import { closureCommands, PIPEFAIL_SHELL } from "../elf-needs.js";
 import type { NodeProject } from "../project.js";
 import {
   type Decision,
@@ -150,7 +150,6 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     "---- prune: production dependencies only (no type declarations or source maps); compiled tests removed ----",
   );
   df.line(`FROM ${last} AS prune`);
-  if (last === "deps") df.line("COPY . .");
   // Type declarations and source maps of dependencies are for editors and debuggers, not for running.
   const pruneCmds = [
     pm.prune,
@@ -163,6 +162,8 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     );
   }
   df.line(runLines(`RUN ${pm.cache} \\\n    `, pruneCmds));
+  // Without a build or test stage the sources come after the prune, which depends on the lock only (cache).
+  if (last === "deps") df.line("COPY . .");
   decisions.push({
     topic: "prune",
     text: `dev dependencies are removed with \`${pm.prune}\` after the build and the tests, with the type declarations and source maps of the production dependencies`,
@@ -188,6 +189,8 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
   } else {
     df.comment("---- rootfs: the node binary and its ELF closure, for FROM scratch ----");
     df.line(`FROM ${base} AS rootfs`);
+    df.line(PIPEFAIL_SHELL);
+    df.line("WORKDIR /");
     df.line(
       runLines(
         "RUN ",

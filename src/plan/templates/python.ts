@@ -12,6 +12,7 @@ import { pythonDockerignore } from "../dockerignore.js";
 import {
   closureCommands,
   installRuntimePackagesCommand,
+  PIPEFAIL_SHELL,
   RUNTIME_PACKAGES_FILE,
   recordBasePackagesCommand,
   runtimePackagesCommands,
@@ -95,6 +96,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       : "No native code to compile: no toolchain, binary wheels only.",
   );
   df.line(`FROM ${base} AS deps`);
+  if (native) df.line(PIPEFAIL_SHELL);
   df.line("ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1");
   if (native) {
     df.line(
@@ -151,7 +153,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
         `${testOnlyInManifest.join(", ")} ${testOnlyInManifest.length === 1 ? "is" : "are"} only for the tests: left out of the runtime venv.`,
       );
       df.line(
-        `RUN ${PIP_CACHE} \\\n    grep -viE '^[[:space:]]*(${re})([^A-Za-z0-9._-]|$)' ${main} > /tmp/requirements.runtime.txt && \\\n    ${pip} -r /tmp/requirements.runtime.txt`,
+        `RUN ${PIP_CACHE} \\\n    { grep -viE '^[[:space:]]*(${re})([^A-Za-z0-9._-]|$)' ${main} || true; } > /tmp/requirements.runtime.txt && \\\n    ${pip} -r /tmp/requirements.runtime.txt`,
       );
       decisions.push({
         topic: "tests",
@@ -242,10 +244,13 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       "---- rootfs: the interpreter's ELF closure and a trimmed standard library, for FROM scratch ----",
     );
     df.line(`FROM deps AS rootfs`);
+    df.line(PIPEFAIL_SHELL);
+    df.line("WORKDIR /");
     const lib = `/usr/local/lib/${py}`;
     const trim = [
       `cp -a --parents ${lib} /rootfs/`,
-      `cd /rootfs${lib} && rm -rf ${STDLIB_DROP.join(" ")} && cd lib-dynload && rm -f ${DYNLOAD_DROP.join(" ")} && cd /`,
+      `rm -rf ${STDLIB_DROP.map((d) => `/rootfs${lib}/${d}`).join(" ")}`,
+      `rm -f ${DYNLOAD_DROP.map((d) => `/rootfs${lib}/lib-dynload/${d}`).join(" ")}`,
       "find /rootfs/usr/local/lib -depth \\( -name __pycache__ -o -name test -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
     ];
     if (p.usesTzdata)

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Dockerfile, Stage } from "../../dockerfile/model.js";
 import { parseDockerfile } from "../../dockerfile/parser.js";
 import { buildStageGraph } from "../../dockerfile/stage-graph.js";
+import { lintText } from "../../lint/engine.js";
 import { detectProject } from "../detect/project.js";
 import type { Project } from "../project.js";
 import {
@@ -107,7 +108,7 @@ describe("python templates", () => {
     const rt = text(stage(df, "runtime"));
     expect(rt).not.toMatch(/build-essential|libpq-dev/);
     expect(rt).toContain("COPY --from=deps /opt/slimstage/runtime-packages /tmp/runtime-packages");
-    expect(rt).toContain("xargs -a /tmp/runtime-packages apt-get install");
+    expect(rt).toContain("apt-get install -y --no-install-recommends $(cat /tmp/runtime-packages)");
     // the test requirements file feeds the test stage only
     expect(text(stage(df, "test"))).toContain("-r requirements-dev.txt");
     expect(rt).toContain('CMD ["gunicorn", "--bind", "0.0.0.0:8000", "wsgi:application"]');
@@ -123,7 +124,9 @@ describe("python templates", () => {
     expect(text(runtime)).toContain("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt");
     const rootfs = text(stage(df, "rootfs"));
     expect(rootfs).toContain("xargs -r ldd");
-    expect(rootfs).toContain("rm -rf test idlelib tkinter turtledemo");
+    expect(rootfs).toContain(
+      "rm -rf /rootfs/usr/local/lib/python3.11/test /rootfs/usr/local/lib/python3.11/idlelib",
+    );
     expect(rootfs).toContain("ldconfig -r /rootfs");
     expect(rootfs).toContain("app:x:10001:10001");
   });
@@ -181,4 +184,27 @@ describe("node templates", () => {
     );
     expect(text(stage(df, "rootfs"))).toContain("cp -a --parents /usr/local/bin/node /rootfs/");
   });
+});
+
+describe("generated Dockerfiles pass slimstage's own linter", () => {
+  const fixtures: Array<[string, Fixture]> = [
+    ["poetry", poetryProject],
+    ["c-extension", cExtensionProject],
+    ["typescript", typescriptProject],
+    ["pnpm", pnpmProject],
+    ["yarn", yarnProject],
+  ];
+  for (const [name, fx] of fixtures) {
+    for (const tier of ["slim", "distroless"] as const) {
+      it(`${name} ${tier}: no warning or error (digest pinning is only info: the local bases have no registry digest)`, async () => {
+        const { plan } = await planFor(fx, tier, { healthPath: "/" });
+        const result = lintText(plan.dockerfile, {
+          file: "Dockerfile",
+          env: { dockerignore: plan.dockerignore },
+        });
+        const serious = result.findings.filter((f) => f.severity !== "info" && f.severity !== "style");
+        expect(serious.map((f) => `${f.range.start.line}: ${f.ruleId} ${f.message}`)).toEqual([]);
+      });
+    }
+  }
 });
