@@ -231,6 +231,21 @@ describe.each<Mode>(["seek", "stream"])("%s reader", (mode) => {
       await expectInputError(openArchive(mode, file2), /config gone\.json .* missing/);
     });
 
+    it("rejects a config that lists more layers than the manifest", async () => {
+      const l = await buildLayer({ files: [{ path: "x", content: "x" }] });
+      const config = imageConfig({ layers: [{ files: [] }, { files: [] }] }, [l, l]);
+      const file = join(dir, `count-${mode}.tar`);
+      await writeTar(file, [
+        { name: "l0/layer.tar", data: l.blob },
+        { name: "c.json", data: config },
+        { name: "manifest.json", data: Buffer.from('[{"Config":"c.json","Layers":["l0/layer.tar"]}]') },
+      ]);
+      await expectInputError(
+        openArchive(mode, file),
+        /the image config lists 2 layers but the manifest has 1/,
+      );
+    });
+
     it("rejects a layer that is not a tar", async () => {
       const file = join(dir, "notatar.tar");
       await writeTar(file, [
