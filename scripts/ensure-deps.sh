@@ -4,8 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "slimstage: installing npm dependencies (npm ci)" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "slimstage: installing npm dependencies from the lockfile" >&2
+  # `npm ci` is the first choice; npm 11 rejects a lockfile that lacks the
+  # other platforms' optional binaries (biome's), which this machine's npm
+  # config omits, so fall back to `npm install`, which keeps the locked versions.
+  npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error
 fi
 if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
   echo "slimstage: compiling TypeScript (npm run build)" >&2
