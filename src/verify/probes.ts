@@ -145,7 +145,7 @@ async function untilConnected<T>(
   opts: ProbeRunOptions,
   attempt: (timeoutMs: number, signal?: AbortSignal) => Promise<T>,
 ): Promise<{ value?: T; attempts: number; lastError?: string }> {
-  const pollMs = opts.pollMs ?? 50;
+  const pollMs = opts.pollMs ?? 20;
   let attempts = 0;
   let lastError: string | undefined;
   const signals = [opts.signal, target.stopped].filter((x): x is AbortSignal => x !== undefined);

@@ -42,6 +42,8 @@ import {
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** How long cleanup keeps retrying when the engine stopped answering mid-run. */
 const CLEANUP_RETRY_MS = 20_000;
+/** How long the first probes may poll before dockerode loads (see the monitors below). */
+const MONITOR_DELAY_MS = 1000;
 
 /** Default probes when none are given: a TCP connect to each port the image or compose service names. */
 function defaultProbes(ports: readonly number[]): Probe[] {
@@ -120,6 +122,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
   let engineGone = false;
   let watchdog: NodeJS.Timeout | undefined;
   let finished = false;
+  let kickTimer: NodeJS.Timeout | undefined;
   const goneError = (e: unknown) => isEngineGone(e) || (e instanceof EngineError && isEngineGone(e.cause));
 
   const fail = async (error: string): Promise<VerifyResult> => {
@@ -254,8 +257,20 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     const host = fast
       ? await fastAddress(fast, id, net.name)
       : (await containerState(await getEngine(), id)).ips[net.name];
-    // Memory and the watchdog need dockerode: set up when it has loaded (the app boots meanwhile).
-    const monitors = getEngine().then((engine) => {
+    // Memory and the watchdog need dockerode. Loading it blocks the event loop
+    // for a few hundred ms, which would delay the probes' polling: it starts
+    // after the first probe answered, or after a second, whichever is first
+    // (exit detection meanwhile comes from the fast path's wait).
+    let kick = () => {};
+    const kicked = new Promise<void>((r) => {
+      kick = r;
+    });
+    kickTimer = setTimeout(kick, fast ? MONITOR_DELAY_MS : 0);
+    const needNow = (opts.wait ?? []).length > 0 || info.healthcheck || !probes.some((p) => p.kind !== "cmd");
+    if (needNow) kick();
+    const monitors = kicked.then(async () => {
+      clearTimeout(kickTimer);
+      const engine = await getEngine();
       if (finished) return engine; // the run ended while dockerode loaded
       memory = watchPeakMemory(engine, id);
       // A watchdog beside the wait: a long-poll cut by a dying engine may never
@@ -315,6 +330,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       progress({ type: "phase", phase: "probe", message: `probing ${describeShort(p)}` });
       const r = await runProbe(p, target, { deadline, ...(signal ? { signal } : {}) });
       if (r.ok && firstOk === undefined) firstOk = Date.now();
+      kick();
       byIndex.set(i, r);
       progress({ type: "probe", result: r });
     }
@@ -352,6 +368,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     throw e;
   } finally {
     finished = true;
+    if (kickTimer) clearTimeout(kickTimer);
     if (watchdog) clearInterval(watchdog);
     await memory?.stop();
     progress({ type: "phase", phase: "cleanup", message: "removing containers and network" });
