@@ -1,13 +1,35 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const cli = ["--import", "tsx", "src/cli/main.ts"];
+// Absolute loader path: some tests run the CLI from a temporary working directory.
+const cli = ["--import", import.meta.resolve("tsx"), resolve("src/cli/main.ts")];
+
+async function slimstageIn(
+  cwd: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run("node", [...cli, ...args], {
+      cwd,
+      env: { ...process.env, SLIMSTAGE_MAIN: "1" },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
 
 async function slimstage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("node", [...cli, ...args], { env: { ...process.env, SLIMSTAGE_MAIN: "1" } });
+    const { stdout, stderr } = await run("node", [...cli, ...args], {
+      env: { ...process.env, SLIMSTAGE_MAIN: "1" },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -38,5 +60,23 @@ describe("cli frame", () => {
   it("exits 2 on an unknown command", async () => {
     const r = await slimstage("frobnicate");
     expect(r.code).toBe(2);
+  });
+
+  it("reports a config error as JSON with its kind, place and key, exit 2", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slimstage-main-"));
+    try {
+      writeFileSync(join(dir, "Dockerfile"), "FROM debian:bookworm-slim\n");
+      writeFileSync(join(dir, ".slimstage.yaml"), "no-such-key: 1\n");
+      const r = await slimstageIn(dir, "lint", "Dockerfile", "--json");
+      expect(r.code).toBe(2);
+      const body = JSON.parse(r.stdout) as {
+        error: { kind: string; key?: string; location?: { line: number } };
+      };
+      expect(body.error.kind).toBe("input");
+      expect(body.error.key).toBe("no-such-key");
+      expect(body.error.location?.line).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
-import { isSlimstageError, type SlimstageError } from "../errors.js";
+import { ConfigError, isSlimstageError, type SlimstageError } from "../errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { buildProgram } from "./program.js";
 import { processAbortController } from "./runtime.js";
@@ -18,6 +18,7 @@ function report(err: SlimstageError, json: boolean): void {
         type: err.name,
         message: err.message,
         ...(err.location ? { location: err.location } : {}),
+        ...(err instanceof ConfigError && err.key ? { key: err.key } : {}),
         ...(err.hint ? { hint: err.hint } : {}),
       },
     };
