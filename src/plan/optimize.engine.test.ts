@@ -4,6 +4,8 @@
  * sizes are held to the issue's targets. Images are labelled
  * org.slimstage.test=plan and removed afterwards, also on failure.
  */
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startPackageIndex } from "../build/package-index.js";
@@ -130,6 +132,28 @@ describe("optimize on the labs", () => {
     );
     expect(distroless.sizeBytes).toBeLessThanOrEqual((node?.size ?? 0) + 15e6);
     expect(slim.sizeBytes).toBeLessThanOrEqual(prod);
+  });
+
+  it("--write writes only after verification and keeps the replaced Dockerfile as a backup", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "slimstage-plan-write-"));
+    try {
+      await cp(path.join(EXAMPLES, "lab-004"), dir, { recursive: true });
+      const old = "FROM python:3.11-slim\nCOPY app.py .\nCMD python app.py\n";
+      await writeFile(path.join(dir, "Dockerfile"), old);
+      const repository = "slimstage-test/plan-optimize-write";
+      const r = await optimizeProject(dir, { tier: "slim", write: true, labels: LABELS, repository });
+      tags.push(`${repository}:slim`);
+      expect(r.ok).toBe(true);
+      expect(r.written.map((w) => [path.basename(w.path), w.backup && path.basename(w.backup)])).toEqual([
+        ["Dockerfile", "Dockerfile.slimstage.bak"],
+        [".dockerignore", ".dockerignore.slimstage.bak"],
+      ]);
+      expect(await readFile(path.join(dir, "Dockerfile.slimstage.bak"), "utf8")).toBe(old);
+      expect(await readFile(path.join(dir, "Dockerfile"), "utf8")).toBe(r.dockerfile);
+      expect(r.dockerfile).toContain('CMD ["python", "app.py"]');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("leaves no container, network or image of its own behind", async () => {
