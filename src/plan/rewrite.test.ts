@@ -18,7 +18,7 @@ const OLD = `# Hello service, maintained by the platform team.
 FROM python:3.11
 ARG RELEASE=dev
 # where the app keeps its uploads
-ENV UPLOAD_DIR=/data/uploads PYTHONUNBUFFERED=1
+ENV UPLOAD_DIR=/data/uploads PYTHONUNBUFFERED=1 FLASK_DEBUG=1
 LABEL org.opencontainers.image.title="hello"
 RUN apt-get update && apt-get install -y gcc
 WORKDIR /app
@@ -69,10 +69,14 @@ describe("rewrite of an existing Dockerfile", () => {
       "Dockerfile:10 RUN apt-get update && apt-get install -y gcc: replaced by the generated install steps (isolated prefix, cache mounts, no toolchain in the runtime)",
     );
     expect(texts).toContain(
-      "Dockerfile:8 ENV UPLOAD_DIR=/data/uploads PYTHONUNBUFFERED=1: kept without PYTHONUNBUFFERED, which the generated runtime sets",
+      "Dockerfile:8 ENV UPLOAD_DIR=/data/uploads PYTHONUNBUFFERED=1 FLASK_DEBUG=1: kept without PYTHONUNBUFFERED, FLASK_DEBUG (set by the generated runtime, or development settings)",
     );
     expect(texts).toContain('Dockerfile:18 CMD python app.py: CMD ["python", "app.py"] (exec form, PID 1)');
     expect(texts.some((t) => t.startsWith("Dockerfile:15 RUN mkdir -p /data/uploads"))).toBe(true);
+    expect(texts).toContain(
+      "Dockerfile:8: FLASK_DEBUG=1 is a development setting (debugger, reloader): left out of the production image",
+    );
+    expect(out).not.toContain("FLASK_DEBUG");
   });
 
   it("rewriting is stable: the output parses and prints back identically", async () => {

@@ -33,6 +33,15 @@ const MANAGED_ENV = new Set([
   "PIP_NO_COMPILE",
 ]);
 
+/** Debug switches of the frameworks: a production image leaves them out. */
+function isDevSetting(p: { key: string; value: string }): boolean {
+  const v = p.value.replace(/^["']|["']$/g, "").toLowerCase();
+  if (/^(FLASK_DEBUG|DJANGO_DEBUG|DEBUG|FASTAPI_DEBUG)$/.test(p.key)) return /^(1|true|yes|on)$/.test(v);
+  if (/^(FLASK_ENV|APP_ENV|PYTHON_ENV)$/.test(p.key)) return v === "development";
+  if (p.key === "NODE_ENV") return v === "development";
+  return false;
+}
+
 /** RUN steps that install packages or users: the plan does these its own way. */
 const INSTALL_RUN =
   /\b(apt-get|apt|apk|yum|dnf|pip3?|python[0-9.]*\s+-m\s+(pip|venv)|virtualenv|poetry|pipenv|uv|pdm|npm|yarn|pnpm|corepack|useradd|adduser|groupadd|addgroup|pytest|tsc|run build|run test)\b/;
@@ -108,7 +117,14 @@ export function rewriteDockerfile(
       switch (ins.keyword) {
         case "ENV": {
           if (!isFinal) break;
-          const pairs = ins.pairs.filter((p) => !MANAGED_ENV.has(p.key));
+          const dev = ins.pairs.filter(isDevSetting);
+          const pairs = ins.pairs.filter((p) => !MANAGED_ENV.has(p.key) && !isDevSetting(p));
+          if (dev.length > 0) {
+            decisions.push({
+              topic: "rewrite",
+              text: `${at}: ${dev.map((p) => `${p.key}=${p.value}`).join(" ")} is a development setting (debugger, reloader): left out of the production image`,
+            });
+          }
           if (pairs.length === ins.pairs.length) {
             withComments(ins);
             decisions.push({ topic: "kept", text: `${at} ${oneLine(ins)}: kept in the runtime stage` });
@@ -120,9 +136,9 @@ export function rewriteDockerfile(
             decisions.push({
               topic: "kept",
               text: `${at} ${oneLine(ins)}: kept without ${ins.pairs
-                .filter((p) => MANAGED_ENV.has(p.key))
+                .filter((p) => MANAGED_ENV.has(p.key) || isDevSetting(p))
                 .map((p) => p.key)
-                .join(", ")}, which the generated runtime sets`,
+                .join(", ")} (set by the generated runtime, or development settings)`,
             });
           } else {
             decisions.push({
