@@ -4,7 +4,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineError, InterruptedError } from "../errors.js";
+import { EngineError, InputError, InterruptedError } from "../errors.js";
 import {
   FLASK_DIR,
   flaskCounterImage,
@@ -86,6 +86,12 @@ describe("verifyImage on the real engine", () => {
 });
 
 describe("reliability: a clear failure and nothing left behind", () => {
+  it("an image that does not exist (an input error, the early network removed)", async () => {
+    await expect(
+      verify({ image: "slimstage-test/no-such-image:none", probes: [{ kind: "tcp", port: 1 }] }),
+    ).rejects.toBeInstanceOf(InputError);
+  });
+
   it("an image that exits at once", async () => {
     const t0 = Date.now();
     const r = await verify({

@@ -87,26 +87,44 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     return enginePromise;
   };
   const fast = compose ? undefined : await fastEngine();
-  const info = fast
-    ? await fastImageInfo(fast, opts.image).catch(async (e: unknown) => {
-        // Not answering on the fast path: let connectEngine find (or explain) the engine.
-        if (e instanceof InputError) throw e;
-        return imageRunInfo(await getEngine(), opts.image);
+  const runId = randomBytes(4).toString("hex");
+  const labels = { ...opts.labels, [RUN_LABEL]: runId };
+  const tracker = new ResourceTracker(getEngine);
+  const netName = `slimstage-verify-${runId}`;
+  // On the fast path the network is made while the image is inspected.
+  const earlyNet = fast
+    ? fastCreateNetwork(fast, netName, labels).then((id) => {
+        tracker.add("network", id);
+        return id;
       })
-    : await imageRunInfo(await getEngine(), opts.image);
+    : undefined;
+  earlyNet?.catch(() => {});
+  let info: Awaited<ReturnType<typeof imageRunInfo>>;
+  try {
+    info = fast
+      ? await fastImageInfo(fast, opts.image).catch(async (e: unknown) => {
+          // Not answering on the fast path: let connectEngine find (or explain) the engine.
+          if (e instanceof InputError) throw e;
+          return imageRunInfo(await getEngine(), opts.image);
+        })
+      : await imageRunInfo(await getEngine(), opts.image);
+  } catch (e) {
+    await earlyNet?.catch(() => undefined);
+    await tracker.cleanup();
+    throw e;
+  }
   const probes =
     opts.probes.length > 0
       ? opts.probes
       : defaultProbes([...(appService?.ports ?? []), ...info.exposedPorts]);
   if (probes.length === 0) {
+    await earlyNet?.catch(() => undefined);
+    await tracker.cleanup();
     throw new InputError(`nothing to probe: ${opts.image} exposes no port and no --probe was given`, {
       hint: "add e.g. --probe http://:5000/ or --probe 'cmd:python -c \"import app\"'",
     });
   }
 
-  const runId = randomBytes(4).toString("hex");
-  const labels = { ...opts.labels, [RUN_LABEL]: runId };
-  const tracker = new ResourceTracker(getEngine);
   const sidecars: SidecarInfo[] = [];
   const sidecarIds = new Map<string, string>();
   let appId: string | undefined;
@@ -156,11 +174,10 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
 
   try {
     progress({ type: "phase", phase: "network", message: "creating a private network" });
-    const netName = `slimstage-verify-${runId}`;
-    const net = fast
-      ? { id: await fastCreateNetwork(fast, netName, labels), name: netName }
+    const net = earlyNet
+      ? { id: await earlyNet, name: netName }
       : await createNetwork(await getEngine(), { name: netName, labels });
-    tracker.add("network", net.id);
+    if (!earlyNet) tracker.add("network", net.id);
 
     // What each dependency must reach before its dependents start.
     const needs = new Map<string, "service_started" | "service_healthy" | "service_completed_successfully">();
