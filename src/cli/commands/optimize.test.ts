@@ -35,7 +35,8 @@ async function fixture(fx: Record<string, string>): Promise<string> {
   return dir;
 }
 
-describe("slimstage optimize (no engine)", () => {
+// Each case spawns the CLI (a few seconds each on a loaded machine).
+describe("slimstage optimize (no engine)", { timeout: 120_000 }, () => {
   it("--plan-only prints the plan, says nothing was proven, and writes nothing", async () => {
     const dir = await fixture(poetryProject);
     const before = await readdir(dir);
