@@ -82,6 +82,8 @@ export interface VerifyResult {
   sidecarLogs?: Record<string, string>;
   /** Why verification failed, in one sentence. */
   error?: string;
+  /** Things accepted but not applied (compose keys that verify ignores). */
+  warnings?: string[];
   durationMs: number;
 }
 

@@ -168,6 +168,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       ...(logs !== undefined ? { logs } : {}),
       ...(Object.keys(sidecarLogs).length > 0 ? { sidecarLogs } : {}),
       error,
+      ...(compose && compose.warnings.length > 0 ? { warnings: compose.warnings } : {}),
       durationMs: Date.now() - t0,
     };
   };
@@ -372,6 +373,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       ...(firstOk !== undefined ? { startupMs: firstOk - startedAt, firstProbeOkAt: firstOk } : {}),
       ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
       sidecars,
+      ...(compose && compose.warnings.length > 0 ? { warnings: compose.warnings } : {}),
       durationMs: Date.now() - t0,
     };
   } catch (e) {

@@ -179,6 +179,7 @@ export function define(program: Command): void {
         if (rt.json) {
           rt.printJson(result);
         } else {
+          for (const w of result.warnings ?? []) rt.info(`note: ${w}`);
           for (const p of result.probes)
             rt.print(`${p.ok ? "ok  " : "FAIL"} ${describeProbe(p.probe)}: ${p.detail}`);
           for (const s of result.sidecars)
