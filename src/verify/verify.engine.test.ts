@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countByLabel } from "../engine/cleanup.js";
+import { connectEngine } from "../engine/connect.js";
 import { EngineError, InputError, InterruptedError } from "../errors.js";
 import {
   FLASK_DIR,
@@ -72,6 +74,36 @@ describe("verifyImage on the real engine", () => {
     expect(r.ok).toBe(true);
     expect(r.probes[0]?.detail).toMatch(/seen 1 times.*seen 2 times.*seen 3 times/);
     expect(r.sidecars.map((s) => [s.service, s.image])).toEqual([["cache", "redis:7"]]);
+  });
+
+  it("builds a sidecar from its compose build section and removes that image afterwards", async () => {
+    const dir = join(tmp, "built-sidecar");
+    await mkdir(join(dir, "cache"), { recursive: true });
+    await writeFile(join(dir, "cache", "Dockerfile"), "FROM redis:7\nENV SLIMSTAGE_TEST_SIDECAR=1\n");
+    await writeFile(
+      join(dir, "compose.yml"),
+      [
+        "services:",
+        "  web:",
+        "    image: unused",
+        "    environment: [REDIS_HOST=cache]",
+        "    depends_on: {cache: {condition: service_healthy}}",
+        "  cache:",
+        "    build: ./cache",
+        "    healthcheck: {test: [CMD, redis-cli, ping], interval: 200ms, retries: 30}",
+        "",
+      ].join("\n"),
+    );
+    const engine = await connectEngine();
+    const images = async () => (await countByLabel(engine, TEST_LABELS)).images;
+    const before = await images();
+    const r = await verify({
+      compose: { file: join(dir, "compose.yml"), service: "web" },
+      probes: [{ kind: "http", port: 5000, path: "/hits", expectBody: "seen {n} times", repeat: 2 }],
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.sidecars[0]?.image).toMatch(/^slimstage-verify-[0-9a-f]{8}-cache:latest$/);
+    expect(await images()).toBe(before);
   });
 
   it("fails (not throws) when the counter does not count as claimed", async () => {
