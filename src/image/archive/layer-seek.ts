@@ -8,7 +8,7 @@ import {
   sniffCompression,
 } from "./layer-reader.js";
 import type { RandomAccessFile } from "./tar-seek.js";
-import { walkTar } from "./tar-seek.js";
+import { forEachTarEntry } from "./tar-seek.js";
 
 async function gzipSize(file: RandomAccessFile, start: number, end: number): Promise<number> {
   const gz = createGzip({ level: 6 });
@@ -65,15 +65,10 @@ export async function readPlainLayerAt(
   }
   const estimate = opts.estimateCompressed ? gzipSize(file, start, end) : undefined;
   const collector = new LayerCollector(opts);
-  let n = 0;
-  for (const e of walkTar(file, start, end, opts.name)) {
+  forEachTarEntry(file, start, end, opts.name, (e) => {
     const want = collector.add(e);
     if (want !== null) collector.content(want, file.readFresh(e.dataOffset, e.size));
-    if (++n % 4096 === 0) {
-      if (opts.signal?.aborted) throw new InterruptedError();
-      await new Promise((r) => setImmediate(r));
-    }
-  }
+  });
   if (opts.signal?.aborted) throw new InterruptedError();
   const result: LayerReadResult = {
     blobDigest: digest,

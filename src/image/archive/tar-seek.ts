@@ -143,16 +143,29 @@ function parsePax(data: Buffer): Map<string, string> {
 const MAX_EXTENDED_HEADER = 1024 * 1024;
 
 /**
- * Walks the tar that occupies [start, end) of `file`, yielding each entry
+ * Walks the tar that occupies [start, end) of `file`, listing each entry
  * with the offset of its content. Throws InputError on a bad checksum or an
  * entry that runs past `end` (a truncated archive).
  */
-export function* walkTar(
+export function walkTar(file: RandomAccessFile, start: number, end: number, what: string): SeekEntry[] {
+  const out: SeekEntry[] = [];
+  forEachTarEntry(file, start, end, what, (e) => {
+    out.push(e);
+  });
+  return out;
+}
+
+/**
+ * The walk with a callback per entry: no generator, since this loop runs once
+ * per file of the image and generators are slow until the JIT has warmed up.
+ */
+export function forEachTarEntry(
   file: RandomAccessFile,
   start: number,
   end: number,
   what: string,
-): Generator<SeekEntry> {
+  fn: (e: SeekEntry) => void,
+): void {
   let pos = start;
   let longName: string | undefined;
   let longLink: string | undefined;
@@ -198,7 +211,7 @@ export function* walkTar(
     pax = undefined;
     longName = undefined;
     longLink = undefined;
-    yield entry;
+    fn(entry);
     pos = entry.size === size ? next : dataOffset + Math.ceil(entry.size / 512) * 512;
   }
 }
