@@ -21,11 +21,16 @@ export function recordBasePackagesCommand(): string {
  * to the Debian package that owns it, and writes the packages the base image
  * lacks (plus `known`, packages the plan already expects) to RUNTIME_PACKAGES_FILE.
  */
-export function runtimePackagesCommands(roots: string[], known: string[]): string[] {
+export function runtimePackagesCommands(
+  roots: string[],
+  known: string[],
+  opts: { baseFile?: string; binaries?: string[] } = {},
+): string[] {
   const seed = known.length > 0 ? `printf '%s\\n' ${known.join(" ")}` : "true";
+  const bins = (opts.binaries ?? []).map((b) => `echo ${b}; `).join("");
   return [
-    `{ find ${roots.join(" ")} -type f -name '*.so*' | { xargs -r ldd 2>/dev/null || true; } | awk '$2 == "=>" && $3 ~ /^\\// { print $3 }' | LC_ALL=C sort -u | while read -r lib; do dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true; done | cut -d: -f1; ${seed}; } | LC_ALL=C sort -u > /tmp/needed-packages`,
-    `LC_ALL=C comm -23 /tmp/needed-packages ${BASE_PACKAGES_FILE} > ${RUNTIME_PACKAGES_FILE}`,
+    `{ { ${bins}find ${roots.join(" ")} -type f -name '*.so*'; } | { xargs -r ldd 2>/dev/null || true; } | awk '$2 == "=>" && $3 ~ /^\\// { print $3 }' | LC_ALL=C sort -u | while read -r lib; do dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true; done | cut -d: -f1; ${seed}; } | LC_ALL=C sort -u > /tmp/needed-packages`,
+    `LC_ALL=C comm -23 /tmp/needed-packages ${opts.baseFile ?? BASE_PACKAGES_FILE} > ${RUNTIME_PACKAGES_FILE}`,
     `echo "runtime packages from ELF needs: $(tr '\\n' ' ' < ${RUNTIME_PACKAGES_FILE})"`,
   ];
 }

@@ -45,7 +45,7 @@ describe("optimizeProject without the engine", () => {
     const dir = await fixtureDir(cExtensionProject);
     const r = await optimizeProject(dir, { planOnly: true, tier: "slim" });
     expect(r.attempts.map((a) => a.tier)).toEqual(["slim"]);
-    expect(r.dockerfile).toContain("FROM python:3.11-slim AS runtime");
+    expect(r.dockerfile).toContain("FROM debian:bookworm-slim AS runtime");
   });
 
   it("refuses --write with --plan-only: only verified files are written", async () => {

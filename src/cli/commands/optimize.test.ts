@@ -43,7 +43,7 @@ describe("slimstage optimize (no engine)", { timeout: 120_000 }, () => {
     const r = await slimstage("optimize", dir, "--plan-only", "--tier", "slim");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("slim       planned only (not built, not verified)");
-    expect(r.stdout).toContain("FROM python:3.11-slim AS runtime");
+    expect(r.stdout).toContain("FROM debian:bookworm-slim AS runtime");
     expect(r.stdout).toContain("--- requirements.slimstage.txt ---");
     expect(await readdir(dir)).toEqual(before);
   });

@@ -14,7 +14,6 @@ import {
   installRuntimePackagesCommand,
   PIPEFAIL_SHELL,
   RUNTIME_PACKAGES_FILE,
-  recordBasePackagesCommand,
   runtimePackagesCommands,
 } from "../elf-needs.js";
 import type { PythonProject } from "../project.js";
@@ -73,6 +72,8 @@ function healthcheck(port: number | undefined, path: string | undefined): string
 
 export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {
   const base = opts.baseImage ?? `python:${p.pythonVersion}-slim`;
+  // The Debian release the Python image is built on (bookworm for 3.11, like the official image).
+  const runtimeBase = opts.runtimeBaseImage ?? "debian:bookworm-slim";
   const uid = opts.uid ?? 10001;
   const decisions: Decision[] = [];
   const extraFiles: Record<string, string> = {};
@@ -96,12 +97,10 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       : "No native code to compile: no toolchain, binary wheels only.",
   );
   df.line(`FROM ${base} AS deps`);
-  if (native) df.line(PIPEFAIL_SHELL);
   df.line("ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1");
   if (native) {
     df.line(
       runLines(`RUN ${APT_CACHE} \\\n    `, [
-        recordBasePackagesCommand(),
         "rm -f /etc/apt/apt.conf.d/docker-clean",
         "apt-get update",
         `apt-get install -y --no-install-recommends ${p.native.buildPackages.join(" ")}`,
@@ -174,10 +173,6 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     });
   }
   if (native) {
-    df.comment(
-      "The runtime libraries: the Debian packages behind what the built extensions link (ldd + dpkg -S).",
-    );
-    df.line(runLines("RUN ", runtimePackagesCommands([VENV, "/app"], p.native.runtimePackages)));
     decisions.push({
       topic: "runtime-libs",
       text: `the runtime packages are worked out in the builder from the ELF needs of the built extensions (expected: ${p.native.runtimePackages.join(", ") || "none known up front"})`,
@@ -219,16 +214,51 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
   ];
 
   if (tier === "slim") {
+    // The runtime is the Debian slim base the Python image is built on, plus the Python image's interpreter
+    // (trimmed: no pip, setuptools, ensurepip, tests, IDLE, Tk) and the Debian packages that the interpreter's
+    // and the extensions' ELF needs name: the python base's pip, headers and build leftovers never ship.
+    const lib = `/usr/local/lib/${py}`;
     df.blank();
-    df.comment(`---- runtime: the slim base, the venv and the app, as user ${uid} ----`);
-    df.line(`FROM ${base} AS runtime`);
-    if (native) {
-      df.line(`COPY --from=deps ${RUNTIME_PACKAGES_FILE} /tmp/runtime-packages`);
-      df.line(`RUN ${installRuntimePackagesCommand("/tmp/runtime-packages")}`);
-    }
-    df.line(
-      `RUN groupadd --system --gid ${uid} app && useradd --system --uid ${uid} --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app`,
+    df.comment(
+      "---- interpreter: the base image's Python, trimmed, and the Debian packages its ELF needs name ----",
     );
+    df.line("FROM deps AS interpreter");
+    df.line(PIPEFAIL_SHELL);
+    df.line("WORKDIR /");
+    df.line(`COPY --from=${runtimeBase} /var/lib/dpkg/status /opt/slimstage/runtime-base-status`);
+    df.line(
+      runLines(
+        "RUN ",
+        [
+          "set -eu",
+          "mkdir -p /interp/usr/local/bin /interp/usr/local/lib",
+          `cp -a /usr/local/bin/${py} /interp/usr/local/bin/`,
+          `ln -s ${py} /interp/usr/local/bin/python`,
+          `ln -s ${py} /interp/usr/local/bin/python3`,
+          `cp -a /usr/local/lib/libpython3* /interp/usr/local/lib/`,
+          `cp -a --parents ${lib} /interp/`,
+          `rm -rf ${STDLIB_DROP.map((d) => `/interp${lib}/${d}`).join(" ")}`,
+          `rm -f ${DYNLOAD_DROP.map((d) => `/interp${lib}/lib-dynload/${d}`).join(" ")}`,
+          "find /interp -depth \\( -name __pycache__ -o -name test -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
+          "sed -n 's/^Package: //p' /opt/slimstage/runtime-base-status | LC_ALL=C sort -u > /opt/slimstage/runtime-base-packages",
+          ...runtimePackagesCommands([`/interp${lib}/lib-dynload`, VENV, "/app"], p.native.runtimePackages, {
+            baseFile: "/opt/slimstage/runtime-base-packages",
+            binaries: [`/usr/local/bin/${py}`],
+          }),
+        ],
+        "; ",
+      ),
+    );
+    df.blank();
+    df.comment(`---- runtime: ${runtimeBase}, the interpreter, the venv and the app, as user ${uid} ----`);
+    df.line(`FROM ${runtimeBase} AS runtime`);
+    df.line(`COPY --from=interpreter ${RUNTIME_PACKAGES_FILE} /tmp/runtime-packages`);
+    df.line(
+      `RUN ${installRuntimePackagesCommand("/tmp/runtime-packages")} && groupadd --system --gid ${uid} app && useradd --system --uid ${uid} --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app`,
+    );
+    df.line("COPY --from=interpreter /interp/usr/local/ /usr/local/");
+    // libpython lives in /usr/local/lib: refresh the loader cache, as the Python image does.
+    df.line("RUN ldconfig");
     df.line(`ENV ${env.join(" ")}`);
     df.line("WORKDIR /app");
     df.line(`COPY --from=deps ${VENV} ${VENV}`);
@@ -236,7 +266,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     df.line("USER app");
     decisions.push({
       topic: "runtime",
-      text: `the runtime is ${base} with the venv and ${p.appPaths.join(", ") || "no app files"} only; the app files stay owned by root, the process runs as the system user app (${uid})`,
+      text: `the runtime is ${runtimeBase} (the layers ${base} is built on) with ${base}'s interpreter copied in without pip, setuptools, ensurepip, tests, IDLE and Tk, the Debian packages its modules${native ? " and the built extensions" : ""} link (ldd + dpkg -S in the builder), the venv and ${p.appPaths.join(", ") || "no app files"}; the app files stay owned by root, the process runs as the system user app (${uid}); a shell and apt remain for debugging`,
     });
   } else {
     df.blank();

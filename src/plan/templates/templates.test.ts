@@ -69,7 +69,7 @@ describe("python templates", () => {
   it("slim: venv from the exported Poetry lock, tests in their own stage, non-root runtime on the slim base", async () => {
     const { plan, df } = await planFor(poetryProject, "slim");
     commonChecks(plan, df);
-    expect(df.stages.map((s) => s.name)).toEqual(["deps", "test", "runtime"]);
+    expect(df.stages.map((s) => s.name)).toEqual(["deps", "test", "interpreter", "runtime"]);
     expect(plan.extraFiles["requirements.slimstage.txt"]).toContain("flask==3.1.0\n");
     expect(plan.extraFiles["requirements.slimstage.txt"]).not.toContain("pytest");
     const deps = text(stage(df, "deps"));
@@ -78,7 +78,11 @@ describe("python templates", () => {
     expect(deps).not.toMatch(/apt-get|build-essential/);
     expect(text(stage(df, "test"))).toContain("install --no-compile pytest");
     const runtime = stage(df, "runtime");
-    expect(runtime.from.image).toBe("python:3.11-slim");
+    // the Debian slim base under the Python image, with the trimmed interpreter copied in
+    expect(runtime.from.image).toBe("debian:bookworm-slim");
+    expect(stage(df, "interpreter").from.image).toBe("deps");
+    expect(text(stage(df, "interpreter"))).toContain("/interp/usr/local/lib/python3.11/ensurepip");
+    expect(text(runtime)).toContain("COPY --from=interpreter /interp/usr/local/ /usr/local/");
     const rt = text(runtime);
     expect(rt).toContain("COPY --from=deps /opt/venv /opt/venv");
     expect(rt).toContain("COPY --from=test /app/app.py ./app.py");
@@ -103,11 +107,12 @@ describe("python templates", () => {
     const deps = text(stage(df, "deps"));
     expect(deps).toContain("apt-get install -y --no-install-recommends build-essential libpq-dev");
     expect(deps).toContain("COPY pgext/ ./pgext/");
-    expect(deps).toContain("dpkg -S");
-    expect(deps).toContain("libpq5");
+    const interp = text(stage(df, "interpreter"));
+    expect(interp).toContain("dpkg -S");
+    expect(interp).toContain("printf '%s\\n' libpq5");
     const rt = text(stage(df, "runtime"));
     expect(rt).not.toMatch(/build-essential|libpq-dev/);
-    expect(rt).toContain("COPY --from=deps /opt/slimstage/runtime-packages /tmp/runtime-packages");
+    expect(rt).toContain("COPY --from=interpreter /opt/slimstage/runtime-packages /tmp/runtime-packages");
     expect(rt).toContain("apt-get install -y --no-install-recommends $(cat /tmp/runtime-packages)");
     // the test requirements file feeds the test stage only
     expect(text(stage(df, "test"))).toContain("-r requirements-dev.txt");

@@ -67,6 +67,8 @@ export type Tier = "slim" | "distroless";
 export interface TemplateOptions {
   /** Base image of the builder and of the slim runtime. */
   baseImage?: string;
+  /** The Debian base under the Python image, for the Python slim runtime (default debian:bookworm-slim). */
+  runtimeBaseImage?: string;
   /** An HTTP path to probe in HEALTHCHECK (known from lab.yaml or --probe). */
   healthPath?: string;
   /** Leave the test stage out. */
