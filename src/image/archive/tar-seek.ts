@@ -22,7 +22,11 @@ export class RandomAccessFile {
   private static readonly WINDOW = 16 * 1024;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, "r");
+    try {
+      this.fd = openSync(path, "r");
+    } catch (cause) {
+      throw new InputError(`cannot open ${path}: ${(cause as Error).message}`, { cause });
+    }
     this.size = fstatSync(this.fd).size;
   }
 
