@@ -73,9 +73,14 @@ export class ResourceTracker implements AsyncDisposable {
       else await docker.getImage(item.id).remove({ force: true });
       return true;
     } catch (err) {
-      return isNotFound(err);
+      if (isNotFound(err)) return true;
+      this.lastError = err instanceof Error ? err.message : String(err);
+      return false;
     }
   }
+
+  /** Why the last removal failed, for the message when something stays behind. */
+  lastError: string | undefined;
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.cleanup();

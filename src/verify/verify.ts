@@ -392,19 +392,24 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     await memory?.stop();
     progress({ type: "phase", phase: "cleanup", message: "removing containers and network" });
     let left = await tracker.cleanup();
-    // The engine went away: it may come back (a restart); keep trying a while.
-    const until = Date.now() + CLEANUP_RETRY_MS;
-    while (left.length > 0 && engineGone && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 500));
+    // A busy engine sometimes refuses a removal for a moment (a container
+    // still being torn down); one that went away may come back (a restart).
+    // Keep trying a while: briefly always, longer when the engine was gone.
+    const until = Date.now() + (engineGone ? CLEANUP_RETRY_MS : 3000);
+    while (left.length > 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 400));
       left = await tracker.cleanup();
     }
     if (left.length > 0) {
       const what = left.map((l) => `${l.kind} ${l.id.slice(0, 12)}`).join(", ");
       // Leaving resources behind must not look like success: this replaces the result.
       // biome-ignore lint/correctness/noUnsafeFinally: deliberate, see above
-      throw new EngineError(`could not remove ${what} after verification`, {
-        hint: `remove them once the engine answers: docker rm -f / docker network rm (label ${RUN_LABEL}=${runId})`,
-      });
+      throw new EngineError(
+        `could not remove ${what} after verification${tracker.lastError ? `: ${tracker.lastError}` : ""}`,
+        {
+          hint: `remove them once the engine answers: docker rm -f / docker network rm (label ${RUN_LABEL}=${runId})`,
+        },
+      );
     }
   }
 }
