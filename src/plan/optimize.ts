@@ -53,6 +53,10 @@ export interface OptimizeOptions {
   labels?: Record<string, string>;
   /** Skip the test stage. */
   skipTests?: boolean;
+  /** Base image of the builder (and of the Node slim runtime); default python:3.11-slim / node:22-slim. */
+  baseImage?: string;
+  /** The Debian base under the Python image, for the Python slim runtime (default debian:bookworm-slim). */
+  runtimeBaseImage?: string;
   detect?: DetectOptions;
   signal?: AbortSignal;
   onProgress?: (e: OptimizeProgressEvent) => void;
@@ -309,6 +313,8 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     let plan = planFiles(project, tier, {
       ...(healthPath ? { healthPath } : {}),
       ...(opts.skipTests ? { skipTests: true } : {}),
+      ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
+      ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
     });
     let decisions = plan.decisions;
     if (existing) {
