@@ -4,7 +4,7 @@
  * sizes are held to the issue's targets. Images are labelled
  * org.slimstage.test=plan and removed afterwards, also on failure.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { buildImage } from "../engine/build.js";
 import { countByLabel, removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
+import { InterruptedError } from "../errors.js";
 import { openImage } from "../image/open.js";
 import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
 
@@ -151,6 +152,36 @@ describe("optimize on the labs", () => {
       expect(await readFile(path.join(dir, "Dockerfile.slimstage.bak"), "utf8")).toBe(old);
       expect(await readFile(path.join(dir, "Dockerfile"), "utf8")).toBe(r.dockerfile);
       expect(r.dockerfile).toContain('CMD ["python", "app.py"]');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Ctrl-C during the build stops it, removes the temp context and leaves no container behind", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "slimstage-plan-abort-"));
+    const before = (await readdir(tmpdir())).filter((f) => f.startsWith("slimstage-optimize-")).length;
+    try {
+      await cp(path.join(EXAMPLES, "lab-004"), dir, { recursive: true });
+      // a change the build cache has not seen, so the build is still running when the signal fires
+      await writeFile(
+        path.join(dir, "app.py"),
+        `print("Hello from a Python app running on Debian!")  # ${Date.now()}\n`,
+      );
+      const ac = new AbortController();
+      const run = optimizeProject(dir, {
+        tier: "slim",
+        labels: LABELS,
+        repository: "slimstage-test/plan-optimize-abort",
+        signal: ac.signal,
+        onProgress: (e) => {
+          if (e.type === "build" && e.event.type === "step-start") ac.abort("SIGINT");
+        },
+      });
+      await expect(run).rejects.toBeInstanceOf(InterruptedError);
+      const after = (await readdir(tmpdir())).filter((f) => f.startsWith("slimstage-optimize-")).length;
+      expect(after).toBeLessThanOrEqual(before);
+      const counts = await countByLabel(await connectEngine(), LABELS);
+      expect(counts.containers).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
