@@ -16,6 +16,7 @@ import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InterruptedError } from "../errors.js";
 import { openImage } from "../image/open.js";
 import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
+import { writeFixture } from "./testdata/fixtures.js";
 
 const LABELS = { "org.slimstage.test": "plan" };
 const EXAMPLES = path.resolve(import.meta.dirname, "../../examples");
@@ -133,6 +134,48 @@ describe("optimize on the labs", () => {
     );
     expect(distroless.sizeBytes).toBeLessThanOrEqual((node?.size ?? 0) + 15e6);
     expect(slim.sizeBytes).toBeLessThanOrEqual(prod);
+  });
+
+  it("a tier that fails verification is reported with the reason and falls back to slim", async () => {
+    // The app shells out: there is no shell in the distroless tier.
+    const { dir, cleanup } = await writeFixture({
+      "requirements.txt": "flask\n",
+      "app.py": [
+        "import subprocess",
+        "from flask import Flask",
+        "",
+        "app = Flask(__name__)",
+        "",
+        "",
+        '@app.route("/")',
+        "def index():",
+        '    return subprocess.run(["sh", "-c", "echo shell-ok"], capture_output=True, text=True).stdout',
+        "",
+        "",
+        'if __name__ == "__main__":',
+        '    app.run(host="0.0.0.0", port=5000)',
+        "",
+      ].join("\n"),
+    });
+    try {
+      const repository = "slimstage-test/plan-optimize-fallback";
+      const r = await optimizeProject(dir, {
+        labels: LABELS,
+        repository,
+        probes: [{ kind: "http", port: 5000, path: "/", expectBody: "shell-ok" }],
+        verifyTimeoutMs: 60_000,
+      });
+      tags.push(`${repository}:distroless`, `${repository}:slim`);
+      expect(r.attempts.map((a) => [a.tier, a.status])).toEqual([
+        ["distroless", "verify-failed"],
+        ["slim", "verified"],
+      ]);
+      expect(r.attempts[0]?.reason).toBeTruthy();
+      expect(r.tier).toBe("slim");
+      expect(r.ok).toBe(true);
+    } finally {
+      await cleanup();
+    }
   });
 
   it("--write writes only after verification and keeps the replaced Dockerfile as a backup", async () => {
