@@ -42,6 +42,8 @@ import {
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** How long cleanup keeps retrying when the engine stopped answering mid-run. */
 const CLEANUP_RETRY_MS = 20_000;
+// On a loaded two-core machine a forced removal can take seconds to settle.
+const BUSY_RETRY_MS = 15_000;
 /** How long the first probes may poll before dockerode loads (see the monitors below). */
 const MONITOR_DELAY_MS = 1000;
 
@@ -395,7 +397,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     // A busy engine sometimes refuses a removal for a moment (a container
     // still being torn down); one that went away may come back (a restart).
     // Keep trying a while: briefly always, longer when the engine was gone.
-    const until = Date.now() + (engineGone ? CLEANUP_RETRY_MS : 3000);
+    const until = Date.now() + (engineGone ? CLEANUP_RETRY_MS : BUSY_RETRY_MS);
     while (left.length > 0 && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 400));
       left = await tracker.cleanup();
