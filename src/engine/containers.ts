@@ -230,6 +230,9 @@ export async function followLogs(
   });
 }
 
+/** The engine refused an exec because the container is not running (it exited). */
+export class ContainerNotRunningError extends EngineError {}
+
 export interface ExecResult {
   exitCode: number;
   output: string;
@@ -281,6 +284,11 @@ export async function execInContainer(
     return { exitCode: info.ExitCode ?? -1, output };
   } catch (err) {
     if (err instanceof EngineError) throw err;
+    // 409: the container stopped between the probe's start and the exec; that
+    // is the app's failure, not the engine's.
+    if (typeof err === "object" && err !== null && (err as { statusCode?: unknown }).statusCode === 409) {
+      throw new ContainerNotRunningError(`container ${id.slice(0, 12)} is not running`, { cause: err });
+    }
     throw engineTrouble(`could not run a command in ${id.slice(0, 12)}`, err);
   }
 }

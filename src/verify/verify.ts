@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { ResourceTracker, RUN_LABEL } from "../engine/cleanup.js";
 import type { EngineConnection } from "../engine/connect.js";
 import {
+  ContainerNotRunningError,
   containerLogs,
   containerState,
   createContainer,
@@ -336,8 +337,19 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       host,
       exited,
       stopped: stopped.signal,
-      exec: async (cmd, t) =>
-        execInContainer(await monitors, id, cmd, { timeoutMs: t, ...(signal ? { signal } : {}) }),
+      exec: async (cmd, t) => {
+        try {
+          return await execInContainer(await monitors, id, cmd, {
+            timeoutMs: t,
+            ...(signal ? { signal } : {}),
+          });
+        } catch (e) {
+          if (e instanceof ContainerNotRunningError) {
+            throw new VerifyError(`cannot run \`${cmd.join(" ")}\`: ${exitReason ?? "the container exited"}`);
+          }
+          throw e;
+        }
+      },
     };
     // Network probes first (they poll while the app starts), then commands.
     const order = [...probes.keys()].sort(
