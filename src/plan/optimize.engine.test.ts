@@ -16,7 +16,7 @@ import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InterruptedError } from "../errors.js";
 import { openImage } from "../image/open.js";
 import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
-import { writeFixture } from "./testdata/fixtures.js";
+import { poetryProject, uvProject, writeFixture } from "./testdata/fixtures.js";
 
 const LABELS = { "org.slimstage.test": "plan" };
 const EXAMPLES = path.resolve(import.meta.dirname, "../../examples");
@@ -134,6 +134,29 @@ describe("optimize on the labs", () => {
     );
     expect(distroless.sizeBytes).toBeLessThanOrEqual((node?.size ?? 0) + 15e6);
     expect(slim.sizeBytes).toBeLessThanOrEqual(prod);
+  });
+
+  it("Poetry (slim) and uv (distroless) projects: the exported locks install with plain pip, tests run, verified", async () => {
+    for (const [name, fx, tier, port] of [
+      ["poetry", poetryProject, "slim", 5000],
+      ["uv", uvProject, "distroless", 8080],
+    ] as const) {
+      const { dir, cleanup } = await writeFixture(fx);
+      try {
+        const repository = `slimstage-test/plan-optimize-${name}`;
+        const r = await optimizeProject(dir, {
+          tier,
+          labels: LABELS,
+          repository,
+          probes: [{ kind: "http", port, path: "/", expectBody: "Hello from a fixture!" }],
+        });
+        tags.push(`${repository}:${tier}`);
+        expect(r.attempts.map((a) => [a.tier, a.status, a.reason])).toEqual([[tier, "verified", undefined]]);
+        expect(r.extraFiles["requirements.slimstage.txt"]).toContain("flask==3.1.3");
+      } finally {
+        await cleanup();
+      }
+    }
   });
 
   it("a tier that fails verification is reported with the reason and falls back to slim", async () => {

@@ -61,12 +61,12 @@ describe("python detection", () => {
     expect(p.deps.lockfile).toBe("poetry.lock");
     expect(p.deps.exported).toEqual([
       "blinker==1.9.0",
-      "click==8.1.8",
-      "flask==3.1.0",
+      "click==8.5.0",
+      "flask==3.1.3",
       "itsdangerous==2.2.0",
-      "jinja2==3.1.5",
-      "markupsafe==3.0.2",
-      "werkzeug==3.1.3",
+      "jinja2==3.1.6",
+      "markupsafe==3.0.3",
+      "werkzeug==3.1.9",
     ]);
     expect(p.entry).toEqual({ argv: ["python", "app.py"], source: "__main__ guard in app.py" });
     expect(p.port).toBe(5000);
@@ -79,9 +79,9 @@ describe("python detection", () => {
   it("exports a uv lock from the project's own entry and reads the port from app.run", async () => {
     const p = await python(uvProject);
     expect(p.deps.source).toBe("uv");
-    expect(p.deps.exported).toContain("flask==3.1.0");
+    expect(p.deps.exported).toContain("flask==3.1.3");
     expect(p.deps.exported).not.toContain("colorama==0.4.6");
-    expect(p.deps.exported).not.toContain("pytest==8.3.4");
+    expect(p.deps.exported).not.toContain("pytest==8.4.2");
     expect(p.entry.argv).toEqual(["python", "main.py"]);
     expect(p.port).toBe(8080);
     expect(p.tests?.packages).toEqual(["pytest"]);
@@ -103,8 +103,8 @@ describe("python detection", () => {
   it("exports the default group of a PDM lock", async () => {
     const p = await python(pdmProject);
     expect(p.deps.source).toBe("pdm");
-    expect(p.deps.exported).toContain("werkzeug==3.1.3");
-    expect(p.deps.exported).not.toContain("pytest==8.3.4");
+    expect(p.deps.exported).toContain("werkzeug==3.1.9");
+    expect(p.deps.exported).not.toContain("pytest==8.4.2");
     expect(p.deps.exported).not.toContain("colorama==0.4.6");
   });
 

@@ -70,7 +70,7 @@ describe("python templates", () => {
     const { plan, df } = await planFor(poetryProject, "slim");
     commonChecks(plan, df);
     expect(df.stages.map((s) => s.name)).toEqual(["deps", "test", "interpreter", "runtime"]);
-    expect(plan.extraFiles["requirements.slimstage.txt"]).toContain("flask==3.1.0\n");
+    expect(plan.extraFiles["requirements.slimstage.txt"]).toContain("flask==3.1.3\n");
     expect(plan.extraFiles["requirements.slimstage.txt"]).not.toContain("pytest");
     const deps = text(stage(df, "deps"));
     expect(deps).toContain("python -m venv --without-pip /opt/venv");

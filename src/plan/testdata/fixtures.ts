@@ -2,7 +2,9 @@
  * Generated project fixtures for optimize's tests: each is a map of relative
  * path -> content, written into a fresh temp dir by `writeFixture`.
  * Lockfiles follow the real tools' formats (Poetry 2, uv, PDM, Pipenv,
- * npm v3, pnpm v9, Yarn classic) trimmed to what detection reads.
+ * npm v3, pnpm v9, Yarn classic) trimmed to what detection reads. The Python
+ * locks pin the versions the offline package index holds, so that the engine
+ * tests can build them.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -26,15 +28,15 @@ if __name__ == "__main__":
 
 const FLASK_LOCK_PACKAGES = [
   ["blinker", "1.9.0", {}],
-  ["click", "8.1.8", { colorama: '{version = "*", markers = "platform_system == \\"Windows\\""}' }],
+  ["click", "8.5.0", { colorama: '{version = "*", markers = "platform_system == \\"Windows\\""}' }],
   ["colorama", "0.4.6", {}],
-  ["flask", "3.1.0", { blinker: '">=1.9"', click: '">=8.1.3"', itsdangerous: '">=2.2"', jinja2: '">=3.1.2"', werkzeug: '">=3.1"' }],
+  ["flask", "3.1.3", { blinker: '">=1.9"', click: '">=8.1.3"', itsdangerous: '">=2.2"', jinja2: '">=3.1.2"', werkzeug: '">=3.1"' }],
   ["itsdangerous", "2.2.0", {}],
-  ["jinja2", "3.1.5", { markupsafe: '">=2.0"' }],
-  ["markupsafe", "3.0.2", {}],
-  ["werkzeug", "3.1.3", { markupsafe: '">=2.1.1"' }],
-  ["pytest", "8.3.4", { iniconfig: '"*"' }],
-  ["iniconfig", "2.0.0", {}],
+  ["jinja2", "3.1.6", { markupsafe: '">=2.0"' }],
+  ["markupsafe", "3.0.3", {}],
+  ["werkzeug", "3.1.9", { markupsafe: '">=2.1.1"' }],
+  ["pytest", "8.4.2", { iniconfig: '"*"' }],
+  ["iniconfig", "2.3.0", {}],
 ] as const;
 
 function poetryLock(): string {
@@ -145,7 +147,7 @@ pytest = "*"
           n === "colorama" ? { version: `==${v}`, markers: "platform_system == 'Windows'" } : { version: `==${v}` },
         ]),
       ),
-      develop: { pytest: { version: "==8.3.4" }, iniconfig: { version: "==2.0.0" } },
+      develop: { pytest: { version: "==8.4.2" }, iniconfig: { version: "==2.3.0" } },
     },
     null,
     4,
