@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../test/cli.js";
 import { recipesFor } from "./recipes/index.js";
 import { PIP_CONF } from "./recipes/python.js";
 import { REDIS_ENTRYPOINT } from "./recipes/redis.js";
@@ -113,17 +114,7 @@ describe("redis entrypoint", () => {
 });
 
 describe("slimstage bases: bad input", () => {
-  async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-    try {
-      const { stderr } = await run("node", ["--import", "tsx", "src/cli/main.ts", ...args], {
-        env: { ...process.env, SLIMSTAGE_MAIN: "1" },
-      });
-      return { code: 0, stderr };
-    } catch (e) {
-      const err = e as { code: number; stderr: string };
-      return { code: err.code, stderr: err.stderr };
-    }
-  }
+  const cli = (...args: string[]): Promise<CliResult> => runCli(args);
 
   it("an unknown base name or suite is a usage error (exit 2) naming the choices", async () => {
     const a = await cli("bases", "build", "--only", "ruby");

@@ -1,41 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../test/cli.js";
 
-const run = promisify(execFile);
-// Absolute loader path: some tests run the CLI from a temporary working directory.
-const cli = ["--import", import.meta.resolve("tsx"), resolve("src/cli/main.ts")];
-
-async function slimstageIn(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", [...cli, ...args], {
-      cwd,
-      env: { ...process.env, SLIMSTAGE_MAIN: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-async function slimstage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", [...cli, ...args], {
-      env: { ...process.env, SLIMSTAGE_MAIN: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const slimstageIn = (cwd: string, ...args: string[]): Promise<CliResult> => runCli(args, { cwd });
+const slimstage = (...args: string[]): Promise<CliResult> => runCli(args);
 
 describe("cli frame", () => {
   it("prints help with examples and exit codes", async () => {

@@ -1,25 +1,12 @@
 /** `slimstage parse` end to end, as a subprocess (exit codes, stdout, stderr). */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../test/cli.js";
 import { BUILDKIT_CORPUS } from "./test-corpus.js";
 
-const run = promisify(execFile);
-
-async function slimstage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", "src/cli/main.ts", ...args], {
-      env: { ...process.env, SLIMSTAGE_MAIN: "1", NO_COLOR: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const slimstage = (...args: string[]): Promise<CliResult> => runCli(args, { env: { NO_COLOR: "1" } });
 
 const dir = mkdtempSync(join(tmpdir(), "slimstage-parse-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,27 +1,15 @@
 /** compare and report on the command line, without an engine: flags, run documents, exit codes. */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../../test/cli.js";
 import { compareImages } from "../../report/compare.js";
 import { comparisonDocument } from "../../report/compare-format.js";
 import { sampleRun } from "../../report/test-helpers/sample-data.js";
 
-const run = promisify(execFile);
-
-async function slimstage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", "src/cli/main.ts", ...args], {
-      env: { ...process.env, SLIMSTAGE_MAIN: "1", DOCKER_HOST: "unix:///nonexistent/docker.sock" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const slimstage = (...args: string[]): Promise<CliResult> =>
+  runCli(args, { env: { DOCKER_HOST: "unix:///nonexistent/docker.sock" } });
 
 let dir: string;
 beforeAll(() => {

@@ -1,25 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../../test/cli.js";
 import { HANDWORKED } from "../../image/test-helpers/fixtures.js";
 import { writeDockerArchive, writeOciLayout } from "../../image/test-helpers/image-writer.js";
 
-const run = promisify(execFile);
-
-async function slimstage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", "src/cli/main.ts", ...args], {
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const slimstage = (...args: string[]): Promise<CliResult> => runCli(args, { env: { NO_COLOR: "1" } });
 
 let dir: string;
 let ref: string;

@@ -1,31 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../../test/cli.js";
 
-const run = promisify(execFile);
-const root = new URL("../../../", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "slimstage-lint-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function slimstage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      "node",
-      ["--import", join(root, "node_modules/tsx/dist/loader.mjs"), join(root, "src/cli/main.ts"), ...args],
-      {
-        cwd: dir,
-        env: { ...process.env, SLIMSTAGE_MAIN: "1", NO_COLOR: "1" },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const slimstage = (...args: string[]): Promise<CliResult> =>
+  runCli(args, { cwd: dir, env: { NO_COLOR: "1" } });
 
 function file(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
