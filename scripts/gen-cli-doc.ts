@@ -2,10 +2,10 @@
  * Writes docs/cli.md from the command definitions themselves, so the CLI
  * reference cannot drift from `--help`. `--check` exits 1 when it is stale.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { EXIT_DESCRIPTIONS } from "../src/cli/exit-codes.js";
 import { buildProgram } from "../src/cli/program.js";
+import { writeOrCheckDoc } from "./generated-doc.js";
 
 function section(cmd: Command, depth: number): string {
   const name =
@@ -31,15 +31,4 @@ export async function renderCliDoc(): Promise<string> {
 
 const target = new URL("../docs/cli.md", import.meta.url);
 const text = await renderCliDoc();
-if (process.argv.includes("--check")) {
-  let current = "";
-  try {
-    current = readFileSync(target, "utf8");
-  } catch {}
-  if (current !== text) {
-    process.stderr.write("docs/cli.md is stale: run `npm run docs`\n");
-    process.exit(1);
-  }
-} else {
-  writeFileSync(target, text);
-}
+writeOrCheckDoc(target, text);

@@ -3,9 +3,9 @@
  * the rule reference cannot drift from the code. `--check` exits 1 when the
  * file is stale.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { EOL_TABLE } from "../src/lint/eol.js";
 import { RULES } from "../src/lint/rules/index.js";
+import { writeOrCheckDoc } from "./generated-doc.js";
 
 const STAGES: Record<string, string> = {
   "reaches-final": "where content reaches the final image",
@@ -86,15 +86,4 @@ export function renderRulesDoc(): string {
 
 const target = new URL("../docs/rules.md", import.meta.url);
 const text = renderRulesDoc();
-if (process.argv.includes("--check")) {
-  let current = "";
-  try {
-    current = readFileSync(target, "utf8");
-  } catch {}
-  if (current !== text) {
-    process.stderr.write("docs/rules.md is stale: run `npm run docs`\n");
-    process.exit(1);
-  }
-} else {
-  writeFileSync(target, text);
-}
+writeOrCheckDoc(target, text);
