@@ -1,7 +1,6 @@
-import { execFile } from "node:child_process";
 import { readdir } from "node:fs/promises";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../../test/cli.js";
 import {
   ambiguousPython,
   noProject,
@@ -10,18 +9,8 @@ import {
   writeFixture,
 } from "../../plan/testdata/fixtures.js";
 
-const run = promisify(execFile);
-
-async function slimstage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", "src/cli/main.ts", ...args], {
-      env: { ...process.env, SLIMSTAGE_MAIN: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+function slimstage(...args: string[]): Promise<CliResult> {
+  return runCli(args);
 }
 
 const cleanups: Array<() => Promise<void>> = [];
