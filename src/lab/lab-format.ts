@@ -3,10 +3,10 @@
  * numbers measured here), the layer history where the lab asks for it, and
  * the verdicts; for the terminal and as Markdown (docs/results.md). Pure.
  */
-import Table from "cli-table3";
 import { markdownTable } from "markdown-table";
 import pc from "picocolors";
 import { formatBytes, formatDuration } from "../report/format-units.js";
+import { borderlessTable } from "../report/tty-table.js";
 import type { ClaimVerdict, LabRun, VariantRun } from "./lab-result.js";
 
 export const TABLE_COLUMNS = [
@@ -86,43 +86,18 @@ function shortCreatedBy(s: string): string {
   return t.length > 80 ? `${t.slice(0, 77)}...` : t;
 }
 
-const BORDERLESS = {
-  top: "",
-  "top-mid": "",
-  "top-left": "",
-  "top-right": "",
-  bottom: "",
-  "bottom-mid": "",
-  "bottom-left": "",
-  "bottom-right": "",
-  left: "",
-  "left-mid": "",
-  mid: "",
-  "mid-mid": "",
-  right: "",
-  "right-mid": "",
-  middle: "  ",
-};
-
 function ttyTable(
   head: readonly string[],
   rows: string[][],
   color: boolean,
   rightAligned: ReadonlySet<number>,
 ): string {
-  const t = new Table({
-    head: [],
-    chars: BORDERLESS,
-    style: { "padding-left": 0, "padding-right": 0, head: [], border: [] },
-  });
-  const align = (i: number) => (rightAligned.has(i) ? "right" : "left");
-  t.push(head.map((h, i) => ({ content: color ? pc.bold(h) : h, hAlign: align(i) })));
-  for (const r of rows) t.push(r.map((c, i) => ({ content: c, hAlign: align(i) })));
-  return t
-    .toString()
-    .split("\n")
-    .map((l) => l.trimEnd())
-    .join("\n");
+  return borderlessTable(
+    head,
+    rows,
+    (i) => (rightAligned.has(i) ? "right" : "left"),
+    color ? pc.bold : undefined,
+  ).join("\n");
 }
 
 const NUMERIC = new Set([4, 5, 6, 7, 8, 9]);

@@ -2,13 +2,13 @@
  * The output formats of `slimstage compare`: a terminal table, markdown (for a
  * pull-request comment) and the JSON run document. Each reads one Comparison.
  */
-import Table from "cli-table3";
 import { markdownTable } from "markdown-table";
 import { createColors } from "picocolors";
 import type { Comparison, ComparisonRow, Metric } from "./compare.js";
 import { formatBytes, formatDuration, formatRatio } from "./format-units.js";
 import type { GateOutcome } from "./gates.js";
 import { REPORT_DATA_SCHEMA_ID, type ReportData, type VariantData } from "./report-data.js";
+import { borderlessTable } from "./tty-table.js";
 
 export const COLUMNS = [
   "variant",
@@ -99,40 +99,13 @@ export function formatComparisonTty(
   const pc = createColors(color);
   const paint = (f: (s: string) => string, s: string) => f(s);
   const align = (i: number) => (i === 0 || i >= 9 ? "left" : "right");
-  const table = new Table({
-    head: [],
-    // Borderless: columns separated by two spaces, like `docker images`.
-    chars: {
-      top: "",
-      "top-mid": "",
-      "top-left": "",
-      "top-right": "",
-      bottom: "",
-      "bottom-mid": "",
-      "bottom-left": "",
-      "bottom-right": "",
-      left: "",
-      "left-mid": "",
-      mid: "",
-      "mid-mid": "",
-      right: "",
-      "right-mid": "",
-      middle: "  ",
-    },
-    style: { "padding-left": 0, "padding-right": 0, head: [], border: [] },
-    colAligns: COLUMNS.map((_, i) => align(i)),
-  });
-  table.push(COLUMNS.map((h, i) => ({ content: paint(pc.bold, h), hAlign: align(i) })));
-  for (const row of c.rows) {
+  const rows = c.rows.map((row) => {
     const cells = rowCells(row);
     if (row.verify.status === "failed") cells[9] = paint(pc.red, cells[9]!);
     else if (row.verify.status === "passed") cells[9] = paint(pc.green, cells[9]!);
-    table.push(cells);
-  }
-  const body = table
-    .toString()
-    .split("\n")
-    .map((l) => l.trimEnd());
+    return cells;
+  });
+  const body = borderlessTable(COLUMNS, rows, align, (h) => paint(pc.bold, h));
   const lines = [...body, "", ...notes(c).map((n) => paint(pc.dim, n))];
   for (const g of gateLines(opts.gates)) lines.push(opts.gates?.passed ? g : paint(pc.red, g));
   return `${lines.join("\n")}\n`;
