@@ -8,7 +8,7 @@ import { InputError, InterruptedError } from "../../errors.js";
 import type { CompressionKind, EntryType, FileEntry, Whiteout } from "../model.js";
 import type { ReadBudget } from "./limits.js";
 import { isMetaFile, shrinkMetaFile } from "./meta-files.js";
-import { basename, dirname, joinPath, normaliseEntryPath } from "./paths.js";
+import { basename, dirname, isCleanPath, joinPath, normaliseEntryPath } from "./paths.js";
 
 /** What one pass over a layer blob yields: metadata, digests and sizes, never file contents. */
 export interface LayerReadResult {
@@ -295,15 +295,19 @@ export class LayerCollector {
   add(h: RawTarEntry): string | null {
     const opts = this.opts;
     const limits = opts.budget.limits;
-    const norm = normaliseEntryPath(h.name);
-    if (norm.path === null || norm.problem) {
-      this.warnings.push(
-        `${opts.name}: ${norm.problem}: ${JSON.stringify(h.name)}${norm.path === null ? " (skipped)" : ""}`,
-      );
+    let path: string | null = h.name;
+    if (!isCleanPath(path)) {
+      const norm = normaliseEntryPath(path);
+      if (norm.path === null || norm.problem) {
+        this.warnings.push(
+          `${opts.name}: ${norm.problem}: ${JSON.stringify(h.name)}${norm.path === null ? " (skipped)" : ""}`,
+        );
+      }
+      path = norm.path;
+      if (path === null) return null;
     }
-    const path = norm.path;
-    if (path === null) return null;
-    const name = basename(path);
+    // Only a name starting ".wh." is a whiteout; the substring test spares a basename per entry.
+    const name = path.includes(".wh.") ? basename(path) : "";
     if (name.startsWith(".wh.")) {
       if (name === ".wh..wh..opq") this.whiteouts.push({ path: dirname(path), opaque: true });
       else if (!name.startsWith(".wh..wh.")) {

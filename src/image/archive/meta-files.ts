@@ -24,8 +24,12 @@ const META_ENDINGS = [
 ];
 
 export function isMetaFile(path: string): boolean {
-  if (!META_ENDINGS.some((e) => path.endsWith(e)) && !path.startsWith("var/lib/dpkg/status.d/")) return false;
-  return META_PATTERNS.some((re) => re.test(path));
+  // Plain loops: called once per tar entry, mostly before the JIT has warmed up.
+  let ending = false;
+  for (let i = 0; i < META_ENDINGS.length && !ending; i++) ending = path.endsWith(META_ENDINGS[i]!);
+  if (!ending && !path.startsWith("var/lib/dpkg/status.d/")) return false;
+  for (let i = 0; i < META_PATTERNS.length; i++) if (META_PATTERNS[i]!.test(path)) return true;
+  return false;
 }
 
 /** package.json files can be large (scripts, readme): keep only what attribution reads. */

@@ -12,9 +12,14 @@ export interface NormalisedPath {
 
 const NEEDS_WORK = /^\/|\/\/|\/$|(^|\/)\.\.?(\/|$)/;
 
+/** True when `raw` is already normalised (most tar names are): the hot loops skip the object. */
+export function isCleanPath(raw: string): boolean {
+  return raw !== "" && !NEEDS_WORK.test(raw);
+}
+
 export function normaliseEntryPath(raw: string): NormalisedPath {
   // Most names are already clean: no leading or doubled slash, no "." or ".." part.
-  if (raw !== "" && !NEEDS_WORK.test(raw)) return { path: raw };
+  if (isCleanPath(raw)) return { path: raw };
   let problem: string | undefined;
   if (raw.startsWith("/")) problem = "absolute path";
   const out: string[] = [];

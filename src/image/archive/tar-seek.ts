@@ -82,8 +82,11 @@ export interface SeekEntry extends RawTarEntry {
 }
 
 function cstring(b: Buffer, start: number, end: number): string {
-  const z = b.indexOf(0, start);
-  return b.toString("utf8", start, z >= 0 && z < end ? z : end);
+  // A plain scan: Buffer#indexOf has a large fixed cost for fields of 100 bytes, and it
+  // would search past `end` when the field has no NUL.
+  let z = start;
+  while (z < end && b[z] !== 0) z++;
+  return b.toString("utf8", start, z);
 }
 
 function numeric(b: Buffer, start: number, end: number): number {
@@ -105,23 +108,24 @@ function numeric(b: Buffer, start: number, end: number): number {
 }
 
 function checksumOk(h: Buffer): boolean {
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : (h[i] ?? 0);
+  // The checksum field counts as eight spaces: sum everything, then swap it out.
+  let sum = 8 * 32;
+  for (let i = 0; i < 148; i++) sum += h[i]!;
+  for (let i = 156; i < 512; i++) sum += h[i]!;
   return sum === numeric(h, 148, 156);
 }
 
-function typeOf(flag: string): EntryType {
+function typeOf(flag: number): EntryType {
   switch (flag) {
-    case "0":
-    case "\0":
-    case "7":
-    case "":
+    case 0x30: // "0"
+    case 0: // "\0"
+    case 0x37: // "7"
       return "file";
-    case "1":
+    case 0x31:
       return "hardlink";
-    case "2":
+    case 0x32:
       return "symlink";
-    case "5":
+    case 0x35:
       return "dir";
     default:
       return "other";
@@ -129,16 +133,21 @@ function typeOf(flag: string): EntryType {
 }
 
 function parsePax(data: Buffer): Map<string, string> {
+  // Records are "<len> <key>=<value>\n"; the length is parsed from the bytes, no string per record.
   const out = new Map<string, string>();
+  const n = data.length;
   let pos = 0;
-  while (pos < data.length) {
-    const space = data.indexOf(0x20, pos);
-    if (space < 0) break;
-    const len = Number.parseInt(data.toString("ascii", pos, space), 10);
-    if (!Number.isFinite(len) || len <= 0 || pos + len > data.length) break;
-    const record = data.toString("utf8", space + 1, pos + len - 1);
-    const eq = record.indexOf("=");
-    if (eq > 0) out.set(record.slice(0, eq), record.slice(eq + 1));
+  while (pos < n) {
+    let i = pos;
+    let len = 0;
+    while (i < n && data[i]! >= 0x30 && data[i]! <= 0x39) len = len * 10 + (data[i++]! - 0x30);
+    if (i === pos || data[i] !== 0x20 || len <= 0 || pos + len > n) break;
+    const recordEnd = pos + len - 1;
+    let eq = i + 1;
+    while (eq < recordEnd && data[eq] !== 0x3d) eq++;
+    if (eq > i + 1 && eq < recordEnd) {
+      out.set(data.toString("utf8", i + 1, eq), data.toString("utf8", eq + 1, recordEnd));
+    }
     pos += len;
   }
   return out;
@@ -180,36 +189,48 @@ export function forEachTarEntry(
     if (h[0] === 0 && h[148] === 0 && h.every((b) => b === 0)) return; // end-of-archive marker
     if (!checksumOk(h))
       throw new InputError(`${what}: not a valid tar (bad header checksum at byte ${pos - start})`);
-    const flag = String.fromCharCode(h[156] ?? 0);
+    const flag = h[156]!;
     const size = numeric(h, 124, 136);
     const dataOffset = pos + 512;
     const next = dataOffset + Math.ceil(size / 512) * 512;
     if (dataOffset + size > end) {
       throw new InputError(`${what}: truncated tar (an entry runs past the end of the data)`);
     }
-    if (flag === "x" || flag === "g" || flag === "L" || flag === "K") {
+    // x: pax, g: global pax, L/K: GNU long name/link.
+    if (flag === 0x78 || flag === 0x67 || flag === 0x4c || flag === 0x4b) {
       if (size > MAX_EXTENDED_HEADER)
         throw new InputError(`${what}: an extended tar header of ${size} bytes`);
       // Decoded at once, so a view of the window will do (BuildKit writes a pax header per entry).
       const data = file.read(dataOffset, size);
-      if (flag === "x") pax = parsePax(data);
-      else if (flag === "L") longName = cstring(data, 0, data.length);
-      else if (flag === "K") longLink = cstring(data, 0, data.length);
+      if (flag === 0x78) pax = parsePax(data);
+      else if (flag === 0x4c) longName = cstring(data, 0, data.length);
+      else if (flag === 0x4b) longLink = cstring(data, 0, data.length);
       pos = next;
       continue;
     }
-    const magic = h.toString("ascii", 257, 263);
-    let name = cstring(h, 0, 100);
-    // ustar keeps a prefix; GNU tar ("ustar  ") uses that space for other things.
-    if (magic === "ustar\0" && h[345] !== 0) name = `${cstring(h, 345, 500)}/${name}`;
+    // ustar ("ustar\0") keeps a prefix; GNU tar ("ustar  ") uses that space for other things.
+    const ustar =
+      h[257] === 0x75 &&
+      h[258] === 0x73 &&
+      h[259] === 0x74 &&
+      h[260] === 0x61 &&
+      h[261] === 0x72 &&
+      h[262] === 0;
+    let name = pax?.get("path") ?? longName;
+    if (name === undefined) {
+      name = cstring(h, 0, 100);
+      if (ustar && h[345] !== 0) name = `${cstring(h, 345, 500)}/${name}`;
+    }
+    let linkname = pax?.get("linkpath") ?? longLink;
+    if (linkname === undefined) linkname = h[157] === 0 ? "" : cstring(h, 157, 257);
     const entry: SeekEntry = {
-      name: pax?.get("path") ?? longName ?? name,
+      name,
       type: typeOf(flag),
       mode: numeric(h, 100, 108),
       uid: pax?.has("uid") ? Number(pax.get("uid")) : numeric(h, 108, 116),
       gid: pax?.has("gid") ? Number(pax.get("gid")) : numeric(h, 116, 124),
       size: pax?.has("size") ? Number(pax.get("size")) : size,
-      linkname: pax?.get("linkpath") ?? longLink ?? cstring(h, 157, 257),
+      linkname,
       dataOffset,
     };
     pax = undefined;
