@@ -140,6 +140,30 @@ export function progressPrinter(rt: CliRuntime) {
   };
 }
 
+/**
+ * The comparison both `compare` and `report` run from the command line: the
+ * verify flags first (bad input fails before any image is read), then the
+ * images, then the run with progress on stderr.
+ */
+export async function runComparison(
+  rt: CliRuntime,
+  refs: readonly string[],
+  flags: CompareFlags,
+  probeArgv: readonly string[],
+): Promise<import("../../report/compare-run.js").CompareRunResult> {
+  const { compareRun } = await import("../../report/compare-run.js");
+  const verify = await verifyOptionsFrom(flags, probeArgv);
+  const images = await imagesFrom(refs, flags);
+  return compareRun({
+    images,
+    ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
+    ...(verify ? { verify } : {}),
+    estimateCompressed: flags.estimateCompressed !== false,
+    signal: rt.signal,
+    onProgress: progressPrinter(rt),
+  });
+}
+
 export function define(program: Command): void {
   const cmd = program
     .command("compare")
@@ -189,7 +213,6 @@ export function define(program: Command): void {
     .action(
       action(async (rt, refs: string[], flags: CompareFlags) => {
         const { buildGates, evaluateGates } = await import("../../report/gates.js");
-        const { compareRun } = await import("../../report/compare-run.js");
         const fmt = await import("../../report/compare-format.js");
         const { EXIT } = await import("../exit-codes.js");
         // Thresholds and probes are checked before any image is read.
@@ -197,16 +220,7 @@ export function define(program: Command): void {
           ...(flags.maxSize !== undefined ? { maxSize: flags.maxSize } : {}),
           ...(flags.maxRatio !== undefined ? { maxRatio: flags.maxRatio } : {}),
         });
-        const verify = await verifyOptionsFrom(flags, probeArgv);
-        const images = await imagesFrom(refs, flags);
-        const result = await compareRun({
-          images,
-          ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
-          ...(verify ? { verify } : {}),
-          estimateCompressed: flags.estimateCompressed !== false,
-          signal: rt.signal,
-          onProgress: progressPrinter(rt),
-        });
+        const result = await runComparison(rt, refs, flags, probeArgv);
         const outcome = gates.length ? evaluateGates(result.comparison, gates) : undefined;
         if (rt.json) {
           rt.printJson(

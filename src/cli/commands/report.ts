@@ -1,13 +1,7 @@
 import type { Command } from "commander";
 import type { ReportData } from "../../report/report-data.js";
 import { action, examples } from "../runtime.js";
-import {
-  addVerifyOptions,
-  type CompareFlags,
-  imagesFrom,
-  progressPrinter,
-  verifyOptionsFrom,
-} from "./compare.js";
+import { addVerifyOptions, type CompareFlags, runComparison } from "./compare.js";
 
 interface ReportFlags extends CompareFlags {
   out: string;
@@ -84,18 +78,8 @@ export function define(program: Command): void {
               hint: "e.g. slimstage report --out report.html app:single app:multi",
             });
           }
-          const { compareRun } = await import("../../report/compare-run.js");
           const { REPORT_DATA_SCHEMA_ID } = await import("../../report/report-data.js");
-          const verify = await verifyOptionsFrom(flags, probeArgv);
-          const images = await imagesFrom(refs, flags);
-          const result = await compareRun({
-            images,
-            ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
-            ...(verify ? { verify } : {}),
-            estimateCompressed: flags.estimateCompressed !== false,
-            signal: rt.signal,
-            onProgress: progressPrinter(rt),
-          });
+          const result = await runComparison(rt, refs, flags, probeArgv);
           data = {
             schema: REPORT_DATA_SCHEMA_ID,
             ...(flags.title !== undefined ? { title: flags.title } : {}),
