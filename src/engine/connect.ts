@@ -1,5 +1,4 @@
-import { access, readFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { EngineError } from "../errors.js";
@@ -9,6 +8,10 @@ import {
   type EngineCandidate,
   type StrategyReport,
 } from "./discovery.js";
+import { systemDiscoveryHost } from "./system-host.js";
+
+// Re-exported: callers found it here before it moved to system-host.ts.
+export { systemDiscoveryHost };
 
 /**
  * A live connection to a container engine. `docker` is dockerode's client and
@@ -37,20 +40,6 @@ export function engineCliEnv(
   // A context name would override DOCKER_HOST; the host is already resolved.
   delete env.DOCKER_CONTEXT;
   return env;
-}
-
-/** The real machine, for discovery. */
-export function systemDiscoveryHost(env: NodeJS.ProcessEnv = process.env): DiscoveryHost {
-  return {
-    env,
-    homedir: homedir(),
-    readFile: (p) => readFile(p, "utf8"),
-    exists: (p) =>
-      access(p).then(
-        () => true,
-        () => false,
-      ),
-  };
 }
 
 async function clientFor(c: EngineCandidate): Promise<Docker> {

@@ -1,10 +1,9 @@
-import { access, readFile } from "node:fs/promises";
 import { request } from "node:http";
-import { homedir } from "node:os";
 import { EngineError, InputError } from "../errors.js";
 import { MANAGED_LABEL } from "./cleanup.js";
 import { type ContainerSpec, containerCreateBody, engineTrouble } from "./containers.js";
-import { type DiscoveryHost, discoverEngines } from "./discovery.js";
+import { discoverEngines } from "./discovery.js";
+import { systemDiscoveryHost } from "./system-host.js";
 
 /**
  * The few Engine API calls on the way from `slimstage verify` to its first
@@ -22,20 +21,9 @@ export interface FastEngine {
   call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }>;
 }
 
-const host: DiscoveryHost = {
-  env: process.env,
-  homedir: homedir(),
-  readFile: (p) => readFile(p, "utf8"),
-  exists: (p) =>
-    access(p).then(
-      () => true,
-      () => false,
-    ),
-};
-
 /** The first discovered engine when it is a unix socket; undefined otherwise (or when discovery fails). */
 export async function fastEngine(): Promise<FastEngine | undefined> {
-  const found = await discoverEngines({ ...host, env: process.env }).catch(() => undefined);
+  const found = await discoverEngines(systemDiscoveryHost()).catch(() => undefined);
   const first = found?.candidates[0];
   if (first?.endpoint.kind !== "unix") return undefined;
   const socketPath = first.endpoint.socketPath;
