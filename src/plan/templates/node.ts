@@ -6,7 +6,13 @@
  * node binary's ELF closure.
  */
 import { nodeDockerignore } from "../dockerignore.js";
-import { closureCommands, PIPEFAIL_SHELL } from "../elf-needs.js";
+import {
+  closureCommands,
+  installRuntimePackagesCommand,
+  PIPEFAIL_SHELL,
+  RUNTIME_PACKAGES_FILE,
+  runtimePackagesCommands,
+} from "../elf-needs.js";
 import type { NodeProject } from "../project.js";
 import {
   type Decision,
@@ -79,6 +85,8 @@ function healthcheck(port: number | undefined, path: string | undefined): string
 
 export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {
   const base = opts.baseImage ?? `node:${p.nodeVersion}-slim`;
+  // The Debian release the Node image is built on (bookworm for node:22-slim).
+  const runtimeBase = opts.runtimeBaseImage ?? "debian:bookworm-slim";
   const uid = opts.uid ?? 10001;
   const decisions: Decision[] = [];
   const df = new DockerfileText();
@@ -172,11 +180,43 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
   const appCopies = p.appPaths.map((a) => `COPY --from=prune /app/${a} ./${a}`);
   df.blank();
   if (tier === "slim") {
-    df.comment(`---- runtime: the slim base, production node_modules and the app, as user ${uid} ----`);
-    df.line(`FROM ${base} AS runtime`);
-    df.line(
-      `RUN groupadd --system --gid ${uid} app && useradd --system --uid ${uid} --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app`,
+    // The Debian slim base the Node image is built on, plus its node binary and the Debian packages that
+    // node and the native addons link: npm, corepack, headers and docs of the Node image never ship.
+    df.comment(
+      "---- interpreter: the Debian packages that node and the native addons need (ldd + dpkg -S) ----",
     );
+    df.line("FROM prune AS interpreter");
+    df.line(PIPEFAIL_SHELL);
+    df.line(`COPY --from=${runtimeBase} /var/lib/dpkg/status /opt/slimstage/runtime-base-status`);
+    df.line(
+      runLines(
+        "RUN ",
+        [
+          "set -eu",
+          "sed -n 's/^Package: //p' /opt/slimstage/runtime-base-status | LC_ALL=C sort -u > /opt/slimstage/runtime-base-packages",
+          ...runtimePackagesCommands(["/app/node_modules"], [], {
+            baseFile: "/opt/slimstage/runtime-base-packages",
+            binaries: ["/usr/local/bin/node"],
+          }).map((c) =>
+            c.replace(
+              "find /app/node_modules -type f -name '*.so*'",
+              "find /app -path '*/node_modules/*' -type f \\( -name '*.so*' -o -name '*.node' \\)",
+            ),
+          ),
+        ],
+        "; ",
+      ),
+    );
+    df.blank();
+    df.comment(
+      `---- runtime: ${runtimeBase}, node, production node_modules and the app, as user ${uid} ----`,
+    );
+    df.line(`FROM ${runtimeBase} AS runtime`);
+    df.line(`COPY --from=interpreter ${RUNTIME_PACKAGES_FILE} /tmp/runtime-packages`);
+    df.line(
+      `RUN ${installRuntimePackagesCommand("/tmp/runtime-packages")} && groupadd --system --gid ${uid} app && useradd --system --uid ${uid} --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app`,
+    );
+    df.line(`COPY --from=interpreter /usr/local/bin/node /usr/local/bin/node`);
     df.line("ENV NODE_ENV=production");
     df.line("WORKDIR /app");
     if (p.hasProductionDeps) df.line("COPY --from=prune /app/node_modules ./node_modules");
@@ -184,7 +224,7 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.line("USER app");
     decisions.push({
       topic: "runtime",
-      text: `the runtime is ${base} with production node_modules and ${p.appPaths.join(", ")}; NODE_ENV=production; runs as the system user app (${uid})`,
+      text: `the runtime is ${runtimeBase} (the layers ${base} is built on) with ${base}'s node binary, the Debian packages node and the native addons link (none beyond the base for plain JavaScript), production node_modules and ${p.appPaths.join(", ")}; no npm; NODE_ENV=production; runs as the system user app (${uid}); a shell and apt remain for debugging`,
     });
   } else {
     df.comment("---- rootfs: the node binary and its ELF closure, for FROM scratch ----");

@@ -141,7 +141,18 @@ describe("node templates", () => {
   it("slim TypeScript: npm ci, build stage, pruned dev dependencies, compiled output only", async () => {
     const { plan, df } = await planFor(typescriptProject, "slim");
     commonChecks(plan, df);
-    expect(df.stages.map((s) => s.name)).toEqual(["deps", "build", "test", "prune", "runtime"]);
+    expect(df.stages.map((s) => s.name)).toEqual([
+      "deps",
+      "build",
+      "test",
+      "prune",
+      "interpreter",
+      "runtime",
+    ]);
+    expect(stage(df, "runtime").from.image).toBe("debian:bookworm-slim");
+    expect(text(stage(df, "runtime"))).toContain(
+      "COPY --from=interpreter /usr/local/bin/node /usr/local/bin/node",
+    );
     expect(text(stage(df, "test"))).toContain("RUN npm test");
     expect(text(stage(df, "deps"))).toContain("npm ci");
     expect(text(stage(df, "deps"))).toContain("--mount=type=cache,target=/root/.npm");
