@@ -86,10 +86,12 @@ export class FileTree {
   }
 
   /** The directory of the last written entry: tar entries come grouped by directory. */
-  private lastDir: { path: string; node: TreeNode } | undefined;
+  private lastDirPath: string | undefined;
+  private lastDirNode: TreeNode = this.root;
 
   private write(entry: FileEntry, by: number, ev: TreeEvents): void {
-    if (entry.path === "") {
+    const path = entry.path;
+    if (path === "") {
       // The root itself: keep its metadata from the newest layer.
       if (entry.type === "dir") {
         this.root.entry = entry;
@@ -97,12 +99,19 @@ export class FileTree {
       }
       return;
     }
-    const slash = entry.path.lastIndexOf("/");
-    const dirPath = slash < 0 ? "" : entry.path.slice(0, slash);
-    const name = entry.path.slice(slash + 1);
-    const dir = this.lastDir?.path === dirPath ? this.lastDir.node : this.ensureDir(dirPath, by, ev);
-    this.lastDir = { path: dirPath, node: dir };
-    this.place(dir, name, entry, by, ev);
+    const slash = path.lastIndexOf("/");
+    const last = this.lastDirPath;
+    let dir: TreeNode;
+    // Same directory as the previous entry: compared in place, no dirname string per entry.
+    if (last !== undefined && (slash < 0 ? last === "" : slash === last.length && path.startsWith(last))) {
+      dir = this.lastDirNode;
+    } else {
+      const dirPath = slash < 0 ? "" : path.slice(0, slash);
+      dir = this.ensureDir(dirPath, by, ev);
+      this.lastDirPath = dirPath;
+      this.lastDirNode = dir;
+    }
+    this.place(dir, path.slice(slash + 1), entry, by, ev);
   }
 
   /** Finds or creates the directory at `dirPath` (entry paths are normalised: no "." or empty parts). */
@@ -143,7 +152,7 @@ export class FileTree {
   }
 
   private remove(node: TreeNode, by: number, how: "deleted" | "overwritten", ev: TreeEvents): void {
-    this.lastDir = undefined; // the cached directory may be the one leaving
+    this.lastDirPath = undefined; // the cached directory may be the one leaving
     const parent = node.parent;
     if (ev.removed) {
       const base = pathOf(node);

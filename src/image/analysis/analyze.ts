@@ -64,6 +64,7 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
   const ownership = attributeOwners(image, tree);
 
   const byOwnerMap = new Map<string, OwnerBytes>();
+  const byOwnerObject = new Map<FileOwner, OwnerBytes>();
   const byOwnerKind: Record<OwnerKind, number> = {
     "os-package": 0,
     python: 0,
@@ -83,12 +84,17 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
     fileCount++;
     finalBytes += size;
     const owner = ownership.owners.get(node) ?? UNKNOWN;
-    const key = ownerKey(owner);
-    let ob = byOwnerMap.get(key);
+    // Owners are shared objects (one per package): the string key is built once per owner, not per file.
+    let ob = byOwnerObject.get(owner);
     if (!ob) {
-      ob = { kind: owner.kind, name: owner.name, files: 0, bytes: 0 };
-      if (owner.version !== undefined) ob.version = owner.version;
-      byOwnerMap.set(key, ob);
+      const key = ownerKey(owner);
+      ob = byOwnerMap.get(key);
+      if (!ob) {
+        ob = { kind: owner.kind, name: owner.name, files: 0, bytes: 0 };
+        if (owner.version !== undefined) ob.version = owner.version;
+        byOwnerMap.set(key, ob);
+      }
+      byOwnerObject.set(owner, ob);
     }
     ob.files++;
     ob.bytes += size;

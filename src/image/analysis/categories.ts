@@ -35,7 +35,11 @@ const PATH_RULES: ReadonlyArray<readonly [BuildOnlyCategory, RegExp, string]> = 
 ];
 
 export function categorize(path: string, owner: FileOwner | undefined): BuildOnlyCategory | undefined {
-  for (const [cat, re, must] of PATH_RULES) if (path.includes(must) && re.test(path)) return cat;
+  // Indexed loop: destructuring for-of runs the iterator protocol per file while the code is still cold.
+  for (let i = 0; i < PATH_RULES.length; i++) {
+    const rule = PATH_RULES[i]!;
+    if (path.includes(rule[2]) && rule[1].test(path)) return rule[0];
+  }
   if (owner?.kind === "os-package" && TOOLCHAIN_PACKAGES.test(owner.name)) return "toolchain";
   return undefined;
 }

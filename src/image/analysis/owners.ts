@@ -1,4 +1,4 @@
-import { basename, dirname, joinPath, normaliseEntryPath } from "../archive/paths.js";
+import { basename, dirname, isCleanPath, joinPath, normaliseEntryPath } from "../archive/paths.js";
 import { type FileTree, isDir, type TreeNode, walk } from "../filetree.js";
 import type { Image } from "../model.js";
 import {
@@ -80,10 +80,25 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
   const owners = new Map<TreeNode, FileOwner>();
   const packages: PackageRecord[] = [];
   const warnings: string[] = [];
-  const claim = (path: string, owner: FileOwner, followLast = false) => {
-    const norm = normaliseEntryPath(path.startsWith("/") ? path.slice(1) : path).path;
+  // Package file lists come sorted by directory: the directory is resolved once for its files.
+  let cachedDir: string | undefined;
+  let cachedDirNode: TreeNode | "loop" | undefined;
+  const claim = (path: string, owner: FileOwner) => {
+    const rel = path.startsWith("/") ? path.slice(1) : path;
+    const norm = isCleanPath(rel) ? rel : normaliseEntryPath(rel).path;
     if (norm === null || norm === "") return;
-    const node = tree.resolve(norm, followLast);
+    // resolve(norm, false) is: symlinks followed through the directory, the last part taken literally.
+    const slash = norm.lastIndexOf("/");
+    const dirPath = slash < 0 ? "" : norm.slice(0, slash);
+    if (dirPath !== cachedDir) {
+      cachedDir = dirPath;
+      cachedDirNode = dirPath === "" ? tree.root : tree.resolve(dirPath, false);
+      // Only a symlink is followed as a directory (a hardlink node has no children to look into).
+      if (typeof cachedDirNode === "object" && cachedDirNode.entry?.type === "symlink") {
+        cachedDirNode = tree.resolve(dirPath, true);
+      }
+    }
+    const node = cachedDirNode === "loop" ? "loop" : cachedDirNode?.children?.get(norm.slice(slash + 1));
     if (node === "loop") {
       warnings.push(`symlink loop while resolving ${path} (owned by ${owner.name})`);
       return;
