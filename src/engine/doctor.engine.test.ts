@@ -1,23 +1,14 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../test/cli.js";
 import { EngineError, InputError } from "../errors.js";
 import { connectEngine, systemDiscoveryHost } from "./connect.js";
 import { runDoctor } from "./doctor.js";
 
 const run = promisify(execFile);
 
-async function slimstage(env: NodeJS.ProcessEnv, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", "src/cli/main.ts", ...args], {
-      env: { ...process.env, SLIMSTAGE_MAIN: "1", ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const slimstage = (env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> => runCli(args, { env });
 
 describe("doctor against the real engine", () => {
   it("finds the engine by a strategy and reports a BuildKit client and the four bases", async () => {

@@ -11,24 +11,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../test/cli.js";
 import type { CompareDocument } from "./compare-format.js";
 
 const exec = promisify(execFile);
 const TAG = `slimstage-test/report-${randomBytes(3).toString("hex")}`;
 const LABELS = ["org.slimstage.managed=true", "org.slimstage.test=report"];
 
-async function slimstage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec("node", ["--import", "tsx", "src/cli/main.ts", ...args], {
-      env: { ...process.env, SLIMSTAGE_MAIN: "1" },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const slimstage = (...args: string[]): Promise<CliResult> => runCli(args);
 
 /**
  * One-layer image: busybox as /bin/sh plus `payload` incompressible bytes, with
