@@ -34,15 +34,30 @@ export function mergeWithStats(image: Image): MergeResult {
     wastedBytes: 0,
   }));
   const wastedFiles: WastedFile[] = [];
-  // dive: per path, the sum of its sizes over the layers it appears in, and the smallest.
-  const divePaths = new Map<string, { cum: number; min: number; count: number }>();
+  // dive: per path, the sum of its sizes over the layers it appears in, and the smallest. Only the
+  // totals are reported, so they are kept running: per path just its smallest size (no object per path).
+  const diveMin = new Map<string, number>();
+  const diveRepeated = new Set<string>();
+  let minSum = 0;
+  let cumSum = 0;
+  let wasted = 0;
   const diveSee = (path: string, size: number) => {
-    const d = divePaths.get(path);
-    if (!d) divePaths.set(path, { cum: size, min: size, count: 1 });
-    else {
-      d.cum += size;
-      d.min = Math.min(d.min, size);
-      d.count++;
+    cumSum += size;
+    const min = diveMin.get(path);
+    if (min === undefined) {
+      diveMin.set(path, size);
+      minSum += size;
+      return;
+    }
+    // The first repeat makes the path's first size wasted too (it was the only size seen, so its min).
+    if (!diveRepeated.has(path)) {
+      diveRepeated.add(path);
+      wasted += min;
+    }
+    wasted += size;
+    if (size < min) {
+      diveMin.set(path, size);
+      minSum -= min - size;
     }
   };
 
@@ -50,8 +65,17 @@ export function mergeWithStats(image: Image): MergeResult {
     // dive walks each layer's own tree and counts its leaves; a whiteout of a
     // directory counts the directory's lower bytes, of a file nothing.
     const parents = new Set<string>();
+    let lastDir: string | undefined;
     const addAncestors = (path: string) => {
-      for (let d = dirname(path); d !== "" && !parents.has(d); d = dirname(d)) parents.add(d);
+      // Entries come grouped by directory: skip the dirname walk when the directory is the last one.
+      const slash = path.lastIndexOf("/");
+      if (
+        lastDir !== undefined &&
+        (slash < 0 ? lastDir === "" : slash === lastDir.length && path.startsWith(lastDir))
+      )
+        return;
+      lastDir = slash < 0 ? "" : path.slice(0, slash);
+      for (let d = lastDir; d !== "" && !parents.has(d); d = dirname(d)) parents.add(d);
     };
     for (const e of layer.entries) addAncestors(e.path);
     for (const w of layer.whiteouts) addAncestors(w.path);
@@ -87,14 +111,6 @@ export function mergeWithStats(image: Image): MergeResult {
     });
   }
 
-  let minSum = 0;
-  let cumSum = 0;
-  let wasted = 0;
-  for (const d of divePaths.values()) {
-    minSum += d.min;
-    cumSum += d.cum;
-    if (d.count > 1) wasted += d.cum;
-  }
   return {
     tree,
     stats,

@@ -81,6 +81,7 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
   const packages: PackageRecord[] = [];
   const warnings: string[] = [];
   // Package file lists come sorted by directory: the directory is resolved once for its files.
+  const dirs = new Map<string, TreeNode | "loop" | undefined>();
   let cachedDir: string | undefined;
   let cachedDirNode: TreeNode | "loop" | undefined;
   const claim = (path: string, owner: FileOwner) => {
@@ -92,10 +93,14 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
     const dirPath = slash < 0 ? "" : norm.slice(0, slash);
     if (dirPath !== cachedDir) {
       cachedDir = dirPath;
-      cachedDirNode = dirPath === "" ? tree.root : tree.resolve(dirPath, false);
-      // Only a symlink is followed as a directory (a hardlink node has no children to look into).
-      if (typeof cachedDirNode === "object" && cachedDirNode.entry?.type === "symlink") {
-        cachedDirNode = tree.resolve(dirPath, true);
+      if (dirs.has(dirPath)) cachedDirNode = dirs.get(dirPath);
+      else {
+        cachedDirNode = dirPath === "" ? tree.root : tree.resolve(dirPath, false);
+        // Only a symlink is followed as a directory (a hardlink node has no children to look into).
+        if (typeof cachedDirNode === "object" && cachedDirNode.entry?.type === "symlink") {
+          cachedDirNode = tree.resolve(dirPath, true);
+        }
+        dirs.set(dirPath, cachedDirNode);
       }
     }
     const node = cachedDirNode === "loop" ? "loop" : cachedDirNode?.children?.get(norm.slice(slash + 1));

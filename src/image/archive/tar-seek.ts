@@ -145,7 +145,9 @@ function parsePax(data: Buffer): Map<string, string> {
     const recordEnd = pos + len - 1;
     let eq = i + 1;
     while (eq < recordEnd && data[eq] !== 0x3d) eq++;
-    if (eq > i + 1 && eq < recordEnd) {
+    const keyLen = eq - i - 1;
+    // Only path, linkpath, uid, gid and size are read: other keys (mtime, xattrs) are not decoded.
+    if (eq < recordEnd && (keyLen === 3 || keyLen === 4 || keyLen === 8)) {
       out.set(data.toString("utf8", i + 1, eq), data.toString("utf8", eq + 1, recordEnd));
     }
     pos += len;
