@@ -1,5 +1,4 @@
-import { lookupEol, releasesInImage } from "../eol.js";
-import { instructionsOf, isReachable } from "../facts.js";
+import { reachableBaseEol } from "../eol-bases.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -18,18 +17,12 @@ export default defineRule({
     good: "FROM python:3.12-slim",
   },
   check(ctx) {
-    for (const { ins, stage } of instructionsOf(ctx.df, "FROM")) {
-      if (!isReachable(ctx.graph, stage)) continue;
-      const info = ctx.graph.stages[stage]?.base;
-      if ((info && "stage" in info) || ins.imageRef.scratch || ins.imageRef.hasVariables) continue;
-      for (const r of releasesInImage(ins.imageRef.repository, ins.imageRef.tag)) {
-        const v = lookupEol(r.product, r.cycle, ctx.policy.now);
-        if (!v || v.daysLeft < 0 || v.daysLeft > ctx.policy.eolWarnDays) continue;
-        ctx.report({
-          node: ins,
-          message: `${r.product} ${v.cycle} reaches its end of life on ${v.eol}, in ${v.daysLeft} days`,
-        });
-      }
+    for (const { ins, product, verdict } of reachableBaseEol(ctx)) {
+      if (verdict.daysLeft < 0 || verdict.daysLeft > ctx.policy.eolWarnDays) continue;
+      ctx.report({
+        node: ins,
+        message: `${product} ${verdict.cycle} reaches its end of life on ${verdict.eol}, in ${verdict.daysLeft} days`,
+      });
     }
   },
 });
