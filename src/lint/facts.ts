@@ -206,6 +206,21 @@ export function unquote(s: string): string {
   return s;
 }
 
+/** `p` as a normalized absolute path, a relative one taken from the WORKDIR `wd`. */
+export function absolutePath(p: string, wd: string): string {
+  return normalizePath(p.startsWith("/") ? p : `${wd}/${p}`);
+}
+
+/** Where a COPY or ADD writes, as an absolute path; undefined when the destination holds a variable. */
+export function copyDestination(
+  df: Dockerfile,
+  graph: StageGraph,
+  ins: InstructionOf<"COPY" | "ADD">,
+): string | undefined {
+  const dest = unquote(ins.dest);
+  return dest.includes("$") ? undefined : absolutePath(dest, workdirAt(df, graph, ins));
+}
+
 /** `p` is `dir` or inside it. */
 export function isUnder(p: string, dir: string): boolean {
   if (dir === "/") return true;
@@ -224,7 +239,7 @@ export function workdirAt(df: Dockerfile, graph: StageGraph, ins: Instruction): 
       if (i.keyword === "WORKDIR") {
         const p = unquote(i.path);
         if (p.includes("$")) continue;
-        wd = normalizePath(p.startsWith("/") ? p : `${wd}/${p}`);
+        wd = absolutePath(p, wd);
       }
     }
   }

@@ -1,12 +1,12 @@
 import type { Instruction } from "../../dockerfile/model.js";
 import {
+  absolutePath,
   ancestry,
   commands,
+  copyDestination,
   isUnder,
-  normalizePath,
   reachesFinal,
   stageIndex,
-  unquote,
   workdirAt,
 } from "../facts.js";
 import { defineRule } from "../rule.js";
@@ -41,7 +41,7 @@ export default defineRule({
                 if (a.startsWith("-") || a.includes("$")) continue;
                 const literal = a.replace(/\/\*$/, "");
                 if (/[*?[]/.test(literal)) continue;
-                const p = normalizePath(literal.startsWith("/") ? literal : `${wd}/${literal}`);
+                const p = absolutePath(literal, wd);
                 if (p === "/" || isUnder(p, "/var/lib/apt/lists") || isUnder(p, "/tmp")) continue;
                 const creator = earlier.find(
                   (e) => e.paths.some((d) => isUnder(p, d) && d !== "/") || e.text.includes(p),
@@ -56,10 +56,8 @@ export default defineRule({
             }
           }
           if (ins.keyword === "COPY" || ins.keyword === "ADD") {
-            const dest = unquote(ins.dest);
-            if (dest.includes("$")) continue;
-            const wd = workdirAt(ctx.df, ctx.graph, ins);
-            const d = normalizePath(dest.startsWith("/") ? dest : `${wd}/${dest}`);
+            const d = copyDestination(ctx.df, ctx.graph, ins);
+            if (d === undefined) continue;
             earlier.push({ ins, paths: [d], text: "" });
           } else if (ins.keyword === "RUN") {
             earlier.push({ ins, paths: [], text: ins.shell.script });

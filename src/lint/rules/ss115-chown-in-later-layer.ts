@@ -1,11 +1,11 @@
 import {
+  absolutePath,
   ancestry,
   commands,
+  copyDestination,
   isUnder,
-  normalizePath,
   reachesFinal,
   stageIndex,
-  unquote,
   workdirAt,
 } from "../facts.js";
 import { defineRule } from "../rule.js";
@@ -32,12 +32,8 @@ export default defineRule({
       for (const st of ancestry(ctx.df, ctx.graph, s.index).reverse()) {
         for (const ins of st.instructions) {
           if (ins.keyword === "COPY" || ins.keyword === "ADD") {
-            const d = unquote(ins.dest);
-            if (!d.includes("$"))
-              copied.push({
-                dest: normalizePath(d.startsWith("/") ? d : `${workdirAt(ctx.df, ctx.graph, ins)}/${d}`),
-                line: ins.range.start.line,
-              });
+            const dest = copyDestination(ctx.df, ctx.graph, ins);
+            if (dest !== undefined) copied.push({ dest, line: ins.range.start.line });
           }
           if (ins.keyword !== "RUN" || stageIndex(ins) !== s.index) continue;
           const wd = workdirAt(ctx.df, ctx.graph, ins);
@@ -50,7 +46,7 @@ export default defineRule({
             const paths = c.args.filter((a) => !a.startsWith("-")).slice(1);
             for (const a of paths) {
               if (a.includes("$")) continue;
-              const p = normalizePath(a.startsWith("/") ? a : `${wd}/${a}`);
+              const p = absolutePath(a, wd);
               const hit = copied.find((cp) => isUnder(cp.dest, p) || isUnder(p, cp.dest));
               if (hit) {
                 ctx.report({

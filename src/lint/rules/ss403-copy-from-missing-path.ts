@@ -1,5 +1,6 @@
 import type { Instruction } from "../../dockerfile/model.js";
 import {
+  absolutePath,
   ancestry,
   basename,
   type Cmd,
@@ -77,7 +78,7 @@ function keepsWorkdir(c: Cmd): boolean {
 function dest(ctx: Parameters<typeof workdirAt>, d: string): string {
   const [df, graph, ins] = ctx;
   const p = unquote(d);
-  return normalizePath(p.startsWith("/") ? p : `${workdirAt(df, graph, ins)}/${p}`);
+  return absolutePath(p, workdirAt(df, graph, ins));
 }
 
 export default defineRule({
