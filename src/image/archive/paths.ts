@@ -20,6 +20,11 @@ export function isCleanPath(raw: string): boolean {
 export function normaliseEntryPath(raw: string): NormalisedPath {
   // Most names are already clean: no leading or doubled slash, no "." or ".." part.
   if (isCleanPath(raw)) return { path: raw };
+  // Layers made with `tar -C rootfs .` name everything "./etc/…" and directories "etc/":
+  // drop that prefix and suffix, and only split the path when something else is unusual.
+  let trimmed = raw.startsWith("./") ? raw.slice(2) : raw;
+  if (trimmed.endsWith("/")) trimmed = trimmed.slice(0, -1);
+  if (trimmed !== raw && isCleanPath(trimmed)) return { path: trimmed };
   let problem: string | undefined;
   if (raw.startsWith("/")) problem = "absolute path";
   const out: string[] = [];

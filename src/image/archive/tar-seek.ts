@@ -18,8 +18,9 @@ export class RandomAccessFile {
   /** Positioned reads made for the window (for tests and benchmarks). */
   reads = 0;
   private windowStart = 0;
-  // Small, like tar's 10 KiB records: a big window is wasted each time a large file is skipped.
-  private static readonly WINDOW = 16 * 1024;
+  // 64 KiB: headers of files up to ~60 KiB come from one read (2.5x fewer reads than 16 KiB on the
+  // python base); much larger windows copy more than the skipped reads save.
+  private static readonly WINDOW = 64 * 1024;
 
   constructor(readonly path: string) {
     try {
@@ -132,9 +133,23 @@ function typeOf(flag: number): EntryType {
   }
 }
 
-function parsePax(data: Buffer): Map<string, string> {
+/** The pax keys the walk uses; one object, reset per entry (no Map per entry). */
+class PaxFields {
+  path: string | undefined;
+  linkpath: string | undefined;
+  uid: string | undefined;
+  gid: string | undefined;
+  size: string | undefined;
+  any = false;
+  reset(): void {
+    this.path = this.linkpath = this.uid = this.gid = this.size = undefined;
+    this.any = false;
+  }
+}
+
+function parsePax(data: Buffer, out: PaxFields): void {
   // Records are "<len> <key>=<value>\n"; the length is parsed from the bytes, no string per record.
-  const out = new Map<string, string>();
+  out.any = true;
   const n = data.length;
   let pos = 0;
   while (pos < n) {
@@ -148,11 +163,27 @@ function parsePax(data: Buffer): Map<string, string> {
     const keyLen = eq - i - 1;
     // Only path, linkpath, uid, gid and size are read: other keys (mtime, xattrs) are not decoded.
     if (eq < recordEnd && (keyLen === 3 || keyLen === 4 || keyLen === 8)) {
-      out.set(data.toString("utf8", i + 1, eq), data.toString("utf8", eq + 1, recordEnd));
+      const value = data.toString("utf8", eq + 1, recordEnd);
+      switch (data.toString("latin1", i + 1, eq)) {
+        case "path":
+          out.path = value;
+          break;
+        case "linkpath":
+          out.linkpath = value;
+          break;
+        case "uid":
+          out.uid = value;
+          break;
+        case "gid":
+          out.gid = value;
+          break;
+        case "size":
+          out.size = value;
+          break;
+      }
     }
     pos += len;
   }
-  return out;
 }
 
 const MAX_EXTENDED_HEADER = 1024 * 1024;
@@ -165,7 +196,7 @@ const MAX_EXTENDED_HEADER = 1024 * 1024;
 export function walkTar(file: RandomAccessFile, start: number, end: number, what: string): SeekEntry[] {
   const out: SeekEntry[] = [];
   forEachTarEntry(file, start, end, what, (e) => {
-    out.push(e);
+    out.push({ ...e }); // the walk reuses its entry object
   });
   return out;
 }
@@ -173,6 +204,8 @@ export function walkTar(file: RandomAccessFile, start: number, end: number, what
 /**
  * The walk with a callback per entry: no generator, since this loop runs once
  * per file of the image and generators are slow until the JIT has warmed up.
+ * The entry passed to `fn` is one object reused for every entry (no garbage
+ * per file): `fn` must copy what it keeps.
  */
 export function forEachTarEntry(
   file: RandomAccessFile,
@@ -184,7 +217,17 @@ export function forEachTarEntry(
   let pos = start;
   let longName: string | undefined;
   let longLink: string | undefined;
-  let pax: Map<string, string> | undefined;
+  const pax = new PaxFields();
+  const entry: SeekEntry = {
+    name: "",
+    type: "other",
+    mode: 0,
+    uid: 0,
+    gid: 0,
+    size: 0,
+    linkname: "",
+    dataOffset: 0,
+  };
   while (pos + 512 <= end) {
     const h = file.read(pos, 512);
     if (h.length < 512) break;
@@ -204,7 +247,7 @@ export function forEachTarEntry(
         throw new InputError(`${what}: an extended tar header of ${size} bytes`);
       // Decoded at once, so a view of the window will do (BuildKit writes a pax header per entry).
       const data = file.read(dataOffset, size);
-      if (flag === 0x78) pax = parsePax(data);
+      if (flag === 0x78) parsePax(data, pax);
       else if (flag === 0x4c) longName = cstring(data, 0, data.length);
       else if (flag === 0x4b) longLink = cstring(data, 0, data.length);
       pos = next;
@@ -218,24 +261,22 @@ export function forEachTarEntry(
       h[260] === 0x61 &&
       h[261] === 0x72 &&
       h[262] === 0;
-    let name = pax?.get("path") ?? longName;
+    let name = pax.path ?? longName;
     if (name === undefined) {
       name = cstring(h, 0, 100);
       if (ustar && h[345] !== 0) name = `${cstring(h, 345, 500)}/${name}`;
     }
-    let linkname = pax?.get("linkpath") ?? longLink;
+    let linkname = pax.linkpath ?? longLink;
     if (linkname === undefined) linkname = h[157] === 0 ? "" : cstring(h, 157, 257);
-    const entry: SeekEntry = {
-      name,
-      type: typeOf(flag),
-      mode: numeric(h, 100, 108),
-      uid: pax?.has("uid") ? Number(pax.get("uid")) : numeric(h, 108, 116),
-      gid: pax?.has("gid") ? Number(pax.get("gid")) : numeric(h, 116, 124),
-      size: pax?.has("size") ? Number(pax.get("size")) : size,
-      linkname,
-      dataOffset,
-    };
-    pax = undefined;
+    entry.name = name;
+    entry.type = typeOf(flag);
+    entry.mode = numeric(h, 100, 108);
+    entry.uid = pax.uid !== undefined ? Number(pax.uid) : numeric(h, 108, 116);
+    entry.gid = pax.gid !== undefined ? Number(pax.gid) : numeric(h, 116, 124);
+    entry.size = pax.size !== undefined ? Number(pax.size) : size;
+    entry.linkname = linkname;
+    entry.dataOffset = dataOffset;
+    if (pax.any) pax.reset();
     longName = undefined;
     longLink = undefined;
     fn(entry);
