@@ -145,6 +145,21 @@ export function removesPackages(run: RunInstruction, packages: readonly string[]
   return false;
 }
 
+/**
+ * Toolchain packages a RUN installs with a system package manager and does not
+ * remove again in the same RUN (SS107 and SS111 differ only in where they look).
+ */
+export function toolchainInstalls(run: RunInstruction): Array<{ install: Install; tools: string[] }> {
+  const out: Array<{ install: Install; tools: string[] }> = [];
+  for (const install of installsIn(run)) {
+    if (!["apt", "apk", "dnf", "yum"].includes(install.manager)) continue;
+    const tools = install.packages.filter(isToolchainPackage);
+    if (tools.length === 0 || removesPackages(run, tools)) continue;
+    out.push({ install, tools });
+  }
+  return out;
+}
+
 /** Python packages used for testing, linting and development, never at run time. */
 export const PY_DEV_PACKAGES = new Set([
   "pytest",

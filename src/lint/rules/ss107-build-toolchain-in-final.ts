@@ -1,5 +1,5 @@
 import { instructionsOf, pathReachesFinal } from "../facts.js";
-import { installsIn, isToolchainPackage, removesPackages } from "../packages.js";
+import { toolchainInstalls } from "../packages.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -23,12 +23,9 @@ export default defineRule({
     if (ctx.df.stages.length < 2) return;
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       if (!pathReachesFinal(ctx, stage, "/usr/bin")) continue;
-      for (const inst of installsIn(ins)) {
-        if (!["apt", "apk", "dnf", "yum"].includes(inst.manager)) continue;
-        const tools = inst.packages.filter(isToolchainPackage);
-        if (tools.length === 0 || removesPackages(ins, tools)) continue;
+      for (const { install, tools } of toolchainInstalls(ins)) {
         ctx.report({
-          node: inst.cmd.raw,
+          node: install.cmd.raw,
           stage,
           message: `build toolchain (${tools.join(", ")}) installed in a stage whose files reach the final image`,
         });

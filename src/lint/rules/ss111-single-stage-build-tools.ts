@@ -1,5 +1,5 @@
 import { instructionsOf } from "../facts.js";
-import { installsIn, isToolchainPackage, removesPackages } from "../packages.js";
+import { toolchainInstalls } from "../packages.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -21,12 +21,9 @@ export default defineRule({
   check(ctx) {
     if (ctx.df.stages.length !== 1) return;
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
-      for (const inst of installsIn(ins)) {
-        if (!["apt", "apk", "dnf", "yum"].includes(inst.manager)) continue;
-        const tools = inst.packages.filter(isToolchainPackage);
-        if (tools.length === 0 || removesPackages(ins, tools)) continue;
+      for (const { install, tools } of toolchainInstalls(ins)) {
         ctx.report({
-          node: inst.cmd.raw,
+          node: install.cmd.raw,
           stage,
           message: `single-stage build installs build tools (${tools.join(", ")}): they ship in the image; split into builder and runtime stages`,
         });
