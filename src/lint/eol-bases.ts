@@ -1,6 +1,6 @@
 import type { FromInstruction } from "../dockerfile/model.js";
 import { type EolProduct, type EolVerdict, lookupEol, releasesInImage } from "./eol.js";
-import { instructionsOf, isReachable } from "./facts.js";
+import { buildsOnStage, instructionsOf, isReachable } from "./facts.js";
 import type { RuleContext } from "./rule.js";
 
 /**
@@ -14,8 +14,7 @@ export function* reachableBaseEol(
 ): Generator<{ ins: FromInstruction; product: EolProduct; verdict: EolVerdict }> {
   for (const { ins, stage } of instructionsOf(ctx.df, "FROM")) {
     if (!isReachable(ctx.graph, stage)) continue;
-    const info = ctx.graph.stages[stage]?.base;
-    if ((info && "stage" in info) || ins.imageRef.scratch || ins.imageRef.hasVariables) continue;
+    if (buildsOnStage(ctx.graph, stage) || ins.imageRef.scratch || ins.imageRef.hasVariables) continue;
     for (const r of releasesInImage(ins.imageRef.repository, ins.imageRef.tag)) {
       const verdict = lookupEol(r.product, r.cycle, ctx.policy.now);
       if (verdict) yield { ins, product: r.product, verdict };

@@ -52,6 +52,12 @@ export function instructionsOf<K extends InstructionKeyword>(
   return located(df).filter((l): l is Located<InstructionOf<K>> => l.ins.keyword === keyword);
 }
 
+/** Whether a stage's FROM names an earlier stage rather than an image (image rules skip those). */
+export function buildsOnStage(graph: StageGraph, stage: number): boolean {
+  const base = graph.stages[stage]?.base;
+  return base !== undefined && "stage" in base;
+}
+
 /** Whether a stage index is the target or in its FROM ancestry (its filesystem is the final image's). */
 export function reachesFinal(graph: StageGraph, stage: number): boolean {
   if (stage < 0) return graph.stages.length === 0; // a fragment without FROM is the final image

@@ -1,4 +1,4 @@
-import { instructionsOf, reachesFinal } from "../facts.js";
+import { buildsOnStage, instructionsOf, reachesFinal } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 /** Official images that publish a -slim variant (or a slim tag). */
@@ -23,8 +23,7 @@ export default defineRule({
   check(ctx) {
     for (const { ins, stage } of instructionsOf(ctx.df, "FROM")) {
       if (!reachesFinal(ctx.graph, stage)) continue;
-      const info = ctx.graph.stages[stage]?.base;
-      if (info && "stage" in info) continue;
+      if (buildsOnStage(ctx.graph, stage)) continue;
       const ref = ins.imageRef;
       if (ref.scratch || ref.hasVariables) continue;
       const repo = ref.repository.replace(/^library\//, "").toLowerCase();

@@ -1,4 +1,4 @@
-import { instructionsOf } from "../facts.js";
+import { buildsOnStage, instructionsOf } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -19,8 +19,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const { ins, stage } of instructionsOf(ctx.df, "FROM")) {
-      const info = ctx.graph.stages[stage]?.base;
-      if (info && "stage" in info) continue;
+      if (buildsOnStage(ctx.graph, stage)) continue;
       if (ins.imageRef.tag === "latest" && !ins.imageRef.digest)
         ctx.report({ node: ins, message: `${ins.image} uses the moving tag "latest"` });
     }

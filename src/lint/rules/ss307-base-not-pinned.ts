@@ -1,4 +1,4 @@
-import { instructionsOf, isReachable } from "../facts.js";
+import { buildsOnStage, instructionsOf, isReachable } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -19,8 +19,7 @@ export default defineRule({
   check(ctx) {
     for (const { ins, stage } of instructionsOf(ctx.df, "FROM")) {
       if (!isReachable(ctx.graph, stage)) continue;
-      const info = ctx.graph.stages[stage]?.base;
-      if (info && "stage" in info) continue;
+      if (buildsOnStage(ctx.graph, stage)) continue;
       const r = ins.imageRef;
       if (r.scratch || r.digest || r.hasVariables) continue;
       ctx.report({ node: ins, message: `${ins.image} is not pinned by digest` });

@@ -1,5 +1,5 @@
 import { parseImageRef } from "../../dockerfile/image-ref.js";
-import { instructionsOf, located, resolveStageRef } from "../facts.js";
+import { buildsOnStage, instructionsOf, located, resolveStageRef } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 function registryOf(image: string): string {
@@ -42,8 +42,7 @@ export default defineRule({
     const allow = ctx.policy.trustedRegistries;
     if (allow.length === 0) return;
     for (const { ins, stage } of instructionsOf(ctx.df, "FROM")) {
-      const info = ctx.graph.stages[stage]?.base;
-      if ((info && "stage" in info) || ins.imageRef.scratch || ins.imageRef.hasVariables) continue;
+      if (buildsOnStage(ctx.graph, stage) || ins.imageRef.scratch || ins.imageRef.hasVariables) continue;
       const reg = registryOf(ins.image);
       if (!trusted(reg, allow))
         ctx.report({ node: ins, message: `${ins.image} comes from ${reg}, which is not a trusted registry` });
