@@ -220,19 +220,24 @@ export function parseShell(part: ScriptPart): ShellScript {
   for (const c of collected) {
     const s = toU(c.node.Pos ? c.node.Pos().offs : 0);
     const e = toU(c.node.End ? c.node.End().offs : 0);
-    const cmd: ShellCommand = {
-      name: c.name,
-      args: c.args,
-      range: part.toRange(s, e),
-      raw: part.script.slice(s, e),
-      assigns: c.assigns,
-      source: part.source,
-    };
-    if (part.heredocIndex !== undefined) cmd.heredocIndex = part.heredocIndex;
-    if (c.dynamic.length > 0) cmd.dynamicWords = c.dynamic;
-    result.commands.push(cmd);
+    result.commands.push(shellCommand(part, c, s, e));
   }
   return result;
+}
+
+/** The command `c` found at UTF-16 offsets [s, e) of `part`'s script. */
+function shellCommand(part: ScriptPart, c: Collected, s: number, e: number): ShellCommand {
+  const cmd: ShellCommand = {
+    name: c.name,
+    args: c.args,
+    range: part.toRange(s, e),
+    raw: part.script.slice(s, e),
+    assigns: c.assigns,
+    source: part.source,
+  };
+  if (part.heredocIndex !== undefined) cmd.heredocIndex = part.heredocIndex;
+  if (c.dynamic.length > 0) cmd.dynamicWords = c.dynamic;
+  return cmd;
 }
 
 /**
@@ -278,17 +283,7 @@ export function parseShellBatch(parts: readonly ScriptPart[]): ShellScript[] {
     for (const c of perPart[k] as Collected[]) {
       const s = (c.node.Pos ? c.node.Pos().offs : 0) - base;
       const e = (c.node.End ? c.node.End().offs : 0) - base;
-      const cmd: ShellCommand = {
-        name: c.name,
-        args: c.args,
-        range: part.toRange(s, e),
-        raw: part.script.slice(s, e),
-        assigns: c.assigns,
-        source: part.source,
-      };
-      if (part.heredocIndex !== undefined) cmd.heredocIndex = part.heredocIndex;
-      if (c.dynamic.length > 0) cmd.dynamicWords = c.dynamic;
-      result.commands.push(cmd);
+      result.commands.push(shellCommand(part, c, s, e));
     }
     return result;
   });
