@@ -89,6 +89,16 @@ export interface LabClaim {
   measure: ClaimMeasure;
 }
 
+/** How slimstage's own optimize runs on the lab, as one more pair of variants. */
+export interface LabOptimize {
+  /** The project directory optimize reads, relative to the lab directory (default "."; lab-001: "app"). */
+  dir?: string;
+  /** Claim: the distroless tier is at most this large and verified ("45MB"). */
+  distrolessAtMost?: Threshold;
+  /** Claim: the distroless tier is at most the node binary it ships plus this much ("15MB"). */
+  distrolessAtMostNodePlus?: Threshold;
+}
+
 export interface LabConfig {
   name: string;
   title: string;
@@ -103,6 +113,8 @@ export interface LabConfig {
   /** Show each image's layer history (lab-004 asks for `docker history`). */
   history?: boolean;
   probe?: LabProbe;
+  /** Where and how `slimstage lab` runs optimize on the lab (default: the lab directory). */
+  optimize?: LabOptimize;
   variants: LabVariant[];
   claims: LabClaim[];
 }

@@ -83,7 +83,8 @@ export interface VariantRun {
 export interface ClaimVerdict {
   id: string;
   text: string;
-  kind: ClaimKind;
+  /** The measure; "optimized": a claim slimstage makes about its own optimize variants. */
+  kind: ClaimKind | "optimized";
   /** true or false; null when it could not be measured (a variant it needs did not build). */
   verdict: boolean | null;
   /** By how much, in numbers. */

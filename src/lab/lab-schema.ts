@@ -126,6 +126,18 @@ export const LAB_SCHEMA = {
     baseline: { type: "string", minLength: 1 },
     history: { type: "boolean" },
     probe,
+    optimize: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        dir: relPath,
+        distrolessAtMost: { ...threshold, pattern: "^\\d+(\\.\\d+)?\\s*(B|kB|KB|MB|GB|KiB|MiB|GiB)$" },
+        distrolessAtMostNodePlus: {
+          ...threshold,
+          pattern: "^\\d+(\\.\\d+)?\\s*(B|kB|KB|MB|GB|KiB|MiB|GiB)$",
+        },
+      },
+    },
     variants: { type: "array", items: variant, minItems: 1 },
     claims: {
       type: "array",

@@ -62,7 +62,7 @@ describe("slimstage lab lab-000 --json", () => {
     if (engine) await removeByLabel(engine, TEST_LABELS, { images: true });
   });
 
-  it("exits 0: both variants behave as lab.yaml expects and every claim has a verdict", () => {
+  it("exits 0: every variant (the lab's and slimstage's) behaves as lab.yaml expects and every claim has a verdict", () => {
     expect(run.stderr).not.toMatch(/internal error/);
     expect(doc.ok, run.stderr).toBe(true);
     expect(run.code).toBe(0);
@@ -71,8 +71,13 @@ describe("slimstage lab lab-000 --json", () => {
   it("built, analyzed and verified both variants", () => {
     const lab = doc.labs[0]!;
     expect(lab.name).toBe("lab-000");
-    expect(lab.variants.map((v) => v.name)).toEqual(["single", "multi"]);
-    for (const v of lab.variants) {
+    expect(lab.variants.map((v) => v.name)).toEqual([
+      "single",
+      "multi",
+      "optimized-slim",
+      "optimized-distroless",
+    ]);
+    for (const v of lab.variants.slice(0, 2)) {
       expect(v.build?.ok).toBe(true);
       expect(v.tag).toBe(`slimstage-test-lab/lab-000:${v.name}`);
       expect(v.facts?.sizeBytes).toBeGreaterThan(50_000_000);
@@ -80,6 +85,33 @@ describe("slimstage lab lab-000 --json", () => {
       expect(v.verify?.probes[0]?.detail).toMatch(/Hello from Python!/);
       expect(v.outcome).toMatchObject({ status: "works", asExpected: true });
     }
+  });
+
+  it("adds slimstage's optimize tiers as variants, built and verified with the lab's probe", () => {
+    const lab = doc.labs[0]!;
+    for (const tier of ["slim", "distroless"]) {
+      const v = lab.variants.find((x) => x.name === `optimized-${tier}`)!;
+      expect(v.build?.ok, v.outcome.summary).toBe(true);
+      expect(v.tag).toBe(`slimstage-test-lab/lab-000-optimized:${tier}`);
+      expect(v.verify?.ok, v.outcome.summary).toBe(true);
+      expect(v.verify?.probes[0]?.detail).toMatch(/Hello from Python!/);
+      expect(v.outcome).toMatchObject({ status: "works", asExpected: true });
+      expect(v.facts?.sizeBytes).toBeGreaterThan(1_000_000);
+    }
+  });
+
+  it("judges slimstage's own claims from the measured sizes", () => {
+    const lab = doc.labs[0]!;
+    const size = (name: string) => lab.variants.find((v) => v.name === name)!.facts!.sizeBytes;
+    const slim = lab.claims.find((c) => c.id === "optimized-slim-no-larger")!;
+    expect(slim.kind).toBe("optimized");
+    // lab-000's only multi-stage variant is "multi".
+    expect(slim.verdict).toBe(size("optimized-slim") <= size("multi"));
+    expect(slim.verdict).toBe(true);
+    expect(slim.measured).toMatch(/optimized-slim .* vs multi /);
+    const distroless = lab.claims.find((c) => c.id === "optimized-distroless-at-most")!;
+    expect(distroless.verdict).toBe(size("optimized-distroless") <= 45e6);
+    expect(distroless.verdict).toBe(true);
   });
 
   it("judges every claim, and finds the lab's multi-stage image is not smaller, with the duplicated site-packages as the reason", () => {
@@ -99,15 +131,21 @@ describe("slimstage lab lab-000 --json", () => {
   it("carries the run document for the report and leaves no container or network behind", async () => {
     const lab = doc.labs[0]!;
     expect(lab.report?.schema).toBe("slimstage.run/v1");
-    expect(lab.report?.variants.map((v) => v.name)).toEqual(["single", "multi"]);
+    expect(lab.report?.variants.map((v) => v.name)).toEqual([
+      "single",
+      "multi",
+      "optimized-slim",
+      "optimized-distroless",
+    ]);
     expect(doc.machine.cpus).toBeGreaterThan(0);
     const html = readFileSync(REPORT, "utf8");
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toMatch(/lab-000/);
+    expect(html).toMatch(/optimized-distroless/);
     const left = await countByLabel(engine, TEST_LABELS);
     expect(left.containers).toBe(0);
     expect(left.networks).toBe(0);
-    expect(left.images).toBe(2);
+    expect(left.images).toBe(4);
   });
 });
 

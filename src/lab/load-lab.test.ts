@@ -182,6 +182,37 @@ claims:
     expect(e.message).toMatch(/expected to work but neither it nor the lab has a probe/);
   });
 
+  it("takes an optimize section: the project dir and the distroless size claims", () => {
+    const cfg = parseLab(
+      good.replace(
+        "variants:\n",
+        "optimize:\n  dir: original\n  distrolessAtMost: 45MB\n  distrolessAtMostNodePlus: 15 MB\nvariants:\n",
+      ),
+      "lab.yaml",
+      dir,
+    );
+    expect(cfg.optimize).toEqual({
+      dir: "original",
+      distrolessAtMost: "45MB",
+      distrolessAtMostNodePlus: "15 MB",
+    });
+    expect(parseLab(good, "lab.yaml", dir).optimize).toBeUndefined();
+  });
+
+  it("rejects a bad optimize section", () => {
+    const with_ = (block: string) => good.replace("variants:\n", `optimize:\n${block}variants:\n`);
+    expect(error(with_("  dir: nope\n")).key).toBe("optimize.dir");
+    expect(error(with_("  dir: Dockerfile\n")).message).toMatch(/not a directory/);
+    // A percentage has nothing to be a percentage of.
+    expect(error(with_("  distrolessAtMost: 10%\n")).key).toBe("optimize.distrolessAtMost");
+    expect(error(with_("  tier: slim\n")).message).toMatch(/unknown key "optimize\.tier"/);
+  });
+
+  it("keeps the optimized-* variant names for slimstage's own variants", () => {
+    const e = error(good.replace("name: multi", "name: optimized-slim"));
+    expect(e.key).toBe("variants[1].name");
+  });
+
   it("reports invalid YAML with its line", () => {
     const e = error("name: demo\ntitle: [unclosed\nvariants: []\n");
     expect(e.message).toMatch(/not valid YAML/);

@@ -166,8 +166,21 @@ export function parseLab(text: string, file: string, dir: string): LabConfig {
     return fail(e.segs, e.message, e.keyOf);
   }
   const cfg = data as unknown as LabConfig;
+  const optDir = cfg.optimize?.dir;
+  if (
+    optDir !== undefined &&
+    !(existsSync(resolve(dir, optDir)) && statSync(resolve(dir, optDir)).isDirectory())
+  ) {
+    fail(["optimize", "dir"], `optimize dir "${optDir}" is not a directory in ${dir}`);
+  }
   const names = new Map<string, number>();
   cfg.variants.forEach((v, i) => {
+    if (v.name.startsWith("optimized-")) {
+      fail(
+        ["variants", i, "name"],
+        `variant names starting with "optimized-" are slimstage's own optimize variants`,
+      );
+    }
     if (names.has(v.name)) fail(["variants", i, "name"], `variant name "${v.name}" is used twice`);
     names.set(v.name, i);
     if ((v.dockerfile === undefined) === (v.image === undefined)) {

@@ -16,7 +16,9 @@ import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.j
 import { imageFacts } from "./image-facts.js";
 import type { Lab, LabProbe, LabVariant } from "./lab-config.js";
 import type { LabRun, LintFact, OriginalLint, VariantRun, VerifyFacts } from "./lab-result.js";
+import { judgeOptimizedClaims } from "./optimized-claims.js";
 import { judgeOutcome, type MeasuredVariant } from "./outcome.js";
+import { runOptimized, sizedVariants } from "./run-optimized.js";
 import { judgeClaims } from "./verdicts.js";
 
 export const LAB_LABEL = "org.slimstage.lab";
@@ -54,6 +56,8 @@ export interface RunLabOptions {
   verifyTimeoutMs?: number;
   /** Build without BuildKit's cache (every step runs, so its output is measured again). */
   noCache?: boolean;
+  /** Also run slimstage's optimize on the lab as variants optimized-slim and optimized-distroless (default true). */
+  optimize?: boolean;
 }
 
 /** Shell-quotes a word for `sh -c` (only when it needs it). */
@@ -235,6 +239,30 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
   }
 
   const claims = judgeClaims(cfg.claims, runs);
+  if (opts.optimize !== false) {
+    throwIfAborted(signal);
+    const { lintText } = await import("../lint/engine.js");
+    const labRuns = [...runs];
+    const opt = await runOptimized(lab, {
+      emit,
+      signal,
+      prefix,
+      labels,
+      verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
+      ...(cfg.probe?.http ? { probes: toVerifyProbes(cfg.probe, null).probes } : {}),
+      openImage,
+      analyzeImage,
+      summarizeAnalysis,
+      summarizeVerify,
+      verifyFacts,
+      lintFacts: (text, file) => lintFacts(lintText(text, { file }).findings),
+      lintSummaries,
+      wasteFiles: WASTE_FILES,
+    });
+    runs.push(...opt.runs);
+    reportVariants.push(...opt.reports);
+    claims.push(...judgeOptimizedClaims(cfg.optimize, opt.tiers, await sizedVariants(lab, labRuns)));
+  }
   const ok = runs.every((r) => r.outcome.asExpected) && claims.every((c) => c.verdict !== null);
   const baselineName = cfg.baseline ?? cfg.variants[0]!.name;
   const reportBaseline = reportVariants.find((r) => r.name === baselineName)?.name ?? reportVariants[0]?.name;

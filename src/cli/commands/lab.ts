@@ -12,6 +12,7 @@ interface LabFlags {
   label?: string[];
   tagPrefix?: string;
   cache?: boolean;
+  optimize?: boolean;
 }
 
 function parseLabels(list: readonly string[]): Record<string, string> {
@@ -28,7 +29,7 @@ export function define(program: Command): void {
   program
     .command("lab")
     .description(
-      "Run a seed lab end to end: lint, build every variant, inspect, verify with probes and sidecars, compare, and a verdict on each of the lab's claims",
+      "Run a seed lab end to end: lint, build every variant (and slimstage's own optimized-slim and optimized-distroless), inspect, verify with probes and sidecars, compare, and a verdict on each of the lab's claims and on slimstage's",
     )
     .argument(
       "[name]",
@@ -38,6 +39,10 @@ export function define(program: Command): void {
     .option("--examples <dir>", "where the examples are (default: the package's examples/)")
     .option("--tag-prefix <repo>", "tag images <repo>/<lab>:<variant>", "slimstage-lab")
     .option("--no-cache", "build without BuildKit's cache (every step runs again)")
+    .option(
+      "--no-optimize",
+      "skip slimstage's own variants (optimized-slim, optimized-distroless: optimize built and verified on each lab) and their claims",
+    )
     .option("--label <key=value>", "extra label on every image, container and network (repeatable)", collect)
     .addHelpText(
       "after",
@@ -46,6 +51,10 @@ export function define(program: Command): void {
         ["slimstage lab lab-000", "single-stage vs the lab's multi-stage Flask image, with verdicts"],
         ["slimstage lab all --json > run.json", "every lab; the JSON that scripts/gen-results.ts reads"],
         ["slimstage lab lab-001 --report lab-001.html", "the hit counter with Redis, and its HTML report"],
+        [
+          "slimstage lab lab-002 --no-optimize",
+          "only the lab's own variants, without slimstage's optimize tiers",
+        ],
       ]),
     )
     .action(
@@ -96,6 +105,7 @@ export function define(program: Command): void {
               signal: rt.signal,
               labels,
               ...(flags.cache === false ? { noCache: true } : {}),
+              ...(flags.optimize === false ? { optimize: false } : {}),
               ...(flags.tagPrefix ? { tagPrefix: flags.tagPrefix } : {}),
               onProgress: (e) => {
                 // With --json the live display is off; long runs still say on stderr what they did.

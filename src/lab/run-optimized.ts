@@ -1,0 +1,235 @@
+/**
+ * slimstage's own optimize as one more pair of variants of a lab:
+ * "optimized-slim" and "optimized-distroless", each built and verified by
+ * optimizeProject with the lab's probe and compose sidecars. A tier that
+ * fails is a failed variant with its reason; only verified tiers are analyzed,
+ * so a size is never shown for an image that did not pass its probe.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { EngineError, InterruptedError } from "../errors.js";
+import type { Analysis } from "../image/analysis/types.js";
+import type { LintFindingSummary, VariantData } from "../report/report-data.js";
+import type { Probe, VerifyResult } from "../verify/types.js";
+import { imageFacts } from "./image-facts.js";
+import type { Lab, LabVariant } from "./lab-config.js";
+import type { LintFact, VariantRun, VerifyFacts } from "./lab-result.js";
+import type { SizedVariant, TierMeasure } from "./optimized-claims.js";
+import { judgeOutcome, type MeasuredVariant } from "./outcome.js";
+import type { LabProgressEvent } from "./run-lab.js";
+
+export const OPTIMIZE_TIERS = ["slim", "distroless"] as const;
+export type OptimizeTier = (typeof OPTIMIZE_TIERS)[number];
+
+export interface OptimizedContext {
+  emit: (e: LabProgressEvent) => void;
+  signal: AbortSignal | undefined;
+  prefix: string;
+  labels: Record<string, string>;
+  verifyTimeoutMs: number;
+  /** The lab's probe as verify's probes (http only; a command probe is left to optimize's lab defaults). */
+  probes?: Probe[];
+  openImage: typeof import("../image/public.js").openImage;
+  analyzeImage: typeof import("../image/public.js").analyzeImage;
+  summarizeAnalysis: typeof import("../report/summarize.js").summarizeAnalysis;
+  summarizeVerify: typeof import("../report/summarize.js").summarizeVerify;
+  verifyFacts: (r: VerifyResult) => VerifyFacts;
+  lintFacts: (text: string, file: string) => LintFact[];
+  lintSummaries: (lint: readonly LintFact[], file: string) => LintFindingSummary[];
+  wasteFiles: number;
+}
+
+export interface OptimizedRun {
+  runs: VariantRun[];
+  reports: VariantData[];
+  tiers: Partial<Record<OptimizeTier, TierMeasure>>;
+}
+
+const NODE_BINARY = "usr/local/bin/node";
+
+export function optimizedVariantName(tier: OptimizeTier): string {
+  return `optimized-${tier}`;
+}
+
+/** The project directory optimize reads for a lab: lab.yaml's `optimize.dir`, else the lab directory. */
+export function optimizeDir(lab: Lab): string {
+  return resolve(lab.dir, lab.config.optimize?.dir ?? ".");
+}
+
+/** The lab's own variants as the optimize claims see them (multi-stage from the parsed Dockerfile). */
+export async function sizedVariants(lab: Lab, runs: readonly VariantRun[]): Promise<SizedVariant[]> {
+  const { parseDockerfile } = await import("../dockerfile/parser.js");
+  const out: SizedVariant[] = [];
+  for (const r of runs) {
+    let multiStage = false;
+    if (r.dockerfile) {
+      const text = await readFile(resolve(lab.dir, r.dockerfile), "utf8");
+      const stages = parseDockerfile(text, { file: r.dockerfile }).stages.length;
+      // A `target` that builds an early stage is not the multi-stage image the lab ships.
+      multiStage = stages > 1;
+    }
+    out.push({
+      name: r.name,
+      ...(r.facts ? { sizeBytes: r.facts.sizeBytes } : {}),
+      works: r.outcome.status === "works",
+      multiStage,
+    });
+  }
+  return out;
+}
+
+/** The compose sidecars of the lab: those of its last variant that has any (optimize's own default too). */
+function labCompose(lab: Lab): { file: string; service: string } | undefined {
+  const v = [...lab.config.variants].reverse().find((x) => x.compose);
+  return v?.compose ? { file: resolve(lab.dir, v.compose.file), service: v.compose.service } : undefined;
+}
+
+/** Runs optimize on the lab and turns each tier into a variant run (and a report variant when verified). */
+export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<OptimizedRun> {
+  const cfg = lab.config;
+  const { emit, signal } = ctx;
+  const { optimizeProject } = await import("../plan/public.js");
+  const dir = optimizeDir(lab);
+  const out: OptimizedRun = { runs: [], reports: [], tiers: {} };
+  const at = { lab: cfg.name, variant: "optimized" };
+
+  emit({ type: "phase-start", ...at, phase: "build", detail: `slimstage optimize ${dir}` });
+  const t0 = Date.now();
+  let result: Awaited<ReturnType<typeof optimizeProject>> | undefined;
+  let error: string | undefined;
+  const compose = labCompose(lab);
+  try {
+    result = await optimizeProject(dir, {
+      tier: "distroless",
+      allTiers: true,
+      repository: `${ctx.prefix}/${cfg.name}-optimized`,
+      labels: ctx.labels,
+      verifyTimeoutMs: ctx.verifyTimeoutMs,
+      ...(ctx.probes && ctx.probes.length > 0 ? { probes: ctx.probes } : {}),
+      ...(compose ? { compose } : {}),
+      ...(signal ? { signal } : {}),
+      onProgress: (e) => {
+        if (e.type === "phase") {
+          emit({ type: "verify-step", ...at, message: e.message });
+        } else if (e.type === "build" && (e.event.type === "step-start" || e.event.type === "step-cached")) {
+          emit({
+            type: "build-step",
+            lab: cfg.name,
+            variant: optimizedVariantName(e.tier),
+            step: e.event.step.name,
+            cached: e.event.type === "step-cached",
+          });
+        }
+      },
+    });
+  } catch (e) {
+    if (e instanceof InterruptedError || e instanceof EngineError) throw e;
+    // Optimize could not even plan (project not detected, no probe): both tiers fail with that reason.
+    error = `optimize failed: ${(e as Error).message}`;
+  }
+  emit({
+    type: "phase-done",
+    ...at,
+    phase: "build",
+    ok: result?.ok === true,
+    durationMs: Date.now() - t0,
+    detail: result
+      ? result.attempts.map((a) => `${a.tier} ${a.status}${a.reason ? ` (${a.reason})` : ""}`).join("; ")
+      : (error ?? "failed"),
+  });
+
+  for (const tier of OPTIMIZE_TIERS) {
+    const name = optimizedVariantName(tier);
+    const a = result?.attempts.find((x) => x.tier === tier);
+    const measured: MeasuredVariant = {};
+    // The generated Dockerfile, as the table's "Built from" and the lint summary name it.
+    const file = `slimstage optimize --tier ${tier}${cfg.optimize?.dir ? ` ${cfg.optimize.dir}` : ""}`;
+    let analysis: Analysis | undefined;
+    let nodeBinaryBytes: number | undefined;
+    if (a) measured.lint = ctx.lintFacts(a.dockerfile, file);
+    if (!a) {
+      measured.error = error ?? `optimize did not try the ${tier} tier`;
+    } else if (a.status === "build-failed" || a.status === "planned") {
+      measured.build = {
+        ok: false,
+        durationMs: a.buildMs ?? 0,
+        steps: [],
+        error: a.reason ?? "build failed",
+      };
+    } else {
+      measured.build = { ok: true, durationMs: a.buildMs ?? 0, steps: [] };
+      if (a.verify) measured.verify = ctx.verifyFacts(a.verify);
+      if (a.status === "verify-failed") {
+        const v: VerifyFacts = measured.verify ?? {
+          ok: false,
+          startupMs: null,
+          peakMemoryBytes: null,
+          probes: [],
+        };
+        measured.verify = { ...v, ok: false, error: v.error ?? a.reason ?? "a probe failed" };
+      } else if (a.image) {
+        const ta = Date.now();
+        emit({ type: "phase-start", lab: cfg.name, variant: name, phase: "analyze", detail: a.image });
+        try {
+          const image = await ctx.openImage(`docker://${a.image}`, { ...(signal ? { signal } : {}) });
+          analysis = ctx.analyzeImage(image, { top: ctx.wasteFiles });
+          nodeBinaryBytes = image.layers
+            .flatMap((l) => l.entries)
+            .filter((e) => e.path.replace(/^\/+/, "") === NODE_BINARY)
+            .at(-1)?.size;
+          emit({
+            type: "phase-done",
+            lab: cfg.name,
+            variant: name,
+            phase: "analyze",
+            ok: true,
+            durationMs: Date.now() - ta,
+            detail: `${analysis.layers.filter((l) => !l.empty).length} layers`,
+          });
+        } catch (e) {
+          if (e instanceof InterruptedError || e instanceof EngineError) throw e;
+          measured.error = `could not analyze ${a.image}: ${(e as Error).message}`;
+          emit({
+            type: "phase-done",
+            lab: cfg.name,
+            variant: name,
+            phase: "analyze",
+            ok: false,
+            durationMs: Date.now() - ta,
+            detail: measured.error,
+          });
+        }
+      }
+    }
+    const variant: LabVariant = { name, expect: "works" };
+    const outcome = judgeOutcome(variant, measured);
+    const verified = a?.status === "verified" && analysis !== undefined;
+    out.tiers[tier] = {
+      verified,
+      ...(verified && analysis ? { sizeBytes: imageFacts(analysis).sizeBytes } : {}),
+      ...(outcome.status !== "works" ? { reason: outcome.summary } : {}),
+      ...(nodeBinaryBytes !== undefined ? { nodeBinaryBytes } : {}),
+    };
+    out.runs.push({
+      name,
+      dockerfile: file,
+      ...(a?.image && a.status !== "build-failed" ? { tag: a.image } : {}),
+      expect: "works",
+      ...(measured.lint ? { lint: measured.lint } : {}),
+      ...(measured.build ? { build: measured.build } : {}),
+      ...(analysis ? { facts: imageFacts(analysis) } : {}),
+      ...(measured.verify ? { verify: measured.verify } : {}),
+      outcome,
+    });
+    if (analysis && a?.image) {
+      out.reports.push({
+        name,
+        ref: a.image,
+        analysis: ctx.summarizeAnalysis(analysis),
+        ...(a.verify ? { verify: ctx.summarizeVerify(a.verify) } : {}),
+        ...(measured.lint ? { lint: ctx.lintSummaries(measured.lint, file) } : {}),
+      });
+    }
+  }
+  return out;
+}
