@@ -281,6 +281,20 @@ export function pathReachesFinal(
   return false;
 }
 
+/**
+ * Each stage whose filesystem reaches the final image, with the instructions
+ * that built that filesystem: its FROM ancestry's and its own, in build order.
+ */
+export function* finalImageBuilds(
+  ctx: Pick<RuleContext, "df" | "graph">,
+): Generator<{ stage: number; instructions: Instruction[] }> {
+  for (const s of ctx.df.stages) {
+    if (!reachesFinal(ctx.graph, s.index)) continue;
+    const chain = ancestry(ctx.df, ctx.graph, s.index).reverse();
+    yield { stage: s.index, instructions: chain.flatMap((st) => st.instructions) };
+  }
+}
+
 /** The stage index a COPY --from names, or undefined for an image or no --from. */
 export function resolveFrom(df: Dockerfile, graph: StageGraph, ins: CopyInstruction): number | undefined {
   if (ins.from === undefined) return undefined;

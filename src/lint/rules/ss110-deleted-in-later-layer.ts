@@ -1,11 +1,10 @@
 import type { Instruction } from "../../dockerfile/model.js";
 import {
   absolutePath,
-  ancestry,
   commands,
   copyDestination,
+  finalImageBuilds,
   isUnder,
-  reachesFinal,
   stageIndex,
   workdirAt,
 } from "../facts.js";
@@ -27,41 +26,37 @@ export default defineRule({
     good: "# .dockerignore: tests/\nCOPY . /app",
   },
   check(ctx) {
-    for (const stageObj of ctx.df.stages) {
-      if (!reachesFinal(ctx.graph, stageObj.index)) continue;
-      const chain = ancestry(ctx.df, ctx.graph, stageObj.index).reverse();
+    for (const { stage, instructions } of finalImageBuilds(ctx)) {
       const earlier: Array<{ ins: Instruction; paths: string[]; text: string }> = [];
-      for (const s of chain) {
-        for (const ins of s.instructions) {
-          if (ins.keyword === "RUN" && stageIndex(ins) === stageObj.index) {
-            const wd = workdirAt(ctx.df, ctx.graph, ins);
-            for (const c of commands(ins)) {
-              if (c.name !== "rm") continue;
-              for (const a of c.args) {
-                if (a.startsWith("-") || a.includes("$")) continue;
-                const literal = a.replace(/\/\*$/, "");
-                if (/[*?[]/.test(literal)) continue;
-                const p = absolutePath(literal, wd);
-                if (p === "/" || isUnder(p, "/var/lib/apt/lists") || isUnder(p, "/tmp")) continue;
-                const creator = earlier.find(
-                  (e) => e.paths.some((d) => isUnder(p, d) && d !== "/") || e.text.includes(p),
-                );
-                if (creator)
-                  ctx.report({
-                    node: c.raw,
-                    stage: stageObj.index,
-                    message: `${p} is removed here but was written by line ${creator.ins.range.start.line}: its bytes stay in that layer`,
-                  });
-              }
+      for (const ins of instructions) {
+        if (ins.keyword === "RUN" && stageIndex(ins) === stage) {
+          const wd = workdirAt(ctx.df, ctx.graph, ins);
+          for (const c of commands(ins)) {
+            if (c.name !== "rm") continue;
+            for (const a of c.args) {
+              if (a.startsWith("-") || a.includes("$")) continue;
+              const literal = a.replace(/\/\*$/, "");
+              if (/[*?[]/.test(literal)) continue;
+              const p = absolutePath(literal, wd);
+              if (p === "/" || isUnder(p, "/var/lib/apt/lists") || isUnder(p, "/tmp")) continue;
+              const creator = earlier.find(
+                (e) => e.paths.some((d) => isUnder(p, d) && d !== "/") || e.text.includes(p),
+              );
+              if (creator)
+                ctx.report({
+                  node: c.raw,
+                  stage,
+                  message: `${p} is removed here but was written by line ${creator.ins.range.start.line}: its bytes stay in that layer`,
+                });
             }
           }
-          if (ins.keyword === "COPY" || ins.keyword === "ADD") {
-            const d = copyDestination(ctx.df, ctx.graph, ins);
-            if (d === undefined) continue;
-            earlier.push({ ins, paths: [d], text: "" });
-          } else if (ins.keyword === "RUN") {
-            earlier.push({ ins, paths: [], text: ins.shell.script });
-          }
+        }
+        if (ins.keyword === "COPY" || ins.keyword === "ADD") {
+          const d = copyDestination(ctx.df, ctx.graph, ins);
+          if (d === undefined) continue;
+          earlier.push({ ins, paths: [d], text: "" });
+        } else if (ins.keyword === "RUN") {
+          earlier.push({ ins, paths: [], text: ins.shell.script });
         }
       }
     }

@@ -1,10 +1,9 @@
 import {
   absolutePath,
-  ancestry,
   commands,
   copyDestination,
+  finalImageBuilds,
   isUnder,
-  reachesFinal,
   stageIndex,
   workdirAt,
 } from "../facts.js";
@@ -26,37 +25,34 @@ export default defineRule({
     good: "COPY --chown=app:app . /app",
   },
   check(ctx) {
-    for (const s of ctx.df.stages) {
-      if (!reachesFinal(ctx.graph, s.index)) continue;
+    for (const { stage, instructions } of finalImageBuilds(ctx)) {
       const copied: Array<{ dest: string; line: number }> = [];
-      for (const st of ancestry(ctx.df, ctx.graph, s.index).reverse()) {
-        for (const ins of st.instructions) {
-          if (ins.keyword === "COPY" || ins.keyword === "ADD") {
-            const dest = copyDestination(ctx.df, ctx.graph, ins);
-            if (dest !== undefined) copied.push({ dest, line: ins.range.start.line });
-          }
-          if (ins.keyword !== "RUN" || stageIndex(ins) !== s.index) continue;
-          const wd = workdirAt(ctx.df, ctx.graph, ins);
-          for (const c of commands(ins)) {
-            if (
-              (c.name !== "chown" && c.name !== "chmod") ||
-              !c.args.some((a) => /^-[a-zA-Z]*R/.test(a) || a === "--recursive")
-            )
-              continue;
-            const paths = c.args.filter((a) => !a.startsWith("-")).slice(1);
-            for (const a of paths) {
-              if (a.includes("$")) continue;
-              const p = absolutePath(a, wd);
-              const hit = copied.find((cp) => isUnder(cp.dest, p) || isUnder(p, cp.dest));
-              if (hit) {
-                ctx.report({
-                  node: c.raw,
-                  stage: s.index,
-                  message: `${c.name} -R ${p} rewrites the files copied on line ${hit.line} into a new layer`,
-                  hint: `Use COPY --${c.name === "chown" ? "chown" : "chmod"}=... on line ${hit.line} instead.`,
-                });
-                break;
-              }
+      for (const ins of instructions) {
+        if (ins.keyword === "COPY" || ins.keyword === "ADD") {
+          const dest = copyDestination(ctx.df, ctx.graph, ins);
+          if (dest !== undefined) copied.push({ dest, line: ins.range.start.line });
+        }
+        if (ins.keyword !== "RUN" || stageIndex(ins) !== stage) continue;
+        const wd = workdirAt(ctx.df, ctx.graph, ins);
+        for (const c of commands(ins)) {
+          if (
+            (c.name !== "chown" && c.name !== "chmod") ||
+            !c.args.some((a) => /^-[a-zA-Z]*R/.test(a) || a === "--recursive")
+          )
+            continue;
+          const paths = c.args.filter((a) => !a.startsWith("-")).slice(1);
+          for (const a of paths) {
+            if (a.includes("$")) continue;
+            const p = absolutePath(a, wd);
+            const hit = copied.find((cp) => isUnder(cp.dest, p) || isUnder(p, cp.dest));
+            if (hit) {
+              ctx.report({
+                node: c.raw,
+                stage,
+                message: `${c.name} -R ${p} rewrites the files copied on line ${hit.line} into a new layer`,
+                hint: `Use COPY --${c.name === "chown" ? "chown" : "chmod"}=... on line ${hit.line} instead.`,
+              });
+              break;
             }
           }
         }
