@@ -118,7 +118,20 @@ export class FileTree {
   private ensureDir(dirPath: string, by: number, ev: TreeEvents): TreeNode {
     let dir = this.root;
     if (dirPath === "") return dir;
-    for (const part of dirPath.split("/")) {
+    let rest = dirPath;
+    // Tar lists a directory's subdirectories right after it: walk down from the last directory.
+    const last = this.lastDirPath;
+    if (
+      last !== undefined &&
+      last !== "" &&
+      dirPath.length > last.length &&
+      dirPath.charCodeAt(last.length) === 0x2f &&
+      dirPath.startsWith(last)
+    ) {
+      dir = this.lastDirNode;
+      rest = dirPath.slice(last.length + 1);
+    }
+    for (const part of rest.split("/")) {
       let next = dir.children!.get(part);
       if (next && !next.children) {
         // A lower non-directory stands where this layer needs a directory: the layer replaces it.
