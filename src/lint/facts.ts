@@ -58,6 +58,18 @@ export function buildsOnStage(graph: StageGraph, stage: number): boolean {
   return base !== undefined && "stage" in base;
 }
 
+/**
+ * The instructions of `keyword` after the first in each stage (in a fragment
+ * without FROM, after the first in the file): the ones a later one overrides.
+ */
+export function repeatedInStage<K extends InstructionKeyword>(
+  df: Dockerfile,
+  keyword: K,
+): Array<InstructionOf<K>> {
+  const groups = df.stages.length ? df.stages.map((s) => s.instructions) : [df.instructions];
+  return groups.flatMap((list) => list.filter((i): i is InstructionOf<K> => i.keyword === keyword).slice(1));
+}
+
 /** Whether a stage index is the target or in its FROM ancestry (its filesystem is the final image's). */
 export function reachesFinal(graph: StageGraph, stage: number): boolean {
   if (stage < 0) return graph.stages.length === 0; // a fragment without FROM is the final image

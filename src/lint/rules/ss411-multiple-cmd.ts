@@ -1,3 +1,4 @@
+import { repeatedInStage } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -16,11 +17,7 @@ export default defineRule({
     good: 'CMD ["b"]',
   },
   check(ctx) {
-    const groups = ctx.df.stages.length ? ctx.df.stages.map((s) => s.instructions) : [ctx.df.instructions];
-    for (const list of groups) {
-      const cmds = list.filter((i) => i.keyword === "CMD");
-      for (const extra of cmds.slice(1))
-        ctx.report({ node: extra, message: "another CMD in the same stage: only the last one counts" });
-    }
+    for (const extra of repeatedInStage(ctx.df, "CMD"))
+      ctx.report({ node: extra, message: "another CMD in the same stage: only the last one counts" });
   },
 });

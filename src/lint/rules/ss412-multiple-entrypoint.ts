@@ -1,3 +1,4 @@
+import { repeatedInStage } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -16,14 +17,10 @@ export default defineRule({
     good: 'ENTRYPOINT ["b"]',
   },
   check(ctx) {
-    const groups = ctx.df.stages.length ? ctx.df.stages.map((s) => s.instructions) : [ctx.df.instructions];
-    for (const list of groups) {
-      const eps = list.filter((i) => i.keyword === "ENTRYPOINT");
-      for (const extra of eps.slice(1))
-        ctx.report({
-          node: extra,
-          message: "another ENTRYPOINT in the same stage: only the last one counts",
-        });
-    }
+    for (const extra of repeatedInStage(ctx.df, "ENTRYPOINT"))
+      ctx.report({
+        node: extra,
+        message: "another ENTRYPOINT in the same stage: only the last one counts",
+      });
   },
 });

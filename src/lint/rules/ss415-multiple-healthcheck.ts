@@ -1,3 +1,4 @@
+import { repeatedInStage } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -16,14 +17,10 @@ export default defineRule({
     good: "HEALTHCHECK CMD b",
   },
   check(ctx) {
-    const groups = ctx.df.stages.length ? ctx.df.stages.map((s) => s.instructions) : [ctx.df.instructions];
-    for (const list of groups) {
-      const hs = list.filter((i) => i.keyword === "HEALTHCHECK");
-      for (const extra of hs.slice(1))
-        ctx.report({
-          node: extra,
-          message: "another HEALTHCHECK in the same stage: only the last one counts",
-        });
-    }
+    for (const extra of repeatedInStage(ctx.df, "HEALTHCHECK"))
+      ctx.report({
+        node: extra,
+        message: "another HEALTHCHECK in the same stage: only the last one counts",
+      });
   },
 });
