@@ -288,6 +288,8 @@ export class LayerCollector {
   readonly metaFiles = new Map<string, string>();
   readonly warnings: string[] = [];
   size = 0;
+  /** Whether any hardlink was seen: most layers have none, and then nothing is left to check. */
+  private hardlinks = false;
 
   constructor(private readonly opts: ReadLayerOptions) {}
 
@@ -329,6 +331,7 @@ export class LayerCollector {
     };
     if (type === "symlink") fe.linkTarget = h.linkname;
     if (type === "hardlink") {
+      this.hardlinks = true;
       const target = normaliseEntryPath(h.linkname);
       if (target.path === null) {
         this.warnings.push(`${opts.name}: hardlink ${path} points outside the image root (${h.linkname})`);
@@ -352,7 +355,7 @@ export class LayerCollector {
   }
 
   finish(): Pick<LayerReadResult, "entries" | "whiteouts" | "metaFiles" | "size" | "warnings"> {
-    checkHardlinks(this.entries, this.opts.name, this.warnings);
+    if (this.hardlinks) checkHardlinks(this.entries, this.opts.name, this.warnings);
     return {
       entries: this.entries,
       whiteouts: this.whiteouts,

@@ -55,6 +55,28 @@ export class RandomAccessFile {
     return this.window.subarray(0, Math.min(len, n));
   }
 
+  /** The window's backing buffer; `headerAt` gives offsets into it. */
+  get bytes(): Buffer {
+    return this.window;
+  }
+
+  /** The same bytes as 32-bit words (when aligned), for the header checksum. */
+  words: Uint32Array | undefined;
+
+  /**
+   * The offset in `bytes` of the 512 bytes at `pos`, or -1 past the end of the file: a
+   * header is decoded in place, with no view object per entry.
+   */
+  headerAt(pos: number): number {
+    if (pos < this.windowStart || pos + 512 > this.windowStart + this.window.length) {
+      if (this.read(pos, 512).length < 512) return -1;
+      if (this.words === undefined && (this.window.byteOffset & 3) === 0) {
+        this.words = new Uint32Array(this.window.buffer, this.window.byteOffset, RandomAccessFile.WINDOW / 4);
+      }
+    }
+    return pos - this.windowStart;
+  }
+
   /** A fresh buffer the caller may keep. */
   readFresh(pos: number, len: number): Buffer {
     const buf = Buffer.allocUnsafe(len);
@@ -114,25 +136,30 @@ function numeric(b: Buffer, start: number, end: number): number {
   return v;
 }
 
-function checksumOk(h: Buffer): boolean {
+function checksumOk(h: Buffer, o: number, words: Uint32Array | undefined): boolean {
   // The checksum field (bytes 148-155) counts as eight spaces.
   let sum = 8 * 32;
-  if ((h.byteOffset & 3) === 0) {
+  if (words !== undefined && ((h.byteOffset + o) & 3) === 0 && h.buffer === words.buffer) {
     // Four bytes at a time, two 16-bit lanes of byte pairs (128 words x 510 < 65536: no carry
     // between lanes): a quarter of the loop iterations of a byte loop, on every header.
-    const words = new Uint32Array(h.buffer, h.byteOffset, 128);
+    const w0 = (h.byteOffset + o - words.byteOffset) >>> 2;
     let acc = 0;
     for (let i = 0; i < 128; i++) {
       if (i === 37 || i === 38) continue;
-      const w = words[i]!;
+      const w = words[w0 + i]!;
       acc += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
     }
     sum += (acc % 65536) + Math.floor(acc / 65536);
   } else {
-    for (let i = 0; i < 148; i++) sum += h[i]!;
-    for (let i = 156; i < 512; i++) sum += h[i]!;
+    for (let i = 0; i < 148; i++) sum += h[o + i]!;
+    for (let i = 156; i < 512; i++) sum += h[o + i]!;
   }
-  return sum === numeric(h, 148, 156);
+  return sum === numeric(h, o + 148, o + 156);
+}
+
+function isZeroBlock(h: Buffer, o: number): boolean {
+  for (let i = 0; i < 512; i++) if (h[o + i] !== 0) return false;
+  return true;
 }
 
 function typeOf(flag: number): EntryType {
@@ -248,13 +275,14 @@ export function forEachTarEntry(
     dataOffset: 0,
   };
   while (pos + 512 <= end) {
-    const h = file.read(pos, 512);
-    if (h.length < 512) break;
-    if (h[0] === 0 && h[148] === 0 && h.every((b) => b === 0)) return; // end-of-archive marker
-    if (!checksumOk(h))
+    const o = file.headerAt(pos);
+    if (o < 0) break;
+    const h = file.bytes;
+    if (h[o] === 0 && h[o + 148] === 0 && isZeroBlock(h, o)) return; // end-of-archive marker
+    if (!checksumOk(h, o, file.words))
       throw new InputError(`${what}: not a valid tar (bad header checksum at byte ${pos - start})`);
-    const flag = h[156]!;
-    const size = numeric(h, 124, 136);
+    const flag = h[o + 156]!;
+    const size = numeric(h, o + 124, o + 136);
     const dataOffset = pos + 512;
     const next = dataOffset + Math.ceil(size / 512) * 512;
     if (dataOffset + size > end) {
@@ -274,24 +302,24 @@ export function forEachTarEntry(
     }
     // ustar ("ustar\0") keeps a prefix; GNU tar ("ustar  ") uses that space for other things.
     const ustar =
-      h[257] === 0x75 &&
-      h[258] === 0x73 &&
-      h[259] === 0x74 &&
-      h[260] === 0x61 &&
-      h[261] === 0x72 &&
-      h[262] === 0;
+      h[o + 257] === 0x75 &&
+      h[o + 258] === 0x73 &&
+      h[o + 259] === 0x74 &&
+      h[o + 260] === 0x61 &&
+      h[o + 261] === 0x72 &&
+      h[o + 262] === 0;
     let name = pax.path ?? longName;
     if (name === undefined) {
-      name = cstring(h, 0, 100);
-      if (ustar && h[345] !== 0) name = `${cstring(h, 345, 500)}/${name}`;
+      name = cstring(h, o, o + 100);
+      if (ustar && h[o + 345] !== 0) name = `${cstring(h, o + 345, o + 500)}/${name}`;
     }
     let linkname = pax.linkpath ?? longLink;
-    if (linkname === undefined) linkname = h[157] === 0 ? "" : cstring(h, 157, 257);
+    if (linkname === undefined) linkname = h[o + 157] === 0 ? "" : cstring(h, o + 157, o + 257);
     entry.name = name;
     entry.type = typeOf(flag);
-    entry.mode = numeric(h, 100, 108);
-    entry.uid = pax.uid !== undefined ? Number(pax.uid) : numeric(h, 108, 116);
-    entry.gid = pax.gid !== undefined ? Number(pax.gid) : numeric(h, 116, 124);
+    entry.mode = numeric(h, o + 100, o + 108);
+    entry.uid = pax.uid !== undefined ? Number(pax.uid) : numeric(h, o + 108, o + 116);
+    entry.gid = pax.gid !== undefined ? Number(pax.gid) : numeric(h, o + 116, o + 124);
     entry.size = pax.size !== undefined ? Number(pax.size) : size;
     entry.linkname = linkname;
     entry.dataOffset = dataOffset;
