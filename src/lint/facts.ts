@@ -70,6 +70,11 @@ export function repeatedInStage<K extends InstructionKeyword>(
   return groups.flatMap((list) => list.filter((i): i is InstructionOf<K> => i.keyword === keyword).slice(1));
 }
 
+/** Whether the RUN mounts a cache or tmpfs on a target `covers` accepts: what it writes there stays out of the layer. */
+export function cacheMounted(run: RunInstruction, covers: (target: string) => boolean): boolean {
+  return run.mounts.some((m) => (m.type === "cache" || m.type === "tmpfs") && covers(m.target ?? ""));
+}
+
 /** Whether a stage index is the target or in its FROM ancestry (its filesystem is the final image's). */
 export function reachesFinal(graph: StageGraph, stage: number): boolean {
   if (stage < 0) return graph.stages.length === 0; // a fragment without FROM is the final image

@@ -1,16 +1,21 @@
 import type { RunInstruction } from "../../dockerfile/model.js";
-import { type Cmd, commands, gapBetween, instructionsOf, pathReachesFinal, subcommand } from "../facts.js";
+import {
+  type Cmd,
+  cacheMounted,
+  commands,
+  gapBetween,
+  instructionsOf,
+  pathReachesFinal,
+  subcommand,
+} from "../facts.js";
 import { appendAfter } from "../fixes.js";
 import { defineRule } from "../rule.js";
 
 const APT = new Set(["apt-get", "apt", "aptitude"]);
 
 function mountsCover(run: RunInstruction): boolean {
-  const targets = run.mounts
-    .filter((m) => m.type === "cache" || m.type === "tmpfs")
-    .map((m) => m.target ?? "");
-  if (targets.some((t) => t.replace(/\/+$/, "") === "/var/lib/apt/lists")) return true;
-  return targets.includes("/var/lib/apt") && targets.includes("/var/cache/apt");
+  if (cacheMounted(run, (t) => t.replace(/\/+$/, "") === "/var/lib/apt/lists")) return true;
+  return cacheMounted(run, (t) => t === "/var/lib/apt") && cacheMounted(run, (t) => t === "/var/cache/apt");
 }
 
 function cleans(c: Cmd): boolean {

@@ -1,4 +1,4 @@
-import { commands, hasFlag, instructionsOf, pathReachesFinal, subcommand } from "../facts.js";
+import { cacheMounted, commands, hasFlag, instructionsOf, pathReachesFinal, subcommand } from "../facts.js";
 import { insertAfterWord } from "../fixes.js";
 import { defineRule } from "../rule.js";
 
@@ -22,13 +22,7 @@ export default defineRule({
   check(ctx) {
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       if (!pathReachesFinal(ctx, stage, "/var/cache/apk")) continue;
-      if (
-        ins.mounts.some(
-          (m) =>
-            (m.type === "cache" || m.type === "tmpfs") && m.target?.replace(/\/+$/, "") === "/var/cache/apk",
-        )
-      )
-        continue;
+      if (cacheMounted(ins, (t) => t.replace(/\/+$/, "") === "/var/cache/apk")) continue;
       for (const c of commands(ins)) {
         if (c.name !== "apk" || subcommand(c.args) !== "add" || hasFlag(c.args, ["--no-cache"])) continue;
         const fix = insertAfterWord(ctx.source, c, "add", " --no-cache", "add --no-cache");

@@ -1,4 +1,12 @@
-import { commands, envBefore, hasFlag, instructionsOf, pathReachesFinal, subcommand } from "../facts.js";
+import {
+  cacheMounted,
+  commands,
+  envBefore,
+  hasFlag,
+  instructionsOf,
+  pathReachesFinal,
+  subcommand,
+} from "../facts.js";
 import { insertAfterWord } from "../fixes.js";
 import { isPip, pipArgs } from "../packages.js";
 import { defineRule } from "../rule.js";
@@ -26,12 +34,7 @@ export default defineRule({
   check(ctx) {
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       if (!pathReachesFinal(ctx, stage, "/root/.cache/pip")) continue;
-      if (
-        ins.mounts.some(
-          (m) => (m.type === "cache" || m.type === "tmpfs") && /\.cache(\/pip)?\/?$/.test(m.target ?? ""),
-        )
-      )
-        continue;
+      if (cacheMounted(ins, (t) => /\.cache(\/pip)?\/?$/.test(t))) continue;
       let envOff = TRUE.test(envBefore(ctx.df, ctx.graph, ins).PIP_NO_CACHE_DIR ?? "");
       for (const c of commands(ins)) {
         if (c.name === "export") {

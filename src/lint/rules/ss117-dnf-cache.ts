@@ -1,5 +1,5 @@
 import type { RunInstruction } from "../../dockerfile/model.js";
-import { type Cmd, commands, instructionsOf, pathReachesFinal, subcommand } from "../facts.js";
+import { type Cmd, cacheMounted, commands, instructionsOf, pathReachesFinal, subcommand } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 const DNF = new Set(["dnf", "microdnf"]);
@@ -27,10 +27,7 @@ function cleansAfter(cmds: readonly Cmd[], i: number): boolean {
 }
 
 function mounted(run: RunInstruction): boolean {
-  return run.mounts.some(
-    (m) =>
-      (m.type === "cache" || m.type === "tmpfs") && /^\/var\/cache\/(dnf|libdnf5|yum)/.test(m.target ?? ""),
-  );
+  return cacheMounted(run, (t) => /^\/var\/cache\/(dnf|libdnf5|yum)/.test(t));
 }
 
 export default defineRule({

@@ -1,4 +1,4 @@
-import { commands, instructionsOf, pathReachesFinal, subcommand } from "../facts.js";
+import { cacheMounted, commands, instructionsOf, pathReachesFinal, subcommand } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -19,12 +19,7 @@ export default defineRule({
   check(ctx) {
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       if (!pathReachesFinal(ctx, stage, "/var/cache/zypp")) continue;
-      if (
-        ins.mounts.some(
-          (m) => (m.type === "cache" || m.type === "tmpfs") && /^\/var\/cache\/zypp/.test(m.target ?? ""),
-        )
-      )
-        continue;
+      if (cacheMounted(ins, (t) => /^\/var\/cache\/zypp/.test(t))) continue;
       const cmds = commands(ins);
       cmds.forEach((c, i) => {
         const sub = subcommand(c.args);
