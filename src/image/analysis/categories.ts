@@ -40,8 +40,19 @@ export function categorize(path: string, owner: FileOwner | undefined): BuildOnl
     const rule = PATH_RULES[i]!;
     if (path.includes(rule[2]) && rule[1].test(path)) return rule[0];
   }
-  if (owner?.kind === "os-package" && TOOLCHAIN_PACKAGES.test(owner.name)) return "toolchain";
+  if (owner?.kind === "os-package" && isToolchainOwner(owner)) return "toolchain";
   return undefined;
+}
+
+// Owners are shared objects (one per package): the package-name regex runs once per owner, not per file.
+const toolchainOwners = new WeakMap<FileOwner, boolean>();
+function isToolchainOwner(owner: FileOwner): boolean {
+  let yes = toolchainOwners.get(owner);
+  if (yes === undefined) {
+    yes = TOOLCHAIN_PACKAGES.test(owner.name);
+    toolchainOwners.set(owner, yes);
+  }
+  return yes;
 }
 
 export function isToolchainPackage(name: string): boolean {
