@@ -22,6 +22,11 @@ export function renderResults(doc: LabRunDocument, command: string, root: string
   out.push(
     "- **Sizes:** uncompressed bytes of all layers (what `docker images` shows, in SI units). *Wasted*: bytes in lower layers that later layers overwrite or delete. *Build-only*: compilers, headers, static libraries, package-manager caches, test suites and docs in the image.",
   );
+  if (doc.labs.some((l) => l.variants.some((v) => v.name.startsWith("optimized-")))) {
+    out.push(
+      "- **optimized-slim, optimized-distroless:** slimstage's own variants of each lab: `slimstage optimize` run on the lab's project, each tier built and verified with the lab's probe and sidecars (docs/labs.md). The claims that start with \"slimstage's\" are slimstage's own, judged from the same measurements; a false one is a finding about slimstage. A tier that failed shows its reason and no size.",
+    );
+  }
   const labsOk = doc.labs.filter((l) => l.ok).length;
   const claims = doc.labs.flatMap((l) => l.claims);
   const t = claims.filter((c) => c.verdict === true).length;
