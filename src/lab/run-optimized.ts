@@ -6,7 +6,7 @@
  * so a size is never shown for an image that did not pass its probe.
  */
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { EngineError, InterruptedError } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { LintFindingSummary, VariantData } from "../report/report-data.js";
@@ -93,7 +93,12 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
   const out: OptimizedRun = { runs: [], reports: [], tiers: {} };
   const at = { lab: cfg.name, variant: "optimized" };
 
-  emit({ type: "phase-start", ...at, phase: "build", detail: `slimstage optimize ${dir}` });
+  emit({
+    type: "phase-start",
+    ...at,
+    phase: "build",
+    detail: `slimstage optimize ${relative(process.cwd(), dir) || "."}`,
+  });
   const t0 = Date.now();
   let result: Awaited<ReturnType<typeof optimizeProject>> | undefined;
   let error: string | undefined;
@@ -108,15 +113,15 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
       ...(ctx.probes && ctx.probes.length > 0 ? { probes: ctx.probes } : {}),
       ...(compose ? { compose } : {}),
       ...(signal ? { signal } : {}),
+      // One live line for the whole optimize run ("optimized"), closed by its phase-done below.
       onProgress: (e) => {
         if (e.type === "phase") {
-          emit({ type: "verify-step", ...at, message: e.message });
+          emit({ type: "build-step", ...at, step: e.message, cached: false });
         } else if (e.type === "build" && (e.event.type === "step-start" || e.event.type === "step-cached")) {
           emit({
             type: "build-step",
-            lab: cfg.name,
-            variant: optimizedVariantName(e.tier),
-            step: e.event.step.name,
+            ...at,
+            step: `${e.tier}: ${e.event.step.name}`,
             cached: e.event.type === "step-cached",
           });
         }
