@@ -150,6 +150,34 @@ describe("slimstage lab lab-000 --json", () => {
   });
 });
 
+describe("slimstage lab lab-004 --no-optimize --json", () => {
+  it("runs only the lab's own variants and claims", async () => {
+    const engine = await connectEngine();
+    const labels = { "org.slimstage.test": "lab-no-optimize" };
+    try {
+      const r = await cli([
+        "lab",
+        "lab-004",
+        "--no-optimize",
+        "--json",
+        "--tag-prefix",
+        "slimstage-test-lab",
+        "--label",
+        "org.slimstage.test=lab-no-optimize",
+      ]);
+      const d = JSON.parse(r.stdout) as LabRunDocument;
+      expect(d.ok, r.stderr).toBe(true);
+      const lab = d.labs[0]!;
+      expect(lab.variants.map((v) => v.name).filter((n) => n.startsWith("optimized-"))).toEqual([]);
+      expect(lab.variants.length).toBeGreaterThan(0);
+      expect(lab.claims.filter((c) => c.kind === "optimized")).toEqual([]);
+      expect(r.stderr).not.toMatch(/optimized/);
+    } finally {
+      await removeByLabel(engine, labels, { images: true });
+    }
+  }, 600_000);
+});
+
 describe("Ctrl-C during a lab's verification (Redis sidecar running)", () => {
   it("exits 130 and leaves no container or network behind", async () => {
     const engine = await connectEngine();
