@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildImage } from "../engine/build.js";
 import { countByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { EngineError, InputError, InterruptedError } from "../errors.js";
@@ -104,6 +105,22 @@ describe("verifyImage on the real engine", () => {
     expect(r.error).toBeUndefined();
     expect(r.sidecars[0]?.image).toMatch(/^slimstage-verify-[0-9a-f]{8}-cache:latest$/);
     expect(await images()).toBe(before);
+  });
+
+  it("does not wait for the image's health interval when probes are given (start-up stays the app's)", async () => {
+    const dir = join(tmp, "slow-health");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "Dockerfile"), `FROM ${image}\nHEALTHCHECK --interval=60s CMD true\n`);
+    const tag = "slimstage-test/slow-health:build-verify";
+    await buildImage({ context: dir, tags: [tag], labels: { ...TEST_LABELS } });
+    const r = await verify({
+      image: tag,
+      probes: [{ kind: "http", port: 5000, path: "/", expectBody: "Hello from Python!" }],
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.ok).toBe(true);
+    // Waiting for the first health check would take the full 60 s interval (and time out at 30 s).
+    expect(r.startupMs).toBeLessThan(20_000);
   });
 
   it("fails (not throws) when the counter does not count as claimed", async () => {

@@ -327,7 +327,16 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     }
     const exited = () => exitReason;
     const waits = [...(opts.wait ?? []).map(waitFromSpec)];
-    if (info.healthcheck && !(opts.wait ?? []).some((w) => w.kind === "healthy")) waits.push(healthy());
+    // The image's own healthcheck is the wait only when no probe was asked for:
+    // explicit probes poll until the app answers, and waiting for the first
+    // health interval (often 10-30 s) would be measured as start-up time.
+    if (
+      info.healthcheck &&
+      opts.probes.length === 0 &&
+      !(opts.wait ?? []).some((w) => w.kind === "healthy")
+    ) {
+      waits.push(healthy());
+    }
     for (const w of waits) {
       progress({ type: "phase", phase: "wait", message: `waiting for ${w.description}` });
       await w.wait(ctxFor(await monitors, id, host, deadline, signal, exited));
