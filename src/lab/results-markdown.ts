@@ -24,7 +24,7 @@ export function renderResults(doc: LabRunDocument, command: string, root: string
   );
   if (doc.labs.some((l) => l.variants.some((v) => v.name.startsWith("optimized-")))) {
     out.push(
-      "- **optimized-slim, optimized-distroless:** slimstage's own variants of each lab: `slimstage optimize` run on the lab's project, each tier built and verified with the lab's probe and sidecars (docs/labs.md). The claims that start with \"slimstage's\" are slimstage's own, judged from the same measurements; a false one is a finding about slimstage. A tier that failed shows its reason and no size. Their start-up includes waiting for the HEALTHCHECK optimize adds to report healthy, which the lab's variants do not have.",
+      "- **optimized-slim, optimized-distroless:** slimstage's own variants of each lab: `slimstage optimize` run on the lab's project, each tier built and verified with the lab's probe and sidecars (docs/labs.md). The claims that start with \"slimstage's\" are slimstage's own, judged from the same measurements; a false one is a finding about slimstage. A tier that failed shows its reason and no size. Their start-up is measured like the lab's variants' (time to the first successful probe; the HEALTHCHECK optimize adds is not waited for).",
     );
   }
   const labsOk = doc.labs.filter((l) => l.ok).length;
