@@ -63,6 +63,40 @@ function closure(roots: string[], deps: Map<string, string[]>, versions: Map<str
 // --- Poetry -----------------------------------------------------------------
 
 /** Runtime dependencies declared for Poetry (tool.poetry.dependencies or PEP 621 project.dependencies). */
+/**
+ * The `[[package]]` tables of a Poetry or PDM lock: each package's locked
+ * version and the names it depends on (read by the format's own `depsOf`).
+ */
+function lockedPackages(
+  lock: Table,
+  depsOf: (p: Table) => string[],
+): { versions: Map<string, string>; deps: Map<string, string[]> } {
+  const versions = new Map<string, string>();
+  const deps = new Map<string, string[]>();
+  for (const p of tables(lock.package)) {
+    const name = str(p.name);
+    const version = str(p.version);
+    if (!name || !version) continue;
+    const n = normalizeName(name);
+    versions.set(n, version);
+    deps.set(n, depsOf(p));
+  }
+  return { versions, deps };
+}
+
+/** Names of a list of PEP 508 requirement strings, without those whose marker excludes Linux. */
+function pep508Names(list: unknown): string[] {
+  const out: string[] = [];
+  if (!Array.isArray(list)) return out;
+  for (const d of list) {
+    if (typeof d !== "string") continue;
+    if (markerExcludesLinux(d.split(";")[1])) continue;
+    const n = pep508Name(d);
+    if (n) out.push(n);
+  }
+  return out;
+}
+
 export function poetryMainDeps(pyproject: Table): string[] {
   const poetry = isTable(pyproject.tool) && isTable(pyproject.tool.poetry) ? pyproject.tool.poetry : {};
   const out = new Set<string>();
@@ -97,14 +131,7 @@ export function poetryDevDeps(pyproject: Table): string[] {
 }
 
 export function exportPoetryLock(pyproject: Table, lock: Table, lockName = "poetry.lock"): LockExport {
-  const versions = new Map<string, string>();
-  const deps = new Map<string, string[]>();
-  for (const p of tables(lock.package)) {
-    const name = str(p.name);
-    const version = str(p.version);
-    if (!name || !version) continue;
-    const n = normalizeName(name);
-    versions.set(n, version);
+  const { versions, deps } = lockedPackages(lock, (p) => {
     const ds: string[] = [];
     if (isTable(p.dependencies)) {
       for (const [k, v] of Object.entries(p.dependencies)) {
@@ -113,8 +140,8 @@ export function exportPoetryLock(pyproject: Table, lock: Table, lockName = "poet
         ds.push(normalizeName(k));
       }
     }
-    deps.set(n, ds);
-  }
+    return ds;
+  });
   const roots = poetryMainDeps(pyproject);
   const missing = roots.filter((r) => !versions.has(r));
   if (missing.length > 0) throw outOfSync(lockName, "pyproject.toml", missing, "poetry lock");
@@ -125,17 +152,7 @@ export function exportPoetryLock(pyproject: Table, lock: Table, lockName = "poet
 
 export function pep621Deps(pyproject: Table): string[] {
   const project = isTable(pyproject.project) ? pyproject.project : {};
-  const out: string[] = [];
-  if (Array.isArray(project.dependencies)) {
-    for (const d of project.dependencies) {
-      if (typeof d !== "string") continue;
-      const semi = d.split(";");
-      if (markerExcludesLinux(semi[1])) continue;
-      const n = pep508Name(d);
-      if (n) out.push(n);
-    }
-  }
-  return [...new Set(out)].sort();
+  return [...new Set(pep508Names(project.dependencies))].sort();
 }
 
 /** PEP 621 optional-dependencies test/dev groups, PEP 735 dependency-groups, tool.uv / tool.pdm dev deps. */
@@ -203,25 +220,7 @@ export function exportUvLock(pyproject: Table, lock: Table, lockName = "uv.lock"
 // --- PDM --------------------------------------------------------------------
 
 export function exportPdmLock(pyproject: Table, lock: Table, lockName = "pdm.lock"): LockExport {
-  const versions = new Map<string, string>();
-  const deps = new Map<string, string[]>();
-  for (const p of tables(lock.package)) {
-    const name = str(p.name);
-    const version = str(p.version);
-    if (!name || !version) continue;
-    const n = normalizeName(name);
-    versions.set(n, version);
-    const ds: string[] = [];
-    if (Array.isArray(p.dependencies)) {
-      for (const d of p.dependencies) {
-        if (typeof d !== "string") continue;
-        if (markerExcludesLinux(d.split(";")[1])) continue;
-        const dn = pep508Name(d);
-        if (dn) ds.push(dn);
-      }
-    }
-    deps.set(n, ds);
-  }
+  const { versions, deps } = lockedPackages(lock, (p) => pep508Names(p.dependencies));
   const declared = pep621Deps(pyproject);
   const missing = declared.filter((d) => !versions.has(d));
   if (missing.length > 0) throw outOfSync(lockName, "pyproject.toml", missing, "pdm lock");
