@@ -59,16 +59,20 @@ async function labImageSize(dir: string, dockerfile: string, tag: string, python
   }
 }
 
+/** Optimizes one example with every tier, under this test's labels and tags. */
+async function optimizeLab(name: string) {
+  const dir = path.join(EXAMPLES, name);
+  const r = await optimizeProject(dir, {
+    allTiers: true,
+    labels: LABELS,
+    repository: `slimstage-test/plan-optimize-${name}`,
+  });
+  return { dir, r, slim: attempt(r, "slim"), distroless: attempt(r, "distroless") };
+}
+
 describe("optimize on the labs", () => {
   it("lab-000 Flask hello: distroless <= 45 MB and slim <= the lab's multi-stage image, both verified", async () => {
-    const dir = path.join(EXAMPLES, "lab-000");
-    const r = await optimizeProject(dir, {
-      allTiers: true,
-      labels: LABELS,
-      repository: `slimstage-test/plan-optimize-${path.basename(dir)}`,
-    });
-    const distroless = attempt(r, "distroless");
-    const slim = attempt(r, "slim");
+    const { dir, r, slim, distroless } = await optimizeLab("lab-000");
     expect(distroless.reason).toBeUndefined();
     expect(distroless.status).toBe("verified");
     expect(slim.status).toBe("verified");
@@ -84,14 +88,7 @@ describe("optimize on the labs", () => {
   });
 
   it("lab-003 C extension against libpq: runtime libraries from ELF needs (slim), libpq's closure (distroless), both verified", async () => {
-    const dir = path.join(EXAMPLES, "lab-003");
-    const r = await optimizeProject(dir, {
-      allTiers: true,
-      labels: LABELS,
-      repository: `slimstage-test/plan-optimize-${path.basename(dir)}`,
-    });
-    const distroless = attempt(r, "distroless");
-    const slim = attempt(r, "slim");
+    const { dir, slim, distroless } = await optimizeLab("lab-003");
     expect(distroless.reason).toBeUndefined();
     expect(slim.reason).toBeUndefined();
     expect(distroless.verify?.probes[0]?.detail).toContain("linked against libpq");
@@ -111,14 +108,7 @@ describe("optimize on the labs", () => {
   });
 
   it("hit-counter-ts: distroless <= node binary + 15 MB and slim <= the lab's prod image, counting with Redis", async () => {
-    const dir = path.join(EXAMPLES, "hit-counter-ts");
-    const r = await optimizeProject(dir, {
-      allTiers: true,
-      labels: LABELS,
-      repository: `slimstage-test/plan-optimize-${path.basename(dir)}`,
-    });
-    const distroless = attempt(r, "distroless");
-    const slim = attempt(r, "slim");
+    const { dir, slim, distroless } = await optimizeLab("hit-counter-ts");
     expect(distroless.reason).toBeUndefined();
     expect(distroless.status).toBe("verified");
     expect(slim.status).toBe("verified");
