@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../test/cli.js";
 import { InterruptedError } from "../errors.js";
 import { BASE, removeTestResources, TEST_LABELS } from "../verify/testdata/fixtures.js";
 import { type BuildProgressEvent, BuildStepError, buildImage } from "./build.js";
@@ -227,29 +228,14 @@ describe("slimstage build (CLI)", () => {
   });
 
   it("exits 4 with the step and Dockerfile line on a failing build", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "src/cli/main.ts",
-        "build",
-        dir,
-        "-f",
-        join(dir, "Dockerfile.fail"),
-        "--label",
-        "org.slimstage.test=build-verify",
-      ],
-      {
-        env: { ...process.env, SLIMSTAGE_MAIN: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const code = await new Promise<number | null>((r) => child.on("close", r));
+    const { code, stderr } = await runCli([
+      "build",
+      dir,
+      "-f",
+      join(dir, "Dockerfile.fail"),
+      "--label",
+      "org.slimstage.test=build-verify",
+    ]);
     expect(code).toBe(4);
     expect(stderr).toMatch(/Dockerfile\.fail:3:1: build failed at step \[3\/4\] RUN echo "some output"/);
     expect(stderr).toContain("to stderr");
