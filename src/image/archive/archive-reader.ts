@@ -51,6 +51,22 @@ export interface ArchiveContext {
   tag?: string;
 }
 
+/** What both archive readers (streaming and seeking) collect before assembling the Image. */
+export function newArchiveState(opts: OpenImageOptions) {
+  const limits = resolveLimits(opts.limits);
+  return {
+    limits,
+    budget: new ReadBudget(limits),
+    warnings: [] as string[],
+    /** Small JSON documents (manifest, index, configs) by path. */
+    docs: new Map<string, Buffer>(),
+    /** Layer tars read, by path. */
+    layers: new Map<string, LayerReadResult>(),
+    /** Symlinked entries (legacy layouts link layer.tar files) to their targets. */
+    aliases: new Map<string, string>(),
+  };
+}
+
 /**
  * The one archive reader: a `docker save` stream (legacy layout or OCI-in-tar)
  * read in a single pass. Layer tars are parsed as they stream past, whatever
@@ -61,12 +77,7 @@ export async function readImageArchive(
   ctx: ArchiveContext,
   opts: OpenImageOptions = {},
 ): Promise<Image> {
-  const limits = resolveLimits(opts.limits);
-  const budget = new ReadBudget(limits);
-  const warnings: string[] = [];
-  const docs = new Map<string, Buffer>();
-  const layers = new Map<string, LayerReadResult>();
-  const aliases = new Map<string, string>();
+  const { limits, budget, warnings, docs, layers, aliases } = newArchiveState(opts);
   const outer = extract();
   const piped = pipeline(input, outer, { signal: opts.signal });
 

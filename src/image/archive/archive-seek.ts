@@ -1,10 +1,15 @@
 import { createReadStream } from "node:fs";
 import { InputError, InterruptedError } from "../../errors.js";
 import type { Image, OpenImageOptions } from "../model.js";
-import { type ArchiveContext, assembleArchive, isDocumentName, isLayerName } from "./archive-reader.js";
-import { type LayerReadResult, readLayer } from "./layer-reader.js";
+import {
+  type ArchiveContext,
+  assembleArchive,
+  isDocumentName,
+  isLayerName,
+  newArchiveState,
+} from "./archive-reader.js";
+import { readLayer } from "./layer-reader.js";
 import { readPlainLayerAt } from "./layer-seek.js";
-import { ReadBudget, resolveLimits } from "./limits.js";
 import { dirname, joinPath, normaliseEntryPath } from "./paths.js";
 import { RandomAccessFile, walkTar } from "./tar-seek.js";
 
@@ -19,12 +24,7 @@ export async function readImageArchiveFile(
   ctx: ArchiveContext,
   opts: OpenImageOptions = {},
 ): Promise<Image> {
-  const limits = resolveLimits(opts.limits);
-  const budget = new ReadBudget(limits);
-  const warnings: string[] = [];
-  const docs = new Map<string, Buffer>();
-  const layers = new Map<string, LayerReadResult>();
-  const aliases = new Map<string, string>();
+  const { limits, budget, warnings, docs, layers, aliases } = newArchiveState(opts);
   const verify = opts.verifyDigests !== false;
   const file = new RandomAccessFile(path);
   try {
