@@ -2,6 +2,7 @@ import { analyzeImage } from "./analysis/analyze.js";
 import type { Analysis, ImagePackage, PackageEcosystem } from "./analysis/types.js";
 import { isDir, mergeLayers, nodeSize, walk } from "./filetree.js";
 import type { EntryType, Image, ImageConfig } from "./model.js";
+import { compareText } from "./order.js";
 
 export interface DiffLayer {
   index: number;
@@ -154,7 +155,7 @@ function packageChanges(pa: readonly ImagePackage[], pb: readonly ImagePackage[]
     }
   }
   const order = (x: PackageChange, y: PackageChange) =>
-    x.ecosystem.localeCompare(y.ecosystem) || x.name.localeCompare(y.name);
+    compareText(x.ecosystem, y.ecosystem) || compareText(x.name, y.name);
   return { added: added.sort(order), removed: removed.sort(order), changed: changed.sort(order) };
 }
 
@@ -198,7 +199,7 @@ export function diffImages(a: Image, b: Image, analyses?: { a?: Analysis; b?: An
   for (const [path, m] of fa)
     if (!fb.has(path)) removed.push({ path, type: m.type, before: m.size, after: 0 });
   const bySize = (x: FileChange, y: FileChange) =>
-    Math.max(y.before, y.after) - Math.max(x.before, x.after) || x.path.localeCompare(y.path);
+    Math.max(y.before, y.after) - Math.max(x.before, x.after) || compareText(x.path, y.path);
   const summary = (img: Image, an: Analysis) => ({
     ref: img.ref,
     id: img.id,

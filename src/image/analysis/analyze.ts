@@ -1,5 +1,6 @@
 import { isDir, nodeSize, type TreeNode, walk } from "../filetree.js";
 import type { CompressedSizeKind, Image } from "../model.js";
+import { compareText } from "../order.js";
 import { categorize } from "./categories.js";
 import { buildFindings } from "./findings.js";
 import { mergeWithStats } from "./layer-stats.js";
@@ -154,7 +155,7 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
       bytes: t.bytes,
       top: [...t.top.entries()]
         .map(([name, bytes]) => ({ name, bytes }))
-        .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name))
+        .sort((a, b) => b.bytes - a.bytes || compareText(a.name, b.name))
         .slice(0, 8),
     };
   });
@@ -170,7 +171,7 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
       files: ob?.files ?? 0,
     };
   });
-  packages.sort((a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name));
+  packages.sort((a, b) => compareText(a.ecosystem, b.ecosystem) || compareText(a.name, b.name));
 
   const totalBytes = image.layers.reduce((a, l) => a + l.size, 0);
   const layers: LayerAnalysis[] = image.history.map((h, index) => {
@@ -219,9 +220,9 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
   const compressedBytes =
     compressedSizeKind === "unknown" ? null : image.layers.reduce((a, l) => a + (l.compressedBytes ?? 0), 0);
 
-  const wastedFiles = merged.wastedFiles.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
+  const wastedFiles = merged.wastedFiles.sort((a, b) => b.bytes - a.bytes || compareText(a.path, b.path));
   const wastedBytes = totalBytes - finalBytes;
-  const byOwner = [...byOwnerMap.values()].sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+  const byOwner = [...byOwnerMap.values()].sort((a, b) => b.bytes - a.bytes || compareText(a.name, b.name));
   const analysis: Analysis = {
     ref: image.ref,
     scheme: image.scheme,

@@ -1,6 +1,7 @@
 import { InputError } from "../../errors.js";
 import { isDir, mergeLayers, nodeSize, pathOf, type TreeNode } from "../filetree.js";
 import type { EntryType, Image } from "../model.js";
+import { compareText } from "../order.js";
 import { formatBytes } from "./units.js";
 
 export interface TreeViewNode {
@@ -62,7 +63,7 @@ export function buildTreeView(image: Image, path = "/", opts: TreeViewOptions = 
     if (node.entry?.linkTarget !== undefined) v.linkTarget = node.entry.linkTarget;
     if (node.children && level < depth) {
       const kids = [...node.children.values()].sort(
-        (x, y) => sizeOf(y, memo).bytes - sizeOf(x, memo).bytes || x.name.localeCompare(y.name),
+        (x, y) => sizeOf(y, memo).bytes - sizeOf(x, memo).bytes || compareText(x.name, y.name),
       );
       v.children = kids.slice(0, top).map((k) => view(k, level + 1));
       if (kids.length > top) {
