@@ -4,7 +4,7 @@ import { compareText } from "../order.js";
 import { categorize } from "./categories.js";
 import { buildFindings } from "./findings.js";
 import { mergeWithStats } from "./layer-stats.js";
-import { attributeOwners, UNKNOWN } from "./owners.js";
+import { attributeOwners } from "./owners.js";
 import {
   type Analysis,
   BUILD_ONLY_CATEGORIES,
@@ -84,7 +84,7 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
     const size = nodeSize(node);
     fileCount++;
     finalBytes += size;
-    const owner = ownership.owners.get(node) ?? UNKNOWN;
+    const owner = ownership.ownerOf(node, path);
     // Owners are shared objects (one per package): the string key is built once per owner, not per file.
     let ob = byOwnerObject.get(owner);
     if (!ob) {

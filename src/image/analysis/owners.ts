@@ -18,8 +18,12 @@ export interface PackageRecord {
 }
 
 export interface Ownership {
-  /** FileOwner of each non-directory node of the final tree that has a known owner. */
-  owners: Map<TreeNode, FileOwner>;
+  /**
+   * The owner of a non-directory node of the final tree at `path`: its package if a package
+   * database claims it, else a cache, a runtime built into /usr/local, the app, or UNKNOWN.
+   * Asked by the caller's own walk of the tree, so that the tree is not walked twice.
+   */
+  ownerOf(node: TreeNode, path: string): FileOwner;
   packages: PackageRecord[];
   warnings: string[];
 }
@@ -202,14 +206,15 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
     if (node) walk(node, dir, (n) => !isDir(n) && !owners.has(n) && owners.set(n, owner));
   }
 
-  // Caches, then the app, then unknown.
+  // Caches, then the app, then unknown: decided per file by the caller's walk.
   const appLayers = new Set<number>();
   for (const h of image.history)
     if (h.layerIndex !== null && isCopyStep(h.createdBy)) appLayers.add(h.layerIndex);
   const workdir = normaliseEntryPath(image.config.workdir).path ?? "";
   const cacheOwners = new Map<string, FileOwner>();
-  walk(tree.root, "", (n, path) => {
-    if (isDir(n) || owners.has(n)) return;
+  const ownerOf = (n: TreeNode, path: string): FileOwner => {
+    const claimed = owners.get(n);
+    if (claimed) return claimed;
     const cache = cacheName(path);
     if (cache) {
       let o = cacheOwners.get(cache);
@@ -217,24 +222,18 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
         o = { kind: "cache", name: cache };
         cacheOwners.set(cache, o);
       }
-      owners.set(n, o);
-      return;
+      return o;
     }
     if (path.startsWith("usr/local/")) {
-      if (CPYTHON.test(path)) {
-        owners.set(n, CPYTHON_OWNER);
-        return;
-      }
-      if (NODE_RUNTIME.test(path)) {
-        owners.set(n, NODE_OWNER);
-        return;
-      }
+      if (CPYTHON.test(path)) return CPYTHON_OWNER;
+      if (NODE_RUNTIME.test(path)) return NODE_OWNER;
     }
     if (appLayers.has(n.layer) || (workdir !== "" && (path === workdir || path.startsWith(`${workdir}/`)))) {
-      owners.set(n, APP);
+      return APP;
     }
-  });
-  return { owners, packages, warnings };
+    return UNKNOWN;
+  };
+  return { ownerOf, packages, warnings };
 }
 
 /**
@@ -250,4 +249,4 @@ const NODE_RUNTIME =
 const NODE_OWNER: FileOwner = { kind: "npm", name: "node" };
 const CPYTHON_OWNER: FileOwner = { kind: "python", name: "cpython" };
 const APP: FileOwner = { kind: "app", name: "app" };
-export const UNKNOWN: FileOwner = { kind: "unknown", name: "" };
+const UNKNOWN: FileOwner = { kind: "unknown", name: "" };
