@@ -34,11 +34,16 @@ const PATH_RULES: ReadonlyArray<readonly [BuildOnlyCategory, RegExp, string]> = 
   ["docs", /(^|\/)node_modules\/.+\/(README|CHANGELOG|HISTORY)(\.(md|markdown|txt))?$/i, "node_modules/"],
 ];
 
+/** Any rule's substring: one regex test per file (native code) instead of one includes() per rule. */
+const ANY_HINT = new RegExp(PATH_RULES.map((r) => r[2].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"));
+
 export function categorize(path: string, owner: FileOwner | undefined): BuildOnlyCategory | undefined {
-  // Indexed loop: destructuring for-of runs the iterator protocol per file while the code is still cold.
-  for (let i = 0; i < PATH_RULES.length; i++) {
-    const rule = PATH_RULES[i]!;
-    if (path.includes(rule[2]) && rule[1].test(path)) return rule[0];
+  if (ANY_HINT.test(path)) {
+    // Indexed loop: destructuring for-of runs the iterator protocol per file while the code is still cold.
+    for (let i = 0; i < PATH_RULES.length; i++) {
+      const rule = PATH_RULES[i]!;
+      if (path.includes(rule[2]) && rule[1].test(path)) return rule[0];
+    }
   }
   if (owner?.kind === "os-package" && isToolchainOwner(owner)) return "toolchain";
   return undefined;

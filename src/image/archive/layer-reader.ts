@@ -289,7 +289,8 @@ export class LayerCollector {
   readonly warnings: string[] = [];
   size = 0;
   /** Whether any hardlink was seen: most layers have none, and then nothing is left to check. */
-  private hardlinks = false;
+  /** Targets of the layer's hardlinks, collected as they come (hardlinks are rare). */
+  private hardlinkTargets: Set<string> | undefined;
 
   constructor(private readonly opts: ReadLayerOptions) {}
 
@@ -331,11 +332,13 @@ export class LayerCollector {
     };
     if (type === "symlink") fe.linkTarget = h.linkname;
     if (type === "hardlink") {
-      this.hardlinks = true;
       const target = normaliseEntryPath(h.linkname);
       if (target.path === null) {
         this.warnings.push(`${opts.name}: hardlink ${path} points outside the image root (${h.linkname})`);
-      } else fe.linkTarget = target.path;
+      } else {
+        fe.linkTarget = target.path;
+        (this.hardlinkTargets ??= new Set()).add(target.path);
+      }
     }
     this.entries.push(fe);
     if (type !== "file") return null;
@@ -355,7 +358,7 @@ export class LayerCollector {
   }
 
   finish(): Pick<LayerReadResult, "entries" | "whiteouts" | "metaFiles" | "size" | "warnings"> {
-    if (this.hardlinks) checkHardlinks(this.entries, this.opts.name, this.warnings);
+    if (this.hardlinkTargets) checkHardlinks(this.entries, this.hardlinkTargets, this.opts.name, this.warnings);
     return {
       entries: this.entries,
       whiteouts: this.whiteouts,
@@ -377,10 +380,7 @@ function describeStreamError(e: unknown, compression: CompressionKind): string {
 }
 
 /** A hardlink whose target is not earlier in the same layer cannot be resolved by the engine either. */
-function checkHardlinks(entries: FileEntry[], name: string, warnings: string[]): void {
-  const targets = new Set<string>();
-  for (const e of entries) if (e.type === "hardlink" && e.linkTarget !== undefined) targets.add(e.linkTarget);
-  if (targets.size === 0) return;
+function checkHardlinks(entries: FileEntry[], targets: Set<string>, name: string, warnings: string[]): void {
   const seen = new Set<string>();
   for (const e of entries) {
     if (e.type === "hardlink" && e.linkTarget !== undefined && !seen.has(e.linkTarget)) {
