@@ -121,6 +121,62 @@ describe("owners beyond dpkg, pip and npm", () => {
   });
 });
 
+const STATUS = ["coreutils", "odd", "loopy"]
+  .map((name) => `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0\n`)
+  .join("\n");
+
+/** dpkg lists as Debian writes them (a "/." line, merged-/usr paths), and lists with unusual lines. */
+const DPKG: FixtureImage = {
+  config: {},
+  layers: [
+    {
+      createdBy: "ADD rootfs /",
+      files: [
+        { path: "var/lib/dpkg/status", content: STATUS },
+        {
+          path: "var/lib/dpkg/info/coreutils.list",
+          content: "/.\n/bin\n/bin/cat\n/bin/ls\n/init\n/usr\n/usr/bin\n/usr/bin/env\n",
+        },
+        {
+          path: "var/lib/dpkg/info/odd:amd64.list",
+          content: "/.\n/usr/lib//odd.so\n/usr/share/../lib/odd2.so\n",
+        },
+        { path: "var/lib/dpkg/info/loopy.list", content: "/.\n/loop/x\n" },
+        { path: "bin", type: "symlink", target: "usr/bin" },
+        { path: "loop", type: "symlink", target: "loop" },
+        { path: "init", size: 7 },
+        { path: "usr/bin/cat", size: 100 },
+        { path: "usr/bin/ls", size: 200 },
+        { path: "usr/bin/env", size: 50 },
+        { path: "usr/lib/odd.so", size: 11 },
+        { path: "usr/lib/odd2.so", size: 13 },
+      ],
+    },
+  ],
+};
+
+describe("dpkg file lists", () => {
+  let d: Analysis;
+  beforeAll(async () => {
+    await writeOciLayout(join(dir, "dpkg"), DPKG);
+    d = analyzeImage(await openImage(`oci-layout://${join(dir, "dpkg")}`));
+  });
+  const pkg = (name: string) => d.byOwner.find((o) => o.kind === "os-package" && o.name === name);
+
+  it("claims files through a merged-/usr symlink and in the root directory", () => {
+    // Five: the /bin symlink itself (Debian lists it as a directory), cat, ls, env and /init.
+    expect(pkg("coreutils")).toMatchObject({ files: 5, bytes: 357 });
+  });
+
+  it("normalises lines with doubled slashes and .. parts, and reads name:arch lists", () => {
+    expect(pkg("odd")).toMatchObject({ files: 2, bytes: 24 });
+  });
+
+  it("warns about a symlink loop on the way to a listed file", () => {
+    expect(d.warnings.some((w) => w.includes("symlink loop") && w.includes("/loop/x"))).toBe(true);
+  });
+});
+
 describe("package database parsers", () => {
   it("parse dpkg status stanzas, skipping packages that are not installed", () => {
     const pkgs = parseDpkgStatus(

@@ -43,6 +43,9 @@ function metaPaths(image: Image, tree: FileTree, re: RegExp): string[] {
   return [...seen].sort();
 }
 
+/** A line of a dpkg .list that is not a plain absolute path: "//", a "." or ".." part, a trailing "/". */
+const LIST_NEEDS_WORK = /\/\/|\/\.\.?\/|.\/\.\.?$|^\/\.\.$|\/$/m;
+
 /** Caches a running container does not need; matched on final-tree paths. */
 const CACHE_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(root|home\/[^/]+)\/\.cache\/pip\//, "pip cache"],
@@ -88,32 +91,63 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
   const dirs = new Map<string, TreeNode | "loop" | undefined>();
   let cachedDir: string | undefined;
   let cachedDirNode: TreeNode | "loop" | undefined;
+  const dirNode = (dirPath: string): TreeNode | "loop" | undefined => {
+    if (dirPath === cachedDir) return cachedDirNode;
+    cachedDir = dirPath;
+    if (dirs.has(dirPath)) cachedDirNode = dirs.get(dirPath);
+    else {
+      // resolve(path, false) is: symlinks followed through the directory, the last part taken literally.
+      cachedDirNode = dirPath === "" ? tree.root : tree.resolve(dirPath, false);
+      // Only a symlink is followed as a directory (a hardlink node has no children to look into).
+      if (typeof cachedDirNode === "object" && cachedDirNode.entry?.type === "symlink") {
+        cachedDirNode = tree.resolve(dirPath, true);
+      }
+      dirs.set(dirPath, cachedDirNode);
+    }
+    return cachedDirNode;
+  };
+  const claimIn = (dir: TreeNode | "loop" | undefined, name: string, owner: FileOwner, path: string) => {
+    if (dir === "loop") {
+      warnings.push(`symlink loop while resolving ${path} (owned by ${owner.name})`);
+      return;
+    }
+    const node = dir?.children?.get(name);
+    if (!node || isDir(node) || owners.has(node)) return;
+    owners.set(node, owner);
+  };
   const claim = (path: string, owner: FileOwner) => {
     const rel = path.startsWith("/") ? path.slice(1) : path;
     const norm = isCleanPath(rel) ? rel : normaliseEntryPath(rel).path;
     if (norm === null || norm === "") return;
-    // resolve(norm, false) is: symlinks followed through the directory, the last part taken literally.
     const slash = norm.lastIndexOf("/");
-    const dirPath = slash < 0 ? "" : norm.slice(0, slash);
-    if (dirPath !== cachedDir) {
-      cachedDir = dirPath;
-      if (dirs.has(dirPath)) cachedDirNode = dirs.get(dirPath);
-      else {
-        cachedDirNode = dirPath === "" ? tree.root : tree.resolve(dirPath, false);
-        // Only a symlink is followed as a directory (a hardlink node has no children to look into).
-        if (typeof cachedDirNode === "object" && cachedDirNode.entry?.type === "symlink") {
-          cachedDirNode = tree.resolve(dirPath, true);
-        }
-        dirs.set(dirPath, cachedDirNode);
-      }
-    }
-    const node = cachedDirNode === "loop" ? "loop" : cachedDirNode?.children?.get(norm.slice(slash + 1));
-    if (node === "loop") {
-      warnings.push(`symlink loop while resolving ${path} (owned by ${owner.name})`);
+    claimIn(dirNode(slash < 0 ? "" : norm.slice(0, slash)), norm.slice(slash + 1), owner, path);
+  };
+  /**
+   * A dpkg .list: one absolute path per line, a directory's files together. Walked by offsets in
+   * the text (no string per line, the directory compared in place), since the lists of a Debian
+   * image name every file it has; a list with any unusual line goes through `claim` line by line.
+   */
+  const claimList = (text: string, owner: FileOwner) => {
+    if (LIST_NEEDS_WORK.test(text)) {
+      for (const line of text.split("\n")) if (line.startsWith("/")) claim(line, owner);
       return;
     }
-    if (!node || isDir(node) || owners.has(node)) return;
-    owners.set(node, owner);
+    const n = text.length;
+    for (let start = 0; start < n; ) {
+      let end = text.indexOf("\n", start);
+      if (end < 0) end = n;
+      // "/." (the root, first in every list) and lines that are not absolute paths are skipped.
+      if (text.charCodeAt(start) === 0x2f && !(end - start === 2 && text.charCodeAt(start + 1) === 0x2e)) {
+        const slash = text.lastIndexOf("/", end - 1);
+        const dirLen = slash - start - 1;
+        const same =
+          cachedDir !== undefined && dirLen === cachedDir.length && text.startsWith(cachedDir, start + 1);
+        const dir = same ? cachedDirNode : dirNode(dirLen <= 0 ? "" : text.slice(start + 1, slash));
+        if (dir === "loop") claimIn(dir, "", owner, text.slice(start, end));
+        else if (slash + 1 < end) claimIn(dir, text.slice(slash + 1, end), owner, "");
+      }
+      start = end + 1;
+    }
   };
 
   // dpkg: status lists installed packages, info/<pkg>[:arch].list their paths.
@@ -126,7 +160,7 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
         readMeta(image, tree, `var/lib/dpkg/info/${p.name}:${p.arch}.list`) ??
         readMeta(image, tree, `var/lib/dpkg/info/${p.name}.list`);
       if (list === undefined) continue;
-      for (const line of list.split("\n")) if (line.startsWith("/")) claim(line, owner);
+      claimList(list, owner);
     }
   }
   for (const path of metaPaths(image, tree, /^var\/lib\/dpkg\/status\.d\//)) {

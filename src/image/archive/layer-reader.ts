@@ -358,7 +358,8 @@ export class LayerCollector {
   }
 
   finish(): Pick<LayerReadResult, "entries" | "whiteouts" | "metaFiles" | "size" | "warnings"> {
-    if (this.hardlinkTargets) checkHardlinks(this.entries, this.hardlinkTargets, this.opts.name, this.warnings);
+    if (this.hardlinkTargets)
+      checkHardlinks(this.entries, this.hardlinkTargets, this.opts.name, this.warnings);
     return {
       entries: this.entries,
       whiteouts: this.whiteouts,
