@@ -288,7 +288,6 @@ export class LayerCollector {
   readonly metaFiles = new Map<string, string>();
   readonly warnings: string[] = [];
   size = 0;
-  /** Whether any hardlink was seen: most layers have none, and then nothing is left to check. */
   /** Targets of the layer's hardlinks, collected as they come (hardlinks are rare). */
   private hardlinkTargets: Set<string> | undefined;
 

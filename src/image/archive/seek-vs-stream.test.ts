@@ -39,7 +39,44 @@ const LONG: FixtureImage = {
   ],
 };
 
+// Names as `tar -C rootfs .` writes them (every base layer built from a root file system), and odd ones.
+const DOT: FixtureImage = {
+  layers: [
+    {
+      files: [
+        { path: "./", type: "dir" },
+        { path: "./etc/", type: "dir" },
+        { path: "./etc/hosts", content: "127.0.0.1 localhost" },
+        { path: "./usr/bin/", type: "dir" },
+        { path: "./usr/bin/env", size: 12 },
+        { path: ".//abs", size: 3 },
+        { path: "./a/../b", size: 4 },
+        { path: "./.", type: "dir" },
+      ],
+    },
+  ],
+};
+
 describe("the seeking reader (files) and the streaming reader (engine) agree", () => {
+  it("on ./-prefixed names and directories with a trailing slash", async () => {
+    const file = join(dir, "dot.tar");
+    await writeDockerArchive(file, DOT);
+    const seek = await openImage(`docker-archive://${file}`);
+    const streamed = await stream(file);
+    expect(seek.layers[0]!.entries).toEqual(streamed.layers[0]!.entries);
+    expect(seek.layers[0]!.entries.map((e) => e.path)).toEqual([
+      "",
+      "etc",
+      "etc/hosts",
+      "usr/bin",
+      "usr/bin/env",
+      "abs",
+      "b",
+      "",
+    ]);
+    expect(seek.warnings).toEqual(streamed.warnings);
+  });
+
   it.each(["legacy", "oci"] as const)("on the hand-worked image, %s layout", async (format) => {
     const file = join(dir, `hw-${format}.tar`);
     await writeDockerArchive(file, HANDWORKED, { format });

@@ -129,6 +129,28 @@ function cstring(b: Buffer, start: number, end: number): string {
   return b.toString("utf8", start, z);
 }
 
+/**
+ * The name field without the "./" that `tar -C dir .` puts first and the "/" after a directory:
+ * the path normalisation would drop both anyway, and base layers name every entry so, which
+ * otherwise costs a regex test and two strings per entry.
+ */
+function entryName(b: Buffer, o: number): string {
+  let start = o;
+  let z = o;
+  const end = o + 100;
+  // A "/." past the leading "./" may start a "." or ".." part: such names are left whole, for the
+  // normalisation to judge and to quote as written.
+  let dotPart = false;
+  while (z < end && b[z] !== 0) {
+    if (b[z] === 0x2e && z > o + 1 && b[z - 1] === 0x2f) dotPart = true;
+    z++;
+  }
+  if (dotPart) return b.toString("utf8", o, z);
+  if (z - start > 2 && b[start] === 0x2e && b[start + 1] === 0x2f && b[start + 2] !== 0x2f) start += 2;
+  if (z - start > 1 && b[z - 1] === 0x2f && b[z - 2] !== 0x2f) z--;
+  return b.toString("utf8", start, z);
+}
+
 function numeric(b: Buffer, start: number, end: number): number {
   // GNU base-256 for values that do not fit in octal (files over 8 GiB, big uids).
   if ((b[start] ?? 0) & 0x80) {
@@ -326,8 +348,8 @@ export function forEachTarEntry(
       h[o + 262] === 0;
     let name = pax.path ?? longName;
     if (name === undefined) {
-      name = cstring(h, o, o + 100);
-      if (ustar && h[o + 345] !== 0) name = `${cstring(h, o + 345, o + 500)}/${name}`;
+      if (ustar && h[o + 345] !== 0) name = `${cstring(h, o + 345, o + 500)}/${cstring(h, o, o + 100)}`;
+      else name = entryName(h, o);
     }
     let linkname = pax.linkpath ?? longLink;
     if (linkname === undefined) linkname = h[o + 157] === 0 ? "" : cstring(h, o + 157, o + 257);
