@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- inspect [--runs N] [--remove-big]`: how long `inspect`
+ * `npm run bench -- inspect [--runs N (default 5)] [--remove-big]`: how long `inspect`
  * takes on a docker-archive of the local Python base and of a >= 1 GiB image,
  * next to `tar -tvf` over the same layer tars, measured alternately in the
  * same run (medians). Also: the gzip -6 compressed-size estimate next to
@@ -246,7 +246,7 @@ async function measure(c: Case, runs: number, estimateRuns: number): Promise<Cas
 
 export default async function main(args: string[]): Promise<void> {
   const runsArg = args.indexOf("--runs");
-  const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 3;
+  const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
   const { inspectEngineImage, removeEngineImage } = await import("../src/engine/images.js");
   await inspectEngineImage(PYTHON); // a clear error when the local bases are not built yet
   await ensureBigImage();
