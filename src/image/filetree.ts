@@ -6,6 +6,8 @@ import type { FileEntry, Layer } from "./model.js";
  * replaces an earlier one). Pure data; no file system is touched.
  */
 export interface TreeNode {
+  /** Creation order within its tree, dense from 0: per-node data can live in an array. */
+  id: number;
   name: string;
   /** The entry as written by `layer`; null for a directory no layer wrote explicitly. */
   entry: FileEntry | null;
@@ -47,7 +49,9 @@ export function pathOf(node: TreeNode): string {
 }
 
 export class FileTree {
-  readonly root: TreeNode = { name: "", entry: null, layer: -1, children: new Map(), parent: null };
+  readonly root: TreeNode = { id: 0, name: "", entry: null, layer: -1, children: new Map(), parent: null };
+  /** Nodes created so far (removed ones included): the bound of every node's id. */
+  nodeCount = 1;
 
   /** Looks a path up literally (no symlinks followed), as overlayfs applies layers. */
   get(path: string): TreeNode | undefined {
@@ -139,7 +143,7 @@ export class FileTree {
         next = undefined;
       }
       if (!next) {
-        next = { name: part, entry: null, layer: -1, children: new Map(), parent: dir };
+        next = { id: this.nodeCount++, name: part, entry: null, layer: -1, children: new Map(), parent: dir };
         dir.children!.set(part, next);
       }
       dir = next;
@@ -156,12 +160,19 @@ export class FileTree {
         return;
       }
       if (existing) this.remove(existing, by, "overwritten", ev);
-      dir.children!.set(name, { name, entry, layer: by, children: new Map(), parent: dir });
+      dir.children!.set(name, {
+        id: this.nodeCount++,
+        name,
+        entry,
+        layer: by,
+        children: new Map(),
+        parent: dir,
+      });
       return;
     }
     if (existing) this.remove(existing, by, "overwritten", ev);
     ev.written?.(entry, by, existing !== undefined);
-    dir.children!.set(name, { name, entry, layer: by, children: null, parent: dir });
+    dir.children!.set(name, { id: this.nodeCount++, name, entry, layer: by, children: null, parent: dir });
   }
 
   private remove(node: TreeNode, by: number, how: "deleted" | "overwritten", ev: TreeEvents): void {

@@ -79,14 +79,17 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
   let finalBytes = 0;
   let fileCount = 0;
 
+  let lastOwner: FileOwner | undefined;
+  let lastOb: OwnerBytes | undefined;
   walk(tree.root, "", (node, path) => {
     if (isDir(node)) return;
     const size = nodeSize(node);
     fileCount++;
     finalBytes += size;
     const owner = ownership.ownerOf(node, path);
-    // Owners are shared objects (one per package): the string key is built once per owner, not per file.
-    let ob = byOwnerObject.get(owner);
+    // Owners are shared objects (one per package): the string key is built once per owner, not per
+    // file; and a package's files mostly come one after another.
+    let ob = owner === lastOwner ? lastOb : byOwnerObject.get(owner);
     if (!ob) {
       const key = ownerKey(owner);
       ob = byOwnerMap.get(key);
@@ -97,6 +100,8 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
       }
       byOwnerObject.set(owner, ob);
     }
+    lastOwner = owner;
+    lastOb = ob;
     ob.files++;
     ob.bytes += size;
     byOwnerKind[owner.kind] += size;

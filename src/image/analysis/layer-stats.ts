@@ -1,6 +1,6 @@
 import { dirname } from "../archive/paths.js";
 import { FileTree, isDir, nodeSize, subtreeBytes } from "../filetree.js";
-import type { Image } from "../model.js";
+import type { FileEntry, Image } from "../model.js";
 import type { CountedBytes, DiveComparison, WastedFile } from "./types.js";
 
 export interface LayerStats {
@@ -77,17 +77,21 @@ export function mergeWithStats(image: Image): MergeResult {
       lastDir = slash < 0 ? "" : path.slice(0, slash);
       for (let d = lastDir; d !== "" && !parents.has(d); d = dirname(d)) parents.add(d);
     };
-    for (const e of layer.entries) addAncestors(e.path);
     for (const w of layer.whiteouts) addAncestors(w.path);
     for (const w of layer.whiteouts) {
       if (w.opaque) continue;
       const lower = tree.get(w.path);
       diveSee(w.path, lower && isDir(lower) ? subtreeBytes(lower) : 0);
     }
+    // One pass over the entries: directories wait until every entry's ancestors are known (the
+    // totals do not depend on the order in which paths are seen).
+    const dirs: FileEntry[] = [];
     for (const e of layer.entries) {
-      if (e.type === "dir" && parents.has(e.path)) continue;
-      diveSee(e.path, e.size);
+      addAncestors(e.path);
+      if (e.type === "dir") dirs.push(e);
+      else diveSee(e.path, e.size);
     }
+    for (const e of dirs) if (!parents.has(e.path)) diveSee(e.path, e.size);
 
     const s = stats[layer.index]!;
     tree.applyLayer(layer, {

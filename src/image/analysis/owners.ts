@@ -84,7 +84,8 @@ const SYSTEM_DEST = /^\/(usr|lib|lib64|bin|sbin|etc|var|opt)(\/|$)/;
  * the app (files from COPY/ADD layers or under WORKDIR), else unknown.
  */
 export function attributeOwners(image: Image, tree: FileTree): Ownership {
-  const owners = new Map<TreeNode, FileOwner>();
+  // By node id: an array, not a Map keyed by node (no identity hash made for every node).
+  const owners: Array<FileOwner | undefined> = new Array(tree.nodeCount).fill(undefined);
   const packages: PackageRecord[] = [];
   const warnings: string[] = [];
   // Package file lists come sorted by directory: the directory is resolved once for its files.
@@ -112,9 +113,14 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
       return;
     }
     const node = dir?.children?.get(name);
-    if (!node || isDir(node) || owners.has(node)) return;
-    owners.set(node, owner);
+    if (!node || isDir(node) || owners[node.id] !== undefined) return;
+    owners[node.id] = owner;
   };
+  /** Every file under `node` not claimed yet. */
+  const claimSubtree = (node: TreeNode, path: string, owner: FileOwner) =>
+    walk(node, path, (n) => {
+      if (!isDir(n) && owners[n.id] === undefined) owners[n.id] = owner;
+    });
   const claim = (path: string, owner: FileOwner) => {
     const rel = path.startsWith("/") ? path.slice(1) : path;
     const norm = isCleanPath(rel) ? rel : normaliseEntryPath(rel).path;
@@ -177,7 +183,7 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
   const dpkgDb = tree.get("var/lib/dpkg");
   if (dpkgDb) {
     const db: FileOwner = { kind: "os-package", name: "(dpkg database)" };
-    walk(dpkgDb, "var/lib/dpkg", (n) => !isDir(n) && !owners.has(n) && owners.set(n, db));
+    claimSubtree(dpkgDb, "var/lib/dpkg", db);
   }
 
   const apk = readMeta(image, tree, "lib/apk/db/installed");
@@ -189,7 +195,7 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
     }
     const apkDb = tree.get("lib/apk/db");
     const db: FileOwner = { kind: "os-package", name: "(apk database)" };
-    if (apkDb) walk(apkDb, "lib/apk/db", (n) => !isDir(n) && !owners.has(n) && owners.set(n, db));
+    if (apkDb) claimSubtree(apkDb, "lib/apk/db", db);
   }
 
   // Python: RECORD paths are relative to the site-packages dir holding the dist-info.
@@ -216,7 +222,7 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
     const files = readMeta(image, tree, joinPath(eggDir, "installed-files.txt"));
     for (const rel of (files ?? "").split("\n")) if (rel.trim()) claim(joinPath(eggDir, rel.trim()), owner);
     const eggNode = tree.get(eggDir);
-    if (eggNode) walk(eggNode, eggDir, (n) => !isDir(n) && !owners.has(n) && owners.set(n, owner));
+    if (eggNode) claimSubtree(eggNode, eggDir, owner);
   }
 
   // npm: each node_modules/<name>/package.json owns its directory, nested packages first.
@@ -237,7 +243,7 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
     const owner: FileOwner = { kind: "npm", name, version };
     packages.push({ ecosystem: "npm", name, version, owner });
     const node = tree.get(dir);
-    if (node) walk(node, dir, (n) => !isDir(n) && !owners.has(n) && owners.set(n, owner));
+    if (node) claimSubtree(node, dir, owner);
   }
 
   // Caches, then the app, then unknown: decided per file by the caller's walk.
@@ -247,7 +253,7 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
   const workdir = normaliseEntryPath(image.config.workdir).path ?? "";
   const cacheOwners = new Map<string, FileOwner>();
   const ownerOf = (n: TreeNode, path: string): FileOwner => {
-    const claimed = owners.get(n);
+    const claimed = owners[n.id];
     if (claimed) return claimed;
     const cache = cacheName(path);
     if (cache) {
