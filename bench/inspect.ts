@@ -1,13 +1,17 @@
 /**
  * `npm run bench -- inspect [--runs N (default 5)] [--remove-big]`: how long `inspect`
- * takes on a docker-archive of the local Python base and of a >= 1 GiB image,
- * next to `tar -tvf` over the same layer tars, measured alternately in the
- * same run (medians). Also: the gzip -6 compressed-size estimate next to
- * `gzip -6 -c | wc -c` over the same layers, and slimstage's peak RSS.
+ * takes on a docker-archive of the local Python base and of two images of at
+ * least 1 GB, next to `tar -tvf` over the same layer tars, measured
+ * alternately in the same run (medians). Also: the gzip -6 compressed-size
+ * estimate next to `gzip -6 -c | wc -c` over the same layers, and
+ * slimstage's peak RSS.
  *
- * The 1 GiB image (random data, so it does not compress) is built once with
- * the labels org.slimstage.managed=true / org.slimstage.bench=inspect and
- * kept between runs; `--remove-big` removes it afterwards.
+ * The two big images are 1 GiB of random data in 8 files (the fewest files
+ * per byte; it does not compress) and the Python base with toolchains and
+ * headers from Debian's mirror (1.4 GB, tens of thousands of files). They are
+ * built once with the labels org.slimstage.managed=true /
+ * org.slimstage.bench=inspect and kept between runs; `--remove-big` removes
+ * them afterwards.
  *
  * Each slimstage measurement runs in a fresh child process (this file with
  * SLIMSTAGE_BENCH_WORKER=1) so that its peak RSS is its own; its time is
@@ -25,6 +29,9 @@ import { pipeline } from "node:stream/promises";
 const PYTHON = process.env.SLIMSTAGE_BENCH_BASE ?? "slimstage/python:3.11-slim";
 const DEBIAN = "slimstage/debian:bookworm-slim";
 const BIG = "slimstage-bench/inspect-1g:v1";
+const TOOLCHAIN = "slimstage-bench/inspect-toolchain:v1";
+const TOOLCHAIN_PACKAGES =
+  "build-essential gfortran clang llvm-dev cmake libpq-dev libssl-dev libxml2-dev libboost-dev git";
 
 interface WorkerResult {
   ms: number;
@@ -108,25 +115,39 @@ const median = (xs: number[]): number => {
 };
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 
-async function ensureBigImage(): Promise<void> {
+/** The two images of at least 1 GB, built once with the bench label and kept between runs. */
+const BIG_IMAGES: ReadonlyArray<{ tag: string; what: string; dockerfile: string }> = [
+  {
+    tag: BIG,
+    what: "1 GiB of random data, which neither gzip nor zstd can shrink",
+    // 8 x 128 MiB in one layer: the fewest files per byte, where slimstage's fixed costs weigh most.
+    dockerfile: `FROM ${DEBIAN}\nRUN mkdir /data && for i in 1 2 3 4 5 6 7 8; do head -c 134217728 /dev/urandom > /data/rand$i; done\n`,
+  },
+  {
+    tag: TOOLCHAIN,
+    what: "the Python base with C, C++ and Fortran toolchains, LLVM and Boost headers, from Debian's mirror",
+    // What a careless single-stage build image looks like: tens of thousands of files.
+    dockerfile: `FROM ${PYTHON}\nRUN apt-get update && apt-get install -y --no-install-recommends ${TOOLCHAIN_PACKAGES} && rm -rf /var/lib/apt/lists/*\n`,
+  },
+];
+
+async function ensureBigImages(): Promise<void> {
   const { inspectEngineImage } = await import("../src/engine/images.js");
-  const exists = await inspectEngineImage(BIG).then(
-    () => true,
-    () => false,
-  );
-  if (exists) return;
   const { buildImage } = await import("../src/engine/build.js");
-  const ctx = await mkdtemp(join(tmpdir(), "slimstage-bench-big-"));
-  try {
-    // 8 x 128 MiB of random bytes: 1 GiB that neither gzip nor zstd can shrink.
-    await writeFile(
-      join(ctx, "Dockerfile"),
-      `FROM ${DEBIAN}\nRUN mkdir /data && for i in 1 2 3 4 5 6 7 8; do head -c 134217728 /dev/urandom > /data/rand$i; done\n`,
+  for (const big of BIG_IMAGES) {
+    const exists = await inspectEngineImage(big.tag).then(
+      () => true,
+      () => false,
     );
-    process.stderr.write(`building ${BIG} (1 GiB of random data, kept for later runs) …\n`);
-    await buildImage({ context: ctx, tags: [BIG], labels: { "org.slimstage.bench": "inspect" } });
-  } finally {
-    await rm(ctx, { recursive: true, force: true });
+    if (exists) continue;
+    const ctx = await mkdtemp(join(tmpdir(), "slimstage-bench-big-"));
+    try {
+      await writeFile(join(ctx, "Dockerfile"), big.dockerfile);
+      process.stderr.write(`building ${big.tag} (${big.what}; kept for later runs) …\n`);
+      await buildImage({ context: ctx, tags: [big.tag], labels: { "org.slimstage.bench": "inspect" } });
+    } finally {
+      await rm(ctx, { recursive: true, force: true });
+    }
   }
 }
 
@@ -249,13 +270,14 @@ export default async function main(args: string[]): Promise<void> {
   const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
   const { inspectEngineImage, removeEngineImage } = await import("../src/engine/images.js");
   await inspectEngineImage(PYTHON); // a clear error when the local bases are not built yet
-  await ensureBigImage();
+  await ensureBigImages();
   const dir = await mkdtemp(join(tmpdir(), "slimstage-bench-inspect-"));
   const results: CaseResult[] = [];
   try {
     for (const [image, estimateRuns] of [
       [PYTHON, runs],
       [BIG, 1],
+      [TOOLCHAIN, 1],
     ] as const) {
       process.stderr.write(`exporting ${image} …\n`);
       const c = await prepare(image, dir);
@@ -265,7 +287,7 @@ export default async function main(args: string[]): Promise<void> {
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
-    if (args.includes("--remove-big")) await removeEngineImage(BIG);
+    if (args.includes("--remove-big")) for (const big of BIG_IMAGES) await removeEngineImage(big.tag);
   }
   for (const r of results) {
     process.stdout.write(
