@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /**
- * Shared tail of the doc generators: with `--check` on the command line, exits
+ * Shared tail of the generators (docs, the WebAssembly module): with `--check` on the command line, exits
  * 1 when `target` differs from `text` (the doc is stale); otherwise writes it.
  */
-export function writeOrCheckDoc(target: URL, text: string): void {
+export function writeOrCheckDoc(target: URL, text: string, command = "npm run docs"): void {
   if (process.argv.includes("--check")) {
     let current = "";
     try {
@@ -13,7 +13,7 @@ export function writeOrCheckDoc(target: URL, text: string): void {
     } catch {}
     if (current !== text) {
       const root = fileURLToPath(new URL("..", import.meta.url));
-      process.stderr.write(`${fileURLToPath(target).slice(root.length)} is stale: run \`npm run docs\`\n`);
+      process.stderr.write(`${fileURLToPath(target).slice(root.length)} is stale: run \`${command}\`\n`);
       process.exit(1);
     }
   } else {

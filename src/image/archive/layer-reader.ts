@@ -336,7 +336,8 @@ export class LayerCollector {
         this.warnings.push(`${opts.name}: hardlink ${path} points outside the image root (${h.linkname})`);
       } else {
         fe.linkTarget = target.path;
-        (this.hardlinkTargets ??= new Set()).add(target.path);
+        this.hardlinkTargets ??= new Set();
+        this.hardlinkTargets.add(target.path);
       }
     }
     this.entries.push(fe);
