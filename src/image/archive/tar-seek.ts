@@ -222,14 +222,8 @@ export function forEachTarEntry(
   }
 }
 
-function walkWith(
-  w: TarWalker,
-  file: RandomAccessFile,
-  start: number,
-  end: number,
-  what: string,
-  fn: (e: SeekEntry) => void,
-): void {
+/** The body of forEachTarEntry, with the instance it took. */
+function walkWith(w: TarWalker, ...[file, start, end, what, fn]: Parameters<typeof forEachTarEntry>): void {
   const { exports, memory, records } = w;
   const capacity = exports.windowCapacity();
   const entry: SeekEntry = {
