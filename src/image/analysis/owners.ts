@@ -150,7 +150,11 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
           cachedDir !== undefined && dirLen === cachedDir.length && text.startsWith(cachedDir, start + 1);
         const dir = same ? cachedDirNode : dirNode(dirLen <= 0 ? "" : text.slice(start + 1, slash));
         if (dir === "loop") claimIn(dir, "", owner, text.slice(start, end));
-        else if (slash + 1 < end) claimIn(dir, text.slice(slash + 1, end), owner, "");
+        else if (dir !== undefined && dir.children !== null && slash + 1 < end) {
+          // claimIn, inlined: this runs once per line of every list, mostly before the JIT has warmed up.
+          const node = dir.children.get(text.slice(slash + 1, end));
+          if (node !== undefined && node.children === null && owners[node.id] === undefined) owners[node.id] = owner;
+        }
       }
       start = end + 1;
     }
