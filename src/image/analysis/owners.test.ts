@@ -185,6 +185,20 @@ describe("package database parsers", () => {
     expect(pkgs.map((p) => p.name)).toEqual(["a"]);
   });
 
+  it("parse dpkg status fields without case, past continuation lines, between any kind of blank line", () => {
+    const text = [
+      "package: x\r\nVERSION: 3\r\nDescription: d\r\n Version: not-this\r\n .\r\n",
+      "Package: y\nArchitecture: all\nStatus: install ok installed\n \t\n",
+      "Package: z\nStatus: deinstall ok config-files\n\n\n",
+      "Package:w\nVersion:1:2.3-4\n",
+    ].join("\r\n");
+    expect(parseDpkgStatus(text)).toEqual([
+      { name: "x", version: "3", arch: "" },
+      { name: "y", version: "", arch: "all" },
+      { name: "w", version: "1:2.3-4", arch: "" },
+    ]);
+  });
+
   it("parse apk databases and RECORD files", () => {
     expect(parseApkInstalled(APK_DB).map((p) => `${p.name}:${p.files.length}`)).toEqual([
       "musl:2",

@@ -11,23 +11,43 @@ export interface DebPackage {
 
 /** `/var/lib/dpkg/status`: RFC822-like stanzas; only installed packages count. */
 export function parseDpkgStatus(text: string): DebPackage[] {
+  // One pass over the lines by offsets, keeping the four fields read (a Debian status file has
+  // thousands of lines, mostly descriptions and conffiles, read once per inspect).
   const out: DebPackage[] = [];
-  for (const stanza of text.split(/\n\s*\n/)) {
-    const fields = new Map<string, string>();
-    let last = "";
-    for (const line of stanza.split("\n")) {
-      if (/^\s/.test(line)) continue; // continuation of a multi-line field
-      const i = line.indexOf(":");
-      if (i <= 0) continue;
-      last = line.slice(0, i).toLowerCase();
-      fields.set(last, line.slice(i + 1).trim());
+  let name = "";
+  let version = "";
+  let arch = "";
+  let status: string | undefined;
+  const flush = () => {
+    if (name !== "" && (status === undefined || /\binstalled$/.test(status))) out.push({ name, version, arch });
+    name = version = arch = "";
+    status = undefined;
+  };
+  const n = text.length;
+  for (let start = 0; start <= n; ) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = n;
+    const c = text.charCodeAt(start);
+    const space = c === 0x20 || c === 0x09 || c === 0x0d;
+    if (start === end || (space && text.slice(start, end).trim() === "")) flush();
+    else if (!space) {
+      // Not a continuation line: "Field: value", field names compared without case.
+      const colon = text.indexOf(":", start);
+      if (colon > start && colon < end) {
+        const len = colon - start;
+        if (len === 7 || len === 6 || len === 12) {
+          const key = text.slice(start, colon).toLowerCase();
+          const value = text.slice(colon + 1, end).trim();
+          if (key === "package") name = value;
+          else if (key === "version") version = value;
+          else if (key === "status") status = value;
+          else if (key === "architecture") arch = value;
+        }
+      }
     }
-    const name = fields.get("package");
-    if (!name) continue;
-    const status = fields.get("status");
-    if (status !== undefined && !/\binstalled$/.test(status)) continue;
-    out.push({ name, version: fields.get("version") ?? "", arch: fields.get("architecture") ?? "" });
+    start = end + 1;
   }
+  flush();
   return out;
 }
 
