@@ -153,7 +153,8 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
         else if (dir !== undefined && dir.children !== null && slash + 1 < end) {
           // claimIn, inlined: this runs once per line of every list, mostly before the JIT has warmed up.
           const node = dir.children.get(text.slice(slash + 1, end));
-          if (node !== undefined && node.children === null && owners[node.id] === undefined) owners[node.id] = owner;
+          if (node !== undefined && node.children === null && owners[node.id] === undefined)
+            owners[node.id] = owner;
         }
       }
       start = end + 1;

@@ -19,7 +19,8 @@ export function parseDpkgStatus(text: string): DebPackage[] {
   let arch = "";
   let status: string | undefined;
   const flush = () => {
-    if (name !== "" && (status === undefined || /\binstalled$/.test(status))) out.push({ name, version, arch });
+    if (name !== "" && (status === undefined || /\binstalled$/.test(status)))
+      out.push({ name, version, arch });
     name = version = arch = "";
     status = undefined;
   };
