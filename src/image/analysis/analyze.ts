@@ -81,75 +81,77 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
 
   let lastOwner: FileOwner | undefined;
   let lastOb: OwnerBytes | undefined;
-  walk(tree.root, "", (node, path) => {
-    if (isDir(node)) return;
-    const size = nodeSize(node);
-    fileCount++;
-    finalBytes += size;
-    const owner = ownership.ownerOf(node, path);
-    // Owners are shared objects (one per package): the string key is built once per owner, not per
-    // file; and a package's files mostly come one after another.
-    let ob = owner === lastOwner ? lastOb : byOwnerObject.get(owner);
-    if (!ob) {
-      const key = ownerKey(owner);
-      ob = byOwnerMap.get(key);
-      if (!ob) {
-        ob = { kind: owner.kind, name: owner.name, files: 0, bytes: 0 };
-        if (owner.version !== undefined) ob.version = owner.version;
-        byOwnerMap.set(key, ob);
-      }
-      byOwnerObject.set(owner, ob);
-    }
-    lastOwner = owner;
-    lastOb = ob;
-    ob.files++;
-    ob.bytes += size;
-    byOwnerKind[owner.kind] += size;
-    const cat = categorize(path, owner);
-    if (cat) {
-      let c = catTotals.get(cat);
-      if (!c) {
-        c = { files: 0, bytes: 0, top: new Map() };
-        catTotals.set(cat, c);
-      }
-      c.files++;
-      c.bytes += size;
-      const who =
-        owner.kind === "os-package" ||
-        owner.kind === "python" ||
-        owner.kind === "npm" ||
-        owner.kind === "cache"
-          ? owner.name
-          : `/${path.split("/").slice(0, 3).join("/")}`;
-      c.top.set(who, (c.top.get(who) ?? 0) + size);
-    }
-    if (size > 0 && size > biggest.floor) {
-      const f: FileBytes = { path: `/${path}`, bytes: size, layerIndex: node.layer };
-      if (owner.kind !== "unknown") f.owner = owner;
-      biggest.add(f);
-    }
-  });
-
-  // Directory totals in one post-order pass, for the biggest directories (4 levels deep at most;
-  // deeper ones are for --tree).
+  // One depth-first pass: each file is counted, attributed and categorised, and on the way back
+  // each directory gets its totals, for the biggest directories (4 levels deep at most; deeper
+  // ones are for --tree). Totals come back through these two, not an object per directory.
   const biggestDirs = new TopN<{ path: string; bytes: number; files: number }>(top, (d) => d.bytes);
-  const sizeDirs = (node: TreeNode, path: string, depth: number): { bytes: number; files: number } => {
+  let dirBytes = 0;
+  let dirFiles = 0;
+  const visit = (dir: TreeNode, dirPath: string, depth: number): void => {
     let bytes = 0;
     let files = 0;
-    for (const child of node.children!.values()) {
-      if (child.children) {
-        const sub = sizeDirs(child, path === "" ? child.name : `${path}/${child.name}`, depth + 1);
-        bytes += sub.bytes;
-        files += sub.files;
-      } else {
-        bytes += nodeSize(child);
-        files++;
+    for (const node of dir.children!.values()) {
+      // An entry written by a layer carries its normalised path: no new string needed.
+      const path = node.entry?.path ?? (dirPath === "" ? node.name : `${dirPath}/${node.name}`);
+      if (node.children !== null) {
+        visit(node, path, depth + 1);
+        bytes += dirBytes;
+        files += dirFiles;
+        continue;
+      }
+      const size = nodeSize(node);
+      bytes += size;
+      files++;
+      fileCount++;
+      finalBytes += size;
+      const owner = ownership.ownerOf(node, path);
+      // Owners are shared objects (one per package): the string key is built once per owner, not per
+      // file; and a package's files mostly come one after another.
+      let ob = owner === lastOwner ? lastOb : byOwnerObject.get(owner);
+      if (!ob) {
+        const key = ownerKey(owner);
+        ob = byOwnerMap.get(key);
+        if (!ob) {
+          ob = { kind: owner.kind, name: owner.name, files: 0, bytes: 0 };
+          if (owner.version !== undefined) ob.version = owner.version;
+          byOwnerMap.set(key, ob);
+        }
+        byOwnerObject.set(owner, ob);
+      }
+      lastOwner = owner;
+      lastOb = ob;
+      ob.files++;
+      ob.bytes += size;
+      byOwnerKind[owner.kind] += size;
+      const cat = categorize(path, owner);
+      if (cat) {
+        let c = catTotals.get(cat);
+        if (!c) {
+          c = { files: 0, bytes: 0, top: new Map() };
+          catTotals.set(cat, c);
+        }
+        c.files++;
+        c.bytes += size;
+        const who =
+          owner.kind === "os-package" ||
+          owner.kind === "python" ||
+          owner.kind === "npm" ||
+          owner.kind === "cache"
+            ? owner.name
+            : `/${path.split("/").slice(0, 3).join("/")}`;
+        c.top.set(who, (c.top.get(who) ?? 0) + size);
+      }
+      if (size > 0 && size > biggest.floor) {
+        const f: FileBytes = { path: `/${path}`, bytes: size, layerIndex: node.layer };
+        if (owner.kind !== "unknown") f.owner = owner;
+        biggest.add(f);
       }
     }
-    if (depth >= 1 && depth <= 4) biggestDirs.add({ path: `/${path}`, bytes, files });
-    return { bytes, files };
+    if (depth >= 1 && depth <= 4) biggestDirs.add({ path: `/${dirPath}`, bytes, files });
+    dirBytes = bytes;
+    dirFiles = files;
   };
-  sizeDirs(tree.root, "", 0);
+  visit(tree.root, "", 0);
 
   const byCategory: CategoryBytes[] = BUILD_ONLY_CATEGORIES.filter((c) => catTotals.has(c)).map((c) => {
     const t = catTotals.get(c)!;
