@@ -1,4 +1,4 @@
-import { isDir, nodeSize, type TreeNode, walk } from "../filetree.js";
+import { nodeSize, type TreeNode } from "../filetree.js";
 import type { CompressedSizeKind, Image } from "../model.js";
 import { compareText } from "../order.js";
 import { categorize } from "./categories.js";
