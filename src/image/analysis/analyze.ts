@@ -40,6 +40,8 @@ class TopN<T> {
   /** Items smaller than this cannot enter any more (the smallest kept at the last trim). */
   floor = -1;
   add(t: T): void {
+    // An item no bigger than the smallest kept at the last trim would be cut at the next one.
+    if (this.size(t) <= this.floor) return;
     this.items.push(t);
     if (this.items.length > this.n * 4) this.trim();
   }

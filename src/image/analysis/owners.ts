@@ -163,13 +163,18 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
 
   // dpkg: status lists installed packages, info/<pkg>[:arch].list their paths.
   const status = readMeta(image, tree, "var/lib/dpkg/status");
+  // The lists all live in one directory: look it up once, then each list by name in it.
+  const infoDir = tree.get("var/lib/dpkg/info");
+  const readInfoList = (name: string): string | undefined => {
+    const node = infoDir?.children?.get(name);
+    if (!node || node.layer < 0) return undefined;
+    return image.layers[node.layer]?.metaFiles.get(`var/lib/dpkg/info/${name}`);
+  };
   if (status !== undefined) {
     for (const p of parseDpkgStatus(status)) {
       const owner: FileOwner = { kind: "os-package", name: p.name, version: p.version };
       packages.push({ ecosystem: "deb", name: p.name, version: p.version, owner });
-      const list =
-        readMeta(image, tree, `var/lib/dpkg/info/${p.name}:${p.arch}.list`) ??
-        readMeta(image, tree, `var/lib/dpkg/info/${p.name}.list`);
+      const list = readInfoList(`${p.name}:${p.arch}.list`) ?? readInfoList(`${p.name}.list`);
       if (list === undefined) continue;
       claimList(list, owner);
     }
