@@ -13,6 +13,7 @@ import { EngineError, InterruptedError, isSlimstageError } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { LintFindingSummary, ReportData, VariantData } from "../report/report-data.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
+import { analyzePhase } from "./analyze-phase.js";
 import { imageFacts } from "./image-facts.js";
 import type { Lab, LabProbe, LabVariant } from "./lab-config.js";
 import type { LabRun, LintFact, OriginalLint, VariantRun, VerifyFacts } from "./lab-result.js";
@@ -402,32 +403,10 @@ async function runVariant(
   let analysis: Analysis | undefined;
   let verify: VerifyResult | undefined;
   if (!measured.build || measured.build.ok) {
-    emit({ type: "phase-start", ...at, phase: "analyze", detail: ref });
-    const ta = Date.now();
-    try {
-      const image = await ctx.openImage(`docker://${ref}`, { ...(signal ? { signal } : {}) });
-      // Every wasted file, not the top 20: the verdicts group them by package.
-      analysis = ctx.analyzeImage(image, { top: WASTE_FILES });
-      emit({
-        type: "phase-done",
-        ...at,
-        phase: "analyze",
-        ok: true,
-        durationMs: Date.now() - ta,
-        detail: `${analysis.layers.filter((l) => !l.empty).length} layers`,
-      });
-    } catch (e) {
-      if (e instanceof InterruptedError || e instanceof EngineError) throw e;
-      measured.error = `could not analyze ${ref}: ${(e as Error).message}`;
-      emit({
-        type: "phase-done",
-        ...at,
-        phase: "analyze",
-        ok: false,
-        durationMs: Date.now() - ta,
-        detail: measured.error,
-      });
-    }
+    // Every wasted file, not the top 20: the verdicts group them by package.
+    const done = await analyzePhase(ctx, at, ref, WASTE_FILES);
+    if ("error" in done) measured.error = done.error;
+    else analysis = done.analysis;
 
     const probe = v.probe === undefined ? cfg.probe : v.probe;
     if (probe && analysis) {

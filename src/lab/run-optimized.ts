@@ -11,6 +11,7 @@ import { EngineError, InterruptedError } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { LintFindingSummary, VariantData } from "../report/report-data.js";
 import type { Probe, VerifyResult } from "../verify/types.js";
+import { analyzePhase } from "./analyze-phase.js";
 import { imageFacts } from "./image-facts.js";
 import type { Lab, LabVariant } from "./lab-config.js";
 import type { LintFact, VariantRun, VerifyFacts } from "./lab-result.js";
@@ -173,36 +174,14 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
         };
         measured.verify = { ...v, ok: false, error: v.error ?? a.reason ?? "a probe failed" };
       } else if (a.image) {
-        const ta = Date.now();
-        emit({ type: "phase-start", lab: cfg.name, variant: name, phase: "analyze", detail: a.image });
-        try {
-          const image = await ctx.openImage(`docker://${a.image}`, { ...(signal ? { signal } : {}) });
-          analysis = ctx.analyzeImage(image, { top: ctx.wasteFiles });
-          nodeBinaryBytes = image.layers
+        const done = await analyzePhase(ctx, { lab: cfg.name, variant: name }, a.image, ctx.wasteFiles);
+        if ("error" in done) measured.error = done.error;
+        else {
+          analysis = done.analysis;
+          nodeBinaryBytes = done.image.layers
             .flatMap((l) => l.entries)
             .filter((e) => e.path.replace(/^\/+/, "") === NODE_BINARY)
             .at(-1)?.size;
-          emit({
-            type: "phase-done",
-            lab: cfg.name,
-            variant: name,
-            phase: "analyze",
-            ok: true,
-            durationMs: Date.now() - ta,
-            detail: `${analysis.layers.filter((l) => !l.empty).length} layers`,
-          });
-        } catch (e) {
-          if (e instanceof InterruptedError || e instanceof EngineError) throw e;
-          measured.error = `could not analyze ${a.image}: ${(e as Error).message}`;
-          emit({
-            type: "phase-done",
-            lab: cfg.name,
-            variant: name,
-            phase: "analyze",
-            ok: false,
-            durationMs: Date.now() - ta,
-            detail: measured.error,
-          });
         }
       }
     }
