@@ -30,7 +30,11 @@ export interface Ownership {
 
 /** The content of a metadata file as the final tree has it (the copy of the layer that wrote it last). */
 export function readMeta(image: Image, tree: FileTree, path: string): string | undefined {
-  const node = tree.get(path);
+  return metaOf(image, tree.get(path), path);
+}
+
+/** The content the layer that wrote `node` (found at `path`) kept for it. */
+function metaOf(image: Image, node: TreeNode | undefined, path: string): string | undefined {
   if (!node || node.layer < 0) return undefined;
   return image.layers[node.layer]?.metaFiles.get(path);
 }
@@ -165,11 +169,8 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
   const status = readMeta(image, tree, "var/lib/dpkg/status");
   // The lists all live in one directory: look it up once, then each list by name in it.
   const infoDir = tree.get("var/lib/dpkg/info");
-  const readInfoList = (name: string): string | undefined => {
-    const node = infoDir?.children?.get(name);
-    if (!node || node.layer < 0) return undefined;
-    return image.layers[node.layer]?.metaFiles.get(`var/lib/dpkg/info/${name}`);
-  };
+  const readInfoList = (name: string) =>
+    metaOf(image, infoDir?.children?.get(name), `var/lib/dpkg/info/${name}`);
   if (status !== undefined) {
     for (const p of parseDpkgStatus(status)) {
       const owner: FileOwner = { kind: "os-package", name: p.name, version: p.version };

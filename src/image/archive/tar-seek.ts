@@ -14,8 +14,6 @@ export class RandomAccessFile {
   private readonly fd: number;
   private window: Buffer = Buffer.alloc(0);
   private buffer: Buffer | undefined;
-  /** Positioned reads made by `read` and `readInto` (for tests and benchmarks). */
-  reads = 0;
   private windowStart = 0;
   private static readonly WINDOW = 8 * 1024;
 
@@ -53,7 +51,6 @@ export class RandomAccessFile {
       if (n === 0) break;
       off += n;
     }
-    this.reads++;
     return off;
   }
 
