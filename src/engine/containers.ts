@@ -54,6 +54,10 @@ export interface ContainerSpec {
   labels?: Record<string, string>;
   network?: { name: string; aliases: string[] };
   healthcheck?: HealthcheckSpec;
+  /** Run docker's init (tini) as PID 1, so that the entrypoint gets signals (a tracer must flush on stop). */
+  init?: boolean;
+  /** Capabilities to add (the tracer needs SYS_PTRACE). */
+  capAdd?: string[];
 }
 
 const ms = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 1e6));
@@ -80,6 +84,8 @@ export function containerCreateBody(spec: ContainerSpec): Record<string, unknown
       : {}),
     HostConfig: {
       ...(spec.network ? { NetworkMode: spec.network.name } : {}),
+      ...(spec.init ? { Init: true } : {}),
+      ...(spec.capAdd?.length ? { CapAdd: spec.capAdd } : {}),
       // No restarts: a crash must show as a crash.
       RestartPolicy: { Name: "no" },
     },
@@ -108,6 +114,17 @@ export async function startContainer(engine: EngineConnection, id: string): Prom
     await engine.docker.getContainer(id).start();
   } catch (err) {
     throw engineTrouble(`could not start container ${id.slice(0, 12)}`, err);
+  }
+}
+
+/** Stops a container: SIGTERM (to its init, when it has one), SIGKILL after `timeoutS`. */
+export async function stopContainer(engine: EngineConnection, id: string, timeoutS: number): Promise<void> {
+  try {
+    await engine.docker.getContainer(id).stop({ t: timeoutS });
+  } catch (err) {
+    // 304: already stopped.
+    if ((err as { statusCode?: unknown }).statusCode === 304) return;
+    throw engineTrouble(`could not stop container ${id.slice(0, 12)}`, err);
   }
 }
 

@@ -54,6 +54,28 @@ function defaultProbes(ports: readonly number[]): Probe[] {
 }
 
 /**
+ * How another part of slimstage runs the app under an instrument (minify's
+ * tracer): a different entrypoint, extra capabilities, files put into the
+ * container before it starts and collected after the probes. Internal: not
+ * exported from the library.
+ */
+export interface RunInstrument {
+  /** The entrypoint to run, given the command override in effect (undefined: the image's own). */
+  entrypoint(command: string[] | undefined): string[];
+  capAdd: string[];
+  init: boolean;
+  /** After the container is created, before it starts. */
+  prepare(engine: EngineConnection, containerId: string): Promise<void>;
+  /** After the probes (passed or not), before the container is removed; must not throw. */
+  collect(engine: EngineConnection, containerId: string): Promise<void>;
+}
+
+/** verifyImage, with the app container run under `instrument`. */
+export function verifyInstrumented(opts: VerifyOptions, instrument: RunInstrument): Promise<VerifyResult> {
+  return runVerify(opts, instrument);
+}
+
+/**
  * Runs an image on a private network made for the run (with its sidecars
  * from a compose file), waits for it, runs the probes and measures start-up
  * time and peak memory. A failing probe, a container that exits, a sidecar
@@ -61,7 +83,11 @@ function defaultProbes(ports: readonly number[]): Probe[] {
  * trouble throws EngineError, Ctrl-C throws InterruptedError. Everything the
  * run created is removed before it returns or throws.
  */
-export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
+export function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
+  return runVerify(opts, undefined);
+}
+
+async function runVerify(opts: VerifyOptions, instrument: RunInstrument | undefined): Promise<VerifyResult> {
   const t0 = Date.now();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new InputError(`timeout must be positive, got ${timeoutMs}`);
@@ -89,7 +115,8 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       });
     return enginePromise;
   };
-  const fast = compose ? undefined : await fastEngine();
+  // The fast path makes plain containers only: an instrumented run goes through dockerode.
+  const fast = compose || instrument ? undefined : await fastEngine();
   const runId = randomBytes(4).toString("hex");
   const labels = { ...opts.labels, [RUN_LABEL]: runId };
   const tracker = new ResourceTracker(getEngine);
@@ -246,11 +273,16 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     throwIfAborted(signal);
     progress({ type: "phase", phase: "start", message: `starting ${opts.image}` });
     const serviceName = opts.compose?.service ?? "app";
+    const command = opts.command ?? appService?.command;
     const appSpec = {
       image: opts.image,
       name: `slimstage-verify-${runId}-${serviceName}`,
       env: { ...appService?.environment, ...opts.env },
-      ...(opts.command ? { cmd: opts.command } : appService?.command ? { cmd: appService.command } : {}),
+      ...(instrument
+        ? { entrypoint: instrument.entrypoint(command), init: instrument.init, capAdd: instrument.capAdd }
+        : command
+          ? { cmd: command }
+          : {}),
       labels: { ...labels, "org.slimstage.service": serviceName },
       network: { name: net.name, aliases: [serviceName] },
     };
@@ -258,6 +290,7 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
       ? await fastCreateContainer(fast, appSpec)
       : await createContainer(await getEngine(), appSpec);
     tracker.add("container", appId);
+    if (instrument) await instrument.prepare(await getEngine(), appId);
     const id = appId;
     const exit = fast ? fastWaitForExit(fast, id) : waitForExit(await getEngine(), id);
     startedAt = Date.now();
@@ -413,6 +446,11 @@ export async function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
     if (kickTimer) clearTimeout(kickTimer);
     if (watchdog) clearInterval(watchdog);
     await memory?.stop();
+    if (instrument && appId && !engineGone && !signal?.aborted) {
+      progress({ type: "phase", phase: "cleanup", message: "collecting from the app container" });
+      const engine = await getEngine().catch(() => undefined);
+      if (engine) await instrument.collect(engine, appId).catch(() => undefined);
+    }
     progress({ type: "phase", phase: "cleanup", message: "removing containers and network" });
     let left = await tracker.cleanup();
     // A busy engine sometimes refuses a removal for a moment (a container

@@ -1,0 +1,338 @@
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { BuildProgressEvent } from "../engine/build-progress.js";
+import type { EngineConnection } from "../engine/connect.js";
+import { copyFromContainer, copyToContainer, readFileHead } from "../engine/container-files.js";
+import { stopContainer } from "../engine/containers.js";
+import { InputError, VerifyError } from "../errors.js";
+import { mergeLayers, pathOf } from "../image/filetree.js";
+import type { VerifyOptions, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
+import { type Closure, computeClosure, resolveInto } from "./closure.js";
+import { closureList, emitDockerfile } from "./emit.js";
+import { loadedInterpreter } from "./interpreter.js";
+import { parseTrace, type TraceSummary } from "./trace-parse.js";
+import { TRACE_FILE, TRACER_DIR, tracedArgv, tracerArchive } from "./tracer.js";
+
+export interface MinifyOptions
+  extends Pick<VerifyOptions, "probes" | "env" | "compose" | "wait" | "command" | "labels"> {
+  /** The image to minify (in the engine's store). */
+  image: string;
+  /** Where the Dockerfile, the list of kept paths and the raw trace are written (created; must be empty unless `force`). */
+  outDir: string;
+  force?: boolean;
+  /** Tag for the minified image (default: the source's repository with `-minified`). */
+  tag?: string;
+  /** Absolute paths kept with everything under them, traced or not (data the probes do not reach). */
+  include?: string[];
+  /** Image with GNU tar for the picker stage (default debian:bookworm-slim). */
+  picker?: string;
+  /** Limit for the traced run and for the verification, each (default 120 s; tracing slows start-up). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (e: MinifyProgressEvent) => void;
+}
+
+export type MinifyPhase = "read" | "tracer" | "trace" | "closure" | "build" | "verify";
+
+export type MinifyProgressEvent =
+  | { type: "phase"; phase: MinifyPhase; message: string }
+  | { type: "verify"; phase: "trace" | "verify"; event: VerifyProgressEvent }
+  | { type: "build"; what: "tracer" | "minified"; event: BuildProgressEvent };
+
+export interface MinifyResult {
+  source: { image: string; id: string; bytes: number; files: number };
+  trace: {
+    /** The probes' results under the tracer (they must pass for the trace to count). */
+    verify: VerifyResult;
+    syscalls: number;
+    failed: number;
+    pathsUsed: number;
+    /** Programs the run executed, and the interpreters the kernel loaded for them. */
+    executed: string[];
+    interpreters: string[];
+  };
+  closure: Omit<Closure, "paths"> & { paths: number };
+  files: { dockerfile: string; list: string; trace: string };
+  minified: { tag: string; id: string; bytes: number };
+  /** The minified image run with the same probes, without the tracer. */
+  verify: VerifyResult;
+  /** True only when the minified image passed every probe. */
+  ok: boolean;
+  /** Bytes saved (source minus minified), reported only when `ok`. */
+  savedBytes?: number;
+  warnings: string[];
+}
+
+/** Paths kept when the image has them, used or not: the kernel's loaders and the user database docker reads for USER. */
+const ALWAYS = [
+  "/etc/passwd",
+  "/etc/group",
+  "/lib64/ld-linux-x86-64.so.2",
+  "/lib/ld-linux-aarch64.so.1",
+  "/lib/ld-musl-x86_64.so.1",
+  "/lib/ld-musl-aarch64.so.1",
+  "/tmp",
+];
+
+/**
+ * Traces the image while its probes run, keeps the files the run used, emits
+ * a reproducible multi-stage Dockerfile for that closure, builds it with
+ * BuildKit and verifies the result with the same probes. A minified image that
+ * fails its probes is reported (ok=false), never as a saving.
+ */
+export async function minifyImage(opts: MinifyOptions): Promise<MinifyResult> {
+  const progress = opts.onProgress ?? (() => {});
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const outDir = resolve(opts.outDir);
+  for (const p of opts.include ?? []) {
+    if (!p.startsWith("/")) throw new InputError(`--include "${p}" must be an absolute path in the image`);
+  }
+  await prepareOutDir(outDir, opts.force ?? false);
+
+  const [{ connectEngine }, { openImage }, { inspectEngineImage }, { verifyImage, verifyInstrumented }] =
+    await Promise.all([
+      import("../engine/connect.js"),
+      import("../image/open.js"),
+      import("../engine/images.js"),
+      import("../verify/verify.js"),
+    ]);
+  const engine = await connectEngine();
+
+  progress({ type: "phase", phase: "read", message: `reading ${opts.image}` });
+  const sourceInfo = await inspectEngineImage(opts.image, engine);
+  const image = await openImage(`docker://${opts.image}`, opts.signal ? { signal: opts.signal } : {});
+  const tree = mergeLayers(image.layers);
+  let sourceFiles = 0;
+  for (const l of image.layers) sourceFiles += l.entries.length;
+  const config = image.config;
+  const command = [...(config.entrypoint ?? []), ...(opts.command ?? config.cmd ?? [])];
+
+  progress({ type: "phase", phase: "tracer", message: "preparing the tracer (strace)" });
+  const tracer = await tracerArchive({
+    engine,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.labels ? { labels: opts.labels } : {}),
+    onProgress: (event) => progress({ type: "build", what: "tracer", event }),
+  });
+
+  progress({ type: "phase", phase: "trace", message: `running ${opts.image} under the tracer` });
+  const collected: { trace?: TraceSummary; raw?: string; interpreters: string[]; error?: string } = {
+    interpreters: [],
+  };
+  const traced = await verifyInstrumented(
+    {
+      ...verifyPart(opts),
+      image: opts.image,
+      timeoutMs,
+      onProgress: (event) => progress({ type: "verify", phase: "trace", event }),
+    },
+    {
+      init: true,
+      capAdd: ["SYS_PTRACE"],
+      entrypoint: (override) => {
+        const argv = override ? [...(config.entrypoint ?? []), ...override] : command;
+        if (argv.length === 0) throw new InputError(`${opts.image} has no ENTRYPOINT or CMD to trace`);
+        return tracedArgv(argv);
+      },
+      prepare: (eng, id) => copyToContainer(eng, id, "/", tracer),
+      collect: async (eng, id) => {
+        try {
+          await stopContainer(eng, id, 10);
+          const tar = await copyFromContainer(eng, id, TRACE_FILE, 1024 * 1024 * 1024);
+          collected.raw = tarMember(tar);
+          collected.trace = parseTrace(collected.raw, config.workdir);
+          collected.interpreters = await interpretersOf(eng, id, collected.trace.executed, (p) => {
+            const node = resolveInto(tree, p, new Set());
+            return node?.entry?.type === "file" ? `/${pathOf(node)}` : undefined;
+          });
+        } catch (e) {
+          collected.error = e instanceof Error ? e.message : String(e);
+        }
+      },
+    },
+  );
+  if (!traced.ok) {
+    throw new VerifyError(
+      `${opts.image} failed its probes while traced: ${traced.error ?? "a probe failed"}`,
+      {
+        hint: "check the probes against the image first: slimstage verify IMAGE --probe ...",
+      },
+    );
+  }
+  const trace = collected.trace;
+  if (!trace || collected.raw === undefined) {
+    throw new VerifyError(`no trace came back from the traced run: ${collected.error ?? "unknown reason"}`);
+  }
+  if (trace.syscalls === 0) {
+    throw new VerifyError("the tracer recorded no system calls", {
+      hint: "the engine must allow ptrace with --cap-add SYS_PTRACE (a seccomp or AppArmor profile may forbid it)",
+    });
+  }
+
+  progress({ type: "phase", phase: "closure", message: "working out the files the run used" });
+  const closure = computeClosure({
+    tree,
+    used: trace.accessed,
+    always: [...ALWAYS, ...(config.workdir ? [config.workdir] : []), ...collected.interpreters],
+    whole: opts.include ?? [],
+  });
+  const list = closureList(closure.paths);
+  const warnings = [...image.warnings];
+  for (const p of list.skipped) warnings.push(`not kept (a newline in its name): ${JSON.stringify(p)}`);
+  if (trace.unreadable > 0) warnings.push(`${trace.unreadable} trace lines could not be read`);
+  const tag = opts.tag ?? defaultTag(opts.image);
+  const files = {
+    dockerfile: join(outDir, "Dockerfile"),
+    list: join(outDir, "closure.txt"),
+    trace: join(outDir, "trace.log"),
+  };
+  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  const dockerfile = emitDockerfile({
+    source: opts.image,
+    sourceId: sourceInfo.id,
+    config: opts.command ? { ...config, cmd: opts.command } : config,
+    picker: opts.picker ?? "debian:bookworm-slim",
+    listFile: "closure.txt",
+    notes: [
+      `Source: ${opts.image}, ${mb(sourceInfo.size)}; kept: ${closure.files} files, ${mb(closure.bytes)} (closure.txt).`,
+      `Traced while these probes passed: ${traced.probes.map((p) => describe(p.probe)).join("; ")}.`,
+      ...(opts.include?.length ? [`Kept whole on request: ${opts.include.join(", ")}.`] : []),
+    ],
+  });
+  await writeFile(files.dockerfile, dockerfile);
+  await writeFile(files.list, list.text);
+  await writeFile(files.trace, collected.raw);
+  await writeFile(join(outDir, ".dockerignore"), "*\n!closure.txt\n");
+
+  progress({ type: "phase", phase: "build", message: `building ${tag}` });
+  const { buildImage } = await import("../engine/build.js");
+  const built = await buildImage({
+    context: outDir,
+    dockerfile: files.dockerfile,
+    tags: [tag],
+    labels: { ...opts.labels },
+    engine,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onProgress: (event) => progress({ type: "build", what: "minified", event }),
+  });
+  const minifiedInfo = await inspectEngineImage(built.imageId, engine);
+
+  progress({ type: "phase", phase: "verify", message: `verifying ${tag}` });
+  const verify = await verifyImage({
+    ...verifyPart(opts),
+    image: tag,
+    timeoutMs,
+    onProgress: (event) => progress({ type: "verify", phase: "verify", event }),
+  });
+  return {
+    source: { image: opts.image, id: sourceInfo.id, bytes: sourceInfo.size, files: sourceFiles },
+    trace: {
+      verify: traced,
+      syscalls: trace.syscalls,
+      failed: trace.failed,
+      pathsUsed: trace.accessed.size,
+      executed: [...trace.executed].sort(),
+      interpreters: collected.interpreters,
+    },
+    closure: {
+      files: closure.files,
+      bytes: closure.bytes,
+      notInImage: closure.notInImage,
+      paths: closure.paths.length,
+    },
+    files,
+    minified: { tag, id: built.imageId, bytes: minifiedInfo.size },
+    verify,
+    ok: verify.ok,
+    ...(verify.ok ? { savedBytes: sourceInfo.size - minifiedInfo.size } : {}),
+    warnings,
+  };
+}
+
+function verifyPart(
+  opts: MinifyOptions,
+): Pick<VerifyOptions, "probes" | "env" | "compose" | "wait" | "command" | "labels" | "signal"> {
+  return {
+    probes: opts.probes,
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.compose ? { compose: opts.compose } : {}),
+    ...(opts.wait ? { wait: opts.wait } : {}),
+    ...(opts.command ? { command: opts.command } : {}),
+    ...(opts.labels ? { labels: opts.labels } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+}
+
+function describe(p: VerifyResult["probes"][number]["probe"]): string {
+  if (p.kind === "http") return `http :${p.port}${p.path}`;
+  if (p.kind === "tcp") return `tcp :${p.port}`;
+  return `cmd ${p.command}`;
+}
+
+/** `repo:tag` -> `repo-minified:tag`. */
+export function defaultTag(image: string): string {
+  const at = image.indexOf("@");
+  const ref = at >= 0 ? image.slice(0, at) : image;
+  const colon = ref.lastIndexOf(":");
+  const hasTag = colon > ref.lastIndexOf("/");
+  const repo = hasTag ? ref.slice(0, colon) : ref;
+  const tag = hasTag ? ref.slice(colon + 1) : "latest";
+  if (/^sha256$/.test(repo) || /^[0-9a-f]{12,64}$/.test(repo))
+    return `slimstage-minified/${repo.slice(0, 12)}:latest`;
+  return `${repo}-minified:${tag}`;
+}
+
+/** The one file of a single-file tar from the engine's archive export. */
+function tarMember(tar: Buffer): string {
+  // A ustar header is 512 bytes with the size in octal at 124; the file follows.
+  if (tar.length < 512) throw new VerifyError("the trace archive from the engine is empty");
+  const size = Number.parseInt(tar.subarray(124, 136).toString("latin1").replace(/\0.*$/s, "").trim(), 8);
+  if (!Number.isFinite(size) || 512 + size > tar.length)
+    throw new VerifyError("the trace archive from the engine is truncated");
+  return tar.subarray(512, 512 + size).toString("utf8");
+}
+
+/** The loaders and `#!` programs behind what the run executed (the kernel opens them, strace does not see it). */
+async function interpretersOf(
+  engine: EngineConnection,
+  id: string,
+  executed: Iterable<string>,
+  realFile: (path: string) => string | undefined,
+): Promise<string[]> {
+  const found = new Set<string>();
+  const todo = [...executed];
+  const seen = new Set<string>();
+  while (todo.length > 0) {
+    const path = todo.pop() as string;
+    if (seen.has(path) || path.startsWith(`${TRACER_DIR}/`)) continue;
+    seen.add(path);
+    // The engine's archive export does not follow a final symlink: read the file the path resolves to in the image.
+    const real = realFile(path);
+    const head = real ? await readFileHead(engine, id, real, 64 * 1024) : undefined;
+    if (!head) continue;
+    const interp = loadedInterpreter(head);
+    if (interp && !found.has(interp)) {
+      found.add(interp);
+      todo.push(interp);
+    }
+  }
+  return [...found].sort();
+}
+
+async function prepareOutDir(dir: string, force: boolean): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const have = await readdir(dir);
+  const ours = new Set(["Dockerfile", "closure.txt", "trace.log", ".dockerignore"]);
+  const foreign = have.filter((f) => !ours.has(f));
+  if (foreign.length > 0 || (have.length > 0 && !force)) {
+    throw new InputError(
+      `${dir} is not empty (${have.slice(0, 3).join(", ")}${have.length > 3 ? ", ..." : ""})`,
+      {
+        hint:
+          foreign.length > 0
+            ? "choose an empty or new directory with --out"
+            : "pass --force to replace a previous minify's files there",
+      },
+    );
+  }
+}
