@@ -34,8 +34,9 @@ export function emitDockerfile(x: EmitInput): string {
     `FROM ${x.picker} AS pick`,
     "RUN --mount=type=bind,from=source,target=/source \\",
     `    --mount=type=bind,source=${x.listFile},target=/${x.listFile} \\`,
-    "    mkdir /closure \\",
-    `    && tar -C /source --no-recursion --verbatim-files-from -T /${x.listFile} -cf - | tar -C /closure -xpf -`,
+    // Through a file, not a pipe: /bin/sh has no pipefail, and a missing path must fail the build.
+    `    tar -C /source --no-recursion --verbatim-files-from -T /${x.listFile} -cf /closure.tar \\`,
+    "    && mkdir /closure && tar -C /closure -xpf /closure.tar",
     "",
     "FROM scratch",
     "COPY --from=pick /closure/ /",
