@@ -21,4 +21,5 @@ export const COMMANDS: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import("./report.js"),
   () => import("./lab.js"),
   () => import("./optimize.js"),
+  () => import("./minify.js"),
 ];

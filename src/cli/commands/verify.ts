@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
+import { addProbeOptions, composeOption, parseEnv, timeoutOption } from "../probe-options.js";
 import { action, collect, examples } from "../runtime.js";
 
 interface VerifyFlags {
@@ -15,55 +16,13 @@ interface VerifyFlags {
   label?: string[];
 }
 
-function parseEnv(list: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const a of list) {
-    const eq = a.indexOf("=");
-    if (eq <= 0) {
-      const v = process.env[a];
-      if (v === undefined)
-        throw new InputError(`--env "${a}" must look like NAME=VALUE (or name a set variable)`);
-      out[a] = v;
-    } else out[a.slice(0, eq)] = a.slice(eq + 1);
-  }
-  return out;
-}
-
 export function define(program: Command): void {
-  // The probe options belong to the --probe before them: commander calls
-  // option parsers in argv order, so each one also records (flag, value) here.
-  const ordered: string[] = [];
-  const inOrder =
-    (flag: string) =>
-    (value: string, previous: string[] = []) => {
-      ordered.push(flag, value);
-      return [...previous, value];
-    };
-  program
+  const command = program
     .command("verify")
     .description("Run an image with probes and sidecars and measure start-up")
-    .argument("<image>", "image to run (name, tag or id)")
-    .option("--probe <spec>", "http://:PORT/PATH, tcp:PORT or cmd:COMMAND (repeatable)", inOrder("--probe"))
-    .option("--expect-status <code>", "HTTP status the probe before must return", inOrder("--expect-status"))
-    .option(
-      "--expect-body <text>",
-      "text the HTTP body must contain; {n} = request number",
-      inOrder("--expect-body"),
-    )
-    .option(
-      "--expect-json <path=value>",
-      "JSON field the HTTP body must have (repeatable)",
-      inOrder("--expect-json"),
-    )
-    .option("--repeat <n>", "send the HTTP request n times", inOrder("--repeat"))
-    .option(
-      "--expect-sequence <a,b,c>",
-      "the i-th response must contain the i-th value",
-      inOrder("--expect-sequence"),
-    )
-    .option("--method <verb>", "HTTP method of the probe before (default GET)", inOrder("--method"))
-    .option("--expect-output <text>", "text a cmd probe's output must contain", inOrder("--expect-output"))
-    .option("--expect-exit <code>", "exit code a cmd probe must return (default 0)", inOrder("--expect-exit"))
+    .argument("<image>", "image to run (name, tag or id)");
+  const ordered = addProbeOptions(command);
+  command
     .option("--compose <file>", "compose file with the service and its sidecars")
     .option("--service <name>", "the compose service this image stands for")
     .option("--env <k=v>", "environment variable for the app (repeatable)", collect)
@@ -107,14 +66,8 @@ export function define(program: Command): void {
         ]);
         type WaitSpec = import("../../verify/types.js").WaitSpec;
         const probes = parseProbeArgs(ordered);
-        if ((flags.compose === undefined) !== (flags.service === undefined)) {
-          throw new InputError("--compose and --service go together", {
-            hint: "e.g. --compose docker-compose.yml --service web",
-          });
-        }
-        const timeout = Number(flags.timeout);
-        if (!Number.isFinite(timeout) || timeout <= 0)
-          throw new InputError(`--timeout "${flags.timeout}" must be a positive number of seconds`);
+        const compose = composeOption(flags.compose, flags.service);
+        const timeoutMs = timeoutOption(flags.timeout);
         const wait: WaitSpec[] = [
           ...(flags.waitPort ?? []).map((p): WaitSpec => {
             const n = Number(p);
@@ -142,12 +95,10 @@ export function define(program: Command): void {
             image,
             probes,
             env: parseEnv(flags.env ?? []),
-            ...(flags.compose && flags.service
-              ? { compose: { file: flags.compose, service: flags.service } }
-              : {}),
+            ...(compose ? { compose } : {}),
             ...(wait.length ? { wait } : {}),
             ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
-            timeoutMs: Math.round(timeout * 1000),
+            timeoutMs,
             labels: parseLabels(flags.label ?? []),
             signal: rt.signal,
             onProgress: (e) => {
