@@ -5,6 +5,7 @@ interface DiffFlags {
   markdown?: boolean;
   top?: string;
   verify?: boolean;
+  maxRatio?: string;
 }
 
 export function define(program: Command): void {
@@ -16,6 +17,10 @@ export function define(program: Command): void {
     .option("--markdown", "print a Markdown report")
     .option("--top <n>", "rows per list", "15")
     .option("--no-verify", "skip layer digest checks (faster on plain-tar archives)")
+    .option(
+      "--max-ratio <n>",
+      "stop at a layer expanding more than N:1 past 256 MiB, a decompression bomb (default 200)",
+    )
     .addHelpText(
       "after",
       examples([
@@ -37,7 +42,12 @@ export function define(program: Command): void {
         const { diffImages } = await import("../../image/diff.js");
         rt.info(`reading ${a} and ${b} …`);
         // One after the other: each read is streamed, and the engine's export is sequential anyway.
-        const opts = { signal: rt.signal, verifyDigests: flags.verify !== false };
+        const { ratioLimit } = await import("./inspect.js");
+        const opts = {
+          signal: rt.signal,
+          verifyDigests: flags.verify !== false,
+          ...ratioLimit(flags.maxRatio),
+        };
         const ia = await openImage(a, opts);
         const ib = await openImage(b, opts);
         const d = diffImages(ia, ib);

@@ -58,6 +58,28 @@ describe("slimstage inspect", () => {
     expect(missing.stderr).toMatch(/no such file/);
   });
 
+  it("--no-verify skips the digest checks that otherwise reject a lying config", async () => {
+    // Plain layers: a compressed one is always decompressed, so always checked.
+    const lie = join(dir, "lie.tar");
+    const plain = {
+      ...HANDWORKED,
+      layers: HANDWORKED.layers.map((l) => ({ ...l, compression: "none" as const })),
+    };
+    await writeDockerArchive(lie, plain, { lieAboutDiffId: 0 });
+    const checked = await slimstage("inspect", `docker-archive://${lie}`);
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toMatch(/layer 0 .*does not match the image config/);
+    const unchecked = await slimstage("--json", "inspect", `docker-archive://${lie}`, "--no-verify");
+    expect(unchecked.code).toBe(0);
+    expect(JSON.parse(unchecked.stdout)).toMatchObject({ digestsVerified: false });
+  });
+
+  it("--max-ratio must be a number above 1", async () => {
+    const r = await slimstage("inspect", ref, "--max-ratio", "0.5");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--max-ratio "0.5" must be a number above 1/);
+  });
+
   it("--markdown and --tree PATH", async () => {
     const md = await slimstage("inspect", `oci-layout://${join(dir, "layout")}:v1`, "--markdown");
     expect(md.stdout).toContain("### Layers");

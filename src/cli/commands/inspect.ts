@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { InputError } from "../../errors.js";
 import { action, type CliRuntime, examples } from "../runtime.js";
 
 interface InspectFlags {
@@ -8,18 +9,22 @@ interface InspectFlags {
   top?: string;
   estimateCompressed?: boolean;
   verify?: boolean;
+  maxRatio?: string;
   maxSize?: string;
   maxWaste?: string;
   minEfficiency?: string;
   maxBuildOnly?: string;
 }
 
-function positiveInt(
-  raw: string | undefined,
-  flag: string,
-  fallback: number,
-  InputError: new (m: string) => Error,
-): number {
+/** `--max-ratio N` as read limits (a ratio above 1). */
+export function ratioLimit(raw: string | undefined): { limits?: { maxCompressionRatio: number } } {
+  if (raw === undefined) return {};
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 1) throw new InputError(`--max-ratio "${raw}" must be a number above 1`);
+  return { limits: { maxCompressionRatio: n } };
+}
+
+function positiveInt(raw: string | undefined, flag: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag} "${raw}" must be a positive whole number`);
@@ -39,6 +44,10 @@ export function define(program: Command): void {
     .option(
       "--no-verify",
       "skip layer digest checks: plain layers in files are read like tar -tvf, seeking over contents",
+    )
+    .option(
+      "--max-ratio <n>",
+      "stop at a layer expanding more than N:1 past 256 MiB, a decompression bomb (default 200)",
     )
     .option("--max-size <size>", "gate: fail (exit 1) when the image is larger (200MB, 1.2GB)")
     .option("--max-waste <size|%>", "gate: fail when wasted bytes exceed this (10MB or 5%)")
@@ -63,10 +72,9 @@ export function define(program: Command): void {
 }
 
 async function runInspect(rt: CliRuntime, ref: string, flags: InspectFlags): Promise<number> {
-  const { InputError } = await import("../../errors.js");
   const { buildGates, evaluateGates } = await import("../../image/gates.js");
-  const top = positiveInt(flags.top, "--top", 10, InputError);
-  const depth = positiveInt(flags.depth, "--depth", 3, InputError);
+  const top = positiveInt(flags.top, "--top", 10);
+  const depth = positiveInt(flags.depth, "--depth", 3);
   // Gates validate their thresholds before the image is read.
   const gates = buildGates({
     ...(flags.maxSize !== undefined ? { maxSize: flags.maxSize } : {}),
@@ -80,6 +88,8 @@ async function runInspect(rt: CliRuntime, ref: string, flags: InspectFlags): Pro
   const image = await openImage(ref, {
     signal: rt.signal,
     estimateCompressed: flags.estimateCompressed === true,
+    verifyDigests: flags.verify !== false,
+    ...ratioLimit(flags.maxRatio),
   });
 
   if (flags.tree !== undefined && flags.tree !== false) {

@@ -20,7 +20,7 @@ import {
 } from "../test-helpers/image-writer.js";
 import { readImageArchive } from "./archive-reader.js";
 import { readLayer } from "./layer-reader.js";
-import { ReadBudget, resolveLimits } from "./limits.js";
+import { DEFAULT_LIMITS, ReadBudget, resolveLimits } from "./limits.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -271,6 +271,21 @@ describe("bounded resources", () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/bomb layer: expands more than 200:1 .*decompression bomb/);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(96 * 1024 * 1024);
+  });
+
+  it("stops a gzip bomb with the default limits (past 256 MiB), which gzip's best ratio exceeds", async () => {
+    expect(DEFAULT_LIMITS.maxCompressionRatio).toBeLessThan(1000);
+    const bomb = join(dir, "bomb-default.gz");
+    await writeZeroBombLayer(bomb, 320 * 1024 * 1024);
+    const budget = new ReadBudget(resolveLimits(undefined));
+    const err = await readLayer(Readable.from([await readFile(bomb)]), { name: "bomb", budget }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/expands more than 200:1/);
+    expect((err as InputError).hint).toMatch(/--max-ratio/);
+    // Stopped soon after the threshold, not at the end of the stream.
+    expect(budget.uncompressedBytes).toBeLessThan(300 * 1024 * 1024);
   });
 
   it("stops when the image would expand past maxUncompressedBytes", async () => {

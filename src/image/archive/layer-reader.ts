@@ -137,6 +137,9 @@ class TarTap extends Transform {
         cb(
           new InputError(
             `${this.opts.name}: expands more than ${budget.limits.maxCompressionRatio}:1 (${this.bytes} bytes from ${this.rawBytes()}): a decompression bomb; reading stopped`,
+            {
+              hint: "a real layer of large zero-filled files can compress this well: raise the limit (--max-ratio N, limits.maxCompressionRatio)",
+            },
           ),
         );
         return;

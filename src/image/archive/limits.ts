@@ -8,9 +8,10 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxMetaFileBytes: 16 * MiB,
   maxJsonBytes: 16 * MiB,
   maxUncompressedBytes: 64 * GiB,
-  // gzip cannot exceed ~1032:1, so anything above is a crafted stream; real layers
-  // of zero-filled files come close, hence the minimum size before it applies.
-  maxCompressionRatio: 1100,
+  // gzip reaches ~1032:1 on zeros, real layers 2:1 to 20:1 (a few big zero-filled
+  // files: up to ~100:1). 200:1 past 256 MiB stops a bomb after at most ~1.3 MiB
+  // of input per 256 MiB; an image that really compresses this well can raise it.
+  maxCompressionRatio: 200,
   bombMinBytes: 256 * MiB,
   // Memory grows with the number of files (about 0.85 kB each, analysis included), not with their bytes.
   maxEntries: 2_000_000,
