@@ -45,13 +45,22 @@ export function computeClosure(input: ClosureInput): Closure {
     if (!resolveInto(input.tree, p, keep)) notInImage++;
   }
   for (const p of input.always ?? []) resolveInto(input.tree, p, keep);
+  // Kept whole: the subtree, and what its symlinks point to (a directory whole as well).
+  const walked = new Set<TreeNode>();
+  const todo: TreeNode[] = [];
   for (const p of input.whole ?? []) {
     const node = resolveInto(input.tree, p, keep);
-    if (!node) continue;
-    walk(node, "", (n) => {
+    if (node) todo.push(node);
+  }
+  while (todo.length > 0) {
+    const top = todo.pop() as TreeNode;
+    if (walked.has(top)) continue;
+    walked.add(top);
+    walk(top, "", (n) => {
       keepWithParents(n, keep);
-      if (n.entry?.type === "symlink" || n.entry?.type === "hardlink")
-        resolveInto(input.tree, `/${pathOf(n)}`, keep);
+      if (n.entry?.type !== "symlink" && n.entry?.type !== "hardlink") return;
+      const target = resolveInto(input.tree, `/${pathOf(n)}`, keep);
+      if (target?.children && !walked.has(target)) todo.push(target);
     });
   }
   const paths: string[] = [];

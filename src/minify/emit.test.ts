@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { expand } from "../dockerfile/expand.js";
+import { parseDockerfile } from "../dockerfile/parser.js";
+import { buildStageGraph } from "../dockerfile/stage-graph.js";
+import type { ImageConfig } from "../image/model.js";
+import { lintText } from "../lint/engine.js";
+import { closureList, emitDockerfile } from "./emit.js";
+
+const config: ImageConfig = {
+  env: ["PATH=/usr/local/bin:/usr/bin:/bin", 'GREETING=say "hi" for $5 \\ more', "EMPTY="],
+  cmd: ["python", "app.py"],
+  entrypoint: ["/usr/bin/tini", "--"],
+  user: "app",
+  workdir: "/app",
+  exposedPorts: ["5000/tcp", "443/tcp"],
+  labels: { "org.opencontainers.image.title": "hello", "org.slimstage.variant": "single" },
+  os: "linux",
+  architecture: "amd64",
+};
+
+const text = emitDockerfile({
+  source: "hello:single",
+  sourceId: "sha256:abc",
+  config,
+  picker: "debian:bookworm-slim",
+  listFile: "closure.txt",
+  notes: ["kept: 3 files"],
+});
+
+describe("emitDockerfile", () => {
+  it("writes a Dockerfile that parses, with the picker stage feeding a scratch final stage", () => {
+    const df = parseDockerfile(text, { file: "Dockerfile", shell: true });
+    expect(df.stages.map((s) => s.name ?? "")).toEqual(["source", "pick", ""]);
+    const graph = buildStageGraph(df);
+    // source feeds pick through a mount, pick feeds the result through COPY: neither's filesystem is in it.
+    expect(graph.stages.map((s) => [s.reachable, s.reachesFinalImage, s.contributesFiles])).toEqual([
+      [true, false, true],
+      [true, false, true],
+      [true, true, false],
+    ]);
+    expect(text).toContain("FROM scratch\nCOPY --from=pick /closure/ /\n");
+    expect(text).toContain("--mount=type=bind,from=source,target=/source");
+    expect(text).toContain("-T /closure.txt -cf /closure.tar");
+  });
+
+  it("carries the run configuration over exactly: ENV values survive expansion, exec-form ENTRYPOINT and CMD", () => {
+    const df = parseDockerfile(text, { file: "Dockerfile", shell: true });
+    const env = expand(df).stages.at(-1)?.env;
+    expect(env).toEqual({
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      GREETING: 'say "hi" for $5 \\ more',
+      EMPTY: "",
+    });
+    expect(text).toContain('ENTRYPOINT ["/usr/bin/tini","--"]');
+    expect(text).toContain('CMD ["python","app.py"]');
+    expect(text).toContain("USER app\n");
+    expect(text).toContain("WORKDIR /app\n");
+    expect(text).toMatch(/EXPOSE 443\/tcp\nEXPOSE 5000\/tcp/);
+  });
+
+  it("keeps the image's labels but not slimstage's own, and records the source", () => {
+    expect(text).toContain('"org.opencontainers.image.title"="hello"');
+    expect(text).not.toContain("org.slimstage.variant");
+    expect(text).toContain('"org.slimstage.minified-source-id"="sha256:abc"');
+  });
+
+  it("lints without errors (the scratch stage has no shell to misuse)", () => {
+    const r = lintText(text, { file: "Dockerfile" });
+    expect(r.parseFailed).toBe(false);
+    expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
+
+describe("closureList", () => {
+  it("lists one path a line and sets aside names with a newline", () => {
+    expect(closureList(["app", "app/a b.py", "bad\nname"])).toEqual({
+      text: "app\napp/a b.py\n",
+      skipped: ["bad\nname"],
+    });
+    expect(closureList([]).text).toBe("");
+  });
+});
