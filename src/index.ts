@@ -11,6 +11,7 @@ export * from "./errors.js";
 export * from "./image/public.js";
 export * from "./lab/public.js";
 export * from "./lint/public.js";
+export * from "./minify/public.js";
 export * from "./plan/public.js";
 export * from "./report/public.js";
 export * from "./verify/public.js";

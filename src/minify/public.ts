@@ -1,0 +1,12 @@
+/** Public API of minify: the traced runtime closure of an image, as a verified multi-stage Dockerfile. */
+
+export { type Closure, type ClosureInput, computeClosure } from "./closure.js";
+export { type EmitInput, emitDockerfile } from "./emit.js";
+export {
+  type MinifyOptions,
+  type MinifyPhase,
+  type MinifyProgressEvent,
+  type MinifyResult,
+  minifyImage,
+} from "./minify.js";
+export { parseTrace, type TraceSummary } from "./trace-parse.js";
