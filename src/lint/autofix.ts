@@ -79,14 +79,45 @@ export function applyFixes(result: LintResult): FixOutcome {
   } catch {
     return { ...none, skipped: fixable };
   }
-  const diff = createTwoFilesPatch(
-    result.file.startsWith("/") ? result.file : `a/${result.file}`,
-    result.file.startsWith("/") ? result.file : `b/${result.file}`,
-    result.source,
+  return { text, applied, skipped, diff: unifiedDiff(result.file, result.source, text) };
+}
+
+function unifiedDiff(file: string, before: string, after: string): string {
+  const abs = file.startsWith("/");
+  return createTwoFilesPatch(abs ? file : `a/${file}`, abs ? file : `b/${file}`, before, after, "", "", {
+    context: 3,
+  });
+}
+
+/**
+ * applyFixes in rounds: fixes skipped because they overlapped another one
+ * (two edits of the same `apt-get install`) are found again by linting the
+ * fixed text and applied in the next round, so one `--fix` does it all.
+ */
+export function applyFixesInRounds(
+  result: LintResult,
+  relint: (text: string) => LintResult,
+  maxRounds = 5,
+): FixOutcome {
+  const applied: Finding[] = [];
+  let skipped: Finding[] = [];
+  let text = result.source;
+  let current = result;
+  for (let round = 0; round < maxRounds; round++) {
+    const o = applyFixes(current);
+    skipped = o.skipped;
+    if (o.applied.length === 0) break;
+    applied.push(...o.applied);
+    text = o.text;
+    if (o.skipped.length === 0) break;
+    current = relint(text);
+    if (current.parseFailed) break;
+    skipped = [];
+  }
+  return {
     text,
-    "",
-    "",
-    { context: 3 },
-  );
-  return { text, applied, skipped, diff };
+    applied,
+    skipped,
+    diff: text === result.source ? "" : unifiedDiff(result.file, result.source, text),
+  };
 }

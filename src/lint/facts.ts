@@ -188,7 +188,9 @@ export function hasFlag(
   for (const a of args) {
     if (a === "--") return false;
     if (long.some((l) => a === l || a.startsWith(`${l}=`))) return true;
-    if (/^-[A-Za-z0-9]+$/.test(a) && short.some((s) => a.slice(1).includes(s))) return true;
+    // A cluster may end in an option's value: `-qO-` is -q and -O with the value "-".
+    const cluster = /^-([A-Za-z0-9]+)/.exec(a)?.[1];
+    if (cluster !== undefined && !a.startsWith("--") && short.some((s) => cluster.includes(s))) return true;
   }
   return false;
 }

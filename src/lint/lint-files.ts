@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { applyFixes, type FixOutcome } from "./autofix.js";
+import { applyFixesInRounds, type FixOutcome } from "./autofix.js";
 import { DEFAULT_CONFIG, findConfig, type LintConfig, loadConfigFile } from "./config.js";
 import { type LintResult, lintText } from "./engine.js";
 import { type Finding, PRAGMA_RULE_ID, type Severity, severityRank } from "./finding.js";
@@ -70,26 +70,22 @@ export function lintFiles(files: readonly string[], opts: LintFilesOptions = {})
     const ctxDir = opts.context ? resolve(cwd, opts.context) : dirname(path);
     const ignorePath = join(ctxDir, ".dockerignore");
     const dockerignore = existsSync(ignorePath) ? readFileSync(ignorePath, "utf8") : null;
-    let result = lintText(source, {
-      file: f,
-      config,
-      env: { dockerignore },
-      ...(opts.target ? { target: opts.target } : {}),
-      ...(opts.now ? { now: opts.now } : {}),
-    });
+    const lint = (text: string) =>
+      lintText(text, {
+        file: f,
+        config,
+        env: { dockerignore },
+        ...(opts.target ? { target: opts.target } : {}),
+        ...(opts.now ? { now: opts.now } : {}),
+      });
+    let result = lint(source);
     if (opts.fix && !result.parseFailed) {
-      const outcome = applyFixes(result);
+      const outcome = applyFixesInRounds(result, lint);
       fixes.push({ file: f, outcome });
       if (!opts.dryRun && outcome.applied.length > 0) {
         writeFileSync(path, outcome.text);
         // Report what is left after the fixes.
-        result = lintText(outcome.text, {
-          file: f,
-          config,
-          env: { dockerignore },
-          ...(opts.target ? { target: opts.target } : {}),
-          ...(opts.now ? { now: opts.now } : {}),
-        });
+        result = lint(outcome.text);
       }
     }
     results.push(result);

@@ -1,5 +1,5 @@
 /** Public API of the linter (re-exported by src/index.ts). */
-export { applyFixes, type FixOutcome } from "./autofix.js";
+export { applyFixes, applyFixesInRounds, type FixOutcome } from "./autofix.js";
 export { DEFAULT_CONFIG, findConfig, type LintConfig, loadConfigFile, parseConfig } from "./config.js";
 export { type LintOptions, type LintResult, lintText } from "./engine.js";
 export { EOL_TABLE, type EolRow, lookupEol, releasesInImage } from "./eol.js";

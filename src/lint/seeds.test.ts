@@ -45,7 +45,12 @@ describe("seed labs", () => {
     it(`${name} matches its golden findings`, () => {
       const golden = dir + name.replace(/\.Dockerfile$/, ".findings.txt");
       const actual = `${compact(name).join("\n")}\n`;
-      if (process.env.UPDATE_GOLDEN === "1" || !existsSync(golden)) writeFileSync(golden, actual);
+      const update = process.env.UPDATE_GOLDEN === "1";
+      if (update || !existsSync(golden)) {
+        writeFileSync(golden, actual);
+        // A missing golden file is written for review, never taken as a pass.
+        if (!update) throw new Error(`${golden} was missing and has been written: review it and run again`);
+      }
       expect(actual).toBe(readFileSync(golden, "utf8"));
     });
   }

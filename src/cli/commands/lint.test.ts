@@ -81,6 +81,18 @@ describe("slimstage lint", { timeout: 90_000 }, () => {
     );
   });
 
+  it("--fix applies overlapping fixes of one instruction in rounds, in one run", async () => {
+    const df = file(
+      "rounds.Dockerfile",
+      "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install curl\n",
+    );
+    const r = await slimstage("lint", "--fix", "--dry-run", df);
+    expect(r.stdout).toContain(
+      "+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*",
+    );
+    expect(r.stderr + r.stdout).not.toContain("skipped");
+  });
+
   it("an unknown --ignore id is an input error (exit 2)", async () => {
     const df = file("ign.Dockerfile", "FROM scratch\n");
     const r = await slimstage("lint", "--ignore", "SS999", df);

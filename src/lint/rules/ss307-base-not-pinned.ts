@@ -22,7 +22,11 @@ export default defineRule({
       if (buildsOnStage(ctx.graph, stage)) continue;
       const r = ins.imageRef;
       if (r.scratch || r.digest || r.hasVariables) continue;
-      ctx.report({ node: ins, message: `${ins.image} is not pinned by digest` });
+      ctx.report({
+        node: ins,
+        message: `${ins.image} is not pinned by digest`,
+        hint: `Append the digest: \`FROM ${ins.image}@sha256:...\` and let a bot (Renovate, Dependabot) update it.`,
+      });
     }
   },
 });

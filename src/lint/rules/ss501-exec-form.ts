@@ -43,10 +43,13 @@ export default defineRule({
       if (ins.keyword === "CMD" || ins.keyword === "ENTRYPOINT") {
         if (ins.command.form !== "shell") continue;
         const fix = toExecForm(ctx.source, ins, ins.command.command);
+        const words = ins.command.command.trim().split(/\s+/).slice(0, 4);
         ctx.report({
           node: ins,
           stage,
           message: `${ins.keyword} in shell form: the process does not get signals`,
+          // The hint names this instruction, in the exec form of its own words.
+          hint: `Use the exec (JSON) form: \`${ins.keyword} ${JSON.stringify(words).replace(/","/g, '", "')}\`${fix ? "" : " (with any shell syntax moved into a script)"}.`,
           ...(fix ? { fix } : {}),
         });
       } else if (ins.keyword === "HEALTHCHECK" && ins.command?.form === "shell") {

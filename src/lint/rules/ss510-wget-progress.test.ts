@@ -9,6 +9,10 @@ describe("SS510 wget-progress", () => {
   it("passes RUN wget -q https://x/y", () => {
     catchesNot(rule, "FROM debian:12\nRUN wget -q https://x/y");
   });
+  it("passes a short-flag cluster that ends in an option's value (-qO-)", () => {
+    catchesNot(rule, "FROM debian:12\nRUN wget -qO- https://x/y | sh");
+    catchesNot(rule, "FROM debian:12\nRUN wget -nv -O/tmp/y https://x/y");
+  });
   it("passes RUN wget --progress=dot:giga https://x/y", () => {
     catchesNot(rule, "FROM debian:12\nRUN wget --progress=dot:giga https://x/y");
   });
