@@ -149,6 +149,44 @@ describe("optimize on the labs", () => {
     }
   });
 
+  it("pnpm with a TypeScript build step and Yarn classic: real locks, installed, built, tested and verified in both tiers", async () => {
+    // Real projects with locks pnpm 9 and Yarn 1 wrote (src/plan/testdata/pnpm-ts, yarn-js).
+    for (const [name, port, body] of [
+      ["pnpm-ts", 8080, "Hello from pnpm and TypeScript, a minute is 1m"],
+      ["yarn-js", 3000, "Hello from Yarn, a minute is 1m"],
+    ] as const) {
+      const dir = await mkdtemp(path.join(tmpdir(), `slimstage-plan-${name}-`));
+      try {
+        await cp(path.resolve(import.meta.dirname, "testdata", name), dir, { recursive: true });
+        const r = await optimizeProject(dir, {
+          allTiers: true,
+          labels: LABELS,
+          repository: `slimstage-test/plan-optimize-${name}`,
+          probes: [{ kind: "http", port, path: "/", expectBody: body }],
+        });
+        const slim = attempt(r, "slim");
+        const distroless = attempt(r, "distroless");
+        expect([slim.status, slim.reason, distroless.status, distroless.reason]).toEqual([
+          "verified",
+          undefined,
+          "verified",
+          undefined,
+        ]);
+        expect(r.project.kind === "node" && r.project.packageManager).toBe(
+          name === "pnpm-ts" ? "pnpm" : "yarn",
+        );
+        // The tests ran in the builder, and the compiler never reached the final image.
+        expect(slim.dockerfile).toMatch(name === "pnpm-ts" ? /RUN pnpm test/ : /RUN yarn test/);
+        const final = await openImage(`docker://${distroless.image}`);
+        const paths = new Set(final.layers.flatMap((l) => l.entries.map((e) => e.path)));
+        expect([...paths].some((p) => p.includes("node_modules/typescript"))).toBe(false);
+        expect([...paths].some((p) => p.includes("node_modules/ms"))).toBe(true);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it("a tier that fails verification is reported with the reason and falls back to slim", async () => {
     // The app shells out: there is no shell in the distroless tier.
     const { dir, cleanup } = await writeFixture({
