@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,6 +46,21 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
   await removeTestResources();
 });
+
+/** Everything a build could leave behind: containers and networks (any, not only labelled ones), build temp dirs. */
+async function residue(): Promise<{ containers: number; networks: number; tempDirs: number }> {
+  const engine = await connectEngine();
+  const [containers, networks, temps] = await Promise.all([
+    engine.docker.listContainers({ all: true }),
+    engine.docker.listNetworks(),
+    readdir(tmpdir()),
+  ]);
+  return {
+    containers: containers.length,
+    networks: networks.length,
+    tempDirs: temps.filter((n) => n.startsWith("slimstage-build-")).length,
+  };
+}
 
 async function tagExists(ref: string): Promise<boolean> {
   const engine = await connectEngine();
@@ -124,7 +139,8 @@ describe("buildImage with BuildKit", () => {
     );
   });
 
-  it("stops a build on abort and leaves no tag behind", async () => {
+  it("stops a build on abort and leaves no tag, container, network or temp dir behind", async () => {
+    const before = await residue();
     const ac = new AbortController();
     const slowTag = `slimstage-test/build-slow:${token}`;
     const started = Date.now();
@@ -142,6 +158,7 @@ describe("buildImage with BuildKit", () => {
     await expect(p).rejects.toBeInstanceOf(InterruptedError);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(await tagExists(slowTag)).toBe(false);
+    expect(await residue()).toEqual(before);
   });
 });
 
@@ -185,7 +202,8 @@ describe("slimstage build (CLI)", () => {
     expect(await tagExists("slimstage-test/variants:builder")).toBe(true);
   });
 
-  it("exits 130 on Ctrl-C during a build, without the tag", async () => {
+  it("exits 130 on Ctrl-C during a build, without the tag, and leaves nothing behind", async () => {
+    const before = await residue();
     const slowTag = `slimstage-test/build-slow-cli:${token}`;
     const child = spawn(
       process.execPath,
@@ -225,6 +243,7 @@ describe("slimstage build (CLI)", () => {
     expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted|SIGINT/);
     expect(await tagExists(slowTag)).toBe(false);
+    expect(await residue()).toEqual(before);
   });
 
   it("exits 4 with the step and Dockerfile line on a failing build", async () => {
