@@ -20,13 +20,15 @@ fi
 missing=()
 { command -v dockerd >/dev/null 2>&1 && [ -x /usr/bin/docker ]; } || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+# The zstd program: inspect reads zstd layers with windows over 64 MiB through it.
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 if [ "${#missing[@]}" -gt 0 ]; then
   say "installing ${missing[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || { say "apt-get update failed: is Debian's mirror reachable?"; exit 3; }
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { say "apt-get install ${missing[*]} failed"; exit 3; }
 else
-  say "docker.io and debootstrap already installed"
+  say "docker.io, debootstrap and zstd already installed"
 fi
 
 answers() { DOCKER_HOST=unix:///var/run/docker.sock timeout 10 /usr/bin/docker info >/dev/null 2>&1; }

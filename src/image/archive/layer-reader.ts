@@ -2,13 +2,13 @@ import { createHash } from "node:crypto";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip, type Gzip } from "node:zlib";
-import { Decompress } from "fzstd";
 import { extract, type Header } from "tar-stream";
 import { InputError, InterruptedError } from "../../errors.js";
 import type { CompressionKind, EntryType, FileEntry, Whiteout } from "../model.js";
 import type { ReadBudget } from "./limits.js";
 import { isMetaFile, shrinkMetaFile } from "./meta-files.js";
 import { basename, dirname, isCleanPath, joinPath, normaliseEntryPath } from "./paths.js";
+import { createZstdDecompress } from "./zstd.js";
 
 /** What one pass over a layer blob yields: metadata, digests and sizes, never file contents. */
 export interface LayerReadResult {
@@ -44,34 +44,6 @@ export function sniffCompression(head: Uint8Array): CompressionKind {
   if (GZIP_MAGIC.every((b, i) => head[i] === b)) return "gzip";
   if (ZSTD_MAGIC.every((b, i) => head[i] === b)) return "zstd";
   return "none";
-}
-
-/** Wraps fzstd's push-style decompressor as a Transform (Node 20's zlib has no zstd). */
-function createZstdDecompress(): Transform {
-  let ended = false;
-  const t: Transform = new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      try {
-        dec.push(chunk);
-        cb();
-      } catch (e) {
-        cb(new Error(`zstd: ${(e as Error).message}`));
-      }
-    },
-    flush(cb: TransformCallback) {
-      try {
-        dec.push(new Uint8Array(0), true);
-        cb(ended ? undefined : new Error("zstd: unexpected end of data"));
-      } catch (e) {
-        cb(new Error(`zstd: ${(e as Error).message}`));
-      }
-    },
-  });
-  const dec = new Decompress((data, final) => {
-    if (data.length > 0) t.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    if (final) ended = true;
-  });
-  return t;
 }
 
 function entryType(h: Header): EntryType {
@@ -179,7 +151,8 @@ export async function readLayer(
   const it = input[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headLen = 0;
-  while (headLen < 4) {
+  // Enough for the longest zstd frame header (18 bytes): its window decides the decoder.
+  while (headLen < 18) {
     const r = await it.next();
     if (r.done) break;
     head.push(r.value);
@@ -187,6 +160,8 @@ export async function readLayer(
   }
   const first = Buffer.concat(head);
   const compression = sniffCompression(first);
+  // Chosen (or refused) before anything else starts: a refusal leaves nothing half-built.
+  const zstd = compression === "zstd" ? createZstdDecompress(first, opts.name) : undefined;
   async function* raw(): AsyncGenerator<Buffer> {
     for (const c of head) {
       rawHash.update(c);
@@ -237,7 +212,7 @@ export async function readLayer(
     Readable.from(raw(), { objectMode: false }),
   ];
   if (compression === "gzip") stages.push(createGunzip());
-  if (compression === "zstd") stages.push(createZstdDecompress());
+  if (zstd) stages.push(zstd);
   stages.push(tap);
   const piped = pipeline(
     [...stages, tarParser] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream],
