@@ -77,6 +77,7 @@ describe("slimstage lab lab-000 --json", () => {
       "multi",
       "optimized-slim",
       "optimized-distroless",
+      "minified",
     ]);
     for (const v of lab.variants.slice(0, 2)) {
       expect(v.build?.ok).toBe(true);
@@ -99,6 +100,19 @@ describe("slimstage lab lab-000 --json", () => {
       expect(v.outcome).toMatchObject({ status: "works", asExpected: true });
       expect(v.facts?.sizeBytes).toBeGreaterThan(1_000_000);
     }
+  });
+
+  it("adds the minified variant: the smallest working image traced, rebuilt from what it used and verified", () => {
+    const lab = doc.labs[0]!;
+    const v = lab.variants.find((x) => x.name === "minified")!;
+    const single = lab.variants.find((x) => x.name === "single")!;
+    // single is the smaller of the lab's two working images (the multi-stage one is larger).
+    expect(v.dockerfile).toBe("slimstage minify slimstage-test-lab/lab-000:single");
+    expect(v.tag).toBe("slimstage-test-lab/lab-000-minified:single");
+    expect(v.verify?.ok, v.outcome.summary).toBe(true);
+    expect(v.verify?.probes[0]?.detail).toMatch(/Hello from Python!/);
+    expect(v.outcome).toMatchObject({ status: "works", asExpected: true });
+    expect(v.facts!.sizeBytes).toBeLessThan(single.facts!.sizeBytes * 0.4);
   });
 
   it("judges slimstage's own claims from the measured sizes", () => {
@@ -137,6 +151,7 @@ describe("slimstage lab lab-000 --json", () => {
       "multi",
       "optimized-slim",
       "optimized-distroless",
+      "minified",
     ]);
     expect(doc.machine.cpus).toBeGreaterThan(0);
     const html = readFileSync(REPORT, "utf8");
@@ -146,7 +161,7 @@ describe("slimstage lab lab-000 --json", () => {
     const left = await countByLabel(engine, TEST_LABELS);
     expect(left.containers).toBe(0);
     expect(left.networks).toBe(0);
-    expect(left.images).toBe(4);
+    expect(left.images).toBe(5);
   });
 });
 

@@ -19,6 +19,7 @@ import type { Lab, LabProbe, LabVariant } from "./lab-config.js";
 import type { LabRun, LintFact, OriginalLint, VariantRun, VerifyFacts } from "./lab-result.js";
 import { judgeOptimizedClaims } from "./optimized-claims.js";
 import { judgeOutcome, type MeasuredVariant } from "./outcome.js";
+import { minifySource, runMinified } from "./run-minified.js";
 import { runOptimized, sizedVariants } from "./run-optimized.js";
 import { judgeClaims } from "./verdicts.js";
 
@@ -59,6 +60,8 @@ export interface RunLabOptions {
   noCache?: boolean;
   /** Also run slimstage's optimize on the lab as variants optimized-slim and optimized-distroless (default true). */
   optimize?: boolean;
+  /** Also minify the lab's smallest working variant as the variant "minified" (default true; labs with a network probe). */
+  minify?: boolean;
 }
 
 /** Shell-quotes a word for `sh -c` (only when it needs it). */
@@ -263,6 +266,26 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
     runs.push(...opt.runs);
     reportVariants.push(...opt.reports);
     claims.push(...judgeOptimizedClaims(cfg.optimize, opt.tiers, await sizedVariants(lab, labRuns)));
+  }
+  const minifyFrom = opts.minify !== false && cfg.probe?.http ? minifySource(lab, runs) : undefined;
+  if (minifyFrom && cfg.probe) {
+    throwIfAborted(signal);
+    const m = await runMinified(lab, minifyFrom, {
+      emit,
+      signal,
+      prefix,
+      labels,
+      verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
+      probes: toVerifyProbes(cfg.probe, null).probes,
+      openImage,
+      analyzeImage,
+      summarizeAnalysis,
+      summarizeVerify,
+      verifyFacts,
+      wasteFiles: WASTE_FILES,
+    });
+    runs.push(m.run);
+    if (m.report) reportVariants.push(m.report);
   }
   const ok = runs.every((r) => r.outcome.asExpected) && claims.every((c) => c.verdict !== null);
   const baselineName = cfg.baseline ?? cfg.variants[0]!.name;

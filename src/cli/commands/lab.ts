@@ -13,6 +13,7 @@ interface LabFlags {
   tagPrefix?: string;
   cache?: boolean;
   optimize?: boolean;
+  minify?: boolean;
 }
 
 function parseLabels(list: readonly string[]): Record<string, string> {
@@ -29,7 +30,7 @@ export function define(program: Command): void {
   program
     .command("lab")
     .description(
-      "Run a seed lab end to end: lint, build every variant (and slimstage's own optimized-slim and optimized-distroless), inspect, verify with probes and sidecars, compare, and a verdict on each of the lab's claims and on slimstage's",
+      "Run a seed lab end to end: lint, build every variant (and slimstage's own optimized-slim, optimized-distroless and minified), inspect, verify with probes and sidecars, compare, and a verdict on each of the lab's claims and on slimstage's",
     )
     .argument(
       "[name]",
@@ -42,6 +43,10 @@ export function define(program: Command): void {
     .option(
       "--no-optimize",
       "skip slimstage's own variants (optimized-slim, optimized-distroless: optimize built and verified on each lab) and their claims",
+    )
+    .option(
+      "--no-minify",
+      "skip the variant minified (the lab's smallest working image traced and rebuilt from the files it used, verified)",
     )
     .option("--label <key=value>", "extra label on every image, container and network (repeatable)", collect)
     .addHelpText(
@@ -106,6 +111,7 @@ export function define(program: Command): void {
               labels,
               ...(flags.cache === false ? { noCache: true } : {}),
               ...(flags.optimize === false ? { optimize: false } : {}),
+              ...(flags.minify === false ? { minify: false } : {}),
               ...(flags.tagPrefix ? { tagPrefix: flags.tagPrefix } : {}),
               onProgress: (e) => {
                 // With --json the live display is off; long runs still say on stderr what they did.

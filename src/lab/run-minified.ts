@@ -1,0 +1,125 @@
+/**
+ * slimstage's minify as one more variant of a lab, "minified": the smallest
+ * variant of the lab that works is traced while the lab's probe passes (with
+ * its compose sidecars), rebuilt from the files that run used, and verified
+ * again. Only a verified result is analyzed and sized.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { EngineError, InterruptedError } from "../errors.js";
+import type { Analysis } from "../image/analysis/types.js";
+import type { VariantData } from "../report/report-data.js";
+import type { Probe, VerifyResult } from "../verify/types.js";
+import { analyzePhase } from "./analyze-phase.js";
+import { imageFacts } from "./image-facts.js";
+import type { Lab, LabVariant } from "./lab-config.js";
+import type { VariantRun, VerifyFacts } from "./lab-result.js";
+import { judgeOutcome, type MeasuredVariant } from "./outcome.js";
+import type { LabProgressEvent } from "./run-lab.js";
+
+export const MINIFIED_VARIANT = "minified";
+
+export interface MinifiedContext {
+  emit: (e: LabProgressEvent) => void;
+  signal: AbortSignal | undefined;
+  prefix: string;
+  labels: Record<string, string>;
+  verifyTimeoutMs: number;
+  /** The lab's probe as verify's probes (network probes only: minify traces a running service). */
+  probes: Probe[];
+  openImage: typeof import("../image/public.js").openImage;
+  analyzeImage: typeof import("../image/public.js").analyzeImage;
+  summarizeAnalysis: typeof import("../report/summarize.js").summarizeAnalysis;
+  summarizeVerify: typeof import("../report/summarize.js").summarizeVerify;
+  verifyFacts: (r: VerifyResult) => VerifyFacts;
+  wasteFiles: number;
+}
+
+/** The variant minify starts from: the smallest of the lab's own variants that works. */
+export function minifySource(lab: Lab, runs: readonly VariantRun[]): VariantRun | undefined {
+  const own = new Set(lab.config.variants.map((v) => v.name));
+  return runs
+    .filter((r) => own.has(r.name) && r.outcome.status === "works" && r.tag && r.facts)
+    .sort((a, b) => (a.facts?.sizeBytes ?? 0) - (b.facts?.sizeBytes ?? 0))[0];
+}
+
+export async function runMinified(
+  lab: Lab,
+  source: VariantRun,
+  ctx: MinifiedContext,
+): Promise<{ run: VariantRun; report?: VariantData }> {
+  const cfg = lab.config;
+  const { emit, signal } = ctx;
+  const at = { lab: cfg.name, variant: MINIFIED_VARIANT };
+  const sourceTag = source.tag as string;
+  const tag = `${ctx.prefix}/${cfg.name}-minified:${source.name}`;
+  const compose = cfg.variants.find((v) => v.name === source.name)?.compose;
+  const file = `slimstage minify ${sourceTag}`;
+  const { minifyImage } = await import("../minify/minify.js");
+  const out = await mkdtemp(join(tmpdir(), "slimstage-lab-minify-"));
+  emit({ type: "phase-start", ...at, phase: "build", detail: file });
+  const t0 = Date.now();
+  const measured: MeasuredVariant = {};
+  let result: Awaited<ReturnType<typeof minifyImage>> | undefined;
+  try {
+    result = await minifyImage({
+      image: sourceTag,
+      probes: ctx.probes,
+      outDir: out,
+      tag,
+      labels: ctx.labels,
+      timeoutMs: ctx.verifyTimeoutMs,
+      ...(compose ? { compose: { file: resolve(lab.dir, compose.file), service: compose.service } } : {}),
+      ...(signal ? { signal } : {}),
+      onProgress: (e) => {
+        if (e.type === "phase") emit({ type: "build-step", ...at, step: e.message, cached: false });
+      },
+    });
+    measured.build = { ok: true, durationMs: Date.now() - t0, steps: [] };
+    measured.verify = ctx.verifyFacts(result.verify);
+  } catch (e) {
+    if (e instanceof InterruptedError || e instanceof EngineError) throw e;
+    measured.error = `minify failed: ${(e as Error).message}`;
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+  emit({
+    type: "phase-done",
+    ...at,
+    phase: "build",
+    ok: result?.ok === true,
+    durationMs: Date.now() - t0,
+    detail: result
+      ? `${result.closure.files} files kept of ${result.source.files}, from ${source.name}`
+      : (measured.error ?? "failed"),
+  });
+  let analysis: Analysis | undefined;
+  if (result?.ok) {
+    const done = await analyzePhase(ctx, at, tag, ctx.wasteFiles);
+    if ("error" in done) measured.error = done.error;
+    else analysis = done.analysis;
+  }
+  const variant: LabVariant = { name: MINIFIED_VARIANT, expect: "works" };
+  const outcome = judgeOutcome(variant, measured);
+  const run: VariantRun = {
+    name: MINIFIED_VARIANT,
+    dockerfile: file,
+    ...(result ? { tag } : {}),
+    expect: "works",
+    ...(measured.build ? { build: measured.build } : {}),
+    ...(analysis ? { facts: imageFacts(analysis) } : {}),
+    ...(measured.verify ? { verify: measured.verify } : {}),
+    outcome,
+  };
+  if (!analysis || !result) return { run };
+  return {
+    run,
+    report: {
+      name: MINIFIED_VARIANT,
+      ref: tag,
+      analysis: ctx.summarizeAnalysis(analysis),
+      verify: ctx.summarizeVerify(result.verify),
+    },
+  };
+}
