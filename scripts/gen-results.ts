@@ -4,6 +4,7 @@
  * lab asks for it, and a verdict on every claim. Never typed by hand.
  *
  *   npx tsx scripts/gen-results.ts                 # runs `slimstage lab all --json` (builds everything)
+ *   npx tsx scripts/gen-results.ts --no-cache      # the same, every build step run again (no BuildKit cache)
  *   npx tsx scripts/gen-results.ts --from run.json # from a saved run
  *   npx tsx scripts/gen-results.ts --out FILE      # somewhere else than docs/results.md
  */
@@ -22,11 +23,11 @@ function arg(name: string): string | undefined {
 }
 
 /** Runs the CLI from source (tsx), streaming its progress to our stderr, and returns its stdout. */
-function runLabAll(): Promise<{ stdout: string; code: number }> {
+function runLabAll(extra: string[]): Promise<{ stdout: string; code: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "lab", "all", "--json"],
+      ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "lab", "all", "--json", ...extra],
       {
         cwd: ROOT,
         env: { ...process.env, SLIMSTAGE_MAIN: "1" },
@@ -62,10 +63,12 @@ async function main(): Promise<number> {
     doc = parseDoc(readFileSync(from, "utf8"), from);
     command = "`slimstage lab all --json`, saved";
   } else {
-    const r = await runLabAll();
+    // --no-cache: every build step runs again (what a fresh machine does), instead of BuildKit's cache.
+    const extra = process.argv.includes("--no-cache") ? ["--no-cache"] : [];
+    const r = await runLabAll(extra);
     code = r.code;
     doc = parseDoc(r.stdout, "slimstage lab all --json");
-    command = "`slimstage lab all --json`";
+    command = `\`slimstage lab all --json${extra.length ? " --no-cache" : ""}\``;
     mkdirSync(join(ROOT, "test-artifacts"), { recursive: true });
     writeFileSync(join(ROOT, "test-artifacts/lab-all.json"), r.stdout);
   }

@@ -129,6 +129,8 @@ export interface MachineInfo {
   memoryBytes: number;
   node: string;
   engine?: string;
+  /** The slimstage that ran: its version, and the git commit of the checkout when run from one. */
+  slimstage?: { version: string; commit?: string; uncommittedChanges?: boolean };
 }
 
 export const LAB_RUN_SCHEMA_ID = "slimstage.lab/v1";

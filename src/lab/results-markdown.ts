@@ -16,6 +16,12 @@ export function renderResults(doc: LabRunDocument, command: string, root: string
   out.push(
     `- **Machine:** ${m.os}, kernel ${m.kernel}, ${m.cpus} × ${m.cpuModel}, ${formatBytes(m.memoryBytes)} RAM, Node ${m.node}${m.engine ? `, ${m.engine}` : ""}`,
   );
+  if (m.slimstage) {
+    const c = m.slimstage;
+    out.push(
+      `- **Code:** slimstage ${c.version}${c.commit ? `, commit ${c.commit}${c.uncommittedChanges ? " with uncommitted changes" : ""}` : ""}`,
+    );
+  }
   out.push(
     "- **Images:** the base images are local stand-ins built from Debian packages (`python:3.11-slim`, `debian:bookworm-slim`, `node:22-slim`, `redis:7`), not the official images; see the README.",
   );
@@ -25,6 +31,11 @@ export function renderResults(doc: LabRunDocument, command: string, root: string
   if (doc.labs.some((l) => l.variants.some((v) => v.name.startsWith("optimized-")))) {
     out.push(
       "- **optimized-slim, optimized-distroless:** slimstage's own variants of each lab: `slimstage optimize` run on the lab's project, each tier built and verified with the lab's probe and sidecars (docs/labs.md). The claims that start with \"slimstage's\" are slimstage's own, judged from the same measurements; a false one is a finding about slimstage. A tier that failed shows its reason and no size. Their start-up is measured like the lab's variants' (time to the first successful probe; the HEALTHCHECK optimize adds is not waited for).",
+    );
+  }
+  if (doc.labs.some((l) => l.variants.some((v) => v.name === "minified"))) {
+    out.push(
+      "- **minified:** slimstage's `minify` on the lab's smallest working image: traced while the lab's probe passes (with its sidecars), rebuilt from exactly the files that run used (a multi-stage Dockerfile, `FROM scratch` at the end), and verified again with the same probe (docs/minify.md). Labs with a network probe only (not lab-004, whose app prints and exits).",
     );
   }
   const labsOk = doc.labs.filter((l) => l.ok).length;
