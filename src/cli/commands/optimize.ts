@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
+import { addProbeOptions } from "../probe-options.js";
 import { action, examples } from "../runtime.js";
 
 interface OptimizeFlags {
@@ -25,18 +26,13 @@ function mb(bytes: number | undefined): string {
 }
 
 export function define(program: Command): void {
-  // Probe options belong to the --probe before them (same grammar as `slimstage verify`).
-  const ordered: string[] = [];
-  const inOrder =
-    (flag: string) =>
-    (value: string, previous: string[] = []) => {
-      ordered.push(flag, value);
-      return [...previous, value];
-    };
-  program
+  const command = program
     .command("optimize")
     .description("Write or rewrite a multi-stage Dockerfile for a project, built and verified")
-    .argument("[dir]", "project directory (Python or Node)", ".")
+    .argument("[dir]", "project directory (Python or Node)", ".");
+  // The probe flags of `slimstage verify`, same grammar.
+  const ordered = addProbeOptions(command);
+  command
     .option("--from <dockerfile>", "existing Dockerfile to rewrite (default: DIR/Dockerfile when present)")
     .addOption(
       new Option("--tier <tier>", "most aggressive tier to try; a failing tier falls back to slim")
@@ -44,10 +40,6 @@ export function define(program: Command): void {
         .default("distroless"),
     )
     .option("--all-tiers", "build and verify every tier, for comparison")
-    .option("--probe <spec>", "http://:PORT/PATH, tcp:PORT or cmd:COMMAND (repeatable)", inOrder("--probe"))
-    .option("--expect-status <code>", "HTTP status the probe before must return", inOrder("--expect-status"))
-    .option("--expect-body <text>", "text the probe before must find in the body", inOrder("--expect-body"))
-    .option("--expect-output <text>", "text a cmd probe's output must contain", inOrder("--expect-output"))
     .option("--entry <command>", "the command that starts the app, when detection cannot tell")
     .option("--port <port>", "the port the app listens on")
     .option("--compose <file>", "compose file whose service's depends_on run as sidecars")
