@@ -108,6 +108,9 @@ function configChanges(a: ImageConfig, b: ImageConfig): ConfigChange[] {
     "os",
     "architecture",
     "variant",
+    "healthcheck",
+    "stopSignal",
+    "volumes",
   ];
   for (const f of fields) {
     if (JSON.stringify(a[f] ?? null) !== JSON.stringify(b[f] ?? null)) {

@@ -73,6 +73,21 @@ export interface ImageConfig {
   architecture: string;
   variant?: string;
   created?: string;
+  /** HEALTHCHECK, as the config stores it (durations in nanoseconds); absent when the image has none. */
+  healthcheck?: ImageHealthcheck;
+  /** STOPSIGNAL. */
+  stopSignal?: string;
+  /** VOLUME paths. */
+  volumes?: string[];
+}
+
+export interface ImageHealthcheck {
+  /** ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"]. */
+  test: string[];
+  intervalNs?: number;
+  timeoutNs?: number;
+  startPeriodNs?: number;
+  retries?: number;
 }
 
 export interface HistoryEntry {

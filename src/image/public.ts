@@ -11,6 +11,7 @@ export type {
   HistoryEntry as ImageHistoryEntry,
   Image,
   ImageConfig,
+  ImageHealthcheck,
   Layer as ImageLayer,
   OpenImageOptions,
   ReadLimits as ImageReadLimits,

@@ -4,7 +4,8 @@ import { parseDockerfile } from "../dockerfile/parser.js";
 import { buildStageGraph } from "../dockerfile/stage-graph.js";
 import type { ImageConfig } from "../image/model.js";
 import { lintText } from "../lint/engine.js";
-import { closureList, emitDockerfile } from "./emit.js";
+import { closureList, emitDockerfile, healthcheckLine } from "./emit.js";
+import { healthCommand } from "./minify.js";
 
 const config: ImageConfig = {
   env: ["PATH=/usr/local/bin:/usr/bin:/bin", 'GREETING=say "hi" for $5 \\ more', "EMPTY="],
@@ -68,6 +69,65 @@ describe("emitDockerfile", () => {
     const r = lintText(text, { file: "Dockerfile" });
     expect(r.parseFailed).toBe(false);
     expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
+
+describe("healthcheck, stop signal and volumes", () => {
+  const base = { ...config, entrypoint: null };
+  it("carries a HEALTHCHECK over in the form the config has (exec, shell, NONE), with its timings", () => {
+    const exec = healthcheckLine({
+      ...base,
+      healthcheck: {
+        test: ["CMD", "python", "-c", "print(1)"],
+        intervalNs: 10e9,
+        timeoutNs: 500e6,
+        startPeriodNs: 5e9,
+        retries: 3,
+      },
+    });
+    expect(exec).toBe(
+      'HEALTHCHECK --interval=10s --timeout=500ms --start-period=5s --retries=3 CMD ["python","-c","print(1)"]',
+    );
+    expect(
+      healthcheckLine({
+        ...base,
+        healthcheck: { test: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"] },
+      }),
+    ).toBe("HEALTHCHECK CMD curl -f http://localhost/ || exit 1");
+    expect(healthcheckLine({ ...base, healthcheck: { test: ["NONE"] } })).toBe("HEALTHCHECK NONE");
+    expect(healthcheckLine(base)).toBeUndefined();
+  });
+
+  it("writes STOPSIGNAL and VOLUME, and the result parses back to the same values", () => {
+    const text = emitDockerfile({
+      source: "s:1",
+      sourceId: "sha256:1",
+      config: {
+        ...base,
+        stopSignal: "SIGQUIT",
+        volumes: ["/data", "/var/log/app"],
+        healthcheck: { test: ["CMD", "true"], intervalNs: 1e9 },
+      },
+      picker: "debian:bookworm-slim",
+      listFile: "closure.txt",
+      notes: [],
+    });
+    const df = parseDockerfile(text, { file: "Dockerfile", shell: true });
+    const last = df.stages.at(-1)!.instructions.map((i) => i.keyword);
+    expect(last).toEqual(expect.arrayContaining(["VOLUME", "STOPSIGNAL", "HEALTHCHECK"]));
+    expect(text).toContain(
+      'VOLUME ["/data","/var/log/app"]\nSTOPSIGNAL SIGQUIT\nHEALTHCHECK --interval=1s CMD ["true"]\n',
+    );
+  });
+
+  it("names the command to trace for the health check", () => {
+    expect(healthCommand({ ...base, healthcheck: { test: ["CMD", "pg_isready"] } })).toEqual(["pg_isready"]);
+    expect(healthCommand({ ...base, healthcheck: { test: ["CMD-SHELL", "a && b"] } })).toEqual([
+      "/bin/sh",
+      "-c",
+      "a && b",
+    ]);
+    expect(healthCommand({ ...base, healthcheck: { test: ["NONE"] } })).toBeUndefined();
   });
 });
 

@@ -47,6 +47,10 @@ export function emitDockerfile(x: EmitInput): string {
     lines.push(`ENV ${kv.slice(0, eq)}=${quote(kv.slice(eq + 1))}`);
   }
   if (c.workdir) lines.push(`WORKDIR ${c.workdir}`);
+  if (c.volumes?.length) lines.push(`VOLUME ${JSON.stringify(c.volumes)}`);
+  if (c.stopSignal) lines.push(`STOPSIGNAL ${c.stopSignal}`);
+  const hc = healthcheckLine(c);
+  if (hc) lines.push(hc);
   if (c.user) lines.push(`USER ${c.user}`);
   for (const p of [...c.exposedPorts].sort()) lines.push(`EXPOSE ${p}`);
   const labels = Object.entries(c.labels)
@@ -58,6 +62,29 @@ export function emitDockerfile(x: EmitInput): string {
   if (c.entrypoint?.length) lines.push(`ENTRYPOINT ${JSON.stringify(c.entrypoint)}`);
   if (c.cmd?.length) lines.push(`CMD ${JSON.stringify(c.cmd)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Go duration syntax, as HEALTHCHECK's flags take it. */
+function duration(ns: number): string {
+  return ns % 1e9 === 0 ? `${ns / 1e9}s` : `${Math.round(ns / 1e6)}ms`;
+}
+
+/** The HEALTHCHECK instruction that gives the same config, or undefined when the image has none. */
+export function healthcheckLine(c: ImageConfig): string | undefined {
+  const h = c.healthcheck;
+  if (!h) return undefined;
+  const [kind, ...rest] = h.test;
+  if (kind === "NONE") return "HEALTHCHECK NONE";
+  const flags = [
+    h.intervalNs ? `--interval=${duration(h.intervalNs)}` : "",
+    h.timeoutNs ? `--timeout=${duration(h.timeoutNs)}` : "",
+    h.startPeriodNs ? `--start-period=${duration(h.startPeriodNs)}` : "",
+    h.retries ? `--retries=${h.retries}` : "",
+  ].filter(Boolean);
+  const prefix = `HEALTHCHECK ${flags.length ? `${flags.join(" ")} ` : ""}CMD `;
+  if (kind === "CMD") return prefix + JSON.stringify(rest);
+  if (kind === "CMD-SHELL" && rest[0] !== undefined && !rest[0].includes("\n")) return prefix + rest[0];
+  return undefined;
 }
 
 /** A Dockerfile double-quoted word: backslash, quote and `$` escaped, so nothing expands. */

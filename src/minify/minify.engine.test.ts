@@ -11,6 +11,7 @@ import { InputError, InterruptedError, VerifyError } from "../errors.js";
 import { mergeLayers } from "../image/filetree.js";
 import { openImage } from "../image/open.js";
 import { FLASK_DIR } from "../verify/testdata/fixtures.js";
+import { verifyImage } from "../verify/verify.js";
 import { type MinifyOptions, type MinifyResult, minifyImage } from "./minify.js";
 
 const LABELS = { "org.slimstage.test": "minify" } as const;
@@ -123,6 +124,40 @@ describe("minifyImage on the real engine", () => {
     const a = await inspectEngineImage(MINIFIED);
     const b = await inspectEngineImage(again.imageId);
     expect(b.layers).toEqual(a.layers);
+  });
+
+  it("traces the image's HEALTHCHECK too, and the minified image carries it and becomes healthy", async () => {
+    // The health check imports urllib.request, which the app itself never loads.
+    const ctx = join(tmp, "health-src");
+    await mkdir(ctx);
+    await writeFile(
+      join(ctx, "Dockerfile"),
+      `FROM ${SOURCE}\nHEALTHCHECK --interval=1s --timeout=3s --retries=5 CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:5000/', timeout=2)"]\nSTOPSIGNAL SIGINT\n`,
+    );
+    const healthSource = "slimstage-test/minify-counter:health";
+    await buildImage({ context: ctx, tags: [healthSource], labels: { ...LABELS } });
+    const h = await minify({
+      image: healthSource,
+      outDir: join(tmp, "health"),
+      tag: "slimstage-test/minify-counter:health-minified",
+      probes: [{ kind: "http", port: 5000, path: "/", expectBody: "Hello from Python!" }],
+    });
+    expect(h.ok).toBe(true);
+    expect(h.warnings.join()).not.toMatch(/HEALTHCHECK exited/);
+    const dockerfile = await readFile(h.files.dockerfile, "utf8");
+    expect(dockerfile).toContain("HEALTHCHECK --interval=1s --timeout=3s --retries=5 CMD [");
+    expect(dockerfile).toContain("STOPSIGNAL SIGINT");
+    const tree = await treeOf(h.minified.tag);
+    expect(tree.get("usr/local/lib/python3.11/urllib/request.py")).toBeDefined();
+    // The engine runs the carried-over health check against the minified image.
+    const healthy = await verifyImage({
+      image: h.minified.tag,
+      probes: [],
+      wait: [{ kind: "healthy" }],
+      labels: { ...LABELS },
+      timeoutMs: 30_000,
+    }).catch((e: unknown) => e);
+    expect(healthy).toMatchObject({ ok: true });
   });
 
   it("fails with the reason when the probes fail under the tracer, and writes nothing", async () => {

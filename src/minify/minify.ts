@@ -3,15 +3,16 @@ import { join, resolve } from "node:path";
 import type { BuildProgressEvent } from "../engine/build-progress.js";
 import type { EngineConnection } from "../engine/connect.js";
 import { copyFromContainer, copyToContainer, readFileHead } from "../engine/container-files.js";
-import { stopContainer } from "../engine/containers.js";
+import { execInContainer, stopContainer } from "../engine/containers.js";
 import { InputError, VerifyError } from "../errors.js";
 import { mergeLayers, pathOf } from "../image/filetree.js";
+import type { ImageConfig } from "../image/model.js";
 import type { VerifyOptions, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { type Closure, computeClosure, resolveInto } from "./closure.js";
 import { closureList, emitDockerfile } from "./emit.js";
 import { loadedInterpreter } from "./interpreter.js";
 import { parseTrace, type TraceSummary } from "./trace-parse.js";
-import { TRACE_FILE, TRACER_DIR, tracedArgv, tracerArchive } from "./tracer.js";
+import { HEALTH_TRACE_FILE, TRACE_FILE, TRACER_DIR, tracedArgv, tracerArchive } from "./tracer.js";
 
 export interface MinifyOptions
   extends Pick<VerifyOptions, "probes" | "env" | "compose" | "wait" | "command" | "labels"> {
@@ -115,6 +116,7 @@ export async function minifyImage(opts: MinifyOptions): Promise<MinifyResult> {
     onProgress: (event) => progress({ type: "build", what: "tracer", event }),
   });
 
+  const warnings = [...image.warnings];
   progress({ type: "phase", phase: "trace", message: `running ${opts.image} under the tracer` });
   const collected: { trace?: TraceSummary; raw?: string; interpreters: string[]; error?: string } = {
     interpreters: [],
@@ -137,10 +139,28 @@ export async function minifyImage(opts: MinifyOptions): Promise<MinifyResult> {
       prepare: (eng, id) => copyToContainer(eng, id, "/", tracer),
       collect: async (eng, id) => {
         try {
+          // The HEALTHCHECK runs through `docker exec`, outside the traced process tree: run it once under the tracer.
+          const health = healthCommand(config);
+          let healthRaw = "";
+          if (health) {
+            const r = await execInContainer(eng, id, tracedArgv(health, HEALTH_TRACE_FILE), {
+              timeoutMs: 30_000,
+            });
+            if (r.exitCode !== 0)
+              warnings.push(
+                `the image's HEALTHCHECK exited with ${r.exitCode} under the tracer: the minified image may not report healthy`,
+              );
+            healthRaw = tarMember(await copyFromContainer(eng, id, HEALTH_TRACE_FILE, 256 * 1024 * 1024));
+          }
           await stopContainer(eng, id, 10);
           const tar = await copyFromContainer(eng, id, TRACE_FILE, 1024 * 1024 * 1024);
-          collected.raw = tarMember(tar);
-          collected.trace = parseTrace(collected.raw, config.workdir);
+          const main = tarMember(tar);
+          collected.raw = main + healthRaw;
+          // Parsed apart: the health check's process ids may repeat the app's.
+          collected.trace = mergeTraces(
+            parseTrace(main, config.workdir),
+            parseTrace(healthRaw, config.workdir),
+          );
           collected.interpreters = await interpretersOf(eng, id, collected.trace.executed, (p) => {
             const node = resolveInto(tree, p, new Set());
             return node?.entry?.type === "file" ? `/${pathOf(node)}` : undefined;
@@ -177,7 +197,6 @@ export async function minifyImage(opts: MinifyOptions): Promise<MinifyResult> {
     whole: opts.include ?? [],
   });
   const list = closureList(closure.paths);
-  const warnings = [...image.warnings];
   for (const p of list.skipped) warnings.push(`not kept (a newline in its name): ${JSON.stringify(p)}`);
   if (trace.unreadable > 0) warnings.push(`${trace.unreadable} trace lines could not be read`);
   const tag = opts.tag ?? defaultTag(opts.image);
@@ -267,6 +286,24 @@ function describe(p: VerifyResult["probes"][number]["probe"]): string {
   if (p.kind === "http") return `http :${p.port}${p.path}`;
   if (p.kind === "tcp") return `tcp :${p.port}`;
   return `cmd ${p.command}`;
+}
+
+function mergeTraces(a: TraceSummary, b: TraceSummary): TraceSummary {
+  return {
+    accessed: new Set([...a.accessed, ...b.accessed]),
+    executed: new Set([...a.executed, ...b.executed]),
+    syscalls: a.syscalls + b.syscalls,
+    failed: a.failed + b.failed,
+    unreadable: a.unreadable + b.unreadable,
+  };
+}
+
+/** The argv of the image's HEALTHCHECK command (undefined without one, or for NONE). */
+export function healthCommand(config: ImageConfig): string[] | undefined {
+  const [kind, ...rest] = config.healthcheck?.test ?? [];
+  if (kind === "CMD" && rest.length > 0) return rest;
+  if (kind === "CMD-SHELL" && rest[0] !== undefined) return ["/bin/sh", "-c", rest[0]];
+  return undefined;
 }
 
 /** `repo:tag` -> `repo-minified:tag`. */

@@ -18,6 +18,8 @@ import { InputError } from "../errors.js";
  */
 export const TRACER_DIR = "/.slimstage";
 export const TRACE_FILE = `${TRACER_DIR}/trace.log`;
+/** The trace of the image's HEALTHCHECK command, run once under the tracer after the probes. */
+export const HEALTH_TRACE_FILE = `${TRACER_DIR}/health.log`;
 export const TRACER_TAG = "slimstage/tracer:strace";
 const RECIPE_LABEL = "org.slimstage.tracer-recipe";
 
@@ -44,7 +46,7 @@ export function tracerDockerfile(base: string): string {
  * SIGTERM through to strace, which then flushes its log and exits (with
  * docker's init as PID 1 forwarding the signal).
  */
-export function tracedArgv(command: readonly string[]): string[] {
+export function tracedArgv(command: readonly string[], output: string = TRACE_FILE): string[] {
   return [
     `${TRACER_DIR}/ld.so`,
     "--library-path",
@@ -63,7 +65,7 @@ export function tracedArgv(command: readonly string[]): string[] {
     "-e",
     "signal=none",
     "-o",
-    TRACE_FILE,
+    output,
     "--",
     ...command,
   ];

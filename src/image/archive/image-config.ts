@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { InputError } from "../../errors.js";
-import type { HistoryEntry, Image, ImageConfig, Layer, SourceScheme } from "../model.js";
+import type { HistoryEntry, Image, ImageConfig, ImageHealthcheck, Layer, SourceScheme } from "../model.js";
 import type { LayerReadResult } from "./layer-reader.js";
 
 /** The parts of an image config (OCI / docker) that slimstage reads. */
@@ -51,6 +51,24 @@ export function parseImageConfig(bytes: Buffer, what: string): ParsedConfig {
     architecture: typeof raw.architecture === "string" ? raw.architecture : "",
   };
   if (typeof raw.variant === "string") config.variant = raw.variant;
+  const hc = isRecord(c.Healthcheck) ? c.Healthcheck : undefined;
+  const test = hc ? strings(hc.Test) : null;
+  if (hc && test && test.length > 0) {
+    const n = (v: unknown) => (typeof v === "number" && v > 0 ? v : undefined);
+    const h: ImageHealthcheck = { test };
+    const interval = n(hc.Interval);
+    const timeout = n(hc.Timeout);
+    const start = n(hc.StartPeriod);
+    const retries = n(hc.Retries);
+    if (interval) h.intervalNs = interval;
+    if (timeout) h.timeoutNs = timeout;
+    if (start) h.startPeriodNs = start;
+    if (retries) h.retries = retries;
+    config.healthcheck = h;
+  }
+  if (typeof c.StopSignal === "string" && c.StopSignal) config.stopSignal = c.StopSignal;
+  if (isRecord(c.Volumes) && Object.keys(c.Volumes).length > 0)
+    config.volumes = Object.keys(c.Volumes).sort();
   if (typeof raw.created === "string") config.created = raw.created;
   const history: ParsedConfig["history"] = [];
   if (Array.isArray(raw.history)) {
