@@ -1,0 +1,136 @@
+/**
+ * `npm run bench -- minify [--rounds N]`: what minifying costs and gives, for
+ * the Flask hello + Redis counter (src/verify/testdata/flask-counter), side
+ * by side in one run, alternating order each round:
+ *
+ * - tracing overhead: time to the first successful probe of the image run
+ *   under minify's tracer, divided by the same image run plainly;
+ * - the minified image against its source: size ratio, and time to the first
+ *   successful probe, both verified with the same probe.
+ *
+ * Last line: one JSON object with the medians and the ratios.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startPackageIndex } from "../src/build/package-index.js";
+import { buildImage } from "../src/engine/build.js";
+import { removeByLabel } from "../src/engine/cleanup.js";
+import { connectEngine } from "../src/engine/connect.js";
+import { copyToContainer } from "../src/engine/container-files.js";
+import { minifyImage } from "../src/minify/minify.js";
+import { tracedArgv, tracerArchive } from "../src/minify/tracer.js";
+import type { Probe, VerifyResult } from "../src/verify/types.js";
+import { verifyImage, verifyInstrumented } from "../src/verify/verify.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const LABELS = { "org.slimstage.bench": "minify" };
+const SOURCE = "slimstage-bench/flask-hello:minify-source";
+const MINIFIED = "slimstage-bench/flask-hello:minified";
+const PROBES: Probe[] = [{ kind: "http", port: 5000, path: "/", expectBody: "Hello from Python!" }];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function startup(r: VerifyResult, what: string): number {
+  if (!r.ok || r.startupMs === undefined)
+    throw new Error(`${what} did not pass its probe: ${r.error ?? "?"}`);
+  return r.startupMs;
+}
+
+export default async function bench(args: string[]): Promise<void> {
+  const i = args.indexOf("--rounds");
+  const rounds = i >= 0 ? Number(args[i + 1]) : 5;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds must be a positive integer");
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const engine = await connectEngine();
+  const out = await mkdtemp(join(tmpdir(), "slimstage-bench-minify-"));
+  try {
+    log(`building ${SOURCE} from src/verify/testdata/flask-counter ...`);
+    const index = await startPackageIndex();
+    try {
+      await buildImage({
+        context: `${root}src/verify/testdata/flask-counter`,
+        tags: [SOURCE],
+        labels: LABELS,
+        network: "host",
+      });
+    } finally {
+      await index.close();
+    }
+    log("minifying it ...");
+    const m = await minifyImage({
+      image: SOURCE,
+      probes: PROBES,
+      outDir: out,
+      force: true,
+      tag: MINIFIED,
+      labels: LABELS,
+    });
+    if (!m.ok) throw new Error(`the minified image failed its probe: ${m.verify.error ?? "?"}`);
+
+    const tracer = await tracerArchive({ engine, labels: LABELS });
+    const plain = () =>
+      verifyImage({ image: SOURCE, probes: PROBES, labels: LABELS }).then((r) => startup(r, "source"));
+    const traced = () =>
+      verifyInstrumented(
+        { image: SOURCE, probes: PROBES, labels: LABELS },
+        {
+          init: true,
+          capAdd: ["SYS_PTRACE"],
+          entrypoint: () => tracedArgv(["python", "app.py"]),
+          prepare: (eng, id) => copyToContainer(eng, id, "/", tracer),
+          collect: async () => {},
+        },
+      ).then((r) => startup(r, "traced source"));
+    const minified = () =>
+      verifyImage({ image: MINIFIED, probes: PROBES, labels: LABELS }).then((r) => startup(r, "minified"));
+
+    const runs = { plain: [] as number[], traced: [] as number[], minified: [] as number[] };
+    await plain();
+    await traced();
+    await minified(); // warm-up, unmeasured
+    for (let k = 0; k < rounds; k++) {
+      const order: Array<keyof typeof runs> =
+        k % 2 === 0 ? ["plain", "traced", "minified"] : ["minified", "traced", "plain"];
+      for (const o of order) runs[o].push(await { plain, traced, minified }[o]());
+      log(
+        `round ${k + 1}/${rounds}: plain ${runs.plain.at(-1)} ms, traced ${runs.traced.at(-1)} ms, minified ${runs.minified.at(-1)} ms`,
+      );
+    }
+    const p = median(runs.plain);
+    const t = median(runs.traced);
+    const mm = median(runs.minified);
+    const r2 = (x: number) => Math.round(x * 100) / 100;
+    log(
+      `source ${(m.source.bytes / 1e6).toFixed(1)} MB, minified ${(m.minified.bytes / 1e6).toFixed(1)} MB (${r2(m.minified.bytes / m.source.bytes)}x); ` +
+        `first probe: plain ${p} ms, traced ${t} ms (${r2(t / p)}x), minified ${mm} ms (${r2(mm / p)}x)`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: "minify",
+        image: "flask hello + redis counter (python:3.11-slim + flask)",
+        rounds,
+        sourceBytes: m.source.bytes,
+        minifiedBytes: m.minified.bytes,
+        sizeRatio: r2(m.minified.bytes / m.source.bytes),
+        keptFiles: m.closure.files,
+        sourceFiles: m.source.files,
+        firstProbeMs: {
+          plain: { median: p, all: runs.plain },
+          traced: { median: t, all: runs.traced },
+          minified: { median: mm, all: runs.minified },
+        },
+        tracingOverhead: r2(t / p),
+        minifiedStartupRatio: r2(mm / p),
+      })}\n`,
+    );
+  } finally {
+    await rm(out, { recursive: true, force: true });
+    await removeByLabel(engine, LABELS, { images: true });
+  }
+}
