@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rmdir, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { BuildProgressEvent } from "../engine/build-progress.js";
 import type { EngineConnection } from "../engine/connect.js";
@@ -82,13 +82,23 @@ const ALWAYS = [
  * fails its probes is reported (ok=false), never as a saving.
  */
 export async function minifyImage(opts: MinifyOptions): Promise<MinifyResult> {
-  const progress = opts.onProgress ?? (() => {});
-  const timeoutMs = opts.timeoutMs ?? 120_000;
   const outDir = resolve(opts.outDir);
   for (const p of opts.include ?? []) {
     if (!p.startsWith("/")) throw new InputError(`--include "${p}" must be an absolute path in the image`);
   }
-  await prepareOutDir(outDir, opts.force ?? false);
+  const created = await prepareOutDir(outDir, opts.force ?? false);
+  try {
+    return await minifyInto(opts, outDir);
+  } catch (e) {
+    // A directory this run made and never wrote to is not left behind.
+    if (created) await rmdir(outDir).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyResult> {
+  const progress = opts.onProgress ?? (() => {});
+  const timeoutMs = opts.timeoutMs ?? 120_000;
 
   const [{ connectEngine }, { openImage }, { inspectEngineImage }, { verifyImage, verifyInstrumented }] =
     await Promise.all([
@@ -356,7 +366,15 @@ async function interpretersOf(
   return [...found].sort();
 }
 
-async function prepareOutDir(dir: string, force: boolean): Promise<void> {
+/** Makes sure `dir` exists and holds nothing but an earlier minify's files (with force); true when it made it. */
+async function prepareOutDir(dir: string, force: boolean): Promise<boolean> {
+  const existed = await stat(dir).then(
+    (st) => {
+      if (!st.isDirectory()) throw new InputError(`--out ${dir} is not a directory`);
+      return true;
+    },
+    () => false,
+  );
   await mkdir(dir, { recursive: true });
   const have = await readdir(dir);
   const ours = new Set(["Dockerfile", "closure.txt", "trace.log", ".dockerignore"]);
@@ -372,4 +390,5 @@ async function prepareOutDir(dir: string, force: boolean): Promise<void> {
       },
     );
   }
+  return !existed;
 }
