@@ -11,6 +11,9 @@ export interface EngineImage {
   created: string;
   labels: Record<string, string>;
   layers: string[];
+  /** The run configuration's ENTRYPOINT and CMD (null when unset; not known from a listing). */
+  entrypoint?: string[] | null;
+  cmd?: string[] | null;
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -19,6 +22,10 @@ function statusOf(err: unknown): number | undefined {
     return typeof s === "number" ? s : undefined;
   }
   return undefined;
+}
+
+function argv(v: unknown): string[] | null {
+  return Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : null;
 }
 
 async function engine(conn?: EngineConnection): Promise<EngineConnection> {
@@ -37,6 +44,8 @@ export async function inspectEngineImage(ref: string, conn?: EngineConnection): 
       created: info.Created,
       labels: info.Config?.Labels ?? {},
       layers: info.RootFS?.Layers ?? [],
+      entrypoint: argv(info.Config?.Entrypoint),
+      cmd: argv(info.Config?.Cmd),
     };
   } catch (err) {
     if (statusOf(err) === 404) {

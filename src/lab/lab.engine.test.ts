@@ -187,6 +187,12 @@ describe("slimstage lab lab-004 --no-optimize --json", () => {
       expect(lab.variants.length).toBeGreaterThan(0);
       expect(lab.claims.filter((c) => c.kind === "optimized")).toEqual([]);
       expect(r.stderr).not.toMatch(/optimized/);
+      // A one-shot app (it prints and exits) is minified too: the probe runs its command, traced.
+      const minified = lab.variants.find((v) => v.name === "minified");
+      const multistage = lab.variants.find((v) => v.name === "multistage");
+      expect(minified?.verify?.ok, minified?.outcome.summary).toBe(true);
+      expect(minified?.verify?.probes[0]?.detail).toMatch(/Hello from a Python app running on Debian!/);
+      expect(minified!.facts!.sizeBytes).toBeLessThan(multistage!.facts!.sizeBytes * 0.2);
     } finally {
       await removeByLabel(engine, labels, { images: true });
     }

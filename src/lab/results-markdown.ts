@@ -35,7 +35,7 @@ export function renderResults(doc: LabRunDocument, command: string, root: string
   }
   if (doc.labs.some((l) => l.variants.some((v) => v.name === "minified"))) {
     out.push(
-      "- **minified:** slimstage's `minify` on the lab's smallest working image: traced while the lab's probe passes (with its sidecars), rebuilt from exactly the files that run used (a multi-stage Dockerfile, `FROM scratch` at the end), and verified again with the same probe (docs/minify.md). Labs with a network probe only (not lab-004, whose app prints and exits).",
+      "- **minified:** slimstage's `minify` on the lab's smallest working image: traced while the lab's probe passes (with its sidecars), rebuilt from exactly the files that run used (a multi-stage Dockerfile, `FROM scratch` at the end), and verified again with the same probe (docs/minify.md); for lab-004's one-shot app, the probe's run of its command is what is traced.",
     );
   }
   const labsOk = doc.labs.filter((l) => l.ok).length;

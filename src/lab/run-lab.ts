@@ -267,8 +267,9 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
     reportVariants.push(...opt.reports);
     claims.push(...judgeOptimizedClaims(cfg.optimize, opt.tiers, await sizedVariants(lab, labRuns)));
   }
-  const minifyFrom = opts.minify !== false && cfg.probe?.http ? minifySource(lab, runs) : undefined;
-  if (minifyFrom && cfg.probe) {
+  const labProbe = cfg.probe;
+  const minifyFrom = opts.minify !== false && labProbe ? minifySource(lab, runs) : undefined;
+  if (minifyFrom && labProbe) {
     throwIfAborted(signal);
     const m = await runMinified(lab, minifyFrom, {
       emit,
@@ -276,7 +277,8 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
       prefix,
       labels,
       verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
-      probes: toVerifyProbes(cfg.probe, null).probes,
+      // A command probe runs the image's own command (a one-shot app): read it from the source image.
+      probeSpec: (imageCmd) => toVerifyProbes(labProbe, imageCmd),
       openImage,
       analyzeImage,
       summarizeAnalysis,

@@ -26,8 +26,8 @@ export interface MinifiedContext {
   prefix: string;
   labels: Record<string, string>;
   verifyTimeoutMs: number;
-  /** The lab's probe as verify's probes (network probes only: minify traces a running service). */
-  probes: Probe[];
+  /** The lab's probe as verify's probes (and the command a one-shot app runs with), given the image's command. */
+  probeSpec: (imageCmd: readonly string[] | null) => { probes: Probe[]; command?: string[] };
   openImage: typeof import("../image/public.js").openImage;
   analyzeImage: typeof import("../image/public.js").analyzeImage;
   summarizeAnalysis: typeof import("../report/summarize.js").summarizeAnalysis;
@@ -57,15 +57,21 @@ export async function runMinified(
   const compose = cfg.variants.find((v) => v.name === source.name)?.compose;
   const file = `slimstage minify ${sourceTag}`;
   const { minifyImage } = await import("../minify/minify.js");
+  const { inspectEngineImage } = await import("../engine/images.js");
   const out = await mkdtemp(join(tmpdir(), "slimstage-lab-minify-"));
   emit({ type: "phase-start", ...at, phase: "build", detail: file });
   const t0 = Date.now();
   const measured: MeasuredVariant = {};
   let result: Awaited<ReturnType<typeof minifyImage>> | undefined;
   try {
+    const info = await inspectEngineImage(sourceTag);
+    const spec = ctx.probeSpec(
+      info.entrypoint || info.cmd ? [...(info.entrypoint ?? []), ...(info.cmd ?? [])] : null,
+    );
     result = await minifyImage({
       image: sourceTag,
-      probes: ctx.probes,
+      probes: spec.probes,
+      ...(spec.command ? { command: spec.command } : {}),
       outDir: out,
       tag,
       labels: ctx.labels,

@@ -1,5 +1,6 @@
 import { mkdir, readdir, rmdir, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { extract } from "tar-stream";
 import type { BuildProgressEvent } from "../engine/build-progress.js";
 import type { EngineConnection } from "../engine/connect.js";
 import { copyFromContainer, copyToContainer, readFileHead } from "../engine/container-files.js";
@@ -128,6 +129,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
 
   const warnings = [...image.warnings];
   progress({ type: "phase", phase: "trace", message: `running ${opts.image} under the tracer` });
+  let execs = 0;
   const collected: { trace?: TraceSummary; raw?: string; interpreters: string[]; error?: string } = {
     interpreters: [],
   };
@@ -147,11 +149,12 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
         return tracedArgv(argv);
       },
       prepare: (eng, id) => copyToContainer(eng, id, "/", tracer),
+      // Command probes run through `docker exec`, outside the traced tree: each runs under the tracer with its own log.
+      wrapExec: (argv) => tracedArgv(plainWords(argv), `${TRACER_DIR}/exec-${++execs}.log`),
       collect: async (eng, id) => {
         try {
           // The HEALTHCHECK runs through `docker exec`, outside the traced process tree: run it once under the tracer.
           const health = healthCommand(config);
-          let healthRaw = "";
           if (health) {
             const r = await execInContainer(eng, id, tracedArgv(health, HEALTH_TRACE_FILE), {
               timeoutMs: 30_000,
@@ -160,17 +163,16 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
               warnings.push(
                 `the image's HEALTHCHECK exited with ${r.exitCode} under the tracer: the minified image may not report healthy`,
               );
-            healthRaw = tarMember(await copyFromContainer(eng, id, HEALTH_TRACE_FILE, 256 * 1024 * 1024));
           }
           await stopContainer(eng, id, 10);
-          const tar = await copyFromContainer(eng, id, TRACE_FILE, 1024 * 1024 * 1024);
-          const main = tarMember(tar);
-          collected.raw = main + healthRaw;
-          // Parsed apart: the health check's process ids may repeat the app's.
-          collected.trace = mergeTraces(
-            parseTrace(main, config.workdir),
-            parseTrace(healthRaw, config.workdir),
-          );
+          // Every log: the app's, the health check's, each command probe's. Parsed apart: their process ids may repeat.
+          const logs = await traceLogs(await copyFromContainer(eng, id, TRACER_DIR, 1024 * 1024 * 1024));
+          if (!logs.has(TRACE_FILE.slice(TRACER_DIR.length + 1)))
+            throw new VerifyError("the tracer wrote no log (did the container start?)");
+          collected.raw = [...logs.values()].join("");
+          collected.trace = [...logs.values()]
+            .map((text) => parseTrace(text, config.workdir))
+            .reduce((a, b) => mergeTraces(a, b));
           collected.interpreters = await interpretersOf(eng, id, collected.trace.executed, (p) => {
             const node = resolveInto(tree, p, new Set());
             return node?.entry?.type === "file" ? `/${pathOf(node)}` : undefined;
@@ -219,7 +221,8 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   const dockerfile = emitDockerfile({
     source: opts.image,
     sourceId: sourceInfo.id,
-    config: opts.command ? { ...config, cmd: opts.command } : config,
+    // The runs may use another command (a one-shot app kept up with `sleep`); the image keeps its own.
+    config,
     picker: opts.picker ?? "debian:bookworm-slim",
     listFile: "closure.txt",
     notes: [
@@ -329,14 +332,51 @@ export function defaultTag(image: string): string {
   return `${repo}-minified:${tag}`;
 }
 
-/** The one file of a single-file tar from the engine's archive export. */
-function tarMember(tar: Buffer): string {
-  // A ustar header is 512 bytes with the size in octal at 124; the file follows.
-  if (tar.length < 512) throw new VerifyError("the trace archive from the engine is empty");
-  const size = Number.parseInt(tar.subarray(124, 136).toString("latin1").replace(/\0.*$/s, "").trim(), 8);
-  if (!Number.isFinite(size) || 512 + size > tar.length)
-    throw new VerifyError("the trace archive from the engine is truncated");
-  return tar.subarray(512, 512 + size).toString("utf8");
+/** The `*.log` files of the tracer directory's tar export, by name. */
+async function traceLogs(tar: Buffer): Promise<Map<string, string>> {
+  const logs = new Map<string, string>();
+  const ex = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    ex.on("entry", (header, body, next) => {
+      const name = header.name.split("/").pop() ?? "";
+      if (header.type !== "file" || !name.endsWith(".log")) {
+        body.on("end", next);
+        body.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      body.on("data", (c: unknown) => {
+        chunks.push(c as Buffer);
+      });
+      body.on("end", () => {
+        logs.set(name, Buffer.concat(chunks).toString("utf8"));
+        next();
+      });
+    });
+    ex.on("finish", resolve);
+    ex.on("error", (e) => reject(new VerifyError(`the tracer's logs could not be read: ${e.message}`)));
+  });
+  ex.end(tar);
+  await done;
+  return logs;
+}
+
+/**
+ * A command probe as verify runs it (`/bin/sh -c COMMAND`), as plain words
+ * when COMMAND has no shell syntax: then the trace, and so the minified
+ * image, does not need a shell just because the probe was written as a string.
+ */
+export function plainWords(argv: string[]): string[] {
+  const [sh, c, command] = argv;
+  if (
+    sh === "/bin/sh" &&
+    c === "-c" &&
+    argv.length === 3 &&
+    command &&
+    /^[A-Za-z0-9_./:=@%+, -]+$/.test(command)
+  )
+    return command.trim().split(/\s+/);
+  return argv;
 }
 
 /** The loaders and `#!` programs behind what the run executed (the kernel opens them, strace does not see it). */

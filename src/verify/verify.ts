@@ -68,6 +68,8 @@ export interface RunInstrument {
   prepare(engine: EngineConnection, containerId: string): Promise<void>;
   /** After the probes (passed or not), before the container is removed; must not throw. */
   collect(engine: EngineConnection, containerId: string): Promise<void>;
+  /** How a command probe's argv runs in the container (a tracer wraps it: `docker exec` is outside the traced tree). */
+  wrapExec?(argv: string[]): string[];
 }
 
 /** verifyImage, with the app container run under `instrument`. */
@@ -381,7 +383,7 @@ async function runVerify(opts: VerifyOptions, instrument: RunInstrument | undefi
       stopped: stopped.signal,
       exec: async (cmd, t) => {
         try {
-          return await execInContainer(await monitors, id, cmd, {
+          return await execInContainer(await monitors, id, instrument?.wrapExec?.(cmd) ?? cmd, {
             timeoutMs: t,
             ...(signal ? { signal } : {}),
           });

@@ -33,7 +33,10 @@ export function define(program: Command): void {
     .option("--compose <file>", "compose file whose service's depends_on run as sidecars")
     .option("--service <name>", "the compose service this image stands for")
     .option("--env <k=v>", "environment variable for the app (repeatable)", collect)
-    .option("--cmd <command>", "run this shell command instead of the image's CMD")
+    .option(
+      "--cmd <command>",
+      "run this shell command instead of the image's CMD while tracing and verifying (the minified image keeps its CMD)",
+    )
     .addOption(
       new Option("--picker <image>", "image with GNU tar for the picker stage").default(
         "debian:bookworm-slim",
