@@ -13,18 +13,25 @@ import { RULES } from "../src/lint/rules/index.js";
 const root = new URL("..", import.meta.url).pathname;
 const shared = join(root, "..", "shared", "corpora");
 
+function buildkitCases(): string[] {
+  const bk = join(shared, "buildkit-parser", "testfiles");
+  if (!existsSync(bk)) return [];
+  return readdirSync(bk)
+    .map((d) => join(bk, d, "Dockerfile"))
+    .filter((p) => existsSync(p))
+    .map((p) => readFileSync(p, "utf8"));
+}
+
+function seedFiles(): string[] {
+  const seeds = join(root, "src", "lint", "testdata", "seeds");
+  return readdirSync(seeds)
+    .filter((f) => f.endsWith(".Dockerfile"))
+    .map((f) => readFileSync(join(seeds, f), "utf8"));
+}
+
 /** Whole Dockerfiles (BuildKit's parser cases, the seed labs, the examples): what a user lints. */
 function typical(): string[] {
-  const files: string[] = [];
-  const bk = join(shared, "buildkit-parser", "testfiles");
-  if (existsSync(bk))
-    for (const d of readdirSync(bk)) {
-      const p = join(bk, d, "Dockerfile");
-      if (existsSync(p)) files.push(readFileSync(p, "utf8"));
-    }
-  const seeds = join(root, "src", "lint", "testdata", "seeds");
-  for (const f of readdirSync(seeds))
-    if (f.endsWith(".Dockerfile")) files.push(readFileSync(join(seeds, f), "utf8"));
+  const files = [...buildkitCases(), ...seedFiles()];
   const examples = join(root, "examples");
   for (const lab of readdirSync(examples)) {
     const dir = join(examples, lab);
@@ -35,6 +42,7 @@ function typical(): string[] {
   return files;
 }
 
+/** hadolint's rule cases (mostly one to three lines), BuildKit's parser cases and the seed labs. */
 function corpus(): string[] {
   const files: string[] = [];
   const hadolint = join(shared, "hadolint");
@@ -44,16 +52,7 @@ function corpus(): string[] {
     for (const line of readFileSync(p, "utf8").split("\n"))
       if (line.trim()) files.push(`${(JSON.parse(line) as { dockerfile: string }).dockerfile}\n`);
   }
-  const bk = join(shared, "buildkit-parser", "testfiles");
-  if (existsSync(bk))
-    for (const d of readdirSync(bk)) {
-      const p = join(bk, d, "Dockerfile");
-      if (existsSync(p)) files.push(readFileSync(p, "utf8"));
-    }
-  const seeds = join(root, "src", "lint", "testdata", "seeds");
-  for (const f of readdirSync(seeds))
-    if (f.endsWith(".Dockerfile")) files.push(readFileSync(join(seeds, f), "utf8"));
-  return files;
+  return [...files, ...buildkitCases(), ...seedFiles()];
 }
 
 interface Rate {
