@@ -2,13 +2,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, runCli } from "../../test/cli.js";
 import { BUILDKIT_CORPUS } from "./test-corpus.js";
 
 const slimstage = (...args: string[]): Promise<CliResult> => runCli(args, { env: { NO_COLOR: "1" } });
 
-const dir = mkdtempSync(join(tmpdir(), "slimstage-parse-"));
+// Made when the tests start (not on import: `vitest list` imports without running afterAll).
+let dir = "";
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "slimstage-parse-"));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(name: string, text: string): string {

@@ -1,10 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, runCli } from "../../../test/cli.js";
 
-const dir = mkdtempSync(join(tmpdir(), "slimstage-lint-"));
+// Made when the tests start (not on import: `vitest list` imports without running afterAll).
+let dir = "";
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "slimstage-lint-"));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const slimstage = (...args: string[]): Promise<CliResult> =>
