@@ -12,10 +12,10 @@ import type { Analysis } from "../image/analysis/types.js";
 import type { VariantData } from "../report/report-data.js";
 import type { Probe, VerifyResult } from "../verify/types.js";
 import { analyzePhase } from "./analyze-phase.js";
-import { imageFacts } from "./image-facts.js";
-import type { Lab, LabVariant } from "./lab-config.js";
+import type { Lab } from "./lab-config.js";
 import type { VariantRun, VerifyFacts } from "./lab-result.js";
-import { judgeOutcome, type MeasuredVariant } from "./outcome.js";
+import type { MeasuredVariant } from "./outcome.js";
+import { ownVariant } from "./own-variant.js";
 import type { LabProgressEvent } from "./run-lab.js";
 
 export const MINIFIED_VARIANT = "minified";
@@ -106,26 +106,13 @@ export async function runMinified(
     if ("error" in done) measured.error = done.error;
     else analysis = done.analysis;
   }
-  const variant: LabVariant = { name: MINIFIED_VARIANT, expect: "works" };
-  const outcome = judgeOutcome(variant, measured);
-  const run: VariantRun = {
+  const { run, report } = ownVariant(ctx, {
     name: MINIFIED_VARIANT,
-    dockerfile: file,
+    file,
     ...(result ? { tag } : {}),
-    expect: "works",
-    ...(measured.build ? { build: measured.build } : {}),
-    ...(analysis ? { facts: imageFacts(analysis) } : {}),
-    ...(measured.verify ? { verify: measured.verify } : {}),
-    outcome,
-  };
-  if (!analysis || !result) return { run };
-  return {
-    run,
-    report: {
-      name: MINIFIED_VARIANT,
-      ref: tag,
-      analysis: ctx.summarizeAnalysis(analysis),
-      verify: ctx.summarizeVerify(result.verify),
-    },
-  };
+    measured,
+    ...(analysis ? { analysis } : {}),
+    ...(result ? { verify: result.verify } : {}),
+  });
+  return report ? { run, report } : { run };
 }

@@ -13,10 +13,11 @@ import type { LintFindingSummary, VariantData } from "../report/report-data.js";
 import type { Probe, VerifyResult } from "../verify/types.js";
 import { analyzePhase } from "./analyze-phase.js";
 import { imageFacts } from "./image-facts.js";
-import type { Lab, LabVariant } from "./lab-config.js";
+import type { Lab } from "./lab-config.js";
 import type { LintFact, VariantRun, VerifyFacts } from "./lab-result.js";
 import type { SizedVariant, TierMeasure } from "./optimized-claims.js";
-import { judgeOutcome, type MeasuredVariant } from "./outcome.js";
+import type { MeasuredVariant } from "./outcome.js";
+import { ownVariant } from "./own-variant.js";
 import type { LabProgressEvent } from "./run-lab.js";
 
 export const OPTIMIZE_TIERS = ["slim", "distroless"] as const;
@@ -185,35 +186,23 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
         }
       }
     }
-    const variant: LabVariant = { name, expect: "works" };
-    const outcome = judgeOutcome(variant, measured);
+    const own = ownVariant(ctx, {
+      name,
+      file,
+      ...(a?.image && a.status !== "build-failed" ? { tag: a.image } : {}),
+      measured,
+      ...(analysis ? { analysis } : {}),
+      ...(a?.verify ? { verify: a.verify } : {}),
+    });
     const verified = a?.status === "verified" && analysis !== undefined;
     out.tiers[tier] = {
       verified,
       ...(verified && analysis ? { sizeBytes: imageFacts(analysis).sizeBytes } : {}),
-      ...(outcome.status !== "works" ? { reason: outcome.summary } : {}),
+      ...(own.outcome.status !== "works" ? { reason: own.outcome.summary } : {}),
       ...(nodeBinaryBytes !== undefined ? { nodeBinaryBytes } : {}),
     };
-    out.runs.push({
-      name,
-      dockerfile: file,
-      ...(a?.image && a.status !== "build-failed" ? { tag: a.image } : {}),
-      expect: "works",
-      ...(measured.lint ? { lint: measured.lint } : {}),
-      ...(measured.build ? { build: measured.build } : {}),
-      ...(analysis ? { facts: imageFacts(analysis) } : {}),
-      ...(measured.verify ? { verify: measured.verify } : {}),
-      outcome,
-    });
-    if (analysis && a?.image) {
-      out.reports.push({
-        name,
-        ref: a.image,
-        analysis: ctx.summarizeAnalysis(analysis),
-        ...(a.verify ? { verify: ctx.summarizeVerify(a.verify) } : {}),
-        ...(measured.lint ? { lint: ctx.lintSummaries(measured.lint, file) } : {}),
-      });
-    }
+    out.runs.push(own.run);
+    if (own.report) out.reports.push(own.report);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { execInContainer, stopContainer } from "../engine/containers.js";
 import { InputError, VerifyError } from "../errors.js";
 import { mergeLayers, pathOf } from "../image/filetree.js";
 import type { ImageConfig } from "../image/model.js";
+import { describeProbe } from "../verify/probe-spec.js";
 import type { VerifyOptions, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { type Closure, computeClosure, resolveInto } from "./closure.js";
 import { closureList, emitDockerfile } from "./emit.js";
@@ -227,7 +228,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     listFile: "closure.txt",
     notes: [
       `Source: ${opts.image}, ${mb(sourceInfo.size)}; kept: ${closure.files} files, ${mb(closure.bytes)} (closure.txt).`,
-      `Traced while these probes passed: ${traced.probes.map((p) => describe(p.probe)).join("; ")}.`,
+      `Traced while these probes passed: ${traced.probes.map((p) => describeProbe(p.probe)).join("; ")}.`,
       ...(opts.include?.length ? [`Kept whole on request: ${opts.include.join(", ")}.`] : []),
     ],
   });
@@ -293,12 +294,6 @@ function verifyPart(
     ...(opts.labels ? { labels: opts.labels } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
-}
-
-function describe(p: VerifyResult["probes"][number]["probe"]): string {
-  if (p.kind === "http") return `http :${p.port}${p.path}`;
-  if (p.kind === "tcp") return `tcp :${p.port}`;
-  return `cmd ${p.command}`;
 }
 
 function mergeTraces(a: TraceSummary, b: TraceSummary): TraceSummary {
