@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
+import { collect } from "./runtime.js";
 
 /**
  * The probe flags of `verify` and `minify`. A probe's options belong to the
@@ -42,6 +43,14 @@ export function addProbeOptions(cmd: Command): string[] {
       inOrder("--expect-exit"),
     );
   return ordered;
+}
+
+/** The sidecar and environment flags of `verify` and `minify`: --compose, --service, --env. */
+export function addRunOptions(cmd: Command): void {
+  cmd
+    .option("--compose <file>", "compose file with the service and its sidecars (depends_on)")
+    .option("--service <name>", "the compose service this image stands for")
+    .option("--env <k=v>", "environment variable for the app (repeatable)", collect);
 }
 
 /** `--env K=V` values (a bare NAME takes the variable from this process's environment). */

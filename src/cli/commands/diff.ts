@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { ratioLimit } from "../read-options.js";
 import { action, type CliRuntime, examples } from "../runtime.js";
 
 interface DiffFlags {
@@ -42,7 +43,6 @@ export function define(program: Command): void {
         const { diffImages } = await import("../../image/diff.js");
         rt.info(`reading ${a} and ${b} …`);
         // One after the other: each read is streamed, and the engine's export is sequential anyway.
-        const { ratioLimit } = await import("./inspect.js");
         const opts = {
           signal: rt.signal,
           verifyDigests: flags.verify !== false,

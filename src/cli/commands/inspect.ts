@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { InputError } from "../../errors.js";
+import { ratioLimit } from "../read-options.js";
 import { action, type CliRuntime, examples } from "../runtime.js";
 
 interface InspectFlags {
@@ -14,14 +15,6 @@ interface InspectFlags {
   maxWaste?: string;
   minEfficiency?: string;
   maxBuildOnly?: string;
-}
-
-/** `--max-ratio N` as read limits (a ratio above 1). */
-export function ratioLimit(raw: string | undefined): { limits?: { maxCompressionRatio: number } } {
-  if (raw === undefined) return {};
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 1) throw new InputError(`--max-ratio "${raw}" must be a number above 1`);
-  return { limits: { maxCompressionRatio: n } };
 }
 
 function positiveInt(raw: string | undefined, flag: string, fallback: number): number {

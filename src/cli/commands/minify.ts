@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import { EXIT } from "../exit-codes.js";
-import { addProbeOptions, composeOption, parseEnv, timeoutOption } from "../probe-options.js";
+import { addProbeOptions, addRunOptions, composeOption, parseEnv, timeoutOption } from "../probe-options.js";
 import { action, collect, examples } from "../runtime.js";
 
 interface MinifyFlags {
@@ -22,6 +22,7 @@ export function define(program: Command): void {
     .description("Trace the files a running image uses and rebuild it from only those, verified")
     .argument("<image>", "image to minify (in the engine's store)");
   const ordered = addProbeOptions(command);
+  addRunOptions(command);
   command
     .option(
       "--out <dir>",
@@ -30,9 +31,6 @@ export function define(program: Command): void {
     .option("--force", "replace the files of an earlier minify in --out")
     .option("-t, --tag <name>", "tag of the minified image (default: <repository>-minified:<tag>)")
     .option("--include <path>", "keep this path in the image whole, traced or not (repeatable)", collect)
-    .option("--compose <file>", "compose file whose service's depends_on run as sidecars")
-    .option("--service <name>", "the compose service this image stands for")
-    .option("--env <k=v>", "environment variable for the app (repeatable)", collect)
     .option(
       "--cmd <command>",
       "run this shell command instead of the image's CMD while tracing and verifying (the minified image keeps its CMD)",

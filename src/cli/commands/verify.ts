@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
-import { addProbeOptions, composeOption, parseEnv, timeoutOption } from "../probe-options.js";
+import { addProbeOptions, addRunOptions, composeOption, parseEnv, timeoutOption } from "../probe-options.js";
 import { action, collect, examples } from "../runtime.js";
 
 interface VerifyFlags {
@@ -22,10 +22,8 @@ export function define(program: Command): void {
     .description("Run an image with probes and sidecars and measure start-up")
     .argument("<image>", "image to run (name, tag or id)");
   const ordered = addProbeOptions(command);
+  addRunOptions(command);
   command
-    .option("--compose <file>", "compose file with the service and its sidecars")
-    .option("--service <name>", "the compose service this image stands for")
-    .option("--env <k=v>", "environment variable for the app (repeatable)", collect)
     .option("--label <k=v>", "label for the containers and network of the run (repeatable)", collect)
     .option("--cmd <command>", "run this shell command instead of the image's CMD")
     .option("--wait-log <regex>", "wait for a matching log line before probing (repeatable)", collect)
