@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mergeLayers, subtreeBytes } from "./filetree.js";
-import type { FileEntry, Layer, Whiteout } from "./model.js";
+import type { FileEntry } from "./model.js";
+import { memoryLayer as layer } from "./test-helpers/memory-layer.js";
 
 function file(path: string, size = 0): FileEntry {
   return { path, type: "file", mode: 0o644, uid: 0, gid: 0, size };
@@ -10,21 +11,6 @@ function dir(path: string): FileEntry {
 }
 function link(path: string, target: string): FileEntry {
   return { path, type: "symlink", mode: 0o777, uid: 0, gid: 0, size: 0, linkTarget: target };
-}
-function layer(index: number, entries: FileEntry[], whiteouts: Whiteout[] = []): Layer {
-  return {
-    index,
-    diffId: `sha256:${index}`,
-    verified: true,
-    compression: "none",
-    tarBytes: 0,
-    size: entries.reduce((s, e) => s + e.size, 0),
-    compressedBytes: null,
-    compressedSizeKind: "unknown",
-    entries,
-    whiteouts,
-    metaFiles: new Map(),
-  };
 }
 
 describe("FileTree overlay semantics", () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { FileTree } from "../image/filetree.js";
-import type { FileEntry, Layer } from "../image/model.js";
+import type { FileEntry } from "../image/model.js";
+import { memoryLayer } from "../image/test-helpers/memory-layer.js";
 import { computeClosure } from "./closure.js";
 
 type Spec = [path: string, type: FileEntry["type"], sizeOrTarget?: number | string];
 
-function layer(index: number, specs: Spec[]): Layer {
+function layer(index: number, specs: Spec[]) {
   const entries: FileEntry[] = specs.map(([path, type, x]) => ({
     path,
     type,
@@ -15,19 +16,7 @@ function layer(index: number, specs: Spec[]): Layer {
     size: type === "file" && typeof x === "number" ? x : 0,
     ...(typeof x === "string" ? { linkTarget: x } : {}),
   }));
-  return {
-    index,
-    diffId: `sha256:${index}`,
-    verified: true,
-    compression: "none",
-    tarBytes: 0,
-    size: 0,
-    compressedBytes: null,
-    compressedSizeKind: "unknown",
-    entries,
-    whiteouts: [],
-    metaFiles: new Map(),
-  };
+  return memoryLayer(index, entries);
 }
 
 /** A merged-/usr Debian layout with a Python under /usr/local, as the local python base has. */
