@@ -10,12 +10,11 @@
  *
  * Last line: one JSON object with the medians and the ratios.
  */
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startPackageIndex } from "../src/build/package-index.js";
-import { buildImage } from "../src/engine/build.js";
 import { removeByLabel } from "../src/engine/cleanup.js";
 import { connectEngine } from "../src/engine/connect.js";
 import { copyToContainer } from "../src/engine/container-files.js";
@@ -23,18 +22,13 @@ import { minifyImage } from "../src/minify/minify.js";
 import { tracedArgv, tracerArchive } from "../src/minify/tracer.js";
 import type { Probe, VerifyResult } from "../src/verify/types.js";
 import { verifyImage, verifyInstrumented } from "../src/verify/verify.js";
+import { buildFlaskImage, median, roundsArg } from "./lib/flask-bench.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const _root = fileURLToPath(new URL("..", import.meta.url));
 const LABELS = { "org.slimstage.bench": "minify" };
 const SOURCE = "slimstage-bench/flask-hello:minify-source";
 const MINIFIED = "slimstage-bench/flask-hello:minified";
 const PROBES: Probe[] = [{ kind: "http", port: 5000, path: "/", expectBody: "Hello from Python!" }];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 function startup(r: VerifyResult, what: string): number {
   if (!r.ok || r.startupMs === undefined)
@@ -43,25 +37,13 @@ function startup(r: VerifyResult, what: string): number {
 }
 
 export default async function bench(args: string[]): Promise<void> {
-  const i = args.indexOf("--rounds");
-  const rounds = i >= 0 ? Number(args[i + 1]) : 5;
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds must be a positive integer");
+  const rounds = roundsArg(args);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const engine = await connectEngine();
   const out = await mkdtemp(join(tmpdir(), "slimstage-bench-minify-"));
   try {
     log(`building ${SOURCE} from src/verify/testdata/flask-counter ...`);
-    const index = await startPackageIndex();
-    try {
-      await buildImage({
-        context: `${root}src/verify/testdata/flask-counter`,
-        tags: [SOURCE],
-        labels: LABELS,
-        network: "host",
-      });
-    } finally {
-      await index.close();
-    }
+    await buildFlaskImage(SOURCE, LABELS);
     log("minifying it ...");
     const m = await minifyImage({
       image: SOURCE,

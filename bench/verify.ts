@@ -9,24 +9,18 @@
  * `npm run build`), the way a user runs it; it reports the wall-clock time of
  * its first successful probe (`firstProbeOkAt`), the script prints its own.
  */
+
 import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startPackageIndex } from "../src/build/package-index.js";
-import { buildImage } from "../src/engine/build.js";
 import { removeByLabel } from "../src/engine/cleanup.js";
 import { connectEngine } from "../src/engine/connect.js";
+import { buildFlaskImage, median, roundsArg } from "./lib/flask-bench.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const LABELS = { "org.slimstage.bench": "verify" };
 const IMAGE = "slimstage-bench/flask-hello:verify";
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 function spawnCollect(
   cmd: string,
@@ -91,25 +85,13 @@ async function shellRound(): Promise<number> {
 }
 
 export default async function bench(args: string[]): Promise<void> {
-  const i = args.indexOf("--rounds");
-  const rounds = i >= 0 ? Number(args[i + 1]) : 5;
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds must be a positive integer");
+  const rounds = roundsArg(args);
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   log("building the CLI (npm run build) ...");
   await run("npm", ["run", "--silent", "build"], { cwd: root });
   log(`building ${IMAGE} from src/verify/testdata/flask-counter ...`);
-  const index = await startPackageIndex();
-  try {
-    await buildImage({
-      context: `${root}src/verify/testdata/flask-counter`,
-      tags: [IMAGE],
-      labels: LABELS,
-      network: "host",
-    });
-  } finally {
-    await index.close();
-  }
+  await buildFlaskImage(IMAGE, LABELS);
 
   const slim: number[] = [];
   const shell: number[] = [];
