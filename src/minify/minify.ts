@@ -14,7 +14,14 @@ import { type Closure, computeClosure, resolveInto } from "./closure.js";
 import { closureList, emitDockerfile } from "./emit.js";
 import { loadedInterpreter } from "./interpreter.js";
 import { parseTrace, type TraceSummary } from "./trace-parse.js";
-import { HEALTH_TRACE_FILE, TRACE_FILE, TRACER_DIR, tracedArgv, tracerArchive } from "./tracer.js";
+import {
+  HEALTH_TRACE_FILE,
+  TRACE_FILE,
+  TRACE_LOG_DIR,
+  TRACER_DIR,
+  tracedArgv,
+  tracerArchive,
+} from "./tracer.js";
 
 export interface MinifyOptions
   extends Pick<VerifyOptions, "probes" | "env" | "compose" | "wait" | "command" | "labels"> {
@@ -118,7 +125,6 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   let sourceFiles = 0;
   for (const l of image.layers) sourceFiles += l.entries.length;
   const config = image.config;
-  const command = [...(config.entrypoint ?? []), ...(opts.command ?? config.cmd ?? [])];
 
   progress({ type: "phase", phase: "tracer", message: "preparing the tracer (strace)" });
   const tracer = await tracerArchive({
@@ -145,13 +151,13 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
       init: true,
       capAdd: ["SYS_PTRACE"],
       entrypoint: (override) => {
-        const argv = override ? [...(config.entrypoint ?? []), ...override] : command;
+        const argv = [...(config.entrypoint ?? []), ...(override ?? config.cmd ?? [])];
         if (argv.length === 0) throw new InputError(`${opts.image} has no ENTRYPOINT or CMD to trace`);
         return tracedArgv(argv);
       },
       prepare: (eng, id) => copyToContainer(eng, id, "/", tracer),
       // Command probes run through `docker exec`, outside the traced tree: each runs under the tracer with its own log.
-      wrapExec: (argv) => tracedArgv(plainWords(argv), `${TRACER_DIR}/exec-${++execs}.log`),
+      wrapExec: (argv) => tracedArgv(plainWords(argv), `${TRACE_LOG_DIR}/exec-${++execs}.log`),
       collect: async (eng, id) => {
         try {
           // The HEALTHCHECK runs through `docker exec`, outside the traced process tree: run it once under the tracer.
@@ -167,8 +173,8 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
           }
           await stopContainer(eng, id, 10);
           // Every log: the app's, the health check's, each command probe's. Parsed apart: their process ids may repeat.
-          const logs = await traceLogs(await copyFromContainer(eng, id, TRACER_DIR, 1024 * 1024 * 1024));
-          if (!logs.has(TRACE_FILE.slice(TRACER_DIR.length + 1)))
+          const logs = await traceLogs(await copyFromContainer(eng, id, TRACE_LOG_DIR, 1024 * 1024 * 1024));
+          if (!logs.has(TRACE_FILE.slice(TRACE_LOG_DIR.length + 1)))
             throw new VerifyError("the tracer wrote no log (did the container start?)");
           collected.raw = [...logs.values()].join("");
           collected.trace = [...logs.values()]

@@ -17,9 +17,11 @@ import { InputError } from "../errors.js";
  * still runs with the image's own loader and libraries.
  */
 export const TRACER_DIR = "/.slimstage";
-export const TRACE_FILE = `${TRACER_DIR}/trace.log`;
+/** Where the traces go: apart from the tracer's binaries, so collecting them copies only them. */
+export const TRACE_LOG_DIR = `${TRACER_DIR}/logs`;
+export const TRACE_FILE = `${TRACE_LOG_DIR}/trace.log`;
 /** The trace of the image's HEALTHCHECK command, run once under the tracer after the probes. */
-export const HEALTH_TRACE_FILE = `${TRACER_DIR}/health.log`;
+export const HEALTH_TRACE_FILE = `${TRACE_LOG_DIR}/health.log`;
 export const TRACER_TAG = "slimstage/tracer:strace";
 const RECIPE_LABEL = "org.slimstage.tracer-recipe";
 
@@ -28,12 +30,12 @@ export function tracerDockerfile(base: string): string {
     `FROM ${base}`,
     "RUN apt-get update \\",
     " && apt-get install -y --no-install-recommends strace \\",
-    ` && mkdir -p ${TRACER_DIR}/lib \\`,
+    ` && mkdir -p ${TRACER_DIR}/lib ${TRACE_LOG_DIR} \\`,
     ` && cp /usr/bin/strace ${TRACER_DIR}/strace \\`,
     ` && ldd /usr/bin/strace | awk '$2 == "=>" && $3 ~ /^\\// { print $3 }' | xargs -I{} cp -L {} ${TRACER_DIR}/lib/ \\`,
     ` && cp -L "$(ldd /usr/bin/strace | awk '$1 ~ /^\\/.*ld-linux/ { print $1 }')" ${TRACER_DIR}/ld.so \\`,
-    // World-writable (sticky): the traced app may run as any user and strace writes its log here.
-    ` && chmod 1777 ${TRACER_DIR} \\`,
+    // World-writable (sticky): the traced app may run as any user and strace writes its logs here.
+    ` && chmod 1777 ${TRACE_LOG_DIR} \\`,
     " && rm -rf /var/lib/apt/lists/*",
     "",
   ].join("\n");
