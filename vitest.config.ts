@@ -8,10 +8,11 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
           // src/plan/testdata holds projects that optimize builds (their tests run inside their images).
           exclude: ["**/*.engine.test.ts", "**/node_modules/**", "src/plan/testdata/**"],
           testTimeout: 20_000,
+          setupFiles: ["test/host-path-guard.ts"],
         },
       },
       {
@@ -24,6 +25,7 @@ export default defineConfig({
           // Engine tests share one engine and two cores: run files one at a time.
           fileParallelism: false,
           globalSetup: ["test/engine-setup.ts"],
+          setupFiles: ["test/host-path-guard.ts"],
         },
       },
     ],

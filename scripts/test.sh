@@ -10,12 +10,13 @@ npm run --silent typecheck
 npm run --silent check
 npm run --silent docs:check
 mkdir -p test-artifacts
-bash scripts/setup-chromium.sh
+bash scripts/setup-test-deps.sh
+rm -f test-artifacts/vitest.json test-artifacts/summary.json
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json || status=$?
-# One plain closing line that any CI reader understands.
-node -e '
-const r = JSON.parse(require("fs").readFileSync("test-artifacts/vitest.json", "utf8"));
-console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
-' || true
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json \
+  --reporter=./test/summary-reporter.ts || status=$?
+# test/summary-reporter.ts printed the closing line (failed tests, failed files
+# and set-up errors all count; skipped tests named) and wrote its verdict.
+node -e 'process.exit(JSON.parse(require("fs").readFileSync("test-artifacts/summary.json", "utf8")).ok ? 0 : 1)' ||
+  { echo "Tests: the suite's summary says it failed, or there is none (the runner did not finish)"; status=1; }
 exit "$status"

@@ -2,7 +2,7 @@
  * The report in a real headless Chromium (Debian's package, driven by
  * playwright-core): it renders, the charts are there with one bar per variant,
  * nothing is logged to the console, and nothing at all is requested.
- * Needs /usr/bin/chromium: scripts/test.sh installs it (scripts/setup-chromium.sh).
+ * Needs /usr/bin/chromium: scripts/test.sh installs it (scripts/setup-test-deps.sh).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
