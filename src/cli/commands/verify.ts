@@ -21,6 +21,7 @@ interface VerifyFlags {
   against?: string;
   liveness: string;
   maxRequests: string;
+  probesFile?: string;
   timeout: string;
   waitLog?: string[];
   waitPort?: string[];
@@ -38,6 +39,7 @@ export function define(program: Command): void {
   addRunOptions(command);
   addProofOptions(command, { against: true });
   command
+    .option("--probes-file <file>", "probes from a YAML file (see docs/verify.md)")
     .option("--label <k=v>", "label for the containers and network of the run (repeatable)", collect)
     .option("--cmd <command>", "run this shell command instead of the image's CMD")
     .option("--wait-log <regex>", "wait for a matching log line before probing (repeatable)", collect)
@@ -89,6 +91,13 @@ export function define(program: Command): void {
         ]);
         type WaitSpec = import("../../verify/types.js").WaitSpec;
         const probes = parseProbeArgs(ordered);
+        let fileCommand: string[] | undefined;
+        if (flags.probesFile) {
+          const { loadProbesFile } = await import("../../verify/probes/probes-file.js");
+          const loaded = await loadProbesFile(flags.probesFile);
+          probes.push(...loaded.probes);
+          fileCommand = loaded.command;
+        }
         const compose = composeOption(flags.compose, flags.service);
         const timeoutMs = timeoutOption(flags.timeout);
         const wait: WaitSpec[] = [
@@ -128,7 +137,11 @@ export function define(program: Command): void {
             livenessMs,
             ...(compose ? { compose } : {}),
             ...(wait.length ? { wait } : {}),
-            ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
+            ...(flags.cmd
+              ? { command: ["/bin/sh", "-c", flags.cmd] }
+              : fileCommand
+                ? { command: fileCommand }
+                : {}),
             timeoutMs,
             labels: parseLabels(flags.label ?? []),
             signal: rt.signal,
