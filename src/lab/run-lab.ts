@@ -217,6 +217,10 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
     throwIfAborted(signal);
     const { lintText } = await import("../lint/engine.js");
     const labRuns = [...runs];
+    // The lab's original (its baseline variant, when it works) defines what the tiers must answer.
+    const baselineRun = runs.find(
+      (r) => r.name === (cfg.baseline ?? cfg.variants[0]?.name) && r.outcome.status === "works" && r.tag,
+    );
     const opt = await runOptimized(lab, {
       emit,
       signal,
@@ -224,6 +228,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
       labels,
       verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
       ...(cfg.probe?.http ? { probes: toVerifyProbes(cfg.probe, null).probes } : {}),
+      ...(cfg.probe?.http && baselineRun?.tag ? { against: baselineRun.tag } : {}),
       openImage,
       analyzeImage,
       summarizeAnalysis,
