@@ -138,6 +138,8 @@ export interface ContainerState {
   healthLog?: string;
   oomKilled: boolean;
   error?: string;
+  /** Times the engine restarted it (a restart policy); verify's liveness check fails on any. */
+  restartCount: number;
   /** Address on each network. */
   ips: Record<string, string>;
 }
@@ -162,6 +164,7 @@ export async function containerState(engine: EngineConnection, id: string): Prom
     ...(lastLog ? { healthLog: lastLog } : {}),
     oomKilled: s.OOMKilled,
     ...(s.Error ? { error: s.Error } : {}),
+    restartCount: info.RestartCount ?? 0,
     ips,
   };
 }

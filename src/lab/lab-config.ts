@@ -5,28 +5,14 @@
  * diagnosis), and the lab's claims as data, each with how it is measured.
  */
 
-/** An HTTP probe of the running app, reached on the private network. */
-export interface LabHttpProbe {
-  port: number;
-  path: string;
-  status?: number;
-  /** Text the body must contain; a list: one entry per request, in order (a counter that goes up). */
-  body?: string | string[];
-}
+// lab.yaml's probe is the verify area's probe config (one schema for lab.yaml and probes files).
+export type {
+  CommandProbeConfig as LabCommandProbe,
+  HttpProbeConfig as LabHttpProbe,
+  ProbeConfig as LabProbe,
+} from "../verify/probes/config.js";
 
-/** A command run inside the image (for apps that print and exit, like lab-004's). */
-export interface LabCommandProbe {
-  /** Shell command; default: the image's own CMD. */
-  run?: string | string[];
-  /** Text the output must contain. */
-  output?: string;
-  exitCode?: number;
-}
-
-export interface LabProbe {
-  http?: LabHttpProbe;
-  command?: LabCommandProbe;
-}
+import type { ProbeConfig as LabProbe } from "../verify/probes/config.js";
 
 export interface LabComposeRef {
   /** Compose file, relative to the lab directory. */

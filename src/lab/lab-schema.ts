@@ -1,3 +1,5 @@
+import { PROBE_SCHEMA } from "../verify/probes/config.js";
+
 /**
  * JSON Schema of lab.yaml (validated with ajv). Closed objects everywhere, so
  * that a misspelt key is reported by name instead of being ignored.
@@ -10,35 +12,8 @@ const regex = { type: "string", minLength: 1 } as const;
 const threshold = { type: "string", pattern: "^\\d+(\\.\\d+)?\\s*(%|B|kB|KB|MB|GB|KiB|MiB|GiB)$" } as const;
 const stringList = { type: "array", items: { type: "string", minLength: 1 }, minItems: 1 } as const;
 
-const probe = {
-  type: "object",
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    http: {
-      type: "object",
-      additionalProperties: false,
-      required: ["port", "path"],
-      properties: {
-        port: { type: "integer", minimum: 1, maximum: 65535 },
-        path: { type: "string", pattern: "^/" },
-        status: { type: "integer", minimum: 100, maximum: 599 },
-        body: {
-          oneOf: [{ type: "string", minLength: 1 }, { ...stringList }],
-        },
-      },
-    },
-    command: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        run: { oneOf: [{ type: "string", minLength: 1 }, { ...stringList }] },
-        output: { type: "string", minLength: 1 },
-        exitCode: { type: "integer", minimum: 0, maximum: 255 },
-      },
-    },
-  },
-} as const;
+// The probe schema is the verify area's, shared with probes files.
+const probe = PROBE_SCHEMA;
 
 const diagnosis = {
   type: "object",

@@ -12,6 +12,7 @@ import { BuildStepError, buildImage } from "../build/public.js";
 import { EngineError, InterruptedError, isSlimstageError } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { LintFindingSummary, ReportData, VariantData } from "../report/report-data.js";
+import { probesFromConfig } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { analyzePhase } from "./analyze-phase.js";
 import { imageFacts } from "./image-facts.js";
@@ -64,43 +65,12 @@ export interface RunLabOptions {
   minify?: boolean;
 }
 
-/** Shell-quotes a word for `sh -c` (only when it needs it). */
-function shellWord(w: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The lab.yaml probe as verify's probes, plus the command override a one-shot app needs. */
+/** The lab.yaml probe as verify's probes (the verify area's one translation, shared with optimize). */
 export function toVerifyProbes(
   p: LabProbe,
   imageCmd: readonly string[] | null,
 ): { probes: Probe[]; command?: string[] } {
-  if (p.http) {
-    const h = p.http;
-    const probe: Probe = {
-      kind: "http",
-      port: h.port,
-      path: h.path,
-      ...(h.status !== undefined ? { expectStatus: h.status } : {}),
-      ...(typeof h.body === "string" ? { expectBody: h.body } : {}),
-      ...(Array.isArray(h.body) ? { expectSequence: [...h.body], repeat: h.body.length } : {}),
-    };
-    return { probes: [probe] };
-  }
-  const c = p.command ?? {};
-  const run = c.run ?? imageCmd ?? [];
-  const command = typeof run === "string" ? run : run.map(shellWord).join(" ");
-  return {
-    probes: [
-      {
-        kind: "cmd",
-        command,
-        ...(c.output !== undefined ? { expectOutput: c.output } : {}),
-        expectExitCode: c.exitCode ?? 0,
-      },
-    ],
-    // The app prints and exits: keep the container up and run the app's command in it.
-    command: ["sleep", "infinity"],
-  };
+  return probesFromConfig(p, imageCmd);
 }
 
 function lintFacts(
@@ -247,6 +217,10 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
     throwIfAborted(signal);
     const { lintText } = await import("../lint/engine.js");
     const labRuns = [...runs];
+    // The lab's original (its baseline variant, when it works) defines what the tiers must answer.
+    const baselineRun = runs.find(
+      (r) => r.name === (cfg.baseline ?? cfg.variants[0]?.name) && r.outcome.status === "works" && r.tag,
+    );
     const opt = await runOptimized(lab, {
       emit,
       signal,
@@ -254,6 +228,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
       labels,
       verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
       ...(cfg.probe?.http ? { probes: toVerifyProbes(cfg.probe, null).probes } : {}),
+      ...(cfg.probe?.http && baselineRun?.tag ? { against: baselineRun.tag } : {}),
       openImage,
       analyzeImage,
       summarizeAnalysis,

@@ -31,6 +31,8 @@ export interface OptimizedContext {
   verifyTimeoutMs: number;
   /** The lab's probe as verify's probes (http only; a command probe is left to optimize's lab defaults). */
   probes?: Probe[];
+  /** The lab's original (its baseline variant's image, when it works): each tier is verified against it. */
+  against?: string;
   openImage: typeof import("../image/public.js").openImage;
   analyzeImage: typeof import("../image/public.js").analyzeImage;
   summarizeAnalysis: typeof import("../report/summarize.js").summarizeAnalysis;
@@ -113,6 +115,7 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
       labels: ctx.labels,
       verifyTimeoutMs: ctx.verifyTimeoutMs,
       ...(ctx.probes && ctx.probes.length > 0 ? { probes: ctx.probes } : {}),
+      ...(ctx.against ? { against: ctx.against } : {}),
       ...(compose ? { compose } : {}),
       ...(signal ? { signal } : {}),
       // One live line for the whole optimize run ("optimized"), closed by its phase-done below.

@@ -24,7 +24,7 @@ import {
 } from "./tracer.js";
 
 export interface MinifyOptions
-  extends Pick<VerifyOptions, "probes" | "env" | "compose" | "wait" | "command" | "labels"> {
+  extends Pick<VerifyOptions, "probes" | "env" | "compose" | "wait" | "command" | "labels" | "livenessMs"> {
   /** The image to minify (in the engine's store). */
   image: string;
   /** Where the Dockerfile, the list of kept paths and the raw trace are written (created; must be empty unless `force`). */
@@ -38,6 +38,10 @@ export interface MinifyOptions
   picker?: string;
   /** Limit for the traced run and for the verification, each (default 120 s; tracing slows start-up). */
   timeoutMs?: number;
+  /** Verify the minified image against the source (differential, default) or by its probes alone (false). */
+  differential?: boolean;
+  /** Bound on the request set discovered on the source (default 60). */
+  maxRequests?: number;
   signal?: AbortSignal;
   onProgress?: (e: MinifyProgressEvent) => void;
 }
@@ -131,6 +135,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     engine,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.labels ? { labels: opts.labels } : {}),
+    ...(opts.livenessMs !== undefined ? { livenessMs: opts.livenessMs } : {}),
     onProgress: (event) => progress({ type: "build", what: "tracer", event }),
   });
 
@@ -256,13 +261,26 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   });
   const minifiedInfo = await inspectEngineImage(built.imageId, engine);
 
-  progress({ type: "phase", phase: "verify", message: `verifying ${tag}` });
-  const verify = await verifyImage({
+  progress({
+    type: "phase",
+    phase: "verify",
+    message: opts.differential === false ? `verifying ${tag}` : `verifying ${tag} against ${opts.image}`,
+  });
+  const verifyOpts = {
     ...verifyPart(opts),
     image: tag,
     timeoutMs,
-    onProgress: (event) => progress({ type: "verify", phase: "verify", event }),
-  });
+    onProgress: (event: VerifyProgressEvent) => progress({ type: "verify", phase: "verify", event }),
+  };
+  // The source image is the original: the minified one must answer its discovered request set alike.
+  const verify =
+    opts.differential === false
+      ? await verifyImage(verifyOpts)
+      : await (await import("../verify/differential.js")).verifyAgainst({
+          ...verifyOpts,
+          against: opts.image,
+          ...(opts.maxRequests ? { discovery: { maxRequests: opts.maxRequests } } : {}),
+        });
   return {
     source: { image: opts.image, id: sourceInfo.id, bytes: sourceInfo.size, files: sourceFiles },
     trace: {
@@ -290,7 +308,10 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
 
 function verifyPart(
   opts: MinifyOptions,
-): Pick<VerifyOptions, "probes" | "env" | "compose" | "wait" | "command" | "labels" | "signal"> {
+): Pick<
+  VerifyOptions,
+  "probes" | "env" | "compose" | "wait" | "command" | "labels" | "signal" | "livenessMs"
+> {
   return {
     probes: opts.probes,
     ...(opts.env ? { env: opts.env } : {}),

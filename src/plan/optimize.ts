@@ -16,6 +16,7 @@ import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError } from "../errors.js";
 import { loadLab } from "../lab/load-lab.js";
+import { defaultProbe, probesFromConfig } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { verifyImage } from "../verify/verify.js";
 import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existing.js";
@@ -62,6 +63,14 @@ export interface OptimizeOptions {
   onProgress?: (e: OptimizeProgressEvent) => void;
   /** Verification time limit per tier. */
   verifyTimeoutMs?: number;
+  /** Environment for the verified containers. */
+  env?: Record<string, string>;
+  /** How long the app must stay up after the last request (default: verify's). */
+  livenessMs?: number;
+  /** An original image: each tier is verified against it (differential verification). */
+  against?: string;
+  /** Bound on the request set discovered on the original (default 60). */
+  maxRequests?: number;
 }
 
 export type OptimizeProgressEvent =
@@ -144,14 +153,10 @@ async function labDefaults(dir: string): Promise<
     commandProbe?: { output?: string; exitCode?: number };
   } = {};
   const probe = lab.config.probe;
-  if (probe?.http) {
-    const h = probe.http;
-    const p: Probe = { kind: "http", port: h.port, path: h.path };
-    if (h.status !== undefined) p.expectStatus = h.status;
-    if (Array.isArray(h.body)) p.expectSequence = h.body;
-    else if (h.body !== undefined) p.expectBody = h.body;
-    out.probes = [p];
-    out.healthPath = h.path;
+  if (probe?.http || probe?.tcp) {
+    // The verify area's one translation of a lab.yaml probe (lab's own runs use it too).
+    out.probes = probesFromConfig(probe, null, lab.dir).probes;
+    if (probe.http) out.healthPath = probe.http.path;
   } else if (probe?.command) {
     out.commandProbe = {
       ...(probe.command.output !== undefined ? { output: probe.command.output } : {}),
@@ -199,7 +204,8 @@ function imageName(project: Project, tier: Tier, repository?: string): string {
 }
 
 function defaultProbes(project: Project): Probe[] {
-  if (project.port !== undefined) return [{ kind: "tcp", port: project.port }];
+  // HTTP on the detected port; TCP only when the port does not answer HTTP (the result says so).
+  if (project.port !== undefined) return [defaultProbe(project.port)];
   return [];
 }
 
@@ -373,7 +379,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       const info = engine ? await inspectLocalImage(engine, built.imageId) : undefined;
       if (info) attempt.sizeBytes = info.size;
       progress({ type: "phase", tier, message: `verifying ${image}` });
-      const verify = await verifyImage({
+      const verifyOpts = {
         image: built.imageId,
         probes,
         ...((opts.compose ?? lab?.compose) ? { compose: opts.compose ?? lab?.compose } : {}),
@@ -381,8 +387,18 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
         ...(opts.verifyTimeoutMs ? { timeoutMs: opts.verifyTimeoutMs } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.labels ? { labels: opts.labels } : {}),
-        onProgress: (event) => progress({ type: "verify", tier, event }),
-      });
+        ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.livenessMs !== undefined ? { livenessMs: opts.livenessMs } : {}),
+        onProgress: (event: VerifyProgressEvent) => progress({ type: "verify", tier, event }),
+      };
+      // With an original image, the tier must answer its discovered request set alike (differential).
+      const verify = opts.against
+        ? await (await import("../verify/differential.js")).verifyAgainst({
+            ...verifyOpts,
+            against: opts.against,
+            ...(opts.maxRequests ? { discovery: { maxRequests: opts.maxRequests } } : {}),
+          })
+        : await verifyImage(verifyOpts);
       attempt.verify = verify;
       if (verify.ok) {
         attempt.ok = true;

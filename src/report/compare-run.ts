@@ -68,9 +68,15 @@ async function verifyOne(
   ref: string,
   opts: CompareVerifyOptions,
   signal: AbortSignal | undefined,
+  against: string | undefined,
 ): Promise<VerifySummary> {
   try {
-    return summarizeVerify(await verifyImage({ ...opts, image: ref, ...(signal ? { signal } : {}) }));
+    const o = { ...opts, image: ref, ...(signal ? { signal } : {}) };
+    // With a baseline in the engine, the others are verified against it (differential).
+    const r = against
+      ? await (await import("../verify/differential.js")).verifyAgainst({ ...o, against })
+      : await verifyImage(o);
+    return summarizeVerify(r);
   } catch (e) {
     // A variant that does not start is a failed row of the table, not the end of the comparison.
     if (e instanceof VerifyError) {
@@ -105,7 +111,10 @@ export async function compareRun(opts: CompareRunOptions): Promise<CompareRunRes
     let verify: VerifySummary | undefined;
     if (opts.verify) {
       opts.onProgress?.({ type: "verify", ...img });
-      verify = await verifyOne(verifyRefs[index]!, opts.verify, opts.signal);
+      // The baseline (the first image unless --baseline) is the original the others must answer like.
+      const base = baseline === undefined ? 0 : findBaseline(images, baseline);
+      const against = base >= 0 && base !== index ? verifyRefs[base] : undefined;
+      verify = await verifyOne(verifyRefs[index]!, opts.verify, opts.signal, against);
     }
     variants.push({ name: img.name, ref: img.ref, analysis, ...(verify ? { verify } : {}) });
     opts.onProgress?.({ type: "done", ...img, ms: Date.now() - started });

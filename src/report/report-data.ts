@@ -88,6 +88,16 @@ export interface VerifySummary {
   error?: string;
   /** The tail of the container's logs, kept on failure. */
   logsTail?: string;
+  /** Differential verification against the baseline: the request set and how many answers matched. */
+  differential?: {
+    against: string;
+    requests: number;
+    identical: number;
+    differing: number;
+    masked: number;
+    /** Each differing request with what differs (both answers). */
+    differences: { request: string; source: string; detail: string }[];
+  };
 }
 
 /** A Dockerfile lint finding, as the report shows it. */

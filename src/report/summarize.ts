@@ -67,6 +67,20 @@ export function summarizeVerify(r: VerifyResult): VerifySummary {
     })),
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...(!r.ok && r.logs ? { logsTail: tail(r.logs, LOG_TAIL_LINES) } : {}),
+    ...(r.differential
+      ? {
+          differential: {
+            against: r.differential.against,
+            requests: r.differential.requests.length,
+            identical: r.differential.identical,
+            differing: r.differential.differing,
+            masked: r.differential.masked.length,
+            differences: r.differential.requests
+              .filter((q) => q.verdict === "differs")
+              .map((q) => ({ request: q.request, source: q.source, detail: q.detail ?? "" })),
+          },
+        }
+      : {}),
   };
 }
 

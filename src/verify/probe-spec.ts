@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import type { CmdProbe, HttpProbe, Probe, TcpProbe } from "./types.js";
 
@@ -62,6 +63,12 @@ const PROBE_OPTIONS = new Set([
   "--repeat",
   "--expect-sequence",
   "--method",
+  "--header",
+  "--body",
+  "--body-file",
+  "--json",
+  "--expect-content-type",
+  "--request-timeout",
 ]);
 
 /**
@@ -132,6 +139,57 @@ function applyOption(probe: Probe, name: string, value: string): void {
         throw new InputError(`--method "${value}" is not an HTTP method`);
       probe.method = value.toUpperCase();
       return;
+    case "--header": {
+      if (probe.kind !== "http") throw wrong("http");
+      const colon = value.indexOf(":");
+      if (colon <= 0) throw new InputError(`--header "${value}" must look like 'Name: value'`);
+      probe.headers = {
+        ...probe.headers,
+        [value.slice(0, colon).trim().toLowerCase()]: value.slice(colon + 1).trim(),
+      };
+      return;
+    }
+    case "--body":
+      if (probe.kind !== "http") throw wrong("http");
+      probe.body = value;
+      return;
+    case "--body-file": {
+      if (probe.kind !== "http") throw wrong("http");
+      try {
+        probe.body = readFileSync(value, "utf8");
+      } catch (e) {
+        throw new InputError(
+          `--body-file ${value}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+      }
+      return;
+    }
+    case "--json": {
+      if (probe.kind !== "http") throw wrong("http");
+      try {
+        JSON.parse(value);
+      } catch (e) {
+        throw new InputError(`--json is not valid JSON: ${(e as Error).message}`, {
+          hint: `e.g. --json '{"text": "hi"}'`,
+        });
+      }
+      probe.body = value;
+      probe.headers = { "content-type": "application/json", ...probe.headers };
+      probe.method ??= "POST";
+      return;
+    }
+    case "--expect-content-type":
+      if (probe.kind !== "http") throw wrong("http");
+      probe.expectContentType = value;
+      return;
+    case "--request-timeout": {
+      if (probe.kind !== "http") throw wrong("http");
+      const t = Number(value);
+      if (!Number.isFinite(t) || t <= 0)
+        throw new InputError(`--request-timeout "${value}" must be a positive number of seconds`);
+      probe.requestTimeoutMs = Math.round(t * 1000);
+      return;
+    }
     case "--repeat": {
       if (probe.kind !== "http") throw wrong("http");
       const n = Number(value);

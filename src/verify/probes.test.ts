@@ -1,12 +1,16 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { InterruptedError } from "../errors.js";
 import { checkHttpAnswer, jsonAt, type ProbeTarget, runProbe, splitCommand } from "./probes.js";
 
 const servers: Server[] = [];
+const netServers: NetServer[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  for (const s of servers) s.closeAllConnections();
+  await Promise.all(
+    [...servers.splice(0), ...netServers.splice(0)].map((s) => new Promise((r) => s.close(r))),
+  );
 });
 
 /** A hit counter on loopback, like the labs' Flask + Redis app. */
@@ -131,14 +135,125 @@ describe("http probes against a real server", () => {
   });
 });
 
+describe("default probe and request features", () => {
+  it("falls back to TCP on a port that answers but not with HTTP, and says so", async () => {
+    // A Redis-like server: it answers every line with a protocol error.
+    const srv = createNetServer((sock) => {
+      sock.on("data", () => sock.end("-ERR unknown command\r\n"));
+    });
+    netServers.push(srv);
+    const port = await new Promise<number>((r) =>
+      srv.listen(0, "127.0.0.1", () => r((srv.address() as AddressInfo).port)),
+    );
+    const auto = await runProbe({ kind: "http", port, path: "/", fallbackToTcp: true }, target(), {
+      deadline: Date.now() + 5000,
+    });
+    expect(auto.ok).toBe(true);
+    expect(auto.tcpOnly).toBe(true);
+    expect(auto.detail).toMatch(/verified by TCP only/);
+    // An explicit HTTP probe does not fall back.
+    const strict = await runProbe({ kind: "http", port, path: "/" }, target(), {
+      deadline: Date.now() + 1500,
+    });
+    expect(strict.ok).toBe(false);
+    expect(strict.got).toMatch(/not an HTTP answer/);
+  });
+
+  it("sends method, headers and body, and checks the content type", async () => {
+    const s = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        res.setHeader("content-type", "application/json");
+        res.end(
+          JSON.stringify({
+            method: req.method,
+            type: req.headers["content-type"],
+            token: req.headers["x-token"],
+            body,
+          }),
+        );
+      });
+    });
+    servers.push(s);
+    const port = await new Promise<number>((r) =>
+      s.listen(0, "127.0.0.1", () => r((s.address() as AddressInfo).port)),
+    );
+    const r = await runProbe(
+      {
+        kind: "http",
+        port,
+        path: "/notes",
+        method: "POST",
+        headers: { "content-type": "application/json", "x-token": "t1" },
+        body: '{"text":"hi"}',
+        expectContentType: "application/json",
+        expectJson: [
+          { path: "method", value: "POST" },
+          { path: "token", value: "t1" },
+          { path: "body", value: '{"text":"hi"}' },
+        ],
+      },
+      target(),
+      { deadline: Date.now() + 5000 },
+    );
+    expect(r.detail).toMatch(/^200/);
+    expect(r.ok).toBe(true);
+    const wrongType = await runProbe(
+      { kind: "http", port, path: "/", expectContentType: "text/css" },
+      target(),
+      { deadline: Date.now() + 5000 },
+    );
+    expect(wrongType.ok).toBe(false);
+    expect(wrongType.expected).toBe("content type text/css");
+    expect(wrongType.got).toBe("content type application/json");
+  });
+
+  it("gives a slow route its own request timeout", async () => {
+    const s = createServer((_req, res) => {
+      setTimeout(() => res.end("finally"), 700);
+    });
+    servers.push(s);
+    const port = await new Promise<number>((r) =>
+      s.listen(0, "127.0.0.1", () => r((s.address() as AddressInfo).port)),
+    );
+    const short = await runProbe({ kind: "http", port, path: "/", requestTimeoutMs: 300 }, target(), {
+      deadline: Date.now() + 1000,
+    });
+    expect(short.ok).toBe(false);
+    expect(short.detail).toMatch(/timed out \(last: no answer within \d+ ms\)/);
+    const long = await runProbe({ kind: "http", port, path: "/", requestTimeoutMs: 3000 }, target(), {
+      deadline: Date.now() + 5000,
+    });
+    expect(long.ok).toBe(true);
+  });
+});
+
 describe("pure helpers", () => {
   it("checks answers", () => {
     expect(
       checkHttpAnswer({ kind: "http", port: 1, path: "/" }, { status: 302, body: "" }, 1),
     ).toBeUndefined();
-    expect(checkHttpAnswer({ kind: "http", port: 1, path: "/" }, { status: 500, body: "" }, 1)).toBe(
-      "status 500, expected < 400",
-    );
+    expect(checkHttpAnswer({ kind: "http", port: 1, path: "/" }, { status: 500, body: "oops" }, 1)).toEqual({
+      detail: "status 500, expected < 400",
+      expected: "status < 400",
+      got: 'status 500: "oops"',
+    });
+    // The default probe accepts any answer below 500 (a 404 at / is still the app answering).
+    expect(
+      checkHttpAnswer(
+        { kind: "http", port: 1, path: "/", fallbackToTcp: true },
+        { status: 404, body: "" },
+        1,
+      ),
+    ).toBeUndefined();
+    expect(
+      checkHttpAnswer(
+        { kind: "http", port: 1, path: "/", expectContentType: "text/css" },
+        { status: 200, body: "<html>", contentType: "text/html; charset=utf-8" },
+        1,
+      )?.got,
+    ).toBe("content type text/html; charset=utf-8");
     expect(
       checkHttpAnswer({ kind: "http", port: 1, path: "/", expectStatus: 404 }, { status: 404, body: "" }, 1),
     ).toBeUndefined();
@@ -147,7 +262,7 @@ describe("pure helpers", () => {
         { kind: "http", port: 1, path: "/", expectJson: [{ path: "a", value: "1" }] },
         { status: 200, body: "<html>" },
         1,
-      ),
+      )?.detail,
     ).toMatch(/not JSON/);
   });
 

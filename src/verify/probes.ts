@@ -25,14 +25,91 @@ export interface ProbeRunOptions {
   requestTimeoutMs?: number;
 }
 
-interface HttpAnswer {
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+
+/** One HTTP answer, as probes and differential verification see it. */
+export interface HttpAnswer {
   status: number;
+  /** The Content-Type header, as sent ("" when absent). */
+  contentType: string;
+  /** The body as UTF-8 text (what expectations match against). */
   body: string;
+  /** The body's bytes, capped at `maxBytes` (static assets are compared byte for byte). */
+  bytes: Buffer;
+  /** True when the body was longer than the cap. */
+  truncated: boolean;
 }
 
-class ConnectError extends Error {}
+/** One HTTP request's parts beyond host and port. */
+export interface HttpRequestSpec {
+  path: string;
+  method: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** Bytes of body kept (default 1 MB). */
+  maxBytes?: number;
+}
+
+/** Connection-level trouble (refused, reset, timed out): the app may not be up yet. */
+export class ConnectError extends Error {
+  /** The port answered, but not with HTTP (Node's parser refused the reply). */
+  readonly notHttp: boolean;
+  constructor(message: string, notHttp = false) {
+    super(message);
+    this.notHttp = notHttp;
+  }
+}
 
 /** One HTTP request; connection problems reject with ConnectError. */
+export function httpRequest(host: string, port: number, spec: HttpRequestSpec): Promise<HttpAnswer> {
+  let off = () => {};
+  const max = spec.maxBytes ?? 1_000_000;
+  return new Promise<HttpAnswer>((resolve, reject) => {
+    const headers = { ...spec.headers };
+    if (spec.body !== undefined) headers["content-length"] = String(Buffer.byteLength(spec.body));
+    const req = request(
+      { host, port, path: spec.path, method: spec.method, headers, agent: false, timeout: spec.timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        res.on("data", (d: Buffer) => {
+          if (size >= max) {
+            truncated = true;
+            return;
+          }
+          const keep = d.subarray(0, max - size);
+          if (keep.length < d.length) truncated = true;
+          chunks.push(keep);
+          size += keep.length;
+        });
+        res.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"] ?? ""),
+            body: bytes.toString("utf8"),
+            bytes,
+            truncated,
+          });
+        });
+        res.on("error", (e) => reject(new ConnectError(e.message)));
+      },
+    );
+    req.on("timeout", () => req.destroy(new ConnectError(`no answer within ${spec.timeoutMs} ms`)));
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      // HPE_*: bytes came back that are not HTTP (a Redis or database port).
+      const notHttp = typeof e.code === "string" && e.code.startsWith("HPE_");
+      reject(new ConnectError(notHttp ? `not an HTTP answer (${e.code})` : (e.code ?? e.message), notHttp));
+    });
+    off = cutOn(spec.signal, () => req.destroy(new ConnectError("cut short")));
+    req.end(spec.body);
+  }).finally(() => off());
+}
+
+/** One GET-style request without a body (kept for callers that need only status and text). */
 export function httpOnce(
   host: string,
   port: number,
@@ -41,22 +118,7 @@ export function httpOnce(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<HttpAnswer> {
-  let off = () => {};
-  return new Promise<HttpAnswer>((resolve, reject) => {
-    const req = request({ host, port, path, method, agent: false, timeout: timeoutMs }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d: string) => {
-        if (body.length < 1_000_000) body += d;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on("error", (e) => reject(new ConnectError(e.message)));
-    });
-    req.on("timeout", () => req.destroy(new ConnectError(`no answer within ${timeoutMs} ms`)));
-    req.on("error", (e: NodeJS.ErrnoException) => reject(new ConnectError(e.code ?? e.message)));
-    off = cutOn(signal, () => req.destroy(new ConnectError("cut short")));
-    req.end();
-  }).finally(() => off());
+  return httpRequest(host, port, { path, method, timeoutMs, signal });
 }
 
 /** Opens and closes one TCP connection. */
@@ -109,32 +171,79 @@ function sameValue(actual: unknown, expected: string): boolean {
 const fill = (text: string, n: number) => text.replaceAll("{n}", String(n));
 const quote = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
 
+/** What an HTTP check found wrong: one sentence, and the expected/got pair shown on failure. */
+export interface HttpProblem {
+  detail: string;
+  expected: string;
+  got: string;
+}
+
 /** Checks one HTTP answer against the probe; returns the problem, or undefined. */
-export function checkHttpAnswer(p: HttpProbe, a: HttpAnswer, n: number): string | undefined {
-  if (p.expectStatus !== undefined ? a.status !== p.expectStatus : a.status >= 400) {
-    return `status ${a.status}, expected ${p.expectStatus ?? "< 400"}`;
+export function checkHttpAnswer(
+  p: HttpProbe,
+  a: Pick<HttpAnswer, "status" | "body"> & { contentType?: string },
+  n: number,
+): HttpProblem | undefined {
+  const limit = p.fallbackToTcp ? 500 : 400;
+  if (p.expectStatus !== undefined ? a.status !== p.expectStatus : a.status >= limit) {
+    const expected = `status ${p.expectStatus ?? `< ${limit}`}`;
+    return {
+      detail: `status ${a.status}, expected ${p.expectStatus ?? `< ${limit}`}`,
+      expected,
+      got: `status ${a.status}: ${quote(a.body.trim())}`,
+    };
   }
+  const ct = a.contentType ?? "";
+  if (p.expectContentType !== undefined && !ct.toLowerCase().startsWith(p.expectContentType.toLowerCase())) {
+    return {
+      detail: `content type ${JSON.stringify(ct)}, expected ${JSON.stringify(p.expectContentType)}`,
+      expected: `content type ${p.expectContentType}`,
+      got: `content type ${ct || "(none)"}`,
+    };
+  }
+  const body = quote(a.body.trim());
   const want = p.expectSequence?.[n - 1];
   if (want !== undefined && !a.body.includes(want))
-    return `request ${n}: body ${quote(a.body.trim())} does not contain ${quote(want)}`;
+    return {
+      detail: `request ${n}: body ${body} does not contain ${quote(want)}`,
+      expected: `body containing ${quote(want)}`,
+      got: `body ${body}`,
+    };
   if (p.expectBody !== undefined) {
     const text = fill(p.expectBody, n);
     if (!a.body.includes(text))
-      return `request ${n}: body ${quote(a.body.trim())} does not contain ${quote(text)}`;
+      return {
+        detail: `request ${n}: body ${body} does not contain ${quote(text)}`,
+        expected: `body containing ${quote(text)}`,
+        got: `body ${body}`,
+      };
   }
   if (p.expectJson && p.expectJson.length > 0) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(a.body);
     } catch {
-      return `request ${n}: body is not JSON: ${quote(a.body.trim())}`;
+      return {
+        detail: `request ${n}: body is not JSON: ${body}`,
+        expected: "a JSON body",
+        got: `body ${body}`,
+      };
     }
     for (const e of p.expectJson) {
       const got = jsonAt(parsed, e.path);
       const v = fill(e.value, n);
-      if (!got.found) return `request ${n}: JSON has no field ${e.path}`;
+      if (!got.found)
+        return {
+          detail: `request ${n}: JSON has no field ${e.path}`,
+          expected: `${e.path} = ${v}`,
+          got: `no field ${e.path} in ${body}`,
+        };
       if (!sameValue(got.value, v))
-        return `request ${n}: ${e.path} is ${JSON.stringify(got.value)}, expected ${v}`;
+        return {
+          detail: `request ${n}: ${e.path} is ${JSON.stringify(got.value)}, expected ${v}`,
+          expected: `${e.path} = ${v}`,
+          got: `${e.path} = ${JSON.stringify(got.value)}`,
+        };
     }
   }
   return undefined;
@@ -159,7 +268,10 @@ async function untilConnected<T>(
     attempts++;
     try {
       return {
-        value: await attempt(Math.max(1, Math.min(opts.requestTimeoutMs ?? 5000, left)), cut),
+        value: await attempt(
+          Math.max(1, Math.min(opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, left)),
+          cut,
+        ),
         attempts,
       };
     } catch (e) {
@@ -170,22 +282,55 @@ async function untilConnected<T>(
   }
 }
 
+/** The request a probe sends (headers and body included). */
+function requestOf(p: HttpProbe, timeoutMs: number, signal?: AbortSignal): HttpRequestSpec {
+  return {
+    path: p.path,
+    method: p.method ?? "GET",
+    ...(p.headers ? { headers: p.headers } : {}),
+    ...(p.body !== undefined ? { body: p.body } : {}),
+    timeoutMs,
+    signal,
+  };
+}
+
 async function runHttp(
   p: HttpProbe,
   target: ProbeTarget,
   opts: ProbeRunOptions,
 ): Promise<Omit<ProbeResult, "durationMs">> {
   const count = Math.max(p.repeat ?? 1, p.expectSequence?.length ?? 1);
-  const method = p.method ?? "GET";
+  const perRequest = p.requestTimeoutMs ?? opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  let notHttp = false;
   // Only the first request waits for the app to come up; the rest must answer at once.
-  const first = await untilConnected(target, opts, (t, sig) =>
-    httpOnce(target.host, p.port, p.path, method, t, sig),
-  );
+  const first = await untilConnected(target, { ...opts, requestTimeoutMs: perRequest }, async (t, sig) => {
+    try {
+      return await httpRequest(target.host, p.port, requestOf(p, t, sig));
+    } catch (e) {
+      if (e instanceof ConnectError && e.notHttp && p.fallbackToTcp) {
+        // The port is open but speaks something else: stop polling, fall back to TCP below.
+        notHttp = true;
+        return undefined;
+      }
+      throw e;
+    }
+  });
+  if (notHttp) {
+    return {
+      probe: p,
+      ok: true,
+      tcpOnly: true,
+      detail: `port ${p.port} accepts connections but does not answer HTTP: verified by TCP only`,
+      attempts: first.attempts,
+    };
+  }
   if (!first.value)
     return {
       probe: p,
       ok: false,
       detail: `no HTTP answer on :${p.port}: ${first.lastError}`,
+      expected: `an HTTP answer from :${p.port}${p.path}`,
+      got: first.lastError ?? "nothing",
       attempts: first.attempts,
     };
   const bodies: string[] = [];
@@ -193,18 +338,29 @@ async function runHttp(
   for (let n = 1; n <= count; n++) {
     if (n > 1) {
       try {
-        answer = await httpOnce(target.host, p.port, p.path, method, opts.requestTimeoutMs ?? 5000);
+        answer = await httpRequest(target.host, p.port, requestOf(p, perRequest, opts.signal));
       } catch (e) {
+        if (!(e instanceof ConnectError)) throw e;
         return {
           probe: p,
           ok: false,
-          detail: `request ${n}: ${(e as Error).message}`,
+          detail: `request ${n}: ${e.message}`,
+          expected: `an HTTP answer to request ${n}`,
+          got: e.message,
           attempts: first.attempts,
         };
       }
     }
     const problem = checkHttpAnswer(p, answer, n);
-    if (problem) return { probe: p, ok: false, detail: problem, attempts: first.attempts };
+    if (problem)
+      return {
+        probe: p,
+        ok: false,
+        detail: problem.detail,
+        expected: problem.expected,
+        got: problem.got,
+        attempts: first.attempts,
+      };
     bodies.push(answer.body.trim());
   }
   const seen = count > 1 ? `, bodies ${bodies.map(quote).join(" | ")}` : `, body ${quote(bodies[0] ?? "")}`;
@@ -218,11 +374,19 @@ async function runTcp(
 ): Promise<Omit<ProbeResult, "durationMs">> {
   const r = await untilConnected(target, opts, (t, sig) => tcpOnce(target.host, p.port, t, sig));
   if (r.attempts > 0 && r.lastError === undefined)
-    return { probe: p, ok: true, detail: `port ${p.port} accepts connections`, attempts: r.attempts };
+    return {
+      probe: p,
+      ok: true,
+      tcpOnly: true,
+      detail: `port ${p.port} accepts connections`,
+      attempts: r.attempts,
+    };
   return {
     probe: p,
     ok: false,
     detail: `port ${p.port} does not accept connections: ${r.lastError}`,
+    expected: `port ${p.port} accepting connections`,
+    got: r.lastError ?? "nothing",
     attempts: r.attempts,
   };
 }
@@ -279,6 +443,8 @@ async function runCmd(
       probe: p,
       ok: false,
       detail: `exit code ${r.exitCode}, expected ${want}; output ${quote(out)}`,
+      expected: `exit code ${want}`,
+      got: `exit code ${r.exitCode}, output ${quote(out)}`,
       attempts: 1,
     };
   if (p.expectOutput !== undefined && !r.output.includes(p.expectOutput)) {
@@ -286,6 +452,8 @@ async function runCmd(
       probe: p,
       ok: false,
       detail: `output ${quote(out)} does not contain ${quote(p.expectOutput)}`,
+      expected: `output containing ${quote(p.expectOutput)}`,
+      got: `output ${quote(out)}`,
       attempts: 1,
     };
   }

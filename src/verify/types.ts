@@ -17,6 +17,20 @@ export interface HttpProbe {
   repeat?: number;
   /** Text the i-th response body must contain (implies repeat >= its length). */
   expectSequence?: string[];
+  /** Request headers. */
+  headers?: Record<string, string>;
+  /** Request body (a file's or a JSON value's text is read into it when the probe is parsed). */
+  body?: string;
+  /** The answer's Content-Type must start with this (e.g. `application/json`). */
+  expectContentType?: string;
+  /** Limit for one request (default 5 s; the overall timeout still applies). */
+  requestTimeoutMs?: number;
+  /**
+   * The default probe made when none was given: any HTTP answer below 500
+   * passes; a port that answers but not with HTTP falls back to a TCP
+   * connect, and the result says it was verified by TCP only.
+   */
+  fallbackToTcp?: boolean;
 }
 
 export interface TcpProbe {
@@ -44,6 +58,11 @@ export interface ProbeResult {
   durationMs: number;
   /** Connection attempts before the first answer (start-up polling). */
   attempts: number;
+  /** On failure: what the probe expected, and what came back (for the terminal and --json). */
+  expected?: string;
+  got?: string;
+  /** Only a TCP connect succeeded (the port does not speak HTTP). */
+  tcpOnly?: boolean;
 }
 
 /** How to tell the app is up before probing (besides retrying the probes themselves). */
@@ -52,7 +71,15 @@ export type WaitSpec =
   | { kind: "log"; pattern: string }
   | { kind: "healthy" };
 
-export type VerifyPhase = "prepare" | "network" | "sidecar" | "start" | "wait" | "probe" | "cleanup";
+export type VerifyPhase =
+  | "prepare"
+  | "network"
+  | "sidecar"
+  | "start"
+  | "wait"
+  | "probe"
+  | "liveness"
+  | "cleanup";
 
 export type VerifyProgressEvent =
   | { type: "phase"; phase: VerifyPhase; message: string }
@@ -82,6 +109,16 @@ export interface VerifyResult {
   sidecarLogs?: Record<string, string>;
   /** Why verification failed, in one sentence. */
   error?: string;
+  /** The failing probe: its name, what it expected and what came back. */
+  failedProbe?: { probe: string; expected: string; got: string };
+  /** The last lines of the app's output, kept when verification failed. */
+  logTail?: string[];
+  /** Whether the app stayed up for the grace period after the last request. */
+  liveness?: { ok: boolean; graceMs: number; reason?: string };
+  /** Probes that passed by a TCP connect only (the port does not answer HTTP). */
+  tcpOnly?: string[];
+  /** Differential verification against an original image (verify --against). */
+  differential?: DifferentialEvidence;
   /** Things accepted but not applied (compose keys that verify ignores). */
   warnings?: string[];
   durationMs: number;
@@ -97,10 +134,54 @@ export interface VerifyOptions {
   wait?: WaitSpec[];
   /** Overall limit for start-up and probes (default 60 s). */
   timeoutMs?: number;
+  /** How long the app must stay up after the last request (default 3 s; 0 turns the check off). */
+  livenessMs?: number;
   /** Command override for the app container. */
   command?: string[];
   signal?: AbortSignal;
   onProgress?: (e: VerifyProgressEvent) => void;
   /** Labels added to everything the run creates (tests use them to count leftovers). */
   labels?: Record<string, string>;
+}
+
+/** One answer, summarised for the evidence. */
+export interface AnswerSummary {
+  status: number;
+  contentType: string;
+  bytes: number;
+  sha256: string;
+  /** The first characters of the body (text only). */
+  excerpt: string;
+  /** No answer: why (refused, reset, timed out). */
+  error?: string;
+}
+
+/** One request of the set and what came of it. */
+export interface RequestEvidence {
+  /** `GET :8000/static/app.css`. */
+  request: string;
+  /** Why it is in the set (`probe`, `link from /`, `openapi /openapi.json`, `must not exist`, `HEAD /`). */
+  source: string;
+  verdict: "identical" | "identical-masked" | "status-and-type-only" | "differs";
+  original: AnswerSummary;
+  candidate?: AnswerSummary;
+  /** What differs (verdict `differs`), or what was masked. */
+  detail?: string;
+}
+
+/** The evidence of a differential verification. */
+export interface DifferentialEvidence {
+  /** The original image the candidate was compared with. */
+  against: string;
+  requests: RequestEvidence[];
+  identical: number;
+  differing: number;
+  /** Everything masked because the original's own two runs differed there. */
+  masked: { request: string; what: string }[];
+  /** Which bounds cut discovery short (`maxRequests`, `time`), if any. */
+  truncated: string[];
+  /** Wall-clock time of the three runs (original twice, candidate once). */
+  durationMs: number;
+  /** The original's own runs (their probes and timings). */
+  originalRuns: VerifyResult[];
 }

@@ -28,8 +28,9 @@ import { EngineError, InputError, InterruptedError, VerifyError } from "../error
 // compose.ts (ajv, yaml) and the build code load only when a compose file is given:
 // start-up time of `slimstage verify` is measured against `docker run`.
 import type { ComposeService } from "./compose.js";
+import { describeProbe } from "./probe-spec.js";
 import { type ProbeTarget, runProbe } from "./probes.js";
-import { throwIfAborted } from "./sleep.js";
+import { sleep, throwIfAborted } from "./sleep.js";
 import type { Probe, ProbeResult, SidecarInfo, VerifyOptions, VerifyResult } from "./types.js";
 import {
   completedSuccessfully,
@@ -48,10 +49,43 @@ const BUSY_RETRY_MS = 15_000;
 /** How long the first probes may poll before dockerode loads (see the monitors below). */
 const MONITOR_DELAY_MS = 1000;
 
-/** Default probes when none are given: a TCP connect to each port the image or compose service names. */
+/** How long the app must stay up after the last request (liveness), by default. */
+export const DEFAULT_LIVENESS_MS = 3000;
+/** Lines of app output kept in a failed result's `logTail`. */
+const LOG_TAIL_LINES = 30;
+
+/**
+ * Default probes when none are given: HTTP GET / on each port the image or
+ * compose service names. A port that answers but not with HTTP (Redis, a
+ * database) falls back to a TCP connect, and the result says so.
+ */
 function defaultProbes(ports: readonly number[]): Probe[] {
-  return [...new Set(ports)].map((port) => ({ kind: "tcp", port }));
+  return [...new Set(ports)].map((port) => ({ kind: "http", port, path: "/", fallbackToTcp: true }));
 }
+
+/** The last lines of a container's output. */
+export function tailLines(text: string, n = LOG_TAIL_LINES): string[] {
+  const lines = text.trimEnd().split("\n");
+  return lines.length === 1 && lines[0] === "" ? [] : lines.slice(-n);
+}
+
+/**
+ * What runs with the app up, after the probes passed and before the
+ * liveness wait: differential verification sends its request set here.
+ * Internal: not exported from the library.
+ */
+export interface RunSession {
+  /** The app's address on the run's network. */
+  host: string;
+  /** The ports probed (the first is where discovery starts). */
+  ports: number[];
+  deadline: number;
+  signal?: AbortSignal;
+  /** Fires when the app container stops. */
+  stopped: AbortSignal;
+  exited(): string | undefined;
+}
+export type SessionHook = (session: RunSession) => Promise<void>;
 
 /**
  * How another part of slimstage runs the app under an instrument (minify's
@@ -77,6 +111,11 @@ export function verifyInstrumented(opts: VerifyOptions, instrument: RunInstrumen
   return runVerify(opts, instrument);
 }
 
+/** verifyImage, with `session` run while the app is up after its probes passed (a failing session throws VerifyError). */
+export function verifyWithSession(opts: VerifyOptions, session: SessionHook): Promise<VerifyResult> {
+  return runVerify(opts, undefined, session);
+}
+
 /**
  * Runs an image on a private network made for the run (with its sidecars
  * from a compose file), waits for it, runs the probes and measures start-up
@@ -89,10 +128,16 @@ export function verifyImage(opts: VerifyOptions): Promise<VerifyResult> {
   return runVerify(opts, undefined);
 }
 
-async function runVerify(opts: VerifyOptions, instrument: RunInstrument | undefined): Promise<VerifyResult> {
+async function runVerify(
+  opts: VerifyOptions,
+  instrument: RunInstrument | undefined,
+  session?: SessionHook,
+): Promise<VerifyResult> {
   const t0 = Date.now();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new InputError(`timeout must be positive, got ${timeoutMs}`);
+  const livenessMs = opts.livenessMs ?? DEFAULT_LIVENESS_MS;
+  if (!(livenessMs >= 0)) throw new InputError(`liveness grace must be 0 or more, got ${livenessMs}`);
   const deadline = t0 + timeoutMs;
   const signal = opts.signal;
   const progress = opts.onProgress ?? (() => {});
@@ -173,6 +218,7 @@ async function runVerify(opts: VerifyOptions, instrument: RunInstrument | undefi
   let watchdog: NodeJS.Timeout | undefined;
   let finished = false;
   let kickTimer: NodeJS.Timeout | undefined;
+  let liveness: VerifyResult["liveness"];
   const goneError = (e: unknown) => isEngineGone(e) || (e instanceof EngineError && isEngineGone(e.cause));
 
   const fail = async (error: string): Promise<VerifyResult> => {
@@ -191,10 +237,21 @@ async function runVerify(opts: VerifyOptions, instrument: RunInstrument | undefi
     const notRun = probes
       .filter((p) => !ran.has(p))
       .map((p) => ({ probe: p, ok: false, detail: `not run: ${error}`, durationMs: 0, attempts: 0 }));
+    const failed = results.find((r) => !r.ok);
     return {
       image: opts.image,
       ok: false,
       probes: [...results, ...notRun],
+      ...(failed
+        ? {
+            failedProbe: {
+              probe: describeProbe(failed.probe),
+              expected: failed.expected ?? "the probe to pass",
+              got: failed.got ?? failed.detail,
+            },
+          }
+        : {}),
+      ...(logs !== undefined ? { logTail: tailLines(logs) } : {}),
       ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
       sidecars,
       ...(logs !== undefined ? { logs } : {}),
@@ -413,6 +470,49 @@ async function runVerify(opts: VerifyOptions, instrument: RunInstrument | undefi
     results.push(...probes.map((_, i) => byIndex.get(i) as ProbeResult));
     await monitors.catch(() => undefined);
     const ok = results.every((r) => r.ok);
+    if (ok && session) {
+      progress({ type: "phase", phase: "probe", message: "sending the request set" });
+      const ports = probes.flatMap((p) => (p.kind === "cmd" ? [] : [p.port]));
+      await session({
+        host,
+        ports: [...new Set(ports)],
+        deadline,
+        ...(signal ? { signal } : {}),
+        stopped: stopped.signal,
+        exited,
+      });
+    }
+    if (ok && livenessMs > 0) {
+      // Liveness: a server whose worker died after accepting connections
+      // (gunicorn's master keeps the port) passes a probe and then exits.
+      progress({
+        type: "phase",
+        phase: "liveness",
+        message: `checking the app stays up for ${(livenessMs / 1000).toFixed(1)} s after the last request`,
+      });
+      const lastRequestAt = Date.now();
+      await sleep(livenessMs, AbortSignal.any([stopped.signal, ...(signal ? [signal] : [])])).catch(() => {
+        throwIfAborted(signal);
+      });
+      const engine = await monitors;
+      const s = await containerState(engine, id).catch((e: unknown) => {
+        if (goneError(e)) engineGone = true;
+        throw e;
+      });
+      if (exitReason || !s.running || s.restartCount > 0) {
+        const why =
+          exitReason ??
+          (s.running
+            ? `the engine restarted it ${s.restartCount} time(s)`
+            : `the container exited with code ${s.exitCode}`);
+        const after = Date.now() - lastRequestAt;
+        const res = await fail(
+          `liveness: ${why} within ${(after / 1000).toFixed(1)} s after the last request (the probes had passed)`,
+        );
+        return { ...res, liveness: { ok: false, graceMs: livenessMs, reason: why } };
+      }
+      liveness = { ok: true, graceMs: livenessMs };
+    }
     if (!ok) {
       const bad = results.find((r) => !r.ok);
       const res = await fail(`probe ${describeShort(bad?.probe as Probe)} failed: ${bad?.detail}`);
@@ -428,6 +528,10 @@ async function runVerify(opts: VerifyOptions, instrument: RunInstrument | undefi
       image: opts.image,
       ok: true,
       probes: results,
+      ...(liveness ? { liveness } : {}),
+      ...(results.some((r) => r.tcpOnly)
+        ? { tcpOnly: results.filter((r) => r.tcpOnly).map((r) => describeProbe(r.probe)) }
+        : {}),
       ...(firstOk !== undefined ? { startupMs: firstOk - startedAt, firstProbeOkAt: firstOk } : {}),
       ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
       sidecars,

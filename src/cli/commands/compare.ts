@@ -10,6 +10,8 @@ export interface CompareFlags {
   verify?: boolean;
   probe?: string[];
   env?: string[];
+  envFile?: string[];
+  liveness?: string;
   compose?: string;
   service?: string;
   timeout?: string;
@@ -49,14 +51,29 @@ export function addVerifyOptions(cmd: Command): string[] {
   hidden("--repeat", "send the HTTP probe n times");
   hidden("--expect-sequence", "text of the i-th response");
   hidden("--method", "HTTP method of the probe");
+  hidden("--header", "request header of the probe: 'Name: value'");
+  hidden("--body", "request body of the probe");
+  hidden("--body-file", "request body of the probe, from a file");
+  hidden("--json", "JSON request body of the probe");
+  hidden("--expect-content-type", "Content-Type the answer must start with");
+  hidden("--request-timeout", "limit for one request of the probe, seconds");
   cmd
     .option("--env <K=V>", "environment variable for the verified containers", collect)
+    .option(
+      "--env-file <file>",
+      "environment variables for the verified containers, KEY=VALUE lines",
+      collect,
+    )
+    .option(
+      "--liveness <seconds>",
+      "each verified app must stay up this long after the last request (default 3)",
+    )
     .option("--compose <file>", "take sidecars and environment from this compose file")
     .option("--service <name>", "the compose service the images stand for")
     .option("--timeout <seconds>", "limit for each image's start-up and probes")
     .addHelpText(
       "after",
-      "\nProbe expectations (--expect-status, --expect-body, --expect-json, --expect-output, --expect-exit,\n--repeat, --expect-sequence, --method) apply to the --probe before them, as in `slimstage verify`.\n",
+      "\nProbe expectations (--expect-status, --expect-body, --expect-json, --expect-output, --expect-exit,\n--repeat, --expect-sequence, --method, --header, --body, --body-file, --json, --expect-content-type,\n--request-timeout) apply to the --probe before them, as in `slimstage verify`.\nWith a --baseline, every other image is verified against it: the request set discovered on the\nbaseline must be answered alike (differential verification, as `slimstage verify --against`).\n",
     );
   return probeArgv;
 }
@@ -70,12 +87,8 @@ export async function verifyOptionsFrom(
   if (!flags.verify && probeArgv.length === 0 && !flags.compose) return undefined;
   const { InputError } = await import("../../errors.js");
   const { parseProbeArgs } = await import("../../verify/probe-spec.js");
-  const env: Record<string, string> = {};
-  for (const kv of flags.env ?? []) {
-    const eq = kv.indexOf("=");
-    if (eq <= 0) throw new InputError(`--env "${kv}" must look like KEY=VALUE`);
-    env[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
+  const { envOptions, livenessOption } = await import("../probe-options.js");
+  const env = envOptions(flags.envFile ?? [], flags.env ?? []);
   if ((flags.compose === undefined) !== (flags.service === undefined)) {
     throw new InputError("--compose and --service go together", {
       hint: "e.g. --compose compose.yaml --service web",
@@ -92,6 +105,7 @@ export async function verifyOptionsFrom(
     ...(Object.keys(env).length ? { env } : {}),
     ...(flags.compose && flags.service ? { compose: { file: flags.compose, service: flags.service } } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(flags.liveness !== undefined ? { livenessMs: livenessOption(flags.liveness) } : {}),
     labels: { "org.slimstage.managed": "true" },
   };
 }

@@ -1,6 +1,15 @@
 import { type Command, Option } from "commander";
 import { EXIT } from "../exit-codes.js";
-import { addProbeOptions, addRunOptions, composeOption, parseEnv, timeoutOption } from "../probe-options.js";
+import {
+  addProbeOptions,
+  addProofOptions,
+  addRunOptions,
+  composeOption,
+  envOptions,
+  livenessOption,
+  maxRequestsOption,
+  timeoutOption,
+} from "../probe-options.js";
 import { action, collect, examples } from "../runtime.js";
 
 interface MinifyFlags {
@@ -11,6 +20,11 @@ interface MinifyFlags {
   compose?: string;
   service?: string;
   env?: string[];
+  envFile?: string[];
+  liveness: string;
+  maxRequests: string;
+  /** false with --no-differential. */
+  differential: boolean;
   cmd?: string;
   picker: string;
   timeout: string;
@@ -23,7 +37,12 @@ export function define(program: Command): void {
     .argument("<image>", "image to minify (in the engine's store)");
   const ordered = addProbeOptions(command);
   addRunOptions(command);
+  addProofOptions(command, { against: false });
   command
+    .option(
+      "--no-differential",
+      "verify the minified image by its probes alone, not against the source's discovered request set",
+    )
     .option(
       "--out <dir>",
       "where Dockerfile, closure.txt and trace.log go (default: ./<image name>-minified)",
@@ -107,7 +126,10 @@ export function define(program: Command): void {
             ...(flags.tag ? { tag: flags.tag } : {}),
             ...(flags.include ? { include: flags.include } : {}),
             ...(compose ? { compose } : {}),
-            env: parseEnv(flags.env ?? []),
+            env: envOptions(flags.envFile ?? [], flags.env ?? []),
+            livenessMs: livenessOption(flags.liveness),
+            differential: flags.differential,
+            maxRequests: maxRequestsOption(flags.maxRequests),
             ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
             picker: flags.picker,
             timeoutMs,
@@ -147,8 +169,9 @@ export function define(program: Command): void {
           );
           rt.print(`kept      ${r.closure.files} files, ${formatBytes(r.closure.bytes)} (${r.files.list})`);
           rt.print(`minified  ${r.minified.tag}: ${formatBytes(r.minified.bytes)} (${r.files.dockerfile})`);
-          for (const p of r.verify.probes)
-            rt.print(`${p.ok ? "ok  " : "FAIL"} ${describeProbe(p.probe)}: ${p.detail}`);
+          const { formatVerifyReport } = await import("../verify-report.js");
+          const report = formatVerifyReport(r.verify, { verbose: rt.verbose, formatMs, formatBytes });
+          for (const l of report.out) rt.print(l);
           if (r.ok && r.savedBytes !== undefined) {
             const pct = ((100 * r.savedBytes) / r.source.bytes).toFixed(0);
             rt.print(
@@ -161,7 +184,7 @@ export function define(program: Command): void {
             rt.info(
               "the trace missed files the app needs: add probes that reach them, or keep them with --include",
             );
-            if (r.verify.logs) rt.info(r.verify.logs.trimEnd().split("\n").slice(-20).join("\n"));
+            for (const l of report.err) rt.info(l);
           }
         }
         return result.ok ? EXIT.ok : EXIT.verify;

@@ -2,8 +2,14 @@ import { relative } from "node:path";
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
-import { addProbeOptions } from "../probe-options.js";
-import { action, examples } from "../runtime.js";
+import {
+  addProbeOptions,
+  addProofOptions,
+  envOptions,
+  livenessOption,
+  maxRequestsOption,
+} from "../probe-options.js";
+import { action, collect, examples } from "../runtime.js";
 
 interface OptimizeFlags {
   from?: string;
@@ -19,6 +25,12 @@ interface OptimizeFlags {
   ignoreLock?: boolean;
   keepImages?: boolean;
   timeout?: string;
+  env?: string[];
+  envFile?: string[];
+  against?: string;
+  liveness: string;
+  maxRequests: string;
+  probesFile?: string;
 }
 
 function mb(bytes: number | undefined): string {
@@ -32,7 +44,15 @@ export function define(program: Command): void {
     .argument("[dir]", "project directory (Python or Node)", ".");
   // The probe flags of `slimstage verify`, same grammar.
   const ordered = addProbeOptions(command);
+  addProofOptions(command, { against: true });
   command
+    .option("--probes-file <file>", "probes from a YAML file (see docs/verify.md)")
+    .option("--env <k=v>", "environment variable for the verified containers (repeatable)", collect)
+    .option(
+      "--env-file <file>",
+      "environment variables for the verified containers, KEY=VALUE lines",
+      collect,
+    )
     .option("--from <dockerfile>", "existing Dockerfile to rewrite (default: DIR/Dockerfile when present)")
     .addOption(
       new Option("--tier <tier>", "most aggressive tier to try; a failing tier falls back to slim")
@@ -89,6 +109,11 @@ export function define(program: Command): void {
           });
         }
         const probes = parseProbeArgs(ordered);
+        if (flags.probesFile) {
+          const { loadProbesFile } = await import("../../verify/probes/probes-file.js");
+          probes.push(...(await loadProbesFile(flags.probesFile)).probes);
+        }
+        const env = envOptions(flags.envFile ?? [], flags.env ?? []);
         let port: number | undefined;
         if (flags.port !== undefined) {
           port = Number(flags.port);
@@ -120,6 +145,11 @@ export function define(program: Command): void {
           ...(flags.tests === false ? { skipTests: true } : {}),
           ...(flags.keepImages === false ? { keepImages: false } : {}),
           verifyTimeoutMs: timeout * 1000,
+          ...(Object.keys(env).length > 0 ? { env } : {}),
+          livenessMs: livenessOption(flags.liveness),
+          ...(flags.against
+            ? { against: flags.against, maxRequests: maxRequestsOption(flags.maxRequests) }
+            : {}),
           detect: {
             ...(entry ? { entry } : {}),
             ...(port !== undefined ? { port } : {}),

@@ -1,13 +1,27 @@
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
-import { addProbeOptions, addRunOptions, composeOption, parseEnv, timeoutOption } from "../probe-options.js";
+import {
+  addProbeOptions,
+  addProofOptions,
+  addRunOptions,
+  composeOption,
+  envOptions,
+  livenessOption,
+  maxRequestsOption,
+  timeoutOption,
+} from "../probe-options.js";
 import { action, collect, examples } from "../runtime.js";
 
 interface VerifyFlags {
   compose?: string;
   service?: string;
   env?: string[];
+  envFile?: string[];
+  against?: string;
+  liveness: string;
+  maxRequests: string;
+  probesFile?: string;
   timeout: string;
   waitLog?: string[];
   waitPort?: string[];
@@ -23,7 +37,9 @@ export function define(program: Command): void {
     .argument("<image>", "image to run (name, tag or id)");
   const ordered = addProbeOptions(command);
   addRunOptions(command);
+  addProofOptions(command, { against: true });
   command
+    .option("--probes-file <file>", "probes from a YAML file (see docs/verify.md)")
     .option("--label <k=v>", "label for the containers and network of the run (repeatable)", collect)
     .option("--cmd <command>", "run this shell command instead of the image's CMD")
     .option("--wait-log <regex>", "wait for a matching log line before probing (repeatable)", collect)
@@ -46,6 +62,15 @@ export function define(program: Command): void {
           "slimstage verify app:slim --probe 'cmd:python -c \"import flask\"'",
           "a command in the container must succeed",
         ],
+        [
+          "slimstage verify app:slim --against app:original",
+          "send the request set discovered on the original to both; every answer must match",
+        ],
+        [
+          'slimstage verify api:slim --probe http://:8000/notes --json \'{"text": "hi"}\' --expect-content-type application/json',
+          "a JSON POST probe",
+        ],
+        ["slimstage verify app:slim --env-file .env", "configure the app from a file"],
         ["slimstage verify app:slim --json", "the result (probes, start-up time, peak memory) as JSON"],
       ]),
     )
@@ -53,17 +78,26 @@ export function define(program: Command): void {
       action(async (rt, image: string, flags: VerifyFlags) => {
         const [
           { verifyImage },
+          { verifyAgainst },
           { parseProbeArgs, describeProbe },
           { ProgressDisplay, formatMs, formatBytes },
           { parseLabels },
         ] = await Promise.all([
           import("../../verify/verify.js"),
+          import("../../verify/differential.js"),
           import("../../verify/probe-spec.js"),
           import("../progress.js"),
           import("./build.js"),
         ]);
         type WaitSpec = import("../../verify/types.js").WaitSpec;
         const probes = parseProbeArgs(ordered);
+        let fileCommand: string[] | undefined;
+        if (flags.probesFile) {
+          const { loadProbesFile } = await import("../../verify/probes/probes-file.js");
+          const loaded = await loadProbesFile(flags.probesFile);
+          probes.push(...loaded.probes);
+          fileCommand = loaded.command;
+        }
         const compose = composeOption(flags.compose, flags.service);
         const timeoutMs = timeoutOption(flags.timeout);
         const wait: WaitSpec[] = [
@@ -88,14 +122,26 @@ export function define(program: Command): void {
         let phaseKey = 0;
         let current: { key: string; text: string } | undefined;
         let result: Awaited<ReturnType<typeof verifyImage>>;
+        const env = envOptions(flags.envFile ?? [], flags.env ?? []);
+        const livenessMs = livenessOption(flags.liveness);
+        const maxRequests = maxRequestsOption(flags.maxRequests);
+        const run = (o: Parameters<typeof verifyImage>[0]) =>
+          flags.against
+            ? verifyAgainst({ ...o, against: flags.against, discovery: { maxRequests } })
+            : verifyImage(o);
         try {
-          result = await verifyImage({
+          result = await run({
             image,
             probes,
-            env: parseEnv(flags.env ?? []),
+            env,
+            livenessMs,
             ...(compose ? { compose } : {}),
             ...(wait.length ? { wait } : {}),
-            ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
+            ...(flags.cmd
+              ? { command: ["/bin/sh", "-c", flags.cmd] }
+              : fileCommand
+                ? { command: fileCommand }
+                : {}),
             timeoutMs,
             labels: parseLabels(flags.label ?? []),
             signal: rt.signal,
@@ -128,35 +174,10 @@ export function define(program: Command): void {
         if (rt.json) {
           rt.printJson(result);
         } else {
-          for (const w of result.warnings ?? []) rt.info(`note: ${w}`);
-          for (const p of result.probes)
-            rt.print(`${p.ok ? "ok  " : "FAIL"} ${describeProbe(p.probe)}: ${p.detail}`);
-          for (const s of result.sidecars)
-            rt.print(`     sidecar ${s.service} (${s.image}) ready in ${formatMs(s.readyMs)}`);
-          const parts = [
-            result.startupMs !== undefined ? `start-up ${formatMs(result.startupMs)}` : undefined,
-            result.peakMemoryBytes !== undefined
-              ? `peak memory ${formatBytes(result.peakMemoryBytes)}`
-              : undefined,
-          ].filter(Boolean);
-          rt.print(
-            `${result.ok ? "verified" : "FAILED"} ${image}${parts.length ? `: ${parts.join(", ")}` : ""}`,
-          );
-          if (!result.ok) {
-            rt.info(`slimstage: verification failed: ${result.error ?? "a probe failed"}`);
-            if (result.logs !== undefined) {
-              const lines = result.logs.trimEnd().split("\n");
-              const shown = rt.verbose ? lines : lines.slice(-30);
-              rt.info(
-                `--- container output${shown.length < lines.length ? ` (last ${shown.length} lines; all: --verbose)` : ""} ---`,
-              );
-              rt.info(shown.join("\n") || "(no output)");
-            }
-            for (const [svc, l] of Object.entries(result.sidecarLogs ?? {})) {
-              rt.info(`--- sidecar ${svc} output ---`);
-              rt.info(l.trimEnd().split("\n").slice(-15).join("\n") || "(no output)");
-            }
-          }
+          const { formatVerifyReport } = await import("../verify-report.js");
+          const { out, err } = formatVerifyReport(result, { verbose: rt.verbose, formatMs, formatBytes });
+          for (const l of out) rt.print(l);
+          for (const l of err) rt.info(l);
         }
         return result.ok ? EXIT.ok : EXIT.verify;
       }),

@@ -1,0 +1,117 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  DEFAULT_DISCOVERY_LIMITS,
+  discover,
+  linksInHtml,
+  MUST_NOT_EXIST_PATH,
+  requestsFromOpenApi,
+  sampleFromSchema,
+} from "./discovery.js";
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+const PAGE = `<!doctype html><html><head><link rel="stylesheet" href="/s/app.css">
+<script src="s/app.js"></script></head><body><img src="/s/logo.svg">
+<a href="/about#team">About</a><a href="https://example.invalid/x">out</a><a href="mailto:a@b">m</a>
+<form action="/search"><input name="q"></form><form method="post" action="/login"></form></body></html>`;
+
+const SPEC = {
+  openapi: "3.1.0",
+  paths: {
+    "/items": { get: {} },
+    "/items/{id}": { get: {} },
+    "/search": { get: { parameters: [{ name: "q", in: "query", required: true }] } },
+    "/notes": {
+      post: {
+        requestBody: {
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Note" } } },
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Note: {
+        type: "object",
+        required: ["text", "tags"],
+        properties: { text: { type: "string" }, tags: { type: "array", items: { type: "integer" } } },
+      },
+    },
+  },
+};
+
+describe("request discovery", () => {
+  it("finds same-origin links, stylesheets, scripts, images and GET forms in HTML", () => {
+    expect(linksInHtml(PAGE, "/", 8000)).toEqual([
+      "/s/app.css",
+      "/s/app.js",
+      "/s/logo.svg",
+      "/about",
+      "/search",
+    ]);
+    // Relative references resolve against the page's own path.
+    expect(linksInHtml(`<script src="app.js"></script>`, "/docs/index.html", 8000)).toEqual(["/docs/app.js"]);
+  });
+
+  it("reads parameterless GETs and JSON POSTs from an OpenAPI document", () => {
+    const rs = requestsFromOpenApi(SPEC, 8000, "/openapi.json");
+    expect(rs.map((r) => `${r.method} ${r.path} ${r.body ?? ""}`.trim())).toEqual([
+      "GET /items",
+      'POST /notes {"text":"slimstage","tags":[1]}',
+    ]);
+    expect(
+      sampleFromSchema({ type: "object", properties: { a: { type: "integer", example: 7 } } }, {}),
+    ).toEqual({
+      a: 7,
+    });
+  });
+
+  it("discovers the set on a real server, bounded by count", async () => {
+    const hits: string[] = [];
+    const s = createServer((req, res) => {
+      hits.push(`${req.method} ${req.url}`);
+      const url = req.url ?? "/";
+      if (url === "/") {
+        res.setHeader("content-type", "text/html");
+        res.end(PAGE);
+      } else if (url === "/openapi.json") {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify(SPEC));
+      } else if (url.startsWith("/s/") || url === "/about" || url === "/items" || url === "/notes") {
+        res.end("ok");
+      } else {
+        res.statusCode = 404;
+        res.end("nope");
+      }
+    });
+    servers.push(s);
+    const port = await new Promise<number>((r) =>
+      s.listen(0, "127.0.0.1", () => r((s.address() as AddressInfo).port)),
+    );
+    const ctx = { host: "127.0.0.1", timeoutMs: 2000, deadline: Date.now() + 10_000 };
+    const seed = { method: "GET", port, path: "/", source: "default" };
+    const { exchanges, truncated } = await discover(ctx, [seed]);
+    expect(exchanges.map((x) => `${x.request.method} ${x.request.path} ${x.answer?.status}`)).toEqual([
+      "GET / 200",
+      "GET /s/app.css 200",
+      "GET /s/app.js 200",
+      "GET /s/logo.svg 200",
+      "GET /about 200",
+      "GET /search 404",
+      "GET /openapi.json 200",
+      "GET /items 200",
+      "POST /notes 200",
+      `GET ${MUST_NOT_EXIST_PATH} 404`,
+      "HEAD / 200",
+    ]);
+    expect(truncated).toEqual([]);
+    const small = await discover(ctx, [seed], { ...DEFAULT_DISCOVERY_LIMITS, maxRequests: 3 });
+    expect(small.exchanges).toHaveLength(3);
+    expect(small.truncated).toEqual(["maxRequests"]);
+  });
+});

@@ -1,0 +1,299 @@
+import { Parser } from "htmlparser2";
+import { ConnectError, type HttpAnswer, httpRequest } from "../probes.js";
+
+/** One request of the differential request set. */
+export interface DiscoveredRequest {
+  method: string;
+  port: number;
+  /** Path with query. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Why it is in the set: `probe`, `default`, `link from /`, `openapi /openapi.json`, `must not exist`, `HEAD /`. */
+  source: string;
+}
+
+/** What discovery may do (everything is bounded). */
+export interface DiscoveryLimits {
+  /** Requests in the whole set (default 60). */
+  maxRequests: number;
+  /** Link depth followed from the seeds (default 2). */
+  maxDepth: number;
+  /** Body bytes read per answer (default 1 MB). */
+  maxBytes: number;
+  /** Time for discovery, ms (default 30 s; never past the run's deadline). */
+  maxMs: number;
+}
+
+export const DEFAULT_DISCOVERY_LIMITS: DiscoveryLimits = {
+  maxRequests: 60,
+  maxDepth: 2,
+  maxBytes: 1_000_000,
+  maxMs: 30_000,
+};
+
+/** A path that no app serves: the original's answer (usually 404) is what the candidate must give. */
+export const MUST_NOT_EXIST_PATH = "/.slimstage-must-not-exist";
+/** Where apps serve their OpenAPI / Swagger document (FastAPI, Swagger UI, springdoc). */
+export const OPENAPI_PATHS = ["/openapi.json", "/swagger.json", "/v3/api-docs"];
+
+/** A request and the original's answer to it (or why it got none). */
+export interface Exchange {
+  request: DiscoveredRequest;
+  answer?: HttpAnswer;
+  error?: string;
+}
+
+export interface DiscoveryContext {
+  host: string;
+  timeoutMs: number;
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+export const keyOf = (r: Pick<DiscoveredRequest, "method" | "port" | "path" | "body">): string =>
+  `${r.method} :${r.port}${r.path}${r.body !== undefined ? ` ${r.body}` : ""}`;
+
+/** Sends one request of the set; connection trouble is an answer too (recorded as the error). */
+export async function send(ctx: DiscoveryContext, r: DiscoveredRequest, maxBytes: number): Promise<Exchange> {
+  const left = ctx.deadline - Date.now();
+  if (left <= 0) return { request: r, error: "not sent: out of time" };
+  try {
+    const answer = await httpRequest(ctx.host, r.port, {
+      path: r.path,
+      method: r.method,
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.body !== undefined ? { body: r.body } : {}),
+      timeoutMs: Math.min(ctx.timeoutMs, left),
+      signal: ctx.signal,
+      maxBytes,
+    });
+    return { request: r, answer };
+  } catch (e) {
+    if (e instanceof ConnectError) return { request: r, error: e.message };
+    throw e;
+  }
+}
+
+/** Same-origin URLs that an HTML page links: anchors, stylesheets, scripts, images, GET forms. */
+export function linksInHtml(html: string, pagePath: string, port: number): string[] {
+  const base = new URL(pagePath, `http://app:${port}`);
+  const out: string[] = [];
+  const add = (ref: string | undefined) => {
+    if (!ref || /^(javascript|mailto|data|tel):/i.test(ref.trim())) return;
+    let u: URL;
+    try {
+      u = new URL(ref.trim(), base);
+    } catch {
+      return;
+    }
+    if (u.protocol !== "http:" || u.host !== base.host) return;
+    out.push(u.pathname + u.search);
+  };
+  // htmlparser2: a tolerant, streaming HTML parser (real pages are rarely well-formed).
+  const parser = new Parser({
+    onopentag(name, a) {
+      if (name === "a" || name === "link" || name === "area") add(a.href);
+      else if (name === "script" || name === "img" || name === "source" || name === "iframe") add(a.src);
+      else if (name === "form" && (a.method ?? "get").toLowerCase() === "get") add(a.action ?? pagePath);
+    },
+  });
+  parser.write(html);
+  parser.end();
+  return [...new Set(out)];
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** A small JSON value that satisfies a schema's types and required fields (example/default first). */
+export function sampleFromSchema(schema: unknown, doc: unknown, depth = 0): Json {
+  if (depth > 6 || schema === null || typeof schema !== "object") return null;
+  let s = schema as Record<string, unknown>;
+  if (typeof s.$ref === "string") {
+    const target = resolveRef(doc, s.$ref);
+    if (!target) return null;
+    s = target as Record<string, unknown>;
+  }
+  if (s.example !== undefined) return s.example as Json;
+  if (s.default !== undefined) return s.default as Json;
+  if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0] as Json;
+  const variants = (s.anyOf ?? s.oneOf ?? s.allOf) as unknown[] | undefined;
+  if (Array.isArray(variants) && variants.length > 0) return sampleFromSchema(variants[0], doc, depth + 1);
+  switch (s.type) {
+    case "string":
+      return "slimstage";
+    case "integer":
+      return 1;
+    case "number":
+      return 1.5;
+    case "boolean":
+      return true;
+    case "array":
+      return [sampleFromSchema(s.items, doc, depth + 1)];
+    default: {
+      const props = (s.properties ?? {}) as Record<string, unknown>;
+      const required = Array.isArray(s.required) ? (s.required as string[]) : Object.keys(props);
+      const out: Record<string, Json> = {};
+      for (const k of required) out[k] = sampleFromSchema(props[k], doc, depth + 1);
+      return out;
+    }
+  }
+}
+
+function resolveRef(doc: unknown, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  let cur: unknown = doc;
+  for (const part of ref.slice(2).split("/")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[part.replaceAll("~1", "/").replaceAll("~0", "~")];
+  }
+  return cur;
+}
+
+/** Requests an OpenAPI (3.x) or Swagger (2.0) document declares: parameterless GETs and JSON-body POSTs. */
+export function requestsFromOpenApi(doc: unknown, port: number, docPath: string): DiscoveredRequest[] {
+  if (doc === null || typeof doc !== "object") return [];
+  const paths = (doc as { paths?: unknown }).paths;
+  if (paths === null || typeof paths !== "object") return [];
+  const prefix = basePath(doc);
+  const out: DiscoveredRequest[] = [];
+  const source = `openapi ${docPath}`;
+  for (const [p, item] of Object.entries(paths as Record<string, unknown>)) {
+    if (p.includes("{") || item === null || typeof item !== "object") continue;
+    const ops = item as Record<string, unknown>;
+    const path = `${prefix}${p}`;
+    if (ops.get && !hasRequiredParams(ops.get, doc)) out.push({ method: "GET", port, path, source });
+    const post = ops.post as Record<string, unknown> | undefined;
+    if (post) {
+      const body = jsonBodySchema(post);
+      if (body !== undefined)
+        out.push({
+          method: "POST",
+          port,
+          path,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(sampleFromSchema(body, doc)),
+          source,
+        });
+    }
+  }
+  return out;
+}
+
+function basePath(doc: object): string {
+  const d = doc as { basePath?: unknown; servers?: { url?: unknown }[] };
+  const raw =
+    typeof d.basePath === "string"
+      ? d.basePath
+      : typeof d.servers?.[0]?.url === "string"
+        ? (d.servers[0].url as string)
+        : "";
+  // Only a relative server URL is the app's own prefix (an absolute one points elsewhere).
+  return raw.startsWith("/") ? raw.replace(/\/$/, "") : "";
+}
+
+function hasRequiredParams(op: unknown, doc: unknown): boolean {
+  const params = (op as { parameters?: unknown[] }).parameters ?? [];
+  return params.some((p) => {
+    const r = (
+      typeof (p as { $ref?: unknown }).$ref === "string" ? resolveRef(doc, (p as { $ref: string }).$ref) : p
+    ) as { required?: boolean } | undefined;
+    return r?.required === true;
+  });
+}
+
+function jsonBodySchema(op: Record<string, unknown>): unknown {
+  const rb = op.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined;
+  const content = rb?.content ?? {};
+  for (const [type, c] of Object.entries(content)) if (/json/i.test(type)) return c.schema ?? {};
+  // Swagger 2.0: an `in: body` parameter.
+  const params = (op.parameters ?? []) as { in?: string; schema?: unknown }[];
+  return params.find((p) => p.in === "body")?.schema;
+}
+
+const isHtml = (a: HttpAnswer) => /text\/html|application\/xhtml/i.test(a.contentType);
+
+/**
+ * Discovers the request set on the original, sending each request once:
+ * the seeds (the user's probes, or GET / on each port), same-origin links of
+ * HTML pages to `maxDepth`, the paths of an OpenAPI document, a path that
+ * must not exist and HEAD /. Returns every request with the original's answer.
+ */
+export async function discover(
+  ctx: DiscoveryContext,
+  seeds: DiscoveredRequest[],
+  limits: DiscoveryLimits = DEFAULT_DISCOVERY_LIMITS,
+): Promise<{ exchanges: Exchange[]; truncated: string[] }> {
+  const stopAt = Math.min(ctx.deadline, Date.now() + limits.maxMs);
+  const c = { ...ctx, deadline: stopAt };
+  const seen = new Set<string>();
+  const exchanges: Exchange[] = [];
+  const truncated: string[] = [];
+  const full = () => exchanges.length >= limits.maxRequests;
+  const run = async (r: DiscoveredRequest): Promise<Exchange | undefined> => {
+    const k = keyOf(r);
+    if (seen.has(k)) return undefined;
+    if (full()) {
+      if (!truncated.includes("maxRequests")) truncated.push("maxRequests");
+      return undefined;
+    }
+    if (Date.now() >= stopAt) {
+      if (!truncated.includes("time")) truncated.push("time");
+      return undefined;
+    }
+    seen.add(k);
+    const x = await send(c, r, limits.maxBytes);
+    exchanges.push(x);
+    return x;
+  };
+
+  const ports = [...new Set(seeds.map((s) => s.port))];
+  let frontier: DiscoveredRequest[] = [];
+  for (const s of seeds) {
+    const x = await run(s);
+    if (x) frontier.push(s);
+  }
+  // Links, breadth first, GET only.
+  for (let depth = 1; depth <= limits.maxDepth && frontier.length > 0; depth++) {
+    const next: DiscoveredRequest[] = [];
+    for (const page of frontier) {
+      const x = exchanges.find((e) => e.request === page);
+      if (!x?.answer || x.answer.status >= 400 || !isHtml(x.answer)) continue;
+      for (const path of linksInHtml(x.answer.body, page.path, page.port)) {
+        const r: DiscoveredRequest = {
+          method: "GET",
+          port: page.port,
+          path,
+          source: `link from ${page.path}`,
+        };
+        if (await run(r)) next.push(r);
+      }
+    }
+    frontier = next;
+  }
+  for (const port of ports) {
+    for (const docPath of OPENAPI_PATHS) {
+      if (seen.has(keyOf({ method: "GET", port, path: docPath }))) continue;
+      // Looked for without being part of the set: only a document that exists joins it.
+      const probe = await send(c, { method: "GET", port, path: docPath, source: "" }, limits.maxBytes);
+      if (probe.answer?.status !== 200) continue;
+      let doc: unknown;
+      try {
+        doc = JSON.parse(probe.answer.body);
+      } catch {
+        continue;
+      }
+      if (doc === null || typeof doc !== "object" || !("paths" in doc)) continue;
+      const self = { ...probe, request: { ...probe.request, source: "openapi document" } };
+      if (!full()) {
+        seen.add(keyOf(self.request));
+        exchanges.push(self);
+      }
+      for (const r of requestsFromOpenApi(doc, port, docPath)) await run(r);
+      break;
+    }
+    await run({ method: "GET", port, path: MUST_NOT_EXIST_PATH, source: "must not exist" });
+    await run({ method: "HEAD", port, path: "/", source: "HEAD /" });
+  }
+  return { exchanges, truncated };
+}
