@@ -280,6 +280,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     config,
     picker: opts.picker ?? "debian:bookworm-slim",
     listFile: "closure.txt",
+    onSkip: (m) => warnings.push(m),
     notes: [
       `Source: ${opts.image}, ${mb(sourceInfo.size)}; kept at --level ${level}: ${closure.files} files, ${mb(closure.bytes)} (closure.txt; why, and what was removed: audit.json).`,
       `Traced while these probes passed: ${traced.probes.map((p) => describeProbe(p.probe)).join("; ")}.`,
