@@ -242,25 +242,36 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   });
   const metaPaths = new Set<string>();
   for (const l of image.layers) for (const p of l.metaFiles.keys()) if (tree.get(p)) metaPaths.add(p);
-  const closure = computeClosure({
+  const closureInput = {
     tree,
     used: trace.accessed,
     always: [...ALWAYS, ...(config.workdir ? [config.workdir] : []), ...collected.interpreters],
     whole: opts.include ?? [],
-    ...(level === "safe"
-      ? {
-          units: safeUnits({
-            tree,
-            meta: (p) => readMeta(image, tree, p),
-            metaPaths: [...metaPaths],
-            workdir: config.workdir,
-          }),
-        }
-      : {}),
+  };
+  // The safe closure names the units; at tight it is worked out too, to name the units kept in part.
+  const safe = computeClosure({
+    ...closureInput,
+    units: safeUnits({
+      tree,
+      meta: (p) => readMeta(image, tree, p),
+      metaPaths: [...metaPaths],
+      workdir: config.workdir,
+    }),
   });
+  const closure = level === "safe" ? safe : computeClosure(closureInput);
   const owners = attributeOwners(image, tree);
   const audit: AuditFile = auditClosure(tree, closure.why, owners.ownerOf);
-  warnings.push(...thinTraceWarnings(level, collected.dynamic, tree, closure.why, owners.ownerOf));
+  warnings.push(
+    ...thinTraceWarnings({
+      level,
+      dynamic: collected.dynamic,
+      tree,
+      kept: closure.why,
+      units: safe.why,
+      traced: trace.accessed,
+      ownerOf: owners.ownerOf,
+    }),
+  );
   const list = closureList(closure.paths);
   for (const p of list.skipped) warnings.push(`not kept (a newline in its name): ${JSON.stringify(p)}`);
   if (trace.unreadable > 0) warnings.push(`${trace.unreadable} trace lines could not be read`);
@@ -521,41 +532,80 @@ async function dynamicUses(
   return out;
 }
 
-/** Warnings that name the units where the trace is thin: computed loads, and data folders kept in part. */
-function thinTraceWarnings(
-  level: MinifyLevel,
-  dynamic: readonly DynamicUse[],
-  tree: ReturnType<typeof mergeLayers>,
-  why: Closure["why"],
-  ownerOf: ReturnType<typeof attributeOwners>["ownerOf"],
-): string[] {
+/** Warnings that name the units where the trace is thin: computed loads, lazy loads not taken, data kept in part. */
+function thinTraceWarnings(x: {
+  level: MinifyLevel;
+  dynamic: readonly DynamicUse[];
+  tree: ReturnType<typeof mergeLayers>;
+  /** What is kept, and the units of the safe closure (the same at --level safe). */
+  kept: Closure["why"];
+  units: Closure["why"];
+  traced: ReadonlySet<string>;
+  ownerOf: ReturnType<typeof attributeOwners>["ownerOf"];
+}): string[] {
+  const { tree, kept } = x;
   const unitOf = (path: string) => {
+    const w = x.units.get(path);
+    if (w?.unit) return w.unit;
     const node = tree.get(path);
-    const o = node ? ownerOf(node, path) : undefined;
-    const w = why.get(path);
-    return w?.unit ?? (o?.name ? `${o.kind === "os-package" ? "debian" : o.kind}:${o.name}` : path);
+    const o = node ? x.ownerOf(node, path) : undefined;
+    return o?.name ? `${o.kind === "os-package" ? "debian" : o.kind}:${o.name}` : `/${path}`;
   };
   const byUnit = new Map<string, DynamicUse[]>();
-  for (const d of dynamic) {
+  for (const d of x.dynamic) {
+    // A literal relative require/import is thin only when its target is in the image and the run never loaded it.
+    if (d.what === "lazy-require") {
+      const target = d.target ? requireTarget(tree, d.target) : undefined;
+      if (!target || x.traced.has(`/${target}`)) continue;
+      if (x.level === "safe" && kept.has(target)) continue;
+    }
     const u = unitOf(d.path);
     byUnit.set(u, [...(byUnit.get(u) ?? []), d]);
   }
   const out: string[] = [];
-  const scope =
-    level === "safe"
-      ? "the unit is kept whole, but what it loads from elsewhere was only seen for the names this run used"
-      : "only the files this run loaded are kept (--level safe keeps the unit whole)";
   for (const [unit, uses] of [...byUnit].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const first = uses[0] as DynamicUse;
-    const kind = first.what === "entry-points" ? "plugin entry points" : "modules loaded by computed names";
+    const kind =
+      first.what === "entry-points"
+        ? "plugin entry points"
+        : first.what === "lazy-require"
+          ? `a load the run did not take (${first.target})`
+          : "modules loaded by computed names";
     out.push(
-      `thin trace: ${unit} has ${kind} (/${first.path}:${first.line}: ${first.text}${uses.length > 1 ? `; ${uses.length - 1} more` : ""}): ${scope}`,
+      `thin trace: ${unit} has ${kind} (/${first.path}:${first.line}: ${first.text}${uses.length > 1 ? `; ${uses.length - 1} more` : ""})`,
     );
   }
-  for (const f of partialFolders(tree, why)) {
+  for (const f of partialFolders(tree, kept)) {
     out.push(
       `thin trace: ${unitOf(f.path)}: /${f.path} is kept in part (${f.kept} of ${f.total} files): the app may pick other templates, locales or zones by name`,
     );
   }
+  if (x.level === "tight") {
+    // The units --level safe would keep whole, of which tight keeps only some files.
+    const parts = new Map<string, { kept: number; total: number }>();
+    for (const [path, w] of x.units) {
+      if (!w.unit || w.reason === "include" || w.reason === "runtime") continue;
+      const p = parts.get(w.unit) ?? { kept: 0, total: 0 };
+      p.total++;
+      if (kept.has(path)) p.kept++;
+      parts.set(w.unit, p);
+    }
+    const partial = [...parts].filter(([, p]) => p.kept < p.total).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (partial.length > 0)
+      out.push(
+        `thin trace: at --level tight these units are kept in part, and what the probes did not reach is gone: ${partial
+          .map(([u, p]) => `${u} (${p.kept} of ${p.total} files)`)
+          .join(", ")}`,
+      );
+  }
   return out;
+}
+
+/** The file Node would load for a relative require of `spec` (already joined to the requiring file's directory). */
+function requireTarget(tree: ReturnType<typeof mergeLayers>, spec: string): string | undefined {
+  for (const c of [spec, `${spec}.js`, `${spec}.json`, `${spec}/index.js`]) {
+    const n = tree.get(c);
+    if (n && n.children === null) return c;
+  }
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { type FileTree, type TreeNode, walk } from "../image/filetree.js";
 import type { KeepWhy } from "./closure.js";
 
@@ -12,8 +13,10 @@ export interface DynamicUse {
   /** Relative path of the source file. */
   path: string;
   line: number;
-  what: "computed-import" | "computed-require" | "dynamic-import" | "entry-points";
+  what: "computed-import" | "computed-require" | "dynamic-import" | "entry-points" | "lazy-require";
   text: string;
+  /** For a literal relative require: the path it names, joined to the file's directory (relative, unresolved). */
+  target?: string;
 }
 
 /** Python: import_module / __import__ with anything but a string literal; entry point lookups. */
@@ -48,8 +51,27 @@ export function scanSource(path: string, text: string, max = 5): DynamicUse[] {
       }
     }
   }
+  // Literal relative requires: the caller keeps those whose file the run never loaded (a lazy load not taken).
+  if (!path.endsWith(".py")) {
+    let lazy = 0;
+    for (let i = 0; i < lines.length && lazy < 50; i++) {
+      for (const m of (lines[i] as string).matchAll(LITERAL_REQUIRE)) {
+        const spec = m[1] as string;
+        out.push({
+          path,
+          line: i + 1,
+          what: "lazy-require",
+          text: (lines[i] as string).trim().slice(0, 160),
+          target: posix.normalize(posix.join(posix.dirname(path), spec)),
+        });
+        if (++lazy >= 50) break;
+      }
+    }
+  }
   return out;
 }
+
+const LITERAL_REQUIRE = /(?<![.\w$])require\(\s*["'](\.{1,2}\/[^"'`]*)["']\s*\)/g;
 
 /** Folder names whose contents an app picks by name at run time. */
 const DATA_FOLDERS = new Set(["templates", "locale", "locales", "i18n", "translations", "zoneinfo"]);
