@@ -3,7 +3,12 @@ import { join, resolve } from "node:path";
 import { extract } from "tar-stream";
 import type { BuildProgressEvent } from "../engine/build-progress.js";
 import type { EngineConnection } from "../engine/connect.js";
-import { copyFromContainer, copyToContainer, readFileHead } from "../engine/container-files.js";
+import {
+  copyFromContainer,
+  copyToContainer,
+  readFileHead,
+  readFilesUnder,
+} from "../engine/container-files.js";
 import { execInContainer, stopContainer } from "../engine/containers.js";
 import { InputError, VerifyError } from "../errors.js";
 import { attributeOwners, readMeta } from "../image/analysis/owners.js";
@@ -505,7 +510,11 @@ async function prepareOutDir(dir: string, force: boolean): Promise<boolean> {
   return !existed;
 }
 
-/** The traced sources (outside a standard library) read back and scanned for loads by computed names. */
+/**
+ * The traced sources (outside a standard library) read back and scanned for
+ * loads by computed names: one streamed archive per directory that holds them
+ * (a site-packages, a node_modules, the app), not one request per file.
+ */
 async function dynamicUses(
   engine: EngineConnection,
   id: string,
@@ -518,16 +527,18 @@ async function dynamicUses(
     if (real && isScannable(real) && !/^\/usr\/(local\/)?lib\/python[\d.]+\/(?!site-packages\/)/.test(real))
       files.add(real);
   }
-  // Bounded: the first 400 files, 1 MiB of each, 8 at a time.
-  const list = [...files].sort().slice(0, 400);
+  const roots = new Set<string>();
+  for (const f of files) {
+    const m = /^(.*?\/(?:site-packages|dist-packages|node_modules))\//.exec(f);
+    roots.add(m ? (m[1] as string) : f.slice(0, f.lastIndexOf("/")) || "/");
+  }
+  // A root inside another is read with it.
+  const sorted = [...roots].sort();
+  const top = sorted.filter((r) => !sorted.some((o) => o !== r && r.startsWith(`${o}/`)));
   const out: DynamicUse[] = [];
-  for (let i = 0; i < list.length; i += 8) {
-    const heads = await Promise.all(
-      list.slice(i, i + 8).map((p) => readFileHead(engine, id, p, 1024 * 1024)),
-    );
-    heads.forEach((head, j) => {
-      if (head) out.push(...scanSource((list[i + j] as string).slice(1), head.toString("utf8")));
-    });
+  for (const root of top.filter((r) => r.split("/").length > 2).slice(0, 20)) {
+    const got = await readFilesUnder(engine, id, root, (p) => files.has(p), 1024 * 1024);
+    for (const [path, body] of got) out.push(...scanSource(path.slice(1), body.toString("utf8")));
   }
   return out;
 }

@@ -34,7 +34,9 @@ const NODE_PACKAGE = /^(.*node_modules\/(?:@[^/]+\/)?[^/@.][^/]*)(?:\/|$)/;
 
 /** Files that reach the CA bundle or the time-zone database when the image has them. */
 const TLS_USERS = /(^|\/)(ssl\.py|_ssl\.[^/]*\.so|libssl\.so[^/]*|node)$|\/certifi\//;
-const TZ_USERS = /\/(zoneinfo|tzdata|pytz|dateutil|django)\/|(^|\/)node$/;
+const TZ_USERS = /\/(zoneinfo|tzdata|pytz|dateutil|django)\//;
+/** Node's Intl carries its own zone data (full ICU): it reads only the local zone. */
+const LOCALTIME_USERS = /(^|\/)node$/;
 const CA_PATHS = ["/etc/ssl", "/usr/share/ca-certificates", "/usr/lib/ssl", "/etc/ca-certificates.conf"];
 const TZ_PATHS = ["/usr/share/zoneinfo", "/etc/localtime", "/etc/timezone"];
 
@@ -172,6 +174,9 @@ export function safeUnits(ctx: UnitContext): (traced: ReadonlyArray<{ path: stri
         add(p, { path: p, why: { reason: "system", unit: "system:ca-certificates" } });
     if (kept.some((p) => TZ_USERS.test(p)))
       for (const p of TZ_PATHS) add(p, { path: p, why: { reason: "system", unit: "system:tzdata" } });
+    else if (kept.some((p) => LOCALTIME_USERS.test(p)))
+      for (const p of TZ_PATHS.slice(1))
+        add(p, { path: p, why: { reason: "system", unit: "system:tzdata" } });
     // The interpreter itself: the other names it goes by in its directory (python, python3 -> python3.11).
     for (const path of paths) {
       const dirPath = posix.dirname(path);
