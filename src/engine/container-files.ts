@@ -108,3 +108,58 @@ export async function readFileHead(
     stream.pipe(ex);
   });
 }
+
+/**
+ * The regular files under `dir` that `want` (given each absolute path)
+ * accepts, at most `maxEach` bytes of each: one archive streamed from the
+ * engine and read as it comes, whatever its size (what is not wanted is
+ * skipped, never held).
+ */
+export async function readFilesUnder(
+  engine: EngineConnection,
+  id: string,
+  dir: string,
+  want: (path: string) => boolean,
+  maxEach: number,
+): Promise<Map<string, Buffer>> {
+  let stream: Readable;
+  try {
+    stream = (await engine.docker.getContainer(id).getArchive({ path: dir })) as unknown as Readable;
+  } catch (err) {
+    if ((err as { statusCode?: unknown }).statusCode === 404) return new Map();
+    throw engineTrouble(`could not read ${dir} in container ${id.slice(0, 12)}`, err);
+  }
+  // Entries are named from the directory's own name: "site-packages/flask/app.py".
+  const parent = dir.replace(/\/+$/, "").replace(/\/[^/]*$/, "");
+  const out = new Map<string, Buffer>();
+  const ex = extract();
+  return await new Promise<Map<string, Buffer>>((resolve, reject) => {
+    ex.on("entry", (header, body, next) => {
+      const path = `${parent}/${header.name.replace(/^\.\//, "").replace(/\/$/, "")}`;
+      if (header.type !== "file" || !want(path)) {
+        body.on("end", next);
+        body.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let got = 0;
+      body.on("data", (data: unknown) => {
+        const c = data as Buffer;
+        if (got < maxEach) chunks.push(c);
+        got += c.length;
+      });
+      body.on("end", () => {
+        out.set(path, Buffer.concat(chunks).subarray(0, maxEach));
+        next();
+      });
+    });
+    ex.on("finish", () => resolve(out));
+    ex.on("error", (e) =>
+      reject(new EngineError(`could not read ${dir} in container ${id.slice(0, 12)}: ${e.message}`)),
+    );
+    stream.on("error", (e) =>
+      reject(engineTrouble(`could not read ${dir} in container ${id.slice(0, 12)}`, e)),
+    );
+    stream.pipe(ex);
+  });
+}

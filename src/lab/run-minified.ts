@@ -1,8 +1,8 @@
 /**
  * slimstage's minify as one more variant of a lab, "minified": the smallest
  * variant of the lab that works is traced while the lab's probe passes (with
- * its compose sidecars), rebuilt from the files that run used, and verified
- * again. Only a verified result is analyzed and sized.
+ * its compose sidecars), rebuilt at `--level safe` (the whole units that run
+ * touched), and verified again. Only a verified result is analyzed and sized.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -74,6 +74,8 @@ export async function runMinified(
       ...(spec.command ? { command: spec.command } : {}),
       outDir: out,
       tag,
+      // Whole units, not just the traced files: the lab's probe reaches one page, the app has more.
+      level: "safe",
       labels: ctx.labels,
       timeoutMs: ctx.verifyTimeoutMs,
       ...(compose ? { compose: { file: resolve(lab.dir, compose.file), service: compose.service } } : {}),

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expand } from "../dockerfile/expand.js";
 import { parseDockerfile } from "../dockerfile/parser.js";
@@ -138,5 +139,109 @@ describe("closureList", () => {
       skipped: ["bad\nname"],
     });
     expect(closureList([]).text).toBe("");
+  });
+});
+
+describe("emitDockerfile quotes every value the way the frontend reads it back (property)", () => {
+  // Characters that mean something to the Dockerfile frontend or the shell lexer, and some that do not.
+  const char = fc.constantFrom(..."ab Z09_.-/:=\"'$\\{}#`\t\n\r,@%+;&|()[]é€".split(""));
+  const text = fc.string({ unit: char, maxLength: 12 });
+  const configs = fc.record({
+    env: fc.array(fc.tuple(fc.string({ unit: char, minLength: 1, maxLength: 6 }), text), { maxLength: 4 }),
+    workdir: text,
+    user: text,
+    stopSignal: text,
+    volumes: fc.array(text, { maxLength: 3 }),
+    exposedPorts: fc.uniqueArray(text, { maxLength: 3 }),
+    labels: fc.dictionary(fc.string({ unit: char, minLength: 1, maxLength: 6 }), text, { maxKeys: 3 }),
+    cmd: fc.array(text, { minLength: 1, maxLength: 3 }),
+    entrypoint: fc.array(text, { maxLength: 2 }),
+    health: text,
+  });
+
+  it("emit -> parse -> expand gives every value back, or leaves it out with a note", () => {
+    fc.assert(
+      fc.property(configs, (g) => {
+        const envKeys = new Set<string>();
+        const env = g.env
+          .filter(([k]) => !k.includes("=") && !envKeys.has(k) && envKeys.add(k))
+          .map(([k, v]) => `${k}=${v}`);
+        const config: ImageConfig = {
+          env,
+          cmd: g.cmd,
+          entrypoint: g.entrypoint.length ? g.entrypoint : null,
+          user: g.user,
+          workdir: g.workdir,
+          exposedPorts: g.exposedPorts,
+          labels: g.labels,
+          os: "linux",
+          architecture: "amd64",
+          stopSignal: g.stopSignal,
+          volumes: g.volumes,
+          healthcheck: { test: ["CMD-SHELL", g.health] },
+        };
+        const skipped: string[] = [];
+        const out = emitDockerfile({
+          source: "img:1",
+          sourceId: "sha256:abc",
+          config,
+          picker: "debian:bookworm-slim",
+          listFile: "closure.txt",
+          notes: [],
+          onSkip: (m) => skipped.push(m),
+        });
+        const df = parseDockerfile(out, { file: "Dockerfile", shell: true });
+        const last = expand(df).stages.at(-1);
+        expect(last).toBeDefined();
+        const ins = last?.instructions ?? [];
+        const words = (k: string) =>
+          ins.filter((i) => i.instruction.keyword === k).flatMap((i) => i.words ?? []);
+        const writable = (v: string) => !/[\n\r]/.test(v);
+        // ENV: exactly the variables that could be written, with their values.
+        const wantEnv: Record<string, string> = {};
+        for (const kv of env) {
+          const eq = kv.indexOf("=");
+          const [k, v] = [kv.slice(0, eq), kv.slice(eq + 1)];
+          const plain = /^(?!--)[^\s"'=\\$`]+$/.test(k);
+          if (plain && writable(v)) wantEnv[k] = v;
+          else expect(skipped.join("\n")).toContain(JSON.stringify(plain ? v : k));
+        }
+        expect(last?.env).toEqual(wantEnv);
+        expect(words("WORKDIR")).toEqual(g.workdir && writable(g.workdir) ? [g.workdir] : []);
+        expect(words("USER")).toEqual(g.user && writable(g.user) ? [g.user] : []);
+        expect(words("STOPSIGNAL")).toEqual(g.stopSignal && writable(g.stopSignal) ? [g.stopSignal] : []);
+        expect(words("EXPOSE")).toEqual([...g.exposedPorts].sort().filter((p) => /^\S+$/.test(p)));
+        expect(words("VOLUME")).toEqual(g.volumes.filter((v) => writable(v) && v.trim() !== ""));
+        const labels = Object.fromEntries(
+          words("LABEL").map((w) => [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)]),
+        );
+        const wantLabels = Object.fromEntries(
+          Object.entries(g.labels).filter(
+            ([k, v]) => !k.startsWith("org.slimstage.") && !k.includes("=") && writable(k) && writable(v),
+          ),
+        );
+        expect(labels).toEqual({
+          ...wantLabels,
+          "org.slimstage.minified-from": "img:1",
+          "org.slimstage.minified-source-id": "sha256:abc",
+        });
+        const cmd = ins.find((i) => i.instruction.keyword === "CMD")?.instruction;
+        expect(cmd && "command" in cmd ? cmd.command : undefined).toEqual({ form: "json", args: g.cmd });
+        const ep = ins.find((i) => i.instruction.keyword === "ENTRYPOINT")?.instruction;
+        expect(ep && "command" in ep ? ep.command : undefined).toEqual(
+          g.entrypoint.length ? { form: "json", args: g.entrypoint } : undefined,
+        );
+        const hc = ins.find((i) => i.instruction.keyword === "HEALTHCHECK")?.instruction;
+        if (hc && "command" in hc) expect(hc.command).toEqual({ form: "shell", command: g.health });
+        else expect(skipped.join("\n")).toContain("HEALTHCHECK");
+        // No value became an instruction of its own.
+        expect(df.stages.at(-1)?.instructions.map((i) => i.keyword)).toEqual(
+          ["COPY", ...new Set(ins.map((i) => i.instruction.keyword).filter((k) => k !== "COPY"))].flatMap(
+            (k) => ins.filter((i) => i.instruction.keyword === k).map(() => k),
+          ),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });

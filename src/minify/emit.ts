@@ -17,6 +17,8 @@ export interface EmitInput {
   listFile: string;
   /** Lines of the header comment (what was traced, what was kept). */
   notes: string[];
+  /** Told of each setting a Dockerfile cannot hold (a newline in a value, a key the frontend would read otherwise). */
+  onSkip?: (message: string) => void;
 }
 
 /** Label keys slimstage writes on its own images: not carried over to the minified one. */
@@ -41,20 +43,58 @@ export function emitDockerfile(x: EmitInput): string {
     "FROM scratch",
     "COPY --from=pick /closure/ /",
   ];
+  const skip = (what: string, why: string) => x.onSkip?.(`not carried over: ${what} (${why})`);
+  // Every value goes through word(): quoted and escaped so that BuildKit's ProcessWord gives it back unchanged.
+  const field = (keyword: string, value: string): string | undefined => {
+    if (!WRITABLE.test(value)) {
+      skip(`${keyword} ${JSON.stringify(value)}`, "a line break cannot be written in a Dockerfile");
+      return undefined;
+    }
+    return word(value);
+  };
   for (const kv of c.env) {
     const eq = kv.indexOf("=");
     if (eq <= 0) continue;
-    lines.push(`ENV ${kv.slice(0, eq)}=${quote(kv.slice(eq + 1))}`);
+    const key = kv.slice(0, eq);
+    // BuildKit takes an ENV key as written (no quote removal): it must be a plain word.
+    if (!ENV_KEY.test(key)) {
+      skip(`ENV ${JSON.stringify(key)}`, "the name is not a plain word");
+      continue;
+    }
+    const value = kv.slice(eq + 1);
+    if (field("ENV", value) !== undefined) lines.push(`ENV ${key}=${quote(value)}`);
   }
-  if (c.workdir) lines.push(`WORKDIR ${c.workdir}`);
-  if (c.volumes?.length) lines.push(`VOLUME ${JSON.stringify(c.volumes)}`);
-  if (c.stopSignal) lines.push(`STOPSIGNAL ${c.stopSignal}`);
+  const workdir = c.workdir ? field("WORKDIR", c.workdir) : undefined;
+  if (workdir) lines.push(`WORKDIR ${workdir}`);
+  // JSON form, each path escaped for the expansion VOLUME applies to it.
+  if (c.volumes?.length) {
+    const vols = c.volumes.filter((v) => {
+      if (v.trim() === "") skip(`VOLUME ${JSON.stringify(v)}`, "an empty path");
+      return v.trim() !== "" && field("VOLUME", v) !== undefined;
+    });
+    if (vols.length)
+      lines.push(`VOLUME ${JSON.stringify(vols.map((v) => v.replace(/[\\$"']/g, (m) => `\\${m}`)))}`);
+  }
+  const stop = c.stopSignal ? field("STOPSIGNAL", c.stopSignal) : undefined;
+  if (stop) lines.push(`STOPSIGNAL ${stop}`);
   const hc = healthcheckLine(c);
   if (hc) lines.push(hc);
-  if (c.user) lines.push(`USER ${c.user}`);
-  for (const p of [...c.exposedPorts].sort()) lines.push(`EXPOSE ${p}`);
+  else if (c.healthcheck) skip("HEALTHCHECK", "a shell-form test that does not fit on one line as written");
+  const user = c.user ? field("USER", c.user) : undefined;
+  if (user) lines.push(`USER ${user}`);
+  for (const p of [...c.exposedPorts].sort()) {
+    // EXPOSE splits its line at white space before it removes quotes: a port is one plain word.
+    if (!/^\S+$/.test(p)) skip(`EXPOSE ${JSON.stringify(p)}`, "not one word");
+    else lines.push(`EXPOSE ${field("EXPOSE", p)}`);
+  }
   const labels = Object.entries(c.labels)
     .filter(([k]) => !OWN_LABEL.test(k))
+    .filter(([k, v]) => {
+      // LABEL's words are split at their first `=`: a key with one cannot be given back.
+      if (k.includes("=") || k === "") skip(`LABEL ${JSON.stringify(k)}`, "an empty name or one with `=`");
+      else if (field("LABEL", k) !== undefined && field("LABEL", v) !== undefined) return true;
+      return false;
+    })
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   labels.push(["org.slimstage.minified-from", x.source], ["org.slimstage.minified-source-id", x.sourceId]);
   lines.push(`LABEL ${labels.map(([k, v]) => `${quote(k)}=${quote(v)}`).join(" \\\n      ")}`);
@@ -83,14 +123,33 @@ export function healthcheckLine(c: ImageConfig): string | undefined {
   ].filter(Boolean);
   const prefix = `HEALTHCHECK ${flags.length ? `${flags.join(" ")} ` : ""}CMD `;
   if (kind === "CMD") return prefix + JSON.stringify(rest);
-  if (kind === "CMD-SHELL" && rest[0] !== undefined && !rest[0].includes("\n")) return prefix + rest[0];
+  // Shell form is taken as written: no line breaks, nothing trimming or a line continuation would change,
+  // and no leading `[` (read as exec form when it parses as JSON).
+  if (
+    kind === "CMD-SHELL" &&
+    rest[0] !== undefined &&
+    /^[^\s[](?:[^\n\r]*\S)?$/.test(rest[0]) &&
+    !rest[0].endsWith("\\")
+  )
+    return prefix + rest[0];
   return undefined;
 }
 
 /** A Dockerfile double-quoted word: backslash, quote and `$` escaped, so nothing expands. */
 function quote(v: string): string {
-  return `"${v.replace(/[\\"$]/g, (m) => `\\${m}`).replace(/\n/g, "\\n")}"`;
+  return `"${v.replace(/[\\"$]/g, (m) => `\\${m}`)}"`;
 }
+
+/** A value as one word: as it is when nothing in it means anything to the frontend, else quoted. */
+function word(v: string): string {
+  // A leading "-" could read as a flag (--x): quoted.
+  return /^[A-Za-z0-9_./:@%+,][A-Za-z0-9_./:@%+,-]*$/.test(v) ? v : quote(v);
+}
+
+/** No line breaks: a Dockerfile has no escape for one outside JSON. */
+const WRITABLE = /^[^\n\r]*$/;
+/** What BuildKit reads back as the same ENV name, written as is. */
+const ENV_KEY = /^(?!--)[^\s"'=\\$`]+$/;
 
 /** The list file: one relative path a line; a path with a newline cannot be listed. */
 export function closureList(paths: readonly string[]): { text: string; skipped: string[] } {

@@ -1,19 +1,27 @@
-import { mkdir, readdir, rmdir, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, rmdir, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { extract } from "tar-stream";
 import type { BuildProgressEvent } from "../engine/build-progress.js";
 import type { EngineConnection } from "../engine/connect.js";
-import { copyFromContainer, copyToContainer, readFileHead } from "../engine/container-files.js";
+import {
+  copyFromContainer,
+  copyToContainer,
+  readFileHead,
+  readFilesUnder,
+} from "../engine/container-files.js";
 import { execInContainer, stopContainer } from "../engine/containers.js";
 import { InputError, VerifyError } from "../errors.js";
+import { attributeOwners, readMeta } from "../image/analysis/owners.js";
 import { mergeLayers, pathOf } from "../image/filetree.js";
 import type { ImageConfig } from "../image/model.js";
 import { describeProbe } from "../verify/probe-spec.js";
 import type { VerifyOptions, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
+import { type AuditFile, auditClosure, auditMarkdown, auditSummary, type RemovalAudit } from "./audit.js";
 import { type Closure, computeClosure, resolveInto } from "./closure.js";
 import { closureList, emitDockerfile } from "./emit.js";
 import { loadedInterpreter } from "./interpreter.js";
-import { parseTrace, type TraceSummary } from "./trace-parse.js";
+import { type DynamicUse, isScannable, partialFolders, scanSource } from "./thin-trace.js";
+import { parseTrace, redactTrace, type TraceSummary } from "./trace-parse.js";
 import {
   HEALTH_TRACE_FILE,
   TRACE_FILE,
@@ -22,6 +30,16 @@ import {
   tracedArgv,
   tracerArchive,
 } from "./tracer.js";
+import { safeUnits } from "./units.js";
+
+/**
+ * `safe` keeps every unit (Python distribution, standard-library package,
+ * npm package with its dependencies, the app's tree, asset folders, CA
+ * certificates and time zones) a traced file belongs to, whole; `tight` keeps
+ * only the files the run used.
+ */
+export type MinifyLevel = "safe" | "tight";
+export const MINIFY_LEVELS: readonly MinifyLevel[] = ["safe", "tight"];
 
 export interface MinifyOptions
   extends Pick<VerifyOptions, "probes" | "env" | "compose" | "wait" | "command" | "labels" | "livenessMs"> {
@@ -34,6 +52,10 @@ export interface MinifyOptions
   tag?: string;
   /** Absolute paths kept with everything under them, traced or not (data the probes do not reach). */
   include?: string[];
+  /** How much beyond the traced files is kept (default safe). */
+  level?: MinifyLevel;
+  /** Write the traced programs' arguments into trace.log as they were (default: redacted, they may hold secrets). */
+  keepTraceArgs?: boolean;
   /** Image with GNU tar for the picker stage (default debian:bookworm-slim). */
   picker?: string;
   /** Limit for the traced run and for the verification, each (default 120 s; tracing slows start-up). */
@@ -65,8 +87,11 @@ export interface MinifyResult {
     executed: string[];
     interpreters: string[];
   };
-  closure: Omit<Closure, "paths"> & { paths: number };
-  files: { dockerfile: string; list: string; trace: string };
+  level: MinifyLevel;
+  closure: Omit<Closure, "paths" | "why"> & { paths: number };
+  /** What was removed, by owner, and what was kept, and why (the path lists are in files.audit). */
+  audit: RemovalAudit;
+  files: { dockerfile: string; list: string; trace: string; audit: string; auditMarkdown: string };
   minified: { tag: string; id: string; bytes: number };
   /** The minified image run with the same probes, without the tracer. */
   verify: VerifyResult;
@@ -142,9 +167,13 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   const warnings = [...image.warnings];
   progress({ type: "phase", phase: "trace", message: `running ${opts.image} under the tracer` });
   let execs = 0;
-  const collected: { trace?: TraceSummary; raw?: string; interpreters: string[]; error?: string } = {
-    interpreters: [],
-  };
+  const collected: {
+    trace?: TraceSummary;
+    raw?: string;
+    interpreters: string[];
+    dynamic: DynamicUse[];
+    error?: string;
+  } = { interpreters: [], dynamic: [] };
   const traced = await verifyInstrumented(
     {
       ...verifyPart(opts),
@@ -185,10 +214,12 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
           collected.trace = [...logs.values()]
             .map((text) => parseTrace(text, config.workdir))
             .reduce((a, b) => mergeTraces(a, b));
-          collected.interpreters = await interpretersOf(eng, id, collected.trace.executed, (p) => {
+          const realFile = (p: string) => {
             const node = resolveInto(tree, p, new Set());
             return node?.entry?.type === "file" ? `/${pathOf(node)}` : undefined;
-          });
+          };
+          collected.interpreters = await interpretersOf(eng, id, collected.trace.executed, realFile);
+          collected.dynamic = await dynamicUses(eng, id, collected.trace.accessed, realFile);
         } catch (e) {
           collected.error = e instanceof Error ? e.message : String(e);
         }
@@ -213,13 +244,44 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     });
   }
 
-  progress({ type: "phase", phase: "closure", message: "working out the files the run used" });
-  const closure = computeClosure({
+  const level = opts.level ?? "safe";
+  progress({
+    type: "phase",
+    phase: "closure",
+    message: `working out what the run used (${level === "safe" ? "whole units" : "the files alone"})`,
+  });
+  const metaPaths = new Set<string>();
+  for (const l of image.layers) for (const p of l.metaFiles.keys()) if (tree.get(p)) metaPaths.add(p);
+  const closureInput = {
     tree,
     used: trace.accessed,
     always: [...ALWAYS, ...(config.workdir ? [config.workdir] : []), ...collected.interpreters],
     whole: opts.include ?? [],
+  };
+  // The safe closure names the units; at tight it is worked out too, to name the units kept in part.
+  const safe = computeClosure({
+    ...closureInput,
+    units: safeUnits({
+      tree,
+      meta: (p) => readMeta(image, tree, p),
+      metaPaths: [...metaPaths],
+      workdir: config.workdir,
+    }),
   });
+  const closure = level === "safe" ? safe : computeClosure(closureInput);
+  const owners = attributeOwners(image, tree);
+  const audit: AuditFile = auditClosure(tree, closure.why, owners.ownerOf);
+  warnings.push(
+    ...thinTraceWarnings({
+      level,
+      dynamic: collected.dynamic,
+      tree,
+      kept: closure.why,
+      units: safe.why,
+      traced: trace.accessed,
+      ownerOf: owners.ownerOf,
+    }),
+  );
   const list = closureList(closure.paths);
   for (const p of list.skipped) warnings.push(`not kept (a newline in its name): ${JSON.stringify(p)}`);
   if (trace.unreadable > 0) warnings.push(`${trace.unreadable} trace lines could not be read`);
@@ -228,6 +290,8 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     dockerfile: join(outDir, "Dockerfile"),
     list: join(outDir, "closure.txt"),
     trace: join(outDir, "trace.log"),
+    audit: join(outDir, "audit.json"),
+    auditMarkdown: join(outDir, "audit.md"),
   };
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
   const dockerfile = emitDockerfile({
@@ -237,15 +301,20 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     config,
     picker: opts.picker ?? "debian:bookworm-slim",
     listFile: "closure.txt",
+    onSkip: (m) => warnings.push(m),
     notes: [
-      `Source: ${opts.image}, ${mb(sourceInfo.size)}; kept: ${closure.files} files, ${mb(closure.bytes)} (closure.txt).`,
+      `Source: ${opts.image}, ${mb(sourceInfo.size)}; kept at --level ${level}: ${closure.files} files, ${mb(closure.bytes)} (closure.txt; why, and what was removed: audit.json).`,
       `Traced while these probes passed: ${traced.probes.map((p) => describeProbe(p.probe)).join("; ")}.`,
       ...(opts.include?.length ? [`Kept whole on request: ${opts.include.join(", ")}.`] : []),
     ],
   });
   await writeFile(files.dockerfile, dockerfile);
   await writeFile(files.list, list.text);
-  await writeFile(files.trace, collected.raw);
+  // The trace names every program's arguments (a token passed in --cmd): private, and redacted unless asked.
+  await writeFile(files.trace, opts.keepTraceArgs ? collected.raw : redactTrace(collected.raw), {
+    mode: 0o600,
+  });
+  await chmod(files.trace, 0o600);
   await writeFile(join(outDir, ".dockerignore"), "*\n!closure.txt\n");
 
   progress({ type: "phase", phase: "build", message: `building ${tag}` });
@@ -260,6 +329,11 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     onProgress: (event) => progress({ type: "build", what: "minified", event }),
   });
   const minifiedInfo = await inspectEngineImage(built.imageId, engine);
+  await writeFile(files.audit, `${JSON.stringify(audit, null, 1)}\n`);
+  await writeFile(
+    files.auditMarkdown,
+    auditMarkdown(audit, { source: sourceInfo.size, minified: minifiedInfo.size }),
+  );
 
   progress({
     type: "phase",
@@ -291,12 +365,14 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
       executed: [...trace.executed].sort(),
       interpreters: collected.interpreters,
     },
+    level,
     closure: {
       files: closure.files,
       bytes: closure.bytes,
       notInImage: closure.notInImage,
       paths: closure.paths.length,
     },
+    audit: auditSummary(audit),
     files,
     minified: { tag, id: built.imageId, bytes: minifiedInfo.size },
     verify,
@@ -439,7 +515,7 @@ async function prepareOutDir(dir: string, force: boolean): Promise<boolean> {
   );
   await mkdir(dir, { recursive: true });
   const have = await readdir(dir);
-  const ours = new Set(["Dockerfile", "closure.txt", "trace.log", ".dockerignore"]);
+  const ours = new Set(["Dockerfile", "closure.txt", "trace.log", ".dockerignore", "audit.json", "audit.md"]);
   const foreign = have.filter((f) => !ours.has(f));
   if (foreign.length > 0 || (have.length > 0 && !force)) {
     throw new InputError(
@@ -453,4 +529,115 @@ async function prepareOutDir(dir: string, force: boolean): Promise<boolean> {
     );
   }
   return !existed;
+}
+
+/**
+ * The traced sources (outside a standard library) read back and scanned for
+ * loads by computed names: one streamed archive per directory that holds them
+ * (a site-packages, a node_modules, the app), not one request per file.
+ */
+async function dynamicUses(
+  engine: EngineConnection,
+  id: string,
+  accessed: Iterable<string>,
+  realFile: (path: string) => string | undefined,
+): Promise<DynamicUse[]> {
+  const files = new Set<string>();
+  for (const p of accessed) {
+    const real = realFile(p);
+    if (real && isScannable(real) && !/^\/usr\/(local\/)?lib\/python[\d.]+\/(?!site-packages\/)/.test(real))
+      files.add(real);
+  }
+  const roots = new Set<string>();
+  for (const f of files) {
+    const m = /^(.*?\/(?:site-packages|dist-packages|node_modules))\//.exec(f);
+    roots.add(m ? (m[1] as string) : f.slice(0, f.lastIndexOf("/")) || "/");
+  }
+  // A root inside another is read with it.
+  const sorted = [...roots].sort();
+  const top = sorted.filter((r) => !sorted.some((o) => o !== r && r.startsWith(`${o}/`)));
+  const out: DynamicUse[] = [];
+  for (const root of top.filter((r) => r.split("/").length > 2).slice(0, 20)) {
+    const got = await readFilesUnder(engine, id, root, (p) => files.has(p), 1024 * 1024);
+    for (const [path, body] of got) out.push(...scanSource(path.slice(1), body.toString("utf8")));
+  }
+  return out;
+}
+
+/** Warnings that name the units where the trace is thin: computed loads, lazy loads not taken, data kept in part. */
+function thinTraceWarnings(x: {
+  level: MinifyLevel;
+  dynamic: readonly DynamicUse[];
+  tree: ReturnType<typeof mergeLayers>;
+  /** What is kept, and the units of the safe closure (the same at --level safe). */
+  kept: Closure["why"];
+  units: Closure["why"];
+  traced: ReadonlySet<string>;
+  ownerOf: ReturnType<typeof attributeOwners>["ownerOf"];
+}): string[] {
+  const { tree, kept } = x;
+  const unitOf = (path: string) => {
+    const w = x.units.get(path);
+    if (w?.unit) return w.unit;
+    const node = tree.get(path);
+    const o = node ? x.ownerOf(node, path) : undefined;
+    return o?.name ? `${o.kind === "os-package" ? "debian" : o.kind}:${o.name}` : `/${path}`;
+  };
+  const byUnit = new Map<string, DynamicUse[]>();
+  for (const d of x.dynamic) {
+    // A literal relative require/import is thin only when its target is in the image and the run never loaded it.
+    if (d.what === "lazy-require") {
+      const target = d.target ? requireTarget(tree, d.target) : undefined;
+      if (!target || x.traced.has(`/${target}`)) continue;
+      if (x.level === "safe" && kept.has(target)) continue;
+    }
+    const u = unitOf(d.path);
+    byUnit.set(u, [...(byUnit.get(u) ?? []), d]);
+  }
+  const out: string[] = [];
+  for (const [unit, uses] of [...byUnit].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const first = uses[0] as DynamicUse;
+    const kind =
+      first.what === "entry-points"
+        ? "plugin entry points"
+        : first.what === "lazy-require"
+          ? `a load the run did not take (${first.target})`
+          : "modules loaded by computed names";
+    out.push(
+      `thin trace: ${unit} has ${kind} (/${first.path}:${first.line}: ${first.text}${uses.length > 1 ? `; ${uses.length - 1} more` : ""})`,
+    );
+  }
+  for (const f of partialFolders(tree, kept)) {
+    out.push(
+      `thin trace: ${unitOf(f.path)}: /${f.path} is kept in part (${f.kept} of ${f.total} files): the app may pick other templates, locales or zones by name`,
+    );
+  }
+  if (x.level === "tight") {
+    // The units --level safe would keep whole, of which tight keeps only some files.
+    const parts = new Map<string, { kept: number; total: number }>();
+    for (const [path, w] of x.units) {
+      if (!w.unit || w.reason === "include" || w.reason === "runtime") continue;
+      const p = parts.get(w.unit) ?? { kept: 0, total: 0 };
+      p.total++;
+      if (kept.has(path)) p.kept++;
+      parts.set(w.unit, p);
+    }
+    const partial = [...parts].filter(([, p]) => p.kept < p.total).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (partial.length > 0)
+      out.push(
+        `thin trace: at --level tight these units are kept in part, and what the probes did not reach is gone: ${partial
+          .map(([u, p]) => `${u} (${p.kept} of ${p.total} files)`)
+          .join(", ")}`,
+      );
+  }
+  return out;
+}
+
+/** The file Node would load for a relative require of `spec` (already joined to the requiring file's directory). */
+function requireTarget(tree: ReturnType<typeof mergeLayers>, spec: string): string | undefined {
+  for (const c of [spec, `${spec}.js`, `${spec}.json`, `${spec}/index.js`]) {
+    const n = tree.get(c);
+    if (n && n.children === null) return c;
+  }
+  return undefined;
 }

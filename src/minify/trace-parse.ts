@@ -273,3 +273,39 @@ function unescapeC(s: string): string {
   }
   return Buffer.from(bytes).toString("utf8");
 }
+
+/**
+ * The trace with every program's arguments taken out (they may hold tokens):
+ * `execve("/path", ["prog", "arg", ...], ...)` keeps the path and argv[0],
+ * the rest becomes a count. The paths, which a reviewer needs, stay.
+ */
+export function redactTrace(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const at = line.search(/\bexecve(at)?\(/);
+      if (at < 0) return line;
+      const open = line.indexOf("[", at);
+      if (open < 0) return line;
+      // Scan the argv array: strings with C escapes, `...` after a truncated one, up to its `]`.
+      const items: string[] = [];
+      let i = open + 1;
+      let start = i;
+      let inStr = false;
+      for (; i < line.length; i++) {
+        const c = line[i];
+        if (inStr) {
+          if (c === "\\") i++;
+          else if (c === '"') inStr = false;
+        } else if (c === '"') inStr = true;
+        else if (c === "," || c === "]") {
+          if (line.slice(start, i).trim() !== "") items.push(line.slice(start, i).trim());
+          start = i + 1;
+          if (c === "]") break;
+        }
+      }
+      if (i >= line.length || items.length <= 1) return line;
+      return `${line.slice(0, open + 1)}${items[0]}, /* ${items.length - 1} arguments redacted */${line.slice(i)}`;
+    })
+    .join("\n");
+}

@@ -28,6 +28,8 @@ interface MinifyFlags {
   cmd?: string;
   picker: string;
   timeout: string;
+  level: string;
+  keepTraceArgs?: boolean;
 }
 
 export function define(program: Command): void {
@@ -49,11 +51,20 @@ export function define(program: Command): void {
     )
     .option("--force", "replace the files of an earlier minify in --out")
     .option("-t, --tag <name>", "tag of the minified image (default: <repository>-minified:<tag>)")
+    .addOption(
+      new Option(
+        "--level <level>",
+        "safe: keep whole every package, stdlib package, app tree and asset folder the run touched; tight: only the files it used",
+      )
+        .choices(["safe", "tight"])
+        .default("safe"),
+    )
     .option("--include <path>", "keep this path in the image whole, traced or not (repeatable)", collect)
     .option(
       "--cmd <command>",
       "run this shell command instead of the image's CMD while tracing and verifying (the minified image keeps its CMD)",
     )
+    .option("--keep-trace-args", "write the traced programs' arguments into trace.log (redacted by default)")
     .addOption(
       new Option("--picker <image>", "image with GNU tar for the picker stage").default(
         "debian:bookworm-slim",
@@ -132,6 +143,8 @@ export function define(program: Command): void {
             maxRequests: maxRequestsOption(flags.maxRequests),
             ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
             picker: flags.picker,
+            level: flags.level === "tight" ? "tight" : "safe",
+            ...(flags.keepTraceArgs ? { keepTraceArgs: true } : {}),
             timeoutMs,
             signal: rt.signal,
             onProgress: (e) => {
@@ -167,7 +180,23 @@ export function define(program: Command): void {
           rt.print(
             `traced    ${r.trace.syscalls} file and process calls (${r.trace.failed} failed lookups), ${r.trace.pathsUsed} paths used; ran ${r.trace.executed.join(", ") || "-"}`,
           );
-          rt.print(`kept      ${r.closure.files} files, ${formatBytes(r.closure.bytes)} (${r.files.list})`);
+          rt.print(
+            `kept      ${r.closure.files} files, ${formatBytes(r.closure.bytes)} at --level ${r.level} (${r.files.list})`,
+          );
+          const a = r.audit;
+          rt.print(
+            `audit     of ${a.source.files} entries (${formatBytes(a.source.bytes)}): kept ${a.kept.files} (${formatBytes(a.kept.bytes)}), removed ${a.removed.files} (${formatBytes(a.removed.bytes)}); every path in ${r.files.audit}`,
+          );
+          for (const g of a.keptByReason)
+            rt.print(
+              `  kept    ${g.reason.padEnd(10)} ${String(g.files).padStart(6)} ${formatBytes(g.bytes)}`,
+            );
+          for (const g of a.removedByOwner.slice(0, 8))
+            rt.print(
+              `  removed ${`${g.kind}${g.name ? `:${g.name}` : ""}`.padEnd(30)} ${String(g.files).padStart(6)} ${formatBytes(g.bytes)}`,
+            );
+          if (a.removedByOwner.length > 8)
+            rt.print(`  removed ... ${a.removedByOwner.length - 8} more owners (audit.md)`);
           rt.print(`minified  ${r.minified.tag}: ${formatBytes(r.minified.bytes)} (${r.files.dockerfile})`);
           const { formatVerifyReport } = await import("../verify-report.js");
           const report = formatVerifyReport(r.verify, { verbose: rt.verbose, formatMs, formatBytes });

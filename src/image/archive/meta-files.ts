@@ -44,14 +44,30 @@ export function isMetaFile(path: string): boolean {
   return false;
 }
 
-/** package.json files can be large (scripts, readme): keep only what attribution reads. */
+/**
+ * package.json files can be large (scripts, readme): keep only what attribution reads, and the
+ * names of the declared dependencies (minify keeps a used package's installed dependencies).
+ */
 export function shrinkMetaFile(path: string, text: string): string {
   if (!path.endsWith("package.json")) return text;
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === "object") {
       const o = parsed as Record<string, unknown>;
-      return JSON.stringify({ name: o.name, version: o.version });
+      const names = (v: unknown) =>
+        v && typeof v === "object" && !Array.isArray(v) ? Object.keys(v as object).sort() : undefined;
+      const deps = [
+        ...new Set([
+          ...(names(o.dependencies) ?? []),
+          ...(names(o.optionalDependencies) ?? []),
+          ...(names(o.peerDependencies) ?? []),
+        ]),
+      ];
+      return JSON.stringify({
+        name: o.name,
+        version: o.version,
+        ...(deps.length ? { dependencies: deps } : {}),
+      });
     }
   } catch {
     // Unparseable: attribution falls back to the directory name.
