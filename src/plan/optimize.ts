@@ -25,6 +25,7 @@ import { detectProjectFiles } from "./detect/project.js";
 import { withPackageIndex } from "./package-index.js";
 import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
+import { refuseSecretFiles } from "./secrets.js";
 import { planFiles } from "./templates/index.js";
 import type { Decision, PlannedFiles, Tier } from "./templates/text.js";
 
@@ -62,6 +63,8 @@ export interface OptimizeOptions {
   onProgress?: (e: OptimizeProgressEvent) => void;
   /** Verification time limit per tier. */
   verifyTimeoutMs?: number;
+  /** Project files that look like keys or credentials but may go into the image (relative paths). */
+  allowSecrets?: string[];
 }
 
 export type OptimizeProgressEvent =
@@ -167,12 +170,27 @@ async function labDefaults(dir: string): Promise<
   return out;
 }
 
+/** The project files a .dockerignore text lets into the build context. */
+function contextFiles(files: string[], dockerignoreText: string): string[] {
+  const ig = ignore().add(dockerignoreText.split("\n").filter((l) => l && !l.startsWith("#")));
+  return ig.filter(files);
+}
+
+/** Explicitly allowed secret-looking files are let back into the context (they were asked for). */
+function withAllowed(plan: PlannedFiles, allowed: readonly string[] | undefined): PlannedFiles {
+  if (!allowed || allowed.length === 0) return plan;
+  const lines = allowed.map((a) => `!${a.replace(/^\.\//, "")}`);
+  return {
+    ...plan,
+    dockerignore: `${plan.dockerignore}# allowed explicitly with --allow-secret\n${lines.join("\n")}\n`,
+  };
+}
+
 /** Copies the project into a fresh build context, leaving out what the .dockerignore excludes. */
 async function prepareContext(project: Project, files: string[], plan: PlannedFiles): Promise<string> {
   const ctx = await mkdtemp(path.join(tmpdir(), "slimstage-optimize-"));
-  const ig = ignore().add(plan.dockerignore.split("\n").filter((l) => l && !l.startsWith("#")));
   // The generated files are written below; the project's own Dockerfile and .dockerignore are not part of the plan.
-  for (const rel of ig.filter(files)) {
+  for (const rel of contextFiles(files, plan.dockerignore)) {
     const dest = path.join(ctx, rel);
     await mkdir(path.dirname(dest), { recursive: true });
     await copyFile(path.join(project.dir, rel), dest);
@@ -310,12 +328,17 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
 
   for (const tier of tiers) {
     throwIfAborted(opts.signal);
-    let plan = planFiles(project, tier, {
-      ...(healthPath ? { healthPath } : {}),
-      ...(opts.skipTests ? { skipTests: true } : {}),
-      ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
-      ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
-    });
+    let plan = withAllowed(
+      planFiles(project, tier, {
+        ...(healthPath ? { healthPath } : {}),
+        ...(opts.skipTests ? { skipTests: true } : {}),
+        ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
+        ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
+      }),
+      opts.allowSecrets,
+    );
+    // Keys and credentials never go into an image (#16): refused before anything is built.
+    await refuseSecretFiles(projectDir, contextFiles(files.list, plan.dockerignore), opts.allowSecrets);
     let decisions = plan.decisions;
     if (existing) {
       const rw = rewriteDockerfile(existing, plan, project);

@@ -19,6 +19,7 @@ interface OptimizeFlags {
   ignoreLock?: boolean;
   keepImages?: boolean;
   timeout?: string;
+  allowSecret?: string[];
 }
 
 function mb(bytes: number | undefined): string {
@@ -50,6 +51,10 @@ export function define(program: Command): void {
     .option("--ignore-lock", "install from the manifest even when the lockfile is out of sync")
     .option("--no-keep-images", "remove the built images afterwards")
     .option("--timeout <seconds>", "verification time limit per tier", "90")
+    .option(
+      "--allow-secret <path...>",
+      "copy this key- or credential-looking project file into the image anyway (refused by default)",
+    )
     .addHelpText(
       "after",
       examples([
@@ -120,6 +125,7 @@ export function define(program: Command): void {
           ...(flags.tests === false ? { skipTests: true } : {}),
           ...(flags.keepImages === false ? { keepImages: false } : {}),
           verifyTimeoutMs: timeout * 1000,
+          ...(flags.allowSecret?.length ? { allowSecrets: flags.allowSecret } : {}),
           detect: {
             ...(entry ? { entry } : {}),
             ...(port !== undefined ? { port } : {}),
