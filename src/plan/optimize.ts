@@ -27,6 +27,7 @@ import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
 import { refuseSecretFiles } from "./secrets.js";
 import { planFiles } from "./templates/index.js";
+import { absoluteIn, type WritablePath } from "./templates/production.js";
 import type { Decision, PlannedFiles, Tier } from "./templates/text.js";
 
 export interface OptimizeOptions {
@@ -63,6 +64,8 @@ export interface OptimizeOptions {
   onProgress?: (e: OptimizeProgressEvent) => void;
   /** Verification time limit per tier. */
   verifyTimeoutMs?: number;
+  /** Folders the app writes to (absolute, or relative to the app folder): owned by the app user. */
+  writable?: string[];
   /** Project files that look like keys or credentials but may go into the image (relative paths). */
   allowSecrets?: string[];
 }
@@ -115,6 +118,8 @@ export interface OptimizeResult {
 }
 
 const TIER_ORDER: Tier[] = ["distroless", "slim"];
+/** The generated runtime's WORKDIR. */
+const APP_DIR = "/app";
 // The package is CommonJS with a default export: unwrap it the same way under tsx and plain Node.
 const ignore = ((dockerignore as { default?: unknown }).default ?? dockerignore) as () => Ignore;
 
@@ -214,6 +219,18 @@ function imageName(project: Project, tier: Tier, repository?: string): string {
       .replace(/[^a-z0-9._-]+/g, "-")
       .replace(/^[._-]+/, "") || "app";
   return `slimstage-optimize/${base}:${tier}`;
+}
+
+/** Folders the app writes to: --writable, and the old final stage's VOLUMEs (a volume is written to). */
+function writablePaths(given: readonly string[], existing: ExistingDockerfile | undefined): WritablePath[] {
+  const out: WritablePath[] = [];
+  const add = (p: string, source: string) => {
+    const abs = absoluteIn(APP_DIR, p);
+    if (abs !== "/" && !out.some((w) => w.path === abs)) out.push({ path: abs, source });
+  };
+  for (const g of given) add(g, "--writable");
+  for (const v of existing?.volumes ?? []) add(v.path, `VOLUME in ${existing?.file}:${v.line}`);
+  return out;
 }
 
 function defaultProbes(project: Project): Probe[] {
@@ -319,6 +336,8 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     );
   }
 
+  const writable = writablePaths(opts.writable ?? [], existing);
+
   const start = opts.tier ?? "distroless";
   const tiers = TIER_ORDER.slice(TIER_ORDER.indexOf(start));
   const attempts: TierAttempt[] = [];
@@ -334,6 +353,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
         ...(opts.skipTests ? { skipTests: true } : {}),
         ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
         ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
+        ...(writable.length > 0 ? { writable } : {}),
       }),
       opts.allowSecrets,
     );

@@ -20,6 +20,7 @@ interface OptimizeFlags {
   keepImages?: boolean;
   timeout?: string;
   allowSecret?: string[];
+  writable?: string[];
 }
 
 function mb(bytes: number | undefined): string {
@@ -51,6 +52,10 @@ export function define(program: Command): void {
     .option("--ignore-lock", "install from the manifest even when the lockfile is out of sync")
     .option("--no-keep-images", "remove the built images afterwards")
     .option("--timeout <seconds>", "verification time limit per tier", "90")
+    .option(
+      "--writable <path...>",
+      "a folder the app writes to (absolute or relative to the app folder), owned by the app user",
+    )
     .option(
       "--allow-secret <path...>",
       "copy this key- or credential-looking project file into the image anyway (refused by default)",
@@ -126,6 +131,7 @@ export function define(program: Command): void {
           ...(flags.keepImages === false ? { keepImages: false } : {}),
           verifyTimeoutMs: timeout * 1000,
           ...(flags.allowSecret?.length ? { allowSecrets: flags.allowSecret } : {}),
+          ...(flags.writable?.length ? { writable: flags.writable } : {}),
           detect: {
             ...(entry ? { entry } : {}),
             ...(port !== undefined ? { port } : {}),

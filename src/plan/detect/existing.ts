@@ -15,6 +15,8 @@ export interface ExistingDockerfile {
   ports: number[];
   /** The base image of the final stage as written. */
   finalBase?: string;
+  /** VOLUME paths of the final stage's chain, with their lines. */
+  volumes: Array<{ path: string; line: number }>;
 }
 
 /** Splits a plain shell command into words when it has no shell syntax; undefined otherwise. */
@@ -49,9 +51,24 @@ function ancestry(df: Dockerfile): Stage[] {
   return chain;
 }
 
+/** An init in front of the app (tini, dumb-init): the app's command is what follows it. */
+function withoutInit(argv: string[]): string[] {
+  const name = (argv[0] ?? "").split("/").pop() ?? "";
+  if (!/^(tini|tini-static|dumb-init|docker-init)$/.test(name)) return argv;
+  let i = 1;
+  while (i < argv.length && argv[i]?.startsWith("-")) {
+    if (argv[i] === "--") {
+      i++;
+      break;
+    }
+    i++;
+  }
+  return argv.slice(i);
+}
+
 export function readExistingDockerfile(text: string, file: string): ExistingDockerfile {
   const model = parseDockerfile(text, { file, shell: false });
-  const out: ExistingDockerfile = { file, text, model, ports: [] };
+  const out: ExistingDockerfile = { file, text, model, ports: [], volumes: [] };
   const chain = ancestry(model);
   let entrypoint: { ins: Instruction; argv: string[] } | undefined;
   let cmd: { ins: Instruction; argv: string[] } | undefined;
@@ -61,7 +78,9 @@ export function readExistingDockerfile(text: string, file: string): ExistingDock
         entrypoint = { ins, argv: argv(ins.command) };
         cmd = undefined; // ENTRYPOINT resets an inherited CMD
       } else if (ins.keyword === "CMD") cmd = { ins, argv: argv(ins.command) };
-      else if (ins.keyword === "EXPOSE") {
+      else if (ins.keyword === "VOLUME") {
+        for (const v of ins.paths) out.volumes.push({ path: v, line: ins.range.start.line });
+      } else if (ins.keyword === "EXPOSE") {
         for (const p of ins.ports)
           if (p.port !== undefined && !out.ports.includes(p.port)) out.ports.push(p.port);
       }
@@ -69,7 +88,7 @@ export function readExistingDockerfile(text: string, file: string): ExistingDock
   }
   const last = chain[chain.length - 1];
   if (last) out.finalBase = last.from.image;
-  const parts = [...(entrypoint?.argv ?? []), ...(cmd?.argv ?? [])];
+  const parts = withoutInit([...(entrypoint?.argv ?? []), ...(cmd?.argv ?? [])]);
   const where = cmd ?? entrypoint;
   if (parts.length > 0 && where) {
     out.entry = {
