@@ -33,6 +33,8 @@ import type { Decision, PlannedFiles, Tier } from "./templates/text.js";
 export interface OptimizeOptions {
   /** An existing Dockerfile to rewrite (relative to the project dir or absolute). Default: DIR/Dockerfile when present. */
   from?: string;
+  /** The stage of the existing Dockerfile the image stands for (default: a compose service's build.target, else the last). */
+  target?: string;
   /** The most aggressive tier to try (default distroless); failures fall back to safer tiers. */
   tier?: Tier;
   /** Build and verify every tier from `tier` down, even after one succeeded (for comparisons). */
@@ -221,11 +223,51 @@ function imageName(project: Project, tier: Tier, repository?: string): string {
   return `slimstage-optimize/${base}:${tier}`;
 }
 
+/** A compose service's build.target: the stage the service's image stands for. */
+async function composeTarget(
+  compose: { file: string; service: string } | undefined,
+): Promise<string | undefined> {
+  if (!compose) return undefined;
+  const { loadCompose } = await import("../verify/compose.js");
+  const file = await loadCompose(compose.file);
+  return file.services[compose.service]?.build?.target;
+}
+
+/** The text of the entrypoint script when it is a file of the project (found by its path or name). */
+async function scriptText(dir: string, argv: readonly string[]): Promise<string | undefined> {
+  const first = argv[0];
+  if (!first) return undefined;
+  for (const cand of [first.replace(/^\.\//, ""), path.basename(first)]) {
+    const p = path.join(dir, cand);
+    if (!p.startsWith(dir)) continue;
+    const text = await readFile(p, "utf8").catch(() => undefined);
+    if (text !== undefined) return text.slice(0, 200_000);
+  }
+  return undefined;
+}
+
+/**
+ * Whether the engine has the `# syntax=` frontend image locally: without a
+ * registry it cannot pull one, so the line (and heredocs) must go.
+ */
+async function syntaxFrontendAvailable(
+  engine: Awaited<ReturnType<typeof connectEngine>>,
+  existing: ExistingDockerfile,
+): Promise<boolean> {
+  const syntax = existing.model.directives.find((d) => d.name === "syntax");
+  if (!syntax) return false;
+  return (await inspectLocalImage(engine, syntax.value).catch(() => undefined)) !== undefined;
+}
+
 /** Folders the app writes to: --writable, and the old final stage's VOLUMEs (a volume is written to). */
-function writablePaths(given: readonly string[], existing: ExistingDockerfile | undefined): WritablePath[] {
+function writablePaths(
+  given: readonly string[],
+  existing: ExistingDockerfile | undefined,
+  appDir: string,
+): WritablePath[] {
   const out: WritablePath[] = [];
   const add = (p: string, source: string) => {
-    const abs = absoluteIn(APP_DIR, p);
+    const abs = absoluteIn(appDir, p);
     if (abs !== "/" && !out.some((w) => w.path === abs)) out.push({ path: abs, source });
   };
   for (const g of given) add(g, "--writable");
@@ -301,7 +343,11 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   }
   if (await exists(fromPath)) {
     const text = await readFile(fromPath, "utf8");
-    existing = readExistingDockerfile(text, path.relative(process.cwd(), fromPath) || fromPath);
+    existing = readExistingDockerfile(
+      text,
+      path.relative(process.cwd(), fromPath) || fromPath,
+      opts.target ?? (await composeTarget(opts.compose)),
+    );
   }
 
   const lab = await labDefaults(projectDir);
@@ -336,7 +382,16 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     );
   }
 
-  const writable = writablePaths(opts.writable ?? [], existing);
+  const appDir = existing?.workdir && existing.workdir !== "/" ? existing.workdir : APP_DIR;
+  const writable = writablePaths(opts.writable ?? [], existing, appDir);
+  // The app's own ENTRYPOINT (a wrapper script) stays ENTRYPOINT, behind the init.
+  const keepEntrypoint =
+    existing?.entrypointArgv !== undefined && project.entry.source.includes(existing.file)
+      ? existing
+      : undefined;
+  const entrypointText = keepEntrypoint
+    ? await scriptText(projectDir, keepEntrypoint.entrypointArgv ?? [])
+    : undefined;
 
   const start = opts.tier ?? "distroless";
   const tiers = TIER_ORDER.slice(TIER_ORDER.indexOf(start));
@@ -344,6 +399,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   let chosen: { tier: Tier; plan: PlannedFiles } | undefined;
   let lastPlan: PlannedFiles | undefined;
   const engine = opts.planOnly ? undefined : await connectEngine();
+  const frontendAvailable = existing && engine ? await syntaxFrontendAvailable(engine, existing) : false;
 
   for (const tier of tiers) {
     throwIfAborted(opts.signal);
@@ -354,6 +410,10 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
         ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
         ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
         ...(writable.length > 0 ? { writable } : {}),
+        ...(existing ? { appDir } : {}),
+        ...(keepEntrypoint
+          ? { entrypoint: keepEntrypoint.entrypointArgv ?? [], cmd: keepEntrypoint.cmdArgv ?? [] }
+          : {}),
       }),
       opts.allowSecrets,
     );
@@ -361,13 +421,24 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     await refuseSecretFiles(projectDir, contextFiles(files.list, plan.dockerignore), opts.allowSecrets);
     let decisions = plan.decisions;
     if (existing) {
-      const rw = rewriteDockerfile(existing, plan, project);
-      if (tier === "distroless" && rw.keptRunSteps > 0) {
+      const rw = rewriteDockerfile(existing, plan, project, {
+        frontendAvailable,
+        ...(entrypointText !== undefined ? { entrypointText } : {}),
+      });
+      const shellEntry =
+        keepEntrypoint && entrypointText !== undefined && /^#!.*\b(sh|bash)\b/.test(entrypointText);
+      if (tier === "distroless" && (rw.keptRunSteps > 0 || shellEntry)) {
+        const why = [
+          rw.keptRunSteps > 0
+            ? `${rw.keptRunSteps} app RUN step(s) for the runtime stage${rw.keptPackages.length > 0 ? ` (with the packages ${rw.keptPackages.join(", ")})` : ""}`
+            : "",
+          shellEntry ? `an ENTRYPOINT shell script (${keepEntrypoint?.entrypointArgv?.[0]})` : "",
+        ].filter(Boolean);
         attempts.push({
           tier,
           ok: false,
           status: "build-failed",
-          reason: `${existing.file} has ${rw.keptRunSteps} app RUN step(s) for the runtime stage, which need a shell: distroless has none`,
+          reason: `${existing.file} has ${why.join(" and ")}, which need a shell: distroless has none`,
           dockerfile: rw.dockerfile,
           decisions: rw.decisions,
         });

@@ -7,6 +7,7 @@ import { action, examples } from "../runtime.js";
 
 interface OptimizeFlags {
   from?: string;
+  target?: string;
   tier: "slim" | "distroless";
   allTiers?: boolean;
   entry?: string;
@@ -36,6 +37,10 @@ export function define(program: Command): void {
   const ordered = addProbeOptions(command);
   command
     .option("--from <dockerfile>", "existing Dockerfile to rewrite (default: DIR/Dockerfile when present)")
+    .option(
+      "--target <stage>",
+      "the stage of that Dockerfile the image stands for (default: the compose service's build.target, else the last)",
+    )
     .addOption(
       new Option("--tier <tier>", "most aggressive tier to try; a failing tier falls back to slim")
         .choices(["slim", "distroless"])
@@ -119,6 +124,7 @@ export function define(program: Command): void {
 
         const result = await optimizeProject(dir, {
           ...(flags.from ? { from: flags.from } : {}),
+          ...(flags.target ? { target: flags.target } : {}),
           tier: flags.tier,
           ...(flags.allTiers ? { allTiers: true } : {}),
           ...(probes.length > 0 ? { probes } : {}),

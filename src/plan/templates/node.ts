@@ -82,6 +82,7 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
   // The Debian release the Node image is built on (bookworm for node:22-slim).
   const runtimeBase = opts.runtimeBaseImage ?? "debian:bookworm-slim";
   const uid = opts.uid ?? 10001;
+  const appDir = opts.appDir ?? "/app";
   const decisions: Decision[] = [];
   const df = new DockerfileText();
   const pm = installCommands(p);
@@ -214,7 +215,7 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     );
     df.line(`COPY --from=interpreter /usr/local/bin/node /usr/local/bin/node`);
     df.line("ENV NODE_ENV=production");
-    df.line("WORKDIR /app");
+    df.line(`WORKDIR ${appDir}`);
     if (p.hasProductionDeps) df.line("COPY --from=prune /app/node_modules ./node_modules");
     // Writable folders first: a later COPY into an existing folder keeps its owner.
     runtimeExtras(df, decisions, uid, writable);
@@ -248,7 +249,7 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.line("FROM scratch AS runtime");
     df.line("COPY --from=rootfs /rootfs/ /");
     df.line("ENV NODE_ENV=production PATH=/usr/local/bin");
-    df.line("WORKDIR /app");
+    df.line(`WORKDIR ${appDir}`);
     if (p.hasProductionDeps) df.line("COPY --from=prune /app/node_modules ./node_modules");
     // Writable folders first: a later COPY into an existing folder keeps its owner.
     runtimeExtras(df, decisions, uid, writable);
@@ -267,10 +268,11 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
   }
   df.line(entrypointLine(opts.entrypoint));
   initDecision(decisions, "node");
-  df.line(`CMD ${execForm(p.entry.argv)}`);
+  const cmd = opts.cmd ?? p.entry.argv;
+  if (cmd.length > 0) df.line(`CMD ${execForm(cmd)}`);
   decisions.push({
     topic: "cmd",
-    text: `exec-form CMD ${execForm(p.entry.argv)} from ${p.entry.source}: node is the init's only child and gets SIGTERM (no npm or shell in between)`,
+    text: `exec-form CMD ${execForm(cmd)} from ${p.entry.source}: node is the init's only child and gets SIGTERM (no npm or shell in between)`,
   });
   const out: PlannedFiles = {
     dockerfile: df.toString(),

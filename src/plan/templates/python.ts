@@ -35,8 +35,9 @@ import {
  * byte-identical, and Python never re-checks them, so nothing compiles at
  * start-up (the app user could not write the cache anyway).
  */
-export function compileCommand(paths: string[], strip?: string): string {
-  return `python -m compileall -q -j 0 --invalidation-mode unchecked-hash${strip ? ` -s ${strip} -p /` : ""} ${paths.join(" ")}`;
+export function compileCommand(paths: string[]): string {
+  // The file name inside the bytecode needs no care: the import system sets it to where the source is found.
+  return `python -m compileall -q -j 0 --invalidation-mode unchecked-hash ${paths.join(" ")}`;
 }
 
 const VENV = "/opt/venv";
@@ -79,6 +80,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
   // The Debian release the Python image is built on (bookworm for 3.11, like the official image).
   const runtimeBase = opts.runtimeBaseImage ?? "debian:bookworm-slim";
   const uid = opts.uid ?? 10001;
+  const appDir = opts.appDir ?? "/app";
   const decisions: Decision[] = [];
   const extraFiles: Record<string, string> = {};
   const df = new DockerfileText();
@@ -176,7 +178,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       text: "the project is a package with console scripts: installed into the venv with its dependencies",
     });
   }
-  df.line(`RUN ${compileCommand([VENV])}`);
+  df.line(`RUN python -m compileall -q -j 0 --invalidation-mode unchecked-hash ${VENV}`);
   decisions.push({
     topic: "bytecode",
     text: `the venv and the app are compiled in the builder (unchecked-hash .pyc: byte-identical rebuilds, no compiling at start-up)`,
@@ -283,7 +285,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     // libpython lives in /usr/local/lib: refresh the loader cache, as the Python image does.
     df.line("RUN ldconfig");
     df.line(`ENV ${env.join(" ")}`);
-    df.line("WORKDIR /app");
+    df.line(`WORKDIR ${appDir}`);
     df.line(`COPY --from=deps ${VENV} ${VENV}`);
     // Writable folders first: a later COPY into an existing folder keeps its owner.
     runtimeExtras(df, decisions, uid, writable);
@@ -333,7 +335,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     df.line("FROM scratch AS runtime");
     df.line("COPY --from=rootfs /rootfs/ /");
     df.line(`ENV ${env.join(" ")} SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt`);
-    df.line("WORKDIR /app");
+    df.line(`WORKDIR ${appDir}`);
     df.line(`COPY --from=deps ${VENV} ${VENV}`);
     // Writable folders first: a later COPY into an existing folder keeps its owner.
     runtimeExtras(df, decisions, uid, writable);
@@ -348,10 +350,11 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
   }
   df.line(entrypointLine(opts.entrypoint));
   initDecision(decisions, "Python");
-  df.line(`CMD ${execForm(p.entry.argv)}`);
+  const cmd = opts.cmd ?? p.entry.argv;
+  if (cmd.length > 0) df.line(`CMD ${execForm(cmd)}`);
   decisions.push({
     topic: "cmd",
-    text: `exec-form CMD ${execForm(p.entry.argv)} from ${p.entry.source}: the app is the init's only child and gets SIGTERM`,
+    text: `exec-form CMD ${execForm(cmd)} from ${p.entry.source}: the app is the init's only child and gets SIGTERM`,
   });
 
   const out: PlannedFiles = {

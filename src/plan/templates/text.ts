@@ -81,4 +81,8 @@ export interface TemplateOptions {
   writable?: WritablePath[];
   /** The app's own ENTRYPOINT (a wrapper script), kept behind the init. */
   entrypoint?: string[];
+  /** The CMD when it differs from the entry (behind an ENTRYPOINT); empty: no CMD. */
+  cmd?: string[];
+  /** The runtime's WORKDIR, where the app files go (default /app; a rewrite keeps the old one). */
+  appDir?: string;
 }
