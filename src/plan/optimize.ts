@@ -264,6 +264,7 @@ function writablePaths(
   given: readonly string[],
   existing: ExistingDockerfile | undefined,
   appDir: string,
+  project: Project,
 ): WritablePath[] {
   const out: WritablePath[] = [];
   const add = (p: string, source: string) => {
@@ -272,6 +273,7 @@ function writablePaths(
   };
   for (const g of given) add(g, "--writable");
   for (const v of existing?.volumes ?? []) add(v.path, `VOLUME in ${existing?.file}:${v.line}`);
+  if (project.kind === "python") for (const w of project.writable ?? []) add(w.path, w.source);
   return out;
 }
 
@@ -383,7 +385,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   }
 
   const appDir = existing?.workdir && existing.workdir !== "/" ? existing.workdir : APP_DIR;
-  const writable = writablePaths(opts.writable ?? [], existing, appDir);
+  const writable = writablePaths(opts.writable ?? [], existing, appDir, project);
   // The app's own ENTRYPOINT (a wrapper script) stays ENTRYPOINT, behind the init.
   const keepEntrypoint =
     existing?.entrypointArgv !== undefined && project.entry.source.includes(existing.file)
@@ -470,9 +472,10 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     const image = imageName(project, tier, opts.repository);
     try {
       progress({ type: "phase", tier, message: `building the ${tier} tier` });
-      const built = await withPackageIndex(project.kind === "python", opts.signal, () =>
+      const built = await withPackageIndex(project, opts.signal, (buildArgs) =>
         buildImage({
           context: ctx,
+          buildArgs,
           tags: [image],
           labels: { "org.slimstage.optimize": tier, ...opts.labels },
           network: project.kind === "python" ? "host" : "default",

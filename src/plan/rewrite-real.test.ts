@@ -101,3 +101,18 @@ describe("rewriting real projects' Dockerfiles", () => {
     expect(decisionsOf(r).some((t) => t.includes("FROM node:22-slim AS frontend: kept whole"))).toBe(true);
   });
 });
+
+describe("settings that decide production behaviour", () => {
+  it("Django's MEDIA_ROOT is writable by the app user and USE_TZ brings tzdata", async () => {
+    const dir = await dirOf(djangoAppHome);
+    const r = await optimizeProject(dir, { planOnly: true, allTiers: true });
+    expect(r.project.kind === "python" && r.project.usesTzdata).toBe(true);
+    const slim = r.attempts.find((a) => a.tier === "slim")?.dockerfile ?? "";
+    expect(slim).toContain(
+      "COPY --from=init --chown=10001:10001 /opt/slimstage/empty/ /home/app/web/mediafiles/",
+    );
+    expect(
+      decisionsOf(r).some((t) => t.includes("/home/app/web/mediafiles (MEDIA_ROOT in site_app/settings.py)")),
+    ).toBe(true);
+  });
+});

@@ -37,5 +37,5 @@ describe("bytecode compiled in the builder", () => {
     expect(a.equals(b)).toBe(true);
     // PEP 552 flags word: 0b01 = hash-based, 0b10 = check_source; unchecked-hash is 0b01.
     expect(a.readUInt32LE(4)).toBe(1);
-  });
+  }, 60_000);
 });

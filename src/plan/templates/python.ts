@@ -16,6 +16,7 @@ import {
   RUNTIME_PACKAGES_FILE,
   runtimePackagesCommands,
 } from "../elf-needs.js";
+import { FIND_LINKS_ARG } from "../package-index.js";
 import type { PythonProject } from "../project.js";
 import { entrypointLine, healthcheckLine, initDecision, initStage, runtimeExtras } from "./production.js";
 import {
@@ -126,6 +127,9 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
   df.line(`RUN python -m venv --without-pip ${VENV}`);
   df.line(`ENV PATH=${VENV}/bin:$PATH VIRTUAL_ENV=${VENV}`);
   df.line("WORKDIR /app");
+  // slimstage passes its per-run package index here (unset in a plain build: pip uses its own config).
+  // Declared late: only the steps after it see the run's URL in their cache key.
+  df.line(`ARG ${FIND_LINKS_ARG}`);
   decisions.push({
     topic: "prefix",
     text: `dependencies go into a venv at ${VENV} without pip or setuptools; the runtime copies only that folder`,
@@ -198,6 +202,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       "---- test: the project's tests, with test-only dependencies that never reach the runtime ----",
     );
     df.line("FROM deps AS test");
+    df.line(`ARG ${FIND_LINKS_ARG}`);
     const pkgs = [...tests.packages, ...testOnlyInManifest].filter((x, i, a) => a.indexOf(x) === i);
     if (tests.requirementFiles.length > 0) {
       df.line(`COPY ${tests.requirementFiles.join(" ")} ./`);

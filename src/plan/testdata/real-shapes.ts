@@ -71,7 +71,7 @@ exec "$@"
 
 /** A Django production Dockerfile: APP_HOME, a runtime apt package the entrypoint uses, ENTRYPOINT wrapper, chown. */
 export const djangoAppHome: Fixture = {
-  "requirements.txt": "Django==5.2.17\ngunicorn==23.0.0\n",
+  "requirements.txt": "Django==5.2.17\ngunicorn==26.2.0\n",
   "manage.py": `#!/usr/bin/env python
 import os
 import sys
