@@ -176,3 +176,24 @@ EXPOSE 8000
 CMD ["python", "app.py"]
 `,
 };
+
+/** A hit counter whose only route changes state: a HEALTHCHECK on it would change the count. */
+export const stateRouteCounter: Fixture = {
+  "requirements.txt": "flask==3.1.3\n",
+  "app.py": `from flask import Flask
+
+app = Flask(__name__)
+count = 0
+
+
+@app.route("/")
+def hit():
+    global count
+    count += 1
+    return f"hits: {count}"
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=5000)
+`,
+};
