@@ -10,6 +10,7 @@ import type { ProjectFiles } from "./files.js";
 import { findHealthRoute, topLevel } from "./files.js";
 import { nodeNativeNeeds } from "./native.js";
 import type { DetectOptions } from "./options.js";
+import { checkInterpreter } from "./version-spec.js";
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -236,6 +237,19 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   const m = await readManifest(files);
   const lock = await detectLock(files, m);
   const notes: string[] = [];
+  let engines: unknown;
+  try {
+    engines = (JSON.parse((await files.read("package.json")) ?? "{}") as { engines?: { node?: unknown } })
+      .engines?.node;
+  } catch {
+    engines = undefined;
+  }
+  const rangeNote = checkInterpreter(
+    "node",
+    typeof engines === "string" ? engines : undefined,
+    "package.json engines.node",
+  );
+  if (rangeNote) notes.push(rangeNote);
   if (!lock)
     notes.push("no lockfile: the builder runs `npm install` (add package-lock.json for reproducible builds)");
   const pm: NodePackageManager = lock?.pm ?? "npm";

@@ -22,6 +22,7 @@ import {
   poetryMainDeps,
 } from "./python-locks.js";
 import { isTestOnly, parseRequirements } from "./requirements.js";
+import { checkInterpreter } from "./version-spec.js";
 
 type Table = Record<string, unknown>;
 
@@ -532,8 +533,13 @@ export function writableSettings(text: string): Array<{ name: string; path: stri
 }
 
 export async function detectPython(files: ProjectFiles, opts: DetectOptions = {}): Promise<PythonProject> {
-  const deps = await detectDeps(files, opts);
   const notes: string[] = [];
+  const requires = /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(
+    (await files.read("pyproject.toml")) ?? "",
+  )?.[1];
+  const rangeNote = checkInterpreter("python", requires, "pyproject.toml requires-python");
+  if (rangeNote) notes.push(rangeNote);
+  const deps = await detectDeps(files, opts);
   const appPy = files.list.filter(
     (f) =>
       f.endsWith(".py") &&
