@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import dockerignore, { type Ignore } from "@balena/dockerignore";
 import { parseDockerfile } from "../dockerfile/parser.js";
-import { type BuildProgressEvent, BuildStepError, buildImage } from "../engine/build.js";
+import { type BuildProgressEvent, buildImage } from "../engine/build.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError } from "../errors.js";
@@ -22,6 +22,7 @@ import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existi
 import { scanProject } from "./detect/files.js";
 import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
+import { failureReason } from "./failure.js";
 import { withPackageIndex } from "./package-index.js";
 import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
@@ -280,24 +281,6 @@ function writablePaths(
 function defaultProbes(project: Project): Probe[] {
   if (project.port !== undefined) return [{ kind: "tcp", port: project.port }];
   return [];
-}
-
-function short(text: string, max = 140): string {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 3)}...` : one;
-}
-
-/** One readable sentence for a failed tier: the failing step (shortened) and the last lines of its output. */
-function failureReason(e: Error): string {
-  if (e instanceof BuildStepError) {
-    const tail = e.outputTail
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .slice(-3);
-    const step = e.step ? short(e.step.name, 100) : "the build";
-    return `build failed at ${step}${tail.length > 0 ? `: ${short(tail.join(" | "), 300)}` : ""}`;
-  }
-  return short(e.message, 400);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
