@@ -283,6 +283,16 @@ function defaultProbes(project: Project): Probe[] {
   return [];
 }
 
+async function engineAnswers(
+  engine: Awaited<ReturnType<typeof connectEngine>> | undefined,
+): Promise<boolean> {
+  if (!engine) return false;
+  return engine.docker
+    .ping()
+    .then(() => true)
+    .catch(() => false);
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
 }
@@ -493,7 +503,14 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       }
     } catch (e) {
       if (e instanceof InterruptedError) throw e;
-      if (!isSlimstageError(e) || (e.kind !== "build" && e.kind !== "verify")) throw e;
+      // A container that cannot start (no shell or npm in distroless) is this tier's failure, not a lost
+      // engine: only when the engine itself no longer answers is the error the run's.
+      const tierFailure =
+        isSlimstageError(e) &&
+        (e.kind === "build" ||
+          e.kind === "verify" ||
+          (e.kind === "engine" && attempt.image !== undefined && (await engineAnswers(engine))));
+      if (!tierFailure) throw e;
       attempt.status = e.kind === "build" ? "build-failed" : "verify-failed";
       attempt.reason = failureReason(e);
     } finally {

@@ -3,7 +3,7 @@ import { parseDockerfile } from "../dockerfile/parser.js";
 import { InputError } from "../errors.js";
 import { optimizeProject } from "./optimize.js";
 import { writeFixture } from "./testdata/fixtures.js";
-import { djangoAppHome, multiTarget, withFrontendStage } from "./testdata/real-shapes.js";
+import { djangoAppHome, multiTarget, nestShaped, withFrontendStage } from "./testdata/real-shapes.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -114,5 +114,18 @@ describe("settings that decide production behaviour", () => {
     expect(
       decisionsOf(r).some((t) => t.includes("/home/app/web/mediafiles (MEDIA_ROOT in site_app/settings.py)")),
     ).toBe(true);
+  });
+});
+
+describe("start commands resolved to the real process", () => {
+  it('`sh -c "npm run start:prod"` becomes node dist/main: neither npm nor a shell is the app\'s parent', async () => {
+    const dir = await dirOf(nestShaped);
+    const r = await optimizeProject(dir, { planOnly: true, allTiers: true, detect: { ignoreLock: true } });
+    expect(r.project.entry.argv).toEqual(["node", "dist/main"]);
+    expect(r.project.entry.source).toContain('scripts.start:prod "node dist/main"');
+    for (const a of r.attempts) {
+      expect(a.dockerfile).toContain('CMD ["node", "dist/main"]');
+      expect(a.dockerfile).not.toContain('"sh", "-c"');
+    }
   });
 });

@@ -197,3 +197,28 @@ if __name__ == "__main__":
     app.run(host="0.0.0.0", port=5000)
 `,
 };
+
+/** A NestJS-shaped app (nest build -> dist/main.js) whose Dockerfile starts it through `sh -c "npm run start:prod"`. */
+export const nestShaped: Fixture = {
+  "package.json": `{
+  "name": "nest-shaped",
+  "version": "1.0.0",
+  "scripts": { "build": "tsc -p tsconfig.json", "start:prod": "node dist/main" },
+  "devDependencies": { "typescript": "5.6.3" }
+}
+`,
+  "tsconfig.json": '{ "compilerOptions": { "outDir": "dist", "rootDir": "src", "module": "commonjs", "target": "es2022" } }\n',
+  "src/main.ts": `import { createServer } from "node:http";
+
+createServer((req, res) => res.end(req.url === "/health" ? "ok" : "nest-shaped")).listen(3000);
+`,
+  Dockerfile: `FROM node:22-slim
+WORKDIR /usr/src/app
+COPY package*.json ./
+RUN npm install
+COPY . .
+RUN npm run build
+EXPOSE 3000
+CMD ["sh", "-c", "npm run start:prod"]
+`,
+};
