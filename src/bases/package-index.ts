@@ -27,6 +27,7 @@ export interface PackageIndexOptions {
   readonly signal?: AbortSignal;
   /** The wheelhouse to serve; default: the one `slimstage bases build` fills. */
   readonly dir?: string;
+  /** The port; 0 picks a free one owned by this process (never shared with another). */
   readonly port?: number;
   /** Fill the default wheelhouse with the host's pip when it is missing (default true). */
   readonly fill?: boolean;
@@ -162,8 +163,8 @@ function closeServer(server: Server): Promise<void> {
  */
 export async function startPackageIndex(opts: PackageIndexOptions = {}): Promise<PackageIndex> {
   if (opts.signal?.aborted) throw new InterruptedError();
-  const port = opts.port ?? PACKAGE_INDEX_PORT;
-  const url = `http://${PACKAGE_INDEX_HOST}:${port}/`;
+  let port = opts.port ?? PACKAGE_INDEX_PORT;
+  const ephemeral = port === 0;
   let dir = opts.dir;
   if (!dir) {
     const cacheDir = defaultCacheDir();
@@ -188,11 +189,13 @@ export async function startPackageIndex(opts: PackageIndexOptions = {}): Promise
   let server: Server | undefined = createServer((req, res) => void handler(served)(req, res));
   try {
     await listen(server, port);
+    const addr = server.address();
+    if (addr && typeof addr === "object") port = addr.port;
   } catch (err) {
     server = undefined;
     const inUse = typeof err === "object" && err !== null && "code" in err && err.code === "EADDRINUSE";
-    if (!inUse || !(await probePackageIndex(port))) {
-      throw new EngineError(`cannot serve the package index on ${url}`, {
+    if (ephemeral || !inUse || !(await probePackageIndex(port))) {
+      throw new EngineError(`cannot serve the package index on ${PACKAGE_INDEX_HOST}:${port}`, {
         cause: err,
         hint: inUse ? `something else listens on port ${port}; stop it and try again` : undefined,
       });
@@ -217,6 +220,7 @@ export async function startPackageIndex(opts: PackageIndexOptions = {}): Promise
     takeover.unref();
   }
   const owned = server !== undefined;
+  const url = `http://${PACKAGE_INDEX_HOST}:${port}/`;
   let closed = false;
   const close = async () => {
     if (closed) return;

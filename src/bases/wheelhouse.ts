@@ -32,6 +32,34 @@ export function parseWheelhouseList(text: string): string[] {
 }
 
 /**
+ * `pip download` on the host into `dest`: binary wheels for CPython 3.11 on
+ * the platforms a bookworm glibc accepts (the Python base's interpreter),
+ * pure-Python wheels too, never an sdist (nothing compiles on the host).
+ */
+export async function pipDownload(
+  dest: string,
+  reqArgs: readonly string[],
+  signal: AbortSignal,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const args = ["-m", "pip", "download", "--dest", dest, "--only-binary=:all:", "--python-version", "3.11"];
+  args.push("--implementation", "cp", "--abi", "cp311", "--abi", "abi3", "--abi", "none");
+  for (const p of PLATFORMS) args.push("--platform", p);
+  args.push(...reqArgs);
+  // No retries: an index that is not there fails at once instead of backing off for minutes.
+  return runCli("python3", args, {
+    env: { ...process.env, PIP_RETRIES: "0", PIP_DISABLE_PIP_VERSION_CHECK: "1" },
+    signal,
+    timeoutMs: 900_000,
+  }).catch((cause: unknown) => {
+    if (cause instanceof InterruptedError) throw cause;
+    throw new BuildError("could not run the host's pip (python3 -m pip)", {
+      cause,
+      hint: "install python3-pip on the host, or fill a wheelhouse yourself and set SLIMSTAGE_WHEELHOUSE",
+    });
+  });
+}
+
+/**
  * Fills the wheelhouse once with the host's pip (it has a local index
  * configured); later calls return at once while the list is unchanged.
  */
@@ -43,24 +71,7 @@ export async function ensureWheelhouse(host: RecipeHost, listFile = WHEELHOUSE_L
   if (have.trim() === stamp) return dir;
   await mkdir(dir, { recursive: true });
   host.progress(`filling the wheelhouse ${dir} (pip download on the host)`);
-  const download = async (reqArgs: readonly string[]) => {
-    const args = ["-m", "pip", "download", "--dest", dir, "--only-binary=:all:", "--python-version", "3.11"];
-    args.push("--implementation", "cp", "--abi", "cp311", "--abi", "abi3", "--abi", "none");
-    for (const p of PLATFORMS) args.push("--platform", p);
-    args.push(...reqArgs);
-    // No retries: an index that is not there fails at once instead of backing off for minutes.
-    return runCli("python3", args, {
-      env: { ...process.env, PIP_RETRIES: "0", PIP_DISABLE_PIP_VERSION_CHECK: "1" },
-      signal: host.signal,
-      timeoutMs: 900_000,
-    }).catch((cause: unknown) => {
-      if (cause instanceof InterruptedError) throw cause;
-      throw new BuildError("could not run the host's pip (python3 -m pip)", {
-        cause,
-        hint: "install python3-pip on the host, or fill a wheelhouse yourself and set SLIMSTAGE_WHEELHOUSE",
-      });
-    });
-  };
+  const download = (reqArgs: readonly string[]) => pipDownload(dir, reqArgs, host.signal);
   const res = await download(["-r", listFile]);
   if (res.code === 0) {
     await writeFile(join(dir, STAMP), `${stamp}\n`);

@@ -19,7 +19,10 @@ export async function needsPackageIndex(dockerfiles: readonly string[]): Promise
  * base points pip at (src/bases/package-index.ts, owned by the bases area),
  * loaded lazily so builds that do not need it never load it.
  */
-export async function startPackageIndex(signal?: AbortSignal): Promise<RunningIndex> {
+export async function startPackageIndex(
+  signal?: AbortSignal,
+  opts: { dir?: string; port?: number } = {},
+): Promise<RunningIndex> {
   const { startPackageIndex: start } = await import("../bases/package-index.js");
-  return await start(signal ? { signal } : {});
+  return await start({ ...(signal ? { signal } : {}), ...opts });
 }

@@ -6,13 +6,14 @@ import { optimizeProject } from "./optimize.js";
 const EXAMPLES = path.resolve(import.meta.dirname, "../../examples");
 
 describe("optimize plans for the lab examples", () => {
-  it("lab-000: Flask hello on port 5000 with the lab's HTTP probe as HEALTHCHECK path", async () => {
+  it("lab-000: Flask hello on port 5000; its probe path / is not a health route, so HEALTHCHECK connects", async () => {
     const r = await optimizeProject(path.join(EXAMPLES, "lab-000"), { planOnly: true, tier: "slim" });
     expect(r.project.kind).toBe("python");
     expect(r.project.entry.argv).toEqual(["python", "app.py"]);
     expect(r.project.port).toBe(5000);
     expect(r.dockerfile).toContain("COPY --from=test /app/app.py ./app.py");
-    expect(r.dockerfile).toContain("urlopen('http://127.0.0.1:5000/'");
+    expect(r.dockerfile).not.toContain("urlopen('http://127.0.0.1:5000/'");
+    expect(r.dockerfile).toContain("create_connection(('127.0.0.1', 5000), 3)");
   });
 
   it("lab-001: pytest from requirements.txt stays out of the runtime venv; /health is the health route", async () => {

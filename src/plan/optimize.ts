@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import dockerignore, { type Ignore } from "@balena/dockerignore";
 import { parseDockerfile } from "../dockerfile/parser.js";
-import { type BuildProgressEvent, BuildStepError, buildImage } from "../engine/build.js";
+import { type BuildProgressEvent, buildImage } from "../engine/build.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError } from "../errors.js";
@@ -23,15 +23,20 @@ import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existi
 import { scanProject } from "./detect/files.js";
 import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
+import { failureReason } from "./failure.js";
 import { withPackageIndex } from "./package-index.js";
 import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
+import { refuseSecretFiles } from "./secrets.js";
 import { planFiles } from "./templates/index.js";
+import { absoluteIn, type WritablePath } from "./templates/production.js";
 import type { Decision, PlannedFiles, Tier } from "./templates/text.js";
 
 export interface OptimizeOptions {
   /** An existing Dockerfile to rewrite (relative to the project dir or absolute). Default: DIR/Dockerfile when present. */
   from?: string;
+  /** The stage of the existing Dockerfile the image stands for (default: a compose service's build.target, else the last). */
+  target?: string;
   /** The most aggressive tier to try (default distroless); failures fall back to safer tiers. */
   tier?: Tier;
   /** Build and verify every tier from `tier` down, even after one succeeded (for comparisons). */
@@ -71,6 +76,10 @@ export interface OptimizeOptions {
   against?: string;
   /** Bound on the request set discovered on the original (default 60). */
   maxRequests?: number;
+  /** Folders the app writes to (absolute, or relative to the app folder): owned by the app user. */
+  writable?: string[];
+  /** Project files that look like keys or credentials but may go into the image (relative paths). */
+  allowSecrets?: string[];
 }
 
 export type OptimizeProgressEvent =
@@ -121,6 +130,8 @@ export interface OptimizeResult {
 }
 
 const TIER_ORDER: Tier[] = ["distroless", "slim"];
+/** The generated runtime's WORKDIR. */
+const APP_DIR = "/app";
 // The package is CommonJS with a default export: unwrap it the same way under tsx and plain Node.
 const ignore = ((dockerignore as { default?: unknown }).default ?? dockerignore) as () => Ignore;
 
@@ -172,12 +183,27 @@ async function labDefaults(dir: string): Promise<
   return out;
 }
 
+/** The project files a .dockerignore text lets into the build context. */
+function contextFiles(files: string[], dockerignoreText: string): string[] {
+  const ig = ignore().add(dockerignoreText.split("\n").filter((l) => l && !l.startsWith("#")));
+  return ig.filter(files);
+}
+
+/** Explicitly allowed secret-looking files are let back into the context (they were asked for). */
+function withAllowed(plan: PlannedFiles, allowed: readonly string[] | undefined): PlannedFiles {
+  if (!allowed || allowed.length === 0) return plan;
+  const lines = allowed.map((a) => `!${a.replace(/^\.\//, "")}`);
+  return {
+    ...plan,
+    dockerignore: `${plan.dockerignore}# allowed explicitly with --allow-secret\n${lines.join("\n")}\n`,
+  };
+}
+
 /** Copies the project into a fresh build context, leaving out what the .dockerignore excludes. */
 async function prepareContext(project: Project, files: string[], plan: PlannedFiles): Promise<string> {
   const ctx = await mkdtemp(path.join(tmpdir(), "slimstage-optimize-"));
-  const ig = ignore().add(plan.dockerignore.split("\n").filter((l) => l && !l.startsWith("#")));
   // The generated files are written below; the project's own Dockerfile and .dockerignore are not part of the plan.
-  for (const rel of ig.filter(files)) {
+  for (const rel of contextFiles(files, plan.dockerignore)) {
     const dest = path.join(ctx, rel);
     await mkdir(path.dirname(dest), { recursive: true });
     await copyFile(path.join(project.dir, rel), dest);
@@ -203,28 +229,74 @@ function imageName(project: Project, tier: Tier, repository?: string): string {
   return `slimstage-optimize/${base}:${tier}`;
 }
 
+/** A compose service's build.target: the stage the service's image stands for. */
+async function composeTarget(
+  compose: { file: string; service: string } | undefined,
+): Promise<string | undefined> {
+  if (!compose) return undefined;
+  const { loadCompose } = await import("../verify/compose.js");
+  const file = await loadCompose(compose.file);
+  return file.services[compose.service]?.build?.target;
+}
+
+/** The text of the entrypoint script when it is a file of the project (found by its path or name). */
+async function scriptText(dir: string, argv: readonly string[]): Promise<string | undefined> {
+  const first = argv[0];
+  if (!first) return undefined;
+  for (const cand of [first.replace(/^\.\//, ""), path.basename(first)]) {
+    const p = path.join(dir, cand);
+    if (!p.startsWith(dir)) continue;
+    const text = await readFile(p, "utf8").catch(() => undefined);
+    if (text !== undefined) return text.slice(0, 200_000);
+  }
+  return undefined;
+}
+
+/**
+ * Whether the engine has the `# syntax=` frontend image locally: without a
+ * registry it cannot pull one, so the line (and heredocs) must go.
+ */
+async function syntaxFrontendAvailable(
+  engine: Awaited<ReturnType<typeof connectEngine>>,
+  existing: ExistingDockerfile,
+): Promise<boolean> {
+  const syntax = existing.model.directives.find((d) => d.name === "syntax");
+  if (!syntax) return false;
+  return (await inspectLocalImage(engine, syntax.value).catch(() => undefined)) !== undefined;
+}
+
+/** Folders the app writes to: --writable, and the old final stage's VOLUMEs (a volume is written to). */
+function writablePaths(
+  given: readonly string[],
+  existing: ExistingDockerfile | undefined,
+  appDir: string,
+  project: Project,
+): WritablePath[] {
+  const out: WritablePath[] = [];
+  const add = (p: string, source: string) => {
+    const abs = absoluteIn(appDir, p);
+    if (abs !== "/" && !out.some((w) => w.path === abs)) out.push({ path: abs, source });
+  };
+  for (const g of given) add(g, "--writable");
+  for (const v of existing?.volumes ?? []) add(v.path, `VOLUME in ${existing?.file}:${v.line}`);
+  if (project.kind === "python") for (const w of project.writable ?? []) add(w.path, w.source);
+  return out;
+}
+
 function defaultProbes(project: Project): Probe[] {
   // HTTP on the detected port; TCP only when the port does not answer HTTP (the result says so).
   if (project.port !== undefined) return [defaultProbe(project.port)];
   return [];
 }
 
-function short(text: string, max = 140): string {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 3)}...` : one;
-}
-
-/** One readable sentence for a failed tier: the failing step (shortened) and the last lines of its output. */
-function failureReason(e: Error): string {
-  if (e instanceof BuildStepError) {
-    const tail = e.outputTail
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .slice(-3);
-    const step = e.step ? short(e.step.name, 100) : "the build";
-    return `build failed at ${step}${tail.length > 0 ? `: ${short(tail.join(" | "), 300)}` : ""}`;
-  }
-  return short(e.message, 400);
+async function engineAnswers(
+  engine: Awaited<ReturnType<typeof connectEngine>> | undefined,
+): Promise<boolean> {
+  if (!engine) return false;
+  return engine.docker
+    .ping()
+    .then(() => true)
+    .catch(() => false);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -272,7 +344,11 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   }
   if (await exists(fromPath)) {
     const text = await readFile(fromPath, "utf8");
-    existing = readExistingDockerfile(text, path.relative(process.cwd(), fromPath) || fromPath);
+    existing = readExistingDockerfile(
+      text,
+      path.relative(process.cwd(), fromPath) || fromPath,
+      opts.target ?? (await composeTarget(opts.compose)),
+    );
   }
 
   const lab = await labDefaults(projectDir);
@@ -307,30 +383,63 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     );
   }
 
+  const appDir = existing?.workdir && existing.workdir !== "/" ? existing.workdir : APP_DIR;
+  const writable = writablePaths(opts.writable ?? [], existing, appDir, project);
+  // The app's own ENTRYPOINT (a wrapper script) stays ENTRYPOINT, behind the init.
+  const keepEntrypoint =
+    existing?.entrypointArgv !== undefined && project.entry.source.includes(existing.file)
+      ? existing
+      : undefined;
+  const entrypointText = keepEntrypoint
+    ? await scriptText(projectDir, keepEntrypoint.entrypointArgv ?? [])
+    : undefined;
+
   const start = opts.tier ?? "distroless";
   const tiers = TIER_ORDER.slice(TIER_ORDER.indexOf(start));
   const attempts: TierAttempt[] = [];
   let chosen: { tier: Tier; plan: PlannedFiles } | undefined;
   let lastPlan: PlannedFiles | undefined;
   const engine = opts.planOnly ? undefined : await connectEngine();
+  const frontendAvailable = existing && engine ? await syntaxFrontendAvailable(engine, existing) : false;
 
   for (const tier of tiers) {
     throwIfAborted(opts.signal);
-    let plan = planFiles(project, tier, {
-      ...(healthPath ? { healthPath } : {}),
-      ...(opts.skipTests ? { skipTests: true } : {}),
-      ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
-      ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
-    });
+    let plan = withAllowed(
+      planFiles(project, tier, {
+        ...(healthPath ? { healthPath } : {}),
+        ...(opts.skipTests ? { skipTests: true } : {}),
+        ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
+        ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
+        ...(writable.length > 0 ? { writable } : {}),
+        ...(existing ? { appDir } : {}),
+        ...(keepEntrypoint
+          ? { entrypoint: keepEntrypoint.entrypointArgv ?? [], cmd: keepEntrypoint.cmdArgv ?? [] }
+          : {}),
+      }),
+      opts.allowSecrets,
+    );
+    // Keys and credentials never go into an image (#16): refused before anything is built.
+    await refuseSecretFiles(projectDir, contextFiles(files.list, plan.dockerignore), opts.allowSecrets);
     let decisions = plan.decisions;
     if (existing) {
-      const rw = rewriteDockerfile(existing, plan, project);
-      if (tier === "distroless" && rw.keptRunSteps > 0) {
+      const rw = rewriteDockerfile(existing, plan, project, {
+        frontendAvailable,
+        ...(entrypointText !== undefined ? { entrypointText } : {}),
+      });
+      const shellEntry =
+        keepEntrypoint && entrypointText !== undefined && /^#!.*\b(sh|bash)\b/.test(entrypointText);
+      if (tier === "distroless" && (rw.keptRunSteps > 0 || shellEntry)) {
+        const why = [
+          rw.keptRunSteps > 0
+            ? `${rw.keptRunSteps} app RUN step(s) for the runtime stage${rw.keptPackages.length > 0 ? ` (with the packages ${rw.keptPackages.join(", ")})` : ""}`
+            : "",
+          shellEntry ? `an ENTRYPOINT shell script (${keepEntrypoint?.entrypointArgv?.[0]})` : "",
+        ].filter(Boolean);
         attempts.push({
           tier,
           ok: false,
           status: "build-failed",
-          reason: `${existing.file} has ${rw.keptRunSteps} app RUN step(s) for the runtime stage, which need a shell: distroless has none`,
+          reason: `${existing.file} has ${why.join(" and ")}, which need a shell: distroless has none`,
           dockerfile: rw.dockerfile,
           decisions: rw.decisions,
         });
@@ -362,9 +471,10 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     const image = imageName(project, tier, opts.repository);
     try {
       progress({ type: "phase", tier, message: `building the ${tier} tier` });
-      const built = await withPackageIndex(project.kind === "python", opts.signal, () =>
+      const built = await withPackageIndex(project, opts.signal, (buildArgs) =>
         buildImage({
           context: ctx,
+          buildArgs,
           tags: [image],
           labels: { "org.slimstage.optimize": tier, ...opts.labels },
           network: project.kind === "python" ? "host" : "default",
@@ -409,7 +519,14 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       }
     } catch (e) {
       if (e instanceof InterruptedError) throw e;
-      if (!isSlimstageError(e) || (e.kind !== "build" && e.kind !== "verify")) throw e;
+      // A container that cannot start (no shell or npm in distroless) is this tier's failure, not a lost
+      // engine: only when the engine itself no longer answers is the error the run's.
+      const tierFailure =
+        isSlimstageError(e) &&
+        (e.kind === "build" ||
+          e.kind === "verify" ||
+          (e.kind === "engine" && attempt.image !== undefined && (await engineAnswers(engine))));
+      if (!tierFailure) throw e;
       attempt.status = e.kind === "build" ? "build-failed" : "verify-failed";
       attempt.reason = failureReason(e);
     } finally {

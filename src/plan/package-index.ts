@@ -1,19 +1,53 @@
+import path from "node:path";
 import { startPackageIndex } from "../build/package-index.js";
+import type { Project } from "./project.js";
+
+/** The build argument the generated Python stages declare: pip's find-links for this run's index. */
+export const FIND_LINKS_ARG = "PIP_FIND_LINKS";
+
+/** Build-system requirements of a pyproject (the backend pip needs to install the project itself). */
+async function buildBackend(dir: string): Promise<string[]> {
+  const { readFile } = await import("node:fs/promises");
+  const text = await readFile(path.join(dir, "pyproject.toml"), "utf8").catch(() => "");
+  const m = /\[build-system\][^[]*?requires\s*=\s*\[([^\]]*)\]/s.exec(text);
+  return m?.[1] ? [...m[1].matchAll(/["']([^"']+)["']/g)].map((x) => x[1] as string) : [];
+}
 
 /**
- * Runs `fn` with the offline Python package index up when `needed` (Python
- * builds: the local python base points pip at it), and always stops it.
+ * Runs `fn` with a package index for this run when the project is Python:
+ * the project's requirements resolved by the host's pip into a fresh
+ * wheelhouse, served on a free loopback port that only this run uses (two
+ * concurrent runs never share an index), passed to the build as
+ * PIP_FIND_LINKS. Always stopped and removed afterwards.
  */
 export async function withPackageIndex<T>(
-  needed: boolean,
+  project: Project,
   signal: AbortSignal | undefined,
-  fn: () => Promise<T>,
+  fn: (buildArgs: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  if (!needed) return fn();
-  const index = await startPackageIndex(signal);
+  if (project.kind !== "python") return fn({});
+  const { fillRunWheelhouse } = await import("../bases/wheelhouse-run.js");
+  const lines = [...(project.deps.exported ?? []), ...(project.tests?.packages ?? [])];
+  if (project.deps.installProject) lines.push(...(await buildBackend(project.dir)));
+  if (project.deps.source === "requirements" && project.deps.requirementFiles.length === 0)
+    lines.push(...project.deps.names);
+  const wheels = await fillRunWheelhouse(
+    {
+      files: [...project.deps.requirementFiles, ...(project.tests?.requirementFiles ?? [])].map((f) =>
+        path.join(project.dir, f),
+      ),
+      lines,
+    },
+    signal ?? new AbortController().signal,
+  );
   try {
-    return await fn();
+    const index = await startPackageIndex(signal, { dir: wheels.dir, port: 0 });
+    try {
+      return await fn({ [FIND_LINKS_ARG]: index.url });
+    } finally {
+      await index.close();
+    }
   } finally {
-    await index.close();
+    await wheels.remove();
   }
 }

@@ -72,6 +72,8 @@ export interface PythonProject {
   appPaths: string[];
   /** Modules that need tzdata at run time (zoneinfo use). */
   usesTzdata: boolean;
+  /** Folders the app's settings write to (MEDIA_ROOT, UPLOAD_FOLDER), relative to the app or absolute. */
+  writable?: Array<{ path: string; source: string }>;
   notes: string[];
 }
 

@@ -7,18 +7,28 @@
  * and RUN steps that are not package installs. Every replaced or kept
  * instruction gets one explanation with its line in the old file.
  */
-import type { Comment, Dockerfile, Instruction, Node, Stage } from "../dockerfile/model.js";
+import type { Comment, Dockerfile, Instruction, Node } from "../dockerfile/model.js";
 import { dockerfileFromNodes, parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
 import { printDockerfile, printInstruction } from "../dockerfile/printer.js";
 import type { ExistingDockerfile } from "./detect/existing.js";
 import type { Project } from "./project.js";
+import { aptPackages, imageFamily, judgePackages, plainRun, rootImage } from "./rewrite-parts.js";
 import { type Decision, execForm, type PlannedFiles } from "./templates/text.js";
+
+export interface RewriteOptions {
+  /** The `# syntax=` frontend image is available to the engine: keep the line and the heredocs. */
+  frontendAvailable?: boolean;
+  /** Text of the app's entrypoint script, read to tell which runtime packages it uses. */
+  entrypointText?: string;
+}
 
 export interface RewriteResult {
   dockerfile: string;
   decisions: Decision[];
   /** App RUN steps kept in the runtime stage: they need a shell, so the distroless tier cannot hold them. */
   keptRunSteps: number;
+  /** Debian packages of the old final stage that the runtime keeps (slim tier only). */
+  keptPackages: string[];
 }
 
 /** ENV keys the generated runtime sets itself. */
@@ -58,21 +68,6 @@ function oneLine(ins: Instruction): string {
   return t.length > 90 ? `${t.slice(0, 87)}...` : t;
 }
 
-/** The final stage and its FROM ancestry, oldest first. */
-function finalChain(df: Dockerfile): Stage[] {
-  const chain: Stage[] = [];
-  let s: Stage | undefined = df.stages[df.stages.length - 1];
-  const seen = new Set<number>();
-  while (s && !seen.has(s.index)) {
-    seen.add(s.index);
-    chain.unshift(s);
-    const base = s.from.image.toLowerCase();
-    const idx: number = s.index;
-    s = df.stages.find((o) => o.index < idx && o.name?.toLowerCase() === base);
-  }
-  return chain;
-}
-
 /** Comment nodes directly above an instruction (no blank line in between). */
 function leadingComments(df: Dockerfile, ins: Instruction): Comment[] {
   const i = df.nodes.indexOf(ins);
@@ -91,20 +86,71 @@ function commentNode(text: string): Comment {
   return { kind: "comment", text, range: { start: at, end: at } };
 }
 
+/** Stages the target copies files from that are not built by the project's language (a frontend build): kept whole. */
+function foreignStages(existing: ExistingDockerfile, project: Project): Set<number> {
+  const out = new Set<number>();
+  const chain = new Set(existing.chain.map((s) => s.index));
+  for (const st of existing.model.stages) {
+    if (chain.has(st.index) || !existing.graph.stages[st.index]?.reachable) continue;
+    const fam = imageFamily(rootImage(existing, st));
+    if (fam !== undefined && fam !== project.kind) out.add(st.index);
+  }
+  // Stages those stages need come along.
+  for (const i of [...out])
+    for (const e of existing.graph.stages[i]?.deps ?? []) if (!chain.has(e.to)) out.add(e.to);
+  return out;
+}
+
 export function rewriteDockerfile(
   existing: ExistingDockerfile,
   plan: PlannedFiles,
   project: Project,
+  opts: RewriteOptions = {},
 ): RewriteResult {
   const old = existing.model;
   const file = existing.file;
   const decisions: Decision[] = [];
   const keep: Node[] = [];
+  const keptStages: Node[] = [];
   let keptRunSteps = 0;
-  const finalStages = new Set(finalChain(old).map((s) => s.index));
+  const finalStages = new Set(existing.chain.map((s) => s.index));
+  const foreign = foreignStages(existing, project);
+  const foreignNames = new Set(
+    [...foreign].flatMap((i) => [String(i), old.stages[i]?.name?.toLowerCase() ?? String(i)]),
+  );
+  const targetName = old.stages[existing.graph.target]?.name ?? `stage ${existing.graph.target}`;
+  const packageRuns: Array<{ ins: Instruction; packages: string[] }> = [];
+  const keptRunTexts: string[] = [];
 
   for (const stage of old.stages) {
     const isFinal = finalStages.has(stage.index);
+    const reachable = existing.graph.stages[stage.index]?.reachable ?? false;
+    if (!reachable) {
+      decisions.push({
+        topic: "dropped",
+        text: `${file}:${line(stage.from)} ${oneLine(stage.from)}: not part of the ${existing.target ? "target" : "final"} stage ${targetName}'s build graph: left alone, none of its steps is carried over`,
+      });
+      continue;
+    }
+    if (foreign.has(stage.index)) {
+      // A stage of another language the target copies from (a frontend build): kept whole.
+      for (const n of [...leadingComments(old, stage.from), stage.from]) keptStages.push(n);
+      for (const ins of stage.instructions) {
+        const plain = opts.frontendAvailable ? undefined : plainRun(ins);
+        keptStages.push(...leadingComments(old, ins), plain ? parseInstruction(plain) : ins);
+        if (plain)
+          decisions.push({
+            topic: "rewrite",
+            text: `${file}:${line(ins)} ${oneLine(ins)}: the heredoc became a plain RUN (its script fed to sh), since the frontend that parses heredocs cannot be pulled here`,
+          });
+      }
+      keptStages.push(commentNode(""));
+      decisions.push({
+        topic: "kept",
+        text: `${file}:${line(stage.from)} ${oneLine(stage.from)}: kept whole: ${targetName} copies files from it and it is not a ${project.kind} dependency build`,
+      });
+      continue;
+    }
     decisions.push({
       topic: "rewrite",
       text: `${file}:${line(stage.from)} ${oneLine(stage.from)}: replaced by the generated stages (deps${plan.testStage ? ", test" : ""}, runtime on ${plan.tier === "distroless" ? "scratch" : "the slim base"})`,
@@ -112,7 +158,13 @@ export function rewriteDockerfile(
     for (const ins of stage.instructions) {
       const at = `${file}:${line(ins)}`;
       const withComments = (n: Instruction) => {
-        keep.push(...leadingComments(old, n), n);
+        const plain = opts.frontendAvailable ? undefined : plainRun(n);
+        keep.push(...leadingComments(old, n), plain ? parseInstruction(plain) : n);
+        if (plain)
+          decisions.push({
+            topic: "rewrite",
+            text: `${at}: its heredoc became a plain RUN (the script fed to sh), since the frontend that parses heredocs cannot be pulled here`,
+          });
       };
       switch (ins.keyword) {
         case "ENV": {
@@ -170,8 +222,19 @@ export function rewriteDockerfile(
           break;
         }
         case "RUN": {
-          const text = ins.command.form === "json" ? ins.command.args.join(" ") : ins.command.command;
-          if (INSTALL_RUN.test(text)) {
+          const text =
+            (ins.command.form === "json" ? ins.command.args.join(" ") : ins.command.command) +
+            ins.heredocs.map((h) => `\n${h.content}`).join("");
+          const apt = aptPackages(text);
+          if (isFinal && apt.length > 0) {
+            // Judged below, once the kept steps and the entrypoint are known.
+            packageRuns.push({ ins, packages: apt });
+          } else if (isFinal && /^\s*(chown|chmod)\b[^;&|]*$/.test(text.replace(/\\\n/g, " "))) {
+            decisions.push({
+              topic: "dropped",
+              text: `${at} ${oneLine(ins)}: dropped: the generated runtime keeps the app files owned by root and read-only, and gives the app user (${"app"}) only the writable folders (--writable, VOLUMEs)`,
+            });
+          } else if (INSTALL_RUN.test(text)) {
             decisions.push({
               topic: "rewrite",
               text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|npm (run )?test/.test(text) ? "test stage" : "install steps (isolated prefix, cache mounts, no toolchain in the runtime)"}`,
@@ -179,6 +242,7 @@ export function rewriteDockerfile(
           } else if (isFinal) {
             withComments(ins);
             keptRunSteps++;
+            keptRunTexts.push(text);
             decisions.push({
               topic: "kept",
               text: `${at} ${oneLine(ins)}: an app step, kept in the runtime stage (runs as root before USER)`,
@@ -193,6 +257,14 @@ export function rewriteDockerfile(
         }
         case "COPY":
         case "ADD":
+          if (isFinal && ins.keyword === "COPY" && ins.from && foreignNames.has(ins.from.toLowerCase())) {
+            withComments(ins);
+            decisions.push({
+              topic: "kept",
+              text: `${at} ${oneLine(ins)}: kept: the files built by the kept stage ${ins.from}`,
+            });
+            break;
+          }
           decisions.push({
             topic: "rewrite",
             text: isFinal
@@ -200,12 +272,27 @@ export function rewriteDockerfile(
               : `${at} ${oneLine(ins)}: done by the generated deps${plan.testStage ? " and test" : ""} stages`,
           });
           break;
-        case "CMD":
         case "ENTRYPOINT":
           if (isFinal)
             decisions.push({
+              topic: existing.entrypointArgv ? "kept" : "rewrite",
+              text: existing.entrypointArgv
+                ? `${at} ${oneLine(ins)}: kept as ENTRYPOINT ${execForm(existing.entrypointArgv)} behind the init (tini), so a compose \`command:\` still replaces only the CMD`
+                : `${at} ${oneLine(ins)}: the init in it is replaced by the generated one (tini)`,
+            });
+          break;
+        case "CMD":
+          if (isFinal)
+            decisions.push({
               topic: "rewrite",
-              text: `${at} ${oneLine(ins)}: CMD ${execForm(project.entry.argv)} (exec form, PID 1)`,
+              text: `${at} ${oneLine(ins)}: CMD ${execForm(existing.entrypointArgv ? (existing.cmdArgv ?? []) : project.entry.argv)} (exec form, the init's only child)`,
+            });
+          break;
+        case "WORKDIR":
+          if (isFinal)
+            decisions.push({
+              topic: "kept",
+              text: `${at} ${oneLine(ins)}: the runtime's WORKDIR is ${existing.workdir ?? "/app"}, where the app files go, so kept steps that use it still find them`,
             });
           break;
         case "USER":
@@ -234,6 +321,31 @@ export function rewriteDockerfile(
     }
   }
 
+  // Runtime packages of the old final stage: kept when the kept steps, the entrypoint or the command use them.
+  const usedText = [
+    ...keptRunTexts,
+    opts.entrypointText ?? "",
+    (existing.entrypointArgv ?? []).join(" "),
+    (existing.cmdArgv ?? project.entry.argv).join(" "),
+  ].join("\n");
+  const keptPackages: string[] = [];
+  for (const { ins, packages } of packageRuns) {
+    const verdicts = judgePackages(packages, usedText);
+    for (const v of verdicts) if (v.keep && !keptPackages.includes(v.name)) keptPackages.push(v.name);
+    decisions.push({
+      topic: verdicts.some((v) => v.keep) ? "kept" : "dropped",
+      text: `${file}:${line(ins)} ${oneLine(ins)}: ${verdicts.map((v) => `${v.name} ${v.keep ? "kept" : "dropped"} (${v.why})`).join("; ")}${verdicts.some((v) => v.keep) ? "; the kept ones are installed in the runtime stage" : ""}`,
+    });
+  }
+  if (keptPackages.length > 0) {
+    keep.unshift(
+      commentNode(` runtime packages the app uses, from ${file}`),
+      parseInstruction(
+        `RUN apt-get update && apt-get install -y --no-install-recommends ${keptPackages.join(" ")} && rm -rf /var/lib/apt/lists/*`,
+      ),
+    );
+  }
+
   const generated = parseDockerfile(plan.dockerfile, { file: "generated Dockerfile", shell: false });
   const runtime = generated.stages[generated.stages.length - 1];
   const nodes: Node[] = [];
@@ -244,9 +356,23 @@ export function rewriteDockerfile(
   let end = before.length;
   while (end > 0 && before[end - 1]?.kind === "comment") end--;
   const header = before.slice(0, end).filter((n) => n.kind === "comment" || n.kind === "blank");
+  for (const d of old.directives) {
+    if (d.name !== "syntax") continue;
+    if (opts.frontendAvailable) nodes.push(d);
+    decisions.push({
+      topic: opts.frontendAvailable ? "kept" : "dropped",
+      text: opts.frontendAvailable
+        ? `${file}:${d.range.start.line} # syntax=${d.value}: kept (the engine has that frontend image)`
+        : `${file}:${d.range.start.line} # syntax=${d.value}: dropped: the engine cannot pull that frontend image (no registry), so the file uses the frontend built into it${old.instructions.some((i) => i.heredocs.length > 0) ? " and heredocs in kept steps become plain RUNs" : ""}`,
+    });
+  }
   if (header.some((n) => n.kind === "comment")) {
     nodes.push(...header);
     if (header[header.length - 1]?.kind !== "blank") nodes.push(commentNode(""));
+  }
+  if (keptStages.length > 0) {
+    nodes.push(commentNode(` kept from ${file}: stages of another language that the app's files come from`));
+    nodes.push(...keptStages);
   }
   const userIns = runtime?.instructions.find((i) => i.keyword === "USER");
   const anchor = userIns ?? runtime?.instructions.find((i) => i.keyword === "CMD");
@@ -258,5 +384,10 @@ export function rewriteDockerfile(
     nodes.push(n);
   }
   const df = dockerfileFromNodes(nodes, { file: "Dockerfile" });
-  return { dockerfile: printDockerfile(df), decisions, keptRunSteps };
+  return {
+    dockerfile: printDockerfile(df),
+    decisions,
+    keptRunSteps: keptRunSteps + (keptPackages.length > 0 ? 1 : 0),
+    keptPackages,
+  };
 }

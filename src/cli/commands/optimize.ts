@@ -13,6 +13,7 @@ import { action, collect, examples } from "../runtime.js";
 
 interface OptimizeFlags {
   from?: string;
+  target?: string;
   tier: "slim" | "distroless";
   allTiers?: boolean;
   entry?: string;
@@ -31,6 +32,8 @@ interface OptimizeFlags {
   liveness: string;
   maxRequests: string;
   probesFile?: string;
+  allowSecret?: string[];
+  writable?: string[];
 }
 
 function mb(bytes: number | undefined): string {
@@ -54,6 +57,10 @@ export function define(program: Command): void {
       collect,
     )
     .option("--from <dockerfile>", "existing Dockerfile to rewrite (default: DIR/Dockerfile when present)")
+    .option(
+      "--target <stage>",
+      "the stage of that Dockerfile the image stands for (default: the compose service's build.target, else the last)",
+    )
     .addOption(
       new Option("--tier <tier>", "most aggressive tier to try; a failing tier falls back to slim")
         .choices(["slim", "distroless"])
@@ -70,6 +77,14 @@ export function define(program: Command): void {
     .option("--ignore-lock", "install from the manifest even when the lockfile is out of sync")
     .option("--no-keep-images", "remove the built images afterwards")
     .option("--timeout <seconds>", "verification time limit per tier", "90")
+    .option(
+      "--writable <path...>",
+      "a folder the app writes to (absolute or relative to the app folder), owned by the app user",
+    )
+    .option(
+      "--allow-secret <path...>",
+      "copy this key- or credential-looking project file into the image anyway (refused by default)",
+    )
     .addHelpText(
       "after",
       examples([
@@ -134,6 +149,7 @@ export function define(program: Command): void {
 
         const result = await optimizeProject(dir, {
           ...(flags.from ? { from: flags.from } : {}),
+          ...(flags.target ? { target: flags.target } : {}),
           tier: flags.tier,
           ...(flags.allTiers ? { allTiers: true } : {}),
           ...(probes.length > 0 ? { probes } : {}),
@@ -150,6 +166,8 @@ export function define(program: Command): void {
           ...(flags.against
             ? { against: flags.against, maxRequests: maxRequestsOption(flags.maxRequests) }
             : {}),
+          ...(flags.allowSecret?.length ? { allowSecrets: flags.allowSecret } : {}),
+          ...(flags.writable?.length ? { writable: flags.writable } : {}),
           detect: {
             ...(entry ? { entry } : {}),
             ...(port !== undefined ? { port } : {}),

@@ -3,8 +3,11 @@
  * ports and healthcheck. Read through the frontend's parser, never by regex.
  */
 
-import type { CommandForm, Dockerfile, Instruction, Stage } from "../../dockerfile/model.js";
+import { expand } from "../../dockerfile/expand.js";
+import type { CommandForm, Dockerfile, Instruction, Stage, StageGraph } from "../../dockerfile/model.js";
 import { parseDockerfile } from "../../dockerfile/parser.js";
+import { buildStageGraph } from "../../dockerfile/stage-graph.js";
+import { InputError, ParseError } from "../../errors.js";
 import type { EntryPoint } from "../project.js";
 
 export interface ExistingDockerfile {
@@ -15,6 +18,21 @@ export interface ExistingDockerfile {
   ports: number[];
   /** The base image of the final stage as written. */
   finalBase?: string;
+  /** VOLUME paths of the final stage's chain, with their lines. */
+  volumes: Array<{ path: string; line: number }>;
+  /** The stage graph for the target (default: the last stage). */
+  graph: StageGraph;
+  /** The target stage's FROM ancestry, oldest first: the stages whose filesystem is the image. */
+  chain: Stage[];
+  /** `--target` as given. */
+  target?: string;
+  /** The app's own ENTRYPOINT (exec argv, init stripped) and CMD, apart. */
+  entrypointArgv?: string[];
+  cmdArgv?: string[];
+  /** The target's WORKDIR, expanded (APP_HOME and the like resolved). */
+  workdir?: string;
+  /** ENV of the target at its end, expanded. */
+  env: Record<string, string>;
 }
 
 /** Splits a plain shell command into words when it has no shell syntax; undefined otherwise. */
@@ -35,10 +53,10 @@ function finalStage(df: Dockerfile): Stage | undefined {
   return df.stages[df.stages.length - 1];
 }
 
-/** The stage chain (FROM ancestry) of the final stage, nearest last. */
-function ancestry(df: Dockerfile): Stage[] {
+/** The stage chain (FROM ancestry) of the target stage, nearest last. */
+function ancestry(df: Dockerfile, target: number): Stage[] {
   const chain: Stage[] = [];
-  let s = finalStage(df);
+  let s = df.stages[target] ?? finalStage(df);
   const seen = new Set<number>();
   while (s && !seen.has(s.index)) {
     seen.add(s.index);
@@ -49,10 +67,58 @@ function ancestry(df: Dockerfile): Stage[] {
   return chain;
 }
 
-export function readExistingDockerfile(text: string, file: string): ExistingDockerfile {
+/** An init in front of the app (tini, dumb-init): the app's command is what follows it. */
+function withoutInit(argv: string[]): string[] {
+  const name = (argv[0] ?? "").split("/").pop() ?? "";
+  if (!/^(tini|tini-static|dumb-init|docker-init)$/.test(name)) return argv;
+  let i = 1;
+  while (i < argv.length && argv[i]?.startsWith("-")) {
+    if (argv[i] === "--") {
+      i++;
+      break;
+    }
+    i++;
+  }
+  return argv.slice(i);
+}
+
+export function readExistingDockerfile(text: string, file: string, target?: string): ExistingDockerfile {
   const model = parseDockerfile(text, { file, shell: false });
-  const out: ExistingDockerfile = { file, text, model, ports: [] };
-  const chain = ancestry(model);
+  let graph: StageGraph;
+  try {
+    graph = buildStageGraph(model, target !== undefined ? { target } : {});
+  } catch (e) {
+    if (target !== undefined && e instanceof ParseError && /target stage/.test(e.message)) {
+      const names = model.stages.map((s) => s.name).filter(Boolean);
+      throw new InputError(`--target ${target}: ${file} has no stage of that name`, {
+        location: { file, line: 1, column: 1 },
+        hint: names.length > 0 ? `its stages are ${names.join(", ")}` : "its stages have no names",
+      });
+    }
+    throw e;
+  }
+  const chain = ancestry(model, graph.target);
+  const exp = expand(model);
+  const targetStage = exp.stages[graph.target];
+  const out: ExistingDockerfile = {
+    file,
+    text,
+    model,
+    ports: [],
+    volumes: [],
+    graph,
+    chain,
+    env: { ...(targetStage?.env ?? {}) },
+  };
+  if (target !== undefined) out.target = target;
+  for (const st of chain) {
+    for (const [i, ins] of st.instructions.entries()) {
+      if (ins.keyword !== "WORKDIR") continue;
+      const words = exp.stages[st.index]?.instructions[i]?.words;
+      const w = words?.[0] ?? ins.path;
+      out.workdir = w.startsWith("/") || !out.workdir ? w : `${out.workdir.replace(/\/$/, "")}/${w}`;
+    }
+  }
   let entrypoint: { ins: Instruction; argv: string[] } | undefined;
   let cmd: { ins: Instruction; argv: string[] } | undefined;
   for (const st of chain) {
@@ -61,7 +127,9 @@ export function readExistingDockerfile(text: string, file: string): ExistingDock
         entrypoint = { ins, argv: argv(ins.command) };
         cmd = undefined; // ENTRYPOINT resets an inherited CMD
       } else if (ins.keyword === "CMD") cmd = { ins, argv: argv(ins.command) };
-      else if (ins.keyword === "EXPOSE") {
+      else if (ins.keyword === "VOLUME") {
+        for (const v of ins.paths) out.volumes.push({ path: v, line: ins.range.start.line });
+      } else if (ins.keyword === "EXPOSE") {
         for (const p of ins.ports)
           if (p.port !== undefined && !out.ports.includes(p.port)) out.ports.push(p.port);
       }
@@ -69,7 +137,10 @@ export function readExistingDockerfile(text: string, file: string): ExistingDock
   }
   const last = chain[chain.length - 1];
   if (last) out.finalBase = last.from.image;
-  const parts = [...(entrypoint?.argv ?? []), ...(cmd?.argv ?? [])];
+  const ep = withoutInit(entrypoint?.argv ?? []);
+  if (ep.length > 0) out.entrypointArgv = ep;
+  if (cmd) out.cmdArgv = entrypoint && ep.length > 0 ? cmd.argv : withoutInit(cmd.argv);
+  const parts = withoutInit([...(entrypoint?.argv ?? []), ...(cmd?.argv ?? [])]);
   const where = cmd ?? entrypoint;
   if (parts.length > 0 && where) {
     out.entry = {

@@ -10,6 +10,7 @@ import type { ProjectFiles } from "./files.js";
 import { findHealthRoute, topLevel } from "./files.js";
 import { nodeNativeNeeds } from "./native.js";
 import type { DetectOptions } from "./options.js";
+import { checkInterpreter } from "./version-spec.js";
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -202,6 +203,14 @@ async function detectLock(files: ProjectFiles, m: Manifest): Promise<LockInfo | 
 const SCRIPT_RUNNERS = /^(npm|pnpm|yarn)$/;
 
 /** Turns `npm start` / `yarn start` / `pnpm run start` into the script name. */
+/** `sh -c "npm run start:prod"` -> its words, when the shell only runs one plain command. */
+export function unwrapShell(argv: string[]): string[] {
+  if (!/^(\/bin\/|\/usr\/bin\/)?(sh|bash|dash)$/.test(argv[0] ?? "") || argv[1] !== "-c" || argv.length !== 3)
+    return argv;
+  const words = splitSimpleShell((argv[2] ?? "").replace(/^\s*exec\s+/, ""));
+  return words && words.length > 0 ? words : argv;
+}
+
 function scriptOf(argv: string[]): string | undefined {
   if (!SCRIPT_RUNNERS.test(argv[0] ?? "")) return undefined;
   const rest = argv.slice(1).filter((a) => a !== "run" && a !== "run-script");
@@ -225,6 +234,9 @@ function nodeArgvFromScript(
   if (!words || words.length === 0) return undefined;
   const [cmd, ...rest] = words;
   if (cmd === "node") return ["node", ...rest];
+  // NestJS: `nest start` runs the compiled dist/main.js.
+  if (cmd === "nest" && rest[0] === "start")
+    return ["node", `${(ts?.outDir ?? "dist").replace(/^\.\//, "")}/main`];
   if ((cmd === "ts-node" || cmd === "tsx") && ts) {
     const file = rest.find((w) => /\.(c|m)?tsx?$/.test(w));
     if (file) return ["node", compiledPath(file, ts.rootDir, ts.outDir)];
@@ -236,6 +248,19 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   const m = await readManifest(files);
   const lock = await detectLock(files, m);
   const notes: string[] = [];
+  let engines: unknown;
+  try {
+    engines = (JSON.parse((await files.read("package.json")) ?? "{}") as { engines?: { node?: unknown } })
+      .engines?.node;
+  } catch {
+    engines = undefined;
+  }
+  const rangeNote = checkInterpreter(
+    "node",
+    typeof engines === "string" ? engines : undefined,
+    "package.json engines.node",
+  );
+  if (rangeNote) notes.push(rangeNote);
   if (!lock)
     notes.push("no lockfile: the builder runs `npm install` (add package-lock.json for reproducible builds)");
   const pm: NodePackageManager = lock?.pm ?? "npm";
@@ -282,12 +307,16 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   let entry: EntryPoint | undefined;
   if (opts.entry && opts.entry.length > 0) entry = { argv: opts.entry, source: "--entry" };
   else if (opts.existing?.entry) {
-    const script = scriptOf(opts.existing.entry.argv);
+    // No npm and no shell as the app's parent: `sh -c "npm run X"` is resolved to the command script X runs.
+    const argv = unwrapShell(opts.existing.entry.argv);
+    const script = scriptOf(argv);
     const body = script ? m.scripts[script] : undefined;
     const resolved = body ? nodeArgvFromScript(body, tsOut) : undefined;
     entry = resolved
       ? { argv: resolved, source: `${opts.existing.entry.source} -> scripts.${script} "${body}"` }
-      : opts.existing.entry;
+      : argv[0] === "node"
+        ? { argv, source: `${opts.existing.entry.source} (without the shell)` }
+        : opts.existing.entry;
   }
   if (!entry && m.scripts.start) {
     const resolved = nodeArgvFromScript(m.scripts.start, tsOut);

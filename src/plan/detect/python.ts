@@ -22,6 +22,7 @@ import {
   poetryMainDeps,
 } from "./python-locks.js";
 import { isTestOnly, parseRequirements } from "./requirements.js";
+import { checkInterpreter } from "./version-spec.js";
 
 type Table = Record<string, unknown>;
 
@@ -515,9 +516,30 @@ async function detectTests(files: ProjectFiles, deps: DepsResult): Promise<TestP
 
 // --- assembly -------------------------------------------------------------
 
+/**
+ * Folders an app's settings say it writes to: Django's MEDIA_ROOT and Flask's
+ * UPLOAD_FOLDER, when they are a literal folder (relative to the app, or
+ * below BASE_DIR / os.path.join(BASE_DIR, ...)).
+ */
+export function writableSettings(text: string): Array<{ name: string; path: string }> {
+  const out: Array<{ name: string; path: string }> = [];
+  const re =
+    /^\s*(?:app\.config\[["'])?(MEDIA_ROOT|UPLOAD_FOLDER|UPLOAD_DIR)(?:["']\])?\s*=\s*(?:BASE_DIR\s*\/\s*["']([^"']+)["']|os\.path\.join\(\s*BASE_DIR\s*,\s*["']([^"']+)["']\s*\)|["']([^"']+)["'])/gm;
+  for (const m of text.matchAll(re)) {
+    const p = m[2] ?? m[3] ?? m[4];
+    if (m[1] && p && !p.includes("..")) out.push({ name: m[1], path: p });
+  }
+  return out;
+}
+
 export async function detectPython(files: ProjectFiles, opts: DetectOptions = {}): Promise<PythonProject> {
-  const deps = await detectDeps(files, opts);
   const notes: string[] = [];
+  const requires = /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(
+    (await files.read("pyproject.toml")) ?? "",
+  )?.[1];
+  const rangeNote = checkInterpreter("python", requires, "pyproject.toml requires-python");
+  if (rangeNote) notes.push(rangeNote);
+  const deps = await detectDeps(files, opts);
   const appPy = files.list.filter(
     (f) =>
       f.endsWith(".py") &&
@@ -558,9 +580,14 @@ export async function detectPython(files: ProjectFiles, opts: DetectOptions = {}
     if (deps.localPaths.includes(n)) return false;
     return true;
   });
-  let usesTzdata = false;
-  for (const f of appPy.slice(0, 50))
-    if (/\bzoneinfo\b|\bpytz\b/.test((await files.read(f)) ?? "")) usesTzdata = true;
+  let usesTzdata = deps.deps.names.some((n) => n === "pytz" || n === "tzdata");
+  const writable: Array<{ path: string; source: string }> = [];
+  for (const f of appPy.slice(0, 50)) {
+    const text = (await files.read(f)) ?? "";
+    // Django's USE_TZ and zoneinfo/pytz read the time-zone database at run time.
+    if (/\bzoneinfo\b|\bpytz\b|^\s*USE_TZ\s*=\s*True/m.test(text)) usesTzdata = true;
+    for (const w of writableSettings(text)) writable.push({ path: w.path, source: `${w.name} in ${f}` });
+  }
 
   const project: PythonProject = {
     kind: "python",
@@ -573,6 +600,7 @@ export async function detectPython(files: ProjectFiles, opts: DetectOptions = {}
     usesTzdata,
     notes,
   };
+  if (writable.length > 0) project.writable = writable;
   if (port !== undefined) project.port = port;
   const health = await findHealthRoute(files, appPy);
   if (health) project.healthPath = health;

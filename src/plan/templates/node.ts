@@ -14,6 +14,7 @@ import {
   runtimePackagesCommands,
 } from "../elf-needs.js";
 import type { NodeProject } from "../project.js";
+import { entrypointLine, healthcheckLine, initDecision, initStage, runtimeExtras } from "./production.js";
 import {
   type Decision,
   DockerfileText,
@@ -76,18 +77,12 @@ function installCommands(p: NodeProject): {
   }
 }
 
-function healthcheck(port: number | undefined, path: string | undefined): string | undefined {
-  if (port === undefined || path === undefined) return undefined;
-  const url = `http://127.0.0.1:${port}${path.startsWith("/") ? path : `/${path}`}`;
-  const code = `require('http').get('${url}', (r) => process.exit(r.statusCode < 500 ? 0 : 1)).on('error', () => process.exit(1))`;
-  return `HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 CMD ${execForm(["node", "-e", code])}`;
-}
-
 export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {
   const base = opts.baseImage ?? `node:${p.nodeVersion}-slim`;
   // The Debian release the Node image is built on (bookworm for node:22-slim).
   const runtimeBase = opts.runtimeBaseImage ?? "debian:bookworm-slim";
   const uid = opts.uid ?? 10001;
+  const appDir = opts.appDir ?? "/app";
   const decisions: Decision[] = [];
   const df = new DockerfileText();
   const pm = installCommands(p);
@@ -178,7 +173,9 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
   });
 
   const appCopies = p.appPaths.map((a) => `COPY --from=prune /app/${a} ./${a}`);
+  const writable = opts.writable ?? [];
   df.blank();
+  initStage(df, runtimeBase);
   if (tier === "slim") {
     // The Debian slim base the Node image is built on, plus its node binary and the Debian packages that
     // node and the native addons link: npm, corepack, headers and docs of the Node image never ship.
@@ -218,8 +215,10 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     );
     df.line(`COPY --from=interpreter /usr/local/bin/node /usr/local/bin/node`);
     df.line("ENV NODE_ENV=production");
-    df.line("WORKDIR /app");
+    df.line(`WORKDIR ${appDir}`);
     if (p.hasProductionDeps) df.line("COPY --from=prune /app/node_modules ./node_modules");
+    // Writable folders first: a later COPY into an existing folder keeps its owner.
+    runtimeExtras(df, decisions, uid, writable);
     for (const c of appCopies) df.line(c);
     df.line("USER app");
     decisions.push({
@@ -250,8 +249,10 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.line("FROM scratch AS runtime");
     df.line("COPY --from=rootfs /rootfs/ /");
     df.line("ENV NODE_ENV=production PATH=/usr/local/bin");
-    df.line("WORKDIR /app");
+    df.line(`WORKDIR ${appDir}`);
     if (p.hasProductionDeps) df.line("COPY --from=prune /app/node_modules ./node_modules");
+    // Writable folders first: a later COPY into an existing folder keeps its owner.
+    runtimeExtras(df, decisions, uid, writable);
     for (const c of appCopies) df.line(c);
     df.line(`USER ${uid}:${uid}`);
     decisions.push({
@@ -260,19 +261,18 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     });
   }
   if (p.port !== undefined) df.line(`EXPOSE ${p.port}`);
-  const healthPath = p.healthPath ?? opts.healthPath;
-  const hc = healthcheck(p.port, healthPath);
+  const hc = healthcheckLine("node", p.port, p.healthPath ?? opts.healthPath);
   if (hc) {
-    df.line(hc);
-    decisions.push({
-      topic: "healthcheck",
-      text: `HEALTHCHECK requests ${healthPath}${p.healthPath ? " (the app's health route)" : " (the probe's path)"} on port ${p.port} with node itself (no curl needed)`,
-    });
+    df.line(hc.line);
+    decisions.push({ topic: "healthcheck", text: hc.text });
   }
-  df.line(`CMD ${execForm(p.entry.argv)}`);
+  df.line(entrypointLine(opts.entrypoint));
+  initDecision(decisions, "node");
+  const cmd = opts.cmd ?? p.entry.argv;
+  if (cmd.length > 0) df.line(`CMD ${execForm(cmd)}`);
   decisions.push({
     topic: "cmd",
-    text: `exec-form CMD ${execForm(p.entry.argv)} from ${p.entry.source}: node is PID 1 and gets SIGTERM (no npm in between)`,
+    text: `exec-form CMD ${execForm(cmd)} from ${p.entry.source}: node is the init's only child and gets SIGTERM (no npm or shell in between)`,
   });
   const out: PlannedFiles = {
     dockerfile: df.toString(),

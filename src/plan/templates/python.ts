@@ -16,7 +16,9 @@ import {
   RUNTIME_PACKAGES_FILE,
   runtimePackagesCommands,
 } from "../elf-needs.js";
+import { FIND_LINKS_ARG } from "../package-index.js";
 import type { PythonProject } from "../project.js";
+import { entrypointLine, healthcheckLine, initDecision, initStage, runtimeExtras } from "./production.js";
 import {
   type Decision,
   DockerfileText,
@@ -27,6 +29,17 @@ import {
   type TemplateOptions,
   type Tier,
 } from "./text.js";
+
+/**
+ * Bytecode compiled in the builder (#20 item 5): unchecked-hash .pyc files
+ * carry a hash of the source instead of its mtime, so rebuilds are
+ * byte-identical, and Python never re-checks them, so nothing compiles at
+ * start-up (the app user could not write the cache anyway).
+ */
+export function compileCommand(paths: string[]): string {
+  // The file name inside the bytecode needs no care: the import system sets it to where the source is found.
+  return `python -m compileall -q -j 0 --invalidation-mode unchecked-hash ${paths.join(" ")}`;
+}
 
 const VENV = "/opt/venv";
 const PIP_CACHE = "--mount=type=cache,target=/root/.cache/pip";
@@ -63,18 +76,12 @@ export const DYNLOAD_DROP = [
   "_gdbm*",
 ];
 
-function healthcheck(port: number | undefined, path: string | undefined): string | undefined {
-  if (port === undefined || path === undefined) return undefined;
-  const url = `http://127.0.0.1:${port}${path.startsWith("/") ? path : `/${path}`}`;
-  const code = `import sys, urllib.request; sys.exit(0 if urllib.request.urlopen(${JSON.stringify(url).replace(/"/g, "'")}, timeout=3).status < 500 else 1)`;
-  return `HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 CMD ${execForm(["python", "-c", code])}`;
-}
-
 export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {
   const base = opts.baseImage ?? `python:${p.pythonVersion}-slim`;
   // The Debian release the Python image is built on (bookworm for 3.11, like the official image).
   const runtimeBase = opts.runtimeBaseImage ?? "debian:bookworm-slim";
   const uid = opts.uid ?? 10001;
+  const appDir = opts.appDir ?? "/app";
   const decisions: Decision[] = [];
   const extraFiles: Record<string, string> = {};
   const df = new DockerfileText();
@@ -120,6 +127,9 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
   df.line(`RUN python -m venv --without-pip ${VENV}`);
   df.line(`ENV PATH=${VENV}/bin:$PATH VIRTUAL_ENV=${VENV}`);
   df.line("WORKDIR /app");
+  // slimstage passes its per-run package index here (unset in a plain build: pip uses its own config).
+  // Declared late: only the steps after it see the run's URL in their cache key.
+  df.line(`ARG ${FIND_LINKS_ARG}`);
   decisions.push({
     topic: "prefix",
     text: `dependencies go into a venv at ${VENV} without pip or setuptools; the runtime copies only that folder`,
@@ -172,6 +182,11 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       text: "the project is a package with console scripts: installed into the venv with its dependencies",
     });
   }
+  df.line(`RUN python -m compileall -q -j 0 --invalidation-mode unchecked-hash ${VENV}`);
+  decisions.push({
+    topic: "bytecode",
+    text: `the venv and the app are compiled in the builder (unchecked-hash .pyc: byte-identical rebuilds, no compiling at start-up)`,
+  });
   if (native) {
     decisions.push({
       topic: "runtime-libs",
@@ -187,6 +202,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       "---- test: the project's tests, with test-only dependencies that never reach the runtime ----",
     );
     df.line("FROM deps AS test");
+    df.line(`ARG ${FIND_LINKS_ARG}`);
     const pkgs = [...tests.packages, ...testOnlyInManifest].filter((x, i, a) => a.indexOf(x) === i);
     if (tests.requirementFiles.length > 0) {
       df.line(`COPY ${tests.requirementFiles.join(" ")} ./`);
@@ -198,6 +214,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     }
     df.line("COPY . .");
     df.line(`RUN ${tests.argv.map(sq).join(" ")}`);
+    if (p.appPaths.length > 0) df.line(`RUN ${compileCommand(p.appPaths)}`);
     appFrom = "--from=test ";
     decisions.push({
       topic: "tests",
@@ -205,7 +222,19 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     });
   }
 
+  if (!tests && p.appPaths.length > 0) {
+    df.blank();
+    df.comment("---- app: the app's files with their bytecode ----");
+    df.line("FROM deps AS app");
+    df.line("COPY . .");
+    df.line(`RUN ${compileCommand(p.appPaths)}`);
+    appFrom = "--from=app ";
+  }
   const appCopies = p.appPaths.map((a) => `COPY ${appFrom}${appFrom ? `/app/${a}` : a} ./${a}`);
+  // The bytecode of top-level modules sits in /app/__pycache__.
+  if (appFrom && p.appPaths.some((a) => a.endsWith(".py")))
+    appCopies.push(`COPY ${appFrom}/app/__pycache__ ./__pycache__`);
+  const writable = opts.writable ?? [];
   const env = [
     `PATH=${VENV}/bin:${tier === "distroless" ? "/usr/local/bin" : "$PATH"}`,
     `VIRTUAL_ENV=${VENV}`,
@@ -250,6 +279,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       ),
     );
     df.blank();
+    initStage(df, runtimeBase);
     df.comment(`---- runtime: ${runtimeBase}, the interpreter, the venv and the app, as user ${uid} ----`);
     df.line(`FROM ${runtimeBase} AS runtime`);
     df.line(`COPY --from=interpreter ${RUNTIME_PACKAGES_FILE} /tmp/runtime-packages`);
@@ -260,8 +290,10 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     // libpython lives in /usr/local/lib: refresh the loader cache, as the Python image does.
     df.line("RUN ldconfig");
     df.line(`ENV ${env.join(" ")}`);
-    df.line("WORKDIR /app");
+    df.line(`WORKDIR ${appDir}`);
     df.line(`COPY --from=deps ${VENV} ${VENV}`);
+    // Writable folders first: a later COPY into an existing folder keeps its owner.
+    runtimeExtras(df, decisions, uid, writable);
     for (const c of appCopies) df.line(c);
     df.line("USER app");
     decisions.push({
@@ -303,29 +335,31 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       text: `FROM scratch with ${py}, its ELF closure found by ldd in the builder, the standard library without ${STDLIB_DROP.slice(0, 8).join(", ")} and bytecode caches, CA certificates${p.usesTzdata ? ", tzdata (zoneinfo is used)" : ""} and an /etc/passwd with the user app (${uid}); no shell, no package manager`,
     });
     df.blank();
+    initStage(df, runtimeBase);
     df.comment(`---- runtime: FROM scratch, as user ${uid} ----`);
     df.line("FROM scratch AS runtime");
     df.line("COPY --from=rootfs /rootfs/ /");
     df.line(`ENV ${env.join(" ")} SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt`);
-    df.line("WORKDIR /app");
+    df.line(`WORKDIR ${appDir}`);
     df.line(`COPY --from=deps ${VENV} ${VENV}`);
+    // Writable folders first: a later COPY into an existing folder keeps its owner.
+    runtimeExtras(df, decisions, uid, writable);
     for (const c of appCopies) df.line(c);
     df.line(`USER ${uid}:${uid}`);
   }
   if (p.port !== undefined) df.line(`EXPOSE ${p.port}`);
-  const healthPath = p.healthPath ?? opts.healthPath;
-  const hc = healthcheck(p.port, healthPath);
+  const hc = healthcheckLine("python", p.port, p.healthPath ?? opts.healthPath);
   if (hc) {
-    df.line(hc);
-    decisions.push({
-      topic: "healthcheck",
-      text: `HEALTHCHECK requests ${healthPath}${p.healthPath ? " (the app's health route)" : " (the probe's path)"} on port ${p.port} with the image's own python (no curl needed)`,
-    });
+    df.line(hc.line);
+    decisions.push({ topic: "healthcheck", text: hc.text });
   }
-  df.line(`CMD ${execForm(p.entry.argv)}`);
+  df.line(entrypointLine(opts.entrypoint));
+  initDecision(decisions, "Python");
+  const cmd = opts.cmd ?? p.entry.argv;
+  if (cmd.length > 0) df.line(`CMD ${execForm(cmd)}`);
   decisions.push({
     topic: "cmd",
-    text: `exec-form CMD ${execForm(p.entry.argv)} from ${p.entry.source}: the app is PID 1 and gets SIGTERM`,
+    text: `exec-form CMD ${execForm(cmd)} from ${p.entry.source}: the app is the init's only child and gets SIGTERM`,
   });
 
   const out: PlannedFiles = {

@@ -69,7 +69,7 @@ describe("python templates", () => {
   it("slim: venv from the exported Poetry lock, tests in their own stage, non-root runtime on the slim base", async () => {
     const { plan, df } = await planFor(poetryProject, "slim");
     commonChecks(plan, df);
-    expect(df.stages.map((s) => s.name)).toEqual(["deps", "test", "interpreter", "runtime"]);
+    expect(df.stages.map((s) => s.name)).toEqual(["deps", "test", "interpreter", "init", "runtime"]);
     expect(plan.extraFiles["requirements.slimstage.txt"]).toContain("flask==3.1.3\n");
     expect(plan.extraFiles["requirements.slimstage.txt"]).not.toContain("pytest");
     const deps = text(stage(df, "deps"));
@@ -89,16 +89,38 @@ describe("python templates", () => {
     expect(rt).toMatch(/PYTHONDONTWRITEBYTECODE=1/);
     expect(rt).toMatch(/PYTHONUNBUFFERED=1/);
     expect(rt).toContain("EXPOSE 5000");
-    expect(rt).not.toContain("HEALTHCHECK");
+    // No health route: a TCP connect, never a request to a real route.
+    expect(rt).toContain("socket.create_connection(('127.0.0.1', 5000), 3)");
+    expect(rt).toContain('ENTRYPOINT ["/usr/bin/tini", "--"]');
+    expect(rt).toContain("COPY --from=init /usr/bin/tini /usr/bin/tini");
+    expect(rt).toContain("COPY --from=test /app/__pycache__ ./__pycache__");
+    expect(text(stage(df, "deps"))).toContain(
+      "compileall -q -j 0 --invalidation-mode unchecked-hash /opt/venv",
+    );
     expect(plan.dockerignore).toContain(".git\n");
     expect(plan.dockerignore).toContain("**/__pycache__");
   });
 
-  it("slim: a HEALTHCHECK only when the probe path is known", async () => {
-    const { df } = await planFor(poetryProject, "slim", { healthPath: "/" });
-    const hc = stage(df, "runtime").instructions.find((i) => i.keyword === "HEALTHCHECK");
+  it("slim: a HEALTHCHECK requests a health route, never a probe route that may change state", async () => {
+    const health = await planFor(poetryProject, "slim", { healthPath: "/healthz" });
+    const hc = stage(health.df, "runtime").instructions.find((i) => i.keyword === "HEALTHCHECK");
     expect(hc?.keyword === "HEALTHCHECK" && hc.command?.form).toBe("json");
-    expect(hc?.raw).toContain("http://127.0.0.1:5000/");
+    expect(hc?.raw).toContain("http://127.0.0.1:5000/healthz");
+    const counter = await planFor(poetryProject, "slim", { healthPath: "/" });
+    const hc2 = stage(counter.df, "runtime").instructions.find((i) => i.keyword === "HEALTHCHECK");
+    expect(hc2?.raw).not.toContain("urlopen");
+    expect(hc2?.raw).toContain("create_connection");
+  });
+
+  it("writable folders are owned by the app user in both tiers", async () => {
+    for (const tier of ["slim", "distroless"] as const) {
+      const { df } = await planFor(poetryProject, tier, {
+        writable: [{ path: "/app/media", source: "MEDIA_ROOT in settings.py" }],
+      });
+      expect(text(stage(df, "runtime"))).toContain(
+        "COPY --from=init --chown=10001:10001 /opt/slimstage/empty/ /app/media/",
+      );
+    }
   });
 
   it("slim with a C extension: toolchain and headers in deps only, runtime packages from ELF needs", async () => {
@@ -146,6 +168,7 @@ describe("node templates", () => {
       "build",
       "test",
       "prune",
+      "init",
       "interpreter",
       "runtime",
     ]);

@@ -1,3 +1,5 @@
+import type { WritablePath } from "./production.js";
+
 /**
  * Small helpers to write Dockerfile text that reads like a person wrote it:
  * commented sections, exec-form JSON arrays, continued RUN lines.
@@ -75,4 +77,12 @@ export interface TemplateOptions {
   skipTests?: boolean;
   /** The UID/GID of the non-root user. */
   uid?: number;
+  /** Folders the app writes to (absolute), owned by the app user in the runtime. */
+  writable?: WritablePath[];
+  /** The app's own ENTRYPOINT (a wrapper script), kept behind the init. */
+  entrypoint?: string[];
+  /** The CMD when it differs from the entry (behind an ENTRYPOINT); empty: no CMD. */
+  cmd?: string[];
+  /** The runtime's WORKDIR, where the app files go (default /app; a rewrite keeps the old one). */
+  appDir?: string;
 }

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench -- startup [--rounds N] [--only NAME]`: time to the first
+ * HTTP answer and `docker stop` time of the images `slimstage optimize` makes
+ * (slim and distroless tiers), next to the example's own production image,
+ * for lab-000, lab-001 and hit-counter-ts (#20 item 5). Every image is built
+ * in this run; rounds alternate the order of the images; medians of N rounds
+ * (default 5). The Redis the apps need runs beside them on a network of this
+ * run. Last line: one JSON object with the medians and the ratios to the
+ * original (targets: start-up <= 1.0x, docker stop <= 1.5 s).
+ */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { startPackageIndex } from "../src/build/package-index.js";
+import { buildImage } from "../src/engine/build.js";
+import { removeByLabel } from "../src/engine/cleanup.js";
+import { connectEngine } from "../src/engine/connect.js";
+import { optimizeProject } from "../src/plan/optimize.js";
+import { median, roundsArg } from "./lib/flask-bench.js";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("..", import.meta.url));
+const RUN = Math.random().toString(36).slice(2, 8);
+const LABELS = { "org.slimstage.bench": `startup-${RUN}` };
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+interface Example {
+  name: string;
+  /** Context and Dockerfile of the example's own production image. */
+  context: string;
+  dockerfile: string;
+  /** The folder optimize reads. */
+  optimizeDir: string;
+  port: number;
+  python: boolean;
+}
+
+const EXAMPLES: Example[] = [
+  {
+    name: "lab-000",
+    context: "lab-000",
+    dockerfile: "Dockerfile.multi",
+    optimizeDir: "lab-000",
+    port: 5000,
+    python: true,
+  },
+  {
+    name: "lab-001",
+    context: "lab-001",
+    dockerfile: "Dockerfile.prod",
+    optimizeDir: "lab-001/app",
+    port: 5000,
+    python: true,
+  },
+  {
+    name: "hit-counter-ts",
+    context: "hit-counter-ts",
+    dockerfile: "Dockerfile.prod",
+    optimizeDir: "hit-counter-ts",
+    port: 3000,
+    python: false,
+  },
+];
+
+async function docker(...args: string[]): Promise<string> {
+  return (await run("docker", args, { maxBuffer: 1 << 24 })).stdout.trim();
+}
+
+/** First HTTP answer (any status) on the published port, polled every 20 ms. */
+async function firstAnswer(port: number, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  throw new Error("no answer within 60 s");
+}
+
+/** docker run -> first answer, then docker stop (10 s grace period); both in ms. */
+async function round(image: string, port: number, network: string): Promise<{ start: number; stop: number }> {
+  const t0 = performance.now();
+  const id = await docker(
+    "run",
+    "-d",
+    "--network",
+    network,
+    "-p",
+    `127.0.0.1::${port}`,
+    ...Object.entries(LABELS).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+    image,
+  );
+  try {
+    const published = Number((await docker("port", id, `${port}/tcp`)).split("\n")[0]?.split(":").pop());
+    await firstAnswer(published, Date.now() + 60_000);
+    const start = performance.now() - t0;
+    const t1 = performance.now();
+    await docker("stop", "-t", "10", id);
+    return { start, stop: performance.now() - t1 };
+  } finally {
+    await docker("rm", "-f", id).catch(() => "");
+  }
+}
+
+export default async function bench(args: string[]): Promise<void> {
+  const rounds = Math.max(5, roundsArg(args));
+  const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+  const engine = await connectEngine();
+  const network = `slimstage-bench-startup-${RUN}`;
+  const results: Record<string, unknown> = {};
+  await docker("network", "create", "--label", `org.slimstage.bench=startup-${RUN}`, network);
+  await docker(
+    "run",
+    "-d",
+    "--name",
+    `slimstage-bench-redis-${RUN}`,
+    "--network",
+    network,
+    "--network-alias",
+    "redis",
+    ...Object.entries(LABELS).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+    "redis:7",
+  );
+  try {
+    for (const ex of EXAMPLES.filter((e) => !only || e.name === only)) {
+      const dir = path.join(root, "examples", ex.context);
+      const original = `slimstage-bench/startup-${ex.name}-${RUN}:original`;
+      log(`${ex.name}: building the example's own ${ex.dockerfile} ...`);
+      const index = ex.python ? await startPackageIndex() : undefined;
+      try {
+        await buildImage({
+          context: dir,
+          dockerfile: path.join(dir, ex.dockerfile),
+          tags: [original],
+          labels: LABELS,
+          network: ex.python ? "host" : "default",
+          engine,
+        });
+      } finally {
+        await index?.close();
+      }
+      log(`${ex.name}: slimstage optimize --all-tiers (built and verified) ...`);
+      const r = await optimizeProject(path.join(root, "examples", ex.optimizeDir), {
+        allTiers: true,
+        labels: LABELS,
+        repository: `slimstage-bench/startup-${ex.name}-${RUN}`,
+      });
+      const images: Record<string, string> = { original };
+      for (const a of r.attempts) {
+        if (a.status !== "verified" || !a.image)
+          throw new Error(`${ex.name} ${a.tier}: ${a.status} ${a.reason ?? ""}`);
+        images[a.tier] = a.image;
+      }
+      const names = Object.keys(images);
+      const start: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+      const stop: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+      // One unmeasured round each: page cache and engine warm for every image alike.
+      for (const n of names) await round(images[n] as string, ex.port, network);
+      for (let k = 0; k < rounds; k++) {
+        // Rotate the order every round so no image always goes first.
+        const order = names.map((_, i) => names[(i + k) % names.length] as string);
+        for (const n of order) {
+          const m = await round(images[n] as string, ex.port, network);
+          start[n]?.push(m.start);
+          stop[n]?.push(m.stop);
+        }
+        log(
+          `${ex.name} round ${k + 1}/${rounds}: ${order.map((n) => `${n} ${start[n]?.at(-1)?.toFixed(0)}/${stop[n]?.at(-1)?.toFixed(0)} ms`).join(", ")}`,
+        );
+      }
+      const med = (xs: number[] | undefined) => Math.round(median(xs ?? []));
+      const base = med(start.original);
+      const row: Record<string, unknown> = {};
+      for (const n of names)
+        row[n] = {
+          startMs: med(start[n]),
+          stopMs: med(stop[n]),
+          startRatio: Math.round((med(start[n]) / base) * 100) / 100,
+        };
+      results[ex.name] = row;
+      log(
+        `${ex.name}: median start-up ${names.map((n) => `${n} ${med(start[n])} ms (${(med(start[n]) / base).toFixed(2)}x)`).join(", ")}; median docker stop ${names.map((n) => `${n} ${med(stop[n])} ms`).join(", ")} (targets: <= 1.0x, <= 1500 ms)`,
+      );
+    }
+  } finally {
+    await docker("rm", "-f", `slimstage-bench-redis-${RUN}`).catch(() => "");
+    await docker("network", "rm", network).catch(() => "");
+    await removeByLabel(engine, LABELS, { images: true });
+  }
+  process.stdout.write(`${JSON.stringify({ bench: "startup", rounds, results })}\n`);
+}

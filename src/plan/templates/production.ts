@@ -1,0 +1,105 @@
+/**
+ * Production behaviour both languages share (#15 item 3, #20 item 5): an
+ * init process so that `docker stop` ends the app at once, folders the app
+ * writes to owned by the app user, and a HEALTHCHECK that never changes the
+ * app's state.
+ */
+import { type Decision, type DockerfileText, execForm } from "./text.js";
+
+/** Where the init binary lives in the runtime. */
+export const INIT_PATH = "/usr/bin/tini";
+/** An empty folder in the builder that COPY --chown turns into each writable folder. */
+const EMPTY_DIR = "/opt/slimstage/empty";
+
+/**
+ * The `init` stage: Debian's tini (27 KB, links only libc, which both tiers
+ * carry). Node and Python ignore SIGTERM as PID 1 unless the app installs a
+ * handler, so `docker stop` would wait 10 s and kill; tini as PID 1 forwards
+ * the signal to the app, which then ends by its default action. Debian's
+ * package rather than a hand-written signal shim: it is the same init
+ * `docker run --init` injects.
+ */
+export function initStage(df: DockerfileText, runtimeBase: string): void {
+  df.comment("---- init: tini as PID 1 forwards SIGTERM, so `docker stop` ends the app at once ----");
+  df.line(`FROM ${runtimeBase} AS init`);
+  df.line(
+    "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n    rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update && apt-get install -y --no-install-recommends tini && \\\n    mkdir -p " +
+      EMPTY_DIR,
+  );
+  df.blank();
+}
+
+/** Absolute form of a writable path, relative ones below the app's folder. */
+export function absoluteIn(appDir: string, p: string): string {
+  const a = p.startsWith("/") ? p : `${appDir.replace(/\/$/, "")}/${p.replace(/^\.\//, "")}`;
+  return a.replace(/\/+$/, "") || "/";
+}
+
+export interface WritablePath {
+  /** Absolute path in the image. */
+  path: string;
+  /** Why it is writable: "MEDIA_ROOT in settings.py", "VOLUME in Dockerfile:12", "--writable". */
+  source: string;
+}
+
+/** Lines for the end of the runtime stage: the init binary and the writable folders. */
+export function runtimeExtras(
+  df: DockerfileText,
+  decisions: Decision[],
+  uid: number,
+  writable: readonly WritablePath[],
+): void {
+  df.line(`COPY --from=init ${INIT_PATH} ${INIT_PATH}`);
+  for (const w of writable) df.line(`COPY --from=init --chown=${uid}:${uid} ${EMPTY_DIR}/ ${w.path}/`);
+  if (writable.length > 0)
+    decisions.push({
+      topic: "writable",
+      text: `${writable.map((w) => `${w.path} (${w.source})`).join(", ")} ${writable.length === 1 ? "is" : "are"} owned by the app user (${uid}); everything else stays read-only for it`,
+    });
+}
+
+/** ENTRYPOINT with the init in front of the app's own entrypoint (when it had one). */
+export function entrypointLine(entrypoint: readonly string[] = []): string {
+  return `ENTRYPOINT ${execForm([INIT_PATH, "--", ...entrypoint])}`;
+}
+
+export function initDecision(decisions: Decision[], runtime: string): void {
+  decisions.push({
+    topic: "init",
+    text: `tini (Debian's package) is PID 1 and forwards SIGTERM to ${runtime}, which does not handle it as PID 1: docker stop returns at once instead of after its 10 s grace period`,
+  });
+}
+
+/** Paths that are health routes by name; any other route (even a probe's) may change the app's state. */
+export function isHealthRoute(path: string): boolean {
+  return /^\/?(health|healthz|healthcheck|health-check|livez|readyz|ready|alive|ping|status)\/?$/i.test(path);
+}
+
+/** A HEALTHCHECK: the app's health route when it has one, else a plain TCP connect (never a probe route). */
+export function healthcheckLine(
+  language: "python" | "node",
+  port: number | undefined,
+  healthPath: string | undefined,
+): { line: string; text: string } | undefined {
+  if (port === undefined) return undefined;
+  const opts = "--interval=10s --timeout=5s --start-period=5s --retries=3";
+  if (healthPath !== undefined && isHealthRoute(healthPath)) {
+    const url = `http://127.0.0.1:${port}${healthPath.startsWith("/") ? healthPath : `/${healthPath}`}`;
+    const code =
+      language === "python"
+        ? `import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('${url}', timeout=3).status < 500 else 1)`
+        : `require('http').get('${url}', (r) => process.exit(r.statusCode < 500 ? 0 : 1)).on('error', () => process.exit(1))`;
+    return {
+      line: `HEALTHCHECK ${opts} CMD ${execForm([language, language === "python" ? "-c" : "-e", code])}`,
+      text: `HEALTHCHECK requests ${healthPath} (the app's health route) on port ${port} with the image's own ${language} (no curl needed)`,
+    };
+  }
+  const code =
+    language === "python"
+      ? `import socket; socket.create_connection(('127.0.0.1', ${port}), 3).close()`
+      : `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+  return {
+    line: `HEALTHCHECK ${opts} CMD ${execForm([language, language === "python" ? "-c" : "-e", code])}`,
+    text: `HEALTHCHECK is a TCP connect to port ${port}: the app has no health route, and a request to a real route (a counter, a form) could change its state`,
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * Fixtures in the shapes real projects have and the first optimize could not
+ * handle (#15), each written for these tests: a multi-target Dockerfile with a
+ * development stage last, heredocs and a `# syntax=` line, whose compose file
+ * builds `target: builder`; a Django-style production Dockerfile with an
+ * APP_HOME, an entrypoint wrapper that uses netcat, and a chown; a Python app
+ * whose final stage copies a Node frontend build.
+ */
+import type { Fixture } from "./fixtures.js";
+
+const FLASK_READY = `import os
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    # Reads a file written by a heredoc step of the Dockerfile: proves the step ran where the app lives.
+    with open(os.path.join(os.environ["APP_HOME"], "run", "ready")) as f:
+        return "ready: " + f.read().strip()
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=8000)
+`;
+
+/** Multi-target: the runtime is `builder`, the last stage is a development stage (Alpine steps in heredocs). */
+export const multiTarget: Fixture = {
+  "requirements.txt": "flask==3.1.3\n",
+  "app.py": FLASK_READY,
+  Dockerfile: `# syntax=docker/dockerfile:1.4
+FROM python:3.11-slim AS builder
+ENV APP_HOME=/srv/app
+WORKDIR $APP_HOME
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+RUN <<EOF
+mkdir -p $APP_HOME/run
+echo yes > $APP_HOME/run/ready
+EOF
+EXPOSE 8000
+CMD ["python", "app.py"]
+
+FROM builder AS dev-envs
+RUN <<EOF
+apk update
+apk add git
+EOF
+CMD ["python", "app.py"]
+`,
+  "compose.yaml": `services:
+  web:
+    build:
+      context: .
+      target: builder
+    ports:
+      - "8000:8000"
+`,
+};
+
+const ENTRYPOINT_SH = `#!/bin/sh
+# Waits for the database like the usual Django entrypoint, when one is configured.
+if [ -n "$DATABASE_HOST" ]; then
+  while ! nc -z "$DATABASE_HOST" "\${DATABASE_PORT:-5432}"; do sleep 0.1; done
+fi
+exec "$@"
+`;
+
+/** A Django production Dockerfile: APP_HOME, a runtime apt package the entrypoint uses, ENTRYPOINT wrapper, chown. */
+export const djangoAppHome: Fixture = {
+  "requirements.txt": "Django==5.2.17\ngunicorn==26.2.0\n",
+  "manage.py": `#!/usr/bin/env python
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_app.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+`,
+  "site_app/__init__.py": "",
+  "site_app/settings.py": `from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "fixture-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.staticfiles"]
+ROOT_URLCONF = "site_app.urls"
+USE_TZ = True
+TIME_ZONE = "Europe/Berlin"
+MEDIA_ROOT = BASE_DIR / "mediafiles"
+STATIC_URL = "/static/"
+WSGI_APPLICATION = "site_app.wsgi.application"
+`,
+  "site_app/urls.py": `import os
+import uuid
+import zoneinfo
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+
+def health(request):
+    return HttpResponse("ok")
+
+
+def now(request):
+    return HttpResponse(datetime.now(zoneinfo.ZoneInfo(settings.TIME_ZONE)).strftime("%Z"))
+
+
+@csrf_exempt
+def upload(request):
+    name = os.path.join(settings.MEDIA_ROOT, uuid.uuid4().hex)
+    with open(name, "wb") as f:
+        f.write(request.body or b"x")
+    return HttpResponse("stored", status=201)
+
+
+urlpatterns = [path("healthz", health), path("now", now), path("upload", upload)]
+`,
+  "site_app/wsgi.py": `import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_app.settings")
+application = get_wsgi_application()
+`,
+  "entrypoint.sh": ENTRYPOINT_SH,
+  Dockerfile: `FROM python:3.11-slim
+ENV HOME=/home/app
+ENV APP_HOME=/home/app/web
+RUN mkdir -p $APP_HOME/mediafiles
+WORKDIR $APP_HOME
+RUN apt-get update && apt-get install -y --no-install-recommends netcat && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY ./entrypoint.sh .
+RUN sed -i 's/\\r$//g' $APP_HOME/entrypoint.sh && chmod +x $APP_HOME/entrypoint.sh
+COPY . $APP_HOME
+RUN chown -R 1000:1000 $APP_HOME
+EXPOSE 8000
+ENTRYPOINT ["/home/app/web/entrypoint.sh"]
+CMD ["gunicorn", "site_app.wsgi:application", "--bind", "0.0.0.0:8000"]
+`,
+};
+
+/** A Python app whose final stage copies a Node frontend build: that stage stays. */
+export const withFrontendStage: Fixture = {
+  "requirements.txt": "flask==3.1.3\n",
+  "app.py": FLASK_READY,
+  "frontend/package.json": '{ "name": "fe", "version": "1.0.0", "scripts": { "build": "node build.js" } }\n',
+  "frontend/build.js":
+    "require('fs').mkdirSync('dist', { recursive: true }); require('fs').writeFileSync('dist/index.html', 'hi');\n",
+  Dockerfile: `FROM node:22-slim AS frontend
+WORKDIR /fe
+COPY frontend/ .
+RUN <<EOF
+npm run build
+EOF
+
+FROM python:3.11-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+COPY --from=frontend /fe/dist ./static
+EXPOSE 8000
+CMD ["python", "app.py"]
+`,
+};
+
+/** A hit counter whose only route changes state: a HEALTHCHECK on it would change the count. */
+export const stateRouteCounter: Fixture = {
+  "requirements.txt": "flask==3.1.3\n",
+  "app.py": `from flask import Flask
+
+app = Flask(__name__)
+count = 0
+
+
+@app.route("/")
+def hit():
+    global count
+    count += 1
+    return f"hits: {count}"
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=5000)
+`,
+};
+
+/** A NestJS-shaped app (nest build -> dist/main.js) whose Dockerfile starts it through `sh -c "npm run start:prod"`. */
+export const nestShaped: Fixture = {
+  "package.json": `{
+  "name": "nest-shaped",
+  "version": "1.0.0",
+  "scripts": { "build": "tsc -p tsconfig.json", "start:prod": "node dist/main" },
+  "devDependencies": { "typescript": "5.6.3" }
+}
+`,
+  "tsconfig.json": '{ "compilerOptions": { "outDir": "dist", "rootDir": "src", "module": "commonjs", "target": "es2022" } }\n',
+  "src/main.ts": `import { createServer } from "node:http";
+
+createServer((req, res) => res.end(req.url === "/health" ? "ok" : "nest-shaped")).listen(3000);
+`,
+  Dockerfile: `FROM node:22-slim
+WORKDIR /usr/src/app
+COPY package*.json ./
+RUN npm install
+COPY . .
+RUN npm run build
+EXPOSE 3000
+CMD ["sh", "-c", "npm run start:prod"]
+`,
+};
