@@ -30,7 +30,13 @@ function report(err: SlimstageError, json: boolean): void {
     : "";
   let text = `slimstage: ${loc}${err.message}\n`;
   if (err.sourceLine !== undefined && err.location) {
-    text += `  ${err.sourceLine}\n  ${" ".repeat(Math.max(0, err.location.column - 1))}^\n`;
+    // A hostile line can be megabytes long: show at most 160 characters around the caret.
+    const col = Math.max(0, err.location.column - 1);
+    const from = Math.max(0, col - 80);
+    const shown = err.sourceLine.slice(from, from + 160);
+    const pre = from > 0 ? "..." : "";
+    const post = from + 160 < err.sourceLine.length ? "..." : "";
+    text += `  ${pre}${shown}${post}\n  ${" ".repeat(pre.length + col - from)}^\n`;
   }
   if (err.hint) text += `hint: ${err.hint}\n`;
   process.stderr.write(text);

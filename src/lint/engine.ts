@@ -12,7 +12,7 @@ import type {
 } from "../dockerfile/model.js";
 import { parseDockerfile } from "../dockerfile/parser.js";
 import { buildStageGraph } from "../dockerfile/stage-graph.js";
-import { InputError, isSlimstageError } from "../errors.js";
+import { InputError, isSlimstageError, LimitError } from "../errors.js";
 import { DEFAULT_CONFIG, type LintConfig } from "./config.js";
 import { type Finding, PARSE_RULE_ID, PRAGMA_RULE_ID, type Range, severityRank } from "./finding.js";
 import type { LintEnvironment, Report, Rule, RuleContext } from "./rule.js";
@@ -60,7 +60,13 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
       `--target ${opts.target}: no such stage${names.length ? ` (stages: ${names.join(", ")})` : ""}`,
     );
   }
-  const graph = stageGraph(df, opts.target);
+  let graph: StageGraph;
+  try {
+    graph = stageGraph(df, opts.target);
+  } catch (e) {
+    // Over a bound on expansion: reported like a syntax error, nothing else is checked.
+    return { file, source, findings: [parseFinding(file, e)], suppressed: 0, parseFailed: true };
+  }
   const now = opts.now ?? (config.eol.today ? new Date(`${config.eol.today}T12:00:00Z`) : new Date());
   const raw: Array<{ rule: Rule; report: Report }> = [];
   // One context for all rules; `current` says whose reports these are.
@@ -201,7 +207,9 @@ function stageGraph(df: Dockerfile, target?: string): StageGraph {
   try {
     // Fragments without FROM (hadolint's cases) have no graph; skip the throw.
     if (df.stages.length > 0) return buildStageGraph(df, target === undefined ? {} : { target });
-  } catch {}
+  } catch (e) {
+    if (e instanceof LimitError) throw e;
+  }
   {
     const byName: Record<string, number> = {};
     for (const s of df.stages) if (s.name) byName[s.name.toLowerCase()] ??= s.index;
