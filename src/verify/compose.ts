@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
 import { ConfigError, InputError } from "../errors.js";
+import { readYaml } from "../yaml-input.js";
 
 /**
  * The compose subset verification understands: per service `image` or
@@ -259,16 +260,7 @@ export function parseCompose(
   file: string,
   hostEnv: NodeJS.ProcessEnv = process.env,
 ): ComposeFile {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const pos = e?.linePos?.[0];
-    throw new ConfigError(`${file}: not valid YAML: ${e?.message.split("\n")[0] ?? "parse error"}`, {
-      ...(pos ? { location: { file, line: pos.line, column: pos.col } } : {}),
-    });
-  }
-  const data: unknown = doc.toJS();
+  const { doc, lineCounter: lc, data } = readYaml(text, file, { invalid: `${file}: not valid YAML` });
   const lines = text.split(/\r?\n/);
   const place = (path: string[]) => {
     const line = keyLine(doc.contents, path, lc);
