@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
-import { ConfigError, isSlimstageError, type SlimstageError } from "../errors.js";
+import { ConfigError, InterruptedError, isSlimstageError, type SlimstageError } from "../errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { buildProgram } from "./program.js";
 import { processAbortController } from "./runtime.js";
@@ -42,6 +42,16 @@ function report(err: SlimstageError, json: boolean): void {
   process.stderr.write(text);
 }
 
+/**
+ * An interruption names the signal that arrived: library code that notices
+ * the abort may not know which one it was (it said SIGINT after a SIGTERM).
+ */
+export function interruptedBy(err: SlimstageError, signal: AbortSignal): SlimstageError {
+  if (!(err instanceof InterruptedError) || !signal.aborted) return err;
+  const sig = typeof signal.reason === "string" ? signal.reason : undefined;
+  return sig && err.message !== `interrupted by ${sig}` ? new InterruptedError(sig) : err;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const abort = processAbortController();
   let interrupts = 0;
@@ -70,7 +80,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isSlimstageError(err)) {
-      report(err, json);
+      report(interruptedBy(err, abort.signal), json);
       return exitCodeFor(err.kind);
     }
     if (abort.signal.aborted) {

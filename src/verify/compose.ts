@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
 import { ConfigError, InputError } from "../errors.js";
 import { readYaml } from "../yaml-input.js";
+import { checkedImage, contextOutside } from "./compose-checks.js";
 
 /**
  * The compose subset verification understands: per service `image` or
@@ -316,7 +317,8 @@ export function parseCompose(
       dependsOn: [],
       line: keyLine(doc.contents, ["services", name], lc),
     };
-    if (typeof raw.image === "string") svc.image = raw.image;
+    if (typeof raw.image === "string")
+      svc.image = checkedImage(raw.image, name, file, place(["services", name, "image"]));
     if (raw.build !== undefined) {
       const b =
         typeof raw.build === "string" ? { context: raw.build } : (raw.build as Record<string, unknown>);
@@ -326,6 +328,8 @@ export function parseCompose(
         ...(typeof b.target === "string" ? { target: b.target } : {}),
         args: toEnv(b.args, hostEnv),
       };
+      const outside = contextOutside(base, svc.build.context);
+      if (outside) warnings.push(`services.${name}.build.context ${outside}`);
     }
     if (!svc.image && !svc.build) {
       throw new ConfigError(`${file}: service "${name}" has neither image nor build`, {
