@@ -229,7 +229,13 @@ async function engineAnswers(engine: EngineConnection): Promise<boolean> {
     timer = setTimeout(() => r(false), 3_000);
   });
   try {
-    return await Promise.race([engine.docker.ping().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      engine.docker.ping().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
