@@ -3,7 +3,7 @@ import { CommanderError } from "commander";
 import { ConfigError, InterruptedError, isSlimstageError, type SlimstageError } from "../errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { buildProgram } from "./program.js";
-import { processAbortController } from "./runtime.js";
+import { processAbortController, setSignalHandler } from "./runtime.js";
 
 function wantsJson(argv: readonly string[]): boolean {
   return argv.includes("--json");
@@ -65,8 +65,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`slimstage: ${sig} received, cleaning up (Ctrl-C again to force)\n`);
     abort.abort(sig);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  setSignalHandler(onSignal);
 
   const json = wantsJson(argv);
   try {
@@ -97,8 +96,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return EXIT.internal;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    setSignalHandler(undefined);
   }
 }
 
