@@ -49,6 +49,9 @@ export class InputError extends SlimstageError {
 /** A Dockerfile (or other text format) that does not parse. */
 export class ParseError extends InputError {}
 
+/** Input over one of the documented bounds on work (expanded length, nesting, decompression). */
+export class LimitError extends ParseError {}
+
 /** A config file that does not validate; `key` is the JSON path of the bad value. */
 export class ConfigError extends InputError {
   readonly key?: string;

@@ -15,6 +15,8 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   /** Written to the subprocess's stdin, which is then closed. */
   input?: string;
+  /** Extra node options before the loader (e.g. `--import` of a probe). */
+  nodeArgs?: readonly string[];
 }
 
 // Absolute paths so the CLI runs the same from any working directory.
@@ -27,7 +29,7 @@ const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
  */
 export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX_LOADER, MAIN, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", TSX_LOADER, MAIN, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, SLIMSTAGE_MAIN: "1", ...opts.env },
       stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
-import { ConfigError, isSlimstageError, type SlimstageError } from "../errors.js";
+import { ConfigError, InterruptedError, isSlimstageError, type SlimstageError } from "../errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { buildProgram } from "./program.js";
-import { processAbortController } from "./runtime.js";
+import { processAbortController, setSignalHandler } from "./runtime.js";
 
 function wantsJson(argv: readonly string[]): boolean {
   return argv.includes("--json");
@@ -30,10 +30,26 @@ function report(err: SlimstageError, json: boolean): void {
     : "";
   let text = `slimstage: ${loc}${err.message}\n`;
   if (err.sourceLine !== undefined && err.location) {
-    text += `  ${err.sourceLine}\n  ${" ".repeat(Math.max(0, err.location.column - 1))}^\n`;
+    // A hostile line can be megabytes long: show at most 160 characters around the caret.
+    const col = Math.max(0, err.location.column - 1);
+    const from = Math.max(0, col - 80);
+    const shown = err.sourceLine.slice(from, from + 160);
+    const pre = from > 0 ? "..." : "";
+    const post = from + 160 < err.sourceLine.length ? "..." : "";
+    text += `  ${pre}${shown}${post}\n  ${" ".repeat(pre.length + col - from)}^\n`;
   }
   if (err.hint) text += `hint: ${err.hint}\n`;
   process.stderr.write(text);
+}
+
+/**
+ * An interruption names the signal that arrived: library code that notices
+ * the abort may not know which one it was (it said SIGINT after a SIGTERM).
+ */
+export function interruptedBy(err: SlimstageError, signal: AbortSignal): SlimstageError {
+  if (!(err instanceof InterruptedError) || !signal.aborted) return err;
+  const sig = typeof signal.reason === "string" ? signal.reason : undefined;
+  return sig && err.message !== `interrupted by ${sig}` ? new InterruptedError(sig) : err;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -49,8 +65,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`slimstage: ${sig} received, cleaning up (Ctrl-C again to force)\n`);
     abort.abort(sig);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  setSignalHandler(onSignal);
 
   const json = wantsJson(argv);
   try {
@@ -64,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isSlimstageError(err)) {
-      report(err, json);
+      report(interruptedBy(err, abort.signal), json);
       return exitCodeFor(err.kind);
     }
     if (abort.signal.aborted) {
@@ -81,8 +96,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return EXIT.internal;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    setSignalHandler(undefined);
   }
 }
 

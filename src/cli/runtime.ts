@@ -30,6 +30,41 @@ export interface GlobalOptions {
 
 let abort: AbortController | undefined;
 
+let signalHandler: ((sig: NodeJS.Signals) => void) | undefined;
+
+/** main.ts's SIGINT/SIGTERM handler (it aborts the process-wide signal, so that runs clean up). */
+export function setSignalHandler(h: ((sig: NodeJS.Signals) => void) | undefined): void {
+  if (signalHandler) {
+    process.off("SIGINT", signalHandler);
+    process.off("SIGTERM", signalHandler);
+  }
+  signalHandler = h;
+  if (h) {
+    process.on("SIGINT", h);
+    process.on("SIGTERM", h);
+  }
+}
+
+/**
+ * Runs pure computation (parse, lint) with the signals' default action: a
+ * JavaScript handler only runs when the event loop is free, which it is
+ * not while a large file is parsed, so Ctrl-C or SIGTERM would wait for the
+ * end. These commands start nothing that needs cleaning up, so the process
+ * may simply end at once (exit status 128 + signal).
+ */
+export async function withDefaultSignals<T>(fn: () => Promise<T>): Promise<T> {
+  const h = signalHandler;
+  setSignalHandler(undefined);
+  try {
+    return await fn();
+  } finally {
+    setSignalHandler(h);
+  }
+}
+
+/** Commands that only compute (nothing to clean up), run under withDefaultSignals. */
+const CPU_BOUND = new Set(["parse", "lint"]);
+
 /** The process-wide abort signal; main.ts wires it to SIGINT/SIGTERM. */
 export function processAbortController(): AbortController {
   abort ??= new AbortController();
@@ -70,7 +105,8 @@ export function action<A extends unknown[]>(
   return async (...raw: unknown[]) => {
     const cmd = raw[raw.length - 1] as Command;
     const rt = makeRuntime(cmd);
-    const code = await handler(rt, ...(raw.slice(0, -1) as A));
+    const run = () => handler(rt, ...(raw.slice(0, -1) as A));
+    const code = CPU_BOUND.has(cmd.name()) ? await withDefaultSignals(run) : await run();
     process.exitCode = code;
   };
 }

@@ -279,7 +279,13 @@ function canContainHeredoc(node: BkNode): boolean {
 function heredocsFromLine(line: string): { name: string; fd?: number; chomp: boolean; expand: boolean }[] {
   let words: string[];
   try {
-    words = lexWord(line, () => undefined, { rawQuotes: true, rawEscapes: true, skipUnsetEnv: true }).words;
+    words = lexWord(line, () => undefined, {
+      rawQuotes: true,
+      rawEscapes: true,
+      skipUnsetEnv: true,
+      // Nothing is expanded here: the result is never longer than the line.
+      maxLength: Number.POSITIVE_INFINITY,
+    }).words;
   } catch {
     return [];
   }
@@ -289,9 +295,16 @@ function heredocsFromLine(line: string): { name: string; fd?: number; chomp: boo
     if (!m) continue;
     const rest = m[3] as string;
     if (rest.length === 0) continue;
-    const plain = lexWord(rest, () => undefined, { skipUnsetEnv: true }).words;
+    const plain = lexWord(rest, () => undefined, {
+      skipUnsetEnv: true,
+      maxLength: Number.POSITIVE_INFINITY,
+    }).words;
     if (plain.length !== 1) continue;
-    const raw = lexWord(rest, () => undefined, { skipUnsetEnv: true, rawQuotes: true }).words;
+    const raw = lexWord(rest, () => undefined, {
+      skipUnsetEnv: true,
+      rawQuotes: true,
+      maxLength: Number.POSITIVE_INFINITY,
+    }).words;
     if (raw.length !== plain.length)
       throw new LexError(`internal lexing of heredoc produced inconsistent results: ${rest}`);
     const word = plain[0] as string;

@@ -4,7 +4,8 @@
  * ENV over ARG, build-arg overrides, ENV of a parent stage inherited by
  * `FROM <stage>`. A pure function over the model: nothing is mutated.
  */
-import { ParseError } from "../errors.js";
+import { LimitError, ParseError } from "../errors.js";
+import { DOCKERFILE_LIMITS } from "./limits.js";
 import type {
   Dockerfile,
   ExpandedInstruction,
@@ -15,7 +16,7 @@ import type {
   Instruction,
   VarLookup,
 } from "./model.js";
-import { LexError, lexWord } from "./shell-lex.js";
+import { LexError, LexLimitError, lexWord } from "./shell-lex.js";
 
 /** BuildKit's ProcessWord: quote removal, escapes, `$v`, `${v:-d}`, `${v:+a}`, `${v:?e}`, `${v#p}`, `${v%p}`, `${v/p/r}`. */
 export function expandWord(word: string, lookup: VarLookup, opts: ExpandWordOptions = {}): string {
@@ -25,6 +26,7 @@ export function expandWord(word: string, lookup: VarLookup, opts: ExpandWordOpti
     return r.result;
   } catch (e) {
     if (!(e instanceof LexError)) throw e;
+    if (e instanceof LexLimitError) throw new LimitError(e.message);
     if (opts.strict === false) return word;
     throw new ParseError(e.message);
   }
@@ -48,7 +50,8 @@ export function platformArgs(platform = "linux/amd64"): Record<string, string> {
 function located(e: unknown, ins: Instruction, file: string | undefined): unknown {
   if (!(e instanceof ParseError) || e.location) return e;
   const firstLine = (ins.raw ?? "").split(/\r?\n/)[0] ?? "";
-  return new ParseError(e.message, {
+  const Ctor = e instanceof LimitError ? LimitError : ParseError;
+  return new Ctor(e.message, {
     location: { line: ins.range.start.line, column: ins.range.start.column, ...(file ? { file } : {}) },
     sourceLine: firstLine,
   });
@@ -56,6 +59,16 @@ function located(e: unknown, ins: Instruction, file: string | undefined): unknow
 
 export function expand(df: Dockerfile, opts: ExpandOptions = {}): Expansion {
   const buildArgs = opts.buildArgs ?? {};
+  // Each word is capped by the lexer; this caps their sum (many lines each expanding a large value).
+  let total = 0;
+  const counted = (s: string): string => {
+    total += s.length;
+    if (total > DOCKERFILE_LIMITS.maxExpandedTotal)
+      throw new LimitError(
+        `expanded values exceed ${DOCKERFILE_LIMITS.maxExpandedTotal} characters in total (the limit for one Dockerfile)`,
+      );
+    return s;
+  };
   const auto = platformArgs(opts.platform);
   const esc = df.escape;
   const declared = new Set<string>();
@@ -69,7 +82,7 @@ export function expand(df: Dockerfile, opts: ExpandOptions = {}): Expansion {
       let value: string | undefined = buildArgs[d.name];
       try {
         if (value === undefined && d.defaultValue !== undefined)
-          value = expandWord(d.defaultValue, lookup, { escape: esc });
+          value = counted(expandWord(d.defaultValue, lookup, { escape: esc }));
       } catch (e) {
         throw located(e, ins, df.file);
       }
@@ -97,7 +110,7 @@ export function expand(df: Dockerfile, opts: ExpandOptions = {}): Expansion {
     for (const ins of stage.instructions) {
       const undefinedVars = new Set<string>();
       const wopts: ExpandWordOptions = { escape: esc, onUndefined: (n) => undefinedVars.add(n) };
-      const x = (w: string) => expandWord(w, lookup, wopts);
+      const x = (w: string) => counted(expandWord(w, lookup, wopts));
       const vars = { ...args, ...env };
       let words: string[] | undefined;
       try {

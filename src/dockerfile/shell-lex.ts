@@ -7,7 +7,15 @@
 
 export class LexError extends Error {}
 
+/** A word over one of DOCKERFILE_LIMITS: never tolerated, even by lenient callers. */
+export class LexLimitError extends LexError {}
+
+import { DOCKERFILE_LIMITS } from "./limits.js";
+
 const SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+const SPACE_CLASS = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+/** Runs of spaces (group 1) or of anything else. */
+const RUNS = new RegExp(`([${SPACE_CLASS}]+)|[^${SPACE_CLASS}]+`, "gu");
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{Nd}/u;
 
@@ -21,6 +29,8 @@ export interface LexOptions {
   rawEscapes?: boolean;
   skipProcessQuotes?: boolean;
   skipUnsetEnv?: boolean;
+  /** Longest result allowed (default DOCKERFILE_LIMITS.maxExpandedLength). */
+  maxLength?: number;
 }
 
 export interface LexResult {
@@ -53,8 +63,19 @@ class Words {
     this.buf += ch;
     this.inWord = true;
   }
+  /** addChar over each character, a run at a time: expanded values can be a megabyte long. */
   addString(s: string): void {
-    for (const ch of s) this.addChar(ch);
+    for (const m of s.matchAll(RUNS)) {
+      if (m[1] !== undefined) {
+        if (this.inWord && this.buf.length !== 0) {
+          this.words.push(this.buf);
+          this.buf = "";
+          this.inWord = false;
+        }
+      } else {
+        this.addRawString(m[0]);
+      }
+    }
   }
   addRawString(s: string): void {
     this.buf += s;
@@ -72,6 +93,8 @@ class Words {
 
 class ShellWord {
   private pos = 0;
+  private depth = 0;
+  private readonly maxLength: number;
   private rawEscapes: boolean;
   readonly matched = new Set<string>();
   readonly unmatched = new Set<string>();
@@ -84,6 +107,16 @@ class ShellWord {
   ) {
     this.rawEscapes = opts.rawEscapes === true;
     this.esc = opts.escapeToken ?? "\\";
+    this.maxLength = opts.maxLength ?? DOCKERFILE_LIMITS.maxExpandedLength;
+  }
+
+  /** Checked wherever a result grows by an expansion, so a doubling chain stops at the cap. */
+  private bounded(s: string): string {
+    if (s.length > this.maxLength)
+      throw new LexLimitError(
+        `expands to more than ${this.maxLength} characters (the limit on one expanded value)`,
+      );
+    return s;
   }
 
   private peek(): string {
@@ -117,7 +150,7 @@ class ShellWord {
         else if (!this.opts.skipProcessQuotes && ch === '"') special = () => this.processDoubleQuote();
         if (special) {
           const tmp = special();
-          result += tmp;
+          result = this.bounded(result + tmp);
           if (ch === "$") words.addString(tmp);
           else words.addRawString(tmp);
           continue;
@@ -173,7 +206,7 @@ class ShellWord {
         return result;
       }
       if (p === "$") {
-        result += this.processDollar();
+        result = this.bounded(result + this.processDollar());
         continue;
       }
       let ch = this.next();
@@ -221,6 +254,18 @@ class ShellWord {
       return value ?? "";
     }
     this.next();
+    // Each level recurses through processStopOn: the depth is capped instead of trusting the stack.
+    if (this.depth >= DOCKERFILE_LIMITS.maxNesting)
+      throw new LexLimitError(`\${...} nested more than ${DOCKERFILE_LIMITS.maxNesting} levels deep`);
+    this.depth++;
+    try {
+      return this.processBraced();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private processBraced(): string {
     const p = this.peek();
     if (p === EOF) throw new LexError("syntax error: missing '}'");
     if (p === "{" || p === "}" || p === ":") throw new LexError("syntax error: bad substitution");
@@ -245,6 +290,7 @@ class ShellWord {
       try {
         word = this.processStopOn("}", raw).result;
       } catch (e) {
+        if (e instanceof LexLimitError) throw e;
         if (this.peek() === EOF) throw new LexError("syntax error: missing '}'");
         throw e;
       }
@@ -281,19 +327,21 @@ class ShellWord {
       try {
         pattern = this.processStopOn("/", true).result;
       } catch (e) {
+        if (e instanceof LexLimitError) throw e;
         if (this.peek() === EOF) throw new LexError("syntax error: missing '/' in $" + "{}");
         throw e;
       }
       try {
         replacement = this.processStopOn("}", true).result;
       } catch (e) {
+        if (e instanceof LexLimitError) throw e;
         if (this.peek() === EOF) throw new LexError("syntax error: missing '}'");
         throw e;
       }
       const value = this.getEnv(name);
       if (this.opts.skipUnsetEnv && value === undefined) return `\${${name}/${pattern}/${replacement}}`;
       const re = patternToRegex(pattern, true, false, all);
-      return (value ?? "").replace(re, () => replacement);
+      return this.bounded((value ?? "").replace(re, () => replacement));
     }
     throw new LexError(`unsupported modifier (${chs}) in substitution`);
   }
@@ -373,7 +421,12 @@ export function lexWord(word: string, lookup: Lookup, opts: LexOptions = {}): Le
     const { result, words } = sw.processStopOn(null, opts.rawEscapes === true);
     return { result, words, matched: sw.matched, unmatched: sw.unmatched };
   } catch (e) {
-    if (e instanceof LexError) throw new LexError(`failed to process "${word}": ${e.message}`);
+    if (e instanceof LexError) {
+      // The word itself can be megabytes long: quote only its start.
+      const shown = word.length > 80 ? `${word.slice(0, 77)}...` : word;
+      const Ctor = e instanceof LexLimitError ? LexLimitError : LexError;
+      throw new Ctor(`failed to process "${shown}": ${e.message}`);
+    }
     throw e;
   }
 }

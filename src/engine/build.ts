@@ -186,7 +186,15 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
       throw new InterruptedError(String(opts.signal?.reason ?? "SIGINT"));
     }
     if (exit.code !== 0) {
-      throw await failure(parser, dockerfile, log, exit.code);
+      const err = await failure(parser, dockerfile, log, exit.code);
+      // A step that "failed" because the engine went away is the engine's failure (exit 3),
+      // not the build's: ask the engine instead of guessing from the log's wording.
+      if (err instanceof BuildStepError && !(await engineAnswers(engine))) {
+        throw new EngineError(`the engine stopped answering during the build: ${err.message}`, {
+          hint: "check that dockerd is running (`slimstage doctor`)",
+        });
+      }
+      throw err;
     }
     const iid = (await readFile(iidfile, "utf8").catch(() => "")).trim() || parser.imageId;
     if (!iid)
@@ -211,6 +219,25 @@ async function removeNewTags(
     } catch {
       // best effort: the tag may be in use or already gone
     }
+  }
+}
+
+/** True when the engine answers a ping within a few seconds. */
+async function engineAnswers(engine: EngineConnection): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((r) => {
+    timer = setTimeout(() => r(false), 3_000);
+  });
+  try {
+    return await Promise.race([
+      engine.docker.ping().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,9 +1,16 @@
+import { hostname } from "node:os";
 import type { EngineConnection } from "./connect.js";
 
 /** Every container, network and image slimstage creates carries this label. */
 export const MANAGED_LABEL = "org.slimstage.managed";
 /** Groups what one run created, so it can be removed together. */
 export const RUN_LABEL = "org.slimstage.run";
+/** `HOST/PID` of the process that made a run's resources: `slimstage clean` leaves live runs alone. */
+export const OWNER_LABEL = "org.slimstage.owner";
+
+export function ownerLabelValue(): string {
+  return `${hostname()}/${process.pid}`;
+}
 
 function statusOf(err: unknown): number | undefined {
   if (typeof err === "object" && err !== null && "statusCode" in err) {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { InputError } from "../errors.js";
 import type { SourceScheme } from "./model.js";
+import { checkImageReference } from "./reference-grammar.js";
 
 export interface ImageReference {
   scheme: SourceScheme;
@@ -30,6 +31,7 @@ export function parseReference(ref: string): ImageReference {
   const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/.exec(ref);
   if (!m) {
     if (ref.trim() === "") throw new InputError("empty image reference");
+    checkImageReference(ref, "image");
     return { scheme: "docker", target: ref, raw: ref };
   }
   const scheme = m[1] as SourceScheme;
@@ -41,7 +43,10 @@ export function parseReference(ref: string): ImageReference {
   }
   if (rest === "")
     throw new InputError(`${scheme}:// needs a ${scheme === "docker" ? "image name" : "path"}`);
-  if (scheme === "docker") return { scheme, target: rest, raw: ref };
+  if (scheme === "docker") {
+    checkImageReference(rest, "image");
+    return { scheme, target: rest, raw: ref };
+  }
   const split = splitTag(rest);
   return split.tag !== undefined
     ? { scheme, target: split.target, tag: split.tag, raw: ref }

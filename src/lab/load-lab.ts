@@ -8,8 +8,9 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isMap, isSeq, type LineCounter, type Node } from "yaml";
 import { ConfigError, InputError, type SourceLocation } from "../errors.js";
+import { readYaml } from "../yaml-input.js";
 import { claimVariants, type Lab, type LabConfig } from "./lab-config.js";
 import { LAB_SCHEMA } from "./lab-schema.js";
 
@@ -43,7 +44,7 @@ interface Located {
 
 /** Finds the node at `segs`; with `keyOf`, the key node of that entry (for unknown keys). */
 function locate(
-  doc: ReturnType<typeof parseDocument>,
+  doc: Document.Parsed,
   lc: LineCounter,
   text: string,
   file: string,
@@ -140,16 +141,14 @@ function schemaAt(segs: readonly PathSeg[]): SchemaNode | undefined {
 
 /** Parses and checks lab.yaml text. `dir` is where relative paths in it are resolved. */
 export function parseLab(text: string, file: string, dir: string): LabConfig {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
-    const pos = lc.linePos(err.pos[0]);
-    throw new ConfigError(`${LAB_FILE} is not valid YAML: ${err.message.split("\n")[0]}`, {
-      location: { file, line: pos.line, column: pos.col },
-    });
-  }
-  const data: unknown = doc.toJS();
+  const {
+    doc,
+    lineCounter: lc,
+    data,
+  } = readYaml(text, file, {
+    invalid: `${LAB_FILE} is not valid YAML`,
+    uniqueKeys: true,
+  });
   const fail = (segs: readonly PathSeg[], message: string, keyOf?: string, hint?: string): never => {
     const at = locate(doc, lc, text, file, segs, keyOf);
     const key = keyPath(keyOf === undefined ? segs : [...segs, keyOf]);

@@ -7,8 +7,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar } from "yaml";
 import { ConfigError } from "../errors.js";
+import { readYaml } from "../yaml-input.js";
 import schema from "./config.schema.json" with { type: "json" };
 import { SEVERITIES, type Severity } from "./finding.js";
 import type { Rule } from "./rule.js";
@@ -72,19 +73,11 @@ export function loadConfigFile(file: string, rules: readonly Rule[]): LoadedConf
 
 /** Parses and validates config text (YAML, which also reads JSON). */
 export function parseConfig(text: string, file: string, rules: readonly Rule[]): LoadedConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
-    const pos = lines.linePos(err.pos[0]);
-    throw new ConfigError(
-      `config is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${firstLine(err.message)}`,
-      {
-        location: { file, line: pos.line, column: pos.col },
-      },
-    );
-  }
-  const data: unknown = doc.toJS() ?? {};
+  const read = readYaml(text, file, {
+    invalid: `config is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}`,
+  });
+  const { doc, lineCounter: lines } = read;
+  const data: unknown = read.data ?? {};
   const locate = (path: Array<string | number>) => {
     const node = path.length ? doc.getIn(path, true) : doc.contents;
     const range =
@@ -150,10 +143,6 @@ function describe(e: ErrorObject): { key: string; path: Array<string | number>; 
     default:
       return { key: key || "(root)", path, reason: e.message ?? "invalid" };
   }
-}
-
-function firstLine(s: string): string {
-  return s.split("\n")[0]!;
 }
 
 export function isSeverity(s: string): s is Severity {

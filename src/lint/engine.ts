@@ -12,9 +12,16 @@ import type {
 } from "../dockerfile/model.js";
 import { parseDockerfile } from "../dockerfile/parser.js";
 import { buildStageGraph } from "../dockerfile/stage-graph.js";
-import { InputError, isSlimstageError } from "../errors.js";
+import { InputError, isSlimstageError, LimitError } from "../errors.js";
 import { DEFAULT_CONFIG, type LintConfig } from "./config.js";
-import { type Finding, PARSE_RULE_ID, PRAGMA_RULE_ID, type Range, severityRank } from "./finding.js";
+import {
+  BUDGET_RULE_ID,
+  type Finding,
+  PARSE_RULE_ID,
+  PRAGMA_RULE_ID,
+  type Range,
+  severityRank,
+} from "./finding.js";
 import type { LintEnvironment, Report, Rule, RuleContext } from "./rule.js";
 import { RULES } from "./rules/index.js";
 import { isSuppressed, readPragmas, ruleIndex } from "./suppress.js";
@@ -30,7 +37,25 @@ export interface LintOptions {
   target?: string;
   /** The clock for end-of-life checks (default: config eol.today, else now). */
   now?: Date;
+  /** Per-file budget for the rules (default LINT_BUDGET). */
+  budget?: Partial<LintBudget>;
 }
+
+/**
+ * Bounds on rule work per file, so that any file is linted in bounded time
+ * and memory: past `ms`, the rules not yet run are skipped and a rule still
+ * reporting is stopped at its next report; past `reportsPerRule`, a rule is
+ * stopped. Either way an SS002 finding says which rules did not finish.
+ */
+export interface LintBudget {
+  ms: number;
+  reportsPerRule: number;
+}
+
+export const LINT_BUDGET: LintBudget = { ms: 30_000, reportsPerRule: 10_000 };
+
+/** Thrown from report() to stop a rule that is over the budget; caught by the engine. */
+class OverBudget extends Error {}
 
 export interface LintResult {
   file: string;
@@ -60,9 +85,19 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
       `--target ${opts.target}: no such stage${names.length ? ` (stages: ${names.join(", ")})` : ""}`,
     );
   }
-  const graph = stageGraph(df, opts.target);
+  let graph: StageGraph;
+  try {
+    graph = stageGraph(df, opts.target);
+  } catch (e) {
+    // Over a bound on expansion: reported like a syntax error, nothing else is checked.
+    return { file, source, findings: [parseFinding(file, e)], suppressed: 0, parseFailed: true };
+  }
   const now = opts.now ?? (config.eol.today ? new Date(`${config.eol.today}T12:00:00Z`) : new Date());
   const raw: Array<{ rule: Rule; report: Report }> = [];
+  const budget: LintBudget = { ...LINT_BUDGET, ...opts.budget };
+  const started = Date.now();
+  const unfinished: string[] = [];
+  let reports = 0;
   // One context for all rules; `current` says whose reports these are.
   let current: Rule = rules[0]!;
   const ctx: RuleContext = {
@@ -72,13 +107,25 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
     graph,
     env: opts.env ?? {},
     policy: { trustedRegistries: config.trustedRegistries, now, eolWarnDays: config.eol.warnDays },
-    report: (report) => raw.push({ rule: current, report }),
+    report: (report) => {
+      if (++reports > budget.reportsPerRule || Date.now() - started > budget.ms) throw new OverBudget();
+      raw.push({ rule: current, report });
+    },
   };
   for (const rule of rules) {
     current = rule;
+    reports = 0;
+    if (Date.now() - started > budget.ms) {
+      unfinished.push(rule.meta.id);
+      continue;
+    }
     try {
       rule.check(ctx);
     } catch (e) {
+      if (e instanceof OverBudget) {
+        unfinished.push(rule.meta.id);
+        continue;
+      }
       // A rule bug must not hide the other rules' findings; it shows up as a finding of its own.
       raw.push({
         rule,
@@ -141,6 +188,17 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
       });
     }
   }
+  if (unfinished.length > 0) {
+    findings.push({
+      ruleId: BUDGET_RULE_ID,
+      slug: "lint-budget-exceeded",
+      severity: "error",
+      category: "correctness",
+      message: `the file used up its lint budget (${budget.ms} ms, ${budget.reportsPerRule} reports per rule): ${unfinished.join(", ")} did not finish`,
+      range: toRange(file, df.range),
+      hint: "split the file, or lint it with a larger budget (library option `budget`)",
+    });
+  }
   findings.sort(compareFindings);
   return { file, source, findings, suppressed, parseFailed: false, dockerfile: df };
 }
@@ -201,7 +259,9 @@ function stageGraph(df: Dockerfile, target?: string): StageGraph {
   try {
     // Fragments without FROM (hadolint's cases) have no graph; skip the throw.
     if (df.stages.length > 0) return buildStageGraph(df, target === undefined ? {} : { target });
-  } catch {}
+  } catch (e) {
+    if (e instanceof LimitError) throw e;
+  }
   {
     const byName: Record<string, number> = {};
     for (const s of df.stages) if (s.name) byName[s.name.toLowerCase()] ??= s.index;

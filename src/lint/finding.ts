@@ -64,3 +64,5 @@ export interface Finding {
 export const PARSE_RULE_ID = "SS000";
 /** The id of the pseudo-rule for pragma and config problems (unknown ids). */
 export const PRAGMA_RULE_ID = "SS001";
+/** The engine's own finding when a file used up its lint budget and some rules did not finish. */
+export const BUDGET_RULE_ID = "SS002";

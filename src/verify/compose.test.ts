@@ -117,3 +117,23 @@ describe("extension fields and anchors", () => {
     expect(c.services.a?.environment).toEqual({ A: "1" });
   });
 });
+
+describe("compose values checked before the engine (issue #16, finding 8)", () => {
+  it("an image that is not an image reference is a ConfigError at its line", () => {
+    const text = "services:\n  cache:\n    image: redis:7; touch x\n";
+    expect(() => parseCompose(text, "c.yml", {})).toThrow(
+      /services\.cache\.image "redis:7; touch x" is not a valid image reference/,
+    );
+    try {
+      parseCompose(text, "c.yml", {});
+    } catch (e) {
+      expect((e as ConfigError).location?.line).toBe(3);
+    }
+  });
+  it("a build context outside the project is warned about", () => {
+    const c = parseCompose("services:\n  web:\n    build: ../../../../\n", "/tmp/p/q/c.yml", {});
+    expect(c.warnings.join("\n")).toMatch(/services\.web\.build\.context is outside the project/);
+    const inside = parseCompose("services:\n  web:\n    build: ./app\n", "/tmp/p/q/c.yml", {});
+    expect(inside.warnings).toEqual([]);
+  });
+});

@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
 import { ConfigError, InputError } from "../errors.js";
+import { readYaml } from "../yaml-input.js";
+import { checkedImage, contextOutside } from "./compose-checks.js";
 
 /**
  * The compose subset verification understands: per service `image` or
@@ -259,16 +261,7 @@ export function parseCompose(
   file: string,
   hostEnv: NodeJS.ProcessEnv = process.env,
 ): ComposeFile {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const pos = e?.linePos?.[0];
-    throw new ConfigError(`${file}: not valid YAML: ${e?.message.split("\n")[0] ?? "parse error"}`, {
-      ...(pos ? { location: { file, line: pos.line, column: pos.col } } : {}),
-    });
-  }
-  const data: unknown = doc.toJS();
+  const { doc, lineCounter: lc, data } = readYaml(text, file, { invalid: `${file}: not valid YAML` });
   const lines = text.split(/\r?\n/);
   const place = (path: string[]) => {
     const line = keyLine(doc.contents, path, lc);
@@ -324,7 +317,8 @@ export function parseCompose(
       dependsOn: [],
       line: keyLine(doc.contents, ["services", name], lc),
     };
-    if (typeof raw.image === "string") svc.image = raw.image;
+    if (typeof raw.image === "string")
+      svc.image = checkedImage(raw.image, name, file, place(["services", name, "image"]));
     if (raw.build !== undefined) {
       const b =
         typeof raw.build === "string" ? { context: raw.build } : (raw.build as Record<string, unknown>);
@@ -334,6 +328,8 @@ export function parseCompose(
         ...(typeof b.target === "string" ? { target: b.target } : {}),
         args: toEnv(b.args, hostEnv),
       };
+      const outside = contextOutside(base, svc.build.context);
+      if (outside) warnings.push(`services.${name}.build.context ${outside}`);
     }
     if (!svc.image && !svc.build) {
       throw new ConfigError(`${file}: service "${name}" has neither image nor build`, {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
-import { ResourceTracker, RUN_LABEL } from "../engine/cleanup.js";
+import { OWNER_LABEL, ownerLabelValue, ResourceTracker, RUN_LABEL } from "../engine/cleanup.js";
 import type { EngineConnection } from "../engine/connect.js";
 import {
   ContainerNotRunningError,
@@ -165,7 +165,7 @@ async function runVerify(
   // The fast path makes plain containers only: an instrumented run goes through dockerode.
   const fast = compose || instrument ? undefined : await fastEngine();
   const runId = randomBytes(4).toString("hex");
-  const labels = { ...opts.labels, [RUN_LABEL]: runId };
+  const labels = { ...opts.labels, [RUN_LABEL]: runId, [OWNER_LABEL]: ownerLabelValue() };
   const tracker = new ResourceTracker(getEngine);
   const netName = `slimstage-verify-${runId}`;
   // On the fast path the network is made while the image is inspected.

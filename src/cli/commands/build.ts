@@ -90,6 +90,9 @@ export function define(program: Command): void {
     )
     .action(
       action(async (rt, dir: string, flags: BuildFlags) => {
+        // Checked before anything starts: a bad tag used to fail only after the whole build.
+        const { checkImageReference } = await import("../../image/reference-grammar.js");
+        for (const t of flags.tag ?? []) checkImageReference(t, "-t", { allowId: false });
         const [
           { buildImage, BuildStepError },
           { buildVariants, parseVariantSpec },

@@ -22,4 +22,5 @@ export const COMMANDS: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import("./lab.js"),
   () => import("./optimize.js"),
   () => import("./minify.js"),
+  () => import("./clean.js"),
 ];

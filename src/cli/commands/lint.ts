@@ -61,7 +61,12 @@ export function define(program: Command): void {
         if (opts.threshold && !(THRESHOLDS as readonly string[]).includes(opts.threshold))
           throw new InputError(`--threshold ${opts.threshold}: expected one of ${THRESHOLDS.join(", ")}`);
         let now: Date | undefined;
-        if (opts.today) {
+        if (opts.context !== undefined) {
+          const { statSync } = await import("node:fs");
+          if (!statSync(opts.context, { throwIfNoEntry: false })?.isDirectory())
+            throw new InputError(`--context ${opts.context}: not a directory`);
+        }
+        if (opts.today !== undefined) {
           now = new Date(`${opts.today}T12:00:00Z`);
           if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.today) || Number.isNaN(now.getTime()))
             throw new InputError(`--today ${opts.today}: expected YYYY-MM-DD`);

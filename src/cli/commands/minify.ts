@@ -96,6 +96,9 @@ export function define(program: Command): void {
     )
     .action(
       action(async (rt, image: string, flags: MinifyFlags) => {
+        // Checked before the minutes of tracing: an empty picker used to fail at the very end.
+        const { checkImageReference } = await import("../../image/reference-grammar.js");
+        checkImageReference(flags.picker, "--picker");
         const [
           { minifyImage },
           { parseProbeArgs, describeProbe },

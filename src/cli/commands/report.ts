@@ -47,6 +47,19 @@ export function define(program: Command): void {
         const { writeFile, readFile, rename, rm } = await import("node:fs/promises");
         const { renderReportHtml } = await import("../../report/html/render.js");
         const { EXIT } = await import("../exit-codes.js");
+        {
+          // Checked before analysing and verifying images: the folder must exist and be writable.
+          const { dirname } = await import("node:path");
+          const { statSync, accessSync, constants } = await import("node:fs");
+          const outDir = dirname(flags.out);
+          if (!statSync(outDir, { throwIfNoEntry: false })?.isDirectory())
+            throw new InputError(`--out ${flags.out}: the folder ${outDir} does not exist`);
+          try {
+            accessSync(outDir, constants.W_OK);
+          } catch {
+            throw new InputError(`--out ${flags.out}: the folder ${outDir} is not writable`);
+          }
+        }
 
         let data: ReportData;
         if (flags.from !== undefined) {

@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
-import { Duplex, Transform, type TransformCallback } from "node:stream";
+import { Duplex } from "node:stream";
 import { Decompress } from "fzstd";
-import { InputError } from "../../errors.js";
+import { InputError, LimitError } from "../../errors.js";
+import { ZstdFrameGuard } from "./zstd-frames.js";
 
 /**
  * zstd layers. Node 20's zlib has no zstd, so the decoder is fzstd (pure
@@ -12,6 +13,13 @@ import { InputError } from "../../errors.js";
  * what to install when it does not.
  */
 export const FZSTD_MAX_WINDOW = 64 * 1024 * 1024;
+
+/**
+ * The largest window the zstd program is allowed: the decoder holds a whole
+ * window in memory, and a frame header may claim up to 2 GiB (--long=31).
+ * 128 MiB covers zstd --long=27 and level 22 (BuildKit's highest).
+ */
+export const ZSTD_MAX_WINDOW = 128 * 1024 * 1024;
 
 /** The window of the first frame, from its header (the frame content size for a single-segment frame). */
 export function zstdWindowSize(head: Uint8Array): number | undefined {
@@ -43,10 +51,21 @@ function haveZstdProgram(): boolean {
 /** A decompressing stream for a zstd layer whose first bytes are `head`. */
 export function createZstdDecompress(head: Uint8Array, name: string): Duplex {
   const window = zstdWindowSize(head);
-  if (window === undefined || window <= FZSTD_MAX_WINDOW) return fzstdTransform();
+  if (window === undefined || window <= FZSTD_MAX_WINDOW) return fzstdTransform(name);
+  if (window > ZSTD_MAX_WINDOW)
+    throw new LimitError(
+      `${name}: zstd frame with a ${Math.round(window / 1024 / 1024)} MiB window, over the ${ZSTD_MAX_WINDOW / 1024 / 1024} MiB that slimstage decodes (the decoder holds a whole window in memory)`,
+    );
   if (haveZstdProgram()) {
-    // The zstd program streams with backpressure both ways; --long=31 allows any window.
-    const child = spawn("zstd", ["-d", "-c", "-q", "--long=31"], { stdio: ["pipe", "pipe", "pipe"] });
+    // The zstd program streams with backpressure both ways; --memory caps the window it
+    // accepts in later frames too (the header check above sees only the first).
+    const child = spawn(
+      "zstd",
+      ["-d", "-c", "-q", "--long=27", `--memory=${ZSTD_MAX_WINDOW / 1024 / 1024}MB`],
+      {
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
@@ -65,30 +84,43 @@ export function createZstdDecompress(head: Uint8Array, name: string): Duplex {
   );
 }
 
-/** Wraps fzstd's push-style decompressor as a Transform. */
-function fzstdTransform(): Transform {
-  let ended = false;
-  const t: Transform = new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+/**
+ * fzstd's decoder as a stream that holds a bounded amount of output. fzstd
+ * decodes everything it is given in one call and hands over each block: an
+ * RLE block is 4 bytes of input for up to 128 KiB of output, so a 64 KiB
+ * chunk could turn into 2 GiB before anything downstream (the ratio guard)
+ * sees it. Feeding it FZSTD_SLICE bytes at a time and yielding (which waits
+ * for the consumer) caps the output held at once to ~8 MiB.
+ */
+export const FZSTD_SLICE = 256;
+
+function fzstdTransform(name: string): Duplex {
+  return Duplex.from(async function* (source: AsyncIterable<Buffer>) {
+    const out: Buffer[] = [];
+    let ended = false;
+    const dec = new Decompress((data, final) => {
+      // fzstd may hand over a view of its own window buffer: copy before keeping it.
+      if (data.length > 0) out.push(Buffer.from(data));
+      if (final) ended = true;
+    });
+    const push = (chunk: Uint8Array, final: boolean) => {
       try {
-        dec.push(chunk);
-        cb();
+        dec.push(chunk, final);
       } catch (e) {
-        cb(new Error(`zstd: ${(e as Error).message}`));
+        throw new Error(`zstd: ${(e as Error).message}`);
       }
-    },
-    flush(cb: TransformCallback) {
-      try {
-        dec.push(new Uint8Array(0), true);
-        cb(ended ? undefined : new Error("zstd: unexpected end of data"));
-      } catch (e) {
-        cb(new Error(`zstd: ${(e as Error).message}`));
+    };
+    // Every frame's window is checked before fzstd reads its header (and allocates the window).
+    const guard = new ZstdFrameGuard(FZSTD_MAX_WINDOW, name);
+    for await (const chunk of source) {
+      guard.feed(chunk);
+      for (let at = 0; at < chunk.length; at += FZSTD_SLICE) {
+        push(chunk.subarray(at, at + FZSTD_SLICE), false);
+        while (out.length > 0) yield out.shift() as Buffer;
       }
-    },
+    }
+    push(new Uint8Array(0), true);
+    while (out.length > 0) yield out.shift() as Buffer;
+    if (!ended) throw new Error("zstd: unexpected end of data");
   });
-  const dec = new Decompress((data, final) => {
-    if (data.length > 0) t.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    if (final) ended = true;
-  });
-  return t;
 }

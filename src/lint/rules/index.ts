@@ -35,6 +35,8 @@ import ss309 from "./ss309-sudo.js";
 import ss310 from "./ss310-world-writable.js";
 import ss311 from "./ss311-ssh-port.js";
 import ss312 from "./ss312-untrusted-registry.js";
+import ss313 from "./ss313-copy-key-folder.js";
+import ss314 from "./ss314-credentials-in-run.js";
 import ss401 from "./ss401-eol-base.js";
 import ss402 from "./ss402-eol-soon.js";
 import ss403 from "./ss403-copy-from-missing-path.js";
@@ -105,6 +107,8 @@ export const RULES: readonly Rule[] = [
   ss310,
   ss311,
   ss312,
+  ss313,
+  ss314,
   ss401,
   ss402,
   ss403,
