@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/setup-engine.sh
 node bin/slimstage.js bases build
+# A local registry on loopback with the images the registry:// tests read.
+bash scripts/setup-registry.sh >/dev/null
 npm run --silent typecheck
 npm run --silent check
 npm run --silent docs:check
