@@ -8,6 +8,8 @@ import type { CmdProbe, HttpProbe, Probe, ProbeResult, TcpProbe } from "./types.
 /** Where probes reach the app: its address on the run's network, and exec inside it. */
 export interface ProbeTarget {
   host: string;
+  /** Container port -> port at `host` (published ports); absent or unmapped: the same port. */
+  ports?: ReadonlyMap<number, number>;
   exec(cmd: string[], timeoutMs: number): Promise<ExecResult>;
   /** Why the container is no longer running, once it is not. */
   exited(): string | undefined;
@@ -31,6 +33,11 @@ interface HttpAnswer {
 }
 
 class ConnectError extends Error {}
+
+/** The port to connect to at the target's host for the container's `port`. */
+export function portAt(target: { ports?: ReadonlyMap<number, number> }, port: number): number {
+  return target.ports?.get(port) ?? port;
+}
 
 /** One HTTP request; connection problems reject with ConnectError. */
 export function httpOnce(
@@ -179,7 +186,7 @@ async function runHttp(
   const method = p.method ?? "GET";
   // Only the first request waits for the app to come up; the rest must answer at once.
   const first = await untilConnected(target, opts, (t, sig) =>
-    httpOnce(target.host, p.port, p.path, method, t, sig),
+    httpOnce(target.host, portAt(target, p.port), p.path, method, t, sig),
   );
   if (!first.value)
     return {
@@ -193,7 +200,13 @@ async function runHttp(
   for (let n = 1; n <= count; n++) {
     if (n > 1) {
       try {
-        answer = await httpOnce(target.host, p.port, p.path, method, opts.requestTimeoutMs ?? 5000);
+        answer = await httpOnce(
+          target.host,
+          portAt(target, p.port),
+          p.path,
+          method,
+          opts.requestTimeoutMs ?? 5000,
+        );
       } catch (e) {
         return {
           probe: p,
@@ -216,7 +229,9 @@ async function runTcp(
   target: ProbeTarget,
   opts: ProbeRunOptions,
 ): Promise<Omit<ProbeResult, "durationMs">> {
-  const r = await untilConnected(target, opts, (t, sig) => tcpOnce(target.host, p.port, t, sig));
+  const r = await untilConnected(target, opts, (t, sig) =>
+    tcpOnce(target.host, portAt(target, p.port), t, sig),
+  );
   if (r.attempts > 0 && r.lastError === undefined)
     return { probe: p, ok: true, detail: `port ${p.port} accepts connections`, attempts: r.attempts };
   return {
