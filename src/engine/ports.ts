@@ -6,8 +6,9 @@
  * client cannot route to: there the ports are published to ephemeral host
  * ports and reached at the engine's host, as testcontainers does.
  */
-import { networkInterfaces } from "node:os";
+
 import { BlockList, isIPv4 } from "node:net";
+import { networkInterfaces } from "node:os";
 import { EngineError } from "../errors.js";
 import type { EngineConnection } from "./connect.js";
 import { engineTrouble } from "./containers.js";
