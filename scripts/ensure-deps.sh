@@ -10,7 +10,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # config omits, so fall back to `npm install`, which keeps the locked versions.
   npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error
 fi
-if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js \( -name '*.ts' -o -name wheelhouse.txt \) -print -quit 2>/dev/null)" ]; then
   echo "slimstage: compiling TypeScript (npm run build)" >&2
   npm run --silent build
 fi

@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/setup-engine.sh
 node bin/slimstage.js bases build
+# A local registry on loopback with the images the registry:// tests read.
+bash scripts/setup-registry.sh >/dev/null
+# A second, remote dockerd in its own network namespace (test/remote-engine.engine.test.ts).
+bash scripts/setup-remote-engine.sh >/dev/null
 npm run --silent typecheck
 npm run --silent check
 npm run --silent docs:check

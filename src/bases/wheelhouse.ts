@@ -6,8 +6,8 @@ import { runCli } from "../engine/build-client.js";
 import { BuildError, InterruptedError } from "../errors.js";
 import type { RecipeHost } from "./recipe.js";
 
-/** The package list, kept beside the source (also found from dist/, one level deeper in the same tree). */
-export const WHEELHOUSE_LIST = fileURLToPath(new URL("../../src/bases/wheelhouse.txt", import.meta.url));
+/** The package list, beside this module (the build copies it into dist/: scripts/copy-runtime-data.mjs). */
+export const WHEELHOUSE_LIST = fileURLToPath(new URL("./wheelhouse.txt", import.meta.url));
 
 const STAMP = ".slimstage-wheelhouse";
 /** What the Python base installs from the wheelhouse itself. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildKitInvocation,
+  buildModeFromVersion,
   dockerCandidates,
   examineDockerClient,
   findBuildKitClient,
@@ -82,5 +83,25 @@ describe("BuildKit client detection by capability", () => {
     const inv = buildKitInvocation({ ...base, mode: "DOCKER_BUILDKIT" }, ["."], {});
     expect(inv.args).toEqual(["build", "."]);
     expect(inv.env.DOCKER_BUILDKIT).toBe("1");
+  });
+});
+
+describe("engine build mode", () => {
+  it("builds classic on Podman (no BuildKit session there) and with BuildKit on Docker", () => {
+    expect(buildModeFromVersion({ Components: [{ Name: "Podman Engine" }] })).toBe("classic");
+    expect(buildModeFromVersion({ Components: [{ Name: "Engine" }, { Name: "containerd" }] })).toBe(
+      "buildkit",
+    );
+    expect(buildModeFromVersion({})).toBe("buildkit");
+  });
+
+  it("asks the client for its classic build with DOCKER_BUILDKIT=0, whatever its BuildKit mode", () => {
+    const client = { path: "/usr/bin/docker", version: "20.10", mode: "buildx" as const, detectedBy: "" };
+    const inv = buildKitInvocation(client, ["-t", "x", "."], { PATH: "/bin" }, "classic");
+    expect(inv).toEqual({
+      file: "/usr/bin/docker",
+      args: ["build", "-t", "x", "."],
+      env: { PATH: "/bin", DOCKER_BUILDKIT: "0" },
+    });
   });
 });

@@ -229,12 +229,29 @@ export async function requireBuildKitClient(): Promise<BuildKitClient> {
   return found;
 }
 
-/** The argv and environment for a BuildKit build with the given client. */
+/**
+ * How an engine builds: "buildkit" (Docker: a BuildKit session from the
+ * client), or "classic" (Podman: its Engine API serves the classic /build,
+ * done by buildah, but no BuildKit session, so the client's BuildKit mode
+ * fails there while its classic mode, DOCKER_BUILDKIT=0, works).
+ */
+export type EngineBuildMode = "buildkit" | "classic";
+
+/** Which build an engine answers to, from its /version (Podman names itself in Components). */
+export function buildModeFromVersion(version: { Components?: { Name?: string }[] | null }): EngineBuildMode {
+  return (version.Components ?? []).some((c) => /podman/i.test(c.Name ?? "")) ? "classic" : "buildkit";
+}
+
+/** The argv and environment for a build with the given client (BuildKit unless the engine is classic). */
 export function buildKitInvocation(
   client: BuildKitClient,
   buildArgs: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
+  mode: EngineBuildMode = "buildkit",
 ): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
+  if (mode === "classic") {
+    return { file: client.path, args: ["build", ...buildArgs], env: { ...env, DOCKER_BUILDKIT: "0" } };
+  }
   if (client.mode === "buildx") {
     return { file: client.path, args: ["buildx", "build", "--load", ...buildArgs], env };
   }

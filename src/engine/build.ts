@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { BuildError, EngineError, InputError, InterruptedError, type SourceLocation } from "../errors.js";
-import { buildKitInvocation, requireBuildKitClient } from "./build-client.js";
+import { buildKitInvocation, buildModeFromVersion, requireBuildKitClient } from "./build-client.js";
 import { locateStep } from "./build-locate.js";
 import { type BuildProgressEvent, BuildProgressParser, type BuildStep } from "./build-progress.js";
 import { MANAGED_LABEL } from "./cleanup.js";
-import { connectEngine, type EngineConnection } from "./connect.js";
+import { connectEngine, type EngineConnection, engineCliEnv } from "./connect.js";
 
 export type { BuildProgressEvent, BuildStep } from "./build-progress.js";
 
@@ -139,7 +139,10 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   if (opts.network === "host") args.push("--network", "host");
   if (opts.noCache) args.push("--no-cache");
   args.push(context);
-  const inv = buildKitInvocation(client, args, { ...process.env, DOCKER_HOST: engine.host });
+  const mode = buildModeFromVersion(
+    (await engine.docker.version().catch(() => ({}))) as { Components?: { Name?: string }[] },
+  );
+  const inv = buildKitInvocation(client, args, engineCliEnv(engine), mode);
 
   const parser = new BuildProgressParser(opts.onProgress);
   let log = "";

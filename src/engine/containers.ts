@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from "node:stream";
 import { EngineError, InputError } from "../errors.js";
 import { isNotFound, MANAGED_LABEL } from "./cleanup.js";
 import type { EngineConnection } from "./connect.js";
+import { type PortPublishing, publishBody } from "./ports.js";
 
 /** What verification needs to know about an image. */
 export interface ImageRunInfo {
@@ -58,6 +59,8 @@ export interface ContainerSpec {
   init?: boolean;
   /** Capabilities to add (the tracer needs SYS_PTRACE). */
   capAdd?: string[];
+  /** Ports to publish to ephemeral host ports (probes on engines whose networks this host cannot route to). */
+  publish?: PortPublishing;
 }
 
 const ms = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 1e6));
@@ -65,12 +68,14 @@ const ms = (n: number | undefined) => (n === undefined ? undefined : Math.round(
 /** The Engine API body that creates the container `spec` describes (labelled as ours). */
 export function containerCreateBody(spec: ContainerSpec): Record<string, unknown> {
   const hc = spec.healthcheck;
+  const pub = spec.publish && spec.publish.ports.length > 0 ? publishBody(spec.publish) : undefined;
   return {
     Image: spec.image,
     Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(spec.cmd ? { Cmd: spec.cmd } : {}),
     ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
     Labels: { ...spec.labels, [MANAGED_LABEL]: "true" },
+    ...(pub ? { ExposedPorts: pub.ExposedPorts } : {}),
     ...(hc
       ? {
           Healthcheck: {
@@ -86,6 +91,7 @@ export function containerCreateBody(spec: ContainerSpec): Record<string, unknown
       ...(spec.network ? { NetworkMode: spec.network.name } : {}),
       ...(spec.init ? { Init: true } : {}),
       ...(spec.capAdd?.length ? { CapAdd: spec.capAdd } : {}),
+      ...(pub ? { PortBindings: pub.PortBindings } : {}),
       // No restarts: a crash must show as a crash.
       RestartPolicy: { Name: "no" },
     },

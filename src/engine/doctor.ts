@@ -1,6 +1,12 @@
 import { type LocalBase, listBases } from "../bases/list.js";
 import { isSlimstageError } from "../errors.js";
-import { type BuildKitClient, type ClientExamination, examineDockerClients } from "./build-client.js";
+import {
+  type BuildKitClient,
+  buildModeFromVersion,
+  type ClientExamination,
+  type EngineBuildMode,
+  examineDockerClients,
+} from "./build-client.js";
 import { type ConnectOptions, connectEngine, type EngineConnection, systemDiscoveryHost } from "./connect.js";
 import type { StrategyReport } from "./discovery.js";
 import { discoverEngines } from "./discovery.js";
@@ -22,6 +28,8 @@ export interface EngineFacts {
   readonly cgroupDriver?: string;
   readonly cpus: number;
   readonly memoryBytes: number;
+  /** How builds reach it: "buildkit" (Docker), "classic" (Podman's /build, buildah; no BuildKit session). */
+  readonly buildMode: EngineBuildMode;
 }
 
 export interface RegistryCheck {
@@ -95,6 +103,7 @@ async function engineFacts(conn: EngineConnection): Promise<EngineFacts> {
     ...(cgd ? { cgroupDriver: cgd } : {}),
     cpus: num(info, "NCPU"),
     memoryBytes: num(info, "MemTotal"),
+    buildMode: buildModeFromVersion(v as { Components?: { Name?: string }[] }),
   };
 }
 

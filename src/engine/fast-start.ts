@@ -3,6 +3,7 @@ import { EngineError, InputError } from "../errors.js";
 import { MANAGED_LABEL } from "./cleanup.js";
 import { type ContainerSpec, containerCreateBody, engineTrouble } from "./containers.js";
 import { discoverEngines } from "./discovery.js";
+import { type ContainerReach, type InspectForReach, reachFromInspect } from "./ports.js";
 import { systemDiscoveryHost } from "./system-host.js";
 
 /**
@@ -157,14 +158,15 @@ export async function fastStart(e: FastEngine, id: string): Promise<void> {
   await ok(e.call("POST", `/containers/${id}/start`), `could not start container ${id.slice(0, 12)}`);
 }
 
-/** The container's address on `network` ("" when it has none, e.g. already exited). */
-export async function fastAddress(e: FastEngine, id: string, network: string): Promise<string> {
+/** Where the container's ports answer (see ports.ts); undefined when it has no address (e.g. already exited). */
+export async function fastReach(
+  e: FastEngine,
+  id: string,
+  network: string,
+): Promise<ContainerReach | undefined> {
   const r = await ok(
-    e.call<{ NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> } }>(
-      "GET",
-      `/containers/${id}/json`,
-    ),
+    e.call<InspectForReach>("GET", `/containers/${id}/json`),
     `could not inspect container ${id.slice(0, 12)}`,
   );
-  return r.NetworkSettings?.Networks?.[network]?.IPAddress ?? "";
+  return reachFromInspect(r, network, `unix://${e.socketPath}`);
 }

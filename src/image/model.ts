@@ -6,7 +6,7 @@
  * `Layer.metaFiles` because owner attribution needs them.
  */
 
-export type SourceScheme = "docker" | "docker-archive" | "oci-layout";
+export type SourceScheme = "docker" | "docker-archive" | "oci-layout" | "registry";
 
 export type EntryType = "file" | "dir" | "symlink" | "hardlink" | "other";
 

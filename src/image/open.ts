@@ -4,17 +4,20 @@ import { parseReference } from "./reference.js";
 import { dockerSource } from "./sources/docker.js";
 import { dockerArchiveSource } from "./sources/docker-archive.js";
 import { ociLayoutSource } from "./sources/oci-layout.js";
+import { registrySource } from "./sources/registry.js";
 import type { ImageSource } from "./sources/source.js";
 
 const SOURCES: Record<SourceScheme, ImageSource> = {
   docker: dockerSource,
   "docker-archive": dockerArchiveSource,
   "oci-layout": ociLayoutSource,
+  registry: registrySource,
 };
 
 /**
  * Opens an image by reference and reads it, streamed, into the model:
- * `docker://IMAGE` (default), `docker-archive://FILE.tar`, `oci-layout://DIR[:TAG]`.
+ * `docker://IMAGE` (default), `docker-archive://FILE.tar`, `oci-layout://DIR[:TAG]`,
+ * `registry://HOST[:PORT]/NAME[:TAG]` (the distribution API, no engine).
  * Throws InputError for bad references or archives, EngineError when the
  * engine is needed and absent, InterruptedError when `signal` fires.
  */

@@ -13,7 +13,7 @@ export interface ImageReference {
   raw: string;
 }
 
-const SCHEMES: readonly SourceScheme[] = ["docker", "docker-archive", "oci-layout"];
+const SCHEMES: readonly SourceScheme[] = ["docker", "docker-archive", "oci-layout", "registry"];
 
 /** Splits "PATH:TAG" when PATH itself does not exist (a path may contain ":"). */
 function splitTag(target: string): { target: string; tag?: string } {
@@ -25,7 +25,8 @@ function splitTag(target: string): { target: string; tag?: string } {
 
 /**
  * Parses an image reference: `docker://IMAGE` (also the default without a
- * scheme), `docker-archive://FILE.tar[:TAG]`, `oci-layout://DIR[:TAG]`.
+ * scheme), `docker-archive://FILE.tar[:TAG]`, `oci-layout://DIR[:TAG]`,
+ * `registry://HOST[:PORT]/NAME[:TAG|@DIGEST]`.
  */
 export function parseReference(ref: string): ImageReference {
   const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/.exec(ref);
@@ -38,15 +39,19 @@ export function parseReference(ref: string): ImageReference {
   const rest = m[2] ?? "";
   if (!SCHEMES.includes(scheme)) {
     throw new InputError(`unknown image source scheme ${JSON.stringify(`${m[1]}://`)}`, {
-      hint: "use docker://IMAGE, docker-archive://FILE.tar or oci-layout://DIR[:TAG]",
+      hint: "use docker://IMAGE, docker-archive://FILE.tar, oci-layout://DIR[:TAG] or registry://HOST/NAME[:TAG]",
     });
   }
   if (rest === "")
-    throw new InputError(`${scheme}:// needs a ${scheme === "docker" ? "image name" : "path"}`);
+    throw new InputError(
+      `${scheme}:// needs a ${scheme === "docker" || scheme === "registry" ? "image name" : "path"}`,
+    );
   if (scheme === "docker") {
     checkImageReference(rest, "image");
     return { scheme, target: rest, raw: ref };
   }
+  // registry://HOST/NAME:TAG is split by the registry source (a host may hold ":PORT").
+  if (scheme === "registry") return { scheme, target: rest, raw: ref };
   const split = splitTag(rest);
   return split.tag !== undefined
     ? { scheme, target: split.target, tag: split.tag, raw: ref }

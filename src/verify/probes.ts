@@ -8,6 +8,8 @@ import type { CmdProbe, HttpProbe, Probe, ProbeResult, TcpProbe } from "./types.
 /** Where probes reach the app: its address on the run's network, and exec inside it. */
 export interface ProbeTarget {
   host: string;
+  /** Container port -> port at `host` (published ports); absent or unmapped: the same port. */
+  ports?: ReadonlyMap<number, number>;
   exec(cmd: string[], timeoutMs: number): Promise<ExecResult>;
   /** Why the container is no longer running, once it is not. */
   exited(): string | undefined;
@@ -60,6 +62,11 @@ export class ConnectError extends Error {
     super(message);
     this.notHttp = notHttp;
   }
+}
+
+/** The port to connect to at the target's host for the container's `port`. */
+export function portAt(target: { ports?: ReadonlyMap<number, number> }, port: number): number {
+  return target.ports?.get(port) ?? port;
 }
 
 /** One HTTP request; connection problems reject with ConnectError. */
@@ -305,7 +312,7 @@ async function runHttp(
   // Only the first request waits for the app to come up; the rest must answer at once.
   const first = await untilConnected(target, { ...opts, requestTimeoutMs: perRequest }, async (t, sig) => {
     try {
-      return await httpRequest(target.host, p.port, requestOf(p, t, sig));
+      return await httpRequest(target.host, portAt(target, p.port), requestOf(p, t, sig));
     } catch (e) {
       if (e instanceof ConnectError && e.notHttp && p.fallbackToTcp) {
         // The port is open but speaks something else: stop polling, fall back to TCP below.
@@ -338,7 +345,11 @@ async function runHttp(
   for (let n = 1; n <= count; n++) {
     if (n > 1) {
       try {
-        answer = await httpRequest(target.host, p.port, requestOf(p, perRequest, opts.signal));
+        answer = await httpRequest(
+          target.host,
+          portAt(target, p.port),
+          requestOf(p, perRequest, opts.signal),
+        );
       } catch (e) {
         if (!(e instanceof ConnectError)) throw e;
         return {
@@ -372,7 +383,9 @@ async function runTcp(
   target: ProbeTarget,
   opts: ProbeRunOptions,
 ): Promise<Omit<ProbeResult, "durationMs">> {
-  const r = await untilConnected(target, opts, (t, sig) => tcpOnce(target.host, p.port, t, sig));
+  const r = await untilConnected(target, opts, (t, sig) =>
+    tcpOnce(target.host, portAt(target, p.port), t, sig),
+  );
   if (r.attempts > 0 && r.lastError === undefined)
     return {
       probe: p,

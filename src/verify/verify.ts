@@ -14,15 +14,16 @@ import {
   waitForExit,
 } from "../engine/containers.js";
 import {
-  fastAddress,
   fastCreateContainer,
   fastCreateNetwork,
   fastEngine,
   fastImageInfo,
+  fastReach,
   fastStart,
   fastWaitForExit,
 } from "../engine/fast-start.js";
 import { createNetwork } from "../engine/networks.js";
+import { containerReach, portPublishing } from "../engine/ports.js";
 import { watchPeakMemory } from "../engine/stats.js";
 import { EngineError, InputError, InterruptedError, VerifyError } from "../errors.js";
 // compose.ts (ajv, yaml) and the build code load only when a compose file is given:
@@ -344,6 +345,12 @@ async function runVerify(
           : {}),
       labels: { ...labels, "org.slimstage.service": serviceName },
       network: { name: net.name, aliases: [serviceName] },
+      // Published too, for engines whose networks this host cannot route to (engine/ports.ts).
+      publish: portPublishing(fast ? `unix://${fast.socketPath}` : (await getEngine()).host, [
+        ...info.exposedPorts,
+        ...probes.flatMap((p) => (p.kind === "cmd" ? [] : [p.port])),
+        ...(opts.wait ?? []).flatMap((w) => (w.kind === "port" ? [w.port] : [])),
+      ]),
     };
     appId = fast
       ? await fastCreateContainer(fast, appSpec)
@@ -367,9 +374,10 @@ async function runVerify(
         markExited("the engine stopped answering about the container");
       },
     );
-    const host = fast
-      ? await fastAddress(fast, id, net.name)
-      : (await containerState(await getEngine(), id)).ips[net.name];
+    const reach = fast
+      ? await fastReach(fast, id, net.name)
+      : await containerReach(await getEngine(), id, net.name);
+    const host = reach?.host;
     // Memory and the watchdog need dockerode. Loading it blocks the event loop
     // for a few hundred ms, which would delay the probes' polling: it starts
     // after the first probe answered, or after a second, whichever is first
@@ -431,11 +439,12 @@ async function runVerify(
     }
     for (const w of waits) {
       progress({ type: "phase", phase: "wait", message: `waiting for ${w.description}` });
-      await w.wait(ctxFor(await monitors, id, host, deadline, signal, exited));
+      await w.wait({ ...ctxFor(await monitors, id, host, deadline, signal, exited), ports: reach.ports });
     }
 
     const target: ProbeTarget = {
       host,
+      ports: reach.ports,
       exited,
       stopped: stopped.signal,
       exec: async (cmd, t) => {

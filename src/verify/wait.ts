@@ -1,7 +1,7 @@
 import type { EngineConnection } from "../engine/connect.js";
 import { containerState, followLogs } from "../engine/containers.js";
 import { VerifyError } from "../errors.js";
-import { tcpOnce } from "./probes.js";
+import { portAt, tcpOnce } from "./probes.js";
 import { sleep, throwIfAborted } from "./sleep.js";
 import type { WaitSpec } from "./types.js";
 
@@ -9,8 +9,10 @@ import type { WaitSpec } from "./types.js";
 export interface WaitContext {
   engine: EngineConnection;
   containerId: string;
-  /** The container's address on the run's network. */
+  /** Where the container's ports answer (its address, or the engine's host for published ports). */
   host: string;
+  /** Container port -> port at `host`; absent or unmapped: the same port. */
+  ports?: ReadonlyMap<number, number>;
   /** Epoch ms. */
   deadline: number;
   signal?: AbortSignal;
@@ -51,7 +53,7 @@ export function portOpen(port: number): WaitStrategy {
         const left = ctx.deadline - Date.now();
         if (left <= 0) throw timedOut(description);
         try {
-          await tcpOnce(ctx.host, port, Math.min(1000, left));
+          await tcpOnce(ctx.host, portAt(ctx, port), Math.min(1000, left));
           return;
         } catch {
           await sleep(POLL_MS, ctx.signal);

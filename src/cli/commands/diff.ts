@@ -31,6 +31,10 @@ export function define(program: Command): void {
           "files, packages and config changes as JSON",
         ],
         ["slimstage diff myapp:single myapp:multi --markdown", "a Markdown diff for a pull request"],
+        [
+          "slimstage diff registry://127.0.0.1:5000/app:1.0 docker://app:dev",
+          "a registry's image against a local build",
+        ],
       ]),
     )
     .action(

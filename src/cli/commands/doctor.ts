@@ -48,6 +48,11 @@ export function define(program: Command): void {
           lines.push(
             `  storage driver ${e.storageDriver}, cgroup v${e.cgroupVersion ?? "?"}${e.cgroupDriver ? ` (${e.cgroupDriver})` : ""}`,
           );
+          lines.push(
+            e.buildMode === "classic"
+              ? "  builds: the engine's classic /build (Podman: buildah; no BuildKit session), through the client below with DOCKER_BUILDKIT=0"
+              : "  builds: BuildKit, through the client below",
+          );
         } else {
           lines.push(`Engine: none usable. ${r.engineError?.message ?? ""}`);
           if (r.engineError?.hint) lines.push(`  hint: ${r.engineError.hint}`);

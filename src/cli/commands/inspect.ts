@@ -28,7 +28,10 @@ export function define(program: Command): void {
   program
     .command("inspect")
     .description("Analyze an image layer by layer: sizes, owners, waste, build-only content")
-    .argument("<ref>", "docker://IMAGE (default scheme), docker-archive://FILE.tar, oci-layout://DIR[:TAG]")
+    .argument(
+      "<ref>",
+      "docker://IMAGE (default scheme), docker-archive://FILE.tar, oci-layout://DIR[:TAG], registry://HOST[:PORT]/NAME[:TAG]",
+    )
     .option("--markdown", "print a Markdown report")
     .option("--tree [path]", "print the merged file tree with sizes (under PATH, default /)")
     .option("--depth <n>", "levels shown by --tree", "3")
@@ -51,6 +54,10 @@ export function define(program: Command): void {
       examples([
         ["slimstage inspect python:3.11-slim", "size, layers with waste, biggest files, owners, findings"],
         ["slimstage inspect docker-archive://app.tar --json", "the full analysis as JSON"],
+        [
+          "slimstage inspect registry://127.0.0.1:5000/team/app:1.2",
+          "read an image from a registry (distribution API), no engine and no pull",
+        ],
         [
           "slimstage inspect oci-layout://./out:latest --tree /usr/local --depth 2",
           "where the bytes under /usr/local go",

@@ -21,7 +21,13 @@ export function isDocumentName(path: string): boolean {
 }
 
 export function isLayerName(path: string): boolean {
-  return path.endsWith("/layer.tar") || path === "layer.tar" || path.startsWith("blobs/");
+  return (
+    path.endsWith("/layer.tar") ||
+    path === "layer.tar" ||
+    path.startsWith("blobs/") ||
+    // Podman's export: layers as top-level DIFFID.tar, linked from ID/layer.tar.
+    (!path.includes("/") && path.endsWith(".tar"))
+  );
 }
 
 async function collect(
