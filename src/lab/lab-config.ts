@@ -33,6 +33,8 @@ export interface LabComposeRef {
   file: string;
   /** The service the variant's image stands in for; its depends_on become sidecars. */
   service: string;
+  /** Compose profiles to enable (as `--profile`). */
+  profiles?: string[];
 }
 
 export interface LabDiagnosis {

@@ -69,7 +69,7 @@ const variant = {
       type: "object",
       additionalProperties: false,
       required: ["file", "service"],
-      properties: { file: relPath, service: { type: "string", minLength: 1 } },
+      properties: { file: relPath, service: { type: "string", minLength: 1 }, profiles: stringList },
     },
     expect: {
       oneOf: [

@@ -450,9 +450,7 @@ async function runVariant(
         image: ref,
         probes: spec.probes,
         ...(spec.command ? { command: spec.command } : {}),
-        ...(v.compose
-          ? { compose: { file: resolve(lab.dir, v.compose.file), service: v.compose.service } }
-          : {}),
+        ...(v.compose ? { compose: { ...v.compose, file: resolve(lab.dir, v.compose.file) } } : {}),
         timeoutMs: ctx.verifyTimeoutMs,
         labels: { ...ctx.labels, "org.slimstage.variant": v.name },
         ...(signal ? { signal } : {}),

@@ -11,6 +11,7 @@ export interface CompareFlags {
   probe?: string[];
   env?: string[];
   compose?: string;
+  profile?: string[];
   service?: string;
   timeout?: string;
   title?: string;
@@ -53,6 +54,7 @@ export function addVerifyOptions(cmd: Command): string[] {
     .option("--env <K=V>", "environment variable for the verified containers", collect)
     .option("--compose <file>", "take sidecars and environment from this compose file")
     .option("--service <name>", "the compose service the images stand for")
+    .option("--profile <name>", "enable a compose profile (repeatable)", collect)
     .option("--timeout <seconds>", "limit for each image's start-up and probes")
     .addHelpText(
       "after",
@@ -76,11 +78,8 @@ export async function verifyOptionsFrom(
     if (eq <= 0) throw new InputError(`--env "${kv}" must look like KEY=VALUE`);
     env[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  if ((flags.compose === undefined) !== (flags.service === undefined)) {
-    throw new InputError("--compose and --service go together", {
-      hint: "e.g. --compose compose.yaml --service web",
-    });
-  }
+  const { composeOption } = await import("../probe-options.js");
+  const compose = composeOption(flags.compose, flags.service, flags.profile);
   let timeoutMs: number | undefined;
   if (flags.timeout !== undefined) {
     const s = Number(flags.timeout);
@@ -90,7 +89,7 @@ export async function verifyOptionsFrom(
   return {
     probes: parseProbeArgs(probeArgv),
     ...(Object.keys(env).length ? { env } : {}),
-    ...(flags.compose && flags.service ? { compose: { file: flags.compose, service: flags.service } } : {}),
+    ...(compose ? { compose } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     labels: { "org.slimstage.managed": "true" },
   };

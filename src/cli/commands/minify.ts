@@ -9,6 +9,7 @@ interface MinifyFlags {
   tag?: string;
   include?: string[];
   compose?: string;
+  profile?: string[];
   service?: string;
   env?: string[];
   cmd?: string;
@@ -76,7 +77,7 @@ export function define(program: Command): void {
           import("../progress.js"),
         ]);
         const probes = parseProbeArgs(ordered);
-        const compose = composeOption(flags.compose, flags.service);
+        const compose = composeOption(flags.compose, flags.service, flags.profile);
         const timeoutMs = timeoutOption(flags.timeout);
         const outDir =
           flags.out ??

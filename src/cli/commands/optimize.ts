@@ -2,8 +2,8 @@ import { relative } from "node:path";
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
-import { addProbeOptions } from "../probe-options.js";
-import { action, examples } from "../runtime.js";
+import { addProbeOptions, composeOption } from "../probe-options.js";
+import { action, collect, examples } from "../runtime.js";
 
 interface OptimizeFlags {
   from?: string;
@@ -13,6 +13,7 @@ interface OptimizeFlags {
   port?: string;
   compose?: string;
   service?: string;
+  profile?: string[];
   write?: boolean;
   planOnly?: boolean;
   tests?: boolean;
@@ -44,6 +45,7 @@ export function define(program: Command): void {
     .option("--port <port>", "the port the app listens on")
     .option("--compose <file>", "compose file whose service's depends_on run as sidecars")
     .option("--service <name>", "the compose service the image stands for")
+    .option("--profile <name>", "enable a compose profile (repeatable)", collect)
     .option("--write", "write Dockerfile, .dockerignore and generated files into DIR (backups kept)")
     .option("--plan-only", "print the plan without building or verifying (nothing is proven)")
     .option("--no-tests", "leave out the test stage")
@@ -83,11 +85,7 @@ export function define(program: Command): void {
             import("../../verify/probe-spec.js"),
             import("../../plan/detect/existing.js"),
           ]);
-        if ((flags.compose === undefined) !== (flags.service === undefined)) {
-          throw new InputError("--compose and --service go together", {
-            hint: "e.g. --compose docker-compose.yml --service web",
-          });
-        }
+        const compose = composeOption(flags.compose, flags.service, flags.profile);
         const probes = parseProbeArgs(ordered);
         let port: number | undefined;
         if (flags.port !== undefined) {
@@ -112,9 +110,7 @@ export function define(program: Command): void {
           tier: flags.tier,
           ...(flags.allTiers ? { allTiers: true } : {}),
           ...(probes.length > 0 ? { probes } : {}),
-          ...(flags.compose && flags.service
-            ? { compose: { file: flags.compose, service: flags.service } }
-            : {}),
+          ...(compose ? { compose } : {}),
           ...(flags.write ? { write: true } : {}),
           ...(flags.planOnly ? { planOnly: true } : {}),
           ...(flags.tests === false ? { skipTests: true } : {}),

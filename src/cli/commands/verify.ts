@@ -6,6 +6,7 @@ import { action, collect, examples } from "../runtime.js";
 
 interface VerifyFlags {
   compose?: string;
+  profile?: string[];
   service?: string;
   env?: string[];
   timeout: string;
@@ -64,7 +65,7 @@ export function define(program: Command): void {
         ]);
         type WaitSpec = import("../../verify/types.js").WaitSpec;
         const probes = parseProbeArgs(ordered);
-        const compose = composeOption(flags.compose, flags.service);
+        const compose = composeOption(flags.compose, flags.service, flags.profile);
         const timeoutMs = timeoutOption(flags.timeout);
         const wait: WaitSpec[] = [
           ...(flags.waitPort ?? []).map((p): WaitSpec => {
