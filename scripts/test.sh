@@ -11,6 +11,7 @@ npm run --silent check
 npm run --silent docs:check
 mkdir -p test-artifacts
 bash scripts/setup-chromium.sh
+bash scripts/setup-compose.sh
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json || status=$?
 # One plain closing line that any CI reader understands.

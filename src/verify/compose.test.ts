@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors.js";
-import { containerPortOf, dependencyOrder, loadCompose, parseCompose, parseDuration } from "./compose.js";
+import { containerPortsOf, dependencyOrder, loadCompose, parseCompose, parseDuration } from "./compose.js";
 
 const lab = `version: "3.8"
 services:
@@ -108,9 +108,10 @@ describe("helpers", () => {
     expect(parseDuration("1m30s", "x")).toBe(90_000);
     expect(parseDuration("250ms", "x")).toBe(250);
     expect(() => parseDuration("ten seconds", "x")).toThrow(/not a duration/);
-    expect(containerPortOf("127.0.0.1:8080:5000/tcp")).toBe(5000);
-    expect(containerPortOf(6379)).toBe(6379);
-    expect(containerPortOf("3000-3001")).toBe(3000);
+    expect(containerPortsOf("127.0.0.1:8080:5000/tcp")).toEqual([5000]);
+    expect(containerPortsOf(6379)).toEqual([6379]);
+    expect(containerPortsOf("3000-3001")).toEqual([3000, 3001]);
+    expect(containerPortsOf("80-")).toEqual([]);
   });
 });
 

@@ -48,7 +48,7 @@ export interface ComposeService {
   build?: { context: string; dockerfile?: string; target?: string; args: Record<string, string> };
   /** `env_file` values, overridden by `environment` (a name alone takes the variable's value). */
   environment: Record<string, string>;
-  /** Container ports named in `ports` (the part after the last ':', or `target`). */
+  /** Container ports named in `ports` (the part after the last ':', or `target`), each once. */
   ports: number[];
   dependsOn: ComposeDependency[];
   healthcheck?: ComposeHealthcheck;
@@ -253,18 +253,21 @@ function applyEnv(out: Record<string, string>, entries: [string, string | null][
   }
 }
 
-/** `"8080:5000"`, `"127.0.0.1:8080:5000/tcp"`, `5000` -> 5000. */
-export function containerPortOf(spec: string | number): number | undefined {
-  const s = String(spec).replace(/\/(tcp|udp)$/, "");
+/** `"8080:5000"`, `"127.0.0.1:8080:5000/tcp"`, `5000` -> [5000]; a range `"3000-3001"` -> [3000, 3001]. */
+export function containerPortsOf(spec: string | number): number[] {
+  const s = String(spec).replace(/\/(tcp|udp|sctp)$/, "");
   const last = s.split(":").at(-1) ?? "";
-  const first = last.split("-")[0] ?? "";
-  const n = Number(first);
-  return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
+  const [from, to = from] = last.split("-").map(Number);
+  const ok = (n: number | undefined): n is number =>
+    Number.isInteger(n) && (n as number) > 0 && (n as number) < 65536;
+  if (!ok(from) || !ok(to) || to < from || to - from > 1000) return [];
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-function portOf(item: unknown): number | undefined {
-  if (item && typeof item === "object") return containerPortOf(String((item as { target?: unknown }).target));
-  return containerPortOf(item as string | number);
+function portsOf(item: unknown): number[] {
+  if (item && typeof item === "object")
+    return containerPortsOf(String((item as { target?: unknown }).target));
+  return containerPortsOf(item as string | number);
 }
 
 function activeProfiles(opts: ComposeOptions, env: Env): string[] {
@@ -355,8 +358,8 @@ export function parseCompose(text: string, file: string, opts: ComposeOptions = 
       name,
       environment,
       ports: ((raw.ports as unknown[] | undefined) ?? [])
-        .map(portOf)
-        .filter((p): p is number => p !== undefined),
+        .flatMap(portsOf)
+        .filter((p, i, all) => all.indexOf(p) === i),
       dependsOn: [],
       profiles: svcProfiles,
       enabled:
@@ -367,8 +370,9 @@ export function parseCompose(text: string, file: string, opts: ComposeOptions = 
     if (raw.build !== undefined) {
       const b =
         typeof raw.build === "string" ? { context: raw.build } : (raw.build as Record<string, unknown>);
+      // A build arg named without a value and not set anywhere is passed empty, as docker-compose 1.29 does.
       const args: Record<string, string> = {};
-      applyEnv(args, envEntries(b.args), env);
+      for (const [k, v] of envEntries(b.args)) args[k] = v ?? env[k] ?? "";
       svc.build = {
         context: resolve(base, typeof b.context === "string" ? b.context : "."),
         ...(typeof b.dockerfile === "string" ? { dockerfile: b.dockerfile } : {}),
