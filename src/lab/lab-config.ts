@@ -89,6 +89,8 @@ export interface LabClaim {
   /** The claim in the lab's words. */
   text: string;
   measure: ClaimMeasure;
+  /** The verdict the lab expects (`expect: true|false`): another verdict fails the run (exit 1). */
+  expect?: boolean;
 }
 
 /** How slimstage's own optimize runs on the lab, as one more pair of variants. */

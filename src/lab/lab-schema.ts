@@ -148,6 +148,7 @@ export const LAB_SCHEMA = {
         properties: {
           id: name,
           text: { type: "string", minLength: 1 },
+          expect: { type: "boolean" },
           measure: {
             type: "object",
             required: ["kind"],

@@ -289,7 +289,8 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
     runs.push(m.run);
     if (m.report) reportVariants.push(m.report);
   }
-  const ok = runs.every((r) => r.outcome.asExpected) && claims.every((c) => c.verdict !== null);
+  const ok =
+    runs.every((r) => r.outcome.asExpected) && claims.every((c) => c.verdict !== null && c.asExpected);
   const baselineName = cfg.baseline ?? cfg.variants[0]!.name;
   const reportBaseline = reportVariants.find((r) => r.name === baselineName)?.name ?? reportVariants[0]?.name;
   const report: ReportData | null =
