@@ -302,6 +302,15 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
           createdAt: new Date(started).toISOString(),
           baseline: reportBaseline,
           variants: reportVariants,
+          claims: claims.map((c) => ({
+            id: c.id,
+            text: c.text,
+            verdict: c.verdict,
+            measured: c.measured,
+            why: c.why,
+            ...(c.expected !== undefined ? { expected: c.expected } : {}),
+            asExpected: c.asExpected,
+          })),
         };
   const { compareImages } = await import("../report/compare.js");
   const comparison = report ? compareImages(report.variants, { baseline: report.baseline }) : null;

@@ -214,5 +214,6 @@ async function renderHtml(
     variants: reports.flatMap(({ run, report }) =>
       report.variants.map((v) => ({ ...v, name: `${run.name}/${v.name}` })),
     ),
+    claims: reports.flatMap(({ run, report }) => (report.claims ?? []).map((c) => ({ ...c, lab: run.name }))),
   });
 }
