@@ -15,6 +15,7 @@ npm run --silent check
 npm run --silent docs:check
 mkdir -p test-artifacts
 bash scripts/setup-test-deps.sh
+bash scripts/setup-compose.sh
 rm -f test-artifacts/vitest.json test-artifacts/summary.json
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json \

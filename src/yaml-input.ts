@@ -26,6 +26,10 @@ export interface ReadYamlOptions {
   /** Start of the message for a syntax error, e.g. "lab.yaml is not valid YAML". */
   invalid: string;
   uniqueKeys?: boolean;
+  /** YAML 1.1 merge keys (`<<: *x`), as compose's loaders read them. */
+  merge?: boolean;
+  /** Runs between parsing and conversion to data (compose interpolates there, so its errors carry lines). */
+  transform?: (doc: Document.Parsed, lineCounter: LineCounter) => void;
 }
 
 function firstLine(s: string): string {
@@ -45,6 +49,7 @@ export function readYaml(text: string, file: string, opts: ReadYamlOptions): Yam
       lineCounter,
       prettyErrors: false,
       ...(opts.uniqueKeys !== undefined ? { uniqueKeys: opts.uniqueKeys } : {}),
+      ...(opts.merge ? { merge: true } : {}),
     });
   } catch (e) {
     // The library reports stack exhaustion as a document error; this is the backstop.
@@ -54,6 +59,7 @@ export function readYaml(text: string, file: string, opts: ReadYamlOptions): Yam
   }
   const err = doc.errors[0];
   if (err) throw new ConfigError(`${opts.invalid}: ${firstLine(err.message)}`, { location: at(err.pos[0]) });
+  opts.transform?.(doc, lineCounter);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });

@@ -77,6 +77,7 @@ export function addRunOptions(cmd: Command): void {
   cmd
     .option("--compose <file>", "compose file with the service and its sidecars (depends_on)")
     .option("--service <name>", "the compose service this image stands for")
+    .option("--profile <name>", "enable a compose profile (repeatable)", collect)
     .option("--env <k=v>", "environment variable for the app (repeatable)", collect)
     .option(
       "--env-file <file>",
@@ -166,17 +167,22 @@ export function parseEnv(list: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** `--compose` and `--service` go together. */
+/** `--compose` and `--service` go together; `--profile` needs them. */
 export function composeOption(
   compose: string | undefined,
   service: string | undefined,
-): { file: string; service: string } | undefined {
+  profiles: readonly string[] = [],
+): { file: string; service: string; profiles?: string[] } | undefined {
   if ((compose === undefined) !== (service === undefined)) {
     throw new InputError("--compose and --service go together", {
       hint: "e.g. --compose docker-compose.yml --service web",
     });
   }
-  return compose && service ? { file: compose, service } : undefined;
+  if (profiles.length > 0 && compose === undefined)
+    throw new InputError("--profile needs --compose and --service");
+  return compose && service
+    ? { file: compose, service, ...(profiles.length > 0 ? { profiles: [...profiles] } : {}) }
+    : undefined;
 }
 
 /** `--timeout` in seconds, as milliseconds. */

@@ -19,6 +19,8 @@ export interface LabComposeRef {
   file: string;
   /** The service the variant's image stands in for; its depends_on become sidecars. */
   service: string;
+  /** Compose profiles to enable (as `--profile`). */
+  profiles?: string[];
 }
 
 export interface LabDiagnosis {
@@ -73,6 +75,8 @@ export interface LabClaim {
   /** The claim in the lab's words. */
   text: string;
   measure: ClaimMeasure;
+  /** The verdict the lab expects (`expect: true|false`): another verdict fails the run (exit 1). */
+  expect?: boolean;
 }
 
 /** How slimstage's own optimize runs on the lab, as one more pair of variants. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ImageFacts } from "./image-facts.js";
-import { formatLabMarkdown, formatLabTty, tableRows } from "./lab-format.js";
+import { formatLabMarkdown, formatLabTty, tableRows, unexpectedResults } from "./lab-format.js";
 import type { LabRun, LabRunDocument } from "./lab-result.js";
 import { renderResults } from "./results-markdown.js";
 
@@ -89,6 +89,7 @@ const run: LabRun = {
       verdict: true,
       measured: "15.4 MB smaller",
       why: "because",
+      asExpected: true,
     },
     {
       id: "b",
@@ -97,6 +98,7 @@ const run: LabRun = {
       verdict: null,
       measured: "not measured",
       why: "no image",
+      asExpected: false,
     },
   ],
 };
@@ -142,6 +144,29 @@ describe("the lab table", () => {
     expect(text).toMatch(/TRUE {2}multi \| is smaller\n {6}measured: 15\.4 MB smaller\n {6}why: because/);
     expect(text).toMatch(/NOT MEASURED {2}never measured/);
     expect(text).toMatch(/NOT OK/);
+  });
+
+  it("says which claim did not get the verdict the lab expects", () => {
+    const wrong: LabRun = {
+      ...run,
+      claims: [
+        { ...run.claims[0]!, expected: false, asExpected: false },
+        {
+          ...run.claims[0]!,
+          id: "ok-one",
+          text: "as expected",
+          verdict: false,
+          expected: false,
+          asExpected: true,
+        },
+      ],
+    };
+    expect(unexpectedResults(wrong)).toEqual(["claim a: TRUE, the lab expects FALSE"]);
+    const text = formatLabTty(wrong);
+    expect(text).toMatch(/TRUE \(the lab expects FALSE\) {2}multi \| is smaller/);
+    expect(text).toMatch(/FALSE \(as expected\) {2}as expected/);
+    expect(text).toMatch(/NOT OK:\n {2}claim a: TRUE, the lab expects FALSE/);
+    expect(unexpectedResults(run)).toEqual(["claim b: not measured (no image)"]);
   });
 
   it("escapes pipes in Markdown", () => {

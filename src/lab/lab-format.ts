@@ -76,6 +76,28 @@ function verdictMark(v: ClaimVerdict): string {
   return v.verdict === true ? "TRUE" : v.verdict === false ? "FALSE" : "NOT MEASURED";
 }
 
+/** "as expected" / "expected FALSE" beside a verdict, when the lab states an expectation. */
+function expectationNote(v: ClaimVerdict): string {
+  if (v.expected === undefined) return "";
+  return v.asExpected ? " (as expected)" : ` (the lab expects ${v.expected ? "TRUE" : "FALSE"})`;
+}
+
+/** What makes a run NOT OK, one line each: the variants and the claims that did not come out as expected. */
+export function unexpectedResults(run: LabRun): string[] {
+  return [
+    ...run.variants
+      .filter((v) => !v.outcome.asExpected)
+      .map((v) => `variant ${v.name}: ${v.outcome.summary}`),
+    ...run.claims
+      .filter((c) => !c.asExpected)
+      .map((c) =>
+        c.verdict === null
+          ? `claim ${c.id}: not measured (${c.why})`
+          : `claim ${c.id}: ${verdictMark(c)}, the lab expects ${c.expected ? "TRUE" : "FALSE"}`,
+      ),
+  ];
+}
+
 function shortCreatedBy(s: string): string {
   if (s.trim() === "") return "(no history entry: an imported layer)";
   const t = s
@@ -145,13 +167,19 @@ export function formatLabTty(run: LabRun, opts: { color?: boolean } = {}): strin
         : c.verdict === false
           ? pc.yellow(mark)
           : pc.red(mark);
-    out.push(`  ${painted}  ${c.text}`, `      measured: ${c.measured}`, `      why: ${c.why}`);
+    const note = expectationNote(c);
+    out.push(
+      `  ${painted}${color && !c.asExpected ? pc.red(note) : note}  ${c.text}`,
+      `      measured: ${c.measured}`,
+      `      why: ${c.why}`,
+    );
   }
+  const unexpected = unexpectedResults(run);
   out.push(
     "",
     run.ok
-      ? "Every variant behaved as expected and every claim has a verdict."
-      : "NOT OK: see the variants and claims above.",
+      ? "Every variant behaved as expected and every claim has a verdict (the expected one, where the lab states it)."
+      : ["NOT OK:", ...unexpected.map((u) => `  ${u}`)].join("\n"),
   );
   return `${out.join("\n")}\n`;
 }
@@ -210,7 +238,12 @@ export function formatLabMarkdown(run: LabRun, opts: { headingLevel?: number } =
   out.push("", `${h}# Claims`, "");
   const crows = [
     ["Claim", "Verdict", "Measured", "Why"],
-    ...run.claims.map((c) => [md(c.text), `**${verdictMark(c)}**`, md(c.measured), md(c.why)]),
+    ...run.claims.map((c) => [
+      md(c.text),
+      `**${verdictMark(c)}**${expectationNote(c)}`,
+      md(c.measured),
+      md(c.why),
+    ]),
   ];
   out.push(markdownTable(crows, { align: ["l", "l", "l", "l"] }), "");
   return out.join("\n");

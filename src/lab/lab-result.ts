@@ -91,6 +91,10 @@ export interface ClaimVerdict {
   measured: string;
   /** Why, from the analysis. */
   why: string;
+  /** The verdict the lab expects, when it states one. */
+  expected?: boolean;
+  /** No expectation, or the verdict is the expected one (an unmeasured claim is not). */
+  asExpected: boolean;
 }
 
 export interface OriginalLint {
@@ -112,7 +116,7 @@ export interface LabRun {
   original: OriginalLint[];
   /** Show layer history (the lab asks for it). */
   history: boolean;
-  /** Every variant as expected and every claim measured. */
+  /** Every variant as expected, every claim measured and with its expected verdict. */
   ok: boolean;
   /** The run as the report and compare read it (variants that produced an image). */
   report: ReportData | null;

@@ -44,7 +44,7 @@ const variant = {
       type: "object",
       additionalProperties: false,
       required: ["file", "service"],
-      properties: { file: relPath, service: { type: "string", minLength: 1 } },
+      properties: { file: relPath, service: { type: "string", minLength: 1 }, profiles: stringList },
     },
     expect: {
       oneOf: [
@@ -123,6 +123,7 @@ export const LAB_SCHEMA = {
         properties: {
           id: name,
           text: { type: "string", minLength: 1 },
+          expect: { type: "boolean" },
           measure: {
             type: "object",
             required: ["kind"],

@@ -26,6 +26,15 @@ describe("the examples' lab.yaml files", () => {
     }
   });
 
+  it("state the verdict each claim is expected to get (lab-000's 'significantly smaller' is false)", async () => {
+    for (const d of listLabDirs(EXAMPLES)) {
+      const lab = await loadLab(d);
+      for (const c of lab.config.claims) expect(typeof c.expect, `${d} ${c.id}`).toBe("boolean");
+    }
+    const lab000 = await loadLab(join(EXAMPLES, "lab-000"));
+    expect(lab000.config.claims.find((c) => c.id === "multi-significantly-smaller")?.expect).toBe(false);
+  });
+
   it("lab-002's lab Dockerfile is expected to fail its build with the linter's SS403", async () => {
     const lab = await loadLab(join(EXAMPLES, "lab-002"));
     const multi = lab.config.variants.find((v) => v.name === "multi")!;

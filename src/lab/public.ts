@@ -11,7 +11,7 @@ export type {
   LabProbe,
   LabVariant,
 } from "./lab-config.js";
-export { formatLabMarkdown, formatLabTty } from "./lab-format.js";
+export { formatLabMarkdown, formatLabTty, unexpectedResults } from "./lab-format.js";
 export {
   type ClaimVerdict,
   LAB_RUN_SCHEMA_ID,

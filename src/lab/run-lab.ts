@@ -264,7 +264,8 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
     runs.push(m.run);
     if (m.report) reportVariants.push(m.report);
   }
-  const ok = runs.every((r) => r.outcome.asExpected) && claims.every((c) => c.verdict !== null);
+  const ok =
+    runs.every((r) => r.outcome.asExpected) && claims.every((c) => c.verdict !== null && c.asExpected);
   const baselineName = cfg.baseline ?? cfg.variants[0]!.name;
   const reportBaseline = reportVariants.find((r) => r.name === baselineName)?.name ?? reportVariants[0]?.name;
   const report: ReportData | null =
@@ -276,6 +277,15 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
           createdAt: new Date(started).toISOString(),
           baseline: reportBaseline,
           variants: reportVariants,
+          claims: claims.map((c) => ({
+            id: c.id,
+            text: c.text,
+            verdict: c.verdict,
+            measured: c.measured,
+            why: c.why,
+            ...(c.expected !== undefined ? { expected: c.expected } : {}),
+            asExpected: c.asExpected,
+          })),
         };
   const { compareImages } = await import("../report/compare.js");
   const comparison = report ? compareImages(report.variants, { baseline: report.baseline }) : null;
@@ -425,9 +435,7 @@ async function runVariant(
         image: ref,
         probes: spec.probes,
         ...(spec.command ? { command: spec.command } : {}),
-        ...(v.compose
-          ? { compose: { file: resolve(lab.dir, v.compose.file), service: v.compose.service } }
-          : {}),
+        ...(v.compose ? { compose: { ...v.compose, file: resolve(lab.dir, v.compose.file) } } : {}),
         timeoutMs: ctx.verifyTimeoutMs,
         labels: { ...ctx.labels, "org.slimstage.variant": v.name },
         ...(signal ? { signal } : {}),

@@ -78,7 +78,7 @@ export async function runMinified(
       level: "safe",
       labels: ctx.labels,
       timeoutMs: ctx.verifyTimeoutMs,
-      ...(compose ? { compose: { file: resolve(lab.dir, compose.file), service: compose.service } } : {}),
+      ...(compose ? { compose: { ...compose, file: resolve(lab.dir, compose.file) } } : {}),
       ...(signal ? { signal } : {}),
       onProgress: (e) => {
         if (e.type === "phase") emit({ type: "build-step", ...at, step: e.message, cached: false });

@@ -85,7 +85,7 @@ export async function sizedVariants(lab: Lab, runs: readonly VariantRun[]): Prom
 /** The compose sidecars of the lab: those of its last variant that has any (optimize's own default too). */
 function labCompose(lab: Lab): { file: string; service: string } | undefined {
   const v = [...lab.config.variants].reverse().find((x) => x.compose);
-  return v?.compose ? { file: resolve(lab.dir, v.compose.file), service: v.compose.service } : undefined;
+  return v?.compose ? { ...v.compose, file: resolve(lab.dir, v.compose.file) } : undefined;
 }
 
 /** Runs optimize on the lab and turns each tier into a variant run (and a report variant when verified). */

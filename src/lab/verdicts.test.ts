@@ -387,3 +387,37 @@ describe("explainDifference and waste groups", () => {
     );
   });
 });
+
+describe("expected verdicts (expect: true|false)", () => {
+  const runs = [
+    variant("small", facts({ sizeBytes: 50 * MB })),
+    variant("big", facts({ sizeBytes: 100 * MB })),
+  ];
+  const smallerClaim = (expectVerdict?: boolean): LabClaim => ({
+    ...claim({ kind: "smaller", subject: "small", than: "big" }),
+    ...(expectVerdict !== undefined ? { expect: expectVerdict } : {}),
+  });
+
+  it("is as expected when the verdict is the stated one, or when none is stated", () => {
+    expect(judgeClaim(smallerClaim(true), runs)).toMatchObject({
+      verdict: true,
+      expected: true,
+      asExpected: true,
+    });
+    expect(judgeClaim(smallerClaim(), runs)).toMatchObject({ verdict: true, asExpected: true });
+    expect(judgeClaim(smallerClaim(), runs).expected).toBeUndefined();
+  });
+
+  it("is not as expected when the verdict differs, or when the claim could not be measured", () => {
+    expect(judgeClaim(smallerClaim(false), runs)).toMatchObject({
+      verdict: true,
+      expected: false,
+      asExpected: false,
+    });
+    const unmeasured = judgeClaim(
+      { ...smallerClaim(false), measure: { kind: "smaller", subject: "gone", than: "big" } },
+      runs,
+    );
+    expect(unmeasured).toMatchObject({ verdict: null, asExpected: false });
+  });
+});

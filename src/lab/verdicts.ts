@@ -323,7 +323,14 @@ export function judgeClaim(claim: LabClaim, variants: readonly VariantRun[]): Cl
       r = buildStep(m, get);
       break;
   }
-  return { id: claim.id, text: claim.text, kind: m.kind, ...r };
+  return {
+    id: claim.id,
+    text: claim.text,
+    kind: m.kind,
+    ...r,
+    ...(claim.expect !== undefined ? { expected: claim.expect } : {}),
+    asExpected: claim.expect === undefined ? r.verdict !== null : r.verdict === claim.expect,
+  };
 }
 
 export function judgeClaims(claims: readonly LabClaim[], variants: readonly VariantRun[]): ClaimVerdict[] {

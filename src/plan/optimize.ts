@@ -177,6 +177,7 @@ async function labDefaults(dir: string): Promise<
   const withCompose = [...lab.config.variants].reverse().find((v) => v.compose);
   if (withCompose?.compose)
     out.compose = {
+      ...withCompose.compose,
       file: path.join(lab.dir, withCompose.compose.file),
       service: withCompose.compose.service,
     };

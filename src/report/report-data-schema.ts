@@ -150,6 +150,23 @@ export const REPORT_DATA_JSON_SCHEMA = {
         },
       },
     },
+    claims: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "text", "verdict", "measured", "why", "asExpected"],
+        properties: {
+          id: { type: "string" },
+          lab: { type: "string" },
+          text: { type: "string" },
+          verdict: { type: ["boolean", "null"] },
+          measured: { type: "string" },
+          why: { type: "string" },
+          expected: { type: "boolean" },
+          asExpected: { type: "boolean" },
+        },
+      },
+    },
   },
 } as const;
 
@@ -232,6 +249,7 @@ function fromLabDocument(doc: Record<string, unknown>, file: string): ReportData
     createdAt: first.run.createdAt,
     baseline: `${first.name}/${first.run.baseline}`,
     variants: runs.flatMap(({ name, run }) => run.variants.map((v) => ({ ...v, name: `${name}/${v.name}` }))),
+    claims: runs.flatMap(({ name, run }) => (run.claims ?? []).map((c) => ({ ...c, lab: name }))),
   };
 }
 

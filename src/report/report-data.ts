@@ -122,6 +122,24 @@ export interface VariantData {
   lint?: LintFindingSummary[];
 }
 
+/** A lab's claim and its verdict, as the report leads with them. */
+export interface ClaimSummary {
+  id: string;
+  /** The lab the claim belongs to, when a report holds several labs. */
+  lab?: string;
+  text: string;
+  /** null: it could not be measured. */
+  verdict: boolean | null;
+  /** By how much, in numbers. */
+  measured: string;
+  /** Why, from the analysis. */
+  why: string;
+  /** The verdict the lab expects, when it states one. */
+  expected?: boolean;
+  /** No expectation (and measured), or the expected verdict. */
+  asExpected: boolean;
+}
+
 export const REPORT_DATA_SCHEMA_ID = "slimstage.run/v1";
 
 /**
@@ -135,4 +153,6 @@ export interface ReportData {
   createdAt: string;
   baseline: string;
   variants: VariantData[];
+  /** A lab's claims and verdicts (`slimstage lab`); absent for compare. */
+  claims?: ClaimSummary[];
 }

@@ -1,17 +1,30 @@
+import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import { parse as parseDotenv } from "dotenv";
+import { split as shlexSplit } from "shlex";
+import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node, visit } from "yaml";
 import { ConfigError, InputError } from "../errors.js";
 import { readYaml } from "../yaml-input.js";
 import { checkedImage, contextOutside } from "./compose-checks.js";
+import { type RawService, resolveExtends } from "./compose-extends.js";
+import { InterpolationError, interpolate } from "./compose-interpolate.js";
+// The compose specification's own JSON Schema, vendored from
+// github.com/compose-spec/compose-spec (schema/compose-spec.json, Apache-2.0;
+// see compose-spec.NOTICE.md): npm has no maintained package of it.
+import specSchema from "./compose-spec.json" with { type: "json" };
 
 /**
- * The compose subset verification understands: per service `image` or
- * `build`, `environment`, `ports`, `depends_on` (with conditions),
- * `healthcheck` and `command`. Keys that only matter for long-running
- * deployments are ignored with a warning; anything else is an error naming
- * the key, so nothing is silently misread.
+ * Compose files read the way compose reads them: YAML with merge keys,
+ * interpolation of `${VAR}` forms from the process environment and the
+ * `.env` file beside the compose file, `env_file`, `extends` within the
+ * file, `profiles`, then validation against the compose specification's
+ * schema (each error with its line). Of what is valid compose, verification
+ * applies per service `image` or `build`, `environment`, `ports`,
+ * `depends_on` (with conditions), `healthcheck` and `command`. Keys that only
+ * matter for long-running deployments are ignored with a warning; anything
+ * else is an error naming the key, so nothing is silently misread.
  */
 
 export interface ComposeHealthcheck {
@@ -24,16 +37,28 @@ export interface ComposeHealthcheck {
 
 export type DependsCondition = "service_started" | "service_healthy" | "service_completed_successfully";
 
+export interface ComposeDependency {
+  service: string;
+  condition: DependsCondition;
+  /** `required: false`: skipped when the service is not enabled (compose v2). */
+  required: boolean;
+}
+
 export interface ComposeService {
   name: string;
   image?: string;
   build?: { context: string; dockerfile?: string; target?: string; args: Record<string, string> };
+  /** `env_file` values, overridden by `environment` (a name alone takes the variable's value). */
   environment: Record<string, string>;
-  /** Container ports named in `ports` (the part after the last ':'). */
+  /** Container ports named in `ports` (the part after the last ':', or `target`), each once. */
   ports: number[];
-  dependsOn: { service: string; condition: DependsCondition }[];
+  dependsOn: ComposeDependency[];
   healthcheck?: ComposeHealthcheck;
+  /** `command` as compose runs it: a string is split into words (shlex), not run by a shell. */
   command?: string[];
+  profiles: string[];
+  /** No profiles, or one of them is active. */
+  enabled: boolean;
   /** Line of the service's key in the file. */
   line: number;
 }
@@ -41,9 +66,35 @@ export interface ComposeService {
 export interface ComposeFile {
   file: string;
   services: Record<string, ComposeService>;
+  /** Active profiles (--profile and COMPOSE_PROFILES). */
+  profiles: string[];
   warnings: string[];
 }
 
+export interface ComposeOptions {
+  /**
+   * Variables for interpolation and for names given without a value.
+   * loadCompose passes the process environment over the `.env` file.
+   */
+  env?: Record<string, string | undefined>;
+  /** Profiles to enable (as `--profile`), besides COMPOSE_PROFILES. */
+  profiles?: readonly string[];
+  /** Reads an `env_file` (an absolute path); readFileSync by default. */
+  readEnvFile?: (path: string) => string;
+}
+
+const SUPPORTED_SERVICE_KEYS = [
+  "image",
+  "build",
+  "environment",
+  "env_file",
+  "ports",
+  "depends_on",
+  "healthcheck",
+  "command",
+  "profiles",
+  "extends",
+];
 /** Keys accepted but not applied (they do not change whether the image works). */
 const IGNORED_SERVICE_KEYS = [
   "volumes",
@@ -56,91 +107,13 @@ const IGNORED_SERVICE_KEYS = [
   "tty",
   "logging",
   "deploy",
-  "profiles",
   "hostname",
 ];
+const SUPPORTED_BUILD_KEYS = ["context", "dockerfile", "target", "args"];
 const IGNORED_TOP_KEYS = ["version", "name", "volumes", "networks"];
 
-const stringOrList = { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] };
-const envMap = {
-  anyOf: [
-    { type: "array", items: { type: "string" } },
-    { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] } },
-  ],
-};
-
-const serviceSchema = {
-  type: "object",
-  properties: {
-    image: { type: "string" },
-    build: {
-      anyOf: [
-        { type: "string" },
-        {
-          type: "object",
-          properties: {
-            context: { type: "string" },
-            dockerfile: { type: "string" },
-            target: { type: "string" },
-            args: envMap,
-          },
-          additionalProperties: false,
-        },
-      ],
-    },
-    environment: envMap,
-    ports: { type: "array", items: { type: ["string", "number"] } },
-    depends_on: {
-      anyOf: [
-        { type: "array", items: { type: "string" } },
-        {
-          type: "object",
-          additionalProperties: {
-            type: "object",
-            properties: {
-              condition: { enum: ["service_started", "service_healthy", "service_completed_successfully"] },
-              restart: { type: "boolean" },
-              required: { type: "boolean" },
-            },
-            additionalProperties: false,
-          },
-        },
-      ],
-    },
-    healthcheck: {
-      type: "object",
-      properties: {
-        test: stringOrList,
-        interval: { type: "string" },
-        timeout: { type: "string" },
-        retries: { type: "integer", minimum: 0 },
-        start_period: { type: "string" },
-        start_interval: { type: "string" },
-        disable: { type: "boolean" },
-      },
-      additionalProperties: false,
-    },
-    command: stringOrList,
-    ...Object.fromEntries(IGNORED_SERVICE_KEYS.map((k) => [k, {}])),
-  },
-  // Extension fields (x-...) are for anchors and tools: accepted, ignored.
-  patternProperties: { "^x-": {} },
-  additionalProperties: false,
-};
-
-const composeSchema = {
-  type: "object",
-  properties: {
-    services: { type: "object", additionalProperties: serviceSchema, minProperties: 1 },
-    ...Object.fromEntries(IGNORED_TOP_KEYS.map((k) => [k, {}])),
-  },
-  patternProperties: { "^x-": {} },
-  required: ["services"],
-  additionalProperties: false,
-};
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(composeSchema);
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false });
+const validateSpec = ajv.compile(specSchema);
 
 /** `1m30s`, `10s`, `500ms`, `2h` -> milliseconds (compose's duration format). */
 export function parseDuration(text: string, what: string): number {
@@ -168,40 +141,6 @@ export function parseDuration(text: string, what: string): number {
   if (consumed !== text.trim() || consumed === "")
     throw new InputError(`${what}: "${text}" is not a duration like 10s or 1m30s`);
   return total;
-}
-
-function toEnv(value: unknown, hostEnv: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (Array.isArray(value)) {
-    for (const item of value as string[]) {
-      const eq = item.indexOf("=");
-      if (eq < 0) {
-        const v = hostEnv[item];
-        if (v !== undefined) out[item] = v;
-      } else out[item.slice(0, eq)] = item.slice(eq + 1);
-    }
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v === null || v === undefined) {
-        const h = hostEnv[k];
-        if (h !== undefined) out[k] = h;
-      } else out[k] = String(v);
-    }
-  }
-  return out;
-}
-
-/** `"8080:5000"`, `"127.0.0.1:8080:5000/tcp"`, `5000` -> 5000. */
-export function containerPortOf(spec: string | number): number | undefined {
-  const s = String(spec).replace(/\/(tcp|udp)$/, "");
-  const last = s.split(":").at(-1) ?? "";
-  const first = last.split("-")[0] ?? "";
-  const n = Number(first);
-  return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
-}
-
-function shellSplit(cmd: string): string[] {
-  return ["/bin/sh", "-c", cmd];
 }
 
 function healthcheckOf(raw: Record<string, unknown>, where: string): ComposeHealthcheck | undefined {
@@ -255,66 +194,168 @@ function keyLine(root: Node | null, path: readonly string[], lc: LineCounter): n
   return 1;
 }
 
-/** Parses and validates a compose file (the subset above). */
-export function parseCompose(
+/**
+ * The one place a compose file's YAML is parsed and turned into data, through
+ * the shared reader (alias bombs and over-deep documents are ConfigErrors with
+ * a line). Merge keys (`<<: *x`) are on, as in compose's YAML 1.1 loaders.
+ * `interpolateDoc` runs between parsing and conversion so that its errors
+ * carry the line of the value.
+ */
+function readComposeYaml(
   text: string,
   file: string,
-  hostEnv: NodeJS.ProcessEnv = process.env,
-): ComposeFile {
-  const { doc, lineCounter: lc, data } = readYaml(text, file, { invalid: `${file}: not valid YAML` });
-  const lines = text.split(/\r?\n/);
-  const place = (path: string[]) => {
-    const line = keyLine(doc.contents, path, lc);
-    return { location: { file, line, column: Math.max(1, (lines[line - 1] ?? "").search(/\S/) + 1) } };
-  };
-  if (!validate(data)) {
-    // With anyOf, the deepest error is the one that names the real problem.
-    const err = [...(validate.errors ?? [])].sort(
-      (a, b) =>
-        b.instancePath.split("/").length - a.instancePath.split("/").length ||
-        Number(b.keyword === "additionalProperties") - Number(a.keyword === "additionalProperties"),
-    )[0] as ErrorObject;
-    const path = err.instancePath
-      .split("/")
-      .slice(1)
-      .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
-    if (err.keyword === "additionalProperties") {
-      const key = String((err.params as { additionalProperty: string }).additionalProperty);
-      const inService = path[0] === "services" && path.length === 2;
-      const hint = inService
-        ? `supported: image, build, environment, ports, depends_on, healthcheck, command (ignored: ${IGNORED_SERVICE_KEYS.join(", ")})`
-        : path.length === 0
-          ? "supported at the top level: services (ignored: version, name, volumes, networks)"
-          : undefined;
-      throw new ConfigError(`${file}: "${[...path, key].join(".")}" is not supported by slimstage verify`, {
-        key: [...path, key].join("."),
-        ...place([...path, key]),
-        ...(hint ? { hint } : {}),
-      });
-    }
-    const at = path.join(".") || "(top level)";
-    throw new ConfigError(`${file}: ${at} ${err.message ?? "is not valid"}`, { key: at, ...place(path) });
-  }
+  interpolateDoc: (doc: Document, lc: LineCounter) => void,
+): { data: unknown; doc: Document; lc: LineCounter } {
+  const { doc, lineCounter, data } = readYaml(text, file, {
+    invalid: `${file}: not valid YAML`,
+    merge: true,
+    transform: interpolateDoc,
+  });
+  return { data, doc, lc: lineCounter };
+}
 
-  const top = data as { services: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+type Env = Record<string, string | undefined>;
+
+/** Names (with or without a value) from a list or map, as compose writes them; null = no value given. */
+function envEntries(value: unknown): [string, string | null][] {
+  if (Array.isArray(value)) {
+    return value.map((item) => {
+      const s = String(item);
+      const eq = s.indexOf("=");
+      return eq < 0 ? [s, null] : [s.slice(0, eq), s.slice(eq + 1)];
+    });
+  }
+  if (value && typeof value === "object") {
+    return Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      v === null || v === undefined ? null : String(v),
+    ]);
+  }
+  return [];
+}
+
+function applyEnv(out: Record<string, string>, entries: [string, string | null][], env: Env): void {
+  for (const [k, v] of entries) {
+    if (v !== null) out[k] = v;
+    else {
+      const h = env[k];
+      if (h !== undefined) out[k] = h;
+      else delete out[k];
+    }
+  }
+}
+
+/** `"8080:5000"`, `"127.0.0.1:8080:5000/tcp"`, `5000` -> [5000]; a range `"3000-3001"` -> [3000, 3001]. */
+export function containerPortsOf(spec: string | number): number[] {
+  const s = String(spec).replace(/\/(tcp|udp|sctp)$/, "");
+  const last = s.split(":").at(-1) ?? "";
+  const [from, to = from] = last.split("-").map(Number);
+  const ok = (n: number | undefined): n is number =>
+    Number.isInteger(n) && (n as number) > 0 && (n as number) < 65536;
+  if (!ok(from) || !ok(to) || to < from || to - from > 1000) return [];
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+function portsOf(item: unknown): number[] {
+  if (item && typeof item === "object")
+    return containerPortsOf(String((item as { target?: unknown }).target));
+  return containerPortsOf(item as string | number);
+}
+
+function activeProfiles(opts: ComposeOptions, env: Env): string[] {
+  const fromEnv = (env.COMPOSE_PROFILES ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return [...new Set([...(opts.profiles ?? []), ...fromEnv])];
+}
+
+/** Parses, resolves and validates a compose file (see the module comment). */
+export function parseCompose(text: string, file: string, opts: ComposeOptions = {}): ComposeFile {
+  const env: Env = opts.env ?? process.env;
   const warnings: string[] = [];
+  const lines = text.split(/\r?\n/);
+  const at = (line: number) => ({
+    location: { file, line, column: Math.max(1, (lines[line - 1] ?? "").search(/\S/) + 1) },
+  });
+  const unsetSeen = new Set<string>();
+  const { data, doc, lc } = readComposeYaml(text, file, (d, counter) => {
+    visit(d, {
+      Scalar(key, node) {
+        if (key === "key" || typeof node.value !== "string") return;
+        const line = node.range ? counter.linePos(node.range[0]).line : 1;
+        try {
+          const r = interpolate(node.value, (name) => env[name]);
+          node.value = r.value;
+          for (const name of r.unset) {
+            if (unsetSeen.has(name)) continue;
+            unsetSeen.add(name);
+            warnings.push(`variable ${name} is not set: using an empty string (line ${line})`);
+          }
+        } catch (e) {
+          if (e instanceof InterpolationError) throw new ConfigError(`${file}: ${e.message}`, at(line));
+          throw e;
+        }
+      },
+    });
+  });
+  const place = (path: readonly string[]) => at(keyLine(doc.contents, path, lc));
+
+  if (!validateSpec(data)) throw specError(validateSpec.errors ?? [], file, place);
+  const top = data as { services?: Record<string, RawService> } & Record<string, unknown>;
+  checkSubset(top, file, place);
   for (const k of IGNORED_TOP_KEYS)
     if (k in top && k !== "version" && k !== "name") warnings.push(`top-level "${k}" is ignored`);
+
   const base = dirname(resolve(file));
+  const profiles = activeProfiles(opts, env);
+  const raws = resolveExtends(
+    top.services ?? {},
+    (message, path) =>
+      new ConfigError(`${file}: ${message}`, {
+        key: path.join("."),
+        ...place(path),
+      }),
+  );
+  const readEnvFile = opts.readEnvFile ?? ((p: string) => readFileSync(p, "utf8"));
   const services: Record<string, ComposeService> = {};
-  for (const [name, raw] of Object.entries(top.services)) {
+  for (const [name, raw] of Object.entries(raws)) {
     for (const k of IGNORED_SERVICE_KEYS)
       if (k in raw)
         warnings.push(
           `services.${name}.${k} is ignored (line ${keyLine(doc.contents, ["services", name, k], lc)})`,
         );
+    const environment: Record<string, string> = {};
+    const envFiles =
+      raw.env_file === undefined ? [] : Array.isArray(raw.env_file) ? raw.env_file : [raw.env_file];
+    for (const ef of envFiles) {
+      const spec =
+        typeof ef === "string" ? { path: ef, required: true } : (ef as { path: string; required?: boolean });
+      const path = resolve(base, spec.path);
+      let content: string;
+      try {
+        content = readEnvFile(path);
+      } catch {
+        if (spec.required === false) continue;
+        throw new ConfigError(`${file}: env_file ${spec.path} of service "${name}" cannot be read`, {
+          key: `services.${name}.env_file`,
+          ...place(["services", name, "env_file"]),
+        });
+      }
+      Object.assign(environment, parseDotenv(content));
+    }
+    applyEnv(environment, envEntries(raw.environment), env);
+    const svcProfiles = ((raw.profiles as unknown[] | undefined) ?? []).map(String);
     const svc: ComposeService = {
       name,
-      environment: toEnv(raw.environment, hostEnv),
-      ports: ((raw.ports as (string | number)[] | undefined) ?? [])
-        .map(containerPortOf)
-        .filter((p): p is number => p !== undefined),
+      environment,
+      ports: ((raw.ports as unknown[] | undefined) ?? [])
+        .flatMap(portsOf)
+        .filter((p, i, all) => all.indexOf(p) === i),
       dependsOn: [],
+      profiles: svcProfiles,
+      enabled:
+        svcProfiles.length === 0 || profiles.includes("*") || svcProfiles.some((p) => profiles.includes(p)),
       line: keyLine(doc.contents, ["services", name], lc),
     };
     if (typeof raw.image === "string")
@@ -322,11 +363,14 @@ export function parseCompose(
     if (raw.build !== undefined) {
       const b =
         typeof raw.build === "string" ? { context: raw.build } : (raw.build as Record<string, unknown>);
+      // A build arg named without a value and not set anywhere is passed empty, as docker-compose 1.29 does.
+      const args: Record<string, string> = {};
+      for (const [k, v] of envEntries(b.args)) args[k] = v ?? env[k] ?? "";
       svc.build = {
         context: resolve(base, typeof b.context === "string" ? b.context : "."),
         ...(typeof b.dockerfile === "string" ? { dockerfile: b.dockerfile } : {}),
         ...(typeof b.target === "string" ? { target: b.target } : {}),
-        args: toEnv(b.args, hostEnv),
+        args,
       };
       const outside = contextOutside(base, svc.build.context);
       if (outside) warnings.push(`services.${name}.build.context ${outside}`);
@@ -339,20 +383,21 @@ export function parseCompose(
     }
     const dep = raw.depends_on;
     if (Array.isArray(dep))
-      svc.dependsOn = dep.map((s) => ({ service: String(s), condition: "service_started" as const }));
+      svc.dependsOn = dep.map((s) => ({ service: String(s), condition: "service_started", required: true }));
     else if (dep && typeof dep === "object") {
-      svc.dependsOn = Object.entries(dep as Record<string, { condition?: DependsCondition }>).map(
-        ([s, v]) => ({
-          service: s,
-          condition: v.condition ?? "service_started",
-        }),
-      );
+      svc.dependsOn = Object.entries(
+        dep as Record<string, { condition?: DependsCondition; required?: boolean }>,
+      ).map(([s, v]) => ({
+        service: s,
+        condition: v.condition ?? "service_started",
+        required: v.required !== false,
+      }));
     }
     if (raw.healthcheck) {
       const hc = healthcheckOf(raw.healthcheck as Record<string, unknown>, `services.${name}.healthcheck`);
       if (hc) svc.healthcheck = hc;
     }
-    if (typeof raw.command === "string") svc.command = shellSplit(raw.command);
+    if (typeof raw.command === "string") svc.command = shlexSplit(raw.command);
     else if (Array.isArray(raw.command)) svc.command = raw.command.map(String);
     services[name] = svc;
   }
@@ -369,17 +414,100 @@ export function parseCompose(
       }
     }
   }
-  return { file, services, warnings };
+  return { file, services, profiles, warnings };
 }
 
-export async function loadCompose(file: string): Promise<ComposeFile> {
+type Place = (path: readonly string[]) => { location: { file: string; line: number; column: number } };
+
+function jsonPath(instancePath: string): string[] {
+  return instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+/** The error of the compose specification's schema that names the real problem, with its line. */
+function specError(errors: ErrorObject[], file: string, place: Place): ConfigError {
+  // With anyOf/oneOf, the deepest error is the one that names the real problem.
+  const err = [...errors].sort(
+    (a, b) =>
+      b.instancePath.split("/").length - a.instancePath.split("/").length ||
+      Number(b.keyword === "additionalProperties") - Number(a.keyword === "additionalProperties"),
+  )[0] as ErrorObject;
+  const path = jsonPath(err.instancePath);
+  if (err.keyword === "additionalProperties") {
+    const key = [...path, String((err.params as { additionalProperty: string }).additionalProperty)];
+    return new ConfigError(`${file}: "${key.join(".")}" is not allowed by the compose specification`, {
+      key: key.join("."),
+      ...place(key),
+    });
+  }
+  const where = path.join(".") || "(top level)";
+  return new ConfigError(`${file}: ${where} ${err.message ?? "is not valid"} (compose specification)`, {
+    key: where,
+    ...place(path),
+  });
+}
+
+/** Valid compose that verification would not apply is refused by name (or ignored with a warning). */
+function checkSubset(top: Record<string, unknown>, file: string, place: Place): void {
+  const refuse = (path: string[], hint: string) =>
+    new ConfigError(`${file}: "${path.join(".")}" is not supported by slimstage verify`, {
+      key: path.join("."),
+      ...place(path),
+      hint,
+    });
+  for (const k of Object.keys(top)) {
+    if (k === "services" || k.startsWith("x-") || IGNORED_TOP_KEYS.includes(k)) continue;
+    throw refuse([k], `supported at the top level: services (ignored: ${IGNORED_TOP_KEYS.join(", ")})`);
+  }
+  if (!top.services || Object.keys(top.services).length === 0)
+    throw new ConfigError(`${file}: no services`, { key: "services", ...place(["services"]) });
+  for (const [name, raw] of Object.entries(top.services as Record<string, Record<string, unknown>>)) {
+    for (const k of Object.keys(raw ?? {})) {
+      if (SUPPORTED_SERVICE_KEYS.includes(k) || IGNORED_SERVICE_KEYS.includes(k) || k.startsWith("x-"))
+        continue;
+      throw refuse(
+        ["services", name, k],
+        `supported: ${SUPPORTED_SERVICE_KEYS.join(", ")} (ignored: ${IGNORED_SERVICE_KEYS.join(", ")})`,
+      );
+    }
+    const b = raw?.build;
+    if (b && typeof b === "object") {
+      for (const k of Object.keys(b))
+        if (!SUPPORTED_BUILD_KEYS.includes(k) && !k.startsWith("x-"))
+          throw refuse(
+            ["services", name, "build", k],
+            `supported in build: ${SUPPORTED_BUILD_KEYS.join(", ")}`,
+          );
+    }
+  }
+}
+
+/**
+ * Reads a compose file with the `.env` file beside it (the process
+ * environment wins over it, as in compose).
+ */
+export async function loadCompose(
+  file: string,
+  opts: Omit<ComposeOptions, "env"> & { env?: Env } = {},
+): Promise<ComposeFile> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch {
     throw new InputError(`compose file ${file} cannot be read`);
   }
-  return parseCompose(text, file);
+  const dotEnvPath = resolve(dirname(resolve(file)), ".env");
+  let dotEnv: Record<string, string> = {};
+  if (existsSync(dotEnvPath)) {
+    try {
+      dotEnv = parseDotenv(await readFile(dotEnvPath, "utf8"));
+    } catch {
+      throw new InputError(`${dotEnvPath} cannot be read`);
+    }
+  }
+  return parseCompose(text, file, { ...opts, env: { ...dotEnv, ...(opts.env ?? process.env) } });
 }
 
 /**
@@ -394,17 +522,32 @@ export function dependencyOrder(compose: ComposeFile, service: string): ComposeS
   }
   const order: ComposeService[] = [];
   const state = new Map<string, "visiting" | "done">();
-  const visit = (name: string, path: string[]) => {
+  const walk = (name: string, path: string[]) => {
     const s = state.get(name);
     if (s === "done") return;
     if (s === "visiting")
       throw new ConfigError(`${compose.file}: depends_on cycle: ${[...path, name].join(" -> ")}`);
     state.set(name, "visiting");
     const svc = compose.services[name];
-    for (const d of svc?.dependsOn ?? []) visit(d.service, [...path, name]);
+    for (const d of svc?.dependsOn ?? []) {
+      const dep = compose.services[d.service];
+      // As compose: naming a service enables its profiles, not its dependencies'.
+      if (dep && !dep.enabled) {
+        if (!d.required) continue;
+        throw new ConfigError(
+          `${compose.file}: service "${name}" depends on "${d.service}", whose profiles (${dep.profiles.join(", ")}) are not active`,
+          {
+            key: `services.${name}.depends_on`,
+            location: { file: compose.file, line: dep.line, column: 1 },
+            hint: `enable one with --profile ${dep.profiles[0]} (or COMPOSE_PROFILES)`,
+          },
+        );
+      }
+      walk(d.service, [...path, name]);
+    }
     state.set(name, "done");
     if (svc && name !== service) order.push(svc);
   };
-  visit(service, []);
+  walk(service, []);
   return order;
 }

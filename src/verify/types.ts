@@ -129,7 +129,7 @@ export interface VerifyOptions {
   probes: Probe[];
   env?: Record<string, string>;
   /** Take sidecars (the service's depends_on) and environment from a compose file. */
-  compose?: { file: string; service: string };
+  compose?: { file: string; service: string; profiles?: string[] };
   /** Extra wait strategies before probing. */
   wait?: WaitSpec[];
   /** Overall limit for start-up and probes (default 60 s). */

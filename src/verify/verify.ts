@@ -145,7 +145,10 @@ async function runVerify(
   throwIfAborted(signal);
 
   const composeMod = opts.compose ? await import("./compose.js") : undefined;
-  const compose = opts.compose && composeMod ? await composeMod.loadCompose(opts.compose.file) : undefined;
+  const compose =
+    opts.compose && composeMod
+      ? await composeMod.loadCompose(opts.compose.file, { profiles: opts.compose.profiles ?? [] })
+      : undefined;
   const deps =
     compose && opts.compose && composeMod ? composeMod.dependencyOrder(compose, opts.compose.service) : [];
   const appService = compose && opts.compose ? compose.services[opts.compose.service] : undefined;

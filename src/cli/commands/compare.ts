@@ -13,6 +13,7 @@ export interface CompareFlags {
   envFile?: string[];
   liveness?: string;
   compose?: string;
+  profile?: string[];
   service?: string;
   timeout?: string;
   title?: string;
@@ -70,6 +71,7 @@ export function addVerifyOptions(cmd: Command): string[] {
     )
     .option("--compose <file>", "take sidecars and environment from this compose file")
     .option("--service <name>", "the compose service the images stand for")
+    .option("--profile <name>", "enable a compose profile (repeatable)", collect)
     .option("--timeout <seconds>", "limit for each image's start-up and probes")
     .addHelpText(
       "after",
@@ -87,13 +89,9 @@ export async function verifyOptionsFrom(
   if (!flags.verify && probeArgv.length === 0 && !flags.compose) return undefined;
   const { InputError } = await import("../../errors.js");
   const { parseProbeArgs } = await import("../../verify/probe-spec.js");
-  const { envOptions, livenessOption } = await import("../probe-options.js");
+  const { envOptions, livenessOption, composeOption } = await import("../probe-options.js");
   const env = envOptions(flags.envFile ?? [], flags.env ?? []);
-  if ((flags.compose === undefined) !== (flags.service === undefined)) {
-    throw new InputError("--compose and --service go together", {
-      hint: "e.g. --compose compose.yaml --service web",
-    });
-  }
+  const compose = composeOption(flags.compose, flags.service, flags.profile);
   let timeoutMs: number | undefined;
   if (flags.timeout !== undefined) {
     const s = Number(flags.timeout);
@@ -103,7 +101,7 @@ export async function verifyOptionsFrom(
   return {
     probes: parseProbeArgs(probeArgv),
     ...(Object.keys(env).length ? { env } : {}),
-    ...(flags.compose && flags.service ? { compose: { file: flags.compose, service: flags.service } } : {}),
+    ...(compose ? { compose } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(flags.liveness !== undefined ? { livenessMs: livenessOption(flags.liveness) } : {}),
     labels: { "org.slimstage.managed": "true" },

@@ -150,6 +150,8 @@ export function define(program: Command): void {
             .finally(() => display.finish());
           runs.push(run);
           if (!rt.json) rt.print(lab.formatLabTty(run, { color: rt.color }));
+          // With --json, stdout is the document: say on stderr what made the lab NOT OK.
+          else for (const u of lab.unexpectedResults(run)) rt.info(`${run.name}: NOT OK: ${u}`);
         }
 
         const doc: import("../../lab/public.js").LabRunDocument = {
@@ -182,13 +184,16 @@ function firstLine(s: string): string {
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
-/** 0 when every lab is OK; else what went wrong first: a build, a verification, or an unmeasured claim. */
+/**
+ * 0 when every lab is OK; else what went wrong first: a build, a
+ * verification, or a claim unmeasured or not with the verdict the lab expects (1).
+ */
 function exitCode(runs: ReadonlyArray<import("../../lab/public.js").LabRun>): number {
   const bad = runs.flatMap((r) => r.variants).filter((v) => !v.outcome.asExpected);
   if (bad.some((v) => v.outcome.status === "build-failed")) return EXIT.build;
   if (bad.some((v) => v.outcome.status === "verify-failed")) return EXIT.verify;
   if (bad.length > 0) return EXIT.findings;
-  if (runs.some((r) => r.claims.some((c) => c.verdict === null))) return EXIT.findings;
+  if (runs.some((r) => r.claims.some((c) => !c.asExpected))) return EXIT.findings;
   return EXIT.ok;
 }
 
@@ -209,5 +214,6 @@ async function renderHtml(
     variants: reports.flatMap(({ run, report }) =>
       report.variants.map((v) => ({ ...v, name: `${run.name}/${v.name}` })),
     ),
+    claims: reports.flatMap(({ run, report }) => (report.claims ?? []).map((c) => ({ ...c, lab: run.name }))),
   });
 }

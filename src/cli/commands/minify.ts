@@ -18,6 +18,7 @@ interface MinifyFlags {
   tag?: string;
   include?: string[];
   compose?: string;
+  profile?: string[];
   service?: string;
   env?: string[];
   envFile?: string[];
@@ -109,7 +110,7 @@ export function define(program: Command): void {
           import("../progress.js"),
         ]);
         const probes = parseProbeArgs(ordered);
-        const compose = composeOption(flags.compose, flags.service);
+        const compose = composeOption(flags.compose, flags.service, flags.profile);
         const timeoutMs = timeoutOption(flags.timeout);
         const outDir =
           flags.out ??

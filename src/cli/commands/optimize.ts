@@ -5,6 +5,7 @@ import { EXIT } from "../exit-codes.js";
 import {
   addProbeOptions,
   addProofOptions,
+  composeOption,
   envOptions,
   livenessOption,
   maxRequestsOption,
@@ -20,6 +21,7 @@ interface OptimizeFlags {
   port?: string;
   compose?: string;
   service?: string;
+  profile?: string[];
   write?: boolean;
   planOnly?: boolean;
   tests?: boolean;
@@ -71,6 +73,7 @@ export function define(program: Command): void {
     .option("--port <port>", "the port the app listens on")
     .option("--compose <file>", "compose file whose service's depends_on run as sidecars")
     .option("--service <name>", "the compose service the image stands for")
+    .option("--profile <name>", "enable a compose profile (repeatable)", collect)
     .option("--write", "write Dockerfile, .dockerignore and generated files into DIR (backups kept)")
     .option("--plan-only", "print the plan without building or verifying (nothing is proven)")
     .option("--no-tests", "leave out the test stage")
@@ -118,11 +121,7 @@ export function define(program: Command): void {
             import("../../verify/probe-spec.js"),
             import("../../plan/detect/existing.js"),
           ]);
-        if ((flags.compose === undefined) !== (flags.service === undefined)) {
-          throw new InputError("--compose and --service go together", {
-            hint: "e.g. --compose docker-compose.yml --service web",
-          });
-        }
+        const compose = composeOption(flags.compose, flags.service, flags.profile);
         const probes = parseProbeArgs(ordered);
         if (flags.probesFile) {
           const { loadProbesFile } = await import("../../verify/probes/probes-file.js");
@@ -153,9 +152,7 @@ export function define(program: Command): void {
           tier: flags.tier,
           ...(flags.allTiers ? { allTiers: true } : {}),
           ...(probes.length > 0 ? { probes } : {}),
-          ...(flags.compose && flags.service
-            ? { compose: { file: flags.compose, service: flags.service } }
-            : {}),
+          ...(compose ? { compose } : {}),
           ...(flags.write ? { write: true } : {}),
           ...(flags.planOnly ? { planOnly: true } : {}),
           ...(flags.tests === false ? { skipTests: true } : {}),

@@ -15,6 +15,7 @@ import { action, collect, examples } from "../runtime.js";
 
 interface VerifyFlags {
   compose?: string;
+  profile?: string[];
   service?: string;
   env?: string[];
   envFile?: string[];
@@ -98,7 +99,7 @@ export function define(program: Command): void {
           probes.push(...loaded.probes);
           fileCommand = loaded.command;
         }
-        const compose = composeOption(flags.compose, flags.service);
+        const compose = composeOption(flags.compose, flags.service, flags.profile);
         const timeoutMs = timeoutOption(flags.timeout);
         const wait: WaitSpec[] = [
           ...(flags.waitPort ?? []).map((p): WaitSpec => {

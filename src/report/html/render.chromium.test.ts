@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sampleRun } from "../test-helpers/sample-data.js";
+import { sampleLabRun, sampleRun } from "../test-helpers/sample-data.js";
 import { renderReportHtml } from "./render.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -104,4 +104,63 @@ describe("HTML report in headless Chromium", () => {
     expect(messages).toEqual([]);
     expect(requests).toEqual([]);
   }, 120_000);
+
+  for (const [name, width] of [
+    ["desktop", 1280],
+    ["narrow", 390],
+  ] as const) {
+    it(`leads with the lab's verdicts, at ${name} width (${width}px), with no request and no console error`, async () => {
+      const run = sampleLabRun();
+      const file = join(dir, `lab-${name}.html`);
+      writeFileSync(file, renderReportHtml(run));
+      const page = await browser.newPage();
+      await page.setViewportSize({ width, height: 900 });
+      const messages: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") messages.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => messages.push(`pageerror: ${e.message}`));
+      await page.route("**/*", async (route) => {
+        const url = route.request().url();
+        if (url === `file://${file}`) return route.continue();
+        requests.push(url);
+        return route.abort();
+      });
+      await page.goto(`file://${file}`, { waitUntil: "load" });
+
+      // The first section is the verdicts, every claim in it, and it is on the first screen.
+      expect(await page.locator("h2").first().getAttribute("id")).toBe("verdicts");
+      const cards = page.locator("li.claim");
+      expect(await cards.count()).toBe(run.claims?.length);
+      const firstCard = await cards.first().boundingBox();
+      expect(firstCard?.y ?? 9999).toBeLessThan(900);
+      expect(await page.locator("li.claim.unexpected").count()).toBe(2);
+      expect(await page.locator('li.claim[data-claim="slim-works"] .expect.bad').textContent()).toBe(
+        "expected TRUE · found FALSE · NOT AS EXPECTED",
+      );
+      for (const card of await cards.all()) {
+        const box = await card.boundingBox();
+        // Drawn inside the viewport's width, not cut off.
+        expect(box?.width ?? 0).toBeGreaterThan(200);
+        expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
+      }
+      // One treemap per variant, with drawn cells.
+      for (let i = 0; i < run.variants.length; i++) {
+        const cells = page.locator(`svg#treemap-${i} g.cell rect`);
+        expect(await cells.count()).toBeGreaterThan(0);
+        const widths = await cells.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+        expect(Math.max(...widths)).toBeGreaterThan(width < 600 ? 50 : 150);
+      }
+      // Wide tables scroll inside themselves: the page itself does not scroll sideways.
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
+      expect(overflow).toBeLessThanOrEqual(0);
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `report-lab-${name}.png`), fullPage: true });
+      await page.close();
+      expect(messages).toEqual([]);
+      expect(requests).toEqual([]);
+    }, 120_000);
+  }
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { REPORT_DATA_SCHEMA_ID } from "../report-data.js";
 import { analysis, variant } from "../test-helpers/fixtures.js";
-import { HOSTILE, sampleRun } from "../test-helpers/sample-data.js";
+import { HOSTILE, sampleLabRun, sampleRun } from "../test-helpers/sample-data.js";
 import {
   buildOnlySeries,
   OTHER_KEY,
@@ -12,6 +12,7 @@ import {
 } from "./chart-data.js";
 import { esc } from "./escape.js";
 import { renderReportHtml, shortCommand } from "./render.js";
+import { ownerTree } from "./treemap.js";
 
 describe("esc", () => {
   it("escapes the five HTML-significant characters", () => {
@@ -118,5 +119,41 @@ describe("renderReportHtml", () => {
   it("rejects a run whose baseline is not a variant", () => {
     const run = { ...sampleRun(), schema: REPORT_DATA_SCHEMA_ID, baseline: "nope" } as const;
     expect(() => renderReportHtml(run)).toThrow(/baseline "nope"/);
+  });
+});
+
+describe("the lab's verdicts in the report", () => {
+  it("lead the report: every claim with its verdict, measurement, reason and expected vs found", () => {
+    const html = renderReportHtml(sampleLabRun(), { generator: "slimstage test" });
+    const firstH2 = /<h2 id="([^"]+)"/.exec(html)?.[1];
+    expect(firstH2).toBe("verdicts");
+    expect(html.indexOf('id="verdicts"')).toBeLessThan(html.indexOf('id="summary"'));
+    expect(html.match(/<li class="claim/g)).toHaveLength(4);
+    expect(html).toMatch(
+      /4 claims: 2 true, 1 false, 1 not measured · <span class="status failed">2 not as expected/,
+    );
+    expect(html).toMatch(
+      /data-claim="slim-works">\n<div class="claim-head"><span class="verdict false">FALSE<\/span> <span class="expect bad">expected TRUE · found FALSE · NOT AS EXPECTED/,
+    );
+    expect(html).toMatch(/data-claim="single-has-gcc">[\s\S]*?no expected verdict stated/);
+    expect(html).toMatch(/<dt>measured<\/dt><dd>2 of 2 present<\/dd><dt>why<\/dt><dd>single contains gcc-12/);
+    expect(html).not.toContain(HOSTILE);
+  });
+
+  it("has no verdict section for a run without claims (compare)", () => {
+    const html = renderReportHtml(sampleRun());
+    expect(html).not.toContain('id="verdicts"');
+    expect(html).not.toMatch(/not measured yet|placeholder|TODO/i);
+  });
+
+  it("draws one treemap per variant whose owners add up to the image's bytes", () => {
+    const run = sampleLabRun();
+    const html = renderReportHtml(run);
+    for (let i = 0; i < run.variants.length; i++) expect(html).toContain(`<svg id="treemap-${i}"`);
+    const tree = ownerTree(run.variants[0]!);
+    const leaves = (n: { children?: unknown[]; leaf?: { bytes: number } }): number =>
+      n.leaf ? n.leaf.bytes : (n.children ?? []).reduce<number>((s, c) => s + leaves(c as typeof n), 0);
+    const a = run.variants[0]!.analysis;
+    expect(leaves(tree)).toBe(a.byOwnerKind.reduce((s, k) => s + k.bytes, 0) + a.wastedBytes);
   });
 });

@@ -67,3 +67,47 @@ export function sampleRun(): ReportData {
     variants: [single, multi, broken, unverified],
   };
 }
+
+/** The sample run as `slimstage lab` reports it: with claims, one of them not as the lab expects. */
+export function sampleLabRun(): ReportData {
+  return {
+    ...sampleRun(),
+    claims: [
+      {
+        id: "multi-smaller",
+        text: "The multi-stage image is much smaller than the single-stage one.",
+        verdict: true,
+        measured: "multi 140.4 MB vs single 430 MB: 289.6 MB (67.3%) smaller; the claim needs at least 30%",
+        why: "multi is 289.6 MB smaller than single: -185.6 MB compilers and toolchains (gcc-12, g++-12, cpp-12)",
+        expected: true,
+        asExpected: true,
+      },
+      {
+        id: "slim-works",
+        text: `The slim image still works ${HOSTILE}`,
+        verdict: false,
+        measured: "the image built but failed its probe",
+        why: `probe http :5000/ failed: ModuleNotFoundError: No module named 'flask' ${HOSTILE}`,
+        expected: true,
+        asExpected: false,
+      },
+      {
+        id: "single-has-gcc",
+        text: "The single-stage image keeps the build tools.",
+        verdict: true,
+        measured: "2 of 2 present",
+        why: "single contains gcc-12 69.3 MB, make 1.2 MB",
+        asExpected: true,
+      },
+      {
+        id: "distroless-smallest",
+        text: "The distroless image is the smallest that works.",
+        verdict: null,
+        measured: "not measured",
+        why: "distroless was not verified",
+        expected: false,
+        asExpected: false,
+      },
+    ],
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * A lab as a CI check: a claim whose verdict differs from its `expect:` makes
+ * `slimstage lab` exit 1 and name the claim. The lab (testdata/wrong-expect)
+ * runs the local debian:bookworm-slim as it is (no build), so the run is short.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countByLabel, removeByLabel } from "../engine/cleanup.js";
+import { connectEngine, type EngineConnection } from "../engine/connect.js";
+import type { LabRunDocument } from "./lab-result.js";
+import { packageRoot } from "./paths.js";
+
+const ROOT = packageRoot();
+const LABELS = { "org.slimstage.test": `lab-expect-${randomBytes(4).toString("hex")}` };
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, SLIMSTAGE_MAIN: "1", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+describe("slimstage lab with a claim that does not get its expected verdict", () => {
+  let engine: EngineConnection;
+  let run: { code: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    engine = await connectEngine();
+    run = await cli([
+      "lab",
+      join(ROOT, "src/lab/testdata/wrong-expect"),
+      "--json",
+      "--no-optimize",
+      "--no-minify",
+      "--label",
+      `org.slimstage.test=${LABELS["org.slimstage.test"]}`,
+    ]);
+  }, 600_000);
+
+  afterAll(async () => {
+    if (engine) await removeByLabel(engine, LABELS, { images: false });
+  });
+
+  it("exits 1 and names the claim, with the verdict and the expectation", () => {
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/wrong-expect: NOT OK: claim base-non-root: FALSE, the lab expects TRUE/);
+    expect(run.stderr).not.toMatch(/base-works/);
+  });
+
+  it("records expected and found in the JSON", () => {
+    const doc = JSON.parse(run.stdout) as LabRunDocument;
+    expect(doc.ok).toBe(false);
+    const claims = doc.labs[0]?.claims ?? [];
+    expect(claims.map((c) => [c.id, c.verdict, c.expected, c.asExpected])).toEqual([
+      ["base-non-root", false, true, false],
+      ["base-works", true, true, true],
+    ]);
+  });
+
+  it("leaves nothing of its own run behind", async () => {
+    const left = await countByLabel(engine, LABELS);
+    expect(left).toMatchObject({ containers: 0, networks: 0 });
+  });
+});
