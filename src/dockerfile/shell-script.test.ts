@@ -43,6 +43,28 @@ describe("mvdan-sh adapter", () => {
   });
 });
 
+describe("deep scripts (#16)", () => {
+  it("parses a RUN with 5,000 && links: every command, in source order", () => {
+    let script = "true";
+    for (let i = 0; i < 5000; i++) script += ` && echo ${i}`;
+    const df = parseDockerfile(`FROM debian\nRUN ${script}\n`, { shell: true });
+    const run = df.instructions[1] as InstructionOf<"RUN">;
+    expect(run.shell.error).toBeUndefined();
+    expect(run.shell.commands).toHaveLength(5001);
+    expect(run.shell.commands[5000]?.args).toEqual(["4999"]);
+    expect(run.shell.commands[5000]?.range.start.line).toBe(2);
+  });
+
+  it("reports nesting deeper than the stack as an error located on the script, without throwing", () => {
+    const script = `${"(".repeat(20000)}true${")".repeat(20000)}`;
+    const df = parseDockerfile(`FROM debian\nRUN ${script}\n`, { shell: true });
+    const run = df.instructions[1] as InstructionOf<"RUN">;
+    expect(run.shell.error?.message).toBe("the script is nested too deeply for the shell parser");
+    expect(run.shell.error?.range?.start).toMatchObject({ line: 2, column: 5 });
+    expect(run.shell.commands).toEqual([]);
+  });
+});
+
 describe("parseShellBatch", () => {
   it("falls back when a construct runs across two scripts", () => {
     const parts = [part('echo "abc'), part('echo x"'), part("a &&"), part("b")];

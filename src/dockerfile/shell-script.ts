@@ -6,8 +6,8 @@
  * strings as UTF-8 byte strings): 5-10x faster. The package is pinned and no
  * longer changes; shell-script.test.ts fails if its shape ever does.
  */
-import sh from "mvdan-sh";
 import type { Range, ShellCommand, ShellScript } from "./model.js";
+import { type LoadedMvdan, loadMvdanSh, type MvdanParser } from "./mvdan-load.js";
 
 type GoObj = Record<string, unknown> & {
   constructor: { string?: string };
@@ -15,7 +15,20 @@ type GoObj = Record<string, unknown> & {
   End?: () => { offs: number };
 };
 
-const parser = sh.syntax.NewParser();
+// Loaded on the first RUN script: commands that never parse shell never pay for the 1.5 MB bundle.
+let loaded: LoadedMvdan | undefined;
+let parserInstance: MvdanParser | undefined;
+
+/** Parses with mvdan/sh; the first call loads the package and stores V8's code cache after it. */
+function mvdanParse(script: string): GoObj {
+  if (!parserInstance) {
+    loaded = loadMvdanSh();
+    parserInstance = loaded.sh.syntax.NewParser();
+  }
+  const file = (parserInstance.Parse(script, "") as { __internal_object__: GoObj }).__internal_object__;
+  loaded?.saveCache();
+  return file;
+}
 
 function items(slice: unknown): GoObj[] {
   const s = slice as { $array?: GoObj[]; $offset?: number; $length?: number } | null | undefined;
@@ -90,8 +103,30 @@ function walkStmts(stmts: GoObj[], out: Collected[]): void {
 
 function walkStmt(st: GoObj | null | undefined, out: Collected[]): void {
   if (!st || isNil(st)) return;
-  walkCmd(st.Cmd as GoObj | null, out);
+  const cmd = st.Cmd as GoObj | null;
+  if (cmd && typeOf(cmd) === "*syntax.BinaryCmd") walkBinary(cmd, out);
+  else walkCmd(cmd, out);
   for (const r of items(st.Redirs)) if (!isNil(r.Word)) walkWord(r.Word as GoObj, out);
+}
+
+/**
+ * `a && b && ...` in source order without recursing per link: a RUN with
+ * thousands of links (#16) overflowed the stack here. Nesting depth (blocks,
+ * subshells, substitutions) still recurses; parseShell reports that as an error.
+ */
+function walkBinary(root: GoObj, out: Collected[]): void {
+  const todo: GoObj[] = [root];
+  while (todo.length > 0) {
+    const st = todo.pop() as GoObj;
+    if (st === root || typeOf(st.Cmd) === "*syntax.BinaryCmd") {
+      const bin = st === root ? root : (st.Cmd as GoObj);
+      if (st !== root && items(st.Redirs).length > 0) {
+        walkStmt(st, out);
+        continue;
+      }
+      todo.push(bin.Y as GoObj, bin.X as GoObj);
+    } else walkStmt(st, out);
+  }
 }
 
 function walkWord(w: GoObj, out: Collected[]): void {
@@ -204,8 +239,12 @@ export function parseShell(part: ScriptPart): ShellScript {
     currentSource = ASCII.test(part.script)
       ? part.script
       : Buffer.from(part.script, "utf8").toString("latin1");
-    file = (parser.Parse(part.script, "") as { __internal_object__: GoObj }).__internal_object__;
+    file = mvdanParse(part.script);
   } catch (e) {
+    if (e instanceof RangeError) {
+      result.error = tooDeep(part);
+      return result;
+    }
     const msg =
       e && typeof (e as { Error?: unknown }).Error === "function"
         ? String((e as { Error(): string }).Error())
@@ -215,7 +254,13 @@ export function parseShell(part: ScriptPart): ShellScript {
     return result;
   }
   const collected: Collected[] = [];
-  walkStmts(items(file.Stmts), collected);
+  try {
+    walkStmts(items(file.Stmts), collected);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    result.error = tooDeep(part);
+    return result;
+  }
   const toU = byteToUtf16(part.script);
   for (const c of collected) {
     const s = toU(c.node.Pos ? c.node.Pos().offs : 0);
@@ -223,6 +268,14 @@ export function parseShell(part: ScriptPart): ShellScript {
     result.commands.push(shellCommand(part, c, s, e));
   }
   return result;
+}
+
+/** A script nested deeper than the JavaScript stack allows (blocks, subshells, substitutions). */
+function tooDeep(part: ScriptPart): { message: string; range: Range } {
+  return {
+    message: "the script is nested too deeply for the shell parser",
+    range: part.toRange(0, part.script.length),
+  };
 }
 
 /** The command `c` found at UTF-16 offsets [s, e) of `part`'s script. */
@@ -258,7 +311,7 @@ export function parseShellBatch(parts: readonly ScriptPart[]): ShellScript[] {
   }
   let file: GoObj;
   try {
-    file = (parser.Parse(joined, "") as { __internal_object__: GoObj }).__internal_object__;
+    file = mvdanParse(joined);
   } catch {
     return parts.map(parseShell);
   }
@@ -275,7 +328,12 @@ export function parseShellBatch(parts: readonly ScriptPart[]): ShellScript[] {
     const k = segmentOf(s);
     const end = (starts[k] as number) + (parts[k] as ScriptPart).script.length;
     if (e > end) return parts.map(parseShell);
-    walkStmt(st, perPart[k] as Collected[]);
+    try {
+      walkStmt(st, perPart[k] as Collected[]);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      return parts.map(parseShell);
+    }
   }
   return parts.map((part, k) => {
     const base = starts[k] as number;
