@@ -54,7 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const json = wantsJson(argv);
   try {
-    const program = await buildProgram();
+    const program = await buildProgram(argv);
     await program.parseAsync([...argv], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (err) {
