@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-import { CommanderError } from "commander";
 import { ConfigError, isSlimstageError, type SlimstageError } from "../errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
-import { buildProgram } from "./program.js";
 import { processAbortController } from "./runtime.js";
 
 function wantsJson(argv: readonly string[]): boolean {
@@ -53,6 +51,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   const json = wantsJson(argv);
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    // The one answer that needs neither commander nor any command (commander prints the same line).
+    const { VERSION } = await import("../version.js");
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  // Loaded here, not on import: a bare --version does not pay for them.
+  const [{ CommanderError }, { buildProgram }] = await Promise.all([
+    import("commander"),
+    import("./program.js"),
+  ]);
   try {
     const program = await buildProgram(argv);
     await program.parseAsync([...argv], { from: "user" });
