@@ -13,17 +13,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { childrenCpu } from "./lib/child-cpu.js";
 
 const root = new URL("..", import.meta.url).pathname;
-const TICKS = 100; // USER_HZ on Linux
-
-/** CPU seconds used so far by this process's waited-for children. */
-function childrenCpu(): number {
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  // Fields after the command name (which may contain spaces) start at field 3.
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[13]) + Number(f[14])) / TICKS;
-}
 
 interface Sample {
   cpu: number;

@@ -21,7 +21,7 @@ import {
   fastImageInfo,
   fastStart,
   fastWaitForExit,
-} from "../engine/fast-start.js";
+} from "../engine/first-probe.js";
 import { createNetwork } from "../engine/networks.js";
 import { watchPeakMemory } from "../engine/stats.js";
 import { EngineError, InputError, InterruptedError, VerifyError } from "../errors.js";
