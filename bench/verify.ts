@@ -8,13 +8,18 @@
  * slimstage runs as the built CLI (`node bin/slimstage.js`, after
  * `npm run build`), the way a user runs it; it reports the wall-clock time of
  * its first successful probe (`firstProbeOkAt`), the script prints its own.
+ *
+ * Also, whole processes, CPU: what loading dockerode costs (`require`) against
+ * the way slimstage loads it (src/engine/dockerode-load.ts, ssh2 and the gRPC
+ * session deferred), each minus `node -e 0`.
  */
 
-import { execFile, spawn } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { removeByLabel } from "../src/engine/cleanup.js";
 import { connectEngine } from "../src/engine/connect.js";
+import { childrenCpu } from "./lib/child-cpu.js";
 import { buildFlaskImage, median, roundsArg } from "./lib/flask-bench.js";
 
 const run = promisify(execFile);
@@ -84,12 +89,40 @@ async function shellRound(): Promise<number> {
   return at - t0;
 }
 
+/** Median CPU seconds of `node ARGS` as a whole process, for each case, alternating. */
+function loadCosts(rounds: number): { bare: number; require: number; deferred: number } {
+  const cases = {
+    bare: ["-e", "0"],
+    require: ["-e", 'require("dockerode")'],
+    deferred: [
+      "--input-type=module",
+      "-e",
+      'import { loadDockerode } from "./dist/engine/dockerode-load.js"; loadDockerode();',
+    ],
+  };
+  const out: Record<keyof typeof cases, number[]> = { bare: [], require: [], deferred: [] };
+  for (let k = 0; k < rounds; k++) {
+    for (const [name, a] of Object.entries(cases)) {
+      const c0 = childrenCpu();
+      const r = spawnSync(process.execPath, a, { cwd: root });
+      if (r.status !== 0) throw new Error(`node ${a.join(" ")} failed: ${r.stderr}`);
+      out[name as keyof typeof cases].push(childrenCpu() - c0);
+    }
+  }
+  return { bare: median(out.bare), require: median(out.require), deferred: median(out.deferred) };
+}
+
 export default async function bench(args: string[]): Promise<void> {
   const rounds = roundsArg(args);
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   log("building the CLI (npm run build) ...");
   await run("npm", ["run", "--silent", "build"], { cwd: root });
+  const load = loadCosts(Math.max(9, rounds));
+  const penalty = (x: number) => Math.round((x - load.bare) * 1000);
+  log(
+    `loading dockerode (CPU, whole process minus node -e 0): require ${penalty(load.require)} ms, deferred ssh2 + gRPC ${penalty(load.deferred)} ms`,
+  );
   log(`building ${IMAGE} from src/verify/testdata/flask-counter ...`);
   await buildFlaskImage(IMAGE, LABELS);
 
@@ -126,6 +159,7 @@ export default async function bench(args: string[]): Promise<void> {
       ratio,
       target: 1.5,
       pass: ratio <= 1.5,
+      dockerodeLoadCpuMs: { require: penalty(load.require), deferred: penalty(load.deferred) },
     })}\n`,
   );
 }

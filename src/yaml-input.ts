@@ -5,7 +5,8 @@
  * to a ConfigError with the file and line, so bad config exits 2 like any
  * other bad input instead of surfacing as an internal error.
  */
-import { type Document, isAlias, LineCounter, parseDocument, visit } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, LineCounter } from "yaml";
 import { ConfigError, type SourceLocation } from "./errors.js";
 
 /**
@@ -14,6 +15,11 @@ import { ConfigError, type SourceLocation } from "./errors.js";
  * compose and config files with anchors stay far below.
  */
 export const YAML_MAX_ALIAS_COUNT = 100;
+
+// yaml loads on the first read (synchronously, hence require): most lint runs
+// read no YAML, and start-up time is measured (bench/cli.ts).
+const require = createRequire(import.meta.url);
+const yamlLib = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 
 export interface YamlInput {
   doc: Document.Parsed;
@@ -38,6 +44,7 @@ function firstLine(s: string): string {
 
 /** Parses `text` read from `file`; throws ConfigError with a location for anything the library refuses. */
 export function readYaml(text: string, file: string, opts: ReadYamlOptions): YamlInput {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const at = (offset: number): SourceLocation => {
     const p = lineCounter.linePos(offset);
@@ -89,6 +96,7 @@ function firstAlias(
   doc: Document.Parsed,
   at: (offset: number) => SourceLocation,
 ): SourceLocation | undefined {
+  const { isAlias, visit } = yamlLib();
   let found: SourceLocation | undefined;
   visit(doc, {
     Alias(_key, node) {

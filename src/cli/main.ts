@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-import { CommanderError } from "commander";
 import { ConfigError, InterruptedError, isSlimstageError, type SlimstageError } from "../errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
-import { buildProgram } from "./program.js";
 import { processAbortController, setSignalHandler } from "./runtime.js";
 
 function wantsJson(argv: readonly string[]): boolean {
@@ -68,8 +66,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   setSignalHandler(onSignal);
 
   const json = wantsJson(argv);
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    // The one answer that needs neither commander nor any command (commander prints the same line).
+    const { VERSION } = await import("../version.js");
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  // Loaded here, not on import: a bare --version does not pay for them.
+  const [{ CommanderError }, { buildProgram }] = await Promise.all([
+    import("commander"),
+    import("./program.js"),
+  ]);
   try {
-    const program = await buildProgram();
+    const program = await buildProgram(argv);
     await program.parseAsync([...argv], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (err) {

@@ -1,11 +1,30 @@
 import { Command, Option } from "commander";
 import { VERSION } from "../version.js";
-import { COMMANDS } from "./commands/index.js";
+import { COMMANDS, type CommandModule } from "./commands/index.js";
 import { EXIT_DESCRIPTIONS } from "./exit-codes.js";
 import { examples } from "./runtime.js";
 
-/** Builds the full command tree (also used by scripts/gen-docs.ts for docs/cli.md). */
-export async function buildProgram(): Promise<Command> {
+/**
+ * The commands a run with these arguments needs: the one it names, none for
+ * a bare `--version`, all of them for help, an unknown word (commander then
+ * suggests the nearest) or no arguments. Global options take no values, so
+ * the first word not starting with `-` is the command.
+ */
+export function commandsFor(argv: readonly string[] | undefined): string[] {
+  const all = Object.keys(COMMANDS);
+  if (argv === undefined) return all;
+  const word = argv.find((a) => !a.startsWith("-"));
+  if (word !== undefined) return Object.hasOwn(COMMANDS, word) ? [word] : all;
+  const versionOnly =
+    argv.some((a) => a === "--version" || a === "-V") && !argv.some((a) => a === "--help" || a === "-h");
+  return versionOnly ? [] : all;
+}
+
+/**
+ * Builds the command tree: all commands (scripts/gen-cli-doc.ts, for
+ * docs/cli.md), or only those `argv` needs (see commandsFor).
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command("slimstage")
     .description("Make container images small and prove they still work.")
     .version(VERSION, "-V, --version")
@@ -17,10 +36,9 @@ export async function buildProgram(): Promise<Command> {
     .configureOutput({ outputError: (str, write) => write(str) })
     .exitOverride();
 
-  for (const load of COMMANDS) {
-    const mod = await load();
-    mod.define(program);
-  }
+  const names = commandsFor(argv);
+  const mods = await Promise.all(names.map((name) => (COMMANDS[name] as () => Promise<CommandModule>)()));
+  for (const mod of mods) mod.define(program);
   for (const sub of program.commands) sub.exitOverride();
 
   const codes = EXIT_DESCRIPTIONS.map(([code, what]) => `  ${String(code).padStart(3)}  ${what}`).join("\n");

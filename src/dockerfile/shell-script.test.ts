@@ -16,8 +16,8 @@ const part = (script: string): ScriptPart => ({
   }),
 });
 
-describe("mvdan-sh adapter", () => {
-  it("reads the GopherJS structures it relies on (fails if the package changes shape)", () => {
+describe("parseShell", () => {
+  it("finds the simple commands across lists, case, loops and functions", () => {
     const r = parseShell(
       part(
         "FOO=1 make -j2 'a b' \"$X\" && export A=1 B; case x in y) z;; esac; for i in 1; do w; done; f() { g; }",
@@ -36,10 +36,33 @@ describe("mvdan-sh adapter", () => {
     expect(r.commands[0]?.range.start.offset).toBe(0);
   });
 
-  it("reports parse errors with mvdan's message", () => {
-    expect(parseShell(part("if true; then")).error?.message).toBe(
-      '"then" must be followed by a statement list',
-    );
+  it("reports syntax errors with mvdan's message and their place", () => {
+    const r = parseShell(part("if true; then"));
+    expect(r.error?.message).toBe('"then" must be followed by a statement list');
+    expect(r.error?.range?.start.offset).toBe(13);
+    expect(parseShell(part("echo 'abc")).error?.range?.start.offset).toBe(5);
+  });
+});
+
+describe("deep scripts (#16)", () => {
+  it("parses a RUN with 5,000 && links: every command, in source order", () => {
+    let script = "true";
+    for (let i = 0; i < 5000; i++) script += ` && echo ${i}`;
+    const df = parseDockerfile(`FROM debian\nRUN ${script}\n`, { shell: true });
+    const run = df.instructions[1] as InstructionOf<"RUN">;
+    expect(run.shell.error).toBeUndefined();
+    expect(run.shell.commands).toHaveLength(5001);
+    expect(run.shell.commands[5000]?.args).toEqual(["4999"]);
+    expect(run.shell.commands[5000]?.range.start.line).toBe(2);
+  });
+
+  it("reports nesting deeper than the stack as an error located on the script, without throwing", () => {
+    const script = `${"( ".repeat(20000)}true${" )".repeat(20000)}`;
+    const df = parseDockerfile(`FROM debian\nRUN ${script}\n`, { shell: true });
+    const run = df.instructions[1] as InstructionOf<"RUN">;
+    expect(run.shell.error?.message).toBe("the script is nested too deeply for the shell parser");
+    expect(run.shell.error?.range?.start.line).toBe(2);
+    expect(run.shell.commands).toEqual([]);
   });
 });
 

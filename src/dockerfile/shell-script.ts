@@ -1,189 +1,10 @@
 /**
- * RUN scripts through a real shell parser: mvdan/sh (the `mvdan-sh` npm
- * package, a synchronous GopherJS build). Its JS wrapper objects convert on
- * every property access (~25 µs each), so this adapter reads the underlying
- * Go structs (`__internal_object__`, slices as {$array,$offset,$length},
- * strings as UTF-8 byte strings): 5-10x faster. The package is pinned and no
- * longer changes; shell-script.test.ts fails if its shape ever does.
+ * RUN scripts as the rules read them: the simple commands of each script
+ * (shell-parse.ts, which says why slimstage parses shell itself), with
+ * ranges in the Dockerfile.
  */
-import sh from "mvdan-sh";
 import type { Range, ShellCommand, ShellScript } from "./model.js";
-
-type GoObj = Record<string, unknown> & {
-  constructor: { string?: string };
-  Pos?: () => { offs: number };
-  End?: () => { offs: number };
-};
-
-const parser = sh.syntax.NewParser();
-
-function items(slice: unknown): GoObj[] {
-  const s = slice as { $array?: GoObj[]; $offset?: number; $length?: number } | null | undefined;
-  if (!s?.$array || !s.$length) return [];
-  const out: GoObj[] = [];
-  const off = s.$offset ?? 0;
-  for (let i = 0; i < s.$length; i++) out.push(s.$array[off + i] as GoObj);
-  return out;
-}
-
-/** GopherJS nil pointers are sentinel objects (`T.nil`), not null. */
-function isNil(o: unknown): boolean {
-  if (o === null || o === undefined) return true;
-  const ctor = (o as { constructor?: { nil?: unknown } }).constructor;
-  return ctor?.nil === o;
-}
-
-function typeOf(o: unknown): string {
-  if (isNil(o)) return "";
-  return (o as GoObj).constructor?.string ?? "";
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: an ASCII test needs the whole range
-const ASCII = /^[\x00-\x7f]*$/;
-
-function decodeUtf8(s: string): string {
-  return ASCII.test(s) ? s : Buffer.from(s, "latin1").toString("utf8");
-}
-
-/** Literal value of a word if it has no expansions; `null` otherwise. Quotes removed. */
-function wordValue(word: GoObj): { text: string; literal: boolean } {
-  let text = "";
-  let literal = true;
-  const visit = (parts: GoObj[]) => {
-    for (const p of parts) {
-      const t = typeOf(p);
-      if (t === "*syntax.Lit") {
-        const v = p.Value as string;
-        if (/[*?[]/.test(v)) literal = false;
-        text += v;
-      } else if (t === "*syntax.SglQuoted") {
-        text += p.Value as string;
-      } else if (t === "*syntax.DblQuoted") {
-        visit(items(p.Parts));
-      } else {
-        literal = false;
-        text += sourceText(p);
-      }
-    }
-  };
-  visit(items(word.Parts));
-  return { text: decodeUtf8(text), literal };
-}
-
-let currentSource = "";
-function sourceText(node: GoObj): string {
-  if (isNil(node) || !node.Pos || !node.End) return "";
-  return currentSource.slice(node.Pos().offs, node.End().offs);
-}
-
-interface Collected {
-  node: GoObj;
-  name: string;
-  args: string[];
-  assigns: string[];
-  dynamic: number[];
-}
-
-function walkStmts(stmts: GoObj[], out: Collected[]): void {
-  for (const st of stmts) walkStmt(st, out);
-}
-
-function walkStmt(st: GoObj | null | undefined, out: Collected[]): void {
-  if (!st || isNil(st)) return;
-  walkCmd(st.Cmd as GoObj | null, out);
-  for (const r of items(st.Redirs)) if (!isNil(r.Word)) walkWord(r.Word as GoObj, out);
-}
-
-function walkWord(w: GoObj, out: Collected[]): void {
-  for (const p of items(w.Parts)) {
-    const t = typeOf(p);
-    if (t === "*syntax.CmdSubst" || t === "*syntax.ProcSubst") walkStmts(items(p.Stmts), out);
-    else if (t === "*syntax.DblQuoted") walkWord(p, out);
-  }
-}
-
-function walkCmd(c: GoObj | null, out: Collected[]): void {
-  if (!c || isNil(c)) return;
-  switch (typeOf(c)) {
-    case "*syntax.CallExpr": {
-      const words = items(c.Args);
-      const assigns = items(c.Assigns).map((a) => decodeUtf8(sourceText(a)));
-      if (words.length > 0) {
-        const vals = words.map(wordValue);
-        const dynamic: number[] = [];
-        vals.forEach((v, i) => {
-          if (!v.literal) dynamic.push(i);
-        });
-        out.push({
-          node: c,
-          name: (vals[0] as { text: string }).text,
-          args: vals.slice(1).map((v) => v.text),
-          assigns,
-          dynamic,
-        });
-      }
-      for (const w of words) walkWord(w, out);
-      for (const a of items(c.Assigns)) if (!isNil(a.Value)) walkWord(a.Value as GoObj, out);
-      return;
-    }
-    case "*syntax.BinaryCmd":
-      walkStmt(c.X as GoObj, out);
-      walkStmt(c.Y as GoObj, out);
-      return;
-    case "*syntax.Subshell":
-    case "*syntax.Block":
-      walkStmts(items(c.Stmts), out);
-      return;
-    case "*syntax.IfClause": {
-      let clause: GoObj | null = c;
-      while (clause && !isNil(clause)) {
-        walkStmts(items(clause.Cond), out);
-        walkStmts(items(clause.Then), out);
-        clause = (clause.Else as GoObj | null) ?? null;
-      }
-      return;
-    }
-    case "*syntax.WhileClause":
-      walkStmts(items(c.Cond), out);
-      walkStmts(items(c.Do), out);
-      return;
-    case "*syntax.ForClause":
-      walkStmts(items(c.Do), out);
-      return;
-    case "*syntax.CaseClause":
-      for (const it of items(c.Items)) walkStmts(items(it.Stmts), out);
-      return;
-    case "*syntax.FuncDecl":
-      walkStmt(c.Body as GoObj, out);
-      return;
-    case "*syntax.TimeClause":
-    case "*syntax.CoprocClause":
-      walkStmt(c.Stmt as GoObj, out);
-      return;
-    case "*syntax.DeclClause": {
-      const variant = isNil(c.Variant) ? undefined : ((c.Variant as GoObj).Value as string | undefined);
-      const args = items(c.Args).map((a) => decodeUtf8(sourceText(a)));
-      if (variant) out.push({ node: c, name: variant, args, assigns: [], dynamic: [] });
-      return;
-    }
-    default:
-      return;
-  }
-}
-
-/** Byte offset -> UTF-16 offset table for non-ASCII scripts. */
-function byteToUtf16(script: string): (b: number) => number {
-  if (ASCII.test(script)) return (b) => b;
-  const table: number[] = [];
-  let u = 0;
-  for (const ch of script) {
-    const bytes = Buffer.byteLength(ch, "utf8");
-    for (let k = 0; k < bytes; k++) table.push(u);
-    u += ch.length;
-  }
-  table.push(u);
-  return (b) => table[Math.min(b, table.length - 1)] as number;
-}
+import { type ParsedCommand, parseShellCommands } from "./shell-parse.js";
 
 export interface ScriptPart {
   script: string;
@@ -193,45 +14,30 @@ export interface ScriptPart {
   toRange(start: number, end: number): Range;
 }
 
-/** Parses one script; never throws (failures are recorded in `error`). */
+/** Parses one script; never throws (a syntax error is recorded in `error`, with its place). */
 export function parseShell(part: ScriptPart): ShellScript {
-  const result: ShellScript = { script: part.script, commands: [] };
-  let file: GoObj;
-  currentSource = part.script;
-  try {
-    // mvdan's strings are UTF-8 byte strings: hand it one.
-    // GopherJS encodes the JS string to UTF-8 itself; offsets and strings come back as UTF-8 bytes.
-    currentSource = ASCII.test(part.script)
-      ? part.script
-      : Buffer.from(part.script, "utf8").toString("latin1");
-    file = (parser.Parse(part.script, "") as { __internal_object__: GoObj }).__internal_object__;
-  } catch (e) {
-    const msg =
-      e && typeof (e as { Error?: unknown }).Error === "function"
-        ? String((e as { Error(): string }).Error())
-        : String(e);
-    const m = /^(\d+):(\d+): (.*)$/.exec(msg);
-    result.error = { message: m ? (m[3] as string) : msg };
-    return result;
-  }
-  const collected: Collected[] = [];
-  walkStmts(items(file.Stmts), collected);
-  const toU = byteToUtf16(part.script);
-  for (const c of collected) {
-    const s = toU(c.node.Pos ? c.node.Pos().offs : 0);
-    const e = toU(c.node.End ? c.node.End().offs : 0);
-    result.commands.push(shellCommand(part, c, s, e));
+  const parsed = parseShellCommands(part.script);
+  const result: ShellScript = {
+    script: part.script,
+    commands: parsed.commands.map((c) => shellCommand(part, c)),
+  };
+  if (parsed.error) {
+    const at = Math.min(parsed.error.offset, part.script.length);
+    result.error = {
+      message: parsed.error.message,
+      range: part.toRange(at, Math.min(at + 1, part.script.length)),
+    };
   }
   return result;
 }
 
-/** The command `c` found at UTF-16 offsets [s, e) of `part`'s script. */
-function shellCommand(part: ScriptPart, c: Collected, s: number, e: number): ShellCommand {
+/** The command `c` of `part`'s script. */
+function shellCommand(part: ScriptPart, c: ParsedCommand): ShellCommand {
   const cmd: ShellCommand = {
     name: c.name,
     args: c.args,
-    range: part.toRange(s, e),
-    raw: part.script.slice(s, e),
+    range: part.toRange(c.start, c.end),
+    raw: part.script.slice(c.start, c.end),
     assigns: c.assigns,
     source: part.source,
   };
@@ -241,50 +47,10 @@ function shellCommand(part: ScriptPart, c: Collected, s: number, e: number): She
 }
 
 /**
- * Parses several independent ASCII scripts in one call of the shell parser
- * (each call of the GopherJS parser costs ~40 µs before any work). The
- * result is used only when every top-level statement lies inside one
- * script; anything else (a construct running across the join, a parse
- * error) falls back to one parse per script, so results equal `parseShell`'s.
+ * Several scripts at once. mvdan-sh paid ~40 µs per call, so RUNs used to be
+ * joined into one parse; this parser has no per-call cost, and the scripts
+ * are parsed one by one.
  */
 export function parseShellBatch(parts: readonly ScriptPart[]): ShellScript[] {
-  const eligible = parts.length > 1 && parts.every((p) => ASCII.test(p.script) && !p.script.includes("<<"));
-  if (!eligible) return parts.map(parseShell);
-  const starts: number[] = [];
-  let joined = "";
-  for (const p of parts) {
-    starts.push(joined.length);
-    joined += `${p.script}\n`;
-  }
-  let file: GoObj;
-  try {
-    file = (parser.Parse(joined, "") as { __internal_object__: GoObj }).__internal_object__;
-  } catch {
-    return parts.map(parseShell);
-  }
-  currentSource = joined;
-  const segmentOf = (offset: number): number => {
-    let k = 0;
-    while (k + 1 < starts.length && (starts[k + 1] as number) <= offset) k++;
-    return k;
-  };
-  const perPart: Collected[][] = parts.map(() => []);
-  for (const st of items(file.Stmts)) {
-    const s = st.Pos ? st.Pos().offs : 0;
-    const e = st.End ? st.End().offs : 0;
-    const k = segmentOf(s);
-    const end = (starts[k] as number) + (parts[k] as ScriptPart).script.length;
-    if (e > end) return parts.map(parseShell);
-    walkStmt(st, perPart[k] as Collected[]);
-  }
-  return parts.map((part, k) => {
-    const base = starts[k] as number;
-    const result: ShellScript = { script: part.script, commands: [] };
-    for (const c of perPart[k] as Collected[]) {
-      const s = (c.node.Pos ? c.node.Pos().offs : 0) - base;
-      const e = (c.node.End ? c.node.End().offs : 0) - base;
-      result.commands.push(shellCommand(part, c, s, e));
-    }
-    return result;
-  });
+  return parts.map(parseShell);
 }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { EngineError } from "../errors.js";
 import {
   type DiscoveryHost,
@@ -8,6 +8,7 @@ import {
   type EngineCandidate,
   type StrategyReport,
 } from "./discovery.js";
+import { loadDockerode } from "./dockerode-load.js";
 import { systemDiscoveryHost } from "./system-host.js";
 
 // Re-exported: callers found it here before it moved to system-host.ts.
@@ -43,6 +44,7 @@ export function engineCliEnv(
 }
 
 async function clientFor(c: EngineCandidate): Promise<Docker> {
+  const Docker = loadDockerode();
   const e = c.endpoint;
   switch (e.kind) {
     case "unix":

@@ -3,8 +3,8 @@ import { homedir } from "node:os";
 import type { DiscoveryHost } from "./discovery.js";
 
 /**
- * The real machine, for discovery. Kept apart from connect.ts so the fast
- * start path (fast-start.ts) can discover the engine without loading dockerode.
+ * The real machine, for discovery. Kept apart from connect.ts: discovery
+ * alone (doctor, error messages) does not load dockerode.
  */
 export function systemDiscoveryHost(env: NodeJS.ProcessEnv = process.env): DiscoveryHost {
   return {

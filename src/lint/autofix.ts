@@ -3,7 +3,7 @@
  * source text edited and re-parsed, and the file is printed through the
  * Dockerfile printer, so every untouched node stays byte for byte.
  */
-import { createTwoFilesPatch } from "diff";
+import { createRequire } from "node:module";
 import type { Node } from "../dockerfile/model.js";
 import { parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
 import { printDockerfile } from "../dockerfile/printer.js";
@@ -82,7 +82,11 @@ export function applyFixes(result: LintResult): FixOutcome {
   return { text, applied, skipped, diff: unifiedDiff(result.file, result.source, text) };
 }
 
+// `diff` (19 modules) loads only when a fix is applied: a plain lint run never needs it.
+const require = createRequire(import.meta.url);
+
 function unifiedDiff(file: string, before: string, after: string): string {
+  const { createTwoFilesPatch } = require("diff") as typeof import("diff");
   const abs = file.startsWith("/");
   return createTwoFilesPatch(abs ? file : `a/${file}`, abs ? file : `b/${file}`, before, after, "", "", {
     context: 3,

@@ -5,9 +5,9 @@
  * no rule are returned as problems for the engine to report.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isScalar } from "yaml";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { ConfigError } from "../errors.js";
 import { readYaml } from "../yaml-input.js";
 import schema from "./config.schema.json" with { type: "json" };
@@ -49,8 +49,17 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
 }
 
-const ajv = new Ajv({ allErrors: false, strict: true });
-const validate = ajv.compile<Partial<LintConfig>>(schema);
+// ajv and yaml load when a config file is read (synchronously, hence require):
+// most lint runs have none, and loading both cost about 0.1 CPU-s per process.
+const require = createRequire(import.meta.url);
+let validator: ValidateFunction<Partial<LintConfig>> | undefined;
+function configValidator(): ValidateFunction<Partial<LintConfig>> {
+  if (!validator) {
+    const { Ajv } = require("ajv") as typeof import("ajv");
+    validator = new Ajv({ allErrors: false, strict: true }).compile<Partial<LintConfig>>(schema);
+  }
+  return validator;
+}
 
 /** Looks for a config file in `dir` (the first of CONFIG_FILES that exists). */
 export function findConfig(dir: string): string | undefined {
@@ -73,6 +82,8 @@ export function loadConfigFile(file: string, rules: readonly Rule[]): LoadedConf
 
 /** Parses and validates config text (YAML, which also reads JSON). */
 export function parseConfig(text: string, file: string, rules: readonly Rule[]): LoadedConfig {
+  const { isMap, isScalar } = require("yaml") as typeof import("yaml");
+  const validate = configValidator();
   const read = readYaml(text, file, {
     invalid: `config is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}`,
   });

@@ -271,6 +271,29 @@ export function workdirAt(df: Dockerfile, graph: StageGraph, ins: Instruction): 
   return wd;
 }
 
+const copiesFromCache = new WeakMap<StageGraph, Map<number, Array<Located<InstructionOf<"COPY">>>>>();
+
+/**
+ * The COPY --from instructions that copy out of `stage`, indexed once per
+ * file and graph: pathReachesFinal is asked once per RUN, and scanning every
+ * COPY each time made lint quadratic in the file's length.
+ */
+function copiesFrom(df: Dockerfile, graph: StageGraph, stage: number): Array<Located<InstructionOf<"COPY">>> {
+  let index = copiesFromCache.get(graph);
+  if (!index) {
+    index = new Map();
+    for (const l of instructionsOf(df, "COPY")) {
+      const from = resolveFrom(df, graph, l.ins);
+      if (from === undefined) continue;
+      const list = index.get(from);
+      if (list) list.push(l);
+      else index.set(from, [l]);
+    }
+    copiesFromCache.set(graph, index);
+  }
+  return index.get(stage) ?? [];
+}
+
 /**
  * Whether a file at `path`, written in `stage`, can reach the final image:
  * the stage's filesystem is the final image's, or a COPY --from of a
@@ -284,8 +307,8 @@ export function pathReachesFinal(
 ): boolean {
   if (reachesFinal(ctx.graph, stage)) return true;
   if (depth > ctx.df.stages.length) return false;
-  for (const { ins, stage: consumer } of instructionsOf(ctx.df, "COPY")) {
-    if (consumer === stage || resolveFrom(ctx.df, ctx.graph, ins) !== stage) continue;
+  for (const { ins, stage: consumer } of copiesFrom(ctx.df, ctx.graph, stage)) {
+    if (consumer === stage) continue;
     for (const raw of ins.sources) {
       const src = unquote(raw);
       if (src.includes("$") || /[*?[]/.test(src)) continue;

@@ -21,7 +21,7 @@ import {
   fastReach,
   fastStart,
   fastWaitForExit,
-} from "../engine/fast-start.js";
+} from "../engine/first-probe.js";
 import { createNetwork } from "../engine/networks.js";
 import { containerReach, portPublishing } from "../engine/ports.js";
 import { watchPeakMemory } from "../engine/stats.js";
@@ -154,7 +154,7 @@ async function runVerify(
   const appService = compose && opts.compose ? compose.services[opts.compose.service] : undefined;
 
   // dockerode (through connectEngine) loads lazily: without sidecars, the way
-  // to the first probe goes through fast-start.ts, and dockerode loads while the app boots.
+  // to the first probe goes through first-probe.ts, and dockerode's heavy parts load while the app boots.
   let enginePromise: Promise<EngineConnection> | undefined;
   const getEngine = (): Promise<EngineConnection> => {
     enginePromise ??= import("../engine/connect.js")
@@ -349,7 +349,7 @@ async function runVerify(
       labels: { ...labels, "org.slimstage.service": serviceName },
       network: { name: net.name, aliases: [serviceName] },
       // Published too, for engines whose networks this host cannot route to (engine/ports.ts).
-      publish: portPublishing(fast ? `unix://${fast.socketPath}` : (await getEngine()).host, [
+      publish: portPublishing(fast ? fast.engine.host : (await getEngine()).host, [
         ...info.exposedPorts,
         ...probes.flatMap((p) => (p.kind === "cmd" ? [] : [p.port])),
         ...(opts.wait ?? []).flatMap((w) => (w.kind === "port" ? [w.port] : [])),
