@@ -1,7 +1,7 @@
 /**
  * Loads mvdan-sh, the GopherJS build of mvdan/sh (a 1.5 MB CommonJS file),
- * as cheaply as Node allows. Measured on this project's machines
- * (`npm run bench -- shell`):
+ * as cheaply as Node allows (used by the tests and `npm run bench -- shell`
+ * since slimstage has its own parser). Measured on this project's machine:
  *
  * - `import` from ESM costs about 0.2 CPU-s more than `require`: Node 20
  *   compiles the file once to detect its module format and lexes all of it
