@@ -28,6 +28,12 @@ export interface LintOptions {
   rules?: readonly Rule[];
   /** Build target stage (default: the last). */
   target?: string;
+  /**
+   * Other stages that are built too (more compose services on the same
+   * Dockerfile): stages they need count as used, but final-stage rules judge
+   * `target` only.
+   */
+  alsoBuilt?: readonly string[];
   /** The clock for end-of-life checks (default: config eol.today, else now). */
   now?: Date;
 }
@@ -61,6 +67,11 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
     );
   }
   const graph = stageGraph(df, opts.target);
+  for (const other of opts.alsoBuilt ?? []) {
+    if (!hasStage(df, other)) continue;
+    for (const info of stageGraph(df, other).stages)
+      if (info.reachable && graph.stages[info.index]) graph.stages[info.index]!.reachable = true;
+  }
   const now = opts.now ?? (config.eol.today ? new Date(`${config.eol.today}T12:00:00Z`) : new Date());
   const raw: Array<{ rule: Rule; report: Report }> = [];
   // One context for all rules; `current` says whose reports these are.
