@@ -87,10 +87,7 @@ export function devDependenciesUsed(command: string, manifest: PackageManifest):
 /** Development servers by their command line: reloaders, debug servers, bundler dev servers. */
 const DEV_SERVERS: ReadonlyArray<readonly [RegExp, string]> = [
   [/(^|\s|\/)flask\s+(--\S+\s+)*run\b/, "flask run (Werkzeug's development server)"],
-  [
-    /(^|\s|\/)python\d*(\.\d+)?\s+(-m\s+flask\s+run|\S*manage\.py\s+runserver)\b/,
-    "Python development server",
-  ],
+  [/(^|\s|\/)python\d*(\.\d+)?\s+-m\s+flask\s+run\b/, "flask run (Werkzeug's development server)"],
   [/(^|\s|\/)(\S*manage\.py)\s+runserver\b/, "manage.py runserver (Django's development server)"],
   [/(^|\s|\/)nodemon\b/, "nodemon (a file watcher that restarts the app)"],
   [/(^|\s|\/)(ts-node-dev|tsx\s+watch)\b/, "a TypeScript watcher"],

@@ -20,6 +20,8 @@ import ss117 from "./ss117-dnf-cache.js";
 import ss118 from "./ss118-yum-cache.js";
 import ss119 from "./ss119-useradd-lastlog.js";
 import ss120 from "./ss120-zypper-cache.js";
+import ss121 from "./ss121-copy-image-root.js";
+import ss122 from "./ss122-wheels-left-in-final.js";
 import ss201 from "./ss201-copy-context-before-install.js";
 import ss202 from "./ss202-manifest-not-copied-first.js";
 import ss203 from "./ss203-apt-update-alone.js";
@@ -35,6 +37,7 @@ import ss309 from "./ss309-sudo.js";
 import ss310 from "./ss310-world-writable.js";
 import ss311 from "./ss311-ssh-port.js";
 import ss312 from "./ss312-untrusted-registry.js";
+import ss320 from "./ss320-copy-from-image-unpinned.js";
 import ss401 from "./ss401-eol-base.js";
 import ss402 from "./ss402-eol-soon.js";
 import ss403 from "./ss403-copy-from-missing-path.js";
@@ -56,6 +59,14 @@ import ss418 from "./ss418-constant-platform.js";
 import ss419 from "./ss419-dnf-yes.js";
 import ss420 from "./ss420-zypper-yes.js";
 import ss421 from "./ss421-env-self-reference.js";
+import ss422 from "./ss422-build-needs-dev-dependencies.js";
+import ss423 from "./ss423-node-modules-libc-mismatch.js";
+import ss424 from "./ss424-process-manager-parent.js";
+import ss425 from "./ss425-dev-server-final.js";
+import ss426 from "./ss426-buildplatform-runtime.js";
+import ss427 from "./ss427-runtime-version-mismatch.js";
+import ss428 from "./ss428-run-export.js";
+import ss429 from "./ss429-exec-form-quotes.js";
 import ss501 from "./ss501-exec-form.js";
 import ss502 from "./ss502-cd-in-run.js";
 import ss503 from "./ss503-unreachable-stage.js";
@@ -90,6 +101,8 @@ export const RULES: readonly Rule[] = [
   ss118,
   ss119,
   ss120,
+  ss121,
+  ss122,
   ss201,
   ss202,
   ss203,
@@ -105,6 +118,7 @@ export const RULES: readonly Rule[] = [
   ss310,
   ss311,
   ss312,
+  ss320,
   ss401,
   ss402,
   ss403,
@@ -126,6 +140,14 @@ export const RULES: readonly Rule[] = [
   ss419,
   ss420,
   ss421,
+  ss422,
+  ss423,
+  ss424,
+  ss425,
+  ss426,
+  ss427,
+  ss428,
+  ss429,
   ss501,
   ss502,
   ss503,
