@@ -31,6 +31,8 @@ export interface RuleMeta {
   fix: string;
   /** The hadolint code this rule agrees with on hadolint's own cases. */
   hadolint?: string;
+  /** The `docker build --check` rule(s) this rule covers (BuildKit's Dockerfile frontend checks). */
+  buildkit?: string | readonly string[];
   stages: StageScope;
   /** How the rule treats stages, in a sentence, for the docs. */
   stagesNote: string;

@@ -67,6 +67,9 @@ import ss426 from "./ss426-buildplatform-runtime.js";
 import ss427 from "./ss427-runtime-version-mismatch.js";
 import ss428 from "./ss428-run-export.js";
 import ss429 from "./ss429-exec-form-quotes.js";
+import ss432 from "./ss432-reserved-stage-name.js";
+import ss433 from "./ss433-undefined-arg-in-from.js";
+import ss434 from "./ss434-copy-ignored-file.js";
 import ss501 from "./ss501-exec-form.js";
 import ss502 from "./ss502-cd-in-run.js";
 import ss503 from "./ss503-unreachable-stage.js";
@@ -79,6 +82,11 @@ import ss509 from "./ss509-stage-keyword-case.js";
 import ss510 from "./ss510-wget-progress.js";
 import ss511 from "./ss511-label-key.js";
 import ss512 from "./ss512-interactive-command.js";
+import ss513 from "./ss513-stage-name-casing.js";
+import ss514 from "./ss514-redundant-target-platform.js";
+import ss515 from "./ss515-expose-proto-casing.js";
+import ss516 from "./ss516-empty-continuation.js";
+import ss517 from "./ss517-instruction-casing.js";
 
 export const RULES: readonly Rule[] = [
   ss101,
@@ -148,6 +156,9 @@ export const RULES: readonly Rule[] = [
   ss427,
   ss428,
   ss429,
+  ss432,
+  ss433,
+  ss434,
   ss501,
   ss502,
   ss503,
@@ -160,4 +171,9 @@ export const RULES: readonly Rule[] = [
   ss510,
   ss511,
   ss512,
+  ss513,
+  ss514,
+  ss515,
+  ss516,
+  ss517,
 ];

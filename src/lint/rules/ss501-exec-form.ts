@@ -26,6 +26,7 @@ export default defineRule({
     id: "SS501",
     slug: "exec-form",
     severity: "warning",
+    buildkit: "JSONArgsRecommended",
     category: "maintainability",
     description: "CMD or ENTRYPOINT in shell form (HEALTHCHECK is not judged: its shell form is idiomatic).",
     rationale:
