@@ -3,6 +3,7 @@
  * the rule reference cannot drift from the code. `--check` exits 1 when the
  * file is stale.
  */
+import { BUILDKIT_CHECKS, rulesForCheck } from "../src/lint/buildkit-checks.js";
 import { EOL_TABLE } from "../src/lint/eol.js";
 import { RULES } from "../src/lint/rules/index.js";
 import { writeOrCheckDoc } from "./generated-doc.js";
@@ -29,25 +30,38 @@ export function renderRulesDoc(): string {
     "Size rules know which stages reach the final image: a problem in a builder stage whose files are never copied onward is not a finding.",
     "Rules that map a hadolint code agree with hadolint on at least 95% of hadolint's own test cases for that code (see `src/lint/corpus/`); deliberate differences are listed under each rule.",
     "",
-    "| id | slug | severity | category | hadolint | autofix | stages | finds |",
-    "|---|---|---|---|---|---|---|---|",
+    "| id | slug | severity | category | hadolint | BuildKit | autofix | stages | finds |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of RULES) {
     const m = r.meta;
     out.push(
-      `| [${m.id}](#${anchor(m.id, m.slug)}) | ${m.slug} | ${m.severity} | ${m.category} | ${m.hadolint ?? ""} | ${m.autofix ? "yes" : ""} | ${STAGES[m.stages]} | ${m.description.replace(/\|/g, "\\|")} |`,
+      `| [${m.id}](#${anchor(m.id, m.slug)}) | ${m.slug} | ${m.severity} | ${m.category} | ${m.hadolint ?? ""} | ${[m.buildkit ?? []].flat().join(", ")} | ${m.autofix ? "yes" : ""} | ${STAGES[m.stages]} | ${m.description.replace(/\|/g, "\\|")} |`,
     );
   }
   out.push(
     "",
     "Pseudo-rules: `SS000 parse-error` (the Dockerfile does not parse: exit 2), `SS001 unknown-rule-id` (a pragma or config names no rule).",
     "",
+    "## BuildKit check parity",
+    "",
+    "Each of BuildKit's own checks (`docker build --check`, dockerfile frontend 1.x) and the slimstage rule that covers it, or why none does (src/lint/buildkit-checks.ts).",
+    "",
+    "| BuildKit check | slimstage |",
+    "|---|---|",
   );
+  for (const c of BUILDKIT_CHECKS) {
+    const rules = rulesForCheck(RULES, c.name);
+    out.push(
+      `| ${c.name} | ${rules.length ? rules.map((r) => `[${r.meta.id}](#${anchor(r.meta.id, r.meta.slug)}) ${r.meta.slug}`).join(", ") : `not covered: ${c.uncovered}`} |`,
+    );
+  }
+  out.push("");
   for (const r of RULES) {
     const m = r.meta;
     out.push(`## ${m.id} ${m.slug}`, "");
     out.push(
-      `**${m.severity}** · ${m.category}${m.hadolint ? ` · hadolint: ${m.hadolint}` : ""}${m.autofix ? " · autofix" : ""}`,
+      `**${m.severity}** · ${m.category}${m.hadolint ? ` · hadolint: ${m.hadolint}` : ""}${m.buildkit ? ` · BuildKit: ${[m.buildkit].flat().join(", ")}` : ""}${m.autofix ? " · autofix" : ""}`,
       "",
     );
     out.push(

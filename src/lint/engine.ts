@@ -35,6 +35,12 @@ export interface LintOptions {
   rules?: readonly Rule[];
   /** Build target stage (default: the last). */
   target?: string;
+  /**
+   * Other stages that are built too (more compose services on the same
+   * Dockerfile): stages they need count as used, but final-stage rules judge
+   * `target` only.
+   */
+  alsoBuilt?: readonly string[];
   /** The clock for end-of-life checks (default: config eol.today, else now). */
   now?: Date;
   /** Per-file budget for the rules (default LINT_BUDGET). */
@@ -88,6 +94,11 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
   let graph: StageGraph;
   try {
     graph = stageGraph(df, opts.target);
+    for (const other of opts.alsoBuilt ?? []) {
+      if (!hasStage(df, other)) continue;
+      for (const info of stageGraph(df, other).stages)
+        if (info.reachable && graph.stages[info.index]) graph.stages[info.index]!.reachable = true;
+    }
   } catch (e) {
     // Over a bound on expansion: reported like a syntax error, nothing else is checked.
     return { file, source, findings: [parseFinding(file, e)], suppressed: 0, parseFailed: true };

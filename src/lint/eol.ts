@@ -4,7 +4,39 @@
  * from. The clock is injected (`now`), so tests and policies can set "today".
  */
 
-export type EolProduct = "python" | "debian" | "node" | "alpine" | "ubuntu";
+export type EolProduct =
+  | "python"
+  | "debian"
+  | "node"
+  | "alpine"
+  | "ubuntu"
+  | "dotnet"
+  | "go"
+  | "php"
+  | "ruby"
+  | "java"
+  | "nginx"
+  | "httpd"
+  | "postgres"
+  | "redis";
+
+/** Product names as messages print them. */
+export const PRODUCT_NAMES: Record<EolProduct, string> = {
+  python: "Python",
+  debian: "Debian",
+  node: "Node.js",
+  alpine: "Alpine",
+  ubuntu: "Ubuntu",
+  dotnet: ".NET",
+  go: "Go",
+  php: "PHP",
+  ruby: "Ruby",
+  java: "Java",
+  nginx: "nginx",
+  httpd: "Apache httpd",
+  postgres: "PostgreSQL",
+  redis: "Redis",
+};
 
 export interface EolRow {
   product: EolProduct;
@@ -23,6 +55,15 @@ const DEBIAN_LTS = "https://wiki.debian.org/LTS";
 const NODE = "https://github.com/nodejs/Release (schedule.json)";
 const ALPINE = "https://alpinelinux.org/releases/";
 const UBUNTU = "https://ubuntu.com/about/release-cycle";
+const DOTNET = "https://dotnet.microsoft.com/platform/support/policy/dotnet-core";
+const GO = "https://go.dev/doc/devel/release (each release is supported until two newer majors exist)";
+const PHP = "https://www.php.net/supported-versions.php";
+const RUBY = "https://www.ruby-lang.org/en/downloads/branches/";
+const JAVA = "https://adoptium.net/support/ (feature releases end with the next one)";
+const NGINX = "https://nginx.org/en/download.html (a branch ends when the next stable branch is released)";
+const HTTPD = "https://httpd.apache.org/ (2.2 end of life announcement)";
+const POSTGRES = "https://www.postgresql.org/support/versioning/";
+const REDIS = "https://redis.io/docs/latest/operate/rs/installing-upgrading/product-lifecycle/";
 
 export const EOL_TABLE: readonly EolRow[] = [
   // Python: the release schedule PEP of each minor version states its end of life.
@@ -77,6 +118,75 @@ export const EOL_TABLE: readonly EolRow[] = [
   { product: "ubuntu", cycle: "20.04", aliases: ["focal"], eol: "2025-05-31", source: UBUNTU },
   { product: "ubuntu", cycle: "22.04", aliases: ["jammy"], eol: "2027-06-30", source: UBUNTU },
   { product: "ubuntu", cycle: "24.04", aliases: ["noble"], eol: "2029-05-31", source: UBUNTU },
+  // .NET: Microsoft's support policy (LTS 3 years, STS 2 years since .NET 9).
+  { product: "dotnet", cycle: "3.1", eol: "2022-12-13", source: DOTNET },
+  { product: "dotnet", cycle: "5.0", eol: "2022-05-10", source: DOTNET },
+  { product: "dotnet", cycle: "6.0", eol: "2024-11-12", source: DOTNET },
+  { product: "dotnet", cycle: "7.0", eol: "2024-05-14", source: DOTNET },
+  { product: "dotnet", cycle: "8.0", eol: "2026-11-10", source: DOTNET },
+  { product: "dotnet", cycle: "9.0", eol: "2026-11-10", source: DOTNET },
+  { product: "dotnet", cycle: "10.0", eol: "2028-11-14", source: DOTNET },
+  // Go: a release is supported until the release two majors later ships.
+  { product: "go", cycle: "1.18", eol: "2023-02-01", source: GO },
+  { product: "go", cycle: "1.19", eol: "2023-08-08", source: GO },
+  { product: "go", cycle: "1.20", eol: "2024-02-06", source: GO },
+  { product: "go", cycle: "1.21", eol: "2024-08-13", source: GO },
+  { product: "go", cycle: "1.22", eol: "2025-02-11", source: GO },
+  { product: "go", cycle: "1.23", eol: "2025-08-12", source: GO },
+  // PHP: end of security support.
+  { product: "php", cycle: "7.3", eol: "2021-12-06", source: PHP },
+  { product: "php", cycle: "7.4", eol: "2022-11-28", source: PHP },
+  { product: "php", cycle: "8.0", eol: "2023-11-26", source: PHP },
+  { product: "php", cycle: "8.1", eol: "2025-12-31", source: PHP },
+  { product: "php", cycle: "8.2", eol: "2026-12-31", source: PHP },
+  { product: "php", cycle: "8.3", eol: "2027-12-31", source: PHP },
+  { product: "php", cycle: "8.4", eol: "2028-12-31", source: PHP },
+  // Ruby: end of security maintenance of each branch.
+  { product: "ruby", cycle: "2.7", eol: "2023-03-31", source: RUBY },
+  { product: "ruby", cycle: "3.0", eol: "2024-04-23", source: RUBY },
+  { product: "ruby", cycle: "3.1", eol: "2025-03-26", source: RUBY },
+  { product: "ruby", cycle: "3.2", eol: "2026-03-31", source: RUBY },
+  { product: "ruby", cycle: "3.3", eol: "2027-03-31", source: RUBY },
+  { product: "ruby", cycle: "3.4", eol: "2028-03-31", source: RUBY },
+  // Java: feature (non-LTS) releases end when the next one ships; LTS support differs by vendor, so LTS lines are not listed.
+  { product: "java", cycle: "12", eol: "2019-09-17", source: JAVA },
+  { product: "java", cycle: "13", eol: "2020-03-17", source: JAVA },
+  { product: "java", cycle: "14", eol: "2020-09-15", source: JAVA },
+  { product: "java", cycle: "15", eol: "2021-03-16", source: JAVA },
+  { product: "java", cycle: "16", eol: "2021-09-14", source: JAVA },
+  { product: "java", cycle: "18", eol: "2022-09-20", source: JAVA },
+  { product: "java", cycle: "19", eol: "2023-03-21", source: JAVA },
+  { product: "java", cycle: "20", eol: "2023-09-19", source: JAVA },
+  { product: "java", cycle: "22", eol: "2024-09-17", source: JAVA },
+  { product: "java", cycle: "23", eol: "2025-03-18", source: JAVA },
+  { product: "java", cycle: "24", eol: "2025-09-16", source: JAVA },
+  // nginx: a mainline (odd) or stable (even) branch gets no fixes once the next stable branch is out.
+  { product: "nginx", cycle: "1.14", eol: "2019-04-23", source: NGINX },
+  { product: "nginx", cycle: "1.15", eol: "2019-04-23", source: NGINX },
+  { product: "nginx", cycle: "1.16", eol: "2020-04-21", source: NGINX },
+  { product: "nginx", cycle: "1.17", eol: "2020-04-21", source: NGINX },
+  { product: "nginx", cycle: "1.18", eol: "2021-05-25", source: NGINX },
+  { product: "nginx", cycle: "1.19", eol: "2021-05-25", source: NGINX },
+  { product: "nginx", cycle: "1.20", eol: "2022-05-24", source: NGINX },
+  { product: "nginx", cycle: "1.21", eol: "2022-05-24", source: NGINX },
+  { product: "nginx", cycle: "1.22", eol: "2023-04-11", source: NGINX },
+  { product: "nginx", cycle: "1.23", eol: "2023-04-11", source: NGINX },
+  { product: "nginx", cycle: "1.24", eol: "2024-04-23", source: NGINX },
+  { product: "nginx", cycle: "1.25", eol: "2024-04-23", source: NGINX },
+  // Apache httpd: 2.2 ended with its last release; 2.4 is the supported line.
+  { product: "httpd", cycle: "2.2", eol: "2017-12-31", source: HTTPD },
+  // PostgreSQL: five years of support per major version.
+  { product: "postgres", cycle: "9.6", eol: "2021-11-11", source: POSTGRES },
+  { product: "postgres", cycle: "10", eol: "2022-11-10", source: POSTGRES },
+  { product: "postgres", cycle: "11", eol: "2023-11-09", source: POSTGRES },
+  { product: "postgres", cycle: "12", eol: "2024-11-21", source: POSTGRES },
+  { product: "postgres", cycle: "13", eol: "2025-11-13", source: POSTGRES },
+  { product: "postgres", cycle: "14", eol: "2026-11-12", source: POSTGRES },
+  { product: "postgres", cycle: "15", eol: "2027-11-11", source: POSTGRES },
+  { product: "postgres", cycle: "16", eol: "2028-11-09", source: POSTGRES },
+  { product: "postgres", cycle: "17", eol: "2029-11-08", source: POSTGRES },
+  // Redis: the latest release, the previous minor and the previous major's last minor are supported; 6.0 ended when 7.2 shipped.
+  { product: "redis", cycle: "6.0", eol: "2023-08-15", source: REDIS },
 ];
 
 /** Versions older than the oldest row of a product are end of life too (e.g. Node 10, Python 3.4). */
@@ -85,12 +195,20 @@ const OLDER_THAN_TABLE: Partial<Record<EolProduct, (cycle: string) => boolean>> 
     const [maj, min] = c.split(".").map(Number);
     return maj === 2 || (maj === 3 && min !== undefined && min < 5);
   },
-  node: (c) => Number(c) < 12,
+  node: (c) => c.startsWith("0.") || Number(c) < 12,
   alpine: (c) => {
     const [maj, min] = c.split(".").map(Number);
     return (maj ?? 0) < 3 || (maj === 3 && min !== undefined && min < 12);
   },
   debian: (c) => ["wheezy", "squeeze", "lenny", "7", "6", "5"].includes(c),
+  dotnet: (c) => Number(c) < 3.1,
+  go: (c) => /^1\.(\d+)$/.test(c) && Number(c.split(".")[1]) < 18,
+  php: (c) => Number(c.split(".")[0]) < 7 || c === "7.0" || c === "7.1" || c === "7.2",
+  ruby: (c) => Number(c.split(".")[0]) < 2 || (c.startsWith("2.") && Number(c.split(".")[1]) < 7),
+  nginx: (c) => /^1\.(\d+)$/.test(c) && Number(c.split(".")[1]) < 14,
+  httpd: (c) => c === "2.0",
+  postgres: (c) => /^9\.[0-5]$/.test(c) || /^[1-8]\./.test(c),
+  redis: (c) => Number(c.split(".")[0]) < 6,
 };
 
 export interface EolVerdict {
@@ -146,7 +264,8 @@ export function releasesInImage(
     else if (/^2(\D|$)/.test(t)) out.push({ product: "python", cycle: "2.7" });
   }
   if (repo === "node") {
-    const m = /^(\d+)(\D|$)/.exec(t);
+    // Before io.js merged, Node lines were 0.10 and 0.12: keep the minor, or the message says "Node.js 0".
+    const m = /^(0\.\d+|\d+)(\D|$)/.exec(t);
     if (m) out.push({ product: "node", cycle: m[1]! });
   }
   if (repo === "debian") {
@@ -163,9 +282,27 @@ export function releasesInImage(
     const m = /^(\d+\.\d+)/.exec(t);
     if (m) out.push({ product: "alpine", cycle: m[1]! });
   }
+  const minor = /^(\d+)\.(\d+)(\D|$)/.exec(t);
+  const major = /^(\d+)(\D|$)/.exec(t);
+  // Official .NET images live at mcr.microsoft.com/dotnet/{sdk,aspnet,runtime,runtime-deps}.
+  if (/(^|\/)dotnet\/(sdk|aspnet|runtime|runtime-deps)$/.test(image.toLowerCase()) && minor)
+    out.push({ product: "dotnet", cycle: `${minor[1]}.${minor[2]}` });
+  if (repo === "golang" && minor) out.push({ product: "go", cycle: `${minor[1]}.${minor[2]}` });
+  if (repo === "php" && minor) out.push({ product: "php", cycle: `${minor[1]}.${minor[2]}` });
+  if (repo === "ruby" && minor) out.push({ product: "ruby", cycle: `${minor[1]}.${minor[2]}` });
+  if (["openjdk", "eclipse-temurin", "amazoncorretto", "sapmachine"].includes(repo) && major)
+    out.push({ product: "java", cycle: major[1]! });
+  if (repo === "nginx" && minor) out.push({ product: "nginx", cycle: `${minor[1]}.${minor[2]}` });
+  if (repo === "httpd" && minor) out.push({ product: "httpd", cycle: `${minor[1]}.${minor[2]}` });
+  if (repo === "postgres" && major)
+    out.push({
+      product: "postgres",
+      cycle: Number(major[1]) >= 10 ? major[1]! : minor ? `${minor[1]}.${minor[2]}` : major[1]!,
+    });
+  if (repo === "redis" && minor) out.push({ product: "redis", cycle: `${minor[1]}.${minor[2]}` });
   if (repo !== "debian" && repo !== "ubuntu" && repo !== "alpine") {
-    // Variant suffixes of language images: -buster, -slim-bullseye, -alpine3.17.
-    for (const p of parts.slice(1)) {
+    // Variant suffixes of language images: -buster, -slim-bullseye, -alpine3.17; or the whole tag (rust:buster).
+    for (const p of parts) {
       if (DEBIAN_CODENAMES.includes(p)) out.push({ product: "debian", cycle: p });
       if (UBUNTU_CODENAMES.includes(p)) out.push({ product: "ubuntu", cycle: p });
       const a = /^alpine(\d+\.\d+)$/.exec(p);

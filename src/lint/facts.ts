@@ -200,10 +200,34 @@ export function gapBetween(source: string, a: Cmd, b: Cmd): string {
   return source.slice(a.raw.range.end.offset, b.raw.range.start.offset);
 }
 
-/** Whether `a` pipes into `b` (a single `|` between them, not `||`). */
+/**
+ * `case` arm patterns (`in amd64|arm64)`, `;; x86|i386)`) in the text between
+ * two commands: their `|` separates alternatives, it is no pipe. The parser
+ * hands rules simple commands, so the operators between them are read from
+ * the source; a pattern always follows `in` or `;;` and ends at `)`.
+ */
+const CASE_PATTERN = /(\bin|;;|;&|;;&)((?:\s|\\\r?\n)*)\(?[^();\n]*\)/g;
+
+/** Whether `a` pipes into `b` (a single `|` between them, not `||`, not a `case` pattern). */
 export function pipesInto(source: string, a: Cmd, b: Cmd): boolean {
   const gap = gapBetween(source, a, b).replace(/\|\|/g, "");
-  return gap.includes("|");
+  if (!gap.includes("|")) return false;
+  return gap.replace(CASE_PATTERN, "$1$2").includes("|");
+}
+
+/** The RUN's pipelines of two or more commands, each in order (left side first). */
+export function pipelines(source: string, run: RunInstruction): Cmd[][] {
+  const cmds = commands(run);
+  const out: Cmd[][] = [];
+  let cur: Cmd[] = [];
+  for (let i = 0; i < cmds.length; i++) {
+    cur.push(cmds[i]!);
+    const next = cmds[i + 1];
+    if (next && pipesInto(source, cmds[i]!, next)) continue;
+    if (cur.length > 1) out.push(cur);
+    cur = [];
+  }
+  return out;
 }
 
 /** Whether the RUN script has a pipeline anywhere. */
@@ -236,14 +260,56 @@ export function absolutePath(p: string, wd: string): string {
   return normalizePath(p.startsWith("/") ? p : `${wd}/${p}`);
 }
 
-/** Where a COPY or ADD writes, as an absolute path; undefined when the destination holds a variable. */
+/** Where a COPY or ADD writes, as an absolute path; undefined when the destination holds a variable the stage does not set. */
 export function copyDestination(
   df: Dockerfile,
   graph: StageGraph,
   ins: InstructionOf<"COPY" | "ADD">,
 ): string | undefined {
-  const dest = unquote(ins.dest);
-  return dest.includes("$") ? undefined : absolutePath(dest, workdirAt(df, graph, ins));
+  const dest = expandVars(unquote(ins.dest), varsBefore(df, graph, ins));
+  return dest === undefined ? undefined : absolutePath(dest, workdirAt(df, graph, ins));
+}
+
+/**
+ * `$NAME` and `${NAME}` in a word replaced from `vars`; undefined when a
+ * variable is not there or the word uses other expansions (`${X:-y}`,
+ * `$(...)`), which a path rule must not guess.
+ */
+export function expandVars(word: string, vars: Record<string, string>): string | undefined {
+  if (!word.includes("$")) return word;
+  let ok = true;
+  const out = word.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, a, b) => {
+    const v = vars[(a ?? b) as string];
+    if (v === undefined || v.includes("$")) ok = false;
+    return v ?? "";
+  });
+  return ok && !out.includes("$") ? out : undefined;
+}
+
+/** ARG defaults and ENV values in effect before `ins` in its stage (ENV wins, as in BuildKit). */
+export function varsBefore(df: Dockerfile, graph: StageGraph, ins: Instruction): Record<string, string> {
+  const vars: Record<string, string> = {};
+  const stage = stageIndex(ins);
+  const lists =
+    stage < 0
+      ? [df.instructions]
+      : ancestry(df, graph, stage)
+          .reverse()
+          .map((s) => s.instructions);
+  for (const list of lists) {
+    for (const i of list) {
+      if (i === ins) return vars;
+      if (i.keyword === "ARG")
+        for (const a of i.decls) if (a.defaultValue !== undefined) vars[a.name] ??= unquote(a.defaultValue);
+      if (i.keyword === "ENV")
+        for (const p of i.pairs) {
+          const v = expandVars(unquote(p.value), vars);
+          if (v !== undefined) vars[p.key] = v;
+          else delete vars[p.key];
+        }
+    }
+  }
+  return vars;
 }
 
 /** `p` is `dir` or inside it. */

@@ -3,7 +3,7 @@
  * .dockerignore and the config file, and returns one report for the formats.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { applyFixesInRounds, type FixOutcome } from "./autofix.js";
@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, findConfig, type LintConfig, loadConfigFile } from "./c
 import { type LintResult, lintText } from "./engine.js";
 import { type Finding, PRAGMA_RULE_ID, type Severity, severityRank } from "./finding.js";
 import type { LintReport } from "./formats/report.js";
+import { readProject } from "./project.js";
 import { RULES } from "./rules/index.js";
 import { ruleIndex } from "./suppress.js";
 
@@ -67,15 +68,16 @@ export function lintFiles(files: readonly string[], opts: LintFilesOptions = {})
     } catch (e) {
       throw new InputError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const ctxDir = opts.context ? resolve(cwd, opts.context) : dirname(path);
-    const ignorePath = join(ctxDir, ".dockerignore");
-    const dockerignore = existsSync(ignorePath) ? readFileSync(ignorePath, "utf8") : null;
+    const project = readProject(path, opts.context ? resolve(cwd, opts.context) : undefined);
+    // --target wins; otherwise the stages the compose file beside it builds.
+    const [target, ...alsoBuilt] = opts.target ? [opts.target] : (project.compose?.targets ?? []);
     const lint = (text: string) =>
       lintText(text, {
         file: f,
         config,
-        env: { dockerignore },
-        ...(opts.target ? { target: opts.target } : {}),
+        env: project.env,
+        ...(target ? { target } : {}),
+        ...(alsoBuilt.length ? { alsoBuilt } : {}),
         ...(opts.now ? { now: opts.now } : {}),
       });
     let result = lint(source);

@@ -100,7 +100,9 @@ export function installOf(c: Cmd): Install | undefined {
   }
   if (c.name === "yarn") {
     const sub = subcommand(c.args);
-    if (sub === undefined || sub === "install" || sub === "add")
+    // Bare `yarn` installs; `yarn --version`, `yarn -v` and `yarn --help` do not.
+    const info = c.args.some((a) => /^(--version|-v|--help|-h)$/.test(a));
+    if ((sub === undefined && !info) || sub === "install" || sub === "add")
       return { manager: "yarn", cmd: c, packages: positional(c.args, new Set()).slice(1) };
     return undefined;
   }
@@ -128,9 +130,27 @@ export function isToolchainPackage(p: string): boolean {
   return /-(dev|devel)$/.test(name);
 }
 
-/** Whether the same RUN removes what it installed (`apk del`, `apt-get purge`). */
+/**
+ * Whether the same RUN removes what it installed: `apk del`, `apt-get purge`
+ * of the packages, or the official images' build-and-purge, which marks
+ * every package automatic (`apt-mark auto '.*'`, or `apt-mark showmanual |
+ * xargs apt-mark auto`), re-marks what it keeps, then purges with
+ * `--auto-remove`.
+ */
 export function removesPackages(run: RunInstruction, packages: readonly string[]): boolean {
-  for (const c of commands(run)) {
+  const cmds = commands(run);
+  const marksAuto = cmds.some((c) => c.name === "apt-mark" && c.args.includes("auto"));
+  if (
+    marksAuto &&
+    cmds.some(
+      (c) =>
+        APT.has(c.name) &&
+        (subcommand(c.args) === "autoremove" ||
+          (["purge", "remove"].includes(subcommand(c.args) ?? "") && c.args.includes("--auto-remove"))),
+    )
+  )
+    return true;
+  for (const c of cmds) {
     if (c.name === "apk" && subcommand(c.args) === "del") {
       // `apk add --virtual .build-deps ... && apk del .build-deps`
       return true;

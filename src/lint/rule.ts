@@ -31,6 +31,8 @@ export interface RuleMeta {
   fix: string;
   /** The hadolint code this rule agrees with on hadolint's own cases. */
   hadolint?: string;
+  /** The `docker build --check` rule(s) this rule covers (BuildKit's Dockerfile frontend checks). */
+  buildkit?: string | readonly string[];
   stages: StageScope;
   /** How the rule treats stages, in a sentence, for the docs. */
   stagesNote: string;
@@ -58,6 +60,17 @@ export interface Report {
 export interface LintEnvironment {
   /** Text of the build context's .dockerignore, null when the context has none. */
   dockerignore?: string | null;
+  /** The build context's package.json; null when it has none. */
+  packageJson?: PackageManifest | null;
+  /** Names at the top of the build context (to know whether it has a .git at all). */
+  contextEntries?: readonly string[];
+}
+
+/** The parts of package.json that rules read. */
+export interface PackageManifest {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 }
 
 export interface RulePolicy {

@@ -17,6 +17,8 @@ export interface CaseOptions {
   env?: LintEnvironment;
   config?: Partial<LintConfig>;
   now?: Date;
+  /** Build target (as `--target` or a compose file's `build.target`). */
+  target?: string;
 }
 
 export function run(rule: Rule, dockerfile: string, opts: CaseOptions = {}): Finding[] {
@@ -25,6 +27,7 @@ export function run(rule: Rule, dockerfile: string, opts: CaseOptions = {}): Fin
     now: opts.now ?? TODAY,
     config: { ...DEFAULT_CONFIG, ...opts.config },
     ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.target ? { target: opts.target } : {}),
   };
   const res = lintText(dockerfile.endsWith("\n") ? dockerfile : `${dockerfile}\n`, lintOpts);
   if (res.parseFailed) throw new Error(`test Dockerfile does not parse: ${res.findings[0]?.message}`);

@@ -14,6 +14,8 @@ const DELIBERATE: readonly string[] = [
   "SS102 DL3009Spec.hs:31+onbuild",
   "SS102 DL3009Spec.hs:71+onbuild",
   "SS106 DL3060Spec.hs:96+onbuild",
+  // A shell-form HEALTHCHECK runs in its own process: no signal problem, and `|| exit 1` needs a shell (issue #19).
+  "SS501 DL3025Spec.hs:46",
 ];
 const mapped = RULES.filter((r) => r.meta.hadolint);
 const results = mapped.map((r) => agreement(r, rows));
@@ -60,7 +62,10 @@ describe("agreement with hadolint's own rule cases", () => {
             `${rowId(o.row)} expect=${o.row.expect} count=${o.row.count} found=${o.found}${o.error ? ` (${o.error})` : ""}\n${o.row.dockerfile}`,
         ),
       ).toEqual([]);
-      expect(a.agreeing / a.rows).toBeGreaterThanOrEqual(0.95);
+      // Deliberate differences (named in the rule's doc and in DELIBERATE) do not count against the
+      // rule: the 95% bar is for rows where slimstage means to say what hadolint says.
+      const deliberate = disagreeing.length - unlisted.length;
+      expect((a.agreeing + deliberate) / a.rows).toBeGreaterThanOrEqual(0.95);
     });
   }
 });

@@ -20,6 +20,8 @@ import ss117 from "./ss117-dnf-cache.js";
 import ss118 from "./ss118-yum-cache.js";
 import ss119 from "./ss119-useradd-lastlog.js";
 import ss120 from "./ss120-zypper-cache.js";
+import ss121 from "./ss121-copy-image-root.js";
+import ss122 from "./ss122-wheels-left-in-final.js";
 import ss201 from "./ss201-copy-context-before-install.js";
 import ss202 from "./ss202-manifest-not-copied-first.js";
 import ss203 from "./ss203-apt-update-alone.js";
@@ -37,6 +39,7 @@ import ss311 from "./ss311-ssh-port.js";
 import ss312 from "./ss312-untrusted-registry.js";
 import ss313 from "./ss313-copy-key-folder.js";
 import ss314 from "./ss314-credentials-in-run.js";
+import ss320 from "./ss320-copy-from-image-unpinned.js";
 import ss401 from "./ss401-eol-base.js";
 import ss402 from "./ss402-eol-soon.js";
 import ss403 from "./ss403-copy-from-missing-path.js";
@@ -58,6 +61,17 @@ import ss418 from "./ss418-constant-platform.js";
 import ss419 from "./ss419-dnf-yes.js";
 import ss420 from "./ss420-zypper-yes.js";
 import ss421 from "./ss421-env-self-reference.js";
+import ss422 from "./ss422-build-needs-dev-dependencies.js";
+import ss423 from "./ss423-node-modules-libc-mismatch.js";
+import ss424 from "./ss424-process-manager-parent.js";
+import ss425 from "./ss425-dev-server-final.js";
+import ss426 from "./ss426-buildplatform-runtime.js";
+import ss427 from "./ss427-runtime-version-mismatch.js";
+import ss428 from "./ss428-run-export.js";
+import ss429 from "./ss429-exec-form-quotes.js";
+import ss432 from "./ss432-reserved-stage-name.js";
+import ss433 from "./ss433-undefined-arg-in-from.js";
+import ss434 from "./ss434-copy-ignored-file.js";
 import ss501 from "./ss501-exec-form.js";
 import ss502 from "./ss502-cd-in-run.js";
 import ss503 from "./ss503-unreachable-stage.js";
@@ -70,6 +84,11 @@ import ss509 from "./ss509-stage-keyword-case.js";
 import ss510 from "./ss510-wget-progress.js";
 import ss511 from "./ss511-label-key.js";
 import ss512 from "./ss512-interactive-command.js";
+import ss513 from "./ss513-stage-name-casing.js";
+import ss514 from "./ss514-redundant-target-platform.js";
+import ss515 from "./ss515-expose-proto-casing.js";
+import ss516 from "./ss516-empty-continuation.js";
+import ss517 from "./ss517-instruction-casing.js";
 
 export const RULES: readonly Rule[] = [
   ss101,
@@ -92,6 +111,8 @@ export const RULES: readonly Rule[] = [
   ss118,
   ss119,
   ss120,
+  ss121,
+  ss122,
   ss201,
   ss202,
   ss203,
@@ -109,6 +130,7 @@ export const RULES: readonly Rule[] = [
   ss312,
   ss313,
   ss314,
+  ss320,
   ss401,
   ss402,
   ss403,
@@ -130,6 +152,17 @@ export const RULES: readonly Rule[] = [
   ss419,
   ss420,
   ss421,
+  ss422,
+  ss423,
+  ss424,
+  ss425,
+  ss426,
+  ss427,
+  ss428,
+  ss429,
+  ss432,
+  ss433,
+  ss434,
   ss501,
   ss502,
   ss503,
@@ -142,4 +175,9 @@ export const RULES: readonly Rule[] = [
   ss510,
   ss511,
   ss512,
+  ss513,
+  ss514,
+  ss515,
+  ss516,
+  ss517,
 ];

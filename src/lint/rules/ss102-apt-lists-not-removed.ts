@@ -18,7 +18,9 @@ function mountsCover(run: RunInstruction): boolean {
   return cacheMounted(run, (t) => t === "/var/lib/apt") && cacheMounted(run, (t) => t === "/var/cache/apt");
 }
 
+/** `rm -rf /var/lib/apt/lists...`, or `apt-get dist-clean` (apt >= 2.7, Debian trixie), which removes the lists too. */
 function cleans(c: Cmd): boolean {
+  if (APT.has(c.name) && subcommand(c.args) === "dist-clean") return true;
   return c.name === "rm" && c.args.some((a) => a.startsWith("/var/lib/apt/lists"));
 }
 

@@ -24,7 +24,12 @@ export default defineRule({
       if (!pathReachesFinal(ctx, stage, "/var/cache/apk")) continue;
       if (cacheMounted(ins, (t) => t.replace(/\/+$/, "") === "/var/cache/apk")) continue;
       for (const c of commands(ins)) {
-        if (c.name !== "apk" || subcommand(c.args) !== "add" || hasFlag(c.args, ["--no-cache"])) continue;
+        if (
+          c.name !== "apk" ||
+          subcommand(c.args) !== "add" ||
+          hasFlag(c.args, ["--no-cache", "--no-network"])
+        )
+          continue;
         const fix = insertAfterWord(ctx.source, c, "add", " --no-cache", "add --no-cache");
         ctx.report({
           node: c.raw,

@@ -47,7 +47,8 @@ export default defineRule({
         if (!isPip(c) || subcommand(pipArgs(c)) !== "install") continue;
         const inline = c.raw.assigns.map((a) => /^PIP_NO_CACHE_DIR=(.*)$/.exec(a)).find(Boolean);
         const off = inline ? TRUE.test(inline[1]!.replace(/^["']|["']$/g, "")) : envOff;
-        if (off || hasFlag(pipArgs(c), ["--no-cache-dir"])) continue;
+        // pip (optparse) accepts any unambiguous prefix of a long option: `--no-cache` is `--no-cache-dir`.
+        if (off || pipArgs(c).some((a) => /^--no-cache(-d(ir?)?)?(=|$)/.test(a))) continue;
         const fix = insertAfterWord(ctx.source, c, "install", " --no-cache-dir", "add --no-cache-dir");
         ctx.report({
           node: c.raw,

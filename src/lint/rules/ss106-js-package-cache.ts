@@ -13,7 +13,9 @@ function cleanedAfter(cmds: readonly Cmd[], from: number, manager: string): bool
     cmds.slice(from + 1).some((c) => {
       const sub = subcommand(c.args);
       if (manager === "yarn") return c.name === "yarn" && sub === "cache" && c.args.includes("clean");
-      if (manager === "npm") return c.name === "npm" && sub === "cache" && c.args.includes("clean");
+      // `npm cache clear` is npm's alias of `npm cache clean`.
+      if (manager === "npm")
+        return c.name === "npm" && sub === "cache" && (c.args.includes("clean") || c.args.includes("clear"));
       if (manager === "pnpm") return c.name === "pnpm" && sub === "store" && c.args.includes("prune");
       return false;
     }) ||

@@ -1,4 +1,5 @@
 import { instructionsOf, pathReachesFinal } from "../facts.js";
+import { isBaseImage } from "../final-command.js";
 import { toolchainInstalls } from "../packages.js";
 import { defineRule } from "../rule.js";
 
@@ -20,6 +21,8 @@ export default defineRule({
     good: "FROM python:3.12-slim AS build\nRUN apt-get install -y gcc && pip wheel -w /wheels .\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels",
   },
   check(ctx) {
+    // A base image (no command, or an interpreter REPL, such as golang or ruby) is meant to carry its toolchain.
+    if (isBaseImage(ctx)) return;
     if (ctx.df.stages.length < 2) return;
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       if (!pathReachesFinal(ctx, stage, "/usr/bin")) continue;

@@ -7,7 +7,11 @@ describe("SS111 single-stage-build-tools", () => {
     catches(rule, "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y build-essential", 1);
   });
   it("catches RUN apk add --no-cache build-base python3-dev", () => {
-    catches(rule, "FROM alpine:3.22\nRUN apk add --no-cache build-base python3-dev", 1);
+    catches(
+      rule,
+      'FROM alpine:3.22\nRUN apk add --no-cache build-base python3-dev\nCMD ["python3", "app.py"]',
+      1,
+    );
   });
   it("passes RUN apt-get install -y curl", () => {
     catchesNot(rule, "FROM python:3.12-slim\nRUN apt-get install -y curl");

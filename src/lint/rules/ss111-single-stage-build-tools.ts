@@ -1,4 +1,5 @@
 import { instructionsOf } from "../facts.js";
+import { isBaseImage } from "../final-command.js";
 import { toolchainInstalls } from "../packages.js";
 import { defineRule } from "../rule.js";
 
@@ -19,6 +20,8 @@ export default defineRule({
     good: "FROM python:3.12-slim AS build\nRUN apt-get install -y build-essential && python -m venv /opt/venv && /opt/venv/bin/pip install -r requirements.txt\nFROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv",
   },
   check(ctx) {
+    // A base image (no command, or an interpreter REPL, such as golang or ruby) is meant to carry its toolchain.
+    if (isBaseImage(ctx)) return;
     if (ctx.df.stages.length !== 1) return;
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       for (const { install, tools } of toolchainInstalls(ins)) {

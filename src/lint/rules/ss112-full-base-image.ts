@@ -1,8 +1,12 @@
 import { buildsOnStage, instructionsOf, reachesFinal } from "../facts.js";
 import { defineRule } from "../rule.js";
 
-/** Official images that publish a -slim variant (or a slim tag). */
-const HAS_SLIM = new Set(["python", "node", "debian", "ruby", "openjdk", "perl", "rust", "php"]);
+/**
+ * Official images that publish a -slim variant (or a slim tag). php, golang,
+ * postgres, httpd, nginx and redis publish none (php's variants are cli,
+ * apache, fpm and zts, with alpine builds), so they are not here.
+ */
+const HAS_SLIM = new Set(["python", "node", "debian", "ruby", "openjdk", "perl", "rust"]);
 
 export default defineRule({
   meta: {

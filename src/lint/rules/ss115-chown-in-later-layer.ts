@@ -2,9 +2,12 @@ import {
   absolutePath,
   commands,
   copyDestination,
+  expandVars,
   finalImageBuilds,
   isUnder,
   stageIndex,
+  unquote,
+  varsBefore,
   workdirAt,
 } from "../facts.js";
 import { defineRule } from "../rule.js";
@@ -42,8 +45,10 @@ export default defineRule({
             continue;
           const paths = c.args.filter((a) => !a.startsWith("-")).slice(1);
           for (const a of paths) {
-            if (a.includes("$")) continue;
-            const p = absolutePath(a, wd);
+            // `$APP_HOME` resolves through the stage's ENV and ARG defaults.
+            const word = expandVars(unquote(a), varsBefore(ctx.df, ctx.graph, ins));
+            if (word === undefined) continue;
+            const p = absolutePath(word, wd);
             const hit = copied.find((cp) => isUnder(cp.dest, p) || isUnder(p, cp.dest));
             if (hit) {
               ctx.report({

@@ -31,6 +31,20 @@ function ecosystems(df: RuleContext["df"]): Set<string> {
   return out;
 }
 
+/**
+ * What this build context should exclude. A `.git` is judged by its presence
+ * when the context is known (a subfolder of a repository has none); the
+ * others by ecosystem, since local installs create them after a checkout.
+ */
+function shouldIgnore(ctx: RuleContext): Array<(typeof SHOULD_IGNORE)[number]> {
+  const kinds = ecosystems(ctx.df);
+  const entries = ctx.env.contextEntries;
+  return SHOULD_IGNORE.filter(
+    ([name, , kind]) =>
+      kinds.has(kind) && !(name === ".git" && entries !== undefined && !entries.includes(".git")),
+  );
+}
+
 export default defineRule({
   meta: {
     id: "SS116",
@@ -51,19 +65,27 @@ export default defineRule({
   check(ctx) {
     const text = ctx.env.dockerignore;
     if (text === undefined) return;
-    for (const { ins, stage } of [...instructionsOf(ctx.df, "COPY"), ...instructionsOf(ctx.df, "ADD")]) {
+    for (const { ins, stage, onbuild } of [
+      ...instructionsOf(ctx.df, "COPY"),
+      ...instructionsOf(ctx.df, "ADD"),
+    ]) {
       if (!isReachable(ctx.graph, stage) || ("from" in ins && ins.from !== undefined)) continue;
+      if (onbuild) continue; // ONBUILD COPY runs in the downstream image's build, with its context, not this one
       const whole = ins.sources.map(unquote).some((s) => s === "." || s === "./" || s === "/" || s === "*");
       if (!whole) continue;
       if (text === null) {
-        ctx.report({ node: ins, message: "copies the whole build context, and there is no .dockerignore" });
+        const at = shouldIgnore(ctx).map(([name]) => name);
+        if (at.length)
+          ctx.report({
+            node: ins,
+            message: `copies the whole build context, and there is no .dockerignore (to exclude ${at.join(", ")})`,
+          });
         continue;
       }
       const ig = ignore().add(text);
-      const kinds = ecosystems(ctx.df);
-      const missing = SHOULD_IGNORE.filter(([, sample, kind]) => kinds.has(kind) && !ig.ignores(sample)).map(
-        ([name]) => name,
-      );
+      const missing = shouldIgnore(ctx)
+        .filter((sample) => !ig.ignores(sample[1]))
+        .map(([name]) => name);
       if (missing.length)
         ctx.report({
           node: ins,

@@ -1,4 +1,5 @@
 import { ancestry } from "../facts.js";
+import { dropsPrivileges, isBaseImage } from "../final-command.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule({
@@ -23,6 +24,9 @@ export default defineRule({
     if (chain.some((s) => s.instructions.some((i) => i.keyword === "USER"))) return;
     const root = chain[chain.length - 1];
     if (!root || root.from.imageRef.scratch) return;
+    // Base images (python3, node, bash as CMD) leave USER to the apps built on them; servers such as
+    // postgres, redis and nginx start as root and drop privileges themselves.
+    if (isBaseImage(ctx) || dropsPrivileges(ctx)) return;
     const final = chain[0]!;
     ctx.report({ node: final.from, message: "the final stage sets no USER, so the container runs as root" });
   },

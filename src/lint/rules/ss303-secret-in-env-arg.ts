@@ -17,6 +17,7 @@ export default defineRule({
     id: "SS303",
     slug: "secret-in-env-arg",
     severity: "error",
+    buildkit: "SecretsUsedInArgOrEnv",
     category: "security",
     description:
       "A secret in an ENV or ARG: by its name (PASSWORD, TOKEN, API_KEY, ...) or by its value (AWS keys, GitHub tokens, private keys).",

@@ -1,4 +1,4 @@
-import { commands, located } from "../facts.js";
+import { commands, located, unquote } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 /** Whether a chmod mode makes files writable by everyone (sticky directories like 1777 excepted). */
@@ -36,7 +36,13 @@ export default defineRule({
       if (ins.keyword !== "RUN") continue;
       for (const c of commands(ins)) {
         if (c.name !== "chmod") continue;
-        const mode = c.args.find((a) => !a.startsWith("-"));
+        const [mode, ...paths] = c.args.filter((a) => !a.startsWith("-"));
+        // A temporary directory (`chmod 777 "$tempDir"` for apt's source builds) is gone with the RUN.
+        if (
+          paths.length &&
+          paths.every((p) => /^\$\{?(tmp|temp)/i.test(unquote(p)) || unquote(p).startsWith("/tmp/"))
+        )
+          continue;
         if (mode && worldWritable(mode))
           ctx.report({ node: c.raw, stage, message: `chmod ${mode} makes files world-writable` });
       }

@@ -1,13 +1,6 @@
+import { PRODUCT_NAMES } from "../eol.js";
 import { reachableBaseEol } from "../eol-bases.js";
 import { defineRule } from "../rule.js";
-
-const NAMES = {
-  python: "Python",
-  debian: "Debian",
-  node: "Node.js",
-  alpine: "Alpine",
-  ubuntu: "Ubuntu",
-} as const;
 
 export default defineRule({
   meta: {
@@ -30,7 +23,8 @@ export default defineRule({
       if (verdict.daysLeft >= 0) continue;
       ctx.report({
         node: ins,
-        message: `${NAMES[product]} ${verdict.cycle} reached its end of life on ${verdict.eol} (${verdict.source})`,
+        // Lines older than the table have no exact date: "before <the oldest row's date>".
+        message: `${PRODUCT_NAMES[product]} ${verdict.cycle} reached its end of life ${verdict.eol.startsWith("before") ? "" : "on "}${verdict.eol} (${verdict.source})`,
       });
     }
   },

@@ -1,3 +1,4 @@
+import { PRODUCT_NAMES } from "../eol.js";
 import { reachableBaseEol } from "../eol-bases.js";
 import { defineRule } from "../rule.js";
 
@@ -21,7 +22,7 @@ export default defineRule({
       if (verdict.daysLeft < 0 || verdict.daysLeft > ctx.policy.eolWarnDays) continue;
       ctx.report({
         node: ins,
-        message: `${product} ${verdict.cycle} reaches its end of life on ${verdict.eol}, in ${verdict.daysLeft} days`,
+        message: `${PRODUCT_NAMES[product]} ${verdict.cycle} reaches its end of life on ${verdict.eol}, in ${verdict.daysLeft} days`,
       });
     }
   },

@@ -1,6 +1,27 @@
 import { located, resolveStageRef } from "../facts.js";
 import { defineRule } from "../rule.js";
 
+/** Official images commonly copied from with a bare name. */
+const OFFICIAL_IMAGES = new Set([
+  "alpine",
+  "busybox",
+  "debian",
+  "ubuntu",
+  "node",
+  "python",
+  "golang",
+  "rust",
+  "nginx",
+  "httpd",
+  "redis",
+  "postgres",
+  "docker",
+  "composer",
+  "caddy",
+  "traefik",
+  "tini",
+]);
+
 export default defineRule({
   meta: {
     id: "SS404",
@@ -22,6 +43,8 @@ export default defineRule({
       if (ins.keyword !== "COPY" || ins.from === undefined) continue;
       const ref = ins.from;
       if (ref.includes("$") || /[:/@.]/.test(ref)) continue;
+      // A bare official image name (`--from=busybox`) is an image, not a misspelt stage: SS320 judges its pinning.
+      if (OFFICIAL_IMAGES.has(ref.toLowerCase())) continue;
       if (resolveStageRef(ctx.df, ctx.graph, ref, stage) !== undefined) continue;
       if (ctx.df.stages[stage]?.name?.toLowerCase() === ref.toLowerCase()) continue; // SS405's finding
       ctx.report({ node: ins, stage, message: `--from=${ref} names no earlier stage` });

@@ -5,6 +5,7 @@ export default defineRule({
     id: "SS406",
     slug: "duplicate-stage-name",
     severity: "error",
+    buildkit: "DuplicateStageName",
     category: "correctness",
     description: "Two stages with the same name.",
     rationale:

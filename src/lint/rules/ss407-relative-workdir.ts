@@ -6,6 +6,7 @@ export default defineRule({
     id: "SS407",
     slug: "relative-workdir",
     severity: "warning",
+    buildkit: "WorkdirRelativePath",
     category: "correctness",
     description: "A relative WORKDIR.",
     rationale:

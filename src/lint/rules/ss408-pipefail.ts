@@ -1,7 +1,63 @@
-import { basename, commands, hasPipe, instructionsOf, shellAt } from "../facts.js";
+import { basename, type Cmd, commands, hasPipe, instructionsOf, pipelines, shellAt } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 const POSIX = new Set(["sh", "bash", "zsh", "ash", "dash", "ksh", "mksh"]);
+
+/**
+ * Commands whose failure on the left of a pipe loses nothing: they print a
+ * variable or a fact about the system (`echo "$SHA  file"`,
+ * `dpkg --print-architecture`), or they explore and filter (`find -exec ldd`,
+ * `awk`, `sort`): the official images' run-time-library pipelines, where a
+ * failing `ldd` on a non-ELF file is expected and pipefail would break the build.
+ */
+const CANNOT_HIDE = new Set([
+  "echo",
+  "printf",
+  "dpkg",
+  "dpkg-architecture",
+  "dpkg-query",
+  "apt-mark",
+  "uname",
+  "nproc",
+  "getconf",
+  "find",
+  "ldd",
+  "scanelf",
+  "awk",
+  "sort",
+  "uniq",
+  "tr",
+  "cut",
+  "sed",
+  "head",
+  "tail",
+  "grep",
+  "xargs",
+  "locale",
+  "ls",
+  "date",
+  "id",
+  "true",
+  "basename",
+  "dirname",
+  "readlink",
+]);
+
+/** Right sides that fail on an empty or short input: the checksum verifiers (`sha256sum -c -`). */
+function verifiesInput(c: Cmd): boolean {
+  return (
+    /^(sha\d*sum|md5sum|b2sum|cksum)$/.test(c.name) &&
+    c.args.some((a) => /^(-c|--check|-[a-z]*c[a-z]*)$/.test(a))
+  );
+}
+
+/** Whether a failure left of a `|` in this pipeline can go unnoticed. */
+function canHideFailure(p: readonly Cmd[]): boolean {
+  if (verifiesInput(p[p.length - 1]!)) return false;
+  return p
+    .slice(0, -1)
+    .some((c) => !CANNOT_HIDE.has(c.name) && !(c.name === "apk" && c.args.includes("--print-arch")));
+}
 
 export default defineRule({
   meta: {
@@ -22,6 +78,8 @@ export default defineRule({
   check(ctx) {
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       if (ins.command.form !== "shell" || !hasPipe(ctx.source, ins)) continue;
+      const risky = pipelines(ctx.source, ins).find(canHideFailure);
+      if (!risky) continue;
       const shell = shellAt(ctx.df, ctx.graph, ins);
       const exe = basename(shell[0] ?? "");
       if (!POSIX.has(exe)) continue; // powershell, cmd: no pipefail
@@ -32,7 +90,12 @@ export default defineRule({
       ctx.report({
         node: ins,
         stage,
-        message: "RUN uses a pipe without pipefail: failures on the left of | are ignored",
+        message: `RUN pipes ${risky
+          .slice(0, -1)
+          .map((c) => c.name)
+          .join(
+            " | ",
+          )} into ${risky[risky.length - 1]!.name} without pipefail: a failure on the left of | is ignored`,
       });
     }
   },

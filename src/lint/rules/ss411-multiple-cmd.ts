@@ -6,6 +6,7 @@ export default defineRule({
     id: "SS411",
     slug: "multiple-cmd",
     severity: "warning",
+    buildkit: "MultipleInstructionsDisallowed",
     category: "correctness",
     description: "More than one CMD in a stage: only the last takes effect.",
     rationale: "Earlier CMDs are dead code that misleads readers.",

@@ -6,6 +6,7 @@ export default defineRule({
     id: "SS412",
     slug: "multiple-entrypoint",
     severity: "warning",
+    buildkit: "MultipleInstructionsDisallowed",
     category: "correctness",
     description: "More than one ENTRYPOINT in a stage: only the last takes effect.",
     rationale: "Earlier ENTRYPOINTs are dead code that misleads readers.",

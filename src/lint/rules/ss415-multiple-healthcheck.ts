@@ -6,6 +6,7 @@ export default defineRule({
     id: "SS415",
     slug: "multiple-healthcheck",
     severity: "warning",
+    buildkit: "MultipleInstructionsDisallowed",
     category: "correctness",
     description: "More than one HEALTHCHECK in a stage: only the last takes effect.",
     rationale: "Earlier HEALTHCHECKs are dead code.",

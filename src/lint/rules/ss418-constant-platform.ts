@@ -6,6 +6,7 @@ export default defineRule({
     id: "SS418",
     slug: "constant-platform",
     severity: "warning",
+    buildkit: "FromPlatformFlagConstDisallowed",
     category: "correctness",
     description: "`FROM --platform=` with a constant value.",
     rationale:

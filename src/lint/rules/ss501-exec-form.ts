@@ -26,12 +26,16 @@ export default defineRule({
     id: "SS501",
     slug: "exec-form",
     severity: "warning",
+    buildkit: "JSONArgsRecommended",
     category: "maintainability",
-    description: "CMD, ENTRYPOINT or HEALTHCHECK CMD in shell form.",
+    description: "CMD or ENTRYPOINT in shell form (HEALTHCHECK is not judged: its shell form is idiomatic).",
     rationale:
       "The shell form runs the app as a child of /bin/sh -c: it is not PID 1, so SIGTERM from `docker stop` never reaches it and the container is killed after the timeout.",
     fix: 'Use the exec (JSON) form: `CMD ["python", "app.py"]`.',
     hadolint: "DL3025",
+    differences: [
+      "A shell-form HEALTHCHECK is not reported (DL3025Spec.hs:46): its command is not PID 1 and gets no signals to forward, and `curl -f ... || exit 1` needs a shell; BuildKit's JSONArgsRecommended leaves HEALTHCHECK alone too.",
+    ],
     stages: "all",
     stagesNote: "Fires in every stage (a stage may become a target with --target).",
     autofix: true,
@@ -52,9 +56,9 @@ export default defineRule({
           hint: `Use the exec (JSON) form: \`${ins.keyword} ${JSON.stringify(words).replace(/","/g, '", "')}\`${fix ? "" : " (with any shell syntax moved into a script)"}.`,
           ...(fix ? { fix } : {}),
         });
-      } else if (ins.keyword === "HEALTHCHECK" && ins.command?.form === "shell") {
-        ctx.report({ node: ins, stage, message: "HEALTHCHECK CMD in shell form" });
       }
+      // HEALTHCHECK is left alone: its command runs in its own process, not as PID 1, and the
+      // shell form is what makes `curl -f ... || exit 1` work (BuildKit's JSONArgsRecommended skips it too).
     }
   },
 });

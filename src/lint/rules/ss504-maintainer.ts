@@ -6,6 +6,7 @@ export default defineRule({
     id: "SS504",
     slug: "maintainer",
     severity: "warning",
+    buildkit: "MaintainerDeprecated",
     category: "maintainability",
     description: "MAINTAINER is deprecated.",
     rationale:

@@ -6,6 +6,7 @@ export default defineRule({
     id: "SS508",
     slug: "legacy-env-format",
     severity: "style",
+    buildkit: "LegacyKeyValueFormat",
     category: "maintainability",
     description: "`ENV key value` (legacy, space-separated) instead of `ENV key=value`.",
     rationale:

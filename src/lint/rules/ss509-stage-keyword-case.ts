@@ -6,6 +6,7 @@ export default defineRule({
     id: "SS509",
     slug: "stage-keyword-case",
     severity: "style",
+    buildkit: "FromAsCasing",
     category: "maintainability",
     description: "`AS` in FROM written in a different case than FROM.",
     rationale: "BuildKit's FromAsCasing check: mixed case reads as a typo.",

@@ -1,6 +1,9 @@
 import { commands, hasFlag, instructionsOf } from "../facts.js";
 import { defineRule } from "../rule.js";
 
+/** Names of files that are always small: signatures, checksums, keys. */
+const SMALL_DOWNLOAD = /(\.(asc|sig|sign|sha1|sha256|sha512|md5|gpg|pub|key)|SHA\d*SUMS[^/]*|KEYS)$/i;
+
 export default defineRule({
   meta: {
     id: "SS510",
@@ -20,6 +23,8 @@ export default defineRule({
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       for (const c of commands(ins)) {
         if (c.name !== "wget") continue;
+        // Signatures, checksums and keys are a few hundred bytes: one line of progress at most.
+        if (c.args.some((a) => SMALL_DOWNLOAD.test(a))) continue;
         if (
           hasFlag(
             c.args,
