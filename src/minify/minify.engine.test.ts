@@ -104,6 +104,8 @@ describe("minifyImage on the real engine", () => {
     expect((await readdir(out())).sort()).toEqual([
       ".dockerignore",
       "Dockerfile",
+      "audit.json",
+      "audit.md",
       "closure.txt",
       "trace.log",
     ]);
