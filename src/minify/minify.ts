@@ -557,7 +557,8 @@ async function dynamicUses(
   const sorted = [...roots].sort();
   const top = sorted.filter((r) => !sorted.some((o) => o !== r && r.startsWith(`${o}/`)));
   const out: DynamicUse[] = [];
-  for (const root of top.filter((r) => r.split("/").length > 2).slice(0, 20)) {
+  // Never the whole file system: a source directly under / is not read.
+  for (const root of top.filter((r) => r !== "/" && r !== "").slice(0, 20)) {
     const got = await readFilesUnder(engine, id, root, (p) => files.has(p), 1024 * 1024);
     for (const [path, body] of got) out.push(...scanSource(path.slice(1), body.toString("utf8")));
   }

@@ -34,7 +34,8 @@ const NODE_PACKAGE = /^(.*node_modules\/(?:@[^/]+\/)?[^/@.][^/]*)(?:\/|$)/;
 
 /** Files that reach the CA bundle or the time-zone database when the image has them. */
 const TLS_USERS = /(^|\/)(ssl\.py|_ssl\.[^/]*\.so|libssl\.so[^/]*|node)$|\/certifi\//;
-const TZ_USERS = /\/(zoneinfo|tzdata|pytz|dateutil|django)\//;
+// Python's zoneinfo and the packages that read zones (not the zone files themselves: a traced /etc/localtime reaches one).
+const TZ_USERS = /\/python[\d.]+\/(zoneinfo\/|(site|dist)-packages\/(tzdata|pytz|dateutil|django)\/)/;
 /** Node's Intl carries its own zone data (full ICU): it reads only the local zone. */
 const LOCALTIME_USERS = /(^|\/)node$/;
 const CA_PATHS = ["/etc/ssl", "/usr/share/ca-certificates", "/usr/lib/ssl", "/etc/ca-certificates.conf"];

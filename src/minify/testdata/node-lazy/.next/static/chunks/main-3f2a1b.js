@@ -1,0 +1,1 @@
+(self.webpackChunk = self.webpackChunk || []).push([[179], { 1: () => console.log("client chunk") }]);
