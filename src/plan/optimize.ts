@@ -230,14 +230,21 @@ function imageName(project: Project, tier: Tier, repository?: string): string {
   return `slimstage-optimize/${base}:${tier}`;
 }
 
-/** A compose service's build.target: the stage the service's image stands for. */
+/**
+ * A compose service's build.target: the stage the service's image stands
+ * for, when the service builds the very Dockerfile being rewritten.
+ */
 async function composeTarget(
   compose: { file: string; service: string } | undefined,
+  dockerfile: string,
 ): Promise<string | undefined> {
   if (!compose) return undefined;
   const { loadCompose } = await import("../verify/compose.js");
-  const file = await loadCompose(compose.file);
-  return file.services[compose.service]?.build?.target;
+  const build = (await loadCompose(compose.file)).services[compose.service]?.build;
+  if (!build?.target) return undefined;
+  const context = path.resolve(path.dirname(path.resolve(compose.file)), build.context);
+  const file = path.resolve(context, build.dockerfile ?? "Dockerfile");
+  return file === path.resolve(dockerfile) ? build.target : undefined;
 }
 
 /** The text of the entrypoint script when it is a file of the project (found by its path or name). */
@@ -348,7 +355,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     existing = readExistingDockerfile(
       text,
       path.relative(process.cwd(), fromPath) || fromPath,
-      opts.target ?? (await composeTarget(opts.compose)),
+      opts.target ?? (await composeTarget(opts.compose, fromPath)),
     );
   }
 

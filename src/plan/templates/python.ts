@@ -268,7 +268,8 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
           `cp -a --parents ${lib} /interp/`,
           `rm -rf ${STDLIB_DROP.map((d) => `/interp${lib}/${d}`).join(" ")}`,
           `rm -f ${DYNLOAD_DROP.map((d) => `/interp${lib}/lib-dynload/${d}`).join(" ")}`,
-          "find /interp -depth \\( -name __pycache__ -o -name test -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
+          // The base's own stdlib bytecode (the start-up modules it compiled) stays: without it every start compiles them.
+          "find /interp -depth \\( -name test -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
           "sed -n 's/^Package: //p' /opt/slimstage/runtime-base-status | LC_ALL=C sort -u > /opt/slimstage/runtime-base-packages",
           ...runtimePackagesCommands([`/interp${lib}/lib-dynload`, VENV, "/app"], p.native.runtimePackages, {
             baseFile: "/opt/slimstage/runtime-base-packages",
@@ -313,7 +314,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       `cp -a --parents ${lib} /rootfs/`,
       `rm -rf ${STDLIB_DROP.map((d) => `/rootfs${lib}/${d}`).join(" ")}`,
       `rm -f ${DYNLOAD_DROP.map((d) => `/rootfs${lib}/lib-dynload/${d}`).join(" ")}`,
-      "find /rootfs/usr/local/lib -depth \\( -name __pycache__ -o -name test -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
+      "find /rootfs/usr/local/lib -depth \\( -name test -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
     ];
     if (p.usesTzdata)
       trim.push("if [ -d /usr/share/zoneinfo ]; then cp -a --parents /usr/share/zoneinfo /rootfs/; fi");
@@ -332,7 +333,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     df.line(runLines("RUN ", cmds, "; "));
     decisions.push({
       topic: "distroless",
-      text: `FROM scratch with ${py}, its ELF closure found by ldd in the builder, the standard library without ${STDLIB_DROP.slice(0, 8).join(", ")} and bytecode caches, CA certificates${p.usesTzdata ? ", tzdata (zoneinfo is used)" : ""} and an /etc/passwd with the user app (${uid}); no shell, no package manager`,
+      text: `FROM scratch with ${py}, its ELF closure found by ldd in the builder, the standard library without ${STDLIB_DROP.slice(0, 8).join(", ")} (its bytecode as the base ships it), CA certificates${p.usesTzdata ? ", tzdata (zoneinfo is used)" : ""} and an /etc/passwd with the user app (${uid}); no shell, no package manager`,
     });
     df.blank();
     initStage(df, runtimeBase);
