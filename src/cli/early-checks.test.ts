@@ -32,7 +32,7 @@ describe.concurrent("bad input exits 2 before any work", () => {
     [["minify", "debian:bookworm-slim", "--picker", ""], /--picker "" is not a valid image reference/],
     [
       ["report", "--out", "/nonexistent/dir/x.html", "debian:bookworm-slim"],
-      /the folder \/nonexistent\/dir does not exist/,
+      /cannot write \/nonexistent\/dir\/x.html: the folder \/nonexistent\/dir does not exist/,
     ],
     [["lint", "Dockerfile", "--today", ""], /--today : expected YYYY-MM-DD/],
     [["lint", "Dockerfile", "--context", "/nonexistent"], /--context \/nonexistent: not a directory/],

@@ -53,11 +53,11 @@ export function define(program: Command): void {
           const { statSync, accessSync, constants } = await import("node:fs");
           const outDir = dirname(flags.out);
           if (!statSync(outDir, { throwIfNoEntry: false })?.isDirectory())
-            throw new InputError(`--out ${flags.out}: the folder ${outDir} does not exist`);
+            throw new InputError(`cannot write ${flags.out}: the folder ${outDir} does not exist`);
           try {
             accessSync(outDir, constants.W_OK);
           } catch {
-            throw new InputError(`--out ${flags.out}: the folder ${outDir} is not writable`);
+            throw new InputError(`cannot write ${flags.out}: the folder ${outDir} is not writable`);
           }
         }
 
