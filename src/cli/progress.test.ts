@@ -36,6 +36,25 @@ describe("ProgressDisplay off a terminal", () => {
     ]);
   });
 
+  it("draws steps cut short by Ctrl-C as interrupted, not as done or still running", () => {
+    const abort = new AbortController();
+    const { rt, lines } = runtime({ signal: abort.signal });
+    const d = new ProgressDisplay(rt, "lab");
+    d.set("a", "single: build", "running");
+    d.set("a", "single: build", "done", "3.0s");
+    d.set("b", "multi: build", "running");
+    d.set("c", "multi: verify", "running");
+    abort.abort();
+    // The build returns after the abort as if it had finished; the verify never returns.
+    d.set("b", "multi: build", "done", "0.4s");
+    d.finish();
+    expect(lines[0]).toBe("lab");
+    expect(lines[1]).toBe("✓ single: build  3.0s");
+    expect(lines[2]).toMatch(/^⊘ multi: build {2}interrupted after \d+ms$/);
+    expect(lines[3]).toMatch(/^⊘ multi: verify {2}interrupted after \d+ms$/);
+    expect(lines.join("\n")).not.toMatch(/✓ multi/);
+  });
+
   it("stays silent with --json and --quiet", () => {
     for (const over of [{ json: true }, { quiet: true }]) {
       const { rt, lines } = runtime(over);

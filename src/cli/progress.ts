@@ -3,13 +3,14 @@ import type { CliRuntime } from "./runtime.js";
 
 type LogUpdate = ((text: string) => void) & { clear(): void; done(): void };
 
-export type RowState = "running" | "done" | "cached" | "failed" | "info";
+export type RowState = "running" | "done" | "cached" | "failed" | "info" | "interrupted";
 
 interface Row {
   text: string;
   state: RowState;
   detail?: string;
   startedAt: number;
+  endedAt: number;
 }
 
 /**
@@ -63,13 +64,19 @@ export class ProgressDisplay {
         return c ? pc.red("✗") : "✗";
       case "info":
         return c ? pc.dim("·") : "·";
+      case "interrupted":
+        return c ? pc.yellow("⊘") : "⊘";
     }
   }
 
   private line(r: Row): string {
     const width = Math.max(40, (process.stderr.columns ?? 100) - 2);
     const detail =
-      r.state === "running" ? `${((Date.now() - r.startedAt) / 1000).toFixed(1)}s` : (r.detail ?? "");
+      r.state === "running"
+        ? `${((Date.now() - r.startedAt) / 1000).toFixed(1)}s`
+        : r.state === "interrupted"
+          ? `interrupted after ${formatMs(r.endedAt - r.startedAt)}`
+          : (r.detail ?? "");
     const text = `${this.icon(r.state)} ${r.text}`;
     const room = width - detail.length - 2;
     const shown = text.length > room ? `${text.slice(0, Math.max(10, room - 1))}…` : text;
@@ -88,10 +95,13 @@ export class ProgressDisplay {
   set(key: string, text: string, state: RowState, detail?: string): void {
     if (!this.enabled) return;
     const prev = this.rows.get(key);
+    // A step that ends after Ctrl-C was cut short: it did not finish, whatever it reports.
+    const cut = this.rt.signal.aborted && (state === "done" || state === "cached" || state === "failed");
     const row: Row = {
       text,
-      state,
+      state: cut ? "interrupted" : state,
       startedAt: prev?.startedAt ?? Date.now(),
+      endedAt: Date.now(),
       ...(detail !== undefined ? { detail } : {}),
     };
     this.rows.set(key, row);
@@ -113,6 +123,15 @@ export class ProgressDisplay {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    // Steps still running when the work ended after Ctrl-C were interrupted: drawn so, not as running or done.
+    if (this.enabled && this.rt.signal.aborted) {
+      for (const [key, r] of this.rows) {
+        if (r.state !== "running") continue;
+        const cut: Row = { ...r, state: "interrupted", endedAt: Date.now() };
+        this.rows.set(key, cut);
+        if (!this.rt.interactive) this.rt.info(this.line(cut));
+      }
+    }
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.live) {
@@ -133,13 +152,4 @@ export function formatMs(ms: number): string {
       : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
-export function formatBytes(n: number): string {
-  const units = ["B", "kB", "MB", "GB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toFixed(v >= 100 || i === 0 ? 0 : 1)} ${units[i]}`;
-}
+export { formatBytes } from "../image/format/units.js";

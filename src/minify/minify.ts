@@ -7,6 +7,7 @@ import { copyFromContainer, copyToContainer, readFileHead } from "../engine/cont
 import { execInContainer, stopContainer } from "../engine/containers.js";
 import { InputError, VerifyError } from "../errors.js";
 import { mergeLayers, pathOf } from "../image/filetree.js";
+import { formatBytes } from "../image/format/units.js";
 import type { ImageConfig } from "../image/model.js";
 import { describeProbe } from "../verify/probe-spec.js";
 import type { VerifyOptions, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
@@ -224,7 +225,6 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     list: join(outDir, "closure.txt"),
     trace: join(outDir, "trace.log"),
   };
-  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
   const dockerfile = emitDockerfile({
     source: opts.image,
     sourceId: sourceInfo.id,
@@ -233,7 +233,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     picker: opts.picker ?? "debian:bookworm-slim",
     listFile: "closure.txt",
     notes: [
-      `Source: ${opts.image}, ${mb(sourceInfo.size)}; kept: ${closure.files} files, ${mb(closure.bytes)} (closure.txt).`,
+      `Source: ${opts.image}, ${formatBytes(sourceInfo.size)}; kept: ${closure.files} files, ${formatBytes(closure.bytes)} (closure.txt).`,
       `Traced while these probes passed: ${traced.probes.map((p) => describeProbe(p.probe)).join("; ")}.`,
       ...(opts.include?.length ? [`Kept whole on request: ${opts.include.join(", ")}.`] : []),
     ],

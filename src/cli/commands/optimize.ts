@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
+import { formatBytes } from "../../image/format/units.js";
 import { EXIT } from "../exit-codes.js";
 import { addProbeOptions, composeOption } from "../probe-options.js";
 import { action, collect, examples } from "../runtime.js";
@@ -23,7 +24,7 @@ interface OptimizeFlags {
 }
 
 function mb(bytes: number | undefined): string {
-  return bytes === undefined ? "-" : `${(bytes / 1e6).toFixed(1)} MB`;
+  return bytes === undefined ? "-" : formatBytes(bytes);
 }
 
 export function define(program: Command): void {
