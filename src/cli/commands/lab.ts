@@ -14,6 +14,7 @@ interface LabFlags {
   cache?: boolean;
   optimize?: boolean;
   minify?: boolean;
+  wide?: boolean;
 }
 
 function parseLabels(list: readonly string[]): Record<string, string> {
@@ -49,6 +50,7 @@ export function define(program: Command): void {
       "skip the variant minified (the lab's smallest working image traced and rebuilt from the files it used, verified)",
     )
     .option("--label <key=value>", "extra label on every image, container and network (repeatable)", collect)
+    .option("--wide", "the full table (adds Built from and Expected; wider than 120 columns)")
     .addHelpText(
       "after",
       examples([
@@ -149,7 +151,7 @@ export function define(program: Command): void {
             })
             .finally(() => display.finish());
           runs.push(run);
-          if (!rt.json) rt.print(lab.formatLabTty(run, { color: rt.color }));
+          if (!rt.json) rt.print(lab.formatLabTty(run, { color: rt.color, wide: flags.wide === true }));
           // With --json, stdout is the document: say on stderr what made the lab NOT OK.
           else for (const u of lab.unexpectedResults(run)) rt.info(`${run.name}: NOT OK: ${u}`);
         }
