@@ -83,12 +83,21 @@ export class ProgressDisplay {
     return detail ? `${shown}  ${this.rt.color ? pc.dim(detail) : detail}` : shown;
   }
 
+  private footer: (() => string) | undefined;
+
+  /** A last line redrawn with the rows on a terminal (the overall phase count and ETA). */
+  setFooter(footer: () => string): void {
+    this.footer = footer;
+  }
+
   private render(): void {
     if (!this.live) return;
     const lines = [...(this.title ? [this.title] : []), ...[...this.rows.values()].map((r) => this.line(r))];
     // Only the newest rows fit on a small terminal; finished ones scroll away.
-    const max = Math.max(5, (process.stderr.rows ?? 30) - 2);
-    this.live(lines.slice(-max).join("\n"));
+    const max = Math.max(5, (process.stderr.rows ?? 30) - 2) - (this.footer ? 1 : 0);
+    const shown = lines.slice(-max);
+    if (this.footer) shown.push(this.rt.color ? pc.dim(this.footer()) : this.footer());
+    this.live(shown.join("\n"));
   }
 
   /** Adds or updates the row `key`. */
@@ -141,6 +150,54 @@ export class ProgressDisplay {
       // Finished before the renderer loaded: the final state, once.
       for (const r of this.rows.values()) this.rt.info(this.line(r));
     }
+  }
+}
+
+/**
+ * The overall progress of a long run: phases started and finished out of a
+ * planned total, elapsed time, and an estimate of the time left (the mean
+ * time of the finished phases times the phases left). The total is a plan:
+ * it grows when more phases start than were planned.
+ */
+export class PhaseClock {
+  private started = 0;
+  private finished = 0;
+  private readonly t0: number;
+
+  constructor(
+    private total: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.t0 = now();
+  }
+
+  /** More phases than planned (a fallback tier, another lab). */
+  plan(more: number): void {
+    this.total += more;
+  }
+
+  start(): void {
+    this.started++;
+    if (this.started > this.total) this.total = this.started;
+  }
+
+  finish(): void {
+    this.finished++;
+    if (this.finished > this.started) this.start();
+  }
+
+  /** "phase 3/12 · 1m20s elapsed · about 2m40s left". */
+  line(): string {
+    const elapsed = this.now() - this.t0;
+    const current = Math.min(this.total, Math.max(this.started, 1));
+    const left = this.total - this.finished;
+    const eta =
+      this.finished === 0
+        ? "time left known after the first phase"
+        : left <= 0
+          ? "done"
+          : `about ${formatMs(Math.round((elapsed / this.finished) * left))} left`;
+    return `phase ${current}/${this.total} · ${formatMs(elapsed)} elapsed · ${eta}`;
   }
 }
 

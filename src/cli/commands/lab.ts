@@ -100,13 +100,26 @@ export function define(program: Command): void {
         }
         // Load (and so validate) every lab before building anything.
         const labs = await Promise.all(lab.resolveLabDirs(name, examplesDir).map((d) => lab.loadLab(d)));
-        const { ProgressDisplay, formatMs } = await import("../progress.js");
+        const { ProgressDisplay, PhaseClock, formatMs } = await import("../progress.js");
         const runs: import("../../lab/public.js").LabRun[] = [];
+        // The phases planned (lint, build, analyze, verify per built variant; analyze and verify for a
+        // reference image; at least a build for each of slimstage's own variants): a plan that grows
+        // when more phases start, for the overall count and the time left.
+        const planned = labs.reduce(
+          (n, l) =>
+            n +
+            l.config.variants.reduce((m, v) => m + (v.image ? 2 : 4), 0) +
+            (flags.optimize === false ? 0 : 2) +
+            (flags.minify === false ? 0 : 1),
+          0,
+        );
+        const clock = new PhaseClock(planned);
         const machine = await lab.machineInfo();
         const createdAt = new Date().toISOString();
 
         for (const l of labs) {
           const display = new ProgressDisplay(rt, `${l.config.name}: ${l.config.title}`);
+          display.setFooter(() => clock.line());
           const run = await lab
             .runLab(l, {
               signal: rt.signal,
@@ -116,11 +129,13 @@ export function define(program: Command): void {
               ...(flags.minify === false ? { minify: false } : {}),
               ...(flags.tagPrefix ? { tagPrefix: flags.tagPrefix } : {}),
               onProgress: (e) => {
+                if (e.type === "phase-start") clock.start();
+                else if (e.type === "phase-done") clock.finish();
                 // With --json the live display is off; long runs still say on stderr what they did.
                 if (rt.json) {
                   if (e.type === "phase-done") {
                     rt.info(
-                      `${e.lab} ${e.variant}: ${e.phase} ${e.ok ? "ok" : "FAILED"} ${formatMs(e.durationMs)} ${firstLine(e.detail)}`,
+                      `${e.lab} ${e.variant}: ${e.phase} ${e.ok ? "ok" : "FAILED"} ${formatMs(e.durationMs)} ${firstLine(e.detail)} [${clock.line()}]`,
                     );
                   } else if (e.type === "lab-done") {
                     rt.info(`${e.lab}: ${e.ok ? "ok" : "NOT OK"} in ${formatMs(e.durationMs)}`);
@@ -138,7 +153,8 @@ export function define(program: Command): void {
                     `${e.variant}/${e.phase}`,
                     `${e.variant}: ${e.phase} ${e.ok ? "" : "FAILED "}${firstLine(e.detail)}`,
                     e.ok ? "done" : "failed",
-                    formatMs(e.durationMs),
+                    // On a terminal the clock is the display's last line; in a log, on each finished phase.
+                    rt.interactive ? formatMs(e.durationMs) : `${formatMs(e.durationMs)}  [${clock.line()}]`,
                   );
                 } else if (e.type === "build-step" && rt.interactive) {
                   display.set(`${e.variant}/build`, `${e.variant}: build ${e.step}`, "running");
