@@ -11,6 +11,7 @@ import {
 import { connectEngine, type EngineConnection, engineCliEnv } from "../engine/connect.js";
 import { inspectLocalImage, tagLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { BuildError, EngineError, InputError, InterruptedError, isSlimstageError } from "../errors.js";
+import { formatBytes } from "../image/format/units.js";
 import { withBasesLock } from "./build-lock.js";
 import { defaultCacheDir } from "./cache-dir.js";
 import {
@@ -199,7 +200,7 @@ async function buildOne(
     const existing = await inspectLocalImage(conn, recipe.ref);
     if (!opts.force && existing && existing.labels[LABEL_RECIPE] === recipeHash) {
       const aliases = await setAliases(conn, existing.id, recipe.aliases);
-      host.progress(`up to date (${(existing.size / 1e6).toFixed(1)} MB)`);
+      host.progress(`up to date (${formatBytes(existing.size)})`);
       return {
         name: recipe.name,
         ref: recipe.ref,
@@ -248,7 +249,7 @@ async function buildOne(
       const old = await inspectLocalImage(conn, existing.id);
       if (old?.tags.every((t) => t.startsWith("slimstage-tmp/"))) await untagLocalImage(conn, existing.id);
     }
-    host.progress(`built in ${seconds()} s (${(built.size / 1e6).toFixed(1)} MB)`);
+    host.progress(`built in ${seconds()} s (${formatBytes(built.size)})`);
     return {
       name: recipe.name,
       ref: recipe.ref,

@@ -27,6 +27,17 @@ describe("cli frame", () => {
     expect(r.stderr).toContain("unknown option");
   });
 
+  it("prints a usage error as JSON on stdout with --json", async () => {
+    const r = await slimstage("inspect", "--no-such-flag", "--json");
+    expect(r.code).toBe(2);
+    const body = JSON.parse(r.stdout) as { error: { kind: string; type: string; message: string } };
+    expect(body.error).toEqual({
+      kind: "input",
+      type: "commander.unknownOption",
+      message: "unknown option '--no-such-flag'",
+    });
+  });
+
   it("exits 2 on an unknown command", async () => {
     const r = await slimstage("frobnicate");
     expect(r.code).toBe(2);

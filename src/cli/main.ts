@@ -85,6 +85,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0.
       if (err.exitCode === 0) return EXIT.ok;
+      // commander said it on stderr; with --json, stdout still gets a document.
+      if (json) {
+        const body = {
+          error: { kind: "input", type: err.code, message: err.message.replace(/^error:\s*/, "") },
+        };
+        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      }
       return EXIT.usage;
     }
     if (isSlimstageError(err)) {

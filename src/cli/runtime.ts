@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { createSupportsColor } from "supports-color";
 
 /**
  * What a command needs from the process, made once per invocation. Commands
@@ -71,11 +72,22 @@ export function processAbortController(): AbortController {
   return abort;
 }
 
+/**
+ * Colours on `stream`: --no-color and NO_COLOR (non-empty, no-color.org) turn
+ * them off; otherwise supports-color decides (FORCE_COLOR=0..3 forces them
+ * off or on, TERM=dumb and a non-TTY get none, CI systems are known).
+ */
+export function colorFor(flag: boolean | undefined, stream: NodeJS.WriteStream): boolean {
+  if (flag === false) return false;
+  if (process.env.NO_COLOR && !process.env.FORCE_COLOR) return false;
+  return createSupportsColor(stream, { sniffFlags: false }) !== false;
+}
+
 export function makeRuntime(cmd: Command): CliRuntime {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const json = g.json === true;
   const quiet = g.quiet === true;
-  const color = g.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  const color = colorFor(g.color, process.stdout);
   return {
     json,
     verbose: g.verbose === true,

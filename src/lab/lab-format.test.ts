@@ -146,6 +146,31 @@ describe("the lab table", () => {
     expect(text).toMatch(/NOT OK/);
   });
 
+  it("fits 120 columns on the terminal, even with long names; --wide has every column", () => {
+    const long: LabRun = {
+      ...run,
+      variants: [
+        ...run.variants,
+        {
+          ...run.variants[1]!,
+          name: "optimized-distroless-with-a-very-long-variant-name",
+          label: "a label that is long too",
+          outcome: { status: "verify-failed", asExpected: false, summary: "probe failed" },
+        },
+      ],
+    };
+    const compact = formatLabTty(long);
+    const table = compact.split("\n\n")[1] ?? "";
+    expect(table).toMatch(/^Image +Result +Size +vs baseline +Layers +Wasted +Build-only +Start-up$/m);
+    expect(table).toMatch(/probe failed \(UNEXPECTED\)/);
+    expect(table).toMatch(/build failed \(expected\)/);
+    expect(table).toMatch(/^optimized-distroless-… /m);
+    for (const line of table.split("\n")) expect(line.length, line).toBeLessThanOrEqual(120);
+    const wide = formatLabTty(long, { wide: true }).split("\n\n")[1] ?? "";
+    expect(wide).toMatch(/^Image +Built from +Expected +Result/m);
+    expect(wide).toContain("optimized-distroless-with-a-very-long-variant-name (a label that is long too)");
+  });
+
   it("says which claim did not get the verdict the lab expects", () => {
     const wrong: LabRun = {
       ...run,

@@ -42,6 +42,47 @@ function result(v: VariantRun): string {
   }
 }
 
+/** The Result cell of the compact table: the outcome, and whether the lab expected it, in a few words. */
+function shortResult(v: VariantRun): string {
+  const what =
+    v.outcome.status === "works"
+      ? "works"
+      : v.outcome.status === "build-failed"
+        ? "build failed"
+        : v.outcome.status === "verify-failed"
+          ? "probe failed"
+          : v.outcome.status === "not-verified"
+            ? "not verified"
+            : "error";
+  if (!v.outcome.asExpected) return `${what} (UNEXPECTED)`;
+  return v.outcome.status === "works" ? what : `${what} (expected)`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The terminal's default table: what fits 120 columns (`--wide`: every column of TABLE_COLUMNS). */
+export const COMPACT_COLUMNS = [
+  "Image",
+  "Result",
+  "Size",
+  "vs baseline",
+  "Layers",
+  "Wasted",
+  "Build-only",
+  "Start-up",
+] as const;
+
+const COMPACT_WIDTH = 120;
+
+export function compactRows(run: LabRun, imageWidth = 22): string[][] {
+  return tableRows(run).map((full, i) => {
+    const v = run.variants[i] as VariantRun;
+    return [clip(v.name, imageWidth), shortResult(v), ...full.slice(4)];
+  });
+}
+
 function source(v: VariantRun): string {
   if (v.image) return `${v.image} (as it is)`;
   return `${v.dockerfile ?? "?"}${v.target ? ` --target ${v.target}` : ""}`;
@@ -123,13 +164,27 @@ function ttyTable(
 }
 
 const NUMERIC = new Set([4, 5, 6, 7, 8, 9]);
+const COMPACT_NUMERIC = new Set([2, 3, 4, 5, 6, 7]);
 
-export function formatLabTty(run: LabRun, opts: { color?: boolean } = {}): string {
+/** The compact table, its Image column clipped further until every line fits 120 columns. */
+function compactTable(run: LabRun, color: boolean): string {
+  let width = 22;
+  while (
+    width > 8 &&
+    ttyTable(COMPACT_COLUMNS, compactRows(run, width), false, COMPACT_NUMERIC)
+      .split("\n")
+      .some((l) => l.length > COMPACT_WIDTH)
+  )
+    width -= 2;
+  return ttyTable(COMPACT_COLUMNS, compactRows(run, width), color, COMPACT_NUMERIC);
+}
+
+export function formatLabTty(run: LabRun, opts: { color?: boolean; wide?: boolean } = {}): string {
   const color = opts.color === true;
   const out: string[] = [];
   out.push(color ? pc.bold(`${run.name}: ${run.title}`) : `${run.name}: ${run.title}`);
   out.push("");
-  out.push(ttyTable(TABLE_COLUMNS, tableRows(run), color, NUMERIC));
+  out.push(opts.wide ? ttyTable(TABLE_COLUMNS, tableRows(run), color, NUMERIC) : compactTable(run, color));
   out.push("");
   for (const v of run.variants) {
     const line = `  ${v.name}: ${v.outcome.summary}`;

@@ -13,6 +13,7 @@ import { execInContainer, stopContainer } from "../engine/containers.js";
 import { InputError, VerifyError } from "../errors.js";
 import { attributeOwners, readMeta } from "../image/analysis/owners.js";
 import { mergeLayers, pathOf } from "../image/filetree.js";
+import { formatBytes } from "../image/format/units.js";
 import type { ImageConfig } from "../image/model.js";
 import { describeProbe } from "../verify/probe-spec.js";
 import type { VerifyOptions, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
@@ -293,7 +294,6 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     audit: join(outDir, "audit.json"),
     auditMarkdown: join(outDir, "audit.md"),
   };
-  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
   const dockerfile = emitDockerfile({
     source: opts.image,
     sourceId: sourceInfo.id,
@@ -303,7 +303,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     listFile: "closure.txt",
     onSkip: (m) => warnings.push(m),
     notes: [
-      `Source: ${opts.image}, ${mb(sourceInfo.size)}; kept at --level ${level}: ${closure.files} files, ${mb(closure.bytes)} (closure.txt; why, and what was removed: audit.json).`,
+      `Source: ${opts.image}, ${formatBytes(sourceInfo.size)}; kept at --level ${level}: ${closure.files} files, ${formatBytes(closure.bytes)} (closure.txt; why, and what was removed: audit.json).`,
       `Traced while these probes passed: ${traced.probes.map((p) => describeProbe(p.probe)).join("; ")}.`,
       ...(opts.include?.length ? [`Kept whole on request: ${opts.include.join(", ")}.`] : []),
     ],

@@ -1,10 +1,5 @@
-/** Units as people read them in tables, charts and gate messages. */
-import prettyBytes from "pretty-bytes";
-
-/** SI units, as `docker images` shows sizes (141 MB). */
-export function formatBytes(bytes: number): string {
-  return prettyBytes(bytes, { maximumFractionDigits: 1 });
-}
+/** Units as people read them in tables, charts and gate messages; bytes from the one formatter. */
+export { formatBytes, formatSignedBytes } from "../image/format/units.js";
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -14,9 +9,4 @@ export function formatDuration(ms: number): string {
 /** 0.4567 -> "0.46x". */
 export function formatRatio(ratio: number): string {
   return `${ratio.toFixed(2)}x`;
-}
-
-/** Signed bytes: "-62.3 MB" for a saving shown as a change. */
-export function formatSignedBytes(bytes: number): string {
-  return prettyBytes(bytes, { maximumFractionDigits: 1, signed: true });
 }

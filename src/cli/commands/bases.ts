@@ -1,7 +1,8 @@
 import { type Command, Option } from "commander";
+import { formatBytes } from "../../image/format/units.js";
 import { action, collect, examples } from "../runtime.js";
 
-const mb = (bytes: number | undefined) => (bytes === undefined ? "-" : `${(bytes / 1e6).toFixed(1)} MB`);
+const mb = (bytes: number | undefined) => (bytes === undefined ? "-" : formatBytes(bytes));
 
 export function define(program: Command): void {
   const bases = program

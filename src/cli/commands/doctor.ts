@@ -1,8 +1,9 @@
 import type { Command } from "commander";
+import { formatBytes } from "../../image/format/units.js";
 import { EXIT } from "../exit-codes.js";
 import { action, examples } from "../runtime.js";
 
-const mb = (bytes: number | undefined) => (bytes === undefined ? "-" : `${(bytes / 1e6).toFixed(1)} MB`);
+const mb = (bytes: number | undefined) => (bytes === undefined ? "-" : formatBytes(bytes));
 
 export function define(program: Command): void {
   program

@@ -14,6 +14,7 @@ interface LabFlags {
   cache?: boolean;
   optimize?: boolean;
   minify?: boolean;
+  wide?: boolean;
 }
 
 function parseLabels(list: readonly string[]): Record<string, string> {
@@ -49,6 +50,7 @@ export function define(program: Command): void {
       "skip the variant minified (the lab's smallest working image traced and rebuilt from the files it used, verified)",
     )
     .option("--label <key=value>", "extra label on every image, container and network (repeatable)", collect)
+    .option("--wide", "the full table (adds Built from and Expected; wider than 120 columns)")
     .addHelpText(
       "after",
       examples([
@@ -98,13 +100,26 @@ export function define(program: Command): void {
         }
         // Load (and so validate) every lab before building anything.
         const labs = await Promise.all(lab.resolveLabDirs(name, examplesDir).map((d) => lab.loadLab(d)));
-        const { ProgressDisplay, formatMs } = await import("../progress.js");
+        const { ProgressDisplay, PhaseClock, formatMs } = await import("../progress.js");
         const runs: import("../../lab/public.js").LabRun[] = [];
+        // The phases planned (lint, build, analyze, verify per built variant; analyze and verify for a
+        // reference image; at least a build for each of slimstage's own variants): a plan that grows
+        // when more phases start, for the overall count and the time left.
+        const planned = labs.reduce(
+          (n, l) =>
+            n +
+            l.config.variants.reduce((m, v) => m + (v.image ? 2 : 4), 0) +
+            (flags.optimize === false ? 0 : 2) +
+            (flags.minify === false ? 0 : 1),
+          0,
+        );
+        const clock = new PhaseClock(planned);
         const machine = await lab.machineInfo();
         const createdAt = new Date().toISOString();
 
         for (const l of labs) {
           const display = new ProgressDisplay(rt, `${l.config.name}: ${l.config.title}`);
+          display.setFooter(() => clock.line());
           const run = await lab
             .runLab(l, {
               signal: rt.signal,
@@ -114,11 +129,13 @@ export function define(program: Command): void {
               ...(flags.minify === false ? { minify: false } : {}),
               ...(flags.tagPrefix ? { tagPrefix: flags.tagPrefix } : {}),
               onProgress: (e) => {
+                if (e.type === "phase-start") clock.start();
+                else if (e.type === "phase-done") clock.finish();
                 // With --json the live display is off; long runs still say on stderr what they did.
                 if (rt.json) {
                   if (e.type === "phase-done") {
                     rt.info(
-                      `${e.lab} ${e.variant}: ${e.phase} ${e.ok ? "ok" : "FAILED"} ${formatMs(e.durationMs)} ${firstLine(e.detail)}`,
+                      `${e.lab} ${e.variant}: ${e.phase} ${e.ok ? "ok" : "FAILED"} ${formatMs(e.durationMs)} ${firstLine(e.detail)} [${clock.line()}]`,
                     );
                   } else if (e.type === "lab-done") {
                     rt.info(`${e.lab}: ${e.ok ? "ok" : "NOT OK"} in ${formatMs(e.durationMs)}`);
@@ -136,7 +153,8 @@ export function define(program: Command): void {
                     `${e.variant}/${e.phase}`,
                     `${e.variant}: ${e.phase} ${e.ok ? "" : "FAILED "}${firstLine(e.detail)}`,
                     e.ok ? "done" : "failed",
-                    formatMs(e.durationMs),
+                    // On a terminal the clock is the display's last line; in a log, on each finished phase.
+                    rt.interactive ? formatMs(e.durationMs) : `${formatMs(e.durationMs)}  [${clock.line()}]`,
                   );
                 } else if (e.type === "build-step" && rt.interactive) {
                   display.set(`${e.variant}/build`, `${e.variant}: build ${e.step}`, "running");
@@ -149,7 +167,7 @@ export function define(program: Command): void {
             })
             .finally(() => display.finish());
           runs.push(run);
-          if (!rt.json) rt.print(lab.formatLabTty(run, { color: rt.color }));
+          if (!rt.json) rt.print(lab.formatLabTty(run, { color: rt.color, wide: flags.wide === true }));
           // With --json, stdout is the document: say on stderr what made the lab NOT OK.
           else for (const u of lab.unexpectedResults(run)) rt.info(`${run.name}: NOT OK: ${u}`);
         }

@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
+import { formatBytes } from "../../image/format/units.js";
 import { EXIT } from "../exit-codes.js";
 import {
   addProbeOptions,
@@ -39,7 +40,7 @@ interface OptimizeFlags {
 }
 
 function mb(bytes: number | undefined): string {
-  return bytes === undefined ? "-" : `${(bytes / 1e6).toFixed(1)} MB`;
+  return bytes === undefined ? "-" : formatBytes(bytes);
 }
 
 export function define(program: Command): void {
@@ -146,6 +147,12 @@ export function define(program: Command): void {
         if (!Number.isFinite(timeout) || timeout <= 0)
           throw new InputError(`--timeout ${flags.timeout} is not a number of seconds`);
 
+        const { PhaseClock } = await import("../progress.js");
+        // Build and verify per tier: one tier, or every tier from --tier on with --all-tiers.
+        // Tiers go distroless -> slim (plan/optimize.ts TIER_ORDER).
+        const tierCount = flags.allTiers && flags.tier === "distroless" ? 2 : 1;
+        const clock = new PhaseClock(2 * tierCount);
+        let started = 0;
         const result = await optimizeProject(dir, {
           ...(flags.from ? { from: flags.from } : {}),
           ...(flags.target ? { target: flags.target } : {}),
@@ -172,8 +179,16 @@ export function define(program: Command): void {
           },
           signal: rt.signal,
           onProgress: (e) => {
-            if (e.type === "phase") rt.info(`${e.tier ? `[${e.tier}] ` : ""}${e.message}`);
-            else if (rt.verbose && e.type === "build" && e.event.type === "step-start")
+            if (e.type === "phase") {
+              // Each "building"/"verifying" message starts a phase; a fallback plans the next tier's two.
+              if (/ tier failed: /.test(e.message)) clock.plan(2);
+              else {
+                if (started > 0) clock.finish();
+                started++;
+                clock.start();
+              }
+              rt.info(`${e.tier ? `[${e.tier}] ` : ""}${e.message}  [${clock.line()}]`);
+            } else if (rt.verbose && e.type === "build" && e.event.type === "step-start")
               rt.info(`[${e.tier}] ${e.event.step.name}`);
           },
         });

@@ -1,17 +1,18 @@
+import prettyBytes from "pretty-bytes";
 import { InputError } from "../../errors.js";
 
-/** Decimal units, as `docker images` prints them (1 MB = 1,000,000 bytes). */
-export function formatBytes(n: number): string {
-  const abs = Math.abs(n);
-  if (abs < 1000) return `${n} B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let v = n / 1000;
-  let i = 0;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v >= 100 || v <= -100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+/**
+ * The one byte formatter of every output (tables, charts, messages, gates):
+ * decimal units as `docker images` uses them (1 MB = 1,000,000 bytes), one
+ * decimal at most ("141.2 MB", "74 MB", "512 B").
+ */
+export function formatBytes(bytes: number): string {
+  return prettyBytes(bytes, { maximumFractionDigits: 1 });
+}
+
+/** Signed bytes: "-62.3 MB" for a saving shown as a change. */
+export function formatSignedBytes(bytes: number): string {
+  return prettyBytes(bytes, { maximumFractionDigits: 1, signed: true });
 }
 
 export function formatPercent(ratio: number): string {
