@@ -27,11 +27,12 @@ if [ "${1:-}" = "--stop" ]; then
   say "stopped"
   exit 0
 fi
-if ! command -v podman >/dev/null 2>&1; then
-  say "installing podman and buildah (apt-get)"
+# catatonit: the init podman runs for containers started with Init (the tracer needs one).
+if ! command -v podman >/dev/null 2>&1 || [ ! -x /usr/libexec/podman/catatonit ]; then
+  say "installing podman, buildah and catatonit (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends podman buildah >/dev/null 2>&1 ||
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends podman buildah >/dev/null; } ||
+  apt-get install -y -qq --no-install-recommends podman buildah catatonit >/dev/null 2>&1 ||
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends podman buildah catatonit >/dev/null; } ||
     { say "apt-get install podman buildah failed"; exit 3; }
 fi
 mkdir -p "$STATE" "$RUN"

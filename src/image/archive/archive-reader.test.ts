@@ -18,14 +18,16 @@ afterAll(async () => {
 });
 
 describe("the three sources give the same image", () => {
-  it("legacy docker-archive, OCI-in-tar and an OCI layout agree on layers and analysis", async () => {
+  it("legacy docker-archive, OCI-in-tar, an OCI layout and Podman's export agree on layers and analysis", async () => {
     const built = await writeDockerArchive(join(dir, "legacy.tar"), HANDWORKED);
     await writeDockerArchive(join(dir, "oci.tar"), HANDWORKED, { format: "oci" });
+    await writeDockerArchive(join(dir, "podman.tar"), HANDWORKED, { format: "podman" });
     await writeOciLayout(join(dir, "layout"), HANDWORKED, { tag: "1" });
     const images = await Promise.all([
       openImage(`docker-archive://${join(dir, "legacy.tar")}`),
       openImage(`docker-archive://${join(dir, "oci.tar")}`),
       openImage(`oci-layout://${join(dir, "layout")}:1`),
+      openImage(`docker-archive://${join(dir, "podman.tar")}`),
     ]);
     for (const img of images) {
       expect(img.layers.map((l) => l.diffId)).toEqual(built.map((b) => b.diffId));

@@ -248,7 +248,8 @@ export async function writeTar(file: string, entries: readonly ArchiveEntry[]): 
 }
 
 export interface ArchiveOptions {
-  format?: "legacy" | "oci";
+  /** "podman": layers as top-level DIFFID.tar, each linked from ID/layer.tar (Podman's /images/get). */
+  format?: "legacy" | "oci" | "podman";
   /** Leave layer i out of the tar (its manifest entry stays). */
   omitLayers?: number[];
   /** Replace the config's diff id of layer i with a wrong one. */
@@ -276,6 +277,13 @@ export async function writeDockerArchive(
   const layerNames: string[] = [];
   const format = opts.format ?? "legacy";
   built.forEach((l, i) => {
+    if (format === "podman") {
+      const name = `${l.diffId.slice(7)}.tar`;
+      layerNames.push(name);
+      entries.push({ name, data: l.blob });
+      entries.push({ name: `${l.digest.slice(7, 70)}${i}/layer.tar`, symlink: `../${name}` });
+      return;
+    }
     const name =
       format === "legacy" ? `${l.digest.slice(7, 71)}${i}/layer.tar` : `blobs/sha256/${l.digest.slice(7)}`;
     layerNames.push(name);
