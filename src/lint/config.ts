@@ -13,7 +13,7 @@ import { readYaml } from "../yaml-input.js";
 import schema from "./config.schema.json" with { type: "json" };
 import { SEVERITIES, type Severity } from "./finding.js";
 import type { Rule } from "./rule.js";
-import { ruleIndex } from "./suppress.js";
+import { knownRuleId } from "./suppress.js";
 
 export interface LintConfig {
   ignore: string[];
@@ -114,14 +114,14 @@ export function parseConfig(text: string, file: string, rules: readonly Rule[]):
       location: locate(["eol", "today"]),
     });
   }
-  const index = ruleIndex(rules);
   const problems: ConfigProblem[] = [];
+  // Ids, slugs and hadolint DL codes are all accepted.
   cfg.ignore.forEach((id, i) => {
-    if (!index.has(id.toLowerCase()))
+    if (!knownRuleId(rules, id))
       problems.push({ ...locate(["ignore", i]), key: `ignore[${i}]`, message: `unknown rule id "${id}"` });
   });
   for (const id of Object.keys(cfg.severity)) {
-    if (!index.has(id.toLowerCase())) {
+    if (!knownRuleId(rules, id)) {
       const loc = locate(["severity", id]);
       problems.push({ ...loc, key: `severity.${id}`, message: `unknown rule id "${id}"` });
     }

@@ -24,7 +24,7 @@ import {
 } from "./finding.js";
 import type { LintEnvironment, Report, Rule, RuleContext } from "./rule.js";
 import { RULES } from "./rules/index.js";
-import { isSuppressed, readPragmas, ruleIndex } from "./suppress.js";
+import { isSuppressed, readPragmas, resolveRuleIds } from "./suppress.js";
 
 export interface LintOptions {
   /** Name shown in findings. */
@@ -148,13 +148,10 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
     }
   }
 
-  const index = ruleIndex(rules);
-  const ignored = new Set(config.ignore.map((id) => index.get(id.toLowerCase())?.meta.id).filter(Boolean));
+  const ignored = new Set(config.ignore.flatMap((id) => resolveRuleIds(rules, id)));
   const overrides = new Map<string, string>();
-  for (const [id, sev] of Object.entries(config.severity)) {
-    const rule = index.get(id.toLowerCase());
-    if (rule) overrides.set(rule.meta.id, sev);
-  }
+  for (const [id, sev] of Object.entries(config.severity))
+    for (const ruleId of resolveRuleIds(rules, id)) overrides.set(ruleId, sev);
   const pragmas = readPragmas(df, rules);
   const findings: Finding[] = [];
   let suppressed = 0;

@@ -11,9 +11,10 @@ import { DEFAULT_CONFIG, findConfig, type LintConfig, loadConfigFile } from "./c
 import { type LintResult, lintText } from "./engine.js";
 import { type Finding, PRAGMA_RULE_ID, type Severity, severityRank } from "./finding.js";
 import type { LintReport } from "./formats/report.js";
+import { findHadolintConfig, loadHadolintConfig } from "./hadolint-config.js";
 import { readProject } from "./project.js";
 import { RULES } from "./rules/index.js";
-import { ruleIndex } from "./suppress.js";
+import { knownRuleId } from "./suppress.js";
 
 export interface LintFilesOptions {
   /** Config file; default: the first of .slimstage.yaml/.slimstage.yml/slimstage.config.json in `cwd`. */
@@ -27,6 +28,8 @@ export interface LintFilesOptions {
   threshold?: Severity | "none";
   /** Extra rule ids to ignore. */
   ignore?: string[];
+  /** Text of the file named `-` (standard input), read by the caller. */
+  stdin?: string;
   /** Apply autofixes; with `dryRun` only compute them. */
   fix?: boolean;
   dryRun?: boolean;
@@ -45,14 +48,22 @@ export interface LintFilesResult {
 
 export function lintFiles(files: readonly string[], opts: LintFilesOptions = {}): LintFilesResult {
   const cwd = opts.cwd ?? process.cwd();
-  const configFile = opts.configFile ? resolve(cwd, opts.configFile) : findConfig(cwd);
+  // A slimstage config wins; without one, a hadolint config (.hadolint.yaml here or in XDG_CONFIG_HOME).
+  const configFile = opts.configFile
+    ? resolve(cwd, opts.configFile)
+    : (findConfig(cwd) ?? findHadolintConfig(cwd));
   if (opts.configFile && !existsSync(configFile!))
     throw new InputError(`config file not found: ${opts.configFile}`);
-  const index = ruleIndex(RULES);
   for (const id of opts.ignore ?? [])
-    if (!index.has(id.toLowerCase()))
-      throw new InputError(`--ignore ${id}: unknown rule id (see docs/rules.md)`);
-  const loaded = configFile ? loadConfigFile(configFile, RULES) : { config: DEFAULT_CONFIG, problems: [] };
+    if (!knownRuleId(RULES, id))
+      throw new InputError(
+        `--ignore ${id}: unknown rule id (see docs/rules.md; hadolint DL codes map through it)`,
+      );
+  const loaded = !configFile
+    ? { config: DEFAULT_CONFIG, problems: [] }
+    : /(^|[/\\])\.?hadolint\.ya?ml$/.test(configFile)
+      ? loadHadolintConfig(configFile, RULES)
+      : loadConfigFile(configFile, RULES);
   const config: LintConfig = {
     ...loaded.config,
     ignore: [...loaded.config.ignore, ...(opts.ignore ?? [])],
@@ -61,14 +72,26 @@ export function lintFiles(files: readonly string[], opts: LintFilesOptions = {})
   const results: LintResult[] = [];
   const fixes: LintFilesResult["fixes"] = [];
   for (const f of files) {
-    const path = resolve(cwd, f);
+    const stdin = f === "-";
+    const path = stdin ? resolve(cwd, "Dockerfile") : resolve(cwd, f);
     let source: string;
-    try {
-      source = readFileSync(path, "utf8");
-    } catch (e) {
-      throw new InputError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (stdin) {
+      if (opts.stdin === undefined) throw new InputError("-: no standard input was given");
+      if (opts.fix) throw new InputError("--fix cannot write back to standard input");
+      source = opts.stdin;
+    } else {
+      try {
+        source = readFileSync(path, "utf8");
+      } catch (e) {
+        throw new InputError(
+          `cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+      }
     }
-    const project = readProject(path, opts.context ? resolve(cwd, opts.context) : undefined);
+    // Standard input has the current directory as its context, as `docker build -f - .` does.
+    const project = stdin
+      ? readProject(path, opts.context ? resolve(cwd, opts.context) : cwd)
+      : readProject(path, opts.context ? resolve(cwd, opts.context) : undefined);
     // --target wins; otherwise the stages the compose file beside it builds.
     const [target, ...alsoBuilt] = opts.target ? [opts.target] : (project.compose?.targets ?? []);
     const lint = (text: string) =>

@@ -40,6 +40,22 @@ export function ruleIndex(rules: readonly Rule[]): Map<string, Rule> {
   return m;
 }
 
+/**
+ * The rule ids an id, slug or hadolint code names (a DL code names every rule
+ * that maps it), so DL codes work wherever SS ids do: flags, config, pragmas.
+ */
+export function resolveRuleIds(rules: readonly Rule[], id: string): string[] {
+  const direct = ruleIndex(rules).get(id.toLowerCase());
+  if (direct) return [direct.meta.id];
+  const code = id.toUpperCase();
+  return rules.filter((r) => r.meta.hadolint === code).map((r) => r.meta.id);
+}
+
+/** Whether an id, slug or hadolint code names at least one rule. */
+export function knownRuleId(rules: readonly Rule[], id: string): boolean {
+  return resolveRuleIds(rules, id).length > 0;
+}
+
 export function readPragmas(df: Dockerfile, rules: readonly Rule[]): Pragma[] {
   const out: Pragma[] = [];
   // Most files have no pragma: skip building the maps for them.
@@ -76,8 +92,10 @@ export function readPragmas(df: Dockerfile, rules: readonly Rule[]): Pragma[] {
         // hadolint's own codes that slimstage does not map are hadolint's business, not unknown.
         else if (!/^(DL|SC)\d{4}$/i.test(id)) unknown.push(id);
       } else {
+        // Ids, slugs and hadolint DL codes all work in slimstage's own pragmas too.
         const rule = index.get(id.toLowerCase());
-        if (rule) ruleIds.push(rule.meta.id);
+        const mapped = rule ? [rule.meta.id] : byHadolint.get(id.toUpperCase());
+        if (mapped) ruleIds.push(...mapped);
         else unknown.push(id);
       }
     }

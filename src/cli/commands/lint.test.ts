@@ -31,7 +31,8 @@ describe("slimstage lint", { timeout: 90_000 }, () => {
     const bad = file("bad.Dockerfile", "FROM python:3.12-slim\nRUN pip install flask\n");
     const r = await slimstage("lint", bad, "--today", "2026-11-22");
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("SS105 pip-no-cache-dir");
+    // The hadolint code is shown beside the SS id.
+    expect(r.stdout).toContain("SS105/DL3042 pip-no-cache-dir");
     expect(r.stdout).toContain("2 | RUN pip install flask");
   });
 
@@ -65,12 +66,31 @@ describe("slimstage lint", { timeout: 90_000 }, () => {
     expect(r.stderr).toContain("must be one of");
   });
 
+  it("lint - reads standard input; --failure-threshold and DL codes work as in hadolint", async () => {
+    const r = await runCli(
+      ["lint", "-", "--failure-threshold", "error", "--ignore", "DL3042", "-f", "json"],
+      {
+        cwd: dir,
+        env: { NO_COLOR: "1" },
+        input: "FROM python:3.12-slim\nRUN pip install flask\n",
+      },
+    );
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      threshold: string;
+      files: Array<{ file: string; findings: Array<{ ruleId: string }> }>;
+    };
+    expect(doc.threshold).toBe("error");
+    expect(doc.files[0]!.file).toBe("-");
+    expect(doc.files[0]!.findings.map((f) => f.ruleId)).not.toContain("SS105");
+  });
+
   it("unknown rule ids in the config are reported as findings", async () => {
     file("ids.yaml", "ignore: [SS105, no-such-rule]\n");
     const df = file("ids.Dockerfile", "FROM python:3.12-slim\nRUN pip install flask\n");
     const r = await slimstage("lint", "-c", "ids.yaml", df, "--threshold", "error");
     expect(r.stdout).toContain('unknown rule id "no-such-rule"');
-    expect(r.stdout).not.toContain("SS105 pip-no-cache-dir");
+    expect(r.stdout).not.toContain("SS105/DL3042 pip-no-cache-dir");
   });
 
   it("--fix --dry-run prints a diff and changes nothing; --fix rewrites the file", async () => {

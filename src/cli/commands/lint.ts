@@ -7,6 +7,7 @@ interface LintCmdOptions {
   format?: string;
   config?: string;
   threshold?: string;
+  failureThreshold?: string;
   target?: string;
   context?: string;
   ignore?: string[];
@@ -21,7 +22,7 @@ export function define(program: Command): void {
   program
     .command("lint")
     .description("Lint Dockerfiles for size, cache, security and correctness problems, stage-aware")
-    .argument("[files...]", "Dockerfiles to lint", ["Dockerfile"])
+    .argument("[files...]", "Dockerfiles to lint (- reads standard input)", ["Dockerfile"])
     .option(
       "-f, --format <format>",
       "output format: tty, json, sarif, markdown, checkstyle (default: tty, json with --json)",
@@ -34,7 +35,11 @@ export function define(program: Command): void {
       "-t, --threshold <severity>",
       "fail (exit 1) on findings at or above: error, warning, info, style, none (default: warning)",
     )
-    .option("--target <stage>", "build target stage (default: the last stage)")
+    .option("--failure-threshold <severity>", "alias of --threshold (hadolint's name)")
+    .option(
+      "--target <stage>",
+      "build target stage (default: the compose file's build.target, else the last stage)",
+    )
     .option(
       "--context <dir>",
       "build context for the .dockerignore check (default: the Dockerfile's directory)",
@@ -58,6 +63,7 @@ export function define(program: Command): void {
         const format = opts.format ?? (rt.json ? "json" : "tty");
         if (!(FORMATS as readonly string[]).includes(format))
           throw new InputError(`--format ${format}: expected one of ${FORMATS.join(", ")}`);
+        if (opts.failureThreshold && !opts.threshold) opts.threshold = opts.failureThreshold;
         if (opts.threshold && !(THRESHOLDS as readonly string[]).includes(opts.threshold))
           throw new InputError(`--threshold ${opts.threshold}: expected one of ${THRESHOLDS.join(", ")}`);
         let now: Date | undefined;
@@ -72,7 +78,10 @@ export function define(program: Command): void {
             throw new InputError(`--today ${opts.today}: expected YYYY-MM-DD`);
         }
         if (opts.dryRun && !opts.fix) throw new InputError("--dry-run only makes sense with --fix");
+        // `lint -` reads the Dockerfile from standard input, as hadolint does.
+        const stdin = files.includes("-") ? await readStdin() : undefined;
         const res = lintFiles(files, {
+          ...(stdin !== undefined ? { stdin } : {}),
           ...(opts.config ? { configFile: opts.config } : {}),
           ...(opts.threshold ? { threshold: opts.threshold as (typeof THRESHOLDS)[number] } : {}),
           ...(opts.target ? { target: opts.target } : {}),
@@ -100,4 +109,10 @@ export function define(program: Command): void {
         return res.failed ? EXIT.findings : EXIT.ok;
       }),
     );
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }

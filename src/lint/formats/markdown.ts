@@ -35,7 +35,7 @@ export function formatMarkdown(report: LintReport): string {
     );
     for (const f of r.findings) {
       out.push(
-        `| ${ICON[f.severity]} | ${f.range.start.line} | \`${f.ruleId}\` ${f.slug} | ${cell(f.message)} | ${f.stage ?? ""} | ${cell(f.hint)} |`,
+        `| ${ICON[f.severity]} | ${f.range.start.line} | \`${f.ruleId}\`${f.hadolint ? ` (\`${f.hadolint}\`)` : ""} ${f.slug} | ${cell(f.message)} | ${f.stage ?? ""} | ${cell(f.hint)} |`,
       );
     }
     out.push("");

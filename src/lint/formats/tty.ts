@@ -42,7 +42,7 @@ function formatOne(
 ): string {
   const loc = c.dim(`${f.range.start.line}:${f.range.start.column}`);
   const stage = f.stage !== undefined ? c.dim(` [stage ${f.stage}]`) : "";
-  const head = `  ${loc}  ${paint[f.severity](f.severity.padEnd(7))} ${f.message}  ${c.dim(`${f.ruleId} ${f.slug}`)}${stage}`;
+  const head = `  ${loc}  ${paint[f.severity](f.severity.padEnd(7))} ${f.message}  ${c.dim(`${f.ruleId}${f.hadolint ? `/${f.hadolint}` : ""} ${f.slug}`)}${stage}`;
   const src = lines[f.range.start.line - 1];
   const body: string[] = [head];
   if (src !== undefined) {

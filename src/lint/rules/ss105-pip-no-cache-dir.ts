@@ -2,7 +2,6 @@ import {
   cacheMounted,
   commands,
   envBefore,
-  hasFlag,
   instructionsOf,
   pathReachesFinal,
   subcommand,

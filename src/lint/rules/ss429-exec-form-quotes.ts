@@ -30,7 +30,7 @@ export default defineRule({
           : ins.keyword === "HEALTHCHECK"
             ? ins.command
             : undefined;
-      if (!command || command.form !== "json") continue;
+      if (command?.form !== "json") continue;
       const bad = command.args.filter(quoted);
       if (!bad.length) continue;
       // The fix edits the JSON text: each quoted argument is written as "'x'" or "\"x\"".

@@ -28,8 +28,8 @@ export default defineRule({
     buildkit: "UndefinedArgInFrom",
     stages: "all",
     stagesNote: "Fires on every FROM.",
-    bad: "FROM python:${PYTHON_VERSION}-slim",
-    good: "ARG PYTHON_VERSION=3.12\nFROM python:${PYTHON_VERSION}-slim",
+    bad: "FROM python:$PYTHON_VERSION-slim",
+    good: "ARG PYTHON_VERSION=3.12\nFROM python:$PYTHON_VERSION-slim",
   },
   check(ctx) {
     const declared = new Set(ctx.df.globalArgs.flatMap((a) => a.decls.map((d) => d.name)));

@@ -11,7 +11,9 @@ import { defineRule } from "../rule.js";
  * an empty directory behind and change the directory of later instructions).
  */
 function temporary(source: string, run: RunInstruction, cd: ShellCommand): boolean {
-  const before = source.slice(0, cd.range.start.offset).replace(/(\s|\\\r?\n)+$/, "");
+  // Only the text just before the cd matters (a window keeps this linear in the file's size).
+  const start = cd.range.start.offset;
+  const before = source.slice(Math.max(0, start - 200), start).replace(/(\s|\\\r?\n)+$/, "");
   if (before.endsWith("(")) return true;
   const target = unquote(cd.args[0] ?? "");
   if (["", "/", "..", "-", "~", "$OLDPWD", "$HOME"].includes(target)) return true; // going back
