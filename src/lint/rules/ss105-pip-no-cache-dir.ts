@@ -1,11 +1,4 @@
-import {
-  cacheMounted,
-  commands,
-  envBefore,
-  instructionsOf,
-  pathReachesFinal,
-  subcommand,
-} from "../facts.js";
+import { cacheMounted, commands, envBefore, instructionsOf, pathReachesFinal, subcommand } from "../facts.js";
 import { insertAfterWord } from "../fixes.js";
 import { isPip, pipArgs } from "../packages.js";
 import { defineRule } from "../rule.js";
