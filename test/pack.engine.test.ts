@@ -129,12 +129,18 @@ describe("the packed npm package, installed into a clean prefix", () => {
     expect(r.code).toBe(0);
   });
 
+  // The lab's own two variants: they read the package's runtime data (the wheelhouse list the
+  // offline index serves, the lab files). The optimized and minified variants run from source in
+  // src/lab/lab.engine.test.ts and on two more engines; a third full run here would add about ten
+  // minutes to CI for code that ships identically.
   it("runs the lab lab-000 end to end from the installed package", async () => {
     const r = await slimstage(
       bin,
       [
         "lab",
         "lab-000",
+        "--no-optimize",
+        "--no-minify",
         "--json",
         "--tag-prefix",
         "slimstage-test-pack",
@@ -150,9 +156,6 @@ describe("the packed npm package, installed into a clean prefix", () => {
     expect(lab.variants.map((v) => [v.name, v.verify?.ok])).toEqual([
       ["single", true],
       ["multi", true],
-      ["optimized-slim", true],
-      ["optimized-distroless", true],
-      ["minified", true],
     ]);
     // Nothing of the run's is left running.
     const left = await countByLabel(engine, LABELS);
