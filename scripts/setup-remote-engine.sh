@@ -29,8 +29,9 @@ BASES=(slimstage/debian:bookworm-slim debian:bookworm-slim slimstage/python:3.11
 # slimstage serves its offline Python package index on the host's 127.0.0.1:3141, and
 # builds that pip-install run with --network host: on this engine, host is the
 # namespace, so a tunnel carries the namespace's 127.0.0.1:3141 to the host's
-# (what `ssh -R 3141:127.0.0.1:3141` does for a real remote engine).
-INDEX_PORT=3141
+# (what `ssh -R 3141:127.0.0.1:3141` does for a real remote engine). optimize's
+# per-run index is pinned to the second port with SLIMSTAGE_RUN_INDEX_PORT.
+INDEX_PORTS=(3141 3142)
 
 if [ "$(id -u)" != 0 ]; then
   say "this needs root (network namespace, dockerd); nothing was changed"
@@ -120,8 +121,10 @@ tunnel() { # NAME, then socat's arguments
   nohup "$@" >>"$STATE/tunnel-$name.log" 2>&1 &
   echo $! >"$RUN/tunnel-$name.pid"
 }
-tunnel host socat "TCP-LISTEN:$INDEX_PORT,bind=$HOST_ADDR,reuseaddr,fork" "TCP:127.0.0.1:$INDEX_PORT"
-tunnel ns nsenter --net=/var/run/netns/"$NS" socat "TCP-LISTEN:$INDEX_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:$HOST_ADDR:$INDEX_PORT"
+for INDEX_PORT in "${INDEX_PORTS[@]}"; do
+  tunnel "host-$INDEX_PORT" socat "TCP-LISTEN:$INDEX_PORT,bind=$HOST_ADDR,reuseaddr,fork" "TCP:127.0.0.1:$INDEX_PORT"
+  tunnel "ns-$INDEX_PORT" nsenter --net=/var/run/netns/"$NS" socat "TCP-LISTEN:$INDEX_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:$HOST_ADDR:$INDEX_PORT"
+done
 
 load=()
 for img in "${BASES[@]}"; do

@@ -76,7 +76,11 @@ function ownerOf(abs: string): Owner | null {
   return owner;
 }
 
-const underRoots = (abs: string): boolean => ROOTS.some((r) => abs === r.slice(0, -1) || abs.startsWith(r));
+// State that the set-up scripts create (the remote engine's pid file, the registry's root).
+const SETUP_STATE = /^\/(?:var\/)?(?:run|lib)\/slimstage-[^/]+(?:\/|$)/;
+
+const underRoots = (abs: string): boolean =>
+  SETUP_STATE.test(abs) || ROOTS.some((r) => abs === r.slice(0, -1) || abs.startsWith(r));
 
 /** null when a test may read `path`, else why not. */
 export function hostPathProblem(path: string, listed: Set<string> = listedPackages()): string | null {

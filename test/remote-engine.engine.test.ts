@@ -34,7 +34,8 @@ async function leftovers(d: Docker): Promise<{ containers: number; networks: num
 }
 
 function onRemote(args: string[]) {
-  return runCli(args, { env: { DOCKER_HOST: remoteHost, NO_COLOR: "1" } });
+  // optimize's per-run package index on the port scripts/setup-remote-engine.sh forwards.
+  return runCli(args, { env: { DOCKER_HOST: remoteHost, NO_COLOR: "1", SLIMSTAGE_RUN_INDEX_PORT: "3142" } });
 }
 
 beforeAll(async () => {

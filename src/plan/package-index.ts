@@ -1,3 +1,4 @@
+import { InputError } from "../errors.js";
 import path from "node:path";
 import { startPackageIndex } from "../build/package-index.js";
 import type { Project } from "./project.js";
@@ -41,7 +42,7 @@ export async function withPackageIndex<T>(
     signal ?? new AbortController().signal,
   );
   try {
-    const index = await startPackageIndex(signal, { dir: wheels.dir, port: 0 });
+    const index = await startPackageIndex(signal, { dir: wheels.dir, port: runIndexPort() });
     try {
       return await fn({ [FIND_LINKS_ARG]: index.url });
     } finally {
@@ -50,4 +51,19 @@ export async function withPackageIndex<T>(
   } finally {
     await wheels.remove();
   }
+}
+
+/**
+ * The per-run index listens on a free port (0) unless SLIMSTAGE_RUN_INDEX_PORT
+ * pins one: an engine that reaches this host only through forwarded ports
+ * (`ssh -R PORT:127.0.0.1:PORT`, a namespaced dockerd) needs a port known in
+ * advance. A pinned port that is taken fails the run instead of sharing.
+ */
+export function runIndexPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SLIMSTAGE_RUN_INDEX_PORT;
+  if (raw === undefined || raw === "") return 0;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new InputError(`SLIMSTAGE_RUN_INDEX_PORT="${raw}" must be a port number from 1 to 65535`);
+  return port;
 }
