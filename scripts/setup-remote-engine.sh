@@ -43,6 +43,9 @@ if ! command -v socat >/dev/null 2>&1; then
     { say "apt-get install socat failed"; exit 3; }
 fi
 
+# Running, and not a zombie (a zombie holds its pid until reaped, and dockerd refuses its pidfile then).
+alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
+
 FWD=FORWARD
 iptables -S DOCKER-USER >/dev/null 2>&1 && FWD=DOCKER-USER
 
@@ -96,7 +99,13 @@ fi
 if ! answers; then
   mkdir -p "$STATE/data" "$RUN"
   # A dockerd that died (killed, crashed) leaves its pidfile; the namespace and its containers' shims stay.
-  if [ -f "$RUN/dockerd.pid" ] && ! kill -0 "$(cat "$RUN/dockerd.pid")" 2>/dev/null; then rm -f "$RUN/dockerd.pid"; fi
+  # A dockerd that was just killed may still be on its way out (or a zombie, which kill -0
+  # still finds): wait for it to go, then its stale pidfile can be removed.
+  for _ in $(seq 1 30); do
+    [ -f "$RUN/dockerd.pid" ] && alive "$(cat "$RUN/dockerd.pid")" || break
+    sleep 1
+  done
+  if [ -f "$RUN/dockerd.pid" ] && ! alive "$(cat "$RUN/dockerd.pid")"; then rm -f "$RUN/dockerd.pid"; fi
   say "starting dockerd in $NS on tcp://$NS_ADDR:$PORT (log $LOG)"
   # nsenter, not `ip netns exec`: that remounts /sys and dockerd then finds no devices cgroup.
   nohup nsenter --net=/var/run/netns/"$NS" dockerd \
