@@ -286,16 +286,19 @@ export function expandVars(word: string, vars: Record<string, string>): string |
   return ok && !out.includes("$") ? out : undefined;
 }
 
+/** The instruction lists `ins` is built on, base stage first (the whole file before the first FROM). */
+function instructionsLeadingTo(df: Dockerfile, graph: StageGraph, ins: Instruction): Instruction[][] {
+  const stage = stageIndex(ins);
+  if (stage < 0) return [df.instructions];
+  return ancestry(df, graph, stage)
+    .reverse()
+    .map((s) => s.instructions);
+}
+
 /** ARG defaults and ENV values in effect before `ins` in its stage (ENV wins, as in BuildKit). */
 export function varsBefore(df: Dockerfile, graph: StageGraph, ins: Instruction): Record<string, string> {
   const vars: Record<string, string> = {};
-  const stage = stageIndex(ins);
-  const lists =
-    stage < 0
-      ? [df.instructions]
-      : ancestry(df, graph, stage)
-          .reverse()
-          .map((s) => s.instructions);
+  const lists = instructionsLeadingTo(df, graph, ins);
   for (const list of lists) {
     for (const i of list) {
       if (i === ins) return vars;
@@ -445,13 +448,7 @@ export function envBefore(df: Dockerfile, graph: StageGraph, ins: Instruction): 
 /** The SHELL in effect for an instruction (default `/bin/sh -c`). */
 export function shellAt(df: Dockerfile, graph: StageGraph, ins: Instruction): string[] {
   let shell = ["/bin/sh", "-c"];
-  const stage = stageIndex(ins);
-  const lists =
-    stage < 0
-      ? [df.instructions]
-      : ancestry(df, graph, stage)
-          .reverse()
-          .map((s) => s.instructions);
+  const lists = instructionsLeadingTo(df, graph, ins);
   for (const list of lists) {
     for (const i of list) {
       if (i === ins) return shell;
