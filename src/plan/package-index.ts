@@ -1,6 +1,6 @@
-import { InputError } from "../errors.js";
 import path from "node:path";
 import { startPackageIndex } from "../build/package-index.js";
+import { InputError } from "../errors.js";
 import type { Project } from "./project.js";
 
 /** The build argument the generated Python stages declare: pip's find-links for this run's index. */
