@@ -17,6 +17,8 @@ export interface CliOptions {
   input?: string;
   /** Extra node options before the loader (e.g. `--import` of a probe). */
   nodeArgs?: readonly string[];
+  /** Close the reading end of stdout at once, as `| head -0` does. */
+  closeStdout?: boolean;
 }
 
 // Absolute paths so the CLI runs the same from any working directory.
@@ -45,5 +47,6 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
     if (opts.input !== undefined) child.stdin?.end(opts.input);
+    if (opts.closeStdout) child.stdout?.destroy();
   });
 }

@@ -15,6 +15,13 @@ describe("cli frame", () => {
     expect(r.stdout).toContain("Exit codes:");
   });
 
+  it("stops quietly with 141 when the reader of stdout goes away (| head)", async () => {
+    const r = await runCli(["lint", "--help"], { closeStdout: true });
+    expect(r.stderr).not.toContain("EPIPE");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(141);
+  });
+
   it("prints the package version", async () => {
     const r = await slimstage("--version");
     expect(r.code).toBe(0);

@@ -116,12 +116,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+const EXIT_SIGPIPE = 141;
+
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (invokedDirectly || process.env.SLIMSTAGE_MAIN === "1") {
+  // The reader went away (`slimstage ... --help | head`): stop quietly, cleaning
+  // up as after Ctrl-C, and exit as a shell pipeline expects (128 + SIGPIPE).
+  let readerGone = false;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    readerGone = true;
+    const abort = processAbortController();
+    if (!abort.signal.aborted) abort.abort("SIGPIPE");
+    process.exitCode = EXIT_SIGPIPE;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = readerGone ? EXIT_SIGPIPE : code;
     },
     (err: unknown) => {
       process.stderr.write(`slimstage: ${String(err)}\n`);
