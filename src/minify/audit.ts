@@ -1,5 +1,6 @@
 import type { FileOwner } from "../image/analysis/types.js";
 import { type FileTree, nodeSize, type TreeNode, walk } from "../image/filetree.js";
+import type { CompiledFile } from "./bytecode.js";
 import type { KeepReason, KeepWhy } from "./closure.js";
 
 /**
@@ -35,11 +36,27 @@ export interface RemovalAudit {
   keptByReason: AuditReasonGroup[];
   /** Kept units (whole packages, the app, system data), largest first. */
   keptUnits: Array<{ unit: string; reason: KeepReason; files: number; bytes: number }>;
+  /**
+   * Library sources replaced by sourceless bytecode (bytecode.ts): the
+   * sources and their cached bytecode are counted as removed, the `.pyc`
+   * files the build wrote are here. The minified image holds kept + compiled.
+   */
+  compiled?: {
+    files: number;
+    bytes: number;
+    /** The sources replaced, and the cached bytecode (`__pycache__`) that went with them. */
+    sources: { files: number; bytes: number };
+    cache: { files: number; bytes: number };
+    /** Sources that did not compile and are in the image as they were (counted in files and bytes). */
+    asSource: number;
+  };
 }
 
 /** The machine-readable audit written next to the Dockerfile: the summary and every path. */
 export interface AuditFile extends RemovalAudit {
-  removedPaths: Array<{ path: string; bytes: number; owner: string }>;
+  /** `compiled`: a source or cached bytecode that a sourceless `.pyc` stands for. */
+  removedPaths: Array<{ path: string; bytes: number; owner: string; compiled?: true }>;
+  compiledPaths?: Array<{ path: string; source: string; bytes: number; asSource?: true }>;
   keptPaths: Array<{ path: string; bytes: number; reason: KeepReason; unit?: string; owner: string }>;
 }
 
@@ -119,9 +136,39 @@ export function auditClosure(
   };
 }
 
+/** The audit with the build's sourceless bytecode: what it replaced (in `dropped`) and what it wrote. */
+export function withCompiled(
+  a: AuditFile,
+  dropped: ReadonlySet<string>,
+  compiled: CompiledFile[],
+): AuditFile {
+  const sources = new Set(compiled.map((c) => c.source));
+  const src = { files: 0, bytes: 0 };
+  const cache = { files: 0, bytes: 0 };
+  const removedPaths = a.removedPaths.map((r) => {
+    if (!dropped.has(r.path)) return r;
+    const g = sources.has(r.path) ? src : cache;
+    g.files++;
+    g.bytes += r.bytes;
+    return { ...r, compiled: true as const };
+  });
+  return {
+    ...a,
+    removedPaths,
+    compiled: {
+      files: compiled.length,
+      bytes: compiled.reduce((s, c) => s + c.bytes, 0),
+      sources: src,
+      cache,
+      asSource: compiled.filter((c) => c.asSource).length,
+    },
+    compiledPaths: compiled,
+  };
+}
+
 /** The summary without the path lists (what JSON output and the terminal show). */
 export function auditSummary(a: AuditFile): RemovalAudit {
-  const { removedPaths: _r, keptPaths: _k, ...summary } = a;
+  const { removedPaths: _r, keptPaths: _k, compiledPaths: _c, ...summary } = a;
   return summary;
 }
 
@@ -145,6 +192,15 @@ export function auditMarkdown(a: RemovalAudit, sizes?: { source: number; minifie
     "| --- | --- | ---: | ---: |",
   );
   for (const g of a.removedByOwner) lines.push(`| ${g.kind} | ${g.name || "-"} | ${g.files} | ${g.bytes} |`);
+  if (a.compiled) {
+    const c = a.compiled;
+    lines.push(
+      "",
+      "### Compiled to sourceless bytecode",
+      "",
+      `${c.sources.files} library sources (${mb(c.sources.bytes)}) and their cached bytecode (${c.cache.files} files, ${mb(c.cache.bytes)}), counted as removed above, are in the image as ${c.files} \`.pyc\` files (${mb(c.bytes)}) compiled by its own interpreter${c.asSource ? `; ${c.asSource} did not compile and are kept as source` : ""}. The image holds the kept files and these.`,
+    );
+  }
   lines.push("", "### Kept, by reason", "", "| reason | files | bytes |", "| --- | ---: | ---: |");
   for (const g of a.keptByReason) lines.push(`| ${g.reason} | ${g.files} | ${g.bytes} |`);
   lines.push("", "### Kept units", "", "| unit | reason | files | bytes |", "| --- | --- | ---: | ---: |");

@@ -17,6 +17,8 @@ export interface EmitInput {
   listFile: string;
   /** Lines of the header comment (what was traced, what was kept). */
   notes: string[];
+  /** Sourceless bytecode (bytecode.ts): the interpreter that compiles, and the list and script files in the context. */
+  bytecode?: { python: string; listFile: string; scriptFile: string; tar: string };
   /** Told of each setting a Dockerfile cannot hold (a newline in a value, a key the frontend would read otherwise). */
   onSkip?: (message: string) => void;
 }
@@ -33,12 +35,19 @@ export function emitDockerfile(x: EmitInput): string {
     "",
     `FROM ${x.source} AS source`,
     "",
+    ...bytecodeStage(x),
     `FROM ${x.picker} AS pick`,
     "RUN --mount=type=bind,from=source,target=/source \\",
     `    --mount=type=bind,source=${x.listFile},target=/${x.listFile} \\`,
+    ...(x.bytecode
+      ? [`    --mount=type=bind,from=bytecode,source=${x.bytecode.tar},target=/bytecode.tar \\`]
+      : []),
     // Through a file, not a pipe: /bin/sh has no pipefail, and a missing path must fail the build.
     `    tar -C /source --no-recursion --verbatim-files-from -T /${x.listFile} -cf /closure.tar \\`,
-    "    && mkdir /closure && tar -C /closure -xpf /closure.tar",
+    // The bytecode first: the closure's own extraction then sets every directory's time and mode last.
+    x.bytecode
+      ? "    && mkdir /closure && tar -C /closure -xpf /bytecode.tar && tar -C /closure -xpf /closure.tar"
+      : "    && mkdir /closure && tar -C /closure -xpf /closure.tar",
     "",
     "FROM scratch",
     "COPY --from=pick /closure/ /",
@@ -102,6 +111,25 @@ export function emitDockerfile(x: EmitInput): string {
   if (c.entrypoint?.length) lines.push(`ENTRYPOINT ${JSON.stringify(c.entrypoint)}`);
   if (c.cmd?.length) lines.push(`CMD ${JSON.stringify(c.cmd)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The stage that compiles the listed sources with the image's own
+ * interpreter, as root, in exec form (the source may have no shell), with a
+ * fixed hash seed (set and frozenset constants are written in hash order).
+ */
+function bytecodeStage(x: EmitInput): string[] {
+  const b = x.bytecode;
+  if (!b) return [];
+  return [
+    `FROM ${x.source} AS bytecode`,
+    "USER 0",
+    "ENV PYTHONHASHSEED=0",
+    `RUN --mount=type=bind,source=${b.listFile},target=/slimstage-bytecode/list \\`,
+    `    --mount=type=bind,source=${b.scriptFile},target=/slimstage-bytecode/compile.py \\`,
+    `    ${JSON.stringify([b.python, "-S", "-s", "/slimstage-bytecode/compile.py", "/slimstage-bytecode/list", b.tar])}`,
+    "",
+  ];
 }
 
 /** Go duration syntax, as HEALTHCHECK's flags take it. */

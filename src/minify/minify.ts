@@ -17,7 +17,22 @@ import { formatBytes } from "../image/format/units.js";
 import type { ImageConfig } from "../image/model.js";
 import { describeProbe } from "../verify/probe-spec.js";
 import type { VerifyOptions, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
-import { type AuditFile, auditClosure, auditMarkdown, auditSummary, type RemovalAudit } from "./audit.js";
+import {
+  type AuditFile,
+  auditClosure,
+  auditMarkdown,
+  auditSummary,
+  type RemovalAudit,
+  withCompiled,
+} from "./audit.js";
+import {
+  BYTECODE_FILES,
+  BYTECODE_SCRIPT,
+  BYTECODE_TAR,
+  compiledFiles,
+  planBytecode,
+  withoutDropped,
+} from "./bytecode.js";
 import { type Closure, computeClosure, resolveInto } from "./closure.js";
 import { closureList, emitDockerfile } from "./emit.js";
 import { loadedInterpreter } from "./interpreter.js";
@@ -55,6 +70,8 @@ export interface MinifyOptions
   include?: string[];
   /** How much beyond the traced files is kept (default safe). */
   level?: MinifyLevel;
+  /** Ship library Python sources as they are, not as sourceless bytecode (bytecode.ts). */
+  keepSources?: boolean;
   /** Write the traced programs' arguments into trace.log as they were (default: redacted, they may hold secrets). */
   keepTraceArgs?: boolean;
   /** Image with GNU tar for the picker stage (default debian:bookworm-slim). */
@@ -269,15 +286,18 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
       workdir: config.workdir,
     }),
   });
-  const closure = level === "safe" ? safe : computeClosure(closureInput);
+  const full = level === "safe" ? safe : computeClosure(closureInput);
+  const bytecode = opts.keepSources ? undefined : planBytecode(full, tree, trace.executed);
+  const closure = bytecode ? withoutDropped(full, tree, bytecode.dropped) : full;
   const owners = attributeOwners(image, tree);
-  const audit: AuditFile = auditClosure(tree, closure.why, owners.ownerOf);
+  let audit: AuditFile = auditClosure(tree, closure.why, owners.ownerOf);
   warnings.push(
     ...thinTraceWarnings({
       level,
       dynamic: collected.dynamic,
       tree,
-      kept: closure.why,
+      // Before the bytecode swap: a compiled source is kept (as bytecode), not left out.
+      kept: full.why,
       units: safe.why,
       traced: trace.accessed,
       ownerOf: owners.ownerOf,
@@ -301,6 +321,16 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     config,
     picker: opts.picker ?? "debian:bookworm-slim",
     listFile: "closure.txt",
+    ...(bytecode
+      ? {
+          bytecode: {
+            python: bytecode.python,
+            listFile: BYTECODE_FILES.list,
+            scriptFile: BYTECODE_FILES.script,
+            tar: BYTECODE_TAR,
+          },
+        }
+      : {}),
     onSkip: (m) => warnings.push(m),
     notes: [
       `Source: ${opts.image}, ${formatBytes(sourceInfo.size)}; kept at --level ${level}: ${closure.files} files, ${formatBytes(closure.bytes)} (closure.txt; why, and what was removed: audit.json).`,
@@ -315,7 +345,14 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     mode: 0o600,
   });
   await chmod(files.trace, 0o600);
-  await writeFile(join(outDir, ".dockerignore"), "*\n!closure.txt\n");
+  if (bytecode) {
+    await writeFile(join(outDir, BYTECODE_FILES.list), closureList(bytecode.sources).text);
+    await writeFile(join(outDir, BYTECODE_FILES.script), BYTECODE_SCRIPT);
+  }
+  await writeFile(
+    join(outDir, ".dockerignore"),
+    `*\n!closure.txt\n${bytecode ? `!${BYTECODE_FILES.list}\n!${BYTECODE_FILES.script}\n` : ""}`,
+  );
 
   progress({ type: "phase", phase: "build", message: `building ${tag}` });
   const { buildImage } = await import("../engine/build.js");
@@ -329,6 +366,26 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     onProgress: (event) => progress({ type: "build", what: "minified", event }),
   });
   const minifiedInfo = await inspectEngineImage(built.imageId, engine);
+  if (bytecode) {
+    // What the bytecode stage wrote, read back from the image as the engine has it.
+    const minifiedTree = mergeLayers(
+      (await openImage(`docker://${built.imageId}`, opts.signal ? { signal: opts.signal } : {})).layers,
+    );
+    const compiled = compiledFiles(minifiedTree, bytecode.sources);
+    audit = withCompiled(audit, bytecode.dropped, compiled);
+    const asSource = compiled.filter((c) => c.asSource);
+    if (asSource.length)
+      warnings.push(
+        `${asSource.length} library sources did not compile and are kept as source: ${asSource
+          .slice(0, 3)
+          .map((c) => `/${c.source}`)
+          .join(", ")}${asSource.length > 3 ? ", ..." : ""}`,
+      );
+    if (compiled.length !== bytecode.sources.length)
+      throw new VerifyError(
+        `the bytecode stage left ${bytecode.sources.length - compiled.length} of ${bytecode.sources.length} library modules out of ${tag}`,
+      );
+  }
   await writeFile(files.audit, `${JSON.stringify(audit, null, 1)}\n`);
   await writeFile(
     files.auditMarkdown,

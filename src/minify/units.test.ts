@@ -165,6 +165,52 @@ describe("the safe closure (whole units)", () => {
   });
 });
 
+describe("start-up hooks", () => {
+  const record = [
+    "distutils-precedence.pth,sha256=x,151",
+    "_distutils_hack/__init__.py,sha256=x,6000",
+    "_distutils_hack/override.py,sha256=x,44",
+    "setuptools/__init__.py,sha256=x,9000",
+    "setuptools/dist.py,sha256=x,40000",
+    "pkg_resources/__init__.py,sha256=x,100000",
+    "setuptools-69.0.0.dist-info/RECORD,,",
+  ].join("\n");
+  const img = image(
+    [
+      [`${SITE}/distutils-precedence.pth`, 151],
+      [`${SITE}/_distutils_hack/__init__.py`, 6_000],
+      [`${SITE}/_distutils_hack/override.py`, 44],
+      [`${SITE}/setuptools/__init__.py`, 9_000],
+      [`${SITE}/setuptools/dist.py`, 40_000],
+      [`${SITE}/pkg_resources/__init__.py`, 100_000],
+      [`${SITE}/setuptools-69.0.0.dist-info/RECORD`, 400],
+    ],
+    { [`${SITE}/setuptools-69.0.0.dist-info/RECORD`]: record },
+  );
+  const units = safeUnits({ ...img, workdir: "/" });
+  const hooks = [`/${SITE}/distutils-precedence.pth`, `/${SITE}/_distutils_hack/__init__.py`];
+
+  it("keeps a distribution reached only through the .pth that site.py runs at every start as its hooks alone", () => {
+    const c = computeClosure({ tree: img.tree, used: hooks, units });
+    expect(c.why.get(`${SITE}/_distutils_hack/override.py`)).toEqual({
+      reason: "unit",
+      unit: "python:setuptools (start-up hook)",
+    });
+    expect(c.why.has(`${SITE}/setuptools-69.0.0.dist-info/RECORD`)).toBe(true);
+    expect(c.why.has(`${SITE}/setuptools/__init__.py`)).toBe(false);
+    expect(c.why.has(`${SITE}/pkg_resources/__init__.py`)).toBe(false);
+  });
+
+  it("keeps it whole once the run imports the distribution itself", () => {
+    const c = computeClosure({ tree: img.tree, used: [...hooks, `/${SITE}/setuptools/__init__.py`], units });
+    expect(c.why.get(`${SITE}/pkg_resources/__init__.py`)).toEqual({
+      reason: "unit",
+      unit: "python:setuptools",
+    });
+    expect(c.why.get(`${SITE}/_distutils_hack/override.py`)?.unit).toBe("python:setuptools");
+  });
+});
+
 describe("npm units", () => {
   const img = image(
     [

@@ -68,7 +68,23 @@ interface Dist {
   name: string;
   /** The *.dist-info directory (relative). */
   infoDir: string;
+  /** The site-packages directory it is installed in (relative). */
+  site: string;
   files: string[];
+}
+
+/**
+ * Whether a traced file of `dist` is only a start-up hook: site.py reads
+ * every `*.pth` in site-packages at each start, and runs the import lines in
+ * them (setuptools' `distutils-precedence.pth` imports `_distutils_hack`),
+ * whatever the app is. Such a file says nothing about the app using the
+ * distribution: the hook is kept, the distribution is not kept whole for it.
+ */
+function isStartupHook(dist: Dist, path: string): boolean {
+  const top = path.slice(dist.site.length + 1).split("/")[0] ?? "";
+  if (top.endsWith(".pth")) return true;
+  // A private top-level package of a distribution that ships a .pth: what the .pth imports.
+  return top.startsWith("_") && dist.files.some((f) => f.endsWith(".pth") && posix.dirname(f) === dist.site);
 }
 
 /** A function from the regular files the trace reached to the units kept whole (the closure's `units`). */
@@ -79,7 +95,7 @@ export function safeUnits(ctx: UnitContext): (traced: ReadonlyArray<{ path: stri
     if (!record.endsWith(".dist-info/RECORD")) continue;
     const infoDir = posix.dirname(record);
     const site = posix.dirname(infoDir);
-    const dist: Dist = { name: distName(posix.basename(infoDir)), infoDir, files: [] };
+    const dist: Dist = { name: distName(posix.basename(infoDir)), infoDir, site, files: [] };
     for (const rel of parseRecordPaths(ctx.meta(record) ?? "")) {
       const p = posix.normalize(rel.startsWith("/") ? rel.slice(1) : `${site}/${rel}`);
       if (p.startsWith("../")) continue;
@@ -108,8 +124,34 @@ export function safeUnits(ctx: UnitContext): (traced: ReadonlyArray<{ path: stri
         skip: appSkip,
       });
     }
+    // Distributions the run reached only through their start-up hooks.
+    const hookOnly = new Set<Dist>();
     for (const path of paths) {
       const dist = distOf.get(path);
+      if (dist && isStartupHook(dist, path)) hookOnly.add(dist);
+    }
+    for (const path of paths) {
+      const dist = distOf.get(path);
+      if (dist && !isStartupHook(dist, path)) hookOnly.delete(dist);
+    }
+    for (const path of paths) {
+      const dist = distOf.get(path);
+      if (dist && hookOnly.has(dist)) {
+        // The hooks (each .pth and the private package it imports, whole) and the metadata.
+        const unit = `python:${dist.name} (start-up hook)`;
+        add(unit, {
+          path: `/${dist.site}`,
+          why: { reason: "unit", unit },
+          files: [
+            ...dist.files
+              .filter((f) => isStartupHook(dist, f) || f.startsWith(`${dist.infoDir}/`))
+              .map((f) => `/${f}`),
+            `/${dist.infoDir}`,
+          ],
+          skip: packageNoise("python"),
+        });
+        continue;
+      }
       if (dist) {
         const unit = `python:${dist.name}`;
         add(unit, {

@@ -31,6 +31,7 @@ interface MinifyFlags {
   timeout: string;
   level: string;
   keepTraceArgs?: boolean;
+  keepSources?: boolean;
 }
 
 export function define(program: Command): void {
@@ -64,6 +65,10 @@ export function define(program: Command): void {
     .option(
       "--cmd <command>",
       "run this shell command instead of the image's CMD while tracing and verifying (the minified image keeps its CMD)",
+    )
+    .option(
+      "--keep-sources",
+      "ship library Python sources as they are (default: sourceless .pyc compiled by the image's interpreter)",
     )
     .option("--keep-trace-args", "write the traced programs' arguments into trace.log (redacted by default)")
     .addOption(
@@ -149,6 +154,7 @@ export function define(program: Command): void {
             picker: flags.picker,
             level: flags.level === "tight" ? "tight" : "safe",
             ...(flags.keepTraceArgs ? { keepTraceArgs: true } : {}),
+            ...(flags.keepSources ? { keepSources: true } : {}),
             timeoutMs,
             signal: rt.signal,
             onProgress: (e) => {
@@ -201,6 +207,10 @@ export function define(program: Command): void {
             );
           if (a.removedByOwner.length > 8)
             rt.print(`  removed ... ${a.removedByOwner.length - 8} more owners (audit.md)`);
+          if (a.compiled)
+            rt.print(
+              `compiled  ${a.compiled.sources.files} library sources (${formatBytes(a.compiled.sources.bytes)}) and ${a.compiled.cache.files} cached .pyc (${formatBytes(a.compiled.cache.bytes)}) -> ${a.compiled.files} sourceless .pyc (${formatBytes(a.compiled.bytes)}); --keep-sources to keep them`,
+            );
           rt.print(`minified  ${r.minified.tag}: ${formatBytes(r.minified.bytes)} (${r.files.dockerfile})`);
           const { formatVerifyReport } = await import("../verify-report.js");
           const report = formatVerifyReport(r.verify, { verbose: rt.verbose, formatMs, formatBytes });

@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { parseDockerfile } from "../dockerfile/parser.js";
+import { buildStageGraph } from "../dockerfile/stage-graph.js";
+import { FileTree } from "../image/filetree.js";
+import type { FileEntry } from "../image/model.js";
+import { memoryLayer } from "../image/test-helpers/memory-layer.js";
+import { compiledFiles, planBytecode, withoutDropped } from "./bytecode.js";
+import { computeClosure } from "./closure.js";
+import { emitDockerfile } from "./emit.js";
+
+const PY = "usr/local/lib/python3.11";
+
+function tree(files: Array<[string, number | string]>): FileTree {
+  const entries: FileEntry[] = [];
+  const dirs = new Set<string>();
+  for (const [p] of files) {
+    const parts = p.split("/");
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+  }
+  for (const d of [...dirs].sort())
+    entries.push({ path: d, type: "dir", mode: 0o755, uid: 0, gid: 0, size: 0 });
+  for (const [path, x] of files)
+    entries.push({
+      path,
+      type: typeof x === "string" ? "symlink" : "file",
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      size: typeof x === "number" ? x : 0,
+      ...(typeof x === "string" ? { linkTarget: x } : {}),
+    });
+  const t = new FileTree();
+  t.applyLayer(memoryLayer(0, entries));
+  return t;
+}
+
+const image = tree([
+  ["usr/local/bin/python3.11", 15_000],
+  ["usr/local/bin/python3", "python3.11"],
+  ["usr/local/bin/python", "python3"],
+  [`${PY}/os.py`, 40_000],
+  [`${PY}/__pycache__/os.cpython-311.pyc`, 30_000],
+  [`${PY}/__pycache__/os.cpython-311.opt-1.pyc`, 29_000],
+  [`${PY}/__pycache__/os_extra.cpython-311.pyc`, 100],
+  [`${PY}/encodings/__init__.py`, 5_000],
+  [`${PY}/encodings/__pycache__/__init__.cpython-311.pyc`, 4_000],
+  [`${PY}/encodings/linked.py`, `${PY}/os.py`],
+  [`${PY}/site-packages/flask/app.py`, 9_000],
+  [`${PY}/site-packages/flask/templates/x.html`, 300],
+  ["usr/lib/python3.9/old.py", 1_000],
+  ["app/app.py", 100],
+]);
+const used = [
+  "/usr/local/bin/python",
+  `/${PY}/os.py`,
+  `/${PY}/__pycache__/os.cpython-311.pyc`,
+  `/${PY}/encodings/__init__.py`,
+  `/${PY}/encodings/__pycache__/__init__.cpython-311.pyc`,
+  `/${PY}/encodings/linked.py`,
+  `/${PY}/site-packages/flask/app.py`,
+  `/${PY}/site-packages/flask/templates/x.html`,
+  "/usr/lib/python3.9/old.py",
+  "/app/app.py",
+];
+const closure = computeClosure({ tree: image, used });
+
+describe("sourceless bytecode", () => {
+  const plan = planBytecode(closure, image, ["/usr/local/bin/python"]);
+
+  it("compiles the library sources of the interpreter that ran (found through its links), not the app's", () => {
+    expect(plan?.python).toBe("/usr/local/bin/python3.11");
+    expect(plan?.sources).toEqual([
+      `${PY}/encodings/__init__.py`,
+      `${PY}/os.py`,
+      `${PY}/site-packages/flask/app.py`,
+    ]);
+  });
+
+  it("drops those sources and their cached bytecode, and a __pycache__ left empty; nothing else", () => {
+    const dropped = [...(plan?.dropped ?? [])].sort();
+    expect(dropped).toEqual([
+      `${PY}/__pycache__`,
+      `${PY}/__pycache__/os.cpython-311.pyc`,
+      `${PY}/encodings/__init__.py`,
+      `${PY}/encodings/__pycache__`,
+      `${PY}/encodings/__pycache__/__init__.cpython-311.pyc`,
+      `${PY}/os.py`,
+      `${PY}/site-packages/flask/app.py`,
+    ]);
+    const rest = withoutDropped(closure, image, plan?.dropped ?? new Set());
+    // Only kept entries: the untraced opt-1 file and the other module's cache were never in the closure.
+    expect(rest.paths.some((p) => p.includes("__pycache__"))).toBe(false);
+    expect(rest.paths).toContain("app/app.py");
+    expect(rest.paths).toContain(`${PY}/encodings/linked.py`);
+    expect(rest.paths).toContain("usr/lib/python3.9/old.py");
+    expect(rest.files).toBe(closure.files - 5);
+    expect(rest.bytes).toBe(closure.bytes - 40_000 - 30_000 - 5_000 - 4_000 - 9_000);
+    expect([...rest.why.keys()].some((p) => plan?.dropped.has(p))).toBe(false);
+  });
+
+  it("plans nothing when no versioned CPython ran, or with nothing to compile", () => {
+    expect(planBytecode(closure, image, ["/bin/sh"])).toBeUndefined();
+    const appOnly = computeClosure({ tree: image, used: ["/usr/local/bin/python", "/app/app.py"] });
+    expect(planBytecode(appOnly, image, ["/usr/local/bin/python"])).toBeUndefined();
+  });
+
+  it("reads back what the stage wrote: the .pyc, or the source carried as it was", () => {
+    const minified = tree([
+      [`${PY}/os.pyc`, 31_000],
+      [`${PY}/encodings/__init__.py`, 5_000],
+    ]);
+    expect(compiledFiles(minified, plan?.sources ?? [])).toEqual([
+      {
+        path: `${PY}/encodings/__init__.py`,
+        source: `${PY}/encodings/__init__.py`,
+        bytes: 5_000,
+        asSource: true,
+      },
+      { path: `${PY}/os.pyc`, source: `${PY}/os.py`, bytes: 31_000 },
+    ]);
+  });
+
+  it("emits a bytecode stage run by the image's interpreter in exec form, feeding the picker, not the result", () => {
+    const text = emitDockerfile({
+      source: "hello:single",
+      sourceId: "sha256:abc",
+      config: {
+        env: [],
+        exposedPorts: [],
+        labels: {},
+        os: "linux",
+        architecture: "amd64",
+        cmd: ["python", "app.py"],
+        entrypoint: null,
+        user: "",
+        workdir: "/app",
+      },
+      picker: "debian:bookworm-slim",
+      listFile: "closure.txt",
+      notes: [],
+      bytecode: {
+        python: "/usr/local/bin/python3.11",
+        listFile: "bytecode.txt",
+        scriptFile: "bytecode.py",
+        tar: "/b.tar",
+      },
+    });
+    const df = parseDockerfile(text, { file: "Dockerfile", shell: true });
+    expect(df.stages.map((s) => s.name ?? "")).toEqual(["source", "bytecode", "pick", ""]);
+    expect(buildStageGraph(df).stages.map((s) => s.reachesFinalImage)).toEqual([false, false, false, true]);
+    expect(text).toContain("ENV PYTHONHASHSEED=0\n");
+    expect(text).toContain(
+      '["/usr/local/bin/python3.11","-S","-s","/slimstage-bytecode/compile.py","/slimstage-bytecode/list","/b.tar"]',
+    );
+    expect(text).toContain("--mount=type=bind,from=bytecode,source=/b.tar,target=/bytecode.tar");
+    expect(text).toMatch(/tar -C \/closure -xpf \/bytecode\.tar && tar -C \/closure -xpf \/closure\.tar/);
+  });
+});
