@@ -47,6 +47,7 @@ const image = tree([
   [`${PY}/encodings/linked.py`, `${PY}/os.py`],
   [`${PY}/site-packages/flask/app.py`, 9_000],
   [`${PY}/site-packages/flask/templates/x.html`, 300],
+  [`${PY}/site-packages/extra/mod.py`, 700],
   ["usr/lib/python3.9/old.py", 1_000],
   ["app/app.py", 100],
 ]);
@@ -62,12 +63,14 @@ const used = [
   "/usr/lib/python3.9/old.py",
   "/app/app.py",
 ];
-const closure = computeClosure({ tree: image, used });
+// What --include names is kept as it is.
+const closure = computeClosure({ tree: image, used, whole: [`/${PY}/site-packages/extra`] });
 
 describe("sourceless bytecode", () => {
   const plan = planBytecode(closure, image, ["/usr/local/bin/python"]);
 
-  it("compiles the library sources of the interpreter that ran (found through its links), not the app's", () => {
+  it("compiles the library sources of the interpreter that ran (found through its links), not the app's or --include's", () => {
+    expect(closure.paths).toContain(`${PY}/site-packages/extra/mod.py`);
     expect(plan?.python).toBe("/usr/local/bin/python3.11");
     expect(plan?.sources).toEqual([
       `${PY}/encodings/__init__.py`,

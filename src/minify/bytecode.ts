@@ -9,7 +9,8 @@ import type { Closure } from "./closure.js";
  * plus `__pycache__/name.cpython-3N.pyc`. The interpreter imports a lone
  * `.pyc` (SourcelessFileLoader) and finds its prefix by `os.pyc` as by
  * `os.py`; the source and the cached bytecode are no longer both needed.
- * The app's own code (outside `lib/python3.N/`) keeps its sources.
+ * The app's own code (outside `lib/python3.N/`) and what `--include` names
+ * keep their sources.
  */
 export interface BytecodePlan {
   /** The interpreter that compiles (absolute path in the image). */
@@ -56,8 +57,8 @@ export function planBytecode(
   const kept = new Set(closure.paths);
   for (const p of closure.paths) {
     if (!p.endsWith(".py") || !(p.startsWith(libDir) || p.includes(`/${libDir}`))) continue;
-    // Only plain files: a link's copy must stay what it is.
-    if (tree.get(p)?.entry?.type !== "file") continue;
+    // Only plain files (a link's copy must stay what it is), and not what --include asked to keep as it is.
+    if (tree.get(p)?.entry?.type !== "file" || closure.why.get(p)?.reason === "include") continue;
     sources.push(p);
     dropped.add(p);
     const dir = posix.dirname(p);

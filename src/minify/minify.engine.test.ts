@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,9 +15,11 @@ import { FLASK_DIR } from "../verify/testdata/fixtures.js";
 import { verifyImage } from "../verify/verify.js";
 import { type MinifyOptions, type MinifyResult, minifyImage } from "./minify.js";
 
-const LABELS = { "org.slimstage.test": "minify" } as const;
-const SOURCE = "slimstage-test/minify-counter:source";
-const MINIFIED = "slimstage-test/minify-counter:minified";
+// Per run: two runs of the suite on one engine (a CI job next to a developer's) keep out of each other's way.
+const RUN = randomBytes(3).toString("hex");
+const LABELS = { "org.slimstage.test": `minify-${RUN}` } as const;
+const SOURCE = `slimstage-test/minify-counter:source-${RUN}`;
+const MINIFIED = `slimstage-test/minify-counter:minified-${RUN}`;
 const COMPOSE = { file: join(FLASK_DIR, "docker-compose.yml"), service: "web" };
 const HITS = {
   kind: "http",
@@ -93,11 +96,16 @@ describe("minifyImage on the real engine", () => {
     expect(tree.get("app/app.py")?.entry?.type).toBe("file");
     expect(tree.get("usr/local/bin/python3.11")?.entry?.type).toBe("file");
     expect(tree.get("usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")?.entry?.type).toBe("file");
-    expect(tree.get("usr/local/lib/python3.11/site-packages/flask/app.py")).toBeDefined();
+    // Library modules as sourceless bytecode; what --include names as it was.
+    expect(tree.get("usr/local/lib/python3.11/site-packages/flask/app.pyc")?.entry?.type).toBe("file");
+    expect(tree.get("usr/local/lib/python3.11/site-packages/flask/app.py")).toBeUndefined();
+    expect(tree.get("usr/local/lib/python3.11/site-packages/flask/__pycache__")).toBeUndefined();
     expect(tree.get("usr/local/lib/python3.11/site-packages/pip/__init__.py")).toBeDefined();
-    // At --level safe setuptools is kept whole: every start-up reads distutils-precedence.pth, which imports
-    // _distutils_hack, a file of setuptools' RECORD (a known cost; see docs/minify.md). Tight keeps neither.
-    expect(tree.get("usr/local/lib/python3.11/site-packages/_distutils_hack/__init__.py")).toBeDefined();
+    // Every start-up reads distutils-precedence.pth, which imports _distutils_hack (setuptools' RECORD):
+    // that start-up hook is kept, setuptools itself is not.
+    expect(tree.get("usr/local/lib/python3.11/site-packages/distutils-precedence.pth")).toBeDefined();
+    expect(tree.get("usr/local/lib/python3.11/site-packages/_distutils_hack/__init__.pyc")).toBeDefined();
+    expect(tree.get("usr/local/lib/python3.11/site-packages/setuptools")).toBeUndefined();
     expect(tree.get("usr/local/lib/python3.11/site-packages/wheel")).toBeUndefined();
     expect(tree.get("usr/bin/dash")).toBeUndefined();
     expect(tree.get("usr/bin/apt-get")).toBeUndefined();
@@ -109,6 +117,8 @@ describe("minifyImage on the real engine", () => {
       "Dockerfile",
       "audit.json",
       "audit.md",
+      "bytecode.py",
+      "bytecode.txt",
       "closure.txt",
       "trace.log",
     ]);
@@ -122,7 +132,7 @@ describe("minifyImage on the real engine", () => {
   it("is reproducible: rebuilding the emitted Dockerfile without cache gives the same layers", async () => {
     const again = await buildImage({
       context: out(),
-      tags: ["slimstage-test/minify-counter:again"],
+      tags: [`slimstage-test/minify-counter:again-${RUN}`],
       labels: { ...LABELS },
       noCache: true,
     });
@@ -139,12 +149,12 @@ describe("minifyImage on the real engine", () => {
       join(ctx, "Dockerfile"),
       `FROM ${SOURCE}\nHEALTHCHECK --interval=1s --timeout=3s --retries=5 CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:5000/', timeout=2)"]\nSTOPSIGNAL SIGINT\n`,
     );
-    const healthSource = "slimstage-test/minify-counter:health";
+    const healthSource = `slimstage-test/minify-counter:health-${RUN}`;
     await buildImage({ context: ctx, tags: [healthSource], labels: { ...LABELS } });
     const h = await minify({
       image: healthSource,
       outDir: join(tmp, "health"),
-      tag: "slimstage-test/minify-counter:health-minified",
+      tag: `slimstage-test/minify-counter:health-minified-${RUN}`,
       probes: [{ kind: "http", port: 5000, path: "/", expectBody: "Hello from Python!" }],
     });
     expect(h.ok).toBe(true);
@@ -153,7 +163,7 @@ describe("minifyImage on the real engine", () => {
     expect(dockerfile).toContain("HEALTHCHECK --interval=1s --timeout=3s --retries=5 CMD [");
     expect(dockerfile).toContain("STOPSIGNAL SIGINT");
     const tree = await treeOf(h.minified.tag);
-    expect(tree.get("usr/local/lib/python3.11/urllib/request.py")).toBeDefined();
+    expect(tree.get("usr/local/lib/python3.11/urllib/request.pyc")).toBeDefined();
     // The engine runs the carried-over health check against the minified image.
     const healthy = await verifyImage({
       image: h.minified.tag,
