@@ -5,7 +5,7 @@
  * variant is judged and reported alike.
  */
 import type { Analysis } from "../image/analysis/types.js";
-import type { LintFindingSummary, VariantData } from "../report/report-data.js";
+import type { LintFindingSummary, MinifySummary, VariantData } from "../report/report-data.js";
 import type { VerifyResult } from "../verify/types.js";
 import { imageFacts } from "./image-facts.js";
 import type { LabVariant } from "./lab-config.js";
@@ -28,6 +28,8 @@ export function ownVariant(
     measured: MeasuredVariant;
     analysis?: Analysis;
     verify?: VerifyResult;
+    /** The removal audit of a minified variant. */
+    minify?: MinifySummary;
   },
 ): { run: VariantRun; report?: VariantData; outcome: VariantOutcome } {
   const { measured, analysis } = v;
@@ -55,6 +57,7 @@ export function ownVariant(
       analysis: ctx.summarizeAnalysis(analysis),
       ...(v.verify ? { verify: ctx.summarizeVerify(v.verify) } : {}),
       ...(lint ? { lint } : {}),
+      ...(v.minify ? { minify: v.minify } : {}),
     },
   };
 }

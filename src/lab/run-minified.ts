@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { EngineError, InterruptedError } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
-import type { VariantData } from "../report/report-data.js";
+import type { MinifyResult } from "../minify/minify.js";
+import type { MinifySummary, VariantData } from "../report/report-data.js";
 import type { Probe, VerifyResult } from "../verify/types.js";
 import { analyzePhase } from "./analyze-phase.js";
 import type { Lab } from "./lab-config.js";
@@ -114,7 +115,33 @@ export async function runMinified(
     ...(result ? { tag } : {}),
     measured,
     ...(analysis ? { analysis } : {}),
-    ...(result ? { verify: result.verify } : {}),
+    ...(result ? { verify: result.verify, minify: minifySummary(result) } : {}),
   });
   return report ? { run, report } : { run };
+}
+
+/** The removal audit as the report shows it. */
+export function minifySummary(r: MinifyResult): MinifySummary {
+  const a = r.audit;
+  return {
+    level: r.level,
+    source: a.source,
+    kept: a.kept,
+    removed: a.removed,
+    ...(a.compiled
+      ? {
+          compiled: {
+            files: a.compiled.files,
+            bytes: a.compiled.bytes,
+            sourceFiles: a.compiled.sources.files,
+            sourceBytes: a.compiled.sources.bytes,
+          },
+        }
+      : {}),
+    removedByOwner: a.removedByOwner
+      .slice(0, 12)
+      .map((g) => ({ owner: g.name ? `${g.kind}:${g.name}` : g.kind, files: g.files, bytes: g.bytes })),
+    keptByReason: a.keptByReason.map((g) => ({ reason: g.reason, files: g.files, bytes: g.bytes })),
+    warnings: r.warnings,
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, ParseError } from "../errors.js";
 import { parseReportData } from "./report-data-schema.js";
-import { sampleRun } from "./test-helpers/sample-data.js";
+import { sampleLabRun, sampleRun } from "./test-helpers/sample-data.js";
 
 describe("parseReportData", () => {
   it("reads back what compare --json writes", () => {
@@ -10,6 +10,16 @@ describe("parseReportData", () => {
       baseline: "single",
       variants: run.variants,
     });
+  });
+
+  it("reads a minified variant's removal audit, and says where one is malformed", () => {
+    const run = sampleLabRun();
+    const back = parseReportData(JSON.stringify(run));
+    expect(back.variants.at(-1)?.minify?.compiled?.files).toBe(402);
+    const bad = structuredClone(run);
+    const m = bad.variants.at(-1)?.minify;
+    if (m) (m as { level: string }).level = "extreme";
+    expect(() => parseReportData(JSON.stringify(bad))).toThrow(/minify\/level/);
   });
 
   it("reads a lab document: one lab's run as it is, several with lab/variant names", () => {

@@ -127,6 +127,50 @@ const lintSchema = {
   },
 } as const;
 
+const filesBytes = {
+  type: "object",
+  required: ["files", "bytes"],
+  properties: { files: { type: "integer", minimum: 0 }, bytes: { type: "integer", minimum: 0 } },
+} as const;
+
+const minifySchema = {
+  type: "object",
+  required: ["level", "source", "kept", "removed", "removedByOwner", "keptByReason", "warnings"],
+  properties: {
+    level: { enum: ["safe", "tight"] },
+    source: filesBytes,
+    kept: filesBytes,
+    removed: filesBytes,
+    compiled: {
+      type: "object",
+      required: ["files", "bytes", "sourceFiles", "sourceBytes"],
+      properties: {
+        files: { type: "integer", minimum: 0 },
+        bytes: { type: "integer", minimum: 0 },
+        sourceFiles: { type: "integer", minimum: 0 },
+        sourceBytes: { type: "integer", minimum: 0 },
+      },
+    },
+    removedByOwner: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["owner", "files", "bytes"],
+        properties: { owner: { type: "string" }, files: { type: "integer" }, bytes: { type: "integer" } },
+      },
+    },
+    keptByReason: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["reason", "files", "bytes"],
+        properties: { reason: { type: "string" }, files: { type: "integer" }, bytes: { type: "integer" } },
+      },
+    },
+    warnings: { type: "array", items: { type: "string" } },
+  },
+} as const;
+
 export const REPORT_DATA_JSON_SCHEMA = {
   type: "object",
   required: ["schema", "createdAt", "baseline", "variants"],
@@ -147,6 +191,7 @@ export const REPORT_DATA_JSON_SCHEMA = {
           analysis: analysisSchema,
           verify: verifySchema,
           lint: lintSchema,
+          minify: minifySchema,
         },
       },
     },

@@ -110,6 +110,21 @@ export interface LintFindingSummary {
   column?: number;
 }
 
+/** What `minify` removed and kept, and why (the removal audit), as the report shows it. */
+export interface MinifySummary {
+  level: "safe" | "tight";
+  source: { files: number; bytes: number };
+  kept: { files: number; bytes: number };
+  removed: { files: number; bytes: number };
+  /** Library sources shipped as sourceless bytecode: the .pyc files in the image, and the sources they replaced. */
+  compiled?: { files: number; bytes: number; sourceFiles: number; sourceBytes: number };
+  /** Removed, by owner ("debian:perl-base", "python:pip"), largest first (at most 12). */
+  removedByOwner: Array<{ owner: string; files: number; bytes: number }>;
+  keptByReason: Array<{ reason: string; files: number; bytes: number }>;
+  /** Where the trace is thin: units kept in part, computed imports. */
+  warnings: string[];
+}
+
 export interface VariantData {
   /** Short name shown in tables and charts (e.g. "single", "multi"). */
   name: string;
@@ -120,6 +135,8 @@ export interface VariantData {
   verify?: VerifySummary;
   /** Lint findings of the Dockerfile that built this variant. */
   lint?: LintFindingSummary[];
+  /** The removal audit, for an image slimstage minified. */
+  minify?: MinifySummary;
 }
 
 /** A lab's claim and its verdict, as the report leads with them. */

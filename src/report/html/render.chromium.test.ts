@@ -152,6 +152,10 @@ describe("HTML report in headless Chromium", () => {
         const widths = await cells.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
         expect(Math.max(...widths)).toBeGreaterThan(width < 600 ? 50 : 150);
       }
+      // The minified variant's removal audit is drawn, its tables inside the page's width.
+      expect(await page.locator("h2#removal-audit").isVisible()).toBe(true);
+      const auditBox = await page.locator("table.audit-removed").boundingBox();
+      expect((auditBox?.x ?? 0) + Math.min(auditBox?.width ?? 0, width)).toBeLessThanOrEqual(width);
       // Wide tables scroll inside themselves: the page itself does not scroll sideways.
       const overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
       expect(overflow).toBeLessThanOrEqual(0);

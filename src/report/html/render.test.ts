@@ -140,6 +140,27 @@ describe("the lab's verdicts in the report", () => {
     expect(html).not.toContain(HOSTILE);
   });
 
+  it("shows the removal audit of a minified variant: removed by owner, kept by reason, the bytecode, the thin trace", () => {
+    const html = renderReportHtml(sampleLabRun(), { generator: "slimstage test" });
+    const audit = html.slice(html.indexOf('id="removal-audit"'), html.indexOf('id="lint"'));
+    expect(audit).toMatch(/<h3>minified <span class="meta">slimstage-lab\/lab-000-minified:multi/);
+    expect(audit).toMatch(
+      /--level safe · source 7108 entries, 136\.6 MB · kept 1236 \(18\.9 MB\) · removed 5872 \(117\.7 MB\)/,
+    );
+    expect(audit).toContain(
+      "402 library sources (6.8 MB) shipped as 402 sourceless <code>.pyc</code> (7.5 MB)",
+    );
+    expect(audit).toMatch(
+      /<td><code>debian:perl-base<\/code><\/td><td class="num">614<\/td><td class="num">7\.3 MB/,
+    );
+    expect(audit).toMatch(/<td>traced<\/td><td class="num">493<\/td>/);
+    expect(audit).toContain("where the trace is thin (1)");
+    expect(html).not.toContain(HOSTILE);
+    // Only minified variants have one; a run without any has no section.
+    expect(audit.match(/<h3>/g)).toHaveLength(1);
+    expect(renderReportHtml(sampleRun())).not.toContain('id="removal-audit"');
+  });
+
   it("has no verdict section for a run without claims (compare)", () => {
     const html = renderReportHtml(sampleRun());
     expect(html).not.toContain('id="verdicts"');

@@ -70,8 +70,31 @@ export function sampleRun(): ReportData {
 
 /** The sample run as `slimstage lab` reports it: with claims, one of them not as the lab expects. */
 export function sampleLabRun(): ReportData {
+  const run = sampleRun();
+  const minified = variant("minified", 26.4e6, {
+    ref: "slimstage-lab/lab-000-minified:multi",
+    verify: verified(true, { startupMs: 850, peakMemoryBytes: 21e6 }),
+    minify: {
+      level: "safe",
+      source: { files: 7108, bytes: 136_657_321 },
+      kept: { files: 1236, bytes: 18_900_000 },
+      removed: { files: 5872, bytes: 117_757_321 },
+      compiled: { files: 402, bytes: 7_500_000, sourceFiles: 402, sourceBytes: 6_800_000 },
+      removedByOwner: [
+        { owner: "python:cpython", files: 778, bytes: 14_700_000 },
+        { owner: "debian:perl-base", files: 614, bytes: 7_300_000 },
+        { owner: `npm:${HOSTILE}`, files: 1, bytes: 10 },
+      ],
+      keptByReason: [
+        { reason: "traced", files: 493, bytes: 17_600_000 },
+        { reason: "unit", files: 283, bytes: 900_000 },
+      ],
+      warnings: [`thin trace: python:jinja2 has modules loaded by computed names ${HOSTILE}`],
+    },
+  });
   return {
-    ...sampleRun(),
+    ...run,
+    variants: [...run.variants, minified],
     claims: [
       {
         id: "multi-smaller",
