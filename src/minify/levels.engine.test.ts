@@ -196,6 +196,10 @@ describe("minify --level safe keeps what the app may load (Node: lazy charset ta
     safe = await minify({ image: NODE_SRC, probes: [probe] }, "node-safe");
     expect(safe.ok).toBe(true);
     expect(safe.level).toBe("safe");
+    // What the differential check found beyond the probe was compared, not traced: said so.
+    expect(safe.warnings.join("\n")).toMatch(
+      /thin trace: \d+ requests found by discovery were not traced, only compared .*GET :3000\/\.slimstage-must-not-exist \(must not exist\)/,
+    );
     const want = await answers(NODE_SRC, 3000, NODE_REQUESTS);
     expect(want.every((a) => / -> 200 /.test(a))).toBe(true);
     expect(await answers(safe.minified.tag, 3000, NODE_REQUESTS)).toEqual(want);

@@ -412,6 +412,15 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
           against: opts.image,
           ...(opts.maxRequests ? { discovery: { maxRequests: opts.maxRequests } } : {}),
         });
+  // The discovered requests were compared after the build, never traced: what they load was kept only if a unit covered it.
+  const untraced = (verify.differential?.requests ?? []).filter((r) => r.source !== "probe");
+  if (untraced.length)
+    warnings.push(
+      `thin trace: ${untraced.length} requests found by discovery were not traced, only compared with the source after the build: ${untraced
+        .slice(0, 5)
+        .map((r) => `${r.request} (${r.source})`)
+        .join(", ")}${untraced.length > 5 ? ", ..." : ""}`,
+    );
   return {
     source: { image: opts.image, id: sourceInfo.id, bytes: sourceInfo.size, files: sourceFiles },
     trace: {
