@@ -5,6 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countByLabel, removeByLabel } from "../engine/cleanup.js";
@@ -75,5 +77,42 @@ describe("slimstage lab with a claim that does not get its expected verdict", ()
   it("leaves nothing of its own run behind", async () => {
     const left = await countByLabel(engine, LABELS);
     expect(left).toMatchObject({ containers: 0, networks: 0 });
+  });
+});
+
+describe("slimstage lab --env / --env-file: the app's configuration reaches every verification", () => {
+  const lab = join(ROOT, "src/lab/testdata/needs-env");
+  const common = [
+    "lab",
+    lab,
+    "--json",
+    "--no-optimize",
+    "--no-minify",
+    "--label",
+    `org.slimstage.test=${LABELS["org.slimstage.test"]}`,
+  ];
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "slimstage-lab-env-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("works with --env, and with the same value from --env-file", async () => {
+    const withEnv = await cli([...common, "--env", "GREETING=hello-from-env"]);
+    expect(withEnv.code, withEnv.stderr).toBe(0);
+    await writeFile(join(dir, "app.env"), "# the app's settings\nGREETING=hello-from-env\n");
+    const withFile = await cli([...common, "--env-file", join(dir, "app.env")]);
+    expect(withFile.code, withFile.stderr).toBe(0);
+    expect((JSON.parse(withFile.stdout) as LabRunDocument).labs[0]?.claims[0]?.verdict).toBe(true);
+  });
+
+  it("fails without it, and the claim says so", async () => {
+    const without = await cli(common);
+    // 5: a variant failed its verification (exit codes: slimstage --help).
+    expect(without.code).toBe(5);
+    expect((JSON.parse(without.stdout) as LabRunDocument).labs[0]?.claims[0]?.verdict).toBe(false);
   });
 });

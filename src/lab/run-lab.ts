@@ -63,6 +63,8 @@ export interface RunLabOptions {
   optimize?: boolean;
   /** Also minify the lab's smallest working variant as the variant "minified" (default true; labs with a network probe). */
   minify?: boolean;
+  /** Environment of the app in every verification, trace and optimize test stage (`--env`, `--env-file`). */
+  env?: Record<string, string>;
 }
 
 /** The lab.yaml probe as verify's probes (the verify area's one translation, shared with optimize). */
@@ -197,6 +199,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
         labels,
         network: index ? "host" : "default",
         verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
+        ...(opts.env ? { env: opts.env } : {}),
         noCache: opts.noCache === true,
         openImage,
         analyzeImage,
@@ -227,6 +230,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
       prefix,
       labels,
       verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
+      ...(opts.env ? { env: opts.env } : {}),
       ...(cfg.probe?.http ? { probes: toVerifyProbes(cfg.probe, null).probes } : {}),
       ...(cfg.probe?.http && baselineRun?.tag ? { against: baselineRun.tag } : {}),
       openImage,
@@ -252,6 +256,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
       prefix,
       labels,
       verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
+      ...(opts.env ? { env: opts.env } : {}),
       // A command probe runs the image's own command (a one-shot app): read it from the source image.
       probeSpec: (imageCmd) => toVerifyProbes(labProbe, imageCmd),
       openImage,
@@ -316,6 +321,7 @@ interface VariantContext {
   labels: Record<string, string>;
   network: "host" | "default";
   verifyTimeoutMs: number;
+  env?: Record<string, string>;
   noCache: boolean;
   openImage: typeof import("../image/public.js").openImage;
   analyzeImage: typeof import("../image/public.js").analyzeImage;
@@ -437,6 +443,7 @@ async function runVariant(
         ...(spec.command ? { command: spec.command } : {}),
         ...(v.compose ? { compose: { ...v.compose, file: resolve(lab.dir, v.compose.file) } } : {}),
         timeoutMs: ctx.verifyTimeoutMs,
+        ...(ctx.env ? { env: ctx.env } : {}),
         labels: { ...ctx.labels, "org.slimstage.variant": v.name },
         ...(signal ? { signal } : {}),
         onProgress: (e: VerifyProgressEvent) => {

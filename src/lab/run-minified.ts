@@ -27,6 +27,7 @@ export interface MinifiedContext {
   prefix: string;
   labels: Record<string, string>;
   verifyTimeoutMs: number;
+  env?: Record<string, string>;
   /** The lab's probe as verify's probes (and the command a one-shot app runs with), given the image's command. */
   probeSpec: (imageCmd: readonly string[] | null) => { probes: Probe[]; command?: string[] };
   openImage: typeof import("../image/public.js").openImage;
@@ -79,6 +80,7 @@ export async function runMinified(
       level: "safe",
       labels: ctx.labels,
       timeoutMs: ctx.verifyTimeoutMs,
+      ...(ctx.env ? { env: ctx.env } : {}),
       ...(compose ? { compose: { ...compose, file: resolve(lab.dir, compose.file) } } : {}),
       ...(signal ? { signal } : {}),
       onProgress: (e) => {

@@ -29,6 +29,7 @@ export interface OptimizedContext {
   prefix: string;
   labels: Record<string, string>;
   verifyTimeoutMs: number;
+  env?: Record<string, string>;
   /** The lab's probe as verify's probes (http only; a command probe is left to optimize's lab defaults). */
   probes?: Probe[];
   /** The lab's original (its baseline variant's image, when it works): each tier is verified against it. */
@@ -114,6 +115,7 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
       repository: `${ctx.prefix}/${cfg.name}-optimized`,
       labels: ctx.labels,
       verifyTimeoutMs: ctx.verifyTimeoutMs,
+      ...(ctx.env ? { env: ctx.env } : {}),
       ...(ctx.probes && ctx.probes.length > 0 ? { probes: ctx.probes } : {}),
       ...(ctx.against ? { against: ctx.against } : {}),
       ...(compose ? { compose } : {}),

@@ -15,6 +15,8 @@ interface LabFlags {
   optimize?: boolean;
   minify?: boolean;
   wide?: boolean;
+  env?: string[];
+  envFile?: string[];
 }
 
 function parseLabels(list: readonly string[]): Record<string, string> {
@@ -50,6 +52,12 @@ export function define(program: Command): void {
       "skip the variant minified (the lab's smallest working image traced and rebuilt from the files it used, verified)",
     )
     .option("--label <key=value>", "extra label on every image, container and network (repeatable)", collect)
+    .option("--env <k=v>", "environment variable for the app in every verification (repeatable)", collect)
+    .option(
+      "--env-file <file>",
+      "environment variables for the app, one KEY=VALUE a line (repeatable)",
+      collect,
+    )
     .option("--wide", "the full table (adds Built from and Expected; wider than 120 columns)")
     .addHelpText(
       "after",
@@ -95,6 +103,8 @@ export function define(program: Command): void {
         // Every build, probe and sidecar of a long run listens on the one Ctrl-C signal.
         setMaxListeners(200, rt.signal);
         const labels = parseLabels(flags.label ?? []);
+        const { envOptions } = await import("../probe-options.js");
+        const env = envOptions(flags.envFile ?? [], flags.env ?? []);
         if (!/^[a-z0-9][a-z0-9._/-]*$/.test(flags.tagPrefix ?? "slimstage-lab")) {
           throw new InputError(`--tag-prefix "${flags.tagPrefix}" is not a valid repository name`);
         }
@@ -124,6 +134,7 @@ export function define(program: Command): void {
             .runLab(l, {
               signal: rt.signal,
               labels,
+              ...(Object.keys(env).length ? { env } : {}),
               ...(flags.cache === false ? { noCache: true } : {}),
               ...(flags.optimize === false ? { optimize: false } : {}),
               ...(flags.minify === false ? { minify: false } : {}),
