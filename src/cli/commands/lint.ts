@@ -25,7 +25,7 @@ export function define(program: Command): void {
     .argument("[files...]", "Dockerfiles to lint (- reads standard input)", ["Dockerfile"])
     .option(
       "-f, --format <format>",
-      "output format: tty, json, sarif, markdown, checkstyle (default: tty, json with --json)",
+      "output format: tty, json, sarif, markdown, checkstyle, codeclimate, gitlab_codeclimate (default: tty, json with --json)",
     )
     .option(
       "-c, --config <file>",
@@ -53,6 +53,10 @@ export function define(program: Command): void {
       examples([
         ["slimstage lint", "lint ./Dockerfile; exit 1 on warnings or errors"],
         ["slimstage lint -f sarif docker/*.Dockerfile > lint.sarif", "SARIF 2.1.0 for code scanning"],
+        [
+          "slimstage lint -f gitlab_codeclimate Dockerfile > gl-code-quality.json",
+          "GitLab's Code Quality report (codeclimate: the engine stream)",
+        ],
         ["slimstage lint --fix --dry-run", "show the autofix diff without changing the file"],
         ["slimstage lint -f markdown --threshold error", "a PR comment; fail only on errors"],
       ]),

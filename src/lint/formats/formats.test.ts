@@ -67,6 +67,62 @@ describe("output formats", () => {
     expect((x.match(/<error /g) ?? []).length).toBe(report.results.flatMap((r) => r.findings).length);
   });
 
+  it("codeclimate streams one issue per finding, each ended by NUL; gitlab_codeclimate is one array", () => {
+    const n = report.results.flatMap((r) => r.findings).length;
+    const stream = formatReport(report, "codeclimate");
+    expect(stream.endsWith("\u0000")).toBe(true);
+    const objs = stream
+      .split("\u0000")
+      .filter(Boolean)
+      .map((t) => JSON.parse(t) as Record<string, unknown>);
+    expect(objs).toHaveLength(n);
+    const gl = JSON.parse(formatReport(report, "gitlab_codeclimate")) as Array<{
+      type: string;
+      check_name: string;
+      severity: string;
+      fingerprint: string;
+      categories: string[];
+      location: { path: string; lines: { begin: number } };
+    }>;
+    expect(gl).toEqual(objs);
+    const first = report.results[0]!.findings[0]!;
+    expect(gl[0]).toMatchObject({
+      type: "issue",
+      check_name: first.ruleId,
+      location: { path: "lab/Dockerfile", lines: { begin: first.range.start.line } },
+    });
+    expect(new Set(gl.map((i) => i.severity)).size).toBeGreaterThan(0);
+    for (const i of gl) {
+      expect(["info", "minor", "major", "critical", "blocker"]).toContain(i.severity);
+      expect([
+        "Bug Risk",
+        "Clarity",
+        "Compatibility",
+        "Complexity",
+        "Duplication",
+        "Performance",
+        "Security",
+        "Style",
+      ]).toContain(i.categories[0]);
+    }
+    // Fingerprints are unique, and do not move when a line is added above the finding.
+    expect(new Set(gl.map((i) => i.fingerprint)).size).toBe(n);
+    const shifted = JSON.parse(
+      formatReport(
+        {
+          ...report,
+          results: [
+            lintText(`# a comment\n${source}`, { file: "lab/Dockerfile", now: TODAY }),
+            report.results[1]!,
+          ],
+        },
+        "gitlab_codeclimate",
+      ),
+    ) as typeof gl;
+    expect(shifted.map((i) => i.fingerprint)).toEqual(gl.map((i) => i.fingerprint));
+    expect(shifted[0]?.location.lines.begin).toBe((gl[0]?.location.lines.begin ?? 0) + 1);
+  });
+
   it("no findings print a short all-clear", () => {
     const clean: LintReport = {
       results: [lintText("FROM scratch\nCOPY x /x\n", { now: TODAY })],

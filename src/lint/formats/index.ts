@@ -1,4 +1,5 @@
 import { formatCheckstyle } from "./checkstyle.js";
+import { formatCodeClimate, formatGitlabCodeClimate } from "./codeclimate.js";
 import { formatJson } from "./json.js";
 import { formatMarkdown } from "./markdown.js";
 import type { FormatName, LintReport } from "./report.js";
@@ -24,5 +25,9 @@ export function formatReport(
       return formatMarkdown(report);
     case "checkstyle":
       return formatCheckstyle(report);
+    case "codeclimate":
+      return formatCodeClimate(report);
+    case "gitlab_codeclimate":
+      return formatGitlabCodeClimate(report);
   }
 }

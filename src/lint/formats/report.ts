@@ -9,5 +9,20 @@ export interface LintReport {
   toolVersion: string;
 }
 
-export type FormatName = "tty" | "json" | "sarif" | "markdown" | "checkstyle";
-export const FORMATS: readonly FormatName[] = ["tty", "json", "sarif", "markdown", "checkstyle"];
+export type FormatName =
+  | "tty"
+  | "json"
+  | "sarif"
+  | "markdown"
+  | "checkstyle"
+  | "codeclimate"
+  | "gitlab_codeclimate";
+export const FORMATS: readonly FormatName[] = [
+  "tty",
+  "json",
+  "sarif",
+  "markdown",
+  "checkstyle",
+  "codeclimate",
+  "gitlab_codeclimate",
+];
