@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   DEFAULT_DISCOVERY_LIMITS,
   discover,
+  FORM_BOUNDARY,
+  formsInHtml,
   linksInHtml,
   MUST_NOT_EXIST_PATH,
   requestsFromOpenApi,
@@ -24,8 +26,13 @@ const SPEC = {
   openapi: "3.1.0",
   paths: {
     "/items": { get: {} },
-    "/items/{id}": { get: {} },
+    "/items/{id}": {
+      get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }] },
+    },
+    "/tags/{tag}": { parameters: [{ $ref: "#/components/parameters/Tag" }], get: {} },
+    "/orphan/{x}": { get: {} },
     "/search": { get: { parameters: [{ name: "q", in: "query", required: true }] } },
+    "/private": { get: { parameters: [{ name: "X-Token", in: "header", required: true }] } },
     "/notes": {
       post: {
         requestBody: {
@@ -35,6 +42,9 @@ const SPEC = {
     },
   },
   components: {
+    parameters: {
+      Tag: { name: "tag", in: "path", required: true, schema: { type: "string", example: "a b" } },
+    },
     schemas: {
       Note: {
         type: "object",
@@ -58,17 +68,47 @@ describe("request discovery", () => {
     expect(linksInHtml(`<script src="app.js"></script>`, "/docs/index.html", 8000)).toEqual(["/docs/app.js"]);
   });
 
-  it("reads parameterless GETs and JSON POSTs from an OpenAPI document", () => {
+  it("reads GETs and JSON POSTs from an OpenAPI document, path and required query parameters filled in", () => {
     const rs = requestsFromOpenApi(SPEC, 8000, "/openapi.json");
     expect(rs.map((r) => `${r.method} ${r.path} ${r.body ?? ""}`.trim())).toEqual([
       "GET /items",
+      "GET /items/1",
+      "GET /tags/a%20b",
+      "GET /search?q=slimstage",
       'POST /notes {"text":"slimstage","tags":[1]}',
     ]);
+    // An undeclared path parameter (/orphan/{x}) and a required header (/private) cannot be given: left out.
     expect(
       sampleFromSchema({ type: "object", properties: { a: { type: "integer", example: 7 } } }, {}),
     ).toEqual({
       a: 7,
     });
+  });
+
+  it("finds POST forms with their values, and upload forms as multipart with a small file", () => {
+    const html = `<form method="post" action="/notes/new">
+      <input type="hidden" name="csrf" value="t0k"><input name="title" value="hi">
+      <input type="checkbox" name="pin" checked><input type="checkbox" name="skip">
+      <select name="kind"><option value="a">A</option><option value="b" selected>B</option></select>
+      <textarea name="text">two words</textarea><input type="submit" name="go" value="Go">
+    </form>
+    <form method="POST" enctype="multipart/form-data"><input name="who" value="me"><input type="file" name="doc"></form>
+    <form method="post" action="https://example.invalid/elsewhere"><input name="x"></form>`;
+    const rs = formsInHtml(html, "/upload/", 8000);
+    expect(rs).toHaveLength(2);
+    expect(rs[0]).toMatchObject({
+      method: "POST",
+      path: "/notes/new",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "csrf=t0k&title=hi&pin=on&kind=b&text=two+words",
+      source: "form on /upload/",
+    });
+    expect(rs[1]?.path).toBe("/upload/");
+    expect(rs[1]?.headers?.["content-type"]).toBe(`multipart/form-data; boundary=${FORM_BOUNDARY}`);
+    expect(rs[1]?.body).toContain('Content-Disposition: form-data; name="who"\r\n\r\nme\r\n');
+    expect(rs[1]?.body).toContain('name="doc"; filename="slimstage.txt"\r\nContent-Type: text/plain');
+    expect(rs[1]?.body?.endsWith(`--${FORM_BOUNDARY}--\r\n`)).toBe(true);
+    expect(rs[1]?.source).toBe("upload form on /upload/");
   });
 
   it("discovers the set on a real server, bounded by count", async () => {
@@ -103,8 +143,12 @@ describe("request discovery", () => {
       "GET /s/logo.svg 200",
       "GET /about 200",
       "GET /search 404",
+      "POST /login 404",
       "GET /openapi.json 200",
       "GET /items 200",
+      "GET /items/1 404",
+      "GET /tags/a%20b 404",
+      "GET /search?q=slimstage 404",
       "POST /notes 200",
       `GET ${MUST_NOT_EXIST_PATH} 404`,
       "HEAD / 200",

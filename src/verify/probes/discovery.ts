@@ -103,6 +103,115 @@ export function linksInHtml(html: string, pagePath: string, port: number): strin
   return [...new Set(out)];
 }
 
+/** The boundary of the multipart bodies discovery sends (fixed: the same body in every run). */
+export const FORM_BOUNDARY = "slimstage-form-7c2f";
+
+/**
+ * POST forms of an HTML page, each as the request a browser would send with
+ * the form's own values (hidden inputs, defaults, the first option, checked
+ * boxes; an empty text otherwise), url-encoded, or multipart with a small
+ * text file for each file input. GET forms are links (linksInHtml).
+ */
+export function formsInHtml(html: string, pagePath: string, port: number): DiscoveredRequest[] {
+  const base = new URL(pagePath, `http://app:${port}`);
+  const out: DiscoveredRequest[] = [];
+  interface Field {
+    name: string;
+    value: string;
+    file?: boolean;
+  }
+  let form: { action: URL; multipart: boolean; fields: Field[] } | undefined;
+  let textarea: Field | undefined;
+  let select: { name: string; value?: string; chosen?: boolean } | undefined;
+  const parser = new Parser({
+    onopentag(name, a) {
+      if (name === "form") {
+        form = undefined;
+        if ((a.method ?? "get").toLowerCase() !== "post") return;
+        let action: URL;
+        try {
+          action = new URL((a.action ?? "").trim() || pagePath, base);
+        } catch {
+          return;
+        }
+        if (action.protocol !== "http:" || action.host !== base.host) return;
+        form = { action, multipart: /multipart\/form-data/i.test(a.enctype ?? ""), fields: [] };
+        return;
+      }
+      if (name === "option" && select) {
+        // The selected option, else the first (what a browser sends).
+        if (select.value === undefined || ("selected" in a && !select.chosen)) {
+          select.value = a.value ?? "";
+          select.chosen = "selected" in a;
+        }
+        return;
+      }
+      if (!form || !a.name || "disabled" in a) return;
+      if (name === "input") {
+        const type = (a.type ?? "text").toLowerCase();
+        if (type === "submit" || type === "button" || type === "reset" || type === "image") return;
+        if ((type === "checkbox" || type === "radio") && !("checked" in a)) return;
+        if (type === "file") form.fields.push({ name: a.name, value: "", file: true });
+        else form.fields.push({ name: a.name, value: a.value ?? (type === "checkbox" ? "on" : "") });
+      } else if (name === "textarea") {
+        textarea = { name: a.name, value: "" };
+        form.fields.push(textarea);
+      } else if (name === "select") {
+        select = { name: a.name };
+      }
+    },
+    ontext(text) {
+      if (textarea) textarea.value += text;
+    },
+    onclosetag(name) {
+      if (name === "textarea") textarea = undefined;
+      else if (name === "select" && select && form) {
+        form.fields.push({ name: select.name, value: select.value ?? "" });
+        select = undefined;
+      } else if (name === "form" && form) {
+        out.push(formRequest(form, port, pagePath));
+        form = undefined;
+      }
+    },
+  });
+  parser.write(html);
+  parser.end();
+  return out;
+}
+
+function formRequest(
+  form: { action: URL; multipart: boolean; fields: Array<{ name: string; value: string; file?: boolean }> },
+  port: number,
+  pagePath: string,
+): DiscoveredRequest {
+  const path = form.action.pathname + form.action.search;
+  const source = `form on ${pagePath}`;
+  if (!form.multipart) {
+    const body = new URLSearchParams(form.fields.map((f): [string, string] => [f.name, f.value])).toString();
+    return {
+      method: "POST",
+      port,
+      path,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body,
+      source,
+    };
+  }
+  const parts = form.fields.map((f) =>
+    f.file
+      ? `--${FORM_BOUNDARY}\r\nContent-Disposition: form-data; name="${f.name}"; filename="slimstage.txt"\r\nContent-Type: text/plain\r\n\r\nuploaded by slimstage's differential check\n\r\n`
+      : `--${FORM_BOUNDARY}\r\nContent-Disposition: form-data; name="${f.name}"\r\n\r\n${f.value}\r\n`,
+  );
+  return {
+    method: "POST",
+    port,
+    path,
+    headers: { "content-type": `multipart/form-data; boundary=${FORM_BOUNDARY}` },
+    body: `${parts.join("")}--${FORM_BOUNDARY}--\r\n`,
+    source: `upload form on ${pagePath}`,
+  };
+}
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** A small JSON value that satisfies a schema's types and required fields (example/default first). */
@@ -150,7 +259,7 @@ function resolveRef(doc: unknown, ref: string): unknown {
   return cur;
 }
 
-/** Requests an OpenAPI (3.x) or Swagger (2.0) document declares: parameterless GETs and JSON-body POSTs. */
+/** Requests an OpenAPI (3.x) or Swagger (2.0) document declares: GETs and JSON-body POSTs, parameters filled in. */
 export function requestsFromOpenApi(doc: unknown, port: number, docPath: string): DiscoveredRequest[] {
   if (doc === null || typeof doc !== "object") return [];
   const paths = (doc as { paths?: unknown }).paths;
@@ -159,14 +268,19 @@ export function requestsFromOpenApi(doc: unknown, port: number, docPath: string)
   const out: DiscoveredRequest[] = [];
   const source = `openapi ${docPath}`;
   for (const [p, item] of Object.entries(paths as Record<string, unknown>)) {
-    if (p.includes("{") || item === null || typeof item !== "object") continue;
+    if (item === null || typeof item !== "object") continue;
     const ops = item as Record<string, unknown>;
-    const path = `${prefix}${p}`;
-    if (ops.get && !hasRequiredParams(ops.get, doc)) out.push({ method: "GET", port, path, source });
+    const shared = Array.isArray(ops.parameters) ? ops.parameters : [];
+    const get = ops.get as Record<string, unknown> | undefined;
+    if (get) {
+      const path = fillParams(`${prefix}${p}`, [...shared, ...paramsOf(get)], doc);
+      if (path !== undefined) out.push({ method: "GET", port, path, source });
+    }
     const post = ops.post as Record<string, unknown> | undefined;
     if (post) {
       const body = jsonBodySchema(post);
-      if (body !== undefined)
+      const path = fillParams(`${prefix}${p}`, [...shared, ...paramsOf(post)], doc);
+      if (body !== undefined && path !== undefined)
         out.push({
           method: "POST",
           port,
@@ -180,6 +294,50 @@ export function requestsFromOpenApi(doc: unknown, port: number, docPath: string)
   return out;
 }
 
+function paramsOf(op: Record<string, unknown>): unknown[] {
+  return Array.isArray(op.parameters) ? op.parameters : [];
+}
+
+/**
+ * The path with each `{name}` filled from its parameter (example, default,
+ * first enum value, or a value of its type) and the required query
+ * parameters appended; undefined when a required header, cookie or an
+ * undeclared path parameter cannot be given.
+ */
+function fillParams(template: string, params: unknown[], doc: unknown): string | undefined {
+  const resolved = params
+    .map((p) =>
+      typeof (p as { $ref?: unknown }).$ref === "string" ? resolveRef(doc, (p as { $ref: string }).$ref) : p,
+    )
+    .filter((p): p is Record<string, unknown> => p !== null && typeof p === "object");
+  const value = (p: Record<string, unknown>): string => {
+    // OpenAPI 3 keeps the type in `schema`, Swagger 2 on the parameter itself.
+    const v =
+      p.example !== undefined
+        ? (p.example as Json)
+        : sampleFromSchema(p.schema ?? { type: p.type ?? "string", enum: p.enum, default: p.default }, doc);
+    return typeof v === "string" ? v : JSON.stringify(v);
+  };
+  let missing = false;
+  const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    const p = resolved.find((x) => x.in === "path" && x.name === name);
+    if (!p) {
+      missing = true;
+      return "";
+    }
+    return encodeURIComponent(value(p));
+  });
+  if (missing) return undefined;
+  const query = new URLSearchParams();
+  for (const p of resolved) {
+    if (p.required !== true || typeof p.name !== "string") continue;
+    if (p.in === "query") query.append(p.name, value(p));
+    else if (p.in === "header" || p.in === "cookie" || p.in === "formData") return undefined;
+  }
+  const q = query.toString();
+  return q ? `${path}?${q}` : path;
+}
+
 function basePath(doc: object): string {
   const d = doc as { basePath?: unknown; servers?: { url?: unknown }[] };
   const raw =
@@ -190,16 +348,6 @@ function basePath(doc: object): string {
         : "";
   // Only a relative server URL is the app's own prefix (an absolute one points elsewhere).
   return raw.startsWith("/") ? raw.replace(/\/$/, "") : "";
-}
-
-function hasRequiredParams(op: unknown, doc: unknown): boolean {
-  const params = (op as { parameters?: unknown[] }).parameters ?? [];
-  return params.some((p) => {
-    const r = (
-      typeof (p as { $ref?: unknown }).$ref === "string" ? resolveRef(doc, (p as { $ref: string }).$ref) : p
-    ) as { required?: boolean } | undefined;
-    return r?.required === true;
-  });
 }
 
 function jsonBodySchema(op: Record<string, unknown>): unknown {
@@ -215,8 +363,9 @@ const isHtml = (a: HttpAnswer) => /text\/html|application\/xhtml/i.test(a.conten
 
 /**
  * Discovers the request set on the original, sending each request once:
- * the seeds (the user's probes, or GET / on each port), same-origin links of
- * HTML pages to `maxDepth`, the paths of an OpenAPI document, a path that
+ * the seeds (the user's probes, or GET / on each port), same-origin links and
+ * POST forms (uploads too) of HTML pages to `maxDepth`, the operations of an
+ * OpenAPI document with their parameters filled in, a path that
  * must not exist and HEAD /. Returns every request with the original's answer.
  */
 export async function discover(
@@ -268,6 +417,8 @@ export async function discover(
         };
         if (await run(r)) next.push(r);
       }
+      // Forms post to the app (a fresh container in every run): sent once, their answers compared, not followed.
+      for (const r of formsInHtml(x.answer.body, page.path, page.port)) await run(r);
     }
     frontier = next;
   }
