@@ -134,16 +134,36 @@ describe("differential verification", () => {
       "GET :8000/static/logo.svg",
       "GET :8000/about",
       "GET :8000/form",
+      "GET :8000/upload",
       "GET :8000/search",
+      // The pages' POST forms, sent with their own values (the CSRF token of the discovery run; a small file).
+      "POST :8000/form",
+      "POST :8000/upload",
       "GET :8000/.slimstage-must-not-exist",
       "HEAD :8000/",
     ]);
+    expect(d?.requests.find((q) => q.request === "POST :8000/form")?.source).toBe("form on /form");
     expect(d?.identical).toBe(requests.length);
     expect(d?.differing).toBe(0);
     expect(d?.masked.map((m) => m.request)).toEqual(["GET :8000/form"]);
     expect(
       d?.requests.find((q) => q.request === "GET :8000/.slimstage-must-not-exist")?.original.status,
     ).toBe(404);
+  }, 180_000);
+
+  it("fails a candidate whose uploads fail (its media folder is not writable for the app), naming the form", async () => {
+    const shallow = await verify({ ...site, image: images["readonly-media"] });
+    expect(shallow.ok).toBe(true);
+    const r = await against({ ...site, image: images["readonly-media"], against: images.original });
+    expect(r.ok).toBe(false);
+    const bad = r.differential?.requests.filter((q) => q.verdict === "differs");
+    expect(bad?.map((q) => `${q.request} [${q.source}]`)).toEqual([
+      "POST :8000/upload [upload form on /upload]",
+    ]);
+    expect(bad?.[0]?.original.status).toBe(200);
+    expect(r.error).toMatch(
+      /POST :8000\/upload \(upload form on \/upload\): status 500, the original answers 200/,
+    );
   }, 180_000);
 
   it("fails a candidate that lost a stylesheet nobody probed, naming it", async () => {
@@ -176,6 +196,8 @@ describe("differential verification", () => {
       "GET :8000/items [probe]",
       "GET :8000/ [default]",
       "GET :8000/openapi.json [openapi document]",
+      // A path parameter filled in from its schema.
+      "GET :8000/items/1 [openapi /openapi.json]",
       "GET :8000/health [openapi /openapi.json]",
       "POST :8000/notes [openapi /openapi.json]",
       "GET :8000/.slimstage-must-not-exist [must not exist]",

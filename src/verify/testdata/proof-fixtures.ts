@@ -5,7 +5,7 @@ import { startPackageIndex } from "../../build/package-index.js";
 import { buildImage } from "../../engine/build.js";
 
 export const PROOF_DIR = fileURLToPath(new URL("./proof-apps/", import.meta.url));
-export type ProofStage = "original" | "same" | "broken" | "lost-asset";
+export type ProofStage = "original" | "same" | "broken" | "lost-asset" | "readonly-media";
 
 /**
  * Builds the stages (BuildKit's cache makes the later ones a layer each);
@@ -13,7 +13,7 @@ export type ProofStage = "original" | "same" | "broken" | "lost-asset";
  */
 export async function buildProofImages(
   labels: Record<string, string>,
-  stages: readonly ProofStage[] = ["original", "same", "broken", "lost-asset"],
+  stages: readonly ProofStage[] = ["original", "same", "broken", "lost-asset", "readonly-media"],
 ): Promise<Record<ProofStage, string>> {
   const run = randomBytes(3).toString("hex");
   const out = {} as Record<ProofStage, string>;

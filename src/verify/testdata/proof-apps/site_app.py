@@ -1,5 +1,6 @@
 """An HTML site: a page linking a stylesheet, a script, an image, a form and
-another page; a page with a CSRF token and the current time; a slow route."""
+another page; a page with a CSRF token and the current time; an upload form
+that saves into media/; a slow route."""
 import os
 import secrets
 import time
@@ -16,7 +17,7 @@ PAGE = """<!doctype html>
 <script src="static/app.js"></script></head>
 <body><h1>Proof site</h1>
 <img src="/static/logo.svg" alt="logo">
-<a href="/about">About</a> <a href="/form">Sign up</a>
+<a href="/about">About</a> <a href="/form">Sign up</a> <a href="/upload">Upload</a>
 <a href="https://example.invalid/elsewhere">elsewhere</a>
 <form action="/search" method="get"><input name="q"></form>
 </body></html>
@@ -43,6 +44,24 @@ def form():
         f"<input type='hidden' name='csrf_token' value='{token}'>"
         f"<p>Generated at {now}</p><input name='email'></form></body></html>"
     )
+
+
+@app.get("/upload")
+def upload_page():
+    return (
+        "<!doctype html><html><body><form method='post' action='/upload' enctype='multipart/form-data'>"
+        "<input name='title' value='notes'><input type='file' name='doc'></form></body></html>"
+    )
+
+
+@app.post("/upload")
+def upload():
+    # Saved where the app's uploads go: a folder the app user must be able to write.
+    f = request.files["doc"]
+    data = f.read()
+    with open(os.path.join(HERE, "media", f"{request.form['title']}.txt"), "wb") as out:
+        out.write(data)
+    return {"saved": len(data), "title": request.form["title"]}
 
 
 @app.get("/search")
