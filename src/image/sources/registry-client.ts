@@ -5,6 +5,12 @@
  * well-kept client for it (oras-js) is not on npm, so it is written here.
  */
 import { createHash } from "node:crypto";
+import {
+  basicAuth,
+  credentialsFor,
+  dockerConfigPath,
+  type RegistryCredentials,
+} from "../../engine/credentials.js";
 import { InputError, InterruptedError } from "../../errors.js";
 
 /** `HOST[:PORT]/NAME[:TAG|@sha256:...]`, split. */
@@ -67,7 +73,10 @@ export const MANIFEST_TYPES = [
 const TIMEOUT_MS = 30_000;
 
 export class RegistryClient {
-  private token: string | undefined;
+  /** The Authorization value once the registry asked for one (Bearer token or Basic credentials). */
+  private authorization: string | undefined;
+  /** Looked up on the first 401 only: a public registry never needs them. */
+  private credentials: RegistryCredentials | undefined | null = null;
   constructor(
     readonly ref: RegistryReference,
     private readonly signal?: AbortSignal,
@@ -83,7 +92,7 @@ export class RegistryClient {
 
   private async send(url: string, headers: Record<string, string>, what: string): Promise<Response> {
     const signals = [AbortSignal.timeout(TIMEOUT_MS), ...(this.signal ? [this.signal] : [])];
-    const all = { ...headers, ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}) };
+    const all = { ...headers, ...(this.authorization ? { Authorization: this.authorization } : {}) };
     try {
       return await fetch(url, { headers: all, signal: AbortSignal.any(signals), redirect: "follow" });
     } catch (e) {
@@ -96,23 +105,35 @@ export class RegistryClient {
     }
   }
 
-  /** GET with one anonymous bearer-token retry on 401 (the distribution token flow). */
+  private async creds(): Promise<RegistryCredentials | undefined> {
+    if (this.credentials === null) this.credentials = await credentialsFor(this.ref.host);
+    return this.credentials;
+  }
+
+  /**
+   * GET, answering one 401 as the docker CLI does: a Basic challenge with the
+   * user's credentials, a Bearer challenge with a token from the realm
+   * (fetched with the credentials when there are any, anonymously else).
+   */
   async get(path: string, headers: Record<string, string>, what: string): Promise<Response> {
     const url = this.url(path);
     let res = await this.send(url, headers, what);
-    if (res.status === 401 && this.token === undefined) {
+    if (res.status === 401 && this.authorization === undefined) {
       const challenge = res.headers.get("www-authenticate") ?? "";
       await res.body?.cancel();
-      this.token = await this.anonymousToken(challenge, what);
-      if (this.token !== undefined) res = await this.send(url, headers, what);
+      this.authorization = await this.answerChallenge(challenge, what);
+      if (this.authorization !== undefined) res = await this.send(url, headers, what);
     }
     if (res.ok) return res;
     const body = (await res.text().catch(() => "")).slice(0, 300).trim();
     const detail = body ? `: ${body}` : "";
     await res.body?.cancel().catch(() => undefined);
     if (res.status === 401 || res.status === 403) {
+      const c = this.credentials ?? undefined;
       throw new InputError(`${this.where}: the registry refused ${what} (HTTP ${res.status})${detail}`, {
-        hint: "slimstage reads public images and anonymous pulls only",
+        hint: c
+          ? `it refused the credentials from ${c.from}; check them with \`docker login ${this.ref.host}\``
+          : `no credentials for ${this.ref.host} in ${dockerConfigPath()}: \`docker login ${this.ref.host}\` stores them where slimstage reads them`,
       });
     }
     if (res.status === 404) {
@@ -123,7 +144,12 @@ export class RegistryClient {
     throw new InputError(`${this.where}: the registry failed on ${what} (HTTP ${res.status})${detail}`);
   }
 
-  private async anonymousToken(challenge: string, what: string): Promise<string | undefined> {
+  /** The Authorization value that answers a challenge, or undefined when nothing can. */
+  private async answerChallenge(challenge: string, what: string): Promise<string | undefined> {
+    if (/^basic\b/i.test(challenge)) {
+      const c = await this.creds();
+      return c ? basicAuth(c) : undefined;
+    }
     if (!/^bearer\s/i.test(challenge)) return undefined;
     const params = Object.fromEntries(
       [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]),
@@ -131,15 +157,44 @@ export class RegistryClient {
     if (!params.realm) return undefined;
     const u = new URL(params.realm);
     if (params.service) u.searchParams.set("service", params.service);
-    u.searchParams.set("scope", params.scope ?? `repository:${this.ref.name}:pull`);
-    const res = await this.send(u.href, {}, `a token for ${what}`);
+    const scope = params.scope ?? `repository:${this.ref.name}:pull`;
+    u.searchParams.set("scope", scope);
+    const c = await this.creds();
+    let res: Response;
+    if (c?.identityToken) {
+      // The OAuth2 refresh-token grant, as the docker CLI uses an identity token.
+      const form = new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: c.identityToken,
+        service: params.service ?? "",
+        scope,
+        client_id: "slimstage",
+      });
+      res = await this.sendToken(params.realm, { method: "POST", body: form }, what);
+    } else {
+      const basic = c ? basicAuth(c) : undefined;
+      res = await this.sendToken(u.href, basic ? { headers: { Authorization: basic } } : {}, what);
+    }
     if (!res.ok) {
       await res.body?.cancel();
       return undefined;
     }
     const doc = (await res.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown };
     const t = doc.token ?? doc.access_token;
-    return typeof t === "string" ? t : undefined;
+    return typeof t === "string" ? `Bearer ${t}` : undefined;
+  }
+
+  /** A request to the token service (its own host: never with the registry's Authorization). */
+  private async sendToken(url: string, init: RequestInit, what: string): Promise<Response> {
+    const signals = [AbortSignal.timeout(TIMEOUT_MS), ...(this.signal ? [this.signal] : [])];
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.any(signals), redirect: "follow" });
+    } catch (e) {
+      if (this.signal?.aborted) throw new InterruptedError();
+      throw new InputError(
+        `${this.where}: cannot reach the token service for ${what}: ${(e as Error).message}`,
+      );
+    }
   }
 
   /** A manifest or index, verified against the digest that names it (or that the registry sends). */

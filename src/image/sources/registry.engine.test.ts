@@ -134,3 +134,135 @@ describe("registry:// on Debian's docker-registry", () => {
     );
   });
 });
+
+/**
+ * A front that asks for credentials (Basic, or Bearer from its own token
+ * service that checks them) and forwards what it lets through to the real
+ * registry: the docker CLI's login flows, against the registry's own answers.
+ */
+async function authFront(
+  mode: "basic" | "bearer",
+): Promise<{ addr: string; close: () => Promise<void>; seen: string[] }> {
+  const { createServer } = await import("node:http");
+  const BASIC = `Basic ${Buffer.from("ci-user:s3cret pass").toString("base64")}`;
+  const TOKEN = "tok-123";
+  const seen: string[] = [];
+  const server = createServer(async (req, res) => {
+    const url = req.url ?? "/";
+    seen.push(`${req.method} ${url.split("?")[0]} ${req.headers.authorization?.split(" ")[0] ?? "-"}`);
+    if (url.startsWith("/token")) {
+      if (req.headers.authorization !== BASIC) {
+        res.writeHead(401).end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: TOKEN }));
+      return;
+    }
+    const want = mode === "basic" ? BASIC : `Bearer ${TOKEN}`;
+    if (req.headers.authorization !== want) {
+      const host = req.headers.host ?? "";
+      const challenge =
+        mode === "basic"
+          ? 'Basic realm="slimstage-test"'
+          : `Bearer realm="http://${host}/token",service="slimstage-test"`;
+      res.writeHead(401, { "www-authenticate": challenge, "content-type": "application/json" });
+      res.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+      return;
+    }
+    const up = await fetch(`http://${addr}${url}`, {
+      method: req.method ?? "GET",
+      headers: { accept: req.headers.accept ?? "*/*" },
+    });
+    const headers: Record<string, string> = {};
+    up.headers.forEach((v, k) => {
+      if (k !== "content-encoding" && k !== "transfer-encoding") headers[k] = v;
+    });
+    res.writeHead(up.status, headers);
+    res.end(Buffer.from(await up.arrayBuffer()));
+  });
+  const port = await new Promise<number>((r) =>
+    server.listen(0, "127.0.0.1", () => r((server.address() as { port: number }).port)),
+  );
+  return {
+    addr: `127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+describe("registry:// with credentials where `docker login` keeps them", () => {
+  const saved = { DOCKER_CONFIG: process.env.DOCKER_CONFIG, PATH: process.env.PATH };
+  let conf: string;
+  beforeAll(async () => {
+    conf = await mkdtemp(join(tmpdir(), "slimstage-docker-config-"));
+  });
+  afterAll(async () => {
+    process.env.DOCKER_CONFIG = saved.DOCKER_CONFIG;
+    if (saved.DOCKER_CONFIG === undefined) delete process.env.DOCKER_CONFIG;
+    process.env.PATH = saved.PATH;
+    await rm(conf, { recursive: true, force: true });
+  });
+
+  for (const mode of ["basic", "bearer"] as const) {
+    it(`reads through a ${mode} challenge with the auths of config.json, and says how to log in without them`, async () => {
+      const front = await authFront(mode);
+      try {
+        const ref = `registry://${front.addr}/slimstage-test/debian:${RUN}`;
+        process.env.DOCKER_CONFIG = join(conf, "none");
+        const refused = await openImage(ref).catch((e: unknown) => e);
+        expect(refused).toMatchObject({ kind: "input" });
+        expect((refused as { hint?: string }).hint).toMatch(
+          new RegExp(
+            `no credentials for ${front.addr.replace(/\./g, "\\.")} in .*config\\.json: \`docker login`,
+          ),
+        );
+        process.env.DOCKER_CONFIG = conf;
+        await writeFile(
+          join(conf, "config.json"),
+          JSON.stringify({
+            auths: { [front.addr]: { auth: Buffer.from("ci-user:s3cret pass").toString("base64") } },
+          }),
+        );
+        const [viaFront, direct] = await Promise.all([openImage(ref), both().then(([r]) => r)]);
+        expect(figures(analyzeImage(viaFront))).toBe(
+          figures(analyzeImage(direct)).replaceAll(addr, front.addr),
+        );
+        expect(front.seen.some((l) => l.endsWith(mode === "basic" ? " Basic" : " Bearer"))).toBe(true);
+        if (mode === "bearer") expect(front.seen).toContain("GET /token Basic");
+        // Wrong credentials: refused, naming where they came from.
+        await writeFile(
+          join(conf, "config.json"),
+          JSON.stringify({ auths: { [front.addr]: { username: "ci-user", password: "wrong" } } }),
+        );
+        const wrong = await openImage(ref).catch((e: unknown) => e);
+        expect((wrong as { hint?: string }).hint).toMatch(
+          /refused the credentials from .*config\.json \(auths\[/,
+        );
+      } finally {
+        await front.close();
+      }
+    }, 120_000);
+  }
+
+  it("asks the credential helper config.json names (credsStore), as the docker CLI does", async () => {
+    const front = await authFront("basic");
+    try {
+      const bin = join(conf, "bin");
+      await run("mkdir", ["-p", bin]);
+      const helper = join(bin, "docker-credential-slimtest");
+      // The helper protocol: `get`, the server on stdin, {Username, Secret} on stdout.
+      await writeFile(
+        helper,
+        `#!/bin/sh\nread host\n[ "$host" = "${front.addr}" ] || { echo "credentials not found in native keychain"; exit 1; }\necho '{"ServerURL":"'"$host"'","Username":"ci-user","Secret":"s3cret pass"}'\n`,
+        { mode: 0o755 },
+      );
+      process.env.PATH = `${bin}:${saved.PATH ?? ""}`;
+      process.env.DOCKER_CONFIG = conf;
+      await writeFile(join(conf, "config.json"), JSON.stringify({ credsStore: "slimtest" }));
+      const img = await openImage(`registry://${front.addr}/slimstage-test/debian:${RUN}`);
+      expect(img.layers.length).toBeGreaterThan(1);
+    } finally {
+      await front.close();
+    }
+  }, 120_000);
+});
