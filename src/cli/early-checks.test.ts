@@ -31,6 +31,10 @@ describe.concurrent("bad input exits 2 before any work", () => {
     [["inspect", "UPPER CASE::@@"], /"UPPER CASE::@@" is not a valid image reference/],
     [["minify", "debian:bookworm-slim", "--picker", ""], /--picker "" is not a valid image reference/],
     [
+      ["minify", "debian:bookworm-slim", "--push", "BAD TAG!!"],
+      /--push "BAD TAG!!" is not a valid image reference/,
+    ],
+    [
       ["report", "--out", "/nonexistent/dir/x.html", "debian:bookworm-slim"],
       /cannot write \/nonexistent\/dir\/x.html: the folder \/nonexistent\/dir does not exist/,
     ],

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { parseImageRef } from "../dockerfile/image-ref.js";
 import { EngineError, InputError, InterruptedError } from "../errors.js";
 import { connectEngine, type EngineConnection } from "./connect.js";
 
@@ -109,4 +110,69 @@ export async function removeEngineImage(ref: string, conn?: EngineConnection): P
     if (statusOf(err) === 404) return;
     throw new EngineError(`could not remove image ${ref}`, { cause: err });
   }
+}
+
+/**
+ * Tags `image` as `target` and pushes it through the engine, with the
+ * credentials `docker login` stored for the target's registry. Returns the
+ * manifest digest the registry gave. A push the registry refuses is an
+ * InputError naming the registry's answer.
+ */
+export async function pushImage(
+  image: string,
+  target: string,
+  opts: { conn?: EngineConnection; signal?: AbortSignal } = {},
+): Promise<{ digest?: string }> {
+  const parsed = parseImageRef(target);
+  if (parsed.digest !== undefined || parsed.registry === undefined)
+    throw new InputError(
+      `--push ${target}: give a registry and a tag (HOST[:PORT]/NAME[:TAG]), not a digest`,
+    );
+  const ref = {
+    registry: parsed.registry,
+    repository: `${parsed.registry}/${parsed.repository}`,
+    tag: parsed.tag ?? "latest",
+  };
+  const c = await engine(opts.conn);
+  const { credentialsFor } = await import("./credentials.js");
+  const creds = await credentialsFor(ref.registry);
+  const authconfig = creds
+    ? creds.identityToken
+      ? { identitytoken: creds.identityToken, serveraddress: ref.registry }
+      : { username: creds.username, password: creds.password, serveraddress: ref.registry }
+    : undefined;
+  try {
+    await c.docker.getImage(image).tag({ repo: ref.repository, tag: ref.tag });
+  } catch (err) {
+    if (statusOf(err) === 404) throw new InputError(`no image ${JSON.stringify(image)} in the engine`);
+    throw new EngineError(`could not tag ${image} as ${target}`, { cause: err });
+  }
+  let stream: Readable;
+  try {
+    stream = (await c.docker
+      .getImage(ref.repository)
+      .push({ tag: ref.tag, ...(authconfig ? { authconfig } : {}), abortSignal: opts.signal })) as Readable;
+  } catch (err) {
+    if (opts.signal?.aborted) throw new InterruptedError();
+    throw new EngineError(`could not push ${target}`, { cause: err });
+  }
+  // The engine reports a refused push inside the stream, not as an HTTP error.
+  const events = await new Promise<Array<{ error?: string; aux?: { Digest?: string } }>>(
+    (resolve, reject) => {
+      c.docker.modem.followProgress(stream, (err: Error | null, out: unknown[]) =>
+        err ? reject(err) : resolve(out as Array<{ error?: string; aux?: { Digest?: string } }>),
+      );
+    },
+  ).catch((err: unknown) => {
+    if (opts.signal?.aborted) throw new InterruptedError();
+    throw new EngineError(`the push of ${target} broke off`, { cause: err });
+  });
+  const failed = events.find((e) => e.error);
+  if (failed?.error)
+    throw new InputError(`the registry refused the push of ${target}: ${failed.error}`, {
+      hint: creds
+        ? `the credentials came from ${creds.from}`
+        : `no credentials for ${ref.registry}: \`docker login ${ref.registry}\` stores them where slimstage reads them`,
+    });
+  return { digest: events.map((e) => e.aux?.Digest).find((d) => d !== undefined) };
 }

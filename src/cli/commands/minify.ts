@@ -32,6 +32,7 @@ interface MinifyFlags {
   level: string;
   keepTraceArgs?: boolean;
   keepSources?: boolean;
+  push?: string;
 }
 
 export function define(program: Command): void {
@@ -70,6 +71,10 @@ export function define(program: Command): void {
       "--keep-sources",
       "ship library Python sources as they are (default: sourceless .pyc compiled by the image's interpreter)",
     )
+    .option(
+      "--push <ref>",
+      "push the minified image as HOST[:PORT]/NAME[:TAG] once it is verified (credentials: docker login)",
+    )
     .option("--keep-trace-args", "write the traced programs' arguments into trace.log (redacted by default)")
     .addOption(
       new Option("--picker <image>", "image with GNU tar for the picker stage").default(
@@ -105,6 +110,7 @@ export function define(program: Command): void {
         // Checked before the minutes of tracing: an empty picker used to fail at the very end.
         const { checkImageReference } = await import("../../image/reference-grammar.js");
         checkImageReference(flags.picker, "--picker");
+        if (flags.push !== undefined) checkImageReference(flags.push, "--push");
         const [
           { minifyImage },
           { parseProbeArgs, describeProbe },
@@ -181,8 +187,18 @@ export function define(program: Command): void {
           if (current) display.set(current.key, current.text, "done");
           display.finish();
         }
+        // Only a verified image leaves the machine.
+        let pushed: { ref: string; digest?: string } | undefined;
+        if (flags.push !== undefined && result.ok) {
+          const { pushImage } = await import("../../engine/images.js");
+          rt.info(`pushing ${result.minified.tag} as ${flags.push}`);
+          pushed = {
+            ref: flags.push,
+            ...(await pushImage(result.minified.tag, flags.push, { signal: rt.signal })),
+          };
+        }
         if (rt.json) {
-          rt.printJson(result);
+          rt.printJson({ ...result, ...(pushed ? { pushed } : {}) });
         } else {
           const r = result;
           for (const w of r.warnings) rt.info(`note: ${w}`);
@@ -220,10 +236,12 @@ export function define(program: Command): void {
             rt.print(
               `verified  ${formatBytes(r.minified.bytes)} instead of ${formatBytes(r.source.bytes)}: ${formatBytes(r.savedBytes)} (${pct}%) smaller${r.verify.startupMs !== undefined ? `, start-up ${formatMs(r.verify.startupMs)}` : ""}`,
             );
+            if (pushed) rt.print(`pushed    ${pushed.ref}${pushed.digest ? ` (${pushed.digest})` : ""}`);
           } else {
             rt.print(
               `FAILED    the minified image did not pass its probes: ${r.verify.error ?? "a probe failed"}`,
             );
+            if (flags.push !== undefined) rt.info(`not pushed: ${flags.push} (the image is not verified)`);
             rt.info(
               "the trace missed files the app needs: add probes that reach them, or keep them with --include",
             );

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../../engine/build.js";
-import { removeEngineImage } from "../../engine/images.js";
+import { pushImage, removeEngineImage } from "../../engine/images.js";
 import { packageRoot } from "../../lab/paths.js";
 import { analyzeImage } from "../analysis/analyze.js";
 import { diffImages } from "../diff.js";
@@ -108,6 +108,27 @@ describe("registry:// on Debian's docker-registry", () => {
     expect(d.sharedLayers).toBe(3);
     expect([d.layersOnlyInA, d.layersOnlyInB, d.config]).toEqual([[], [], []]);
     expect(d.files.added.length + d.files.removed.length + d.files.changed.length).toBe(0);
+  });
+
+  it("pushImage (minify --push) puts an engine image in the registry as the engine has it", async () => {
+    const target = `${addr}/slimstage-test/pushed:${RUN}`;
+    const { digest } = await pushImage(LOCAL, target);
+    try {
+      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      pushed.push({ name: "slimstage-test/pushed", digest: digest ?? "" });
+      const [fromRegistry, fromEngine] = await Promise.all([
+        openImage(`registry://${target}`),
+        both().then(([, e]) => e),
+      ]);
+      expect(figures(analyzeImage(fromRegistry, { top: 20 }))).toBe(
+        figures(analyzeImage(fromEngine, { top: 20 })),
+      );
+      await expect(pushImage(LOCAL, `${addr}/slimstage-test/pushed@${digest}`)).rejects.toThrow(
+        /not a digest/,
+      );
+    } finally {
+      await removeEngineImage(target).catch(() => undefined);
+    }
   });
 
   it("follows an OCI index to this platform's manifest and reads gzip and zstd layers", async () => {
