@@ -27,6 +27,7 @@ import { failureReason } from "./failure.js";
 import { withPackageIndex } from "./package-index.js";
 import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
+import { handedFoldersOf } from "./rewrite-ownership.js";
 import { refuseSecretFiles } from "./secrets.js";
 import { planFiles } from "./templates/index.js";
 import { absoluteIn, type WritablePath } from "./templates/production.js";
@@ -287,6 +288,9 @@ function writablePaths(
   };
   for (const g of given) add(g, "--writable");
   for (const v of existing?.volumes ?? []) add(v.path, `VOLUME in ${existing?.file}:${v.line}`);
+  // A folder the old file made and handed to its own user (`mkdir .next && chown nextjs .next`) is written to.
+  if (existing)
+    for (const h of handedFoldersOf(existing)) add(h.path, `mkdir + chown in ${existing.file}:${h.line}`);
   if (project.kind === "python") for (const w of project.writable ?? []) add(w.path, w.source);
   return out;
 }

@@ -1,0 +1,124 @@
+/**
+ * Plans (no engine) for the framework shapes of #15: Next.js standalone
+ * output and folder set-up steps for the old file's own user. The engine
+ * tests build and verify the same fixtures.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { parseDockerfile } from "../dockerfile/parser.js";
+import { detectProject } from "./detect/project.js";
+import { optimizeProject } from "./optimize.js";
+import { handedFolders, ownershipStep } from "./rewrite-ownership.js";
+import { writeFixture } from "./testdata/fixtures.js";
+import { nextStandalone, nextStandaloneWithDockerfile } from "./testdata/next-standalone.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function dirOf(fx: Record<string, string>): Promise<string> {
+  const { dir, cleanup } = await writeFixture(fx);
+  cleanups.push(cleanup);
+  return dir;
+}
+
+/** The lines of the runtime stage (from the last FROM), continuation lines joined. */
+const runtimeOf = (dockerfile: string): string[] => {
+  const df = parseDockerfile(dockerfile);
+  expect(df.stages.length).toBeGreaterThan(1);
+  return dockerfile
+    .slice(dockerfile.lastIndexOf("\nFROM ") + 1)
+    .replace(/\\\n\s*/g, " ")
+    .split("\n");
+};
+
+describe("Next.js standalone output", () => {
+  it("is detected from next.config: build into .next, node server.js on 3000, the standalone layout", async () => {
+    const p = await detectProject(await dirOf(nextStandalone));
+    if (p.kind !== "node") throw new Error("expected node");
+    expect(p.next).toEqual({ config: "next.config.mjs", publicDir: true });
+    expect(p.build?.outDir).toBe(".next");
+    expect(p.entry.argv).toEqual(["node", "server.js"]);
+    expect(p.port).toBe(3000);
+    expect(p.appPaths).toEqual([".next/standalone", ".next/static", "public"]);
+  });
+
+  it("a commented-out output: standalone, or none, is not standalone (and says what the runtime then needs)", async () => {
+    const fx = {
+      ...nextStandalone,
+      "next.config.mjs": '// output: "standalone",\nexport default {};\n',
+      "server.js": "require('next')",
+    };
+    const p = await detectProject(await dirOf(fx));
+    if (p.kind !== "node") throw new Error("expected node");
+    expect(p.next).toBeUndefined();
+    expect(p.notes.join("\n")).toContain('Next.js without output: "standalone"');
+  });
+
+  it("both tiers copy .next/standalone, .next/static and public/, run node server.js, and never look for dist/", async () => {
+    const r = await optimizeProject(await dirOf(nextStandalone), { planOnly: true, allTiers: true });
+    for (const a of r.attempts) {
+      const rt = runtimeOf(a.dockerfile);
+      expect(rt).toContain("COPY --from=prune /app/.next/standalone/ ./");
+      expect(rt).toContain("COPY --from=prune /app/.next/static ./.next/static");
+      expect(rt).toContain("COPY --from=prune /app/public ./public");
+      expect(rt).toContain("ENV HOSTNAME=0.0.0.0 PORT=3000 NEXT_TELEMETRY_DISABLED=1");
+      expect(rt).toContain('CMD ["node", "server.js"]');
+      // The project's node_modules stay behind: the standalone folder has the traced ones.
+      expect(rt.some((l) => l.includes("/app/node_modules"))).toBe(false);
+      // .next/cache is written at run time.
+      expect(rt).toContain("COPY --from=init --chown=10001:10001 /opt/slimstage/empty/ /app/.next/cache/");
+      expect(a.dockerfile).not.toMatch(/\bdist\b/);
+    }
+  });
+
+  it("rewrite: the user's mkdir + chown of .next is dropped, .next becomes the app user's, no chown or npm is left", async () => {
+    const r = await optimizeProject(await dirOf(nextStandaloneWithDockerfile), {
+      planOnly: true,
+      tier: "slim",
+    });
+    const rt = runtimeOf(r.dockerfile).join("\n");
+    expect(rt).not.toMatch(/shelf|chown |\bnpm\b/);
+    expect(rt).toContain("COPY --from=init --chown=10001:10001 /opt/slimstage/empty/ /app/.next/");
+    const texts = r.decisions.map((d) => d.text);
+    expect(
+      texts.some((t) =>
+        /mkdir \.next && chown shelf:web \.next: dropped: the generated runtime creates \.next owned by its own user app/.test(
+          t,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      texts.some((t) => /useradd .*: replaced by the generated runtime's own non-root user app/.test(t)),
+    ).toBe(true);
+    expect(texts.some((t) => /RUN npm run build: replaced by the generated build stage/.test(t))).toBe(true);
+  });
+});
+
+describe("folder set-up steps of the old file's user", () => {
+  it("reads mkdir, chown and chmod steps; anything else is not one", () => {
+    expect(ownershipStep("mkdir .next && chown nextjs:nodejs .next")).toEqual({
+      created: [".next"],
+      owned: [".next"],
+      owners: ["nextjs:nodejs"],
+    });
+    expect(
+      ownershipStep("mkdir -p /data/uploads; chown -R 1000:1000 /data/uploads && chmod 750 /data"),
+    ).toEqual({
+      created: ["/data/uploads"],
+      owned: ["/data/uploads"],
+      owners: ["1000:1000"],
+    });
+    expect(ownershipStep("mkdir x && chown u x && npm run build")).toBeUndefined();
+    expect(ownershipStep("chown u $(cat list)")).toBeUndefined();
+  });
+
+  it("hands a folder to the app only when the step made it and gave it to a non-root user", () => {
+    const step = (t: string) => handedFolders(ownershipStep(t) ?? { created: [], owned: [], owners: [] });
+    expect(step("mkdir .next && chown nextjs .next")).toEqual([".next"]);
+    expect(step("mkdir ./cache && chown app:app cache/")).toEqual(["./cache"]);
+    expect(step("mkdir .next && chown root:root .next")).toEqual([]);
+    expect(step("chown -R 1000:1000 /home/app/web")).toEqual([]);
+    expect(step("mkdir -p $APP_HOME/media && chown app $APP_HOME/media")).toEqual([]);
+  });
+});
