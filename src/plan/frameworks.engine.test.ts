@@ -7,6 +7,10 @@
  * /_next/static chunks it loads, the public/ file, the API route, a path that
  * does not exist). Each verified image is also stopped with `docker stop`: the
  * app must end by the forwarded SIGTERM (exit 0 or 143), not be killed (137).
+ * A real NestJS 11 app whose Dockerfile starts it through
+ * `sh -c "npm run start:prod"`: the rewrite runs `node dist/main` itself in
+ * both tiers and answers a POST with a JSON body like the original; a start
+ * command that only a shell can run fails distroless and falls back to slim.
  * Everything is labelled with this run's own label and removed afterwards.
  */
 import { rm } from "node:fs/promises";
@@ -19,6 +23,7 @@ import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import type { Probe } from "../verify/types.js";
 import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
 import { writeFixture } from "./testdata/fixtures.js";
+import { nestApp } from "./testdata/nest-app.js";
 import { nextStandaloneWithDockerfile } from "./testdata/next-standalone.js";
 
 const RUN = Math.random().toString(36).slice(2, 8);
@@ -154,5 +159,97 @@ describe("optimize on a real Next.js standalone app", () => {
       expect(runtimeStage(a.dockerfile)).toContain('CMD ["node", "server.js"]');
       await checkTier("next fresh", a);
     }
+  }, 1_800_000);
+});
+
+const BOOK = '{"title":"The Long Book","pages":512}';
+const NEST_PROBES: Probe[] = [
+  {
+    kind: "http",
+    port: 3000,
+    path: "/health",
+    expectStatus: 200,
+    expectJson: [{ path: "status", value: "ok" }],
+  },
+  {
+    kind: "http",
+    port: 3000,
+    path: "/books",
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: BOOK,
+    expectStatus: 201,
+    expectContentType: "application/json",
+    expectJson: [
+      { path: "slug", value: "the-long-book" },
+      { path: "long", value: "true" },
+    ],
+  },
+];
+
+describe('optimize on a real NestJS app started through sh -c "npm run start:prod"', () => {
+  let dir = "";
+  let original = "";
+
+  beforeAll(async () => {
+    const fx = await writeFixture(nestApp);
+    cleanups.push(fx.cleanup);
+    dir = fx.dir;
+    original = `slimstage-test/plan-nest-original-${RUN}:latest`;
+    tags.push(original);
+    const built = await buildImage({ context: dir, tags: [original], labels: LABELS });
+    const size = (await inspectLocalImage(await connectEngine(), built.imageId))?.size ?? 0;
+    console.log(`MEASURED nest original ${(size / 1e6).toFixed(1)} MB, ${built.durationMs} ms build`);
+  }, 900_000);
+
+  it("the rewrite runs node dist/main itself: both tiers answer the POST JSON route like the original", async () => {
+    const r = await optimizeProject(dir, {
+      allTiers: true,
+      against: original,
+      probes: NEST_PROBES,
+      labels: LABELS,
+      repository: `slimstage-test/plan-nest-rewrite-${RUN}`,
+    });
+    expect(r.project.entry.argv).toEqual(["node", "dist/main"]);
+    for (const tier of ["distroless", "slim"] as const) {
+      const a = attempt(r, tier);
+      const rt = runtimeStage(a.dockerfile);
+      expect(rt).toContain('CMD ["node", "dist/main"]');
+      expect(rt).not.toMatch(/\bnpm\b|"sh"/);
+      expect(a.reason).toBeUndefined();
+      expect(a.status).toBe("verified");
+      const diff = a.verify?.differential;
+      expect(diff?.differing).toBe(0);
+      const post = diff?.requests.find((x) => x.request.startsWith("POST :3000/books"));
+      expect(post?.original.status).toBe(201);
+      expect(post?.verdict).toBe("identical");
+      const stop = await stopTime(a.image as string);
+      const orig = diff?.originalRuns[0]?.startupMs;
+      const startup = a.verify?.startupMs;
+      console.log(
+        `MEASURED nest rewrite ${tier} ${((a.sizeBytes ?? 0) / 1e6).toFixed(1)} MB, start-up ${startup} ms (original ${orig} ms, ratio ${startup && orig ? (startup / orig).toFixed(2) : "?"}), docker stop ${stop.ms.toFixed(0)} ms exit ${stop.exitCode}, ${diff?.requests.length} requests identical`,
+      );
+      expect([0, 143]).toContain(stop.exitCode);
+    }
+  }, 1_800_000);
+
+  it("a start command only a shell can run: distroless cannot start it, the run falls back to slim", async () => {
+    // A redirect cannot be resolved to a plain argv: the command keeps its shell, which scratch lacks.
+    const r = await optimizeProject(dir, {
+      detect: { entry: ["sh", "-c", "node dist/main 2>&1"] },
+      probes: NEST_PROBES,
+      labels: LABELS,
+      repository: `slimstage-test/plan-nest-fallback-${RUN}`,
+    });
+    const distroless = attempt(r, "distroless");
+    const slim = attempt(r, "slim");
+    expect(distroless.status).toBe("verify-failed");
+    // The reason carries the app's own last words, not only "no address" or "exited".
+    expect(distroless.reason).toMatch(/exec sh failed|"?sh"?: (executable file )?not found|No such file/);
+    expect(slim.reason).toBeUndefined();
+    expect(slim.status).toBe("verified");
+    expect(r.ok).toBe(true);
+    expect(r.tier).toBe("slim");
+    console.log(`MEASURED nest fallback: distroless ${distroless.status}: ${distroless.reason}`);
   }, 1_800_000);
 });

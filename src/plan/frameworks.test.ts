@@ -1,7 +1,8 @@
 /**
- * Plans (no engine) for the framework shapes of #15: Next.js standalone
- * output and folder set-up steps for the old file's own user. The engine
- * tests build and verify the same fixtures.
+ * Plans (no engine) for the framework and discovery shapes of #15: Next.js
+ * standalone output, a start command behind `sh -c "npm run ..."` in a real
+ * NestJS project and folder set-up steps for the old file's own user. The
+ * engine tests build and verify the same fixtures.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDockerfile } from "../dockerfile/parser.js";
@@ -9,6 +10,7 @@ import { detectProject } from "./detect/project.js";
 import { optimizeProject } from "./optimize.js";
 import { handedFolders, ownershipStep } from "./rewrite-ownership.js";
 import { writeFixture } from "./testdata/fixtures.js";
+import { nestApp } from "./testdata/nest-app.js";
 import { nextStandalone, nextStandaloneWithDockerfile } from "./testdata/next-standalone.js";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -92,6 +94,20 @@ describe("Next.js standalone output", () => {
       texts.some((t) => /useradd .*: replaced by the generated runtime's own non-root user app/.test(t)),
     ).toBe(true);
     expect(texts.some((t) => /RUN npm run build: replaced by the generated build stage/.test(t))).toBe(true);
+  });
+});
+
+describe('NestJS started through sh -c "npm run start:prod"', () => {
+  it("resolves to node dist/main, built by nest build into dist/", async () => {
+    const r = await optimizeProject(await dirOf(nestApp), { planOnly: true, allTiers: true });
+    expect(r.project.entry.argv).toEqual(["node", "dist/main"]);
+    expect(r.project.entry.source).toContain('scripts.start:prod "node dist/main"');
+    for (const a of r.attempts) {
+      const rt = runtimeOf(a.dockerfile);
+      expect(rt).toContain('CMD ["node", "dist/main"]');
+      expect(rt).toContain("COPY --from=prune /app/dist ./dist");
+      expect(rt.join("\n")).not.toMatch(/\bnpm\b|"sh"/);
+    }
   });
 });
 

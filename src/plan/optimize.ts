@@ -23,7 +23,7 @@ import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existi
 import { scanProject } from "./detect/files.js";
 import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
-import { failureReason } from "./failure.js";
+import { failureReason, verifyFailureReason } from "./failure.js";
 import { withPackageIndex } from "./package-index.js";
 import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
@@ -527,7 +527,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
         attempt.status = "verified";
       } else {
         attempt.status = "verify-failed";
-        attempt.reason = verify.error ?? "a probe failed";
+        attempt.reason = verifyFailureReason(verify);
       }
     } catch (e) {
       if (e instanceof InterruptedError) throw e;
