@@ -1,17 +1,21 @@
 /**
  * Plans (no engine) for the framework and discovery shapes of #15: Next.js
  * standalone output, a start command behind `sh -c "npm run ..."` in a real
- * NestJS project and folder set-up steps for the old file's own user. The
- * engine tests build and verify the same fixtures.
+ * NestJS project, folder set-up steps for the old file's own user, and a
+ * project in a sub-folder. The engine tests build and verify the same fixtures.
  */
+import { realpath, rm } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDockerfile } from "../dockerfile/parser.js";
+import { InputError } from "../errors.js";
 import { detectProject } from "./detect/project.js";
 import { optimizeProject } from "./optimize.js";
 import { handedFolders, ownershipStep } from "./rewrite-ownership.js";
 import { writeFixture } from "./testdata/fixtures.js";
 import { nestApp } from "./testdata/nest-app.js";
 import { nextStandalone, nextStandaloneWithDockerfile } from "./testdata/next-standalone.js";
+import { serviceSubfolder } from "./testdata/real-shapes.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -136,5 +140,57 @@ describe("folder set-up steps of the old file's user", () => {
     expect(step("mkdir .next && chown root:root .next")).toEqual([]);
     expect(step("chown -R 1000:1000 /home/app/web")).toEqual([]);
     expect(step("mkdir -p $APP_HOME/media && chown app $APP_HOME/media")).toEqual([]);
+  });
+});
+
+describe("a project in a sub-folder", () => {
+  it("is found through the root Dockerfile's COPY service /service, with the old WORKDIR", async () => {
+    const dir = await dirOf(serviceSubfolder);
+    const r = await optimizeProject(dir, { planOnly: true, tier: "slim" });
+    const real = await realpath(dir);
+    expect(r.project.dir).toBe(path.join(real, "service"));
+    expect(r.project.kind).toBe("python");
+    expect(r.project.entry.argv).toEqual(["python", "app.py"]);
+    expect(r.target).toBe(path.join(real, "service", "Dockerfile"));
+    expect(runtimeOf(r.dockerfile)).toContain("WORKDIR /service");
+    expect(r.decisions[0]?.topic).toBe("discovery");
+    expect(r.decisions[0]?.text).toMatch(
+      /^the project is service\/ \(COPY service \/service in .*Dockerfile:2\)/,
+    );
+  });
+
+  it("is found through ADD as well", async () => {
+    const fx = {
+      ...serviceSubfolder,
+      Dockerfile: (serviceSubfolder.Dockerfile ?? "").replace(
+        "COPY service /service",
+        "ADD service /service",
+      ),
+    };
+    const r = await optimizeProject(await dirOf(fx), { planOnly: true, tier: "slim" });
+    expect(r.decisions[0]?.text).toMatch(
+      /^the project is service\/ \(ADD service \/service in .*Dockerfile:2\)/,
+    );
+  });
+
+  it("without a Dockerfile to tell, two folders with a project are named in the error", async () => {
+    const dir = await dirOf(serviceSubfolder);
+    await rm(path.join(dir, "Dockerfile"));
+    const err = await optimizeProject(dir, { planOnly: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toMatch(
+      /2 sub-folders hold one: (scripts\/, service\/|service\/, scripts\/)/,
+    );
+  });
+
+  it("a single folder with a project is taken without a Dockerfile", async () => {
+    const { "scripts/seed.py": _seed, Dockerfile: _df, ...fx } = serviceSubfolder;
+    const r = await optimizeProject(await dirOf(fx), {
+      planOnly: true,
+      tier: "slim",
+      probes: [{ kind: "tcp", port: 8000 }],
+    });
+    expect(r.project.dir.endsWith(`${path.sep}service`)).toBe(true);
+    expect(r.decisions[0]?.text).toContain("service/ holds the only project below the folder");
   });
 });
