@@ -153,7 +153,9 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.blank();
   }
   df.comment(
-    "---- prune: production dependencies only (no type declarations or source maps); compiled tests removed ----",
+    p.next
+      ? "---- prune: the standalone build's own node_modules, without type declarations or source maps ----"
+      : "---- prune: production dependencies only (no type declarations or source maps); compiled tests removed ----",
   );
   df.line(`FROM ${last} AS prune`);
   // Type declarations and source maps of dependencies are for editors and debuggers, not for running.
@@ -169,7 +171,8 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
       `find ${out} \\( -type d \\( -name test -o -name tests -o -name __tests__ \\) -prune -exec rm -rf {} + \\) -o \\( -type f \\( -name '*.test.*' -o -name '*.spec.*' \\) -exec rm -f {} + \\)`,
     );
   }
-  df.line(runLines(`RUN ${pm.cache} \\\n    `, pruneCmds));
+  // The package manager's cache only when the package manager runs (not for a standalone build).
+  df.line(runLines(p.next ? "RUN " : `RUN ${pm.cache} \\\n    `, pruneCmds));
   // Without a build or test stage the sources come after the prune, which depends on the lock only (cache).
   if (last === "deps") df.line("COPY . .");
   decisions.push({
