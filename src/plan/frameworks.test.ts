@@ -78,6 +78,20 @@ describe("Next.js standalone output", () => {
     }
   });
 
+  it("an old `npm start` (next start) becomes node server.js, and says so", async () => {
+    const fx = {
+      ...nextStandalone,
+      Dockerfile:
+        'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nEXPOSE 3000\nCMD ["npm", "start"]\n',
+    };
+    const r = await optimizeProject(await dirOf(fx), { planOnly: true, tier: "slim" });
+    expect(r.project.entry.argv).toEqual(["node", "server.js"]);
+    expect(r.project.entry.source).toMatch(
+      /^CMD in .*Dockerfile:6 -> next\.config\.mjs sets output: "standalone"/,
+    );
+    expect(runtimeOf(r.dockerfile)).toContain('CMD ["node", "server.js"]');
+  });
+
   it("rewrite: the user's mkdir + chown of .next is dropped, .next becomes the app user's, no chown or npm is left", async () => {
     const r = await optimizeProject(await dirOf(nextStandaloneWithDockerfile), {
       planOnly: true,
@@ -120,6 +134,7 @@ describe("folder set-up steps of the old file's user", () => {
     expect(ownershipStep("mkdir .next && chown nextjs:nodejs .next")).toEqual({
       created: [".next"],
       owned: [".next"],
+      recursive: [],
       owners: ["nextjs:nodejs"],
     });
     expect(
@@ -127,6 +142,7 @@ describe("folder set-up steps of the old file's user", () => {
     ).toEqual({
       created: ["/data/uploads"],
       owned: ["/data/uploads"],
+      recursive: ["/data/uploads"],
       owners: ["1000:1000"],
     });
     expect(ownershipStep("mkdir x && chown u x && npm run build")).toBeUndefined();
@@ -134,10 +150,13 @@ describe("folder set-up steps of the old file's user", () => {
   });
 
   it("hands a folder to the app only when the step made it and gave it to a non-root user", () => {
-    const step = (t: string) => handedFolders(ownershipStep(t) ?? { created: [], owned: [], owners: [] });
+    const step = (t: string) =>
+      handedFolders(ownershipStep(t) ?? { created: [], owned: [], recursive: [], owners: [] });
     expect(step("mkdir .next && chown nextjs .next")).toEqual([".next"]);
     expect(step("mkdir ./cache && chown app:app cache/")).toEqual(["./cache"]);
     expect(step("mkdir .next && chown root:root .next")).toEqual([]);
+    expect(step("mkdir -p .next/cache && chown -R nextjs:nodejs .next")).toEqual([".next/cache"]);
+    expect(step("mkdir -p .next/cache && chown nextjs:nodejs .next")).toEqual([]);
     expect(step("chown -R 1000:1000 /home/app/web")).toEqual([]);
     expect(step("mkdir -p $APP_HOME/media && chown app $APP_HOME/media")).toEqual([]);
   });

@@ -13,6 +13,8 @@ export interface OwnershipStep {
   created: string[];
   /** Paths chown hands to a user, as written. */
   owned: string[];
+  /** The owned paths chown hands over with everything below them (-R). */
+  recursive: string[];
   /** The user (and group) given, as written (`nextjs:nodejs`, `1000:1000`). */
   owners: string[];
 }
@@ -27,7 +29,7 @@ export function ownershipStep(text: string): OwnershipStep | undefined {
     .map((c) => c.trim())
     .filter(Boolean);
   if (commands.length === 0) return undefined;
-  const out: OwnershipStep = { created: [], owned: [], owners: [] };
+  const out: OwnershipStep = { created: [], owned: [], recursive: [], owners: [] };
   for (const c of commands) {
     const [cmd, ...args] = c.split(/\s+/);
     const plain = args.filter((a) => !a.startsWith("-"));
@@ -37,6 +39,7 @@ export function ownershipStep(text: string): OwnershipStep | undefined {
       if (owner === undefined || paths.length === 0) return undefined;
       out.owners.push(owner);
       out.owned.push(...paths);
+      if (args.some((a) => /^-[a-zA-Z]*R/.test(a) || a === "--recursive")) out.recursive.push(...paths);
     } else if (cmd !== "chmod") return undefined;
   }
   return out;
@@ -47,7 +50,9 @@ export function handedFolders(step: OwnershipStep): string[] {
   if (step.owners.every((o) => /^(root|0)(:(root|0))?$/.test(o))) return [];
   const norm = (p: string) => p.replace(/^\.\//, "").replace(/\/+$/, "");
   const owned = new Set(step.owned.map(norm));
-  return step.created.filter((p) => owned.has(norm(p)) && !p.includes("$"));
+  // `mkdir -p .next/cache && chown -R nextjs .next` hands over the folder below too.
+  const below = (p: string) => step.recursive.some((r) => norm(p).startsWith(`${norm(r)}/`));
+  return step.created.filter((p) => (owned.has(norm(p)) || below(p)) && !p.includes("$"));
 }
 
 /** The handed folders of the target's chain, with the line of their step. */
