@@ -256,6 +256,34 @@ describe('optimize on a real NestJS app started through sh -c "npm run start:pro
     }
   }, 1_800_000);
 
+  it("fresh (no Dockerfile): nest start resolves to node dist/main; both tiers answer like the original", async () => {
+    const { Dockerfile: _df, ...fx } = nestApp;
+    const fresh = await writeFixture(fx);
+    cleanups.push(fresh.cleanup);
+    const r = await optimizeProject(fresh.dir, {
+      allTiers: true,
+      against: original,
+      probes: NEST_PROBES,
+      labels: LABELS,
+      repository: `slimstage-test/plan-nest-fresh-${RUN}`,
+    });
+    expect(r.rewrittenFrom).toBeUndefined();
+    for (const tier of ["distroless", "slim"] as const) {
+      const a = attempt(r, tier);
+      expect(runtimeStage(a.dockerfile)).toContain('CMD ["node", "dist/main"]');
+      expect(a.reason).toBeUndefined();
+      expect(a.status).toBe("verified");
+      expect(a.verify?.differential?.differing).toBe(0);
+      const post = a.verify?.differential?.requests.find((x) => x.request.startsWith("POST :3000/books"));
+      expect(post?.verdict).toBe("identical");
+      const stop = await stopTime(a.image as string);
+      console.log(
+        `MEASURED nest fresh ${tier} ${((a.sizeBytes ?? 0) / 1e6).toFixed(1)} MB, docker stop ${stop.ms.toFixed(0)} ms exit ${stop.exitCode}`,
+      );
+      expect([0, 143]).toContain(stop.exitCode);
+    }
+  }, 1_800_000);
+
   it("a start command only a shell can run: distroless cannot start it, the run falls back to slim", async () => {
     // A redirect cannot be resolved to a plain argv: the command keeps its shell, which scratch lacks.
     const r = await optimizeProject(dir, {

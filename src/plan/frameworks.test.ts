@@ -92,6 +92,32 @@ describe("Next.js standalone output", () => {
     expect(runtimeOf(r.dockerfile)).toContain('CMD ["node", "server.js"]');
   });
 
+  it("a Dockerfile that assumed dist/ (a generic Node file): the rewrite copies the standalone layout, nothing of dist/", async () => {
+    const fx = {
+      ...nextStandalone,
+      Dockerfile: `FROM node:22-slim AS builder
+WORKDIR /app
+COPY . .
+RUN npm ci && npm run build
+
+FROM node:22-slim
+WORKDIR /app
+COPY --from=builder /app/node_modules ./node_modules
+COPY --from=builder /app/dist ./dist
+CMD ["node", "dist/server.js"]
+`,
+    };
+    const r = await optimizeProject(await dirOf(fx), { planOnly: true, allTiers: true });
+    expect(r.project.entry.argv).toEqual(["node", "server.js"]);
+    for (const a of r.attempts) {
+      expect(a.dockerfile).not.toMatch(/\bdist\b/);
+      expect(runtimeOf(a.dockerfile)).toContain("COPY --from=prune /app/.next/standalone/ ./");
+    }
+    expect(
+      r.decisions.some((d) => /COPY --from=builder \/app\/dist \.\/dist: replaced by copies/.test(d.text)),
+    ).toBe(true);
+  });
+
   it("rewrite: the user's mkdir + chown of .next is dropped, .next becomes the app user's, no chown or npm is left", async () => {
     const r = await optimizeProject(await dirOf(nextStandaloneWithDockerfile), {
       planOnly: true,
@@ -116,6 +142,14 @@ describe("Next.js standalone output", () => {
 });
 
 describe('NestJS started through sh -c "npm run start:prod"', () => {
+  it("fresh (no Dockerfile): nest start in scripts.start is node dist/main, the port from listen(3000)", async () => {
+    const { Dockerfile: _df, ...fx } = nestApp;
+    const r = await optimizeProject(await dirOf(fx), { planOnly: true, tier: "slim" });
+    expect(r.project.entry.argv).toEqual(["node", "dist/main"]);
+    expect(r.project.port).toBe(3000);
+    expect(runtimeOf(r.dockerfile)).toContain('CMD ["node", "dist/main"]');
+  });
+
   it("resolves to node dist/main, built by nest build into dist/", async () => {
     const r = await optimizeProject(await dirOf(nestApp), { planOnly: true, allTiers: true });
     expect(r.project.entry.argv).toEqual(["node", "dist/main"]);
