@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BuildStepError } from "../engine/build.js";
-import { failureReason } from "./failure.js";
+import { failureReason, verifyFailureReason } from "./failure.js";
 
 const PYTEST = [
   "============================= test session starts ==============================",
@@ -49,5 +49,25 @@ describe("why a tier failed", () => {
     expect(r).toBe(
       "build failed at [deps 4/4] RUN python -m pytest -q: ERROR: No matching distribution found for nothere",
     );
+  });
+});
+
+describe("verifyFailureReason", () => {
+  it("adds the app's last output lines to the verification error", () => {
+    expect(
+      verifyFailureReason({
+        error: "the container got no address on the run's network",
+        logs: "\n[FATAL tini (7)] exec sh failed: No such file or directory\n",
+      }),
+    ).toBe(
+      "the container got no address on the run's network; the app's output ends: [FATAL tini (7)] exec sh failed: No such file or directory",
+    );
+  });
+
+  it("is the error alone when the app printed nothing", () => {
+    expect(verifyFailureReason({ error: "probe GET / failed", logTail: ["", " "] })).toBe(
+      "probe GET / failed",
+    );
+    expect(verifyFailureReason({})).toBe("a probe failed");
   });
 });

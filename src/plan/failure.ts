@@ -2,9 +2,11 @@
  * The reason a tier failed, for the report: one sentence for a build or
  * verification failure, and for a failing test stage the failing tests' own
  * output (pytest's FAILURES section, node:test's `not ok` blocks), not only
- * the runner's last line (#15 item 7).
+ * the runner's last line (#15 item 7); for a verification failure, the
+ * app's last words (#15 item 4: `exec sh failed` says more than "no address").
  */
 import { BuildStepError } from "../engine/build.js";
+import type { VerifyResult } from "../verify/types.js";
 
 const MAX_TEST_LINES = 60;
 
@@ -37,4 +39,12 @@ export function failureReason(e: Error): string {
     return `build failed at ${step}${tail.length > 0 ? `: ${short(tail.join(" | "), 300)}` : ""}`;
   }
   return short(e.message, 400);
+}
+
+/** Why verification failed, with the last lines of the app's output when it printed any. */
+export function verifyFailureReason(v: Pick<VerifyResult, "error" | "logTail" | "logs">): string {
+  const error = v.error ?? "a probe failed";
+  const lines = (v.logTail ?? v.logs?.split("\n") ?? []).map((l) => l.trim()).filter(Boolean);
+  const tail = lines.slice(-2).join(" | ");
+  return tail ? `${error}; the app's output ends: ${short(tail, 300)}` : error;
 }

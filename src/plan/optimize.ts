@@ -23,10 +23,12 @@ import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existi
 import { scanProject } from "./detect/files.js";
 import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
-import { failureReason } from "./failure.js";
+import { findSubproject } from "./detect/subproject.js";
+import { failureReason, verifyFailureReason } from "./failure.js";
 import { withPackageIndex } from "./package-index.js";
 import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
+import { handedFoldersOf } from "./rewrite-ownership.js";
 import { refuseSecretFiles } from "./secrets.js";
 import { planFiles } from "./templates/index.js";
 import { absoluteIn, type WritablePath } from "./templates/production.js";
@@ -287,6 +289,9 @@ function writablePaths(
   };
   for (const g of given) add(g, "--writable");
   for (const v of existing?.volumes ?? []) add(v.path, `VOLUME in ${existing?.file}:${v.line}`);
+  // A folder the old file made and handed to its own user (`mkdir .next && chown nextjs .next`) is written to.
+  if (existing)
+    for (const h of handedFoldersOf(existing)) add(h.path, `mkdir + chown in ${existing.file}:${h.line}`);
   if (project.kind === "python") for (const w of project.writable ?? []) add(w.path, w.source);
   return out;
 }
@@ -339,12 +344,13 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       },
     );
   }
-  const files = await scanProject(dir);
-  const projectDir = files.dir;
+  const rootFiles = await scanProject(dir);
 
   // The existing Dockerfile: read for its CMD/EXPOSE and rewritten through the printer.
   let existing: ExistingDockerfile | undefined;
-  const fromPath = opts.from ? path.resolve(projectDir, opts.from) : path.join(projectDir, "Dockerfile");
+  const fromPath = opts.from
+    ? path.resolve(rootFiles.dir, opts.from)
+    : path.join(rootFiles.dir, "Dockerfile");
   if (opts.from && !(await exists(fromPath))) {
     throw new InputError(`--from ${opts.from}: no such file`, {
       hint: "pass the path of an existing Dockerfile, or leave --from out",
@@ -358,6 +364,19 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       opts.target ?? (await composeTarget(opts.compose, fromPath)),
     );
   }
+
+  // A root with no project of its own: the app is in a sub-folder (service/), which becomes the build context.
+  const sub = await findSubproject(rootFiles, existing);
+  const files = sub?.files ?? rootFiles;
+  const projectDir = files.dir;
+  const discovery: Decision[] = sub
+    ? [
+        {
+          topic: "discovery",
+          text: `the project is ${sub.source}: that folder is the build context (docker build ${sub.rel}), so the Dockerfile is planned for ${sub.rel}/Dockerfile${existing ? `; ${existing.file} is read for the command, ports, WORKDIR and ENV, and left as it is (its context is the folder above)` : ""}`,
+        },
+      ]
+    : [];
 
   const lab = await labDefaults(projectDir);
   const detectOpts: DetectOptions = { ...opts.detect };
@@ -428,7 +447,8 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     );
     // Keys and credentials never go into an image (#16): refused before anything is built.
     await refuseSecretFiles(projectDir, contextFiles(files.list, plan.dockerignore), opts.allowSecrets);
-    let decisions = plan.decisions;
+    let decisions = [...discovery, ...plan.decisions];
+    plan.decisions = decisions;
     if (existing) {
       const rw = rewriteDockerfile(existing, plan, project, {
         frontendAvailable,
@@ -454,7 +474,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
         continue;
       }
       plan = { ...plan, dockerfile: rw.dockerfile };
-      decisions = [...rw.decisions, ...plan.decisions];
+      decisions = [...discovery, ...rw.decisions, ...plan.decisions.slice(discovery.length)];
       plan.decisions = decisions;
     }
     // The generated text must parse: a template bug is caught before the engine sees it.
@@ -523,7 +543,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
         attempt.status = "verified";
       } else {
         attempt.status = "verify-failed";
-        attempt.reason = verify.error ?? "a probe failed";
+        attempt.reason = verifyFailureReason(verify);
       }
     } catch (e) {
       if (e instanceof InterruptedError) throw e;
@@ -554,7 +574,8 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   }
 
   const final = chosen?.plan ?? (lastPlan as PlannedFiles);
-  const target = existing ? fromPath : path.join(projectDir, "Dockerfile");
+  // A Dockerfile whose context is the folder above a discovered sub-project is not overwritten.
+  const target = existing && !sub ? fromPath : path.join(projectDir, "Dockerfile");
   const result: OptimizeResult = {
     project,
     ok: opts.planOnly ? false : chosen !== undefined,

@@ -101,7 +101,17 @@ export interface NodeProject {
   /** Files and folders the runtime needs besides node_modules. */
   appPaths: string[];
   hasProductionDeps: boolean;
+  /** Next.js with `output: "standalone"`: the runtime holds the traced server, not the project's node_modules. */
+  next?: NextStandalone;
   notes: string[];
+}
+
+/** What a Next.js standalone build leaves for the runtime (.next/standalone, .next/static, public/). */
+export interface NextStandalone {
+  /** The config file that sets `output: "standalone"` (next.config.mjs). */
+  config: string;
+  /** The project has a public/ folder, served from the app folder's public/. */
+  publicDir: boolean;
 }
 
 export type Project = PythonProject | NodeProject;

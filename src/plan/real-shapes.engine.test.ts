@@ -3,18 +3,21 @@
  * the rewrite of a multi-target Dockerfile chosen by its compose file's
  * build.target, a Django production Dockerfile (APP_HOME, entrypoint wrapper
  * using netcat, media uploads, time zones) and a hit counter whose only route
- * changes state. Each verified image is also stopped with `docker stop`: the
+ * changes state, and a project in service/ that only the root Dockerfile's
+ * `COPY service /service` points to. Each verified image is also stopped with `docker stop`: the
  * app must end by the forwarded SIGTERM (exit 143 or 0), not be killed after
  * the grace period (137); the stop time is printed, not asserted.
  * Images are labelled org.slimstage.test=plan-real and removed afterwards.
  */
+import { realpath } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { untagLocalImage } from "../engine/local-images.js";
 import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
 import { writeFixture } from "./testdata/fixtures.js";
-import { djangoAppHome, multiTarget, stateRouteCounter } from "./testdata/real-shapes.js";
+import { djangoAppHome, multiTarget, serviceSubfolder, stateRouteCounter } from "./testdata/real-shapes.js";
 
 const LABELS = { "org.slimstage.test": "plan-real" };
 const RUN = Math.random().toString(36).slice(2, 8);
@@ -126,6 +129,40 @@ describe("optimize on real project shapes", () => {
       const stop = await stopTime(a.image as string);
       console.log(
         `MEASURED counter ${tier} ${(a.sizeBytes ?? 0) / 1e6} MB, docker stop ${stop.ms.toFixed(0)} ms`,
+      );
+      expect([0, 143]).toContain(stop.exitCode);
+    }
+  }, 900_000);
+
+  it("a project in service/, named by the root Dockerfile's COPY service /service: found, both tiers verified", async () => {
+    const dir = await dirOf(serviceSubfolder);
+    const r = await optimizeProject(dir, {
+      allTiers: true,
+      probes: [
+        { kind: "http", port: 8000, path: "/health", expectStatus: 200, expectBody: "ok" },
+        {
+          kind: "http",
+          port: 8000,
+          path: "/books",
+          expectStatus: 200,
+          expectJson: [{ path: "count", value: "2" }],
+        },
+      ],
+      labels: LABELS,
+      repository: `slimstage-test/plan-real-service-${RUN}`,
+    });
+    expect(r.project.dir).toBe(path.join(await realpath(dir), "service"));
+    expect(r.target).toBe(path.join(await realpath(dir), "service", "Dockerfile"));
+    expect(r.decisions.find((d) => d.topic === "discovery")?.text).toContain("COPY service /service");
+    for (const tier of ["distroless", "slim"] as const) {
+      const a = attempt(r, tier);
+      expect(a.reason).toBeUndefined();
+      expect(a.status).toBe("verified");
+      // The original's WORKDIR stays where the app lives.
+      expect(a.dockerfile).toContain("WORKDIR /service");
+      const stop = await stopTime(a.image as string);
+      console.log(
+        `MEASURED service ${tier} ${(a.sizeBytes ?? 0) / 1e6} MB, start-up ${a.verify?.startupMs} ms, docker stop ${stop.ms.toFixed(0)} ms`,
       );
       expect([0, 143]).toContain(stop.exitCode);
     }

@@ -12,6 +12,7 @@ import { dockerfileFromNodes, parseDockerfile, parseInstruction } from "../docke
 import { printDockerfile, printInstruction } from "../dockerfile/printer.js";
 import type { ExistingDockerfile } from "./detect/existing.js";
 import type { Project } from "./project.js";
+import { handedFolders, ownershipStep } from "./rewrite-ownership.js";
 import { aptPackages, imageFamily, judgePackages, plainRun, rootImage } from "./rewrite-parts.js";
 import { type Decision, execForm, type PlannedFiles } from "./templates/text.js";
 
@@ -55,6 +56,10 @@ function isDevSetting(p: { key: string; value: string }): boolean {
 /** RUN steps that install packages or users: the plan does these its own way. */
 const INSTALL_RUN =
   /\b(apt-get|apt|apk|yum|dnf|pip3?|python[0-9.]*\s+-m\s+(pip|venv)|virtualenv|poetry|pipenv|uv|pdm|npm|yarn|pnpm|corepack|useradd|adduser|groupadd|addgroup|pytest|tsc|run build|run test)\b/;
+
+/** Steps that make users and groups: the generated runtime makes its own. */
+const USER_RUN = /\b(useradd|adduser|groupadd|addgroup)\b/;
+const USER_RUN_ALL = /\b(useradd|adduser|groupadd|addgroup)\b/g;
 
 function line(ins: Instruction): number {
   return ins.range.start.line;
@@ -226,18 +231,31 @@ export function rewriteDockerfile(
             (ins.command.form === "json" ? ins.command.args.join(" ") : ins.command.command) +
             ins.heredocs.map((h) => `\n${h.content}`).join("");
           const apt = aptPackages(text);
+          const setup = isFinal ? ownershipStep(text) : undefined;
+          const handed = setup ? handedFolders(setup) : [];
           if (isFinal && apt.length > 0) {
             // Judged below, once the kept steps and the entrypoint are known.
             packageRuns.push({ ins, packages: apt });
-          } else if (isFinal && /^\s*(chown|chmod)\b[^;&|]*$/.test(text.replace(/\\\n/g, " "))) {
+          } else if (handed.length > 0) {
+            decisions.push({
+              topic: "dropped",
+              text: `${at} ${oneLine(ins)}: dropped: the generated runtime creates ${handed.join(", ")} owned by its own user app (writable) without a RUN step, so no shell is needed and no other user (here ${setup?.owners.join(", ")}) must exist; the rest stays read-only`,
+            });
+          } else if (setup && (setup.owned.length > 0 || setup.created.length === 0)) {
+            // A plain chown or chmod of the app files: a mkdir alone is an app step and stays.
             decisions.push({
               topic: "dropped",
               text: `${at} ${oneLine(ins)}: dropped: the generated runtime keeps the app files owned by root and read-only, and gives the app user (${"app"}) only the writable folders (--writable, VOLUMEs)`,
             });
+          } else if (isFinal && USER_RUN.test(text) && !INSTALL_RUN.test(text.replace(USER_RUN_ALL, ""))) {
+            decisions.push({
+              topic: "rewrite",
+              text: `${at} ${oneLine(ins)}: replaced by the generated runtime's own non-root user app`,
+            });
           } else if (INSTALL_RUN.test(text)) {
             decisions.push({
               topic: "rewrite",
-              text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|npm (run )?test/.test(text) ? "test stage" : "install steps (isolated prefix, cache mounts, no toolchain in the runtime)"}`,
+              text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|(npm|yarn|pnpm) (run )?test/.test(text) ? "test stage" : /\btsc\b|run build\b/.test(text) && plan.dockerfile.includes(" AS build\n") ? "build stage" : "install steps (isolated prefix, cache mounts, no toolchain in the runtime)"}`,
             });
           } else if (isFinal) {
             withComments(ins);

@@ -9,6 +9,7 @@ import { splitSimpleShell } from "./existing.js";
 import type { ProjectFiles } from "./files.js";
 import { findHealthRoute, topLevel } from "./files.js";
 import { nodeNativeNeeds } from "./native.js";
+import { detectNextStandalone, nextAppPaths, nextEntry } from "./next.js";
 import type { DetectOptions } from "./options.js";
 import { checkInterpreter } from "./version-spec.js";
 
@@ -302,6 +303,23 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   } else if (m.scripts.build) {
     build = { script: "build", outDir: "dist", source: `scripts.build "${m.scripts.build}" in package.json` };
   }
+  // Next.js builds into .next, never dist/ (a `find dist` there fails the build).
+  const next = await detectNextStandalone(files, deps);
+  if (next) {
+    if (!m.scripts.build)
+      throw new InputError(`${next.config} sets output: "standalone" but package.json has no build script`, {
+        location: { file: "package.json", line: 1, column: 1 },
+        hint: 'add "build": "next build" to scripts',
+      });
+    build = {
+      script: "build",
+      outDir: ".next",
+      source: `scripts.build "${m.scripts.build}" in package.json (Next.js standalone output, ${next.config})`,
+    };
+  } else if ("next" in deps)
+    notes.push(
+      'Next.js without output: "standalone": the runtime needs the production node_modules and `next start`; set output: "standalone" in next.config for a runtime with only the traced server',
+    );
 
   // Entry point.
   let entry: EntryPoint | undefined;
@@ -318,6 +336,8 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
         ? { argv, source: `${opts.existing.entry.source} (without the shell)` }
         : opts.existing.entry;
   }
+  // A standalone build's server.js is the process, whatever the old CMD ran (npm start needs npm and next).
+  if (next && !(opts.entry && opts.entry.length > 0)) entry = nextEntry(next, entry);
   if (!entry && m.scripts.start) {
     const resolved = nodeArgvFromScript(m.scripts.start, tsOut);
     if (resolved) entry = { argv: resolved, source: `scripts.start "${m.scripts.start}" in package.json` };
@@ -363,7 +383,8 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   }
 
   // Port: explicit, existing EXPOSE, else a listen(...) / PORT default in the entry's sources.
-  let port = opts.port ?? opts.existing?.ports[0];
+  // Next.js listens on 3000 unless PORT says otherwise.
+  let port = opts.port ?? opts.existing?.ports[0] ?? (next ? 3000 : undefined);
   if (port === undefined) {
     const srcFiles = files.list.filter(
       (f) => /\.(c|m)?[jt]sx?$/.test(f) && !/(^|\/)(tests?|__tests__)\/|\.test\.|\.spec\./.test(f),
@@ -414,16 +435,18 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
     ".eslintrc.json",
     "biome.json",
   ]);
-  const appPaths = build
-    ? [build.outDir, "package.json"]
-    : topLevel(files).filter(
-        (n) =>
-          !excluded.has(n) &&
-          !n.startsWith("Dockerfile") &&
-          !n.startsWith(".") &&
-          !n.endsWith(".md") &&
-          n !== lock?.lockfile,
-      );
+  const appPaths = next
+    ? nextAppPaths(next)
+    : build
+      ? [build.outDir, "package.json"]
+      : topLevel(files).filter(
+          (n) =>
+            !excluded.has(n) &&
+            !n.startsWith("Dockerfile") &&
+            !n.startsWith(".") &&
+            !n.endsWith(".md") &&
+            n !== lock?.lockfile,
+        );
 
   const project: NodeProject = {
     kind: "node",
@@ -440,6 +463,7 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   };
   if (pmVersion) project.packageManagerVersion = pmVersion;
   if (build) project.build = build;
+  if (next) project.next = next;
   if (port !== undefined) project.port = port;
   const srcs = files.list.filter(
     (f) => /\.(c|m)?[jt]sx?$/.test(f) && !/(^|\/)(tests?|__tests__)\/|\.test\.|\.spec\./.test(f),

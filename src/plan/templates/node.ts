@@ -14,6 +14,7 @@ import {
   runtimePackagesCommands,
 } from "../elf-needs.js";
 import type { NodeProject } from "../project.js";
+import { nextCopies, nextDecision, nextEnvLine, nextWritable } from "./next.js";
 import { entrypointLine, healthcheckLine, initDecision, initStage, runtimeExtras } from "./production.js";
 import {
   type Decision,
@@ -129,6 +130,8 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.comment(`---- build: ${pm.run(p.build.script)} ----`);
     df.line("FROM deps AS build");
     df.line("COPY . .");
+    // next build would otherwise try to report telemetry to a server outside.
+    if (p.next) df.line("ENV NEXT_TELEMETRY_DISABLED=1");
     df.line(`RUN ${pm.run(p.build.script)}`);
     decisions.push({
       topic: "build",
@@ -150,30 +153,45 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.blank();
   }
   df.comment(
-    "---- prune: production dependencies only (no type declarations or source maps); compiled tests removed ----",
+    p.next
+      ? "---- prune: the standalone build's own node_modules, without type declarations or source maps ----"
+      : "---- prune: production dependencies only (no type declarations or source maps); compiled tests removed ----",
   );
   df.line(`FROM ${last} AS prune`);
   // Type declarations and source maps of dependencies are for editors and debuggers, not for running.
+  const modules = p.next ? ".next/standalone/node_modules" : "node_modules";
   const pruneCmds = [
-    pm.prune,
-    "{ [ ! -d node_modules ] || find node_modules -type f \\( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \\) -delete; }",
+    // A standalone build carries its own node_modules: the project's are not pruned, they stay behind.
+    ...(p.next ? [] : [pm.prune]),
+    `{ [ ! -d ${modules} ] || find ${modules} -type f \\( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \\) -delete; }`,
   ];
-  if (p.build) {
+  if (p.build && !p.next) {
     const out = p.build.outDir;
     pruneCmds.push(
       `find ${out} \\( -type d \\( -name test -o -name tests -o -name __tests__ \\) -prune -exec rm -rf {} + \\) -o \\( -type f \\( -name '*.test.*' -o -name '*.spec.*' \\) -exec rm -f {} + \\)`,
     );
   }
-  df.line(runLines(`RUN ${pm.cache} \\\n    `, pruneCmds));
+  // The package manager's cache only when the package manager runs (not for a standalone build).
+  df.line(runLines(p.next ? "RUN " : `RUN ${pm.cache} \\\n    `, pruneCmds));
   // Without a build or test stage the sources come after the prune, which depends on the lock only (cache).
   if (last === "deps") df.line("COPY . .");
   decisions.push({
     topic: "prune",
-    text: `dev dependencies are removed with \`${pm.prune}\` after the build and the tests, with the type declarations and source maps of the production dependencies`,
+    text: p.next
+      ? "the standalone build's own node_modules (.next/standalone/node_modules) lose their type declarations and source maps; the project's node_modules never reach the runtime"
+      : `dev dependencies are removed with \`${pm.prune}\` after the build and the tests, with the type declarations and source maps of the production dependencies`,
   });
 
-  const appCopies = p.appPaths.map((a) => `COPY --from=prune /app/${a} ./${a}`);
-  const writable = opts.writable ?? [];
+  const appCopies = p.next ? nextCopies(p.next) : p.appPaths.map((a) => `COPY --from=prune /app/${a} ./${a}`);
+  const writable = [
+    ...(opts.writable ?? []),
+    ...(p.next && !(opts.writable ?? []).some((w) => w.path === nextWritable(appDir).path)
+      ? [nextWritable(appDir)]
+      : []),
+  ];
+  // The node_modules the runtime holds: the standalone build's traced ones, or the pruned project's.
+  const runtimeModules = p.next ? false : p.hasProductionDeps;
+  const scanRoot = p.next ? "/app/.next/standalone" : "/app";
   df.blank();
   initStage(df, runtimeBase);
   if (tier === "slim") {
@@ -197,7 +215,7 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
           }).map((c) =>
             c.replace(
               "find /app/node_modules -type f -name '*.so*'",
-              "find /app -path '*/node_modules/*' -type f \\( -name '*.so*' -o -name '*.node' \\)",
+              `find ${scanRoot} -path '*/node_modules/*' -type f \\( -name '*.so*' -o -name '*.node' \\)`,
             ),
           ),
         ],
@@ -215,8 +233,9 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     );
     df.line(`COPY --from=interpreter /usr/local/bin/node /usr/local/bin/node`);
     df.line("ENV NODE_ENV=production");
+    if (p.next) df.line(nextEnvLine(p.port));
     df.line(`WORKDIR ${appDir}`);
-    if (p.hasProductionDeps) df.line("COPY --from=prune /app/node_modules ./node_modules");
+    if (runtimeModules) df.line("COPY --from=prune /app/node_modules ./node_modules");
     // Writable folders first: a later COPY into an existing folder keeps its owner.
     runtimeExtras(df, decisions, uid, writable);
     for (const c of appCopies) df.line(c);
@@ -249,8 +268,9 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.line("FROM scratch AS runtime");
     df.line("COPY --from=rootfs /rootfs/ /");
     df.line("ENV NODE_ENV=production PATH=/usr/local/bin");
+    if (p.next) df.line(nextEnvLine(p.port));
     df.line(`WORKDIR ${appDir}`);
-    if (p.hasProductionDeps) df.line("COPY --from=prune /app/node_modules ./node_modules");
+    if (runtimeModules) df.line("COPY --from=prune /app/node_modules ./node_modules");
     // Writable folders first: a later COPY into an existing folder keeps its owner.
     runtimeExtras(df, decisions, uid, writable);
     for (const c of appCopies) df.line(c);
@@ -260,6 +280,7 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
       text: "FROM scratch with /usr/local/bin/node and its ELF closure (found by ldd in the builder), CA certificates and an /etc/passwd with the user app; no shell, no npm",
     });
   }
+  if (p.next) decisions.push(nextDecision(p.next, p.port));
   if (p.port !== undefined) df.line(`EXPOSE ${p.port}`);
   const hc = healthcheckLine("node", p.port, p.healthPath ?? opts.healthPath);
   if (hc) {

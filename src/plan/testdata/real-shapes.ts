@@ -222,3 +222,40 @@ EXPOSE 3000
 CMD ["sh", "-c", "npm run start:prod"]
 `,
 };
+
+/**
+ * A project in a sub-folder: the root holds the Dockerfile (`COPY service /service`),
+ * service/ holds the app and its requirements.txt, and scripts/ a helper script
+ * (a second folder with Python in it, so only the Dockerfile's COPY tells which is the app).
+ */
+export const serviceSubfolder: Fixture = {
+  "README.md": "# Reading list\n\nThe web service is in service/.\n",
+  "scripts/seed.py": 'print("seeding the reading list")\n',
+  "service/requirements.txt": "flask==3.1.3\n",
+  "service/app.py": `from flask import Flask, jsonify
+
+app = Flask(__name__)
+BOOKS = ["Dune", "Emma"]
+
+
+@app.route("/health")
+def health():
+    return "ok"
+
+
+@app.route("/books")
+def books():
+    return jsonify(books=BOOKS, count=len(BOOKS))
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=8000)
+`,
+  Dockerfile: `FROM python:3.11-slim
+COPY service /service
+WORKDIR /service
+RUN pip install --no-cache-dir -r requirements.txt
+EXPOSE 8000
+CMD ["python", "app.py"]
+`,
+};

@@ -1,0 +1,68 @@
+/**
+ * Folder set-up steps of an old final stage: RUNs made only of mkdir, chown
+ * and chmod, there to give the old file's own user (removed by the rewrite)
+ * a folder it writes to (`mkdir .next && chown nextjs:nodejs .next`). Kept
+ * as they are, they would fail on the missing user; dropped without a
+ * trace, the app could no longer write there. A folder the step both creates
+ * and hands to a user becomes one of the runtime's writable folders.
+ */
+import type { ExistingDockerfile } from "./detect/existing.js";
+
+export interface OwnershipStep {
+  /** Folders made by mkdir, as written (relative ones are below the WORKDIR). */
+  created: string[];
+  /** Paths chown hands to a user, as written. */
+  owned: string[];
+  /** The owned paths chown hands over with everything below them (-R). */
+  recursive: string[];
+  /** The user (and group) given, as written (`nextjs:nodejs`, `1000:1000`). */
+  owners: string[];
+}
+
+/** The step's parts, when every command of it is mkdir, chown or chmod with plain words; else undefined. */
+export function ownershipStep(text: string): OwnershipStep | undefined {
+  const flat = text.replace(/\\\r?\n/g, " ");
+  // Shell syntax beyond `&&` and `;` (pipes, substitutions, redirections) is more than set-up.
+  if (/[|<>`(){}]|\$\(/.test(flat.replace(/&&/g, ""))) return undefined;
+  const commands = flat
+    .split(/&&|;/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (commands.length === 0) return undefined;
+  const out: OwnershipStep = { created: [], owned: [], recursive: [], owners: [] };
+  for (const c of commands) {
+    const [cmd, ...args] = c.split(/\s+/);
+    const plain = args.filter((a) => !a.startsWith("-"));
+    if (cmd === "mkdir") out.created.push(...plain);
+    else if (cmd === "chown") {
+      const [owner, ...paths] = plain;
+      if (owner === undefined || paths.length === 0) return undefined;
+      out.owners.push(owner);
+      out.owned.push(...paths);
+      if (args.some((a) => /^-[a-zA-Z]*R/.test(a) || a === "--recursive")) out.recursive.push(...paths);
+    } else if (cmd !== "chmod") return undefined;
+  }
+  return out;
+}
+
+/** Folders a set-up step creates and hands to a non-root user: the app writes there. */
+export function handedFolders(step: OwnershipStep): string[] {
+  if (step.owners.every((o) => /^(root|0)(:(root|0))?$/.test(o))) return [];
+  const norm = (p: string) => p.replace(/^\.\//, "").replace(/\/+$/, "");
+  const owned = new Set(step.owned.map(norm));
+  // `mkdir -p .next/cache && chown -R nextjs .next` hands over the folder below too.
+  const below = (p: string) => step.recursive.some((r) => norm(p).startsWith(`${norm(r)}/`));
+  return step.created.filter((p) => (owned.has(norm(p)) || below(p)) && !p.includes("$"));
+}
+
+/** The handed folders of the target's chain, with the line of their step. */
+export function handedFoldersOf(existing: ExistingDockerfile): Array<{ path: string; line: number }> {
+  const out: Array<{ path: string; line: number }> = [];
+  for (const st of existing.chain)
+    for (const ins of st.instructions) {
+      if (ins.keyword !== "RUN" || ins.command.form !== "shell" || ins.heredocs.length > 0) continue;
+      const step = ownershipStep(ins.command.command);
+      if (step) for (const p of handedFolders(step)) out.push({ path: p, line: ins.range.start.line });
+    }
+  return out;
+}
