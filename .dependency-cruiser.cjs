@@ -61,12 +61,6 @@ const KNOWN_EXCEPTIONS = [
     from: "^src/plan/optimize\\.ts$",
     to: "^src/lab/load-lab\\.ts$",
   },
-  {
-    // doctor (host administration) lists the local bases while bases/ builds through engine/;
-    // issue 21 item 2 moves doctor and setup above bases/ (next commit).
-    from: "^src/engine/doctor\\.ts$",
-    to: "^src/bases/list\\.ts$",
-  },
 ];
 
 /** Cycles that exist today, same contract as KNOWN_EXCEPTIONS (matched on the cycle's first module). */
@@ -76,17 +70,6 @@ const KNOWN_CYCLES = [
     // plug-ins) rewrites plan/templates/. src/plan/ is being edited elsewhere.
     from: "^src/plan/templates/(production|text)\\.ts$",
     via: "^src/plan/templates/(production|text)\\.ts$",
-  },
-  {
-    // LabProgressEvent lives in run-lab.ts, which runs the phases that emit it;
-    // issue 21 item 2 moves the lab's event types into a leaf module (next commit).
-    from: "^src/lab/(run-lab|analyze-phase|run-minified|run-optimized)\\.ts$",
-    via: "^src/lab/(run-lab|analyze-phase|run-minified|run-optimized)\\.ts$",
-  },
-  {
-    // ports.ts uses containers.ts's error translation, containers.ts publishes ports (next commit).
-    from: "^src/engine/(containers|ports)\\.ts$",
-    via: "^src/engine/(containers|ports)\\.ts$",
   },
 ];
 

@@ -9,7 +9,6 @@ import {
   createContainer,
   execInContainer,
   imageRunInfo,
-  isEngineGone,
   startContainer,
   waitForExit,
 } from "../engine/containers.js";
@@ -25,6 +24,7 @@ import {
 import { createNetwork } from "../engine/networks.js";
 import { containerReach, portPublishing } from "../engine/ports.js";
 import { watchPeakMemory } from "../engine/stats.js";
+import { isEngineGone } from "../engine/trouble.js";
 import { EngineError, InputError, InterruptedError, VerifyError } from "../errors.js";
 // compose.ts (ajv, yaml) and the build code load only when a compose file is given:
 // start-up time of `slimstage verify` is measured against `docker run`.
