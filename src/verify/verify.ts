@@ -30,7 +30,7 @@ import { EngineError, InputError, InterruptedError, VerifyError } from "../error
 // start-up time of `slimstage verify` is measured against `docker run`.
 import type { ComposeService } from "./compose.js";
 import { describeProbe } from "./probe-spec.js";
-import { type ProbeTarget, runProbe } from "./probes.js";
+import { type ProbeTarget, runProbe } from "./probes/index.js";
 import { sleep, throwIfAborted } from "./sleep.js";
 import type { Probe, ProbeResult, SidecarInfo, VerifyOptions, VerifyResult } from "./types.js";
 import {
