@@ -4,7 +4,7 @@
  * copy. Type-only imports count: a type is a dependency on the module that owns it.
  */
 
-/** Test-only code (the files tsconfig.build.json keeps out of dist/): exempt from the layering. */
+/** Test-only code (the files tsconfig.build.json keeps out of dist/): held to the cycle and resolution rules only. */
 const TEST_ONLY = [
   "\\.test\\.ts$",
   "/test-helpers/",
@@ -63,7 +63,10 @@ const KNOWN_EXCEPTIONS = [
   },
 ];
 
-/** Cycles that exist today, same contract as KNOWN_EXCEPTIONS (matched on the cycle's first module). */
+/**
+ * Cycles that exist today, same contract as KNOWN_EXCEPTIONS: a cycle among modules that all
+ * match `via` is tolerated; one that pulls in any other module is refused.
+ */
 const KNOWN_CYCLES = [
   {
     // production.ts and text.ts share template helpers both ways; issue 21 item 5 (languages as
