@@ -8,6 +8,7 @@ export * from "./build/public.js";
 export * from "./dockerfile/public.js";
 export * from "./engine/public.js";
 export * from "./errors.js";
+export * from "./host/public.js";
 export * from "./image/public.js";
 export * from "./lab/public.js";
 export * from "./lint/public.js";

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import { extract } from "tar-stream";
 import { EngineError } from "../errors.js";
 import type { EngineConnection } from "./connect.js";
-import { engineTrouble } from "./containers.js";
+import { engineTrouble } from "./trouble.js";
 
 /** A directory of a container (running, stopped or only created) as the engine's tar export of it. */
 export async function copyFromContainer(

@@ -3,6 +3,7 @@ import { EngineError, InputError } from "../errors.js";
 import { isNotFound, MANAGED_LABEL } from "./cleanup.js";
 import type { EngineConnection } from "./connect.js";
 import { type PortPublishing, publishBody } from "./ports.js";
+import { engineTrouble } from "./trouble.js";
 
 /** What verification needs to know about an image. */
 export interface ImageRunInfo {
@@ -317,27 +318,4 @@ export async function execInContainer(
     }
     throw engineTrouble(`could not run a command in ${id.slice(0, 12)}`, err);
   }
-}
-
-/** True when the error says the engine itself is gone (socket closed, refused). */
-export function isEngineGone(err: unknown): boolean {
-  const code =
-    typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";
-  const msg = err instanceof Error ? err.message : String(err);
-  return (
-    ["ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "ESOCKETTIMEDOUT"].includes(code) ||
-    /socket hang up|connect ECONNREFUSED|connect ENOENT/.test(msg)
-  );
-}
-
-/** An EngineError that says plainly when the engine went away. */
-export function engineTrouble(what: string, err: unknown): EngineError {
-  if (isEngineGone(err)) {
-    return new EngineError(`${what}: the engine stopped answering`, {
-      cause: err,
-      hint: "check that dockerd is running (`slimstage doctor`); resources may need `docker rm -f` by label org.slimstage.managed=true",
-    });
-  }
-  const msg = err instanceof Error ? err.message : String(err);
-  return new EngineError(`${what}: ${msg}`, { cause: err });
 }

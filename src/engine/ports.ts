@@ -11,7 +11,7 @@ import { BlockList, isIPv4 } from "node:net";
 import { networkInterfaces } from "node:os";
 import { EngineError } from "../errors.js";
 import type { EngineConnection } from "./connect.js";
-import { engineTrouble } from "./containers.js";
+import { engineTrouble } from "./trouble.js";
 
 /** What a create body needs to publish `ports` (tcp) to ephemeral host ports. */
 export interface PortPublishing {

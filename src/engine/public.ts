@@ -16,10 +16,3 @@ export {
   parseEngineAddress,
   type StrategyReport,
 } from "./discovery.js";
-export {
-  type DoctorOptions,
-  type DoctorReport,
-  type EngineFacts,
-  type RegistryCheck,
-  runDoctor,
-} from "./doctor.js";

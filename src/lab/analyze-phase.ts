@@ -1,7 +1,7 @@
 import { EngineError, InterruptedError } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { Image } from "../image/model.js";
-import type { LabProgressEvent } from "./run-lab.js";
+import type { LabProgressEvent } from "./events.js";
 
 export interface AnalyzePhaseContext {
   emit: (e: LabProgressEvent) => void;

@@ -1,4 +1,6 @@
 /** The lab loop: lab.yaml model and loader, the runner, verdicts, the result table. */
+
+export type { LabProgressEvent } from "./events.js";
 export { explainDifference } from "./explain.js";
 export { type ImageFacts, imageFacts } from "./image-facts.js";
 export type {
@@ -24,5 +26,5 @@ export { LAB_FILE, listLabDirs, loadLab, parseLab, resolveLabDirs } from "./load
 export { machineInfo } from "./machine.js";
 export { judgeOutcome } from "./outcome.js";
 export { examplesDir, packageRoot } from "./paths.js";
-export { type LabProgressEvent, type RunLabOptions, runLab } from "./run-lab.js";
+export { type RunLabOptions, runLab } from "./run-lab.js";
 export { judgeClaim, judgeClaims, parseThreshold } from "./verdicts.js";

@@ -15,6 +15,7 @@ import type { LintFindingSummary, ReportData, VariantData } from "../report/repo
 import { probesFromConfig } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { analyzePhase } from "./analyze-phase.js";
+import type { LabProgressEvent } from "./events.js";
 import { imageFacts } from "./image-facts.js";
 import type { Lab, LabProbe, LabVariant } from "./lab-config.js";
 import type { LabRun, LintFact, OriginalLint, VariantRun, VerifyFacts } from "./lab-result.js";
@@ -28,25 +29,6 @@ export const LAB_LABEL = "org.slimstage.lab";
 
 /** How many wasted (and biggest) files an analysis lists; enough for every file of the labs' images. */
 const WASTE_FILES = 20_000;
-
-export type LabPhase = "lint" | "build" | "analyze" | "verify";
-
-export type LabProgressEvent =
-  | { type: "lab-start"; lab: string; title: string; variants: number }
-  | { type: "lab-done"; lab: string; ok: boolean; durationMs: number }
-  | { type: "phase-start"; lab: string; variant: string; phase: LabPhase; detail?: string }
-  | {
-      type: "phase-done";
-      lab: string;
-      variant: string;
-      phase: LabPhase;
-      ok: boolean;
-      durationMs: number;
-      detail: string;
-    }
-  | { type: "build-step"; lab: string; variant: string; step: string; cached: boolean }
-  | { type: "verify-step"; lab: string; variant: string; message: string }
-  | { type: "note"; lab: string; message: string };
 
 export interface RunLabOptions {
   signal?: AbortSignal;

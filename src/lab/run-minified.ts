@@ -13,11 +13,11 @@ import type { MinifyResult } from "../minify/minify.js";
 import type { MinifySummary, VariantData } from "../report/report-data.js";
 import type { Probe, VerifyResult } from "../verify/types.js";
 import { analyzePhase } from "./analyze-phase.js";
+import type { LabProgressEvent } from "./events.js";
 import type { Lab } from "./lab-config.js";
 import type { VariantRun, VerifyFacts } from "./lab-result.js";
 import type { MeasuredVariant } from "./outcome.js";
 import { ownVariant } from "./own-variant.js";
-import type { LabProgressEvent } from "./run-lab.js";
 
 export const MINIFIED_VARIANT = "minified";
 

@@ -12,13 +12,13 @@ import type { Analysis } from "../image/analysis/types.js";
 import type { LintFindingSummary, VariantData } from "../report/report-data.js";
 import type { Probe, VerifyResult } from "../verify/types.js";
 import { analyzePhase } from "./analyze-phase.js";
+import type { LabProgressEvent } from "./events.js";
 import { imageFacts } from "./image-facts.js";
 import type { Lab } from "./lab-config.js";
 import type { LintFact, VariantRun, VerifyFacts } from "./lab-result.js";
 import type { SizedVariant, TierMeasure } from "./optimized-claims.js";
 import type { MeasuredVariant } from "./outcome.js";
 import { ownVariant } from "./own-variant.js";
-import type { LabProgressEvent } from "./run-lab.js";
 
 export const OPTIMIZE_TIERS = ["slim", "distroless"] as const;
 export type OptimizeTier = (typeof OPTIMIZE_TIERS)[number];

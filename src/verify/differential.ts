@@ -9,7 +9,7 @@ import {
   type Exchange,
   send,
 } from "./probes/discovery.js";
-import { DEFAULT_REQUEST_TIMEOUT_MS } from "./probes.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "./probes/kind.js";
 import type {
   AnswerSummary,
   DifferentialEvidence,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { difference, learnMask } from "./mask.js";
-import type { HttpAnswer } from "./probes.js";
+import type { HttpAnswer } from "./probes/http.js";
 
 const answer = (body: string, contentType = "text/html; charset=utf-8", status = 200): HttpAnswer => ({
   status,

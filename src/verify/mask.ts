@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { HttpAnswer } from "./probes.js";
+import type { HttpAnswer } from "./probes/http.js";
 
 /**
  * Masking for differential verification: what differs between two runs of

@@ -9,7 +9,6 @@ import {
   createContainer,
   execInContainer,
   imageRunInfo,
-  isEngineGone,
   startContainer,
   waitForExit,
 } from "../engine/containers.js";
@@ -25,12 +24,13 @@ import {
 import { createNetwork } from "../engine/networks.js";
 import { containerReach, portPublishing } from "../engine/ports.js";
 import { watchPeakMemory } from "../engine/stats.js";
+import { isEngineGone } from "../engine/trouble.js";
 import { EngineError, InputError, InterruptedError, VerifyError } from "../errors.js";
 // compose.ts (ajv, yaml) and the build code load only when a compose file is given:
 // start-up time of `slimstage verify` is measured against `docker run`.
 import type { ComposeService } from "./compose.js";
 import { describeProbe } from "./probe-spec.js";
-import { type ProbeTarget, runProbe } from "./probes.js";
+import { type ProbeTarget, runProbe } from "./probes/index.js";
 import { sleep, throwIfAborted } from "./sleep.js";
 import type { Probe, ProbeResult, SidecarInfo, VerifyOptions, VerifyResult } from "./types.js";
 import {

@@ -1,7 +1,8 @@
 import type { EngineConnection } from "../engine/connect.js";
 import { containerState, followLogs } from "../engine/containers.js";
 import { VerifyError } from "../errors.js";
-import { portAt, tcpOnce } from "./probes.js";
+import { portAt } from "./probes/kind.js";
+import { tcpOnce } from "./probes/tcp.js";
 import { sleep, throwIfAborted } from "./sleep.js";
 import type { WaitSpec } from "./types.js";
 

@@ -26,7 +26,7 @@ export function define(program: Command): void {
     )
     .action(
       action(async (rt, o: { offline?: boolean }) => {
-        const { runDoctor } = await import("../../engine/doctor.js");
+        const { runDoctor } = await import("../../host/doctor.js");
         const r = await runDoctor({ offline: o.offline === true });
         const code = r.engine ? (r.ok ? EXIT.ok : EXIT.findings) : EXIT.engine;
         if (rt.json) {

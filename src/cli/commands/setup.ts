@@ -21,7 +21,7 @@ export function define(program: Command): void {
     )
     .action(
       action(async (rt) => {
-        const { runSetupScript } = await import("../../engine/setup.js");
+        const { runSetupScript } = await import("../../host/setup.js");
         const r = await runSetupScript({ signal: rt.signal, onLine: (l) => rt.info(l) });
         if (rt.json) rt.printJson({ ok: r.code === 0, exitCode: r.code, script: r.script, steps: r.lines });
         return r.code === 0 ? 0 : 3;

@@ -1,5 +1,6 @@
 import { Parser } from "htmlparser2";
-import { ConnectError, type HttpAnswer, httpRequest } from "../probes.js";
+import { type HttpAnswer, httpRequest } from "./http.js";
+import { ConnectError } from "./kind.js";
 
 /** One request of the differential request set. */
 export interface DiscoveredRequest {

@@ -1,15 +1,20 @@
 import { type LocalBase, listBases } from "../bases/list.js";
-import { isSlimstageError } from "../errors.js";
 import {
   type BuildKitClient,
   buildModeFromVersion,
   type ClientExamination,
   type EngineBuildMode,
   examineDockerClients,
-} from "./build-client.js";
-import { type ConnectOptions, connectEngine, type EngineConnection, systemDiscoveryHost } from "./connect.js";
-import type { StrategyReport } from "./discovery.js";
-import { discoverEngines } from "./discovery.js";
+} from "../engine/build-client.js";
+import {
+  type ConnectOptions,
+  connectEngine,
+  type EngineConnection,
+  systemDiscoveryHost,
+} from "../engine/connect.js";
+import type { StrategyReport } from "../engine/discovery.js";
+import { discoverEngines } from "../engine/discovery.js";
+import { isSlimstageError } from "../errors.js";
 
 /** The engine as doctor saw it. */
 export interface EngineFacts {

@@ -1,8 +1,9 @@
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, createServer as createNetServer, type Server as NetServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { InterruptedError } from "../errors.js";
-import { checkHttpAnswer, jsonAt, type ProbeTarget, runProbe, splitCommand } from "./probes.js";
+import { InterruptedError } from "../../errors.js";
+import { checkHttpAnswer, jsonAt } from "./http.js";
+import { type ProbeTarget, runProbe } from "./index.js";
 
 const servers: Server[] = [];
 const netServers: NetServer[] = [];
@@ -266,16 +267,8 @@ describe("pure helpers", () => {
     ).toMatch(/not JSON/);
   });
 
-  it("reads JSON paths and splits commands", () => {
+  it("reads JSON paths", () => {
     expect(jsonAt({ a: [{ b: 2 }] }, "a.0.b")).toEqual({ found: true, value: 2 });
     expect(jsonAt({ a: 1 }, "b")).toEqual({ found: false });
-    expect(splitCommand(`python -c "import sys; print('hi there')" 'a b' c\\ d ""`)).toEqual([
-      "python",
-      "-c",
-      "import sys; print('hi there')",
-      "a b",
-      "c d",
-      "",
-    ]);
   });
 });

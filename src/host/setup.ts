@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
+import { runCli } from "../engine/build-client.js";
 import { EngineError } from "../errors.js";
-import { runCli } from "./build-client.js";
 
 /** scripts/setup-engine.sh, found from src/engine/ and from dist/engine/ alike. */
 export const SETUP_SCRIPT = fileURLToPath(new URL("../../scripts/setup-engine.sh", import.meta.url));

@@ -1,33 +1,17 @@
+/** The http probe kind: requests against the app's port, checked against the probe's expectations. */
 import { request } from "node:http";
-import { connect } from "node:net";
-import type { ExecResult } from "../engine/containers.js";
-import { describeProbe } from "./probe-spec.js";
-import { sleep, throwIfAborted } from "./sleep.js";
-import type { CmdProbe, HttpProbe, Probe, ProbeResult, TcpProbe } from "./types.js";
-
-/** Where probes reach the app: its address on the run's network, and exec inside it. */
-export interface ProbeTarget {
-  host: string;
-  /** Container port -> port at `host` (published ports); absent or unmapped: the same port. */
-  ports?: ReadonlyMap<number, number>;
-  exec(cmd: string[], timeoutMs: number): Promise<ExecResult>;
-  /** Why the container is no longer running, once it is not. */
-  exited(): string | undefined;
-  /** Fires when the container stops: cuts a connection attempt that would otherwise hang. */
-  stopped?: AbortSignal;
-}
-
-export interface ProbeRunOptions {
-  /** Epoch ms after which no more attempts are made. */
-  deadline: number;
-  signal?: AbortSignal;
-  /** Pause between connection attempts while the app starts. */
-  pollMs?: number;
-  /** Per-request limit (default 5 s, never past the deadline). */
-  requestTimeoutMs?: number;
-}
-
-export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+import type { HttpProbe, ProbeResult } from "../types.js";
+import {
+  ConnectError,
+  cutOn,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type ProbeKind,
+  type ProbeRunOptions,
+  type ProbeTarget,
+  portAt,
+  quote,
+  untilConnected,
+} from "./kind.js";
 
 /** One HTTP answer, as probes and differential verification see it. */
 export interface HttpAnswer {
@@ -52,21 +36,6 @@ export interface HttpRequestSpec {
   signal?: AbortSignal | undefined;
   /** Bytes of body kept (default 1 MB). */
   maxBytes?: number;
-}
-
-/** Connection-level trouble (refused, reset, timed out): the app may not be up yet. */
-export class ConnectError extends Error {
-  /** The port answered, but not with HTTP (Node's parser refused the reply). */
-  readonly notHttp: boolean;
-  constructor(message: string, notHttp = false) {
-    super(message);
-    this.notHttp = notHttp;
-  }
-}
-
-/** The port to connect to at the target's host for the container's `port`. */
-export function portAt(target: { ports?: ReadonlyMap<number, number> }, port: number): number {
-  return target.ports?.get(port) ?? port;
 }
 
 /** One HTTP request; connection problems reject with ConnectError. */
@@ -116,44 +85,6 @@ export function httpRequest(host: string, port: number, spec: HttpRequestSpec): 
   }).finally(() => off());
 }
 
-/** One GET-style request without a body (kept for callers that need only status and text). */
-export function httpOnce(
-  host: string,
-  port: number,
-  path: string,
-  method: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<HttpAnswer> {
-  return httpRequest(host, port, { path, method, timeoutMs, signal });
-}
-
-/** Opens and closes one TCP connection. */
-export function tcpOnce(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  let off = () => {};
-  return new Promise<void>((resolve, reject) => {
-    const sock = connect({ host, port });
-    off = cutOn(signal, () => sock.destroy(new ConnectError("cut short")));
-    sock.setTimeout(timeoutMs, () => sock.destroy(new ConnectError(`no connection within ${timeoutMs} ms`)));
-    sock.once("connect", () => {
-      sock.destroy();
-      resolve();
-    });
-    sock.once("error", (e: NodeJS.ErrnoException) => reject(new ConnectError(e.code ?? e.message)));
-  }).finally(() => off());
-}
-
-/** Runs `cut` when the signal fires; returns the undo (listeners must not pile up over attempts). */
-function cutOn(signal: AbortSignal | undefined, cut: () => void): () => void {
-  if (!signal) return () => {};
-  if (signal.aborted) {
-    cut();
-    return () => {};
-  }
-  signal.addEventListener("abort", cut, { once: true });
-  return () => signal.removeEventListener("abort", cut);
-}
-
 /** Reads `a.b.0.c` from parsed JSON. */
 export function jsonAt(value: unknown, path: string): { found: boolean; value?: unknown } {
   let cur: unknown = value;
@@ -176,7 +107,6 @@ function sameValue(actual: unknown, expected: string): boolean {
 }
 
 const fill = (text: string, n: number) => text.replaceAll("{n}", String(n));
-const quote = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
 
 /** What an HTTP check found wrong: one sentence, and the expected/got pair shown on failure. */
 export interface HttpProblem {
@@ -254,39 +184,6 @@ export function checkHttpAnswer(
     }
   }
   return undefined;
-}
-
-async function untilConnected<T>(
-  target: ProbeTarget,
-  opts: ProbeRunOptions,
-  attempt: (timeoutMs: number, signal?: AbortSignal) => Promise<T>,
-): Promise<{ value?: T; attempts: number; lastError?: string }> {
-  const pollMs = opts.pollMs ?? 20;
-  let attempts = 0;
-  let lastError: string | undefined;
-  const signals = [opts.signal, target.stopped].filter((x): x is AbortSignal => x !== undefined);
-  const cut = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-  for (;;) {
-    throwIfAborted(opts.signal);
-    const gone = target.exited();
-    if (gone) return { attempts, lastError: gone };
-    const left = opts.deadline - Date.now();
-    if (left <= 0) return { attempts, lastError: `timed out${lastError ? ` (last: ${lastError})` : ""}` };
-    attempts++;
-    try {
-      return {
-        value: await attempt(
-          Math.max(1, Math.min(opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, left)),
-          cut,
-        ),
-        attempts,
-      };
-    } catch (e) {
-      if (!(e instanceof ConnectError)) throw e;
-      lastError = e.message;
-    }
-    await sleep(Math.min(pollMs, Math.max(0, opts.deadline - Date.now())), opts.signal);
-  }
 }
 
 /** The request a probe sends (headers and body included). */
@@ -378,116 +275,4 @@ async function runHttp(
   return { probe: p, ok: true, detail: `${answer.status}${seen}`, attempts: first.attempts };
 }
 
-async function runTcp(
-  p: TcpProbe,
-  target: ProbeTarget,
-  opts: ProbeRunOptions,
-): Promise<Omit<ProbeResult, "durationMs">> {
-  const r = await untilConnected(target, opts, (t, sig) =>
-    tcpOnce(target.host, portAt(target, p.port), t, sig),
-  );
-  if (r.attempts > 0 && r.lastError === undefined)
-    return {
-      probe: p,
-      ok: true,
-      tcpOnly: true,
-      detail: `port ${p.port} accepts connections`,
-      attempts: r.attempts,
-    };
-  return {
-    probe: p,
-    ok: false,
-    detail: `port ${p.port} does not accept connections: ${r.lastError}`,
-    expected: `port ${p.port} accepting connections`,
-    got: r.lastError ?? "nothing",
-    attempts: r.attempts,
-  };
-}
-
-/** Splits a command on spaces, honouring simple quotes, for images without a shell. */
-export function splitCommand(cmd: string): string[] {
-  // Hand-written: only quotes and backslashes matter here; a shell parser would be heavier than the job.
-  const out: string[] = [];
-  let cur = "";
-  let q: '"' | "'" | undefined;
-  let has = false;
-  for (let i = 0; i < cmd.length; i++) {
-    const c = cmd[i] as string;
-    if (q) {
-      if (c === q) q = undefined;
-      else if (c === "\\" && q === '"' && i + 1 < cmd.length) cur += cmd[++i];
-      else cur += c;
-    } else if (c === '"' || c === "'") {
-      q = c;
-      has = true;
-    } else if (c === "\\" && i + 1 < cmd.length) {
-      cur += cmd[++i];
-      has = true;
-    } else if (/\s/.test(c)) {
-      if (has || cur) out.push(cur);
-      cur = "";
-      has = false;
-    } else cur += c;
-  }
-  if (has || cur) out.push(cur);
-  return out;
-}
-
-async function runCmd(
-  p: CmdProbe,
-  target: ProbeTarget,
-  opts: ProbeRunOptions,
-): Promise<Omit<ProbeResult, "durationMs">> {
-  const gone = target.exited();
-  if (gone) return { probe: p, ok: false, detail: gone, attempts: 0 };
-  const timeout = Math.max(1000, opts.deadline - Date.now());
-  let r = await target.exec(["/bin/sh", "-c", p.command], timeout);
-  if (
-    (r.exitCode === 126 || r.exitCode === 127) &&
-    /executable file not found|no such file/i.test(r.output)
-  ) {
-    // No shell in the image (distroless, minified): run the words directly.
-    r = await target.exec(splitCommand(p.command), timeout);
-  }
-  const want = p.expectExitCode ?? 0;
-  const out = r.output.trim();
-  if (r.exitCode !== want)
-    return {
-      probe: p,
-      ok: false,
-      detail: `exit code ${r.exitCode}, expected ${want}; output ${quote(out)}`,
-      expected: `exit code ${want}`,
-      got: `exit code ${r.exitCode}, output ${quote(out)}`,
-      attempts: 1,
-    };
-  if (p.expectOutput !== undefined && !r.output.includes(p.expectOutput)) {
-    return {
-      probe: p,
-      ok: false,
-      detail: `output ${quote(out)} does not contain ${quote(p.expectOutput)}`,
-      expected: `output containing ${quote(p.expectOutput)}`,
-      got: `output ${quote(out)}`,
-      attempts: 1,
-    };
-  }
-  return {
-    probe: p,
-    ok: true,
-    detail: `exit code ${r.exitCode}${out ? `, output ${quote(out)}` : ""}`,
-    attempts: 1,
-  };
-}
-
-/** Runs one probe; a failing check is a result with ok=false, never a throw (interrupts and engine trouble throw). */
-export async function runProbe(p: Probe, target: ProbeTarget, opts: ProbeRunOptions): Promise<ProbeResult> {
-  const t0 = Date.now();
-  const r =
-    p.kind === "http"
-      ? await runHttp(p, target, opts)
-      : p.kind === "tcp"
-        ? await runTcp(p, target, opts)
-        : await runCmd(p, target, opts);
-  return { ...r, durationMs: Date.now() - t0 };
-}
-
-export { describeProbe };
+export const httpProbe: ProbeKind<HttpProbe> = { kind: "http", run: runHttp };

@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { type CliResult, runCli } from "../../test/cli.js";
+import { connectEngine, systemDiscoveryHost } from "../engine/connect.js";
 import { EngineError, InputError } from "../errors.js";
-import { connectEngine, systemDiscoveryHost } from "./connect.js";
 import { runDoctor } from "./doctor.js";
 
 const run = promisify(execFile);
