@@ -31,6 +31,10 @@ describe.concurrent("bad input exits 2 before any work", () => {
     [["inspect", "UPPER CASE::@@"], /"UPPER CASE::@@" is not a valid image reference/],
     [["minify", "debian:bookworm-slim", "--picker", ""], /--picker "" is not a valid image reference/],
     [
+      ["minify", "debian:bookworm-slim", "--push", "slimstage-test/no-registry:1"],
+      /--push .*give a registry and a tag/,
+    ],
+    [
       ["minify", "debian:bookworm-slim", "--push", "BAD TAG!!"],
       /--push "BAD TAG!!" is not a valid image reference/,
     ],

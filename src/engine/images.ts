@@ -1,5 +1,4 @@
 import type { Readable } from "node:stream";
-import { parseImageRef } from "../dockerfile/image-ref.js";
 import { EngineError, InputError, InterruptedError } from "../errors.js";
 import { connectEngine, type EngineConnection } from "./connect.js";
 
@@ -112,27 +111,28 @@ export async function removeEngineImage(ref: string, conn?: EngineConnection): P
   }
 }
 
+/** Where a push goes: `registry/name:tag` (the caller parses the user's reference). */
+export interface PushTarget {
+  /** host[:port] */
+  registry: string;
+  /** The repository without the registry (`team/app`). */
+  name: string;
+  tag: string;
+}
+
 /**
- * Tags `image` as `target` and pushes it through the engine, with the
+ * Tags `image` as `to` and pushes it through the engine, with the
  * credentials `docker login` stored for the target's registry. Returns the
  * manifest digest the registry gave. A push the registry refuses is an
  * InputError naming the registry's answer.
  */
 export async function pushImage(
   image: string,
-  target: string,
+  to: PushTarget,
   opts: { conn?: EngineConnection; signal?: AbortSignal } = {},
 ): Promise<{ digest?: string }> {
-  const parsed = parseImageRef(target);
-  if (parsed.digest !== undefined || parsed.registry === undefined)
-    throw new InputError(
-      `--push ${target}: give a registry and a tag (HOST[:PORT]/NAME[:TAG]), not a digest`,
-    );
-  const ref = {
-    registry: parsed.registry,
-    repository: `${parsed.registry}/${parsed.repository}`,
-    tag: parsed.tag ?? "latest",
-  };
+  const target = `${to.registry}/${to.name}:${to.tag}`;
+  const ref = { registry: to.registry, repository: `${to.registry}/${to.name}`, tag: to.tag };
   const c = await engine(opts.conn);
   const { credentialsFor } = await import("./credentials.js");
   const creds = await credentialsFor(ref.registry);

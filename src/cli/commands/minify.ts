@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { InputError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
 import {
   addProbeOptions,
@@ -110,7 +111,17 @@ export function define(program: Command): void {
         // Checked before the minutes of tracing: an empty picker used to fail at the very end.
         const { checkImageReference } = await import("../../image/reference-grammar.js");
         checkImageReference(flags.picker, "--picker");
-        if (flags.push !== undefined) checkImageReference(flags.push, "--push");
+        let pushTo: import("../../engine/images.js").PushTarget | undefined;
+        if (flags.push !== undefined) {
+          checkImageReference(flags.push, "--push");
+          const { parseImageRef } = await import("../../dockerfile/image-ref.js");
+          const r = parseImageRef(flags.push);
+          if (r.digest !== undefined || r.registry === undefined)
+            throw new InputError(
+              `--push ${flags.push}: give a registry and a tag (HOST[:PORT]/NAME[:TAG]), not a digest`,
+            );
+          pushTo = { registry: r.registry, name: r.repository, tag: r.tag ?? "latest" };
+        }
         const [
           { minifyImage },
           { parseProbeArgs, describeProbe },
@@ -189,12 +200,12 @@ export function define(program: Command): void {
         }
         // Only a verified image leaves the machine.
         let pushed: { ref: string; digest?: string } | undefined;
-        if (flags.push !== undefined && result.ok) {
+        if (pushTo && flags.push !== undefined && result.ok) {
           const { pushImage } = await import("../../engine/images.js");
           rt.info(`pushing ${result.minified.tag} as ${flags.push}`);
           pushed = {
             ref: flags.push,
-            ...(await pushImage(result.minified.tag, flags.push, { signal: rt.signal })),
+            ...(await pushImage(result.minified.tag, pushTo, { signal: rt.signal })),
           };
         }
         if (rt.json) {

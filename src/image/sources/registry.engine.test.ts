@@ -112,7 +112,7 @@ describe("registry:// on Debian's docker-registry", () => {
 
   it("pushImage (minify --push) puts an engine image in the registry as the engine has it", async () => {
     const target = `${addr}/slimstage-test/pushed:${RUN}`;
-    const { digest } = await pushImage(LOCAL, target);
+    const { digest } = await pushImage(LOCAL, { registry: addr, name: "slimstage-test/pushed", tag: RUN });
     try {
       expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
       pushed.push({ name: "slimstage-test/pushed", digest: digest ?? "" });
@@ -122,9 +122,6 @@ describe("registry:// on Debian's docker-registry", () => {
       ]);
       expect(figures(analyzeImage(fromRegistry, { top: 20 }))).toBe(
         figures(analyzeImage(fromEngine, { top: 20 })),
-      );
-      await expect(pushImage(LOCAL, `${addr}/slimstage-test/pushed@${digest}`)).rejects.toThrow(
-        /not a digest/,
       );
     } finally {
       await removeEngineImage(target).catch(() => undefined);
