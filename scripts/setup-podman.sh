@@ -5,6 +5,9 @@
 # run otherwise fails here with "error setting rlimits"). Idempotent.
 #   bash scripts/setup-podman.sh         start it; prints its DOCKER_HOST
 #   bash scripts/setup-podman.sh --stop  stop the service (images kept)
+#   bash scripts/setup-podman.sh --restart  a fresh service (what the test suite uses: a
+#        long-lived service can keep state from an earlier run, such as buildah's
+#        cache-mount locks, and a later build that needs one waits for ever)
 # Exit codes: 0 ready (or stopped), 3 not root / install failed / no answer.
 set -euo pipefail
 say() { printf 'setup-podman: %s\n' "$*" >&2; }
@@ -19,13 +22,26 @@ if [ "$(id -u)" != 0 ]; then
   say "this needs root (rootful podman); nothing was changed"
   exit 3
 fi
-if [ "${1:-}" = "--stop" ]; then
+stop_service() {
   if [ -f "$RUN/service.pid" ] && kill -0 "$(cat "$RUN/service.pid")" 2>/dev/null; then
-    kill "$(cat "$RUN/service.pid")"
+    local pid
+    pid=$(cat "$RUN/service.pid")
+    kill "$pid"
+    for _ in $(seq 1 40); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$RUN/service.pid"
+}
+if [ "${1:-}" = "--stop" ]; then
+  stop_service
   say "stopped"
   exit 0
+fi
+if [ "${1:-}" = "--restart" ]; then
+  stop_service
 fi
 # catatonit: the init podman runs for containers started with Init (the tracer needs one).
 if ! command -v podman >/dev/null 2>&1 || [ ! -x /usr/libexec/podman/catatonit ]; then

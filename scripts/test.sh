@@ -10,8 +10,8 @@ node bin/slimstage.js bases build
 bash scripts/setup-registry.sh >/dev/null
 # A second, remote dockerd in its own network namespace (test/remote-engine.engine.test.ts).
 bash scripts/setup-remote-engine.sh >/dev/null
-# Rootful Podman on its own socket (test/podman.engine.test.ts).
-bash scripts/setup-podman.sh >/dev/null
+# Rootful Podman on its own socket (test/podman.engine.test.ts), a fresh service for each run.
+bash scripts/setup-podman.sh --restart >/dev/null
 npm run --silent typecheck
 npm run --silent check
 npm run --silent docs:check
