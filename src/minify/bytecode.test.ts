@@ -2,35 +2,16 @@ import { describe, expect, it } from "vitest";
 import { parseDockerfile } from "../dockerfile/parser.js";
 import { buildStageGraph } from "../dockerfile/stage-graph.js";
 import { FileTree } from "../image/filetree.js";
-import type { FileEntry } from "../image/model.js";
-import { memoryLayer } from "../image/test-helpers/memory-layer.js";
+import { layerOfPaths, type PathSpec } from "../image/test-helpers/memory-layer.js";
 import { compiledFiles, planBytecode, withoutDropped } from "./bytecode.js";
 import { computeClosure } from "./closure.js";
 import { emitDockerfile } from "./emit.js";
 
 const PY = "usr/local/lib/python3.11";
 
-function tree(files: Array<[string, number | string]>): FileTree {
-  const entries: FileEntry[] = [];
-  const dirs = new Set<string>();
-  for (const [p] of files) {
-    const parts = p.split("/");
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
-  }
-  for (const d of [...dirs].sort())
-    entries.push({ path: d, type: "dir", mode: 0o755, uid: 0, gid: 0, size: 0 });
-  for (const [path, x] of files)
-    entries.push({
-      path,
-      type: typeof x === "string" ? "symlink" : "file",
-      mode: 0o644,
-      uid: 0,
-      gid: 0,
-      size: typeof x === "number" ? x : 0,
-      ...(typeof x === "string" ? { linkTarget: x } : {}),
-    });
+function tree(files: PathSpec[]): FileTree {
   const t = new FileTree();
-  t.applyLayer(memoryLayer(0, entries));
+  t.applyLayer(layerOfPaths(files));
   return t;
 }
 

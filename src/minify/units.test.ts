@@ -1,36 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { FileTree } from "../image/filetree.js";
-import type { FileEntry } from "../image/model.js";
-import { memoryLayer } from "../image/test-helpers/memory-layer.js";
+import { layerOfPaths, type PathSpec } from "../image/test-helpers/memory-layer.js";
 import { auditClosure } from "./audit.js";
 import { computeClosure } from "./closure.js";
 import { partialFolders, scanSource } from "./thin-trace.js";
 import { safeUnits } from "./units.js";
 
-type Spec = [path: string, size?: number | string];
+type Spec = PathSpec;
 
 /** Files (a number: their size), symlinks (a string: the target); directories are implied. */
 function image(specs: Spec[], meta: Record<string, string>) {
-  const entries: FileEntry[] = [];
-  const dirs = new Set<string>();
-  for (const [path] of specs) {
-    const parts = path.split("/");
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
-  }
-  for (const d of [...dirs].sort())
-    entries.push({ path: d, type: "dir", mode: 0o755, uid: 0, gid: 0, size: 0 });
-  for (const [path, x] of specs)
-    entries.push({
-      path,
-      type: typeof x === "string" ? "symlink" : "file",
-      mode: 0o644,
-      uid: 0,
-      gid: 0,
-      size: typeof x === "number" ? x : 0,
-      ...(typeof x === "string" ? { linkTarget: x } : {}),
-    });
-  const layer = memoryLayer(0, entries);
-  for (const [k, v] of Object.entries(meta)) layer.metaFiles.set(k, v);
+  const layer = layerOfPaths(specs, meta);
   const tree = new FileTree();
   tree.applyLayer(layer);
   return { tree, meta: (p: string) => layer.metaFiles.get(p), metaPaths: [...layer.metaFiles.keys()] };

@@ -17,3 +17,35 @@ export function memoryLayer(index: number, entries: FileEntry[], whiteouts: Whit
     metaFiles: new Map(),
   };
 }
+
+/** A path and what is there: a number is a file of that size, a string a symlink to it. */
+export type PathSpec = [path: string, sizeOrTarget?: number | string];
+
+/**
+ * One layer of files and symlinks (root-owned, 0644) with every parent
+ * directory implied (0755), and `meta` as the package metadata the archive
+ * reader would have kept (RECORD, package.json), by path.
+ */
+export function layerOfPaths(specs: readonly PathSpec[], meta: Record<string, string> = {}): Layer {
+  const entries: FileEntry[] = [];
+  const dirs = new Set<string>();
+  for (const [path] of specs) {
+    const parts = path.split("/");
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+  }
+  for (const d of [...dirs].sort())
+    entries.push({ path: d, type: "dir", mode: 0o755, uid: 0, gid: 0, size: 0 });
+  for (const [path, x] of specs)
+    entries.push({
+      path,
+      type: typeof x === "string" ? "symlink" : "file",
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      size: typeof x === "number" ? x : 0,
+      ...(typeof x === "string" ? { linkTarget: x } : {}),
+    });
+  const layer = memoryLayer(0, entries);
+  for (const [k, v] of Object.entries(meta)) layer.metaFiles.set(k, v);
+  return layer;
+}
