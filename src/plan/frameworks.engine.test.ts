@@ -17,52 +17,20 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../engine/build.js";
-import { removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
-import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
+import { inspectLocalImage } from "../engine/local-images.js";
 import type { Probe } from "../verify/types.js";
-import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
+import { optimizeProject, type TierAttempt } from "./optimize.js";
+import { engineRun } from "./test-helpers/engine-run.js";
 import { writeFixture } from "./testdata/fixtures.js";
 import { nestApp } from "./testdata/nest-app.js";
 import { nextStandaloneWithDockerfile } from "./testdata/next-standalone.js";
 
-const RUN = Math.random().toString(36).slice(2, 8);
 // This run's own label: other engineers' engine tests share the engine.
-const LABELS = { "org.slimstage.test": `plan-frameworks-${RUN}` };
-const tags: string[] = [];
-const cleanups: Array<() => Promise<void>> = [];
+const t = engineRun("plan-frameworks");
+const { labels: LABELS, run: RUN, tags, cleanups, attempt, stopTime } = t;
 
-afterAll(async () => {
-  const engine = await connectEngine();
-  for (const t of tags.splice(0)) await untagLocalImage(engine, t);
-  await removeByLabel(engine, LABELS, { images: true });
-  for (const c of cleanups.splice(0)) await c();
-});
-
-function attempt(r: OptimizeResult, tier: "slim" | "distroless"): TierAttempt {
-  const a = r.attempts.find((x) => x.tier === tier);
-  if (!a) throw new Error(`no ${tier} attempt`);
-  if (a.image) tags.push(a.image);
-  return a;
-}
-
-/** Starts the image, stops it with a 10 s grace period, and returns the stop time and the exit code. */
-async function stopTime(image: string): Promise<{ ms: number; exitCode: number }> {
-  const engine = await connectEngine();
-  const c = await engine.docker.createContainer({ Image: image, Labels: LABELS, StopTimeout: 10 });
-  try {
-    await c.start();
-    for (let i = 0; i < 50 && !(await c.inspect()).State.Running; i++)
-      await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1500));
-    const t0 = performance.now();
-    await c.stop({ t: 10 });
-    const ms = performance.now() - t0;
-    return { ms, exitCode: (await c.inspect()).State.ExitCode };
-  } finally {
-    await c.remove({ force: true });
-  }
-}
+afterAll(() => t.cleanup());
 
 /**
  * The image's own HEALTHCHECK status after it had time for its first checks: it

@@ -7,61 +7,19 @@
  * `COPY service /service` points to. Each verified image is also stopped with `docker stop`: the
  * app must end by the forwarded SIGTERM (exit 143 or 0), not be killed after
  * the grace period (137); the stop time is printed, not asserted.
- * Images are labelled org.slimstage.test=plan-real and removed afterwards.
+ * Images are labelled org.slimstage.test=plan-real-<run> and removed afterwards.
  */
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { removeByLabel } from "../engine/cleanup.js";
-import { connectEngine } from "../engine/connect.js";
-import { untagLocalImage } from "../engine/local-images.js";
-import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
-import { writeFixture } from "./testdata/fixtures.js";
+import { optimizeProject } from "./optimize.js";
+import { engineRun } from "./test-helpers/engine-run.js";
 import { djangoAppHome, multiTarget, serviceSubfolder, stateRouteCounter } from "./testdata/real-shapes.js";
 
-const LABELS = { "org.slimstage.test": "plan-real" };
-const RUN = Math.random().toString(36).slice(2, 8);
-const tags: string[] = [];
-const cleanups: Array<() => Promise<void>> = [];
+const t = engineRun("plan-real");
+const { labels: LABELS, run: RUN, attempt, dirOf, stopTime } = t;
 
-afterAll(async () => {
-  const engine = await connectEngine();
-  for (const t of tags.splice(0)) await untagLocalImage(engine, t);
-  await removeByLabel(engine, LABELS, { images: true });
-  for (const c of cleanups.splice(0)) await c();
-});
-
-function attempt(r: OptimizeResult, tier: "slim" | "distroless"): TierAttempt {
-  const a = r.attempts.find((x) => x.tier === tier);
-  if (!a) throw new Error(`no ${tier} attempt`);
-  if (a.image) tags.push(a.image);
-  return a;
-}
-
-/** Starts the image, stops it with a 10 s grace period, and returns the stop time and the exit code. */
-async function stopTime(image: string): Promise<{ ms: number; exitCode: number }> {
-  const engine = await connectEngine();
-  const c = await engine.docker.createContainer({ Image: image, Labels: LABELS, StopTimeout: 10 });
-  try {
-    await c.start();
-    // Up means the init and the app run; the app's own readiness is not what is measured here.
-    for (let i = 0; i < 50 && !(await c.inspect()).State.Running; i++)
-      await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1500));
-    const t0 = performance.now();
-    await c.stop({ t: 10 });
-    const ms = performance.now() - t0;
-    return { ms, exitCode: (await c.inspect()).State.ExitCode };
-  } finally {
-    await c.remove({ force: true });
-  }
-}
-
-async function dirOf(fx: Record<string, string>): Promise<string> {
-  const { dir, cleanup } = await writeFixture(fx);
-  cleanups.push(cleanup);
-  return dir;
-}
+afterAll(() => t.cleanup());
 
 describe("optimize on real project shapes", () => {
   it("multi-target with compose target: builder: slim verified (the heredoc step ran), distroless says why not", async () => {
