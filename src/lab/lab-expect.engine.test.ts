@@ -3,12 +3,12 @@
  * `slimstage lab` exit 1 and name the claim. The lab (testdata/wrong-expect)
  * runs the local debian:bookworm-slim as it is (no build), so the run is short.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../test/cli.js";
 import { countByLabel, removeByLabel } from "../engine/cleanup.js";
 import { connectEngine, type EngineConnection } from "../engine/connect.js";
 import type { LabRunDocument } from "./lab-result.js";
@@ -17,25 +17,8 @@ import { packageRoot } from "./paths.js";
 const ROOT = packageRoot();
 const LABELS = { "org.slimstage.test": `lab-expect-${randomBytes(4).toString("hex")}` };
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, SLIMSTAGE_MAIN: "1", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+/** The CLI from source, run from the package root, without colours. */
+const cli = (args: string[]): Promise<CliResult> => runCli(args, { cwd: ROOT, env: { NO_COLOR: "1" } });
 
 describe("slimstage lab with a claim that does not get its expected verdict", () => {
   let engine: EngineConnection;
