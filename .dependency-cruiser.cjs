@@ -54,13 +54,8 @@ const MAY_IMPORT = {
  * Keep this list short: an entry is a debt with an owner, not a permission.
  */
 const KNOWN_EXCEPTIONS = [
-  {
-    // optimize (a library step) re-reads lab.yaml itself; issue 21 item 2 moves the
-    // lab.yaml -> options translation into lab/ and has optimize's callers hand it over.
-    // src/plan/ is being edited elsewhere, so it stays until that change lands.
-    from: "^src/plan/optimize\\.ts$",
-    to: "^src/lab/load-lab\\.ts$",
-  },
+  // None today. An entry is { from: "^src/AREA/file\\.ts$", to: "^src/OTHER/file\\.ts$" }
+  // with a comment saying why and which issue removes it.
 ];
 
 /**
@@ -68,12 +63,7 @@ const KNOWN_EXCEPTIONS = [
  * match `via` is tolerated; one that pulls in any other module is refused.
  */
 const KNOWN_CYCLES = [
-  {
-    // production.ts and text.ts share template helpers both ways; issue 21 item 5 (languages as
-    // plug-ins) rewrites plan/templates/. src/plan/ is being edited elsewhere.
-    from: "^src/plan/templates/(production|text)\\.ts$",
-    via: "^src/plan/templates/(production|text)\\.ts$",
-  },
+  // None today. An entry is { from: "^src/AREA/(a|b)\\.ts$", via: "^src/AREA/(a|b)\\.ts$" }.
 ];
 
 /**
@@ -193,12 +183,7 @@ module.exports = {
       name: "no-dev-dependencies-in-production",
       comment: "What ships in dist/ imports only runtime dependencies.",
       severity: "error",
-      from: {
-        path: "^src/",
-        // lint/testing.ts (catches/catchesNot for rule tests) imports vitest yet ships in
-        // dist/; issue 21 item 6 moves test helpers out of dist/.
-        pathNot: [...TEST_ONLY, "^src/lint/testing\\.ts$"],
-      },
+      from: { path: "^src/", pathNot: TEST_ONLY },
       to: { dependencyTypes: ["npm-dev"] },
     },
     {

@@ -16,6 +16,7 @@ import type { LabProgressEvent } from "./events.js";
 import { imageFacts } from "./image-facts.js";
 import type { Lab } from "./lab-config.js";
 import type { LintFact, VariantRun, VerifyFacts } from "./lab-result.js";
+import { labOptimizeDefaults } from "./optimize-defaults.js";
 import type { SizedVariant, TierMeasure } from "./optimized-claims.js";
 import type { MeasuredVariant } from "./outcome.js";
 import { ownVariant } from "./own-variant.js";
@@ -83,12 +84,6 @@ export async function sizedVariants(lab: Lab, runs: readonly VariantRun[]): Prom
   return out;
 }
 
-/** The compose sidecars of the lab: those of its last variant that has any (optimize's own default too). */
-function labCompose(lab: Lab): { file: string; service: string } | undefined {
-  const v = [...lab.config.variants].reverse().find((x) => x.compose);
-  return v?.compose ? { ...v.compose, file: resolve(lab.dir, v.compose.file) } : undefined;
-}
-
 /** Runs optimize on the lab and turns each tier into a variant run (and a report variant when verified). */
 export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<OptimizedRun> {
   const cfg = lab.config;
@@ -107,7 +102,6 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
   const t0 = Date.now();
   let result: Awaited<ReturnType<typeof optimizeProject>> | undefined;
   let error: string | undefined;
-  const compose = labCompose(lab);
   try {
     result = await optimizeProject(dir, {
       tier: "distroless",
@@ -118,7 +112,7 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
       ...(ctx.env ? { env: ctx.env } : {}),
       ...(ctx.probes && ctx.probes.length > 0 ? { probes: ctx.probes } : {}),
       ...(ctx.against ? { against: ctx.against } : {}),
-      ...(compose ? { compose } : {}),
+      defaults: labOptimizeDefaults(lab),
       ...(signal ? { signal } : {}),
       // One live line for the whole optimize run ("optimized"), closed by its phase-done below.
       onProgress: (e) => {

@@ -4,7 +4,7 @@ import { applyFixes } from "./autofix.js";
 import { DEFAULT_CONFIG, parseConfig } from "./config.js";
 import { lintText } from "./engine.js";
 import { RULES } from "./rules/index.js";
-import { TODAY } from "./testing.js";
+import { TODAY } from "./test-helpers/rule-cases.js";
 
 const lint = (text: string, config = DEFAULT_CONFIG) => lintText(text, { now: TODAY, config });
 const ids = (text: string, config = DEFAULT_CONFIG) => lint(text, config).findings.map((f) => f.ruleId);

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readCorpus } from "./corpus/hadolint-corpus.js";
 import { lintText } from "./engine.js";
-import { TODAY } from "./testing.js";
+import { TODAY } from "./test-helpers/rule-cases.js";
 
 const buildkit = new URL("../../../shared/corpora/buildkit-parser/", import.meta.url).pathname;
 

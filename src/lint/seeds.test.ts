@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { lintText } from "./engine.js";
 import { dockerfileBlocks } from "./seed-blocks.js";
-import { TODAY } from "./testing.js";
+import { TODAY } from "./test-helpers/rule-cases.js";
 
 const dir = new URL("./testdata/seeds/", import.meta.url).pathname;
 const sharedSeeds = new URL("../../../shared/seeds/", import.meta.url).pathname;

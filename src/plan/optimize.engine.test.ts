@@ -15,6 +15,7 @@ import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InterruptedError } from "../errors.js";
 import { openImage } from "../image/open.js";
+import { findLabOptimizeDefaults } from "../lab/optimize-defaults.js";
 import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
 import { poetryProject, uvProject, writeFixture } from "./testdata/fixtures.js";
 
@@ -62,7 +63,9 @@ async function labImageSize(dir: string, dockerfile: string, tag: string, python
 /** Optimizes one example with every tier, under this test's labels and tags. */
 async function optimizeLab(name: string) {
   const dir = path.join(EXAMPLES, name);
+  const defaults = await findLabOptimizeDefaults(dir);
   const r = await optimizeProject(dir, {
+    ...(defaults ? { defaults } : {}),
     allTiers: true,
     labels: LABELS,
     repository: `slimstage-test/plan-optimize-${name}`,
@@ -236,7 +239,15 @@ describe("optimize on the labs", () => {
       const old = "FROM python:3.11-slim\nCOPY app.py .\nCMD python app.py\n";
       await writeFile(path.join(dir, "Dockerfile"), old);
       const repository = "slimstage-test/plan-optimize-write";
-      const r = await optimizeProject(dir, { tier: "slim", write: true, labels: LABELS, repository });
+      // lab-004's lab.yaml (copied along) gives the command probe, as the CLI would hand it over.
+      const defaults = await findLabOptimizeDefaults(dir);
+      const r = await optimizeProject(dir, {
+        tier: "slim",
+        write: true,
+        labels: LABELS,
+        repository,
+        ...(defaults ? { defaults } : {}),
+      });
       tags.push(`${repository}:slim`);
       expect(r.ok).toBe(true);
       expect(r.written.map((w) => [path.basename(w.path), w.backup && path.basename(w.backup)])).toEqual([
@@ -262,7 +273,9 @@ describe("optimize on the labs", () => {
         `print("Hello from a Python app running on Debian!")  # ${Date.now()}\n`,
       );
       const ac = new AbortController();
+      const defaults = await findLabOptimizeDefaults(dir);
       const run = optimizeProject(dir, {
+        ...(defaults ? { defaults } : {}),
         tier: "slim",
         labels: LABELS,
         repository: "slimstage-test/plan-optimize-abort",

@@ -15,8 +15,7 @@ import { type BuildProgressEvent, buildImage } from "../engine/build.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError } from "../errors.js";
-import { loadLab } from "../lab/load-lab.js";
-import { defaultProbe, probesFromConfig } from "../verify/probes/config.js";
+import { defaultProbe } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { verifyImage } from "../verify/verify.js";
 import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existing.js";
@@ -31,8 +30,8 @@ import { rewriteDockerfile } from "./rewrite.js";
 import { handedFoldersOf } from "./rewrite-ownership.js";
 import { refuseSecretFiles } from "./secrets.js";
 import { planFiles } from "./templates/index.js";
-import { absoluteIn, type WritablePath } from "./templates/production.js";
-import type { Decision, PlannedFiles, Tier } from "./templates/text.js";
+import { absoluteIn } from "./templates/production.js";
+import type { Decision, PlannedFiles, Tier, WritablePath } from "./templates/text.js";
 
 export interface OptimizeOptions {
   /** An existing Dockerfile to rewrite (relative to the project dir or absolute). Default: DIR/Dockerfile when present. */
@@ -43,10 +42,12 @@ export interface OptimizeOptions {
   tier?: Tier;
   /** Build and verify every tier from `tier` down, even after one succeeded (for comparisons). */
   allTiers?: boolean;
-  /** Probes that prove the image works; default: lab.yaml's probe, else the detected port. */
+  /** Probes that prove the image works; default: `defaults.probes`, else the detected port. */
   probes?: Probe[];
-  /** Sidecars from a compose file (default: lab.yaml's last variant with compose). */
+  /** Sidecars from a compose file (default: `defaults.compose`). */
   compose?: { file: string; service: string };
+  /** What the project's own configuration says (a lab's lab.yaml: lab/optimize-defaults.ts), used where the options above are silent. */
+  defaults?: ProjectDefaults;
   /** Command that keeps a run-to-completion app's container up for a command probe. */
   verifyCommand?: string[];
   /** Write the result into the project (keeping backups). */
@@ -106,6 +107,19 @@ export interface TierAttempt {
   decisions: Decision[];
 }
 
+/**
+ * Defaults a caller reads from the project's own configuration (a lab's lab.yaml) and
+ * hands over; optimize itself reads no configuration file but the project's build files.
+ */
+export interface ProjectDefaults {
+  probes?: Probe[];
+  compose?: { file: string; service: string };
+  /** The HTTP path the generated HEALTHCHECK asks. */
+  healthPath?: string;
+  /** A run-to-completion app: the entry run as a command probe, with what it must print or exit with. */
+  commandProbe?: { output?: string; exitCode?: number };
+}
+
 export interface WrittenFile {
   path: string;
   /** Where the previous content was kept, when the file existed. */
@@ -139,51 +153,6 @@ const ignore = ((dockerignore as { default?: unknown }).default ?? dockerignore)
 
 async function exists(p: string): Promise<boolean> {
   return (await stat(p).catch(() => undefined)) !== undefined;
-}
-
-/** Probes from lab.yaml when the project is a lab; undefined otherwise. */
-async function labDefaults(dir: string): Promise<
-  | {
-      probes?: Probe[];
-      compose?: { file: string; service: string };
-      healthPath?: string;
-      commandProbe?: { output?: string; exitCode?: number };
-    }
-  | undefined
-> {
-  // A lab's app may live in a sub-folder of the lab (lab-001's app/): its lab.yaml is then one level up.
-  const labDir = (await exists(path.join(dir, "lab.yaml")))
-    ? dir
-    : (await exists(path.join(dir, "..", "lab.yaml")))
-      ? path.dirname(dir)
-      : undefined;
-  if (!labDir) return undefined;
-  const lab = await loadLab(labDir);
-  const out: {
-    probes?: Probe[];
-    compose?: { file: string; service: string };
-    healthPath?: string;
-    commandProbe?: { output?: string; exitCode?: number };
-  } = {};
-  const probe = lab.config.probe;
-  if (probe?.http || probe?.tcp) {
-    // The verify area's one translation of a lab.yaml probe (lab's own runs use it too).
-    out.probes = probesFromConfig(probe, null, lab.dir).probes;
-    if (probe.http) out.healthPath = probe.http.path;
-  } else if (probe?.command) {
-    out.commandProbe = {
-      ...(probe.command.output !== undefined ? { output: probe.command.output } : {}),
-      ...(probe.command.exitCode !== undefined ? { exitCode: probe.command.exitCode } : {}),
-    };
-  }
-  const withCompose = [...lab.config.variants].reverse().find((v) => v.compose);
-  if (withCompose?.compose)
-    out.compose = {
-      ...withCompose.compose,
-      file: path.join(lab.dir, withCompose.compose.file),
-      service: withCompose.compose.service,
-    };
-  return out;
 }
 
 /** The project files a .dockerignore text lets into the build context. */
@@ -378,7 +347,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       ]
     : [];
 
-  const lab = await labDefaults(projectDir);
+  const lab = opts.defaults;
   const detectOpts: DetectOptions = { ...opts.detect };
   if (existing && !detectOpts.existing) detectOpts.existing = existing;
   const httpPort = (opts.probes ?? lab?.probes ?? []).find((p) => p.kind === "http" || p.kind === "tcp");

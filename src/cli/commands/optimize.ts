@@ -116,12 +116,17 @@ export function define(program: Command): void {
     )
     .action(
       action(async (rt, dir: string, flags: OptimizeFlags) => {
-        const [{ optimizeProject }, { parseProbeArgs, describeProbe }, { splitSimpleShell }] =
-          await Promise.all([
-            import("../../plan/optimize.js"),
-            import("../../verify/probe-spec.js"),
-            import("../../plan/detect/existing.js"),
-          ]);
+        const [
+          { optimizeProject },
+          { parseProbeArgs, describeProbe },
+          { splitSimpleShell },
+          { findLabOptimizeDefaults },
+        ] = await Promise.all([
+          import("../../plan/optimize.js"),
+          import("../../verify/probe-spec.js"),
+          import("../../plan/detect/existing.js"),
+          import("../../lab/optimize-defaults.js"),
+        ]);
         const compose = composeOption(flags.compose, flags.service, flags.profile);
         const probes = parseProbeArgs(ordered);
         if (flags.probesFile) {
@@ -153,7 +158,10 @@ export function define(program: Command): void {
         const tierCount = flags.allTiers && flags.tier === "distroless" ? 2 : 1;
         const clock = new PhaseClock(2 * tierCount);
         let started = 0;
+        // A lab's lab.yaml supplies the probe and sidecars the flags leave out.
+        const defaults = await findLabOptimizeDefaults(dir);
         const result = await optimizeProject(dir, {
+          ...(defaults ? { defaults } : {}),
           ...(flags.from ? { from: flags.from } : {}),
           ...(flags.target ? { target: flags.target } : {}),
           tier: flags.tier,

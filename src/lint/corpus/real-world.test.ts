@@ -20,7 +20,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { lintText } from "../engine.js";
 import { severityRank } from "../finding.js";
 import { readProject } from "../project.js";
-import { TODAY } from "../testing.js";
+import { TODAY } from "../test-helpers/rule-cases.js";
 
 const root = new URL("../testdata/corpus/", import.meta.url).pathname;
 const cases = readdirSync(root)

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import Ajv4 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { lintText } from "../engine.js";
-import { TODAY } from "../testing.js";
+import { TODAY } from "../test-helpers/rule-cases.js";
 import { formatReport, type LintReport } from "./index.js";
 import { toJson } from "./json.js";
 

@@ -1,7 +1,7 @@
 /** Every rule in the registry: complete metadata, and its documented bad/good examples behave. */
 import { describe, expect, it } from "vitest";
 import { CATEGORIES, SEVERITIES } from "../finding.js";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import { RULES } from "./index.js";
 
 describe("rule registry", () => {

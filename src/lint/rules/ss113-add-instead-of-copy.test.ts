@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import rule from "./ss113-add-instead-of-copy.js";
 
 describe("SS113 add-instead-of-copy", () => {

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import rule from "./ss116-dockerignore.js";
 
 const df = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .";

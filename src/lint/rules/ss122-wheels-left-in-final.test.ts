@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import rule from "./ss122-wheels-left-in-final.js";
 
 const builder = "FROM python:3.12-slim AS builder\nRUN pip wheel --wheel-dir /wheels flask\n";

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import ss304 from "./ss304-copy-secret-files.js";
 import rule from "./ss313-copy-key-folder.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import rule from "./ss314-credentials-in-run.js";
 
 const df = (run: string) => `FROM debian:12\nRUN ${run}`;

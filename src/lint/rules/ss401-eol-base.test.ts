@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import rule from "./ss401-eol-base.js";
 
 describe("SS401 eol-base (today: 2026-11-22)", () => {

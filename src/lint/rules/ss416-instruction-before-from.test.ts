@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import rule from "./ss416-instruction-before-from.js";
 
 describe("SS416 instruction-before-from", () => {

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import rule from "./ss417-copy-relative-dest.js";
 
 describe("SS417 copy-relative-dest", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import rule from "./ss424-process-manager-parent.js";
 
 const pkg = {

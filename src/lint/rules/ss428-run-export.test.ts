@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catches, catchesNot } from "../testing.js";
+import { catches, catchesNot } from "../test-helpers/rule-cases.js";
 import rule from "./ss428-run-export.js";
 
 describe("SS428 run-export", () => {

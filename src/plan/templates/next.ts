@@ -5,8 +5,7 @@
  * the variables its server reads.
  */
 import type { NextStandalone } from "../project.js";
-import type { WritablePath } from "./production.js";
-import type { Decision } from "./text.js";
+import type { Decision, WritablePath } from "./text.js";
 
 /** The COPY lines from the prune stage, in the layout server.js expects. */
 export function nextCopies(next: NextStandalone): string[] {

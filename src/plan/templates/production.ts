@@ -4,7 +4,7 @@
  * writes to owned by the app user, and a HEALTHCHECK that never changes the
  * app's state.
  */
-import { type Decision, type DockerfileText, execForm } from "./text.js";
+import { type Decision, type DockerfileText, execForm, type WritablePath } from "./text.js";
 
 /** Where the init binary lives in the runtime. */
 export const INIT_PATH = "/usr/bin/tini";
@@ -33,13 +33,6 @@ export function initStage(df: DockerfileText, runtimeBase: string): void {
 export function absoluteIn(appDir: string, p: string): string {
   const a = p.startsWith("/") ? p : `${appDir.replace(/\/$/, "")}/${p.replace(/^\.\//, "")}`;
   return a.replace(/\/+$/, "") || "/";
-}
-
-export interface WritablePath {
-  /** Absolute path in the image. */
-  path: string;
-  /** Why it is writable: "MEDIA_ROOT in settings.py", "VOLUME in Dockerfile:12", "--writable". */
-  source: string;
 }
 
 /** Lines for the end of the runtime stage: the init binary and the writable folders. */

@@ -1,5 +1,3 @@
-import type { WritablePath } from "./production.js";
-
 /**
  * Small helpers to write Dockerfile text that reads like a person wrote it:
  * commented sections, exec-form JSON arrays, continued RUN lines.
@@ -65,6 +63,14 @@ export interface PlannedFiles {
 }
 
 export type Tier = "slim" | "distroless";
+
+/** A folder the app writes at run time, owned by the runtime user. */
+export interface WritablePath {
+  /** Absolute path in the image. */
+  path: string;
+  /** Why it is writable: "MEDIA_ROOT in settings.py", "VOLUME in Dockerfile:12", "--writable". */
+  source: string;
+}
 
 export interface TemplateOptions {
   /** Base image of the builder and of the slim runtime. */

@@ -4,11 +4,11 @@
  * Only tests import this module.
  */
 import { expect } from "vitest";
-import type { LintConfig } from "./config.js";
-import { DEFAULT_CONFIG } from "./config.js";
-import { type LintOptions, lintText } from "./engine.js";
-import type { Finding } from "./finding.js";
-import type { LintEnvironment, Rule } from "./rule.js";
+import type { LintConfig } from "../config.js";
+import { DEFAULT_CONFIG } from "../config.js";
+import { type LintOptions, lintText } from "../engine.js";
+import type { Finding } from "../finding.js";
+import type { LintEnvironment, Rule } from "../rule.js";
 
 /** Today, as the issue states it: 2026-11-22. */
 export const TODAY = new Date("2026-11-22T12:00:00Z");
