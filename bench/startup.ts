@@ -130,14 +130,14 @@ export default async function bench(args: string[]): Promise<void> {
       const dir = path.join(root, "examples", ex.context);
       const original = `slimstage-bench/startup-${ex.name}-${RUN}:original`;
       log(`${ex.name}: building the example's own ${ex.dockerfile} ...`);
-      const index = ex.python ? await startPackageIndex() : undefined;
+      const index = ex.python ? await startPackageIndex(undefined, { engine }) : undefined;
       try {
         await buildImage({
           context: dir,
           dockerfile: path.join(dir, ex.dockerfile),
           tags: [original],
           labels: LABELS,
-          network: ex.python ? "host" : "default",
+          ...index?.reach,
           engine,
         });
       } finally {

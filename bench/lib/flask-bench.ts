@@ -9,7 +9,7 @@ const FLASK_DIR = fileURLToPath(new URL("../../src/verify/testdata/flask-counter
 export async function buildFlaskImage(tag: string, labels: Record<string, string>): Promise<void> {
   const index = await startPackageIndex();
   try {
-    await buildImage({ context: FLASK_DIR, tags: [tag], labels, network: "host" });
+    await buildImage({ context: FLASK_DIR, tags: [tag], labels, ...index.reach });
   } finally {
     await index.close();
   }

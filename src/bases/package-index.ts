@@ -8,14 +8,22 @@ import { ensureWheelhouse, projectOfWheel, wheelhouseDir } from "./wheelhouse.js
 
 export const PACKAGE_INDEX_HOST = "127.0.0.1";
 export const PACKAGE_INDEX_PORT = 3141;
+/**
+ * The name builds reach the index by: every slimstage build maps it to the address the
+ * index listens on (`--add-host`), the bridge gateway or, on the host network, loopback.
+ */
+export const PACKAGE_INDEX_HOSTNAME = "slimstage-index";
 /** What the Python base's /etc/pip.conf points at. */
-export const PACKAGE_INDEX_URL = `http://${PACKAGE_INDEX_HOST}:${PACKAGE_INDEX_PORT}/`;
+export const PACKAGE_INDEX_URL = `http://${PACKAGE_INDEX_HOSTNAME}:${PACKAGE_INDEX_PORT}/`;
 /** Answered by every slimstage index, so a second process can tell one is already serving. */
 const IDENTITY_PATH = "/.slimstage-index";
 
 export interface PackageIndex {
-  /** The find-links URL (a directory listing); `${url}simple/` is a PEP 503 index. */
+  /** The find-links URL on this host (a directory listing); `${url}simple/` is a PEP 503 index. */
   readonly url: string;
+  /** The address and port it listens on. */
+  readonly host: string;
+  readonly port: number;
   /** The wheelhouse served. */
   readonly dir: string;
   /** False when another slimstage process was already serving on the port and this one reuses it. */
@@ -29,6 +37,8 @@ export interface PackageIndexOptions {
   readonly dir?: string;
   /** The port; 0 picks a free one owned by this process (never shared with another). */
   readonly port?: number;
+  /** The address to listen on (default 127.0.0.1; builds use the bridge gateway: build/index-access.ts). */
+  readonly host?: string;
   /** Fill the default wheelhouse with the host's pip when it is missing (default true). */
   readonly fill?: boolean;
   readonly progress?: (line: string) => void;
@@ -116,7 +126,7 @@ function handler(dir: string) {
   };
 }
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {
       server.off("listening", onListening);
@@ -128,20 +138,21 @@ function listen(server: Server, port: number): Promise<void> {
     };
     server.once("error", onError);
     server.once("listening", onListening);
-    server.listen(port, PACKAGE_INDEX_HOST);
+    server.listen(port, host);
   });
 }
 
 /** True when a slimstage index answers on the port. */
-export function probePackageIndex(port = PACKAGE_INDEX_PORT, timeoutMs = 2000): Promise<boolean> {
+export function probePackageIndex(
+  port = PACKAGE_INDEX_PORT,
+  timeoutMs = 2000,
+  host = PACKAGE_INDEX_HOST,
+): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(
-      { host: PACKAGE_INDEX_HOST, port, path: IDENTITY_PATH, timeout: timeoutMs },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      },
-    );
+    const req = request({ host, port, path: IDENTITY_PATH, timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
     req.on("timeout", () => req.destroy());
     req.on("error", () => resolve(false));
     req.end();
@@ -156,7 +167,7 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /**
- * Serves the wheelhouse on 127.0.0.1:3141 until close() or the signal.
+ * Serves the wheelhouse on 127.0.0.1:3141 (or `host`) until close() or the signal.
  * Several slimstage processes may build at once: when another one already
  * serves the port, this one reuses it and takes the port over should that
  * process stop first.
@@ -164,6 +175,7 @@ function closeServer(server: Server): Promise<void> {
 export async function startPackageIndex(opts: PackageIndexOptions = {}): Promise<PackageIndex> {
   if (opts.signal?.aborted) throw new InterruptedError();
   let port = opts.port ?? PACKAGE_INDEX_PORT;
+  const host = opts.host ?? PACKAGE_INDEX_HOST;
   const ephemeral = port === 0;
   let dir = opts.dir;
   if (!dir) {
@@ -188,14 +200,14 @@ export async function startPackageIndex(opts: PackageIndexOptions = {}): Promise
 
   let server: Server | undefined = createServer((req, res) => void handler(served)(req, res));
   try {
-    await listen(server, port);
+    await listen(server, port, host);
     const addr = server.address();
     if (addr && typeof addr === "object") port = addr.port;
   } catch (err) {
     server = undefined;
     const inUse = typeof err === "object" && err !== null && "code" in err && err.code === "EADDRINUSE";
-    if (ephemeral || !inUse || !(await probePackageIndex(port))) {
-      throw new EngineError(`cannot serve the package index on ${PACKAGE_INDEX_HOST}:${port}`, {
+    if (ephemeral || !inUse || !(await probePackageIndex(port, 2000, host))) {
+      throw new EngineError(`cannot serve the package index on ${host}:${port}`, {
         cause: err,
         hint: inUse ? `something else listens on port ${port}; stop it and try again` : undefined,
       });
@@ -206,11 +218,11 @@ export async function startPackageIndex(opts: PackageIndexOptions = {}): Promise
   if (!server) {
     // Another slimstage process serves; watch it and step in if it goes away.
     takeover = setInterval(() => {
-      void probePackageIndex(port, 1000).then(async (up) => {
+      void probePackageIndex(port, 1000, host).then(async (up) => {
         if (up || server) return;
         const s = createServer((req, res) => void handler(served)(req, res));
         try {
-          await listen(s, port);
+          await listen(s, port, host);
           server = s;
         } catch {
           // Someone else took it over first: keep watching.
@@ -220,7 +232,7 @@ export async function startPackageIndex(opts: PackageIndexOptions = {}): Promise
     takeover.unref();
   }
   const owned = server !== undefined;
-  const url = `http://${PACKAGE_INDEX_HOST}:${port}/`;
+  const url = `http://${host}:${port}/`;
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -231,5 +243,5 @@ export async function startPackageIndex(opts: PackageIndexOptions = {}): Promise
   };
   const onAbort = () => void close();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
-  return { url, dir: served, owned, close };
+  return { url, host, port, dir: served, owned, close };
 }

@@ -1,7 +1,19 @@
 import { readFile } from "node:fs/promises";
+import type { BuildOptions } from "../engine/build.js";
+import { localBridgeGateway } from "../engine/build-network.js";
+import { connectEngine, type EngineConnection } from "../engine/connect.js";
 
-export interface RunningIndex {
+/**
+ * The offline package index as builds see it: `url` is what pip inside a RUN step
+ * fetches (`http://slimstage-index:PORT/`, the name the local Python base's
+ * pip.conf uses), `reach` the build options that make that name resolve to it.
+ */
+export interface BuildIndex {
   url: string;
+  /** Where it listens on this host, e.g. "172.17.0.1:3141 (the bridge gateway)". */
+  address: string;
+  /** `network` and `extraHosts` for buildImage. */
+  reach: Required<Pick<BuildOptions, "network" | "extraHosts">>;
   close(): Promise<void> | void;
 }
 
@@ -15,14 +27,35 @@ export async function needsPackageIndex(dockerfiles: readonly string[]): Promise
 }
 
 /**
- * Starts (or reuses) the offline Python package index that the local python
- * base points pip at (src/bases/package-index.ts, owned by the bases area),
- * loaded lazily so builds that do not need it never load it.
+ * Starts (or reuses) the offline Python package index (src/bases/package-index.ts,
+ * loaded lazily so builds that do not need it never load it) where the engine's
+ * builds reach it without the host network: on the bridge gateway when that is
+ * this host's address, so RUN steps see the index and not the services on the
+ * host's loopback. An engine elsewhere gets the loopback index and `--network host`
+ * (reached through a tunnel to the engine's loopback, docs/engine.md).
  */
 export async function startPackageIndex(
   signal?: AbortSignal,
-  opts: { dir?: string; port?: number } = {},
-): Promise<RunningIndex> {
-  const { startPackageIndex: start } = await import("../bases/package-index.js");
-  return await start({ ...(signal ? { signal } : {}), ...opts });
+  opts: { dir?: string; port?: number; engine?: EngineConnection } = {},
+): Promise<BuildIndex> {
+  const [{ startPackageIndex: start, PACKAGE_INDEX_HOSTNAME }, engine] = await Promise.all([
+    import("../bases/package-index.js"),
+    opts.engine ?? connectEngine(),
+  ]);
+  const gateway = await localBridgeGateway(engine);
+  const index = await start({
+    ...(signal ? { signal } : {}),
+    ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(gateway ? { host: gateway } : {}),
+  });
+  return {
+    url: `http://${PACKAGE_INDEX_HOSTNAME}:${index.port}/`,
+    address: `${index.host}:${index.port}${gateway ? " (the bridge gateway)" : " (loopback, builds on the host network)"}`,
+    reach: {
+      network: gateway ? "default" : "host",
+      extraHosts: { [PACKAGE_INDEX_HOSTNAME]: index.host },
+    },
+    close: () => index.close(),
+  };
 }

@@ -19,6 +19,8 @@ export interface BuildVariantsOptions {
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
   network?: "host" | "default";
+  /** `--add-host` names (the package index's, from startPackageIndex().reach). */
+  extraHosts?: Record<string, string>;
   noCache?: boolean;
   signal?: AbortSignal;
   onProgress?: (variant: string, e: BuildProgressEvent) => void;
@@ -53,6 +55,7 @@ export async function buildVariants(
       ...(opts.buildArgs ? { buildArgs: opts.buildArgs } : {}),
       labels: { ...opts.labels, "org.slimstage.variant": v.name },
       ...(opts.network ? { network: opts.network } : {}),
+      ...(opts.extraHosts ? { extraHosts: opts.extraHosts } : {}),
       ...(opts.noCache ? { noCache: true } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(onProgress ? { onProgress: (e: BuildProgressEvent) => onProgress(v.name, e) } : {}),

@@ -22,8 +22,10 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
   /** Extra image labels; `org.slimstage.managed=true` is always added. */
   labels?: Record<string, string>;
-  /** "host" lets RUN steps reach the host's loopback (the offline package index). */
+  /** "host" lets RUN steps reach the host's loopback; "default" is the engine's bridge (build-network.ts). */
   network?: "host" | "default";
+  /** Names RUN steps resolve (`--add-host NAME:ADDRESS`): `slimstage-index` for the package index. */
+  extraHosts?: Record<string, string>;
   /** Skip BuildKit's cache (`--no-cache`). */
   noCache?: boolean;
   signal?: AbortSignal;
@@ -137,6 +139,8 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   for (const [k, v] of Object.entries({ ...opts.labels, [MANAGED_LABEL]: "true" }))
     args.push("--label", `${k}=${v}`);
   if (opts.network === "host") args.push("--network", "host");
+  for (const [name, address] of Object.entries(opts.extraHosts ?? {}))
+    args.push("--add-host", `${name}:${address}`);
   if (opts.noCache) args.push("--no-cache");
   args.push(context);
   const mode = buildModeFromVersion(

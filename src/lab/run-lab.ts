@@ -152,10 +152,10 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
     original.push({ file: f, findings: await lintFile(resolve(lab.dir, f), f) });
   }
 
-  // Python builds pip-install from the offline index on the host's loopback: start it once per lab.
+  // Python builds pip-install from the offline index (reached as slimstage-index): start it once per lab.
   const { needsPackageIndex, startPackageIndex } = await import("../build/package-index.js");
   const dockerfiles = cfg.variants.filter((v) => v.dockerfile).map((v) => resolve(lab.dir, v.dockerfile!));
-  let index: { url: string; close(): Promise<void> | void } | undefined;
+  let index: Awaited<ReturnType<typeof startPackageIndex>> | undefined;
   if (await needsPackageIndex(dockerfiles)) {
     try {
       index = await startPackageIndex(signal);
@@ -166,7 +166,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
         hint: "run `slimstage bases build` first (it fills the wheelhouse the index serves)",
       });
     }
-    emit({ type: "note", lab: cfg.name, message: `offline package index at ${index.url}` });
+    emit({ type: "note", lab: cfg.name, message: `offline package index at ${index.address}` });
   }
 
   const runs: VariantRun[] = [];
@@ -179,7 +179,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
         signal,
         prefix,
         labels,
-        network: index ? "host" : "default",
+        buildReach: index?.reach ?? { network: "default", extraHosts: {} },
         verifyTimeoutMs: opts.verifyTimeoutMs ?? 90_000,
         ...(opts.env ? { env: opts.env } : {}),
         noCache: opts.noCache === true,
@@ -301,7 +301,8 @@ interface VariantContext {
   signal: AbortSignal | undefined;
   prefix: string;
   labels: Record<string, string>;
-  network: "host" | "default";
+  /** How builds reach the package index (network and `--add-host` names). */
+  buildReach: { network: "host" | "default"; extraHosts: Record<string, string> };
   verifyTimeoutMs: number;
   env?: Record<string, string>;
   noCache: boolean;
@@ -352,7 +353,7 @@ async function runVariant(
         tags: [tag],
         ...(v.buildArgs ? { buildArgs: v.buildArgs } : {}),
         labels: { ...ctx.labels, "org.slimstage.variant": v.name },
-        network: ctx.network,
+        ...ctx.buildReach,
         ...(ctx.noCache ? { noCache: true } : {}),
         ...(signal ? { signal } : {}),
         onProgress: (e) => {

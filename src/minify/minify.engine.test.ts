@@ -35,7 +35,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "slimstage-minify-test-"));
   const index = await startPackageIndex();
   try {
-    await buildImage({ context: FLASK_DIR, tags: [SOURCE], labels: { ...LABELS }, network: "host" });
+    await buildImage({ context: FLASK_DIR, tags: [SOURCE], labels: { ...LABELS }, ...index.reach });
   } finally {
     await index.close();
   }

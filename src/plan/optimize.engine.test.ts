@@ -43,14 +43,14 @@ function attempt(r: OptimizeResult, tier: "slim" | "distroless"): TierAttempt {
 async function labImageSize(dir: string, dockerfile: string, tag: string, python: boolean): Promise<number> {
   tags.push(tag);
   const engine = await connectEngine();
-  const index = python ? await startPackageIndex() : undefined;
+  const index = python ? await startPackageIndex(undefined, { engine }) : undefined;
   try {
     const built = await buildImage({
       context: dir,
       dockerfile: path.join(dir, dockerfile),
       tags: [tag],
       labels: LABELS,
-      network: python ? "host" : "default",
+      ...index?.reach,
       engine,
     });
     const info = await inspectLocalImage(engine, built.imageId);

@@ -468,13 +468,12 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     const image = imageName(project, tier, opts.repository);
     try {
       progress({ type: "phase", tier, message: `building the ${tier} tier` });
-      const built = await withPackageIndex(project, opts.signal, (buildArgs) =>
+      const built = await withPackageIndex(project, { signal: opts.signal, engine }, (reach) =>
         buildImage({
           context: ctx,
-          buildArgs,
+          ...reach,
           tags: [image],
           labels: { "org.slimstage.optimize": tier, ...opts.labels },
-          network: project.kind === "python" ? "host" : "default",
           ...(opts.signal ? { signal: opts.signal } : {}),
           onProgress: (event) => progress({ type: "build", tier, event }),
           ...(engine ? { engine } : {}),

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { startPackageIndex } from "../build/package-index.js";
+import { type BuildIndex, startPackageIndex } from "../build/package-index.js";
+import type { EngineConnection } from "../engine/connect.js";
 import { InputError } from "../errors.js";
 import type { Project } from "./project.js";
 
@@ -17,16 +18,17 @@ async function buildBackend(dir: string): Promise<string[]> {
 /**
  * Runs `fn` with a package index for this run when the project is Python:
  * the project's requirements resolved by the host's pip into a fresh
- * wheelhouse, served on a free loopback port that only this run uses (two
- * concurrent runs never share an index), passed to the build as
- * PIP_FIND_LINKS. Always stopped and removed afterwards.
+ * wheelhouse, served on a free port that only this run uses (two concurrent
+ * runs never share an index) where builds reach it (build/package-index.ts),
+ * passed to the build as PIP_FIND_LINKS. Always stopped and removed afterwards.
  */
 export async function withPackageIndex<T>(
   project: Project,
-  signal: AbortSignal | undefined,
-  fn: (buildArgs: Record<string, string>) => Promise<T>,
+  opts: { signal: AbortSignal | undefined; engine: EngineConnection | undefined },
+  fn: (build: { buildArgs: Record<string, string> } & BuildIndex["reach"]) => Promise<T>,
 ): Promise<T> {
-  if (project.kind !== "python") return fn({});
+  const { signal } = opts;
+  if (project.kind !== "python") return fn({ buildArgs: {}, network: "default", extraHosts: {} });
   const { fillRunWheelhouse } = await import("../bases/wheelhouse-run.js");
   const lines = [...(project.deps.exported ?? []), ...(project.tests?.packages ?? [])];
   if (project.deps.installProject) lines.push(...(await buildBackend(project.dir)));
@@ -42,9 +44,13 @@ export async function withPackageIndex<T>(
     signal ?? new AbortController().signal,
   );
   try {
-    const index = await startPackageIndex(signal, { dir: wheels.dir, port: runIndexPort() });
+    const index = await startPackageIndex(signal, {
+      dir: wheels.dir,
+      port: runIndexPort(),
+      ...(opts.engine ? { engine: opts.engine } : {}),
+    });
     try {
-      return await fn({ [FIND_LINKS_ARG]: index.url });
+      return await fn({ buildArgs: { [FIND_LINKS_ARG]: index.url }, ...index.reach });
     } finally {
       await index.close();
     }

@@ -625,14 +625,16 @@ async function sidecarImage(
   const tag = svc.image ?? `slimstage-verify-${runId}-${svc.name}:latest`;
   progress({ type: "phase", phase: "sidecar", message: `building ${svc.name} from ${b.context}` });
   const dockerfile = b.dockerfile ? resolve(b.context, b.dockerfile) : join(b.context, "Dockerfile");
-  // pip in the sidecar's build needs the offline index on the host's loopback.
+  // pip in the sidecar's build needs the offline index (reached as slimstage-index).
   const [{ needsPackageIndex, startPackageIndex }, { buildImage }] = await Promise.all([
     import("../build/package-index.js"),
     import("../engine/build.js"),
   ]);
-  const index = (await needsPackageIndex([dockerfile])) ? await startPackageIndex(signal) : undefined;
+  const index = (await needsPackageIndex([dockerfile]))
+    ? await startPackageIndex(signal, { engine })
+    : undefined;
   const r = await buildImage({
-    ...(index ? { network: "host" as const } : {}),
+    ...index?.reach,
     context: b.context,
     dockerfile,
     ...(b.target ? { target: b.target } : {}),

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PACKAGE_INDEX_URL } from "../package-index.js";
+import { PACKAGE_INDEX_HOSTNAME, PACKAGE_INDEX_URL } from "../package-index.js";
 import type { DockerfileRecipe } from "../recipe.js";
 import { ensureWheelhouse, wheelsFor } from "../wheelhouse.js";
 
@@ -8,16 +8,19 @@ import { ensureWheelhouse, wheelsFor } from "../wheelhouse.js";
 export const PYTHON_VERSION = "3.11.2";
 
 /**
- * pip inside the Python base uses the offline index that slimstage serves on
- * the host's loopback while it builds (builds run with --network host). With
- * the index down pip fails at once (connection refused, no retries).
+ * pip inside the Python base uses the offline index that slimstage serves
+ * while it builds, by the name slimstage-index that its builds map to the
+ * index's address (`--add-host`; the bridge gateway, docs/build.md). With
+ * the index down pip fails at once (no retries).
  */
 export const PIP_CONF = `# slimstage local stand-in: pip installs from the offline package index that
-# slimstage serves on the host's loopback while it builds (--network host).
-# Not running? Start one with startPackageIndex() or \`slimstage build\`.
+# slimstage serves while it builds, as http://slimstage-index:3141/ (builds
+# get --add-host slimstage-index:ADDRESS). By hand: \`slimstage build\`.
 [global]
 no-index = true
 find-links = ${PACKAGE_INDEX_URL}
+# plain http on a name that is not localhost: pip ignores it unless trusted
+trusted-host = ${PACKAGE_INDEX_HOSTNAME}
 timeout = 5
 retries = 0
 disable-pip-version-check = true

@@ -124,14 +124,16 @@ export function define(program: Command): void {
         if (wantIndex) {
           try {
             index = await pidx.startPackageIndex(rt.signal);
-            rt.info(`offline package index at ${index.url}`);
+            rt.info(`offline package index at ${index.address}`);
           } catch (e) {
             if (flags.packageIndex === "on")
               throw new InputError(`cannot start the offline package index: ${(e as Error).message}`);
             rt.info(`note: no offline package index (${(e as Error).message}); pip in RUN steps may fail`);
           }
         }
-        const network = flags.network ?? (index ? "host" : undefined);
+        // The index's network unless the user chose one; its name resolves on either.
+        const network = flags.network ?? index?.reach.network;
+        const extraHosts = index?.reach.extraHosts;
 
         const display = await ProgressDisplay.create(rt);
         const onEvent = (prefix: string, e: Ev) => {
@@ -164,6 +166,7 @@ export function define(program: Command): void {
                     buildArgs,
                     labels,
                     ...(network ? { network } : {}),
+                    ...(extraHosts ? { extraHosts } : {}),
                     ...(flags.cache === false ? { noCache: true } : {}),
                     signal: rt.signal,
                     onProgress: (name, e) => onEvent(name, e),
@@ -180,6 +183,7 @@ export function define(program: Command): void {
                       buildArgs,
                       labels,
                       ...(network ? { network } : {}),
+                      ...(extraHosts ? { extraHosts } : {}),
                       ...(flags.cache === false ? { noCache: true } : {}),
                       signal: rt.signal,
                       onProgress: (e) => onEvent("", e),

@@ -19,7 +19,7 @@ export function flaskCounterImage(): Promise<string> {
   flask ??= (async () => {
     const index = await startPackageIndex();
     try {
-      await buildImage({ context: FLASK_DIR, tags: [FLASK_TAG], labels: { ...TEST_LABELS }, network: "host" });
+      await buildImage({ context: FLASK_DIR, tags: [FLASK_TAG], labels: { ...TEST_LABELS }, ...index.reach });
       return FLASK_TAG;
     } finally {
       await index.close();

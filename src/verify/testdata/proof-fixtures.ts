@@ -21,7 +21,7 @@ export async function buildProofImages(
   try {
     for (const stage of stages) {
       const tag = `slimstage-test/proof-${stage}:${run}`;
-      await buildImage({ context: PROOF_DIR, target: stage, tags: [tag], labels, network: "host" });
+      await buildImage({ context: PROOF_DIR, target: stage, tags: [tag], labels, ...index.reach });
       out[stage] = tag;
     }
   } finally {
