@@ -38,6 +38,8 @@ describe.concurrent("bad input exits 2 before any work", () => {
       ["minify", "debian:bookworm-slim", "--push", "BAD TAG!!"],
       /--push "BAD TAG!!" is not a valid image reference/,
     ],
+    [["optimize", ".", "--push", "slimstage-test/no-registry:1"], /--push .*give a registry and a tag/],
+    [["optimize", ".", "--plan-only", "--push", "localhost:5000/app:1"], /--push needs a built image/],
     [
       ["report", "--out", "/nonexistent/dir/x.html", "debian:bookworm-slim"],
       /cannot write \/nonexistent\/dir\/x.html: the folder \/nonexistent\/dir does not exist/,

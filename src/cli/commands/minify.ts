@@ -1,5 +1,4 @@
 import { type Command, Option } from "commander";
-import { InputError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
 import {
   addProbeOptions,
@@ -11,6 +10,7 @@ import {
   maxRequestsOption,
   timeoutOption,
 } from "../probe-options.js";
+import { pushTarget, pushVerified } from "../push-option.js";
 import { action, collect, examples } from "../runtime.js";
 
 interface MinifyFlags {
@@ -111,17 +111,7 @@ export function define(program: Command): void {
         // Checked before the minutes of tracing: an empty picker used to fail at the very end.
         const { checkImageReference } = await import("../../image/reference-grammar.js");
         checkImageReference(flags.picker, "--picker");
-        let pushTo: import("../../engine/images.js").PushTarget | undefined;
-        if (flags.push !== undefined) {
-          checkImageReference(flags.push, "--push");
-          const { parseImageRef } = await import("../../dockerfile/image-ref.js");
-          const r = parseImageRef(flags.push);
-          if (r.digest !== undefined || r.registry === undefined)
-            throw new InputError(
-              `--push ${flags.push}: give a registry and a tag (HOST[:PORT]/NAME[:TAG]), not a digest`,
-            );
-          pushTo = { registry: r.registry, name: r.repository, tag: r.tag ?? "latest" };
-        }
+        const pushTo = flags.push !== undefined ? await pushTarget(flags.push) : undefined;
         const [
           { minifyImage },
           { parseProbeArgs, describeProbe },
@@ -201,12 +191,8 @@ export function define(program: Command): void {
         // Only a verified image leaves the machine.
         let pushed: { ref: string; digest?: string } | undefined;
         if (pushTo && flags.push !== undefined && result.ok) {
-          const { pushImage } = await import("../../engine/images.js");
           rt.info(`pushing ${result.minified.tag} as ${flags.push}`);
-          pushed = {
-            ref: flags.push,
-            ...(await pushImage(result.minified.tag, pushTo, { signal: rt.signal })),
-          };
+          pushed = await pushVerified(result.minified.tag, flags.push, pushTo, rt.signal);
         }
         if (rt.json) {
           rt.printJson({ ...result, ...(pushed ? { pushed } : {}) });

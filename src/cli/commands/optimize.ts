@@ -11,6 +11,7 @@ import {
   livenessOption,
   maxRequestsOption,
 } from "../probe-options.js";
+import { pushTarget, pushVerified } from "../push-option.js";
 import { action, collect, examples } from "../runtime.js";
 
 interface OptimizeFlags {
@@ -37,6 +38,17 @@ interface OptimizeFlags {
   probesFile?: string;
   allowSecret?: string[];
   writable?: string[];
+  push?: string;
+}
+
+/** Removes the run's tier tags (what --no-keep-images does inside optimize, after a push here). */
+async function untagAll(images: readonly (string | undefined)[]): Promise<void> {
+  const [{ connectEngine }, { untagLocalImage }] = await Promise.all([
+    import("../../engine/connect.js"),
+    import("../../engine/local-images.js"),
+  ]);
+  const engine = await connectEngine();
+  for (const image of images) if (image) await untagLocalImage(engine, image);
 }
 
 function mb(bytes: number | undefined): string {
@@ -80,6 +92,10 @@ export function define(program: Command): void {
     .option("--no-tests", "leave out the test stage")
     .option("--ignore-lock", "install from the manifest even when the lockfile is out of sync")
     .option("--no-keep-images", "remove the built images afterwards")
+    .option(
+      "--push <ref>",
+      "push the chosen tier's image as HOST[:PORT]/NAME[:TAG] once it is verified (credentials: docker login)",
+    )
     .option("--timeout <seconds>", "verification time limit per tier", "90")
     .option(
       "--writable <path...>",
@@ -112,6 +128,10 @@ export function define(program: Command): void {
           "slimstage optimize . --plan-only --entry 'python worker.py'",
           "only show the plan, with an explicit entry point",
         ],
+        [
+          "slimstage optimize . --push registry.example:5000/team/app:slim",
+          "push the verified image (nothing is pushed when no tier verifies)",
+        ],
       ]),
     )
     .action(
@@ -127,6 +147,12 @@ export function define(program: Command): void {
           import("../../plan/detect/existing.js"),
           import("../../lab/optimize-defaults.js"),
         ]);
+        // Checked before the builds: a bad reference used to be found only at the end.
+        const pushTo = flags.push !== undefined ? await pushTarget(flags.push) : undefined;
+        if (pushTo && flags.planOnly)
+          throw new InputError("--push needs a built image: drop --plan-only", {
+            hint: "slimstage optimize DIR --push HOST/NAME:TAG builds, verifies, then pushes",
+          });
         const compose = composeOption(flags.compose, flags.service, flags.profile);
         const probes = parseProbeArgs(ordered);
         if (flags.probesFile) {
@@ -171,7 +197,8 @@ export function define(program: Command): void {
           ...(flags.write ? { write: true } : {}),
           ...(flags.planOnly ? { planOnly: true } : {}),
           ...(flags.tests === false ? { skipTests: true } : {}),
-          ...(flags.keepImages === false ? { keepImages: false } : {}),
+          // The image to push must outlive the run; it is untagged after the push.
+          ...(flags.keepImages === false && !pushTo ? { keepImages: false } : {}),
           verifyTimeoutMs: timeout * 1000,
           ...(Object.keys(env).length > 0 ? { env } : {}),
           livenessMs: livenessOption(flags.liveness),
@@ -201,9 +228,22 @@ export function define(program: Command): void {
           },
         });
 
+        // Only a verified image leaves the machine.
+        let pushed: { ref: string; digest?: string } | undefined;
+        const chosen = result.attempts.find((a) => a.tier === result.tier && a.status === "verified");
+        if (pushTo && flags.push !== undefined && result.ok && chosen?.image) {
+          rt.info(`pushing ${chosen.image} as ${flags.push}`);
+          try {
+            pushed = await pushVerified(chosen.image, flags.push, pushTo, rt.signal);
+          } finally {
+            if (flags.keepImages === false) await untagAll(result.attempts.map((a) => a.image));
+          }
+        }
+
         if (rt.json) {
           rt.printJson({
             ok: result.ok,
+            ...(pushed ? { pushed } : {}),
             tier: result.tier ?? null,
             project: { ...result.project, dir: relative(process.cwd(), result.project.dir) || "." },
             target: result.target,
@@ -253,6 +293,7 @@ export function define(program: Command): void {
           rt.print("Why:");
           for (const d of result.decisions) rt.print(`  - ${d.text}`);
           rt.print("");
+          if (pushed) rt.print(`pushed ${pushed.ref}${pushed.digest ? ` (${pushed.digest})` : ""}`);
           if (result.written.length > 0) {
             for (const w of result.written)
               rt.print(

@@ -7,11 +7,12 @@
  * the engine.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../../test/cli.js";
 import { buildImage } from "../../engine/build.js";
 import { pushImage, removeEngineImage } from "../../engine/images.js";
 import { packageRoot } from "../../lab/paths.js";
@@ -127,6 +128,33 @@ describe("registry:// on Debian's docker-registry", () => {
       await removeEngineImage(target).catch(() => undefined);
     }
   });
+
+  it("optimize --push pushes the verified tier, and --no-keep-images still removes it locally afterwards", async () => {
+    // lab-004 (a script checked by its lab.yaml's command probe) in a folder of its own: its own repository name.
+    const project = join(dir, `push-${RUN}`);
+    await cp(join(packageRoot(), "examples", "lab-004"), project, { recursive: true });
+    const ref = `${addr}/slimstage-test/optimized:${RUN}`;
+    const r = await runCli(
+      ["optimize", project, "--tier", "slim", "--push", ref, "--no-keep-images", "--json"],
+      {
+        env: { NO_COLOR: "1" },
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      tier: string;
+      pushed?: { ref: string; digest?: string };
+      attempts: { image: string | null }[];
+    };
+    expect([out.ok, out.tier, out.pushed?.ref]).toEqual([true, "slim", ref]);
+    pushed.push({ name: "slimstage-test/optimized", digest: out.pushed?.digest ?? "" });
+    expect(out.pushed?.digest).toBe(await manifestDigest("slimstage-test/optimized", RUN));
+    await removeEngineImage(ref).catch(() => undefined);
+    const local = out.attempts[0]?.image ?? "";
+    expect(local).toMatch(/^slimstage-optimize\/push-/);
+    await expect(run("docker", ["image", "inspect", local])).rejects.toThrow();
+  }, 300_000);
 
   it("follows an OCI index to this platform's manifest and reads gzip and zstd layers", async () => {
     const img: FixtureImage = {
