@@ -10,7 +10,7 @@ import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { BuildError, InterruptedError } from "../errors.js";
 import { buildBases } from "./build.js";
-import { startPackageIndex } from "./package-index.js";
+import { startPackageIndex } from "./index-server.js";
 import type { DockerfileRecipe } from "./recipe.js";
 import { debianRecipe } from "./recipes/debian.js";
 

@@ -7,7 +7,7 @@ export {
   type PackageIndexOptions,
   probePackageIndex,
   startPackageIndex,
-} from "./package-index.js";
+} from "./index-server.js";
 export { type BaseName, type BaseRecipe, type DebianSuite, LABEL_BASE, LABEL_STAND_IN } from "./recipe.js";
 export type { LocalBase };
 

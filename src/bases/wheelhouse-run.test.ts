@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { startPackageIndex } from "./package-index.js";
+import { startPackageIndex } from "./index-server.js";
 import { requirementLines } from "./wheelhouse-run.js";
 
 describe("a wheelhouse and index per run", () => {

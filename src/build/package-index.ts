@@ -39,7 +39,7 @@ export async function startPackageIndex(
   opts: { dir?: string; port?: number; engine?: EngineConnection } = {},
 ): Promise<BuildIndex> {
   const [{ startPackageIndex: start, PACKAGE_INDEX_HOSTNAME }, engine] = await Promise.all([
-    import("../bases/package-index.js"),
+    import("../bases/index-server.js"),
     opts.engine ?? connectEngine(),
   ]);
   const gateway = await localBridgeGateway(engine);

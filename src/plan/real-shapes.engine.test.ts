@@ -4,7 +4,7 @@
  * build.target, a Django production Dockerfile (APP_HOME, entrypoint wrapper
  * using netcat, media uploads, time zones) and a hit counter whose only route
  * changes state, and a project in service/ that only the root Dockerfile's
- * `COPY service /service` points to. Each verified image is also stopped with `docker stop`: the
+ * `COPY service /service` points to (verified against the project's own image). Each verified image is also stopped with `docker stop`: the
  * app must end by the forwarded SIGTERM (exit 143 or 0), not be killed after
  * the grace period (137); the stop time is printed, not asserted.
  * Images are labelled org.slimstage.test=plan-real-<run> and removed afterwards.
@@ -12,6 +12,8 @@
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startPackageIndex } from "../build/package-index.js";
+import { buildImage } from "../engine/build.js";
 import { optimizeProject } from "./optimize.js";
 import { engineRun } from "./test-helpers/engine-run.js";
 import { djangoAppHome, multiTarget, serviceSubfolder, stateRouteCounter } from "./testdata/real-shapes.js";
@@ -92,10 +94,20 @@ describe("optimize on real project shapes", () => {
     }
   }, 900_000);
 
-  it("a project in service/, named by the root Dockerfile's COPY service /service: found, both tiers verified", async () => {
+  it("a project in service/, named by the root Dockerfile's COPY service /service: found, both tiers identical to the original", async () => {
     const dir = await dirOf(serviceSubfolder);
+    // The project's own image (its plain `pip install` reaches the package index by name, without the host network).
+    const original = `slimstage-test/plan-real-service-original:${RUN}`;
+    t.tags.push(original);
+    const index = await startPackageIndex();
+    try {
+      await buildImage({ context: dir, tags: [original], labels: LABELS, ...index.reach });
+    } finally {
+      await index.close();
+    }
     const r = await optimizeProject(dir, {
       allTiers: true,
+      against: original,
       probes: [
         { kind: "http", port: 8000, path: "/health", expectStatus: 200, expectBody: "ok" },
         {
@@ -118,9 +130,17 @@ describe("optimize on real project shapes", () => {
       expect(a.status).toBe("verified");
       // The original's WORKDIR stays where the app lives.
       expect(a.dockerfile).toContain("WORKDIR /service");
+      // Every request of the probes and of discovery answered as the original's did.
+      const d = a.verify?.differential;
+      expect(d?.against).toBe(original);
+      expect(d?.differing).toBe(0);
+      expect(d?.identical).toBe(d?.requests.length);
+      expect(d?.requests.map((q) => q.request)).toEqual(
+        expect.arrayContaining([expect.stringContaining("/health"), expect.stringContaining("/books")]),
+      );
       const stop = await stopTime(a.image as string);
       console.log(
-        `MEASURED service ${tier} ${(a.sizeBytes ?? 0) / 1e6} MB, start-up ${a.verify?.startupMs} ms, docker stop ${stop.ms.toFixed(0)} ms`,
+        `MEASURED service ${tier} ${(a.sizeBytes ?? 0) / 1e6} MB, ${d?.identical}/${d?.requests.length} requests identical to the original, start-up ${a.verify?.startupMs} ms, docker stop ${stop.ms.toFixed(0)} ms`,
       );
       expect([0, 143]).toContain(stop.exitCode);
     }

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PACKAGE_INDEX_HOSTNAME, PACKAGE_INDEX_URL } from "../package-index.js";
+import { PACKAGE_INDEX_HOSTNAME, PACKAGE_INDEX_URL } from "../index-server.js";
 import type { DockerfileRecipe } from "../recipe.js";
 import { ensureWheelhouse, wheelsFor } from "../wheelhouse.js";
 

@@ -16,8 +16,8 @@ import {
   RUNTIME_PACKAGES_FILE,
   runtimePackagesCommands,
 } from "../elf-needs.js";
-import { FIND_LINKS_ARG } from "../package-index.js";
 import type { PythonProject } from "../project.js";
+import { FIND_LINKS_ARG } from "../run-index.js";
 import { entrypointLine, healthcheckLine, initDecision, initStage, runtimeExtras } from "./production.js";
 import {
   type Decision,

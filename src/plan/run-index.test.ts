@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
-import { runIndexPort } from "./package-index.js";
+import { runIndexPort } from "./run-index.js";
 
 describe("the per-run package index port", () => {
   it("is a free port (0) unless SLIMSTAGE_RUN_INDEX_PORT pins one", () => {

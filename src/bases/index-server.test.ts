@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineError } from "../errors.js";
-import { probePackageIndex, startPackageIndex } from "./package-index.js";
+import { probePackageIndex, startPackageIndex } from "./index-server.js";
 import { parseWheelhouseList, projectOfWheel } from "./wheelhouse.js";
 
 // A port of its own, so the test never meets a real build's index on 3141.
