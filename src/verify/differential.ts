@@ -125,26 +125,33 @@ export async function verifyAgainst(opts: DifferentialOptions): Promise<VerifyRe
   if (!run1.ok) return originalFailed(opts, run1, [run1], evidenceBase, t0);
   const set = first.map((x) => x.request);
 
+  // The original's second run and the candidate's run need only the set, not each other:
+  // they run side by side (each in its own containers, network and sidecars), so the
+  // differential check costs about two runs of wall time, not three (bench/proof.ts).
   progress({
     type: "phase",
     phase: "prepare",
-    message: `running the original again (${set.length} requests) to find what differs between its own runs`,
+    message: `running the original again and the candidate ${opts.image}, side by side, with the same ${set.length} requests`,
   });
   let second: Exchange[] = [];
-  const run2 = await verifyWithSession(original, async (s) => {
-    second = await replay(s, set);
-  });
-  if (!run2.ok) return originalFailed(opts, run2, [run1, run2], evidenceBase, t0);
-
-  progress({
-    type: "phase",
-    phase: "prepare",
-    message: `running the candidate ${opts.image} with the same ${set.length} requests`,
-  });
   let cand: Exchange[] = [];
-  const run3 = await verifyWithSession(opts, async (s) => {
-    cand = await replay(s, set);
-  });
+  // allSettled: when one throws (Ctrl-C, a vanished engine), the other still finishes its
+  // own clean-up before the error goes up, so nothing of either run is left behind.
+  const settled = await Promise.allSettled([
+    verifyWithSession(original, async (s) => {
+      second = await replay(s, set);
+    }),
+    verifyWithSession(opts, async (s) => {
+      cand = await replay(s, set);
+    }),
+  ]);
+  const rejected = settled.find((x): x is PromiseRejectedResult => x.status === "rejected");
+  if (rejected) throw rejected.reason;
+  const [run2, run3] = settled.map((x) => (x as PromiseFulfilledResult<VerifyResult>).value) as [
+    VerifyResult,
+    VerifyResult,
+  ];
+  if (!run2.ok) return originalFailed(opts, run2, [run1, run2], evidenceBase, t0);
 
   const requests: RequestEvidence[] = [];
   const masked: DifferentialEvidence["masked"] = [];
