@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { join, resolve } from "node:path";
 import { OWNER_LABEL, ownerLabelValue, ResourceTracker, RUN_LABEL } from "../engine/cleanup.js";
 import type { EngineConnection } from "../engine/connect.js";
 import {
@@ -26,21 +25,12 @@ import { containerReach, portPublishing } from "../engine/ports.js";
 import { watchPeakMemory } from "../engine/stats.js";
 import { isEngineGone } from "../engine/trouble.js";
 import { EngineError, InputError, InterruptedError, VerifyError } from "../errors.js";
-// compose.ts (ajv, yaml) and the build code load only when a compose file is given:
-// start-up time of `slimstage verify` is measured against `docker run`.
-import type { ComposeService } from "./compose.js";
 import { describeProbe } from "./probe-spec.js";
 import { type ProbeTarget, runProbe } from "./probes/index.js";
+import { startSidecars } from "./sidecars.js";
 import { sleep, throwIfAborted } from "./sleep.js";
 import type { Probe, ProbeResult, SidecarInfo, VerifyOptions, VerifyResult } from "./types.js";
-import {
-  completedSuccessfully,
-  healthy,
-  running,
-  type WaitContext,
-  type WaitStrategy,
-  waitFromSpec,
-} from "./wait.js";
+import { healthy, type WaitContext, waitFromSpec } from "./wait.js";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** How long cleanup keeps retrying when the engine stopped answering mid-run. */
@@ -223,7 +213,6 @@ async function runVerify(
   let finished = false;
   let kickTimer: NodeJS.Timeout | undefined;
   let liveness: VerifyResult["liveness"];
-  const goneError = (e: unknown) => isEngineGone(e) || (e instanceof EngineError && isEngineGone(e.cause));
 
   const fail = async (error: string): Promise<VerifyResult> => {
     if (engineGone) throw new EngineError(`the engine stopped answering during verification (${error})`);
@@ -273,65 +262,21 @@ async function runVerify(
       : await createNetwork(await getEngine(), { name: netName, labels });
     if (!earlyNet) tracker.add("network", net.id);
 
-    // What each dependency must reach before its dependents start.
-    const needs = new Map<string, "service_started" | "service_healthy" | "service_completed_successfully">();
-    for (const svc of [...deps, ...(appService ? [appService] : [])]) {
-      for (const d of svc.dependsOn) {
-        const rank = { service_started: 0, service_completed_successfully: 1, service_healthy: 2 } as const;
-        const cur = needs.get(d.service);
-        if (!cur || rank[d.condition] > rank[cur]) needs.set(d.service, d.condition);
-      }
-    }
-
-    for (const svc of deps) {
-      throwIfAborted(signal);
-      const engine = await getEngine();
-      const image = await sidecarImage(svc, runId, labels, tracker, engine, signal, progress);
-      progress({ type: "phase", phase: "sidecar", message: `starting ${svc.name} (${image})` });
-      const s0 = Date.now();
-      const id = await createContainer(engine, {
-        image,
-        name: `slimstage-verify-${runId}-${svc.name}`,
-        env: svc.environment,
-        ...(svc.command ? { cmd: svc.command } : {}),
-        labels: { ...labels, "org.slimstage.service": svc.name },
-        network: { name: net.name, aliases: [svc.name] },
-        ...(svc.healthcheck ? { healthcheck: svc.healthcheck } : {}),
-      });
-      tracker.add("container", id);
-      sidecarIds.set(svc.name, id);
-      await startContainer(engine, id);
-      const need = needs.get(svc.name) ?? "service_started";
-      const what = `sidecar ${svc.name}`;
-      const strategy: WaitStrategy =
-        need === "service_healthy"
-          ? healthy(what)
-          : need === "service_completed_successfully"
-            ? completedSuccessfully(what)
-            : running(what);
-      if (
-        need === "service_healthy" &&
-        !svc.healthcheck &&
-        !(await imageRunInfo(engine, image)).healthcheck
-      ) {
-        throw new InputError(
-          `${svc.name} is depended on with condition service_healthy but has no healthcheck`,
-          {
-            hint: `add a healthcheck to services.${svc.name} in ${opts.compose?.file}`,
-          },
-        );
-      }
-      progress({ type: "phase", phase: "sidecar", message: `waiting for ${strategy.description}` });
-      try {
-        await strategy.wait(ctxFor(engine, id, "", deadline, signal, () => undefined));
-      } catch (e) {
-        if (e instanceof VerifyError) {
-          throw e.message.startsWith(what) ? e : new VerifyError(`${what} is not ready: ${e.message}`);
-        }
-        throw e;
-      }
-      sidecars.push({ service: svc.name, image, readyMs: Date.now() - s0 });
-    }
+    await startSidecars({
+      deps,
+      appService,
+      ...(opts.compose ? { composeFile: opts.compose.file } : {}),
+      network: net.name,
+      runId,
+      labels,
+      tracker,
+      engine: getEngine,
+      deadline,
+      signal,
+      progress,
+      started: sidecars,
+      ids: sidecarIds,
+    });
 
     throwIfAborted(signal);
     progress({ type: "phase", phase: "start", message: `starting ${opts.image}` });
@@ -373,7 +318,7 @@ async function runVerify(
         markExited(`the container exited with code ${code}${s?.oomKilled ? " (killed: out of memory)" : ""}`);
       },
       (err: unknown) => {
-        if (goneError(err)) engineGone = true;
+        if (engineLost(err)) engineGone = true;
         markExited("the engine stopped answering about the container");
       },
     );
@@ -408,7 +353,7 @@ async function runVerify(
               );
           },
           (err: unknown) => {
-            if (goneError(err)) {
+            if (engineLost(err)) {
               engineGone = true;
               markExited("the engine stopped answering");
             }
@@ -503,20 +448,20 @@ async function runVerify(
         message: `checking the app stays up for ${(livenessMs / 1000).toFixed(1)} s after the last request`,
       });
       const lastRequestAt = Date.now();
-      await sleep(livenessMs, AbortSignal.any([stopped.signal, ...(signal ? [signal] : [])])).catch(() => {
-        throwIfAborted(signal);
-      });
-      const engine = await monitors;
-      const s = await containerState(engine, id).catch((e: unknown) => {
-        if (goneError(e)) engineGone = true;
-        throw e;
-      });
-      if (exitReason || !s.running || s.restartCount > 0) {
-        const why =
-          exitReason ??
-          (s.running
-            ? `the engine restarted it ${s.restartCount} time(s)`
-            : `the container exited with code ${s.exitCode}`);
+      const why = await stillUp(
+        monitors,
+        id,
+        livenessMs,
+        AbortSignal.any([stopped.signal, ...(signal ? [signal] : [])]),
+        {
+          signal,
+          exited,
+          onEngineGone: () => {
+            engineGone = true;
+          },
+        },
+      );
+      if (why) {
         const after = Date.now() - lastRequestAt;
         const res = await fail(
           `liveness: ${why} within ${(after / 1000).toFixed(1)} s after the last request (the probes had passed)`,
@@ -551,7 +496,7 @@ async function runVerify(
       durationMs: Date.now() - t0,
     };
   } catch (e) {
-    if (goneError(e)) engineGone = true;
+    if (engineLost(e)) engineGone = true;
     if (signal?.aborted || e instanceof InterruptedError) {
       await memory?.stop();
       throw e instanceof InterruptedError ? e : new InterruptedError(String(signal?.reason ?? "SIGINT"));
@@ -593,6 +538,41 @@ async function runVerify(
   }
 }
 
+/**
+ * Liveness: waits `graceMs` (cut short when the container stops) and says why the app is
+ * not up any more, or undefined when it is. A server whose worker died after accepting
+ * connections (gunicorn's master keeps the port) passes a probe and then exits.
+ */
+async function stillUp(
+  monitors: Promise<EngineConnection>,
+  id: string,
+  graceMs: number,
+  wait: AbortSignal,
+  run: { signal: AbortSignal | undefined; exited: () => string | undefined; onEngineGone: () => void },
+): Promise<string | undefined> {
+  await sleep(graceMs, wait).catch(() => {
+    throwIfAborted(run.signal);
+  });
+  const engine = await monitors;
+  const s = await containerState(engine, id).catch((e: unknown) => {
+    if (engineLost(e)) run.onEngineGone();
+    throw e;
+  });
+  const exitReason = run.exited();
+  if (!exitReason && s.running && s.restartCount === 0) return undefined;
+  return (
+    exitReason ??
+    (s.running
+      ? `the engine restarted it ${s.restartCount} time(s)`
+      : `the container exited with code ${s.exitCode}`)
+  );
+}
+
+/** The engine itself went away (not a refusal of one call). */
+function engineLost(e: unknown): boolean {
+  return isEngineGone(e) || (e instanceof EngineError && isEngineGone(e.cause));
+}
+
 function describeShort(p: Probe): string {
   if (p.kind === "http") return `http :${p.port}${p.path}`;
   if (p.kind === "tcp") return `tcp :${p.port}`;
@@ -608,42 +588,4 @@ function ctxFor(
   exited: () => string | undefined,
 ): WaitContext {
   return { engine, containerId, host, deadline, ...(signal ? { signal } : {}), exited };
-}
-
-async function sidecarImage(
-  svc: ComposeService,
-  runId: string,
-  labels: Record<string, string>,
-  tracker: ResourceTracker,
-  engine: EngineConnection,
-  signal: AbortSignal | undefined,
-  progress: NonNullable<VerifyOptions["onProgress"]>,
-): Promise<string> {
-  if (svc.image && !svc.build) return svc.image;
-  const b = svc.build;
-  if (!b) throw new VerifyError(`service ${svc.name} has no image`);
-  const tag = svc.image ?? `slimstage-verify-${runId}-${svc.name}:latest`;
-  progress({ type: "phase", phase: "sidecar", message: `building ${svc.name} from ${b.context}` });
-  const dockerfile = b.dockerfile ? resolve(b.context, b.dockerfile) : join(b.context, "Dockerfile");
-  // pip in the sidecar's build needs the offline index (reached as slimstage-index).
-  const [{ needsPackageIndex, startPackageIndex }, { buildImage }] = await Promise.all([
-    import("../build/package-index.js"),
-    import("../engine/build.js"),
-  ]);
-  const index = (await needsPackageIndex([dockerfile]))
-    ? await startPackageIndex(signal, { engine })
-    : undefined;
-  const r = await buildImage({
-    ...index?.reach,
-    context: b.context,
-    dockerfile,
-    ...(b.target ? { target: b.target } : {}),
-    tags: [tag],
-    buildArgs: b.args,
-    labels,
-    engine,
-    ...(signal ? { signal } : {}),
-  }).finally(() => index?.close());
-  if (!svc.image) tracker.add("image", r.imageId);
-  return tag;
 }

@@ -206,6 +206,9 @@ async function runHttp(
   const count = Math.max(p.repeat ?? 1, p.expectSequence?.length ?? 1);
   const perRequest = p.requestTimeoutMs ?? opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   let notHttp = false;
+  // What the port said when it answered in another protocol: a better "got" than the last
+  // attempt's, which the deadline may have cut short on a loaded machine.
+  let spokeOther: string | undefined;
   // Only the first request waits for the app to come up; the rest must answer at once.
   const first = await untilConnected(target, { ...opts, requestTimeoutMs: perRequest }, async (t, sig) => {
     try {
@@ -216,6 +219,7 @@ async function runHttp(
         notHttp = true;
         return undefined;
       }
+      if (e instanceof ConnectError && e.notHttp) spokeOther = e.message;
       throw e;
     }
   });
@@ -232,9 +236,9 @@ async function runHttp(
     return {
       probe: p,
       ok: false,
-      detail: `no HTTP answer on :${p.port}: ${first.lastError}`,
+      detail: `no HTTP answer on :${p.port}: ${spokeOther ?? first.lastError}`,
       expected: `an HTTP answer from :${p.port}${p.path}`,
-      got: first.lastError ?? "nothing",
+      got: spokeOther ?? first.lastError ?? "nothing",
       attempts: first.attempts,
     };
   const bodies: string[] = [];
