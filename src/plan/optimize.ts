@@ -201,21 +201,47 @@ function imageName(project: Project, tier: Tier, repository?: string): string {
   return `slimstage-optimize/${base}:${tier}`;
 }
 
+const COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+
 /**
- * A compose service's build.target: the stage the service's image stands
- * for, when the service builds the very Dockerfile being rewritten.
+ * A compose service's build.target: the stage the service's image stands for, when
+ * the service builds the very Dockerfile being rewritten. Without `--compose`, the
+ * compose files in `dirs` are read (a project's root usually holds one, and its
+ * last stage is often a development stage): used only when exactly one target
+ * builds this Dockerfile there. A compose file found but unreadable is left out.
  */
 async function composeTarget(
   compose: { file: string; service: string } | undefined,
   dockerfile: string,
-): Promise<string | undefined> {
-  if (!compose) return undefined;
+  dirs: readonly string[],
+): Promise<{ target: string; source: string } | undefined> {
   const { loadCompose } = await import("../verify/compose.js");
-  const build = (await loadCompose(compose.file)).services[compose.service]?.build;
-  if (!build?.target) return undefined;
-  const context = path.resolve(path.dirname(path.resolve(compose.file)), build.context);
-  const file = path.resolve(context, build.dockerfile ?? "Dockerfile");
-  return file === path.resolve(dockerfile) ? build.target : undefined;
+  const builds = (doc: Awaited<ReturnType<typeof loadCompose>>, file: string, only?: string) =>
+    Object.entries(doc.services).flatMap(([name, svc]) => {
+      const build = svc.build;
+      if ((only !== undefined && name !== only) || !build?.target) return [];
+      const context = path.resolve(path.dirname(path.resolve(file)), build.context);
+      const built = path.resolve(context, build.dockerfile ?? "Dockerfile");
+      return built === path.resolve(dockerfile)
+        ? [
+            {
+              target: build.target,
+              source: `build.target of service ${name} in ${path.relative(process.cwd(), file) || file}`,
+            },
+          ]
+        : [];
+    });
+  if (compose) return builds(await loadCompose(compose.file), compose.file, compose.service)[0];
+  const found: { target: string; source: string }[] = [];
+  for (const dir of new Set(dirs.map((d) => path.resolve(d))))
+    for (const name of COMPOSE_FILES) {
+      const file = path.join(dir, name);
+      if (!(await exists(file))) continue;
+      // Only the builds are read here: keys verification would refuse are no reason to skip it.
+      const doc = await loadCompose(file, { unsupported: "warn" }).catch(() => undefined);
+      if (doc) found.push(...builds(doc, file));
+    }
+  return new Set(found.map((f) => f.target)).size === 1 ? found[0] : undefined;
 }
 
 /** The text of the entrypoint script when it is a file of the project (found by its path or name). */
@@ -325,27 +351,41 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       hint: "pass the path of an existing Dockerfile, or leave --from out",
     });
   }
-  if (await exists(fromPath)) {
-    const text = await readFile(fromPath, "utf8");
-    existing = readExistingDockerfile(
-      text,
-      path.relative(process.cwd(), fromPath) || fromPath,
-      opts.target ?? (await composeTarget(opts.compose, fromPath)),
-    );
-  }
+  const fromCompose: Decision[] = [];
+  const readExisting = async (file: string, composeDirs: readonly string[]) => {
+    const picked =
+      opts.target === undefined ? await composeTarget(opts.compose, file, composeDirs) : undefined;
+    const rel = path.relative(process.cwd(), file) || file;
+    if (picked)
+      fromCompose.push({
+        topic: "discovery",
+        text: `${rel} is read for its stage ${picked.target} (the ${picked.source}), not its last stage`,
+      });
+    const text = await readFile(file, "utf8");
+    return readExistingDockerfile(text, rel, opts.target ?? picked?.target);
+  };
+  if (await exists(fromPath)) existing = await readExisting(fromPath, [rootFiles.dir]);
 
   // A root with no project of its own: the app is in a sub-folder (service/), which becomes the build context.
   const sub = await findSubproject(rootFiles, existing);
   const files = sub?.files ?? rootFiles;
   const projectDir = files.dir;
-  const discovery: Decision[] = sub
-    ? [
-        {
-          topic: "discovery",
-          text: `the project is ${sub.source}: that folder is the build context (docker build ${sub.rel}), so the Dockerfile is planned for ${sub.rel}/Dockerfile${existing ? `; ${existing.file} is read for the command, ports, WORKDIR and ENV, and left as it is (its context is the folder above)` : ""}`,
-        },
-      ]
-    : [];
+  // A root that only holds the compose file (app/ has the Dockerfile, compose.yaml builds it):
+  // the sub-folder's own Dockerfile is the one rewritten, as if optimize had been given app/.
+  const subDockerfile = path.join(projectDir, "Dockerfile");
+  const existingInSub = !existing && sub !== undefined && (await exists(subDockerfile));
+  if (existingInSub) existing = await readExisting(subDockerfile, [rootFiles.dir, projectDir]);
+  const discovery: Decision[] = [
+    ...(sub
+      ? [
+          {
+            topic: "discovery" as const,
+            text: `the project is ${sub.source}: that folder is the build context (docker build ${sub.rel}), so the Dockerfile is planned for ${sub.rel}/Dockerfile${existing ? (existingInSub ? `, rewriting ${existing.file}` : `; ${existing.file} is read for the command, ports, WORKDIR and ENV, and left as it is (its context is the folder above)`) : ""}`,
+          },
+        ]
+      : []),
+    ...fromCompose,
+  ];
 
   const lab = opts.defaults;
   const detectOpts: DetectOptions = { ...opts.detect };
@@ -543,7 +583,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
 
   const final = chosen?.plan ?? (lastPlan as PlannedFiles);
   // A Dockerfile whose context is the folder above a discovered sub-project is not overwritten.
-  const target = existing && !sub ? fromPath : path.join(projectDir, "Dockerfile");
+  const target = existing && !sub ? fromPath : subDockerfile;
   const result: OptimizeResult = {
     project,
     ok: opts.planOnly ? false : chosen !== undefined,

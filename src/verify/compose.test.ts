@@ -66,6 +66,16 @@ describe("parseCompose", () => {
     }
   });
 
+  it("with unsupported: warn (optimize reading builds), an unsupported key is a warning, and stop_signal is ignored", () => {
+    const text =
+      "services:\n  web:\n    build:\n      context: app\n      target: builder\n    privileged: true\n    stop_signal: SIGINT\n";
+    expect(() => parseCompose(text, "c.yml")).toThrow(/"services\.web\.privileged" is not supported/);
+    const c = parseCompose(text, "c.yml", { unsupported: "warn" });
+    expect(c.services.web?.build?.target).toBe("builder");
+    expect(c.warnings.join("\n")).toMatch(/"services\.web\.privileged" is not supported/);
+    expect(c.warnings.join("\n")).not.toMatch(/stop_signal" is not supported/);
+  });
+
   it("rejects bad values, missing images, unknown dependencies and cycles", () => {
     expect(() => parseCompose("services:\n  a:\n    image: 3\n", "c.yml")).toThrow(
       /services\.a\.image must be string/,

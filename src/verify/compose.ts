@@ -81,6 +81,12 @@ export interface ComposeOptions {
   profiles?: readonly string[];
   /** Reads an `env_file` (an absolute path); readFileSync by default. */
   readEnvFile?: (path: string) => string;
+  /**
+   * Keys verification does not apply: refused by name (default, for the file a user
+   * gives to verify), or only warned about, for a reader that needs the builds alone
+   * (optimize looking for a service's build.target).
+   */
+  unsupported?: "refuse" | "warn";
 }
 
 const SUPPORTED_SERVICE_KEYS = [
@@ -108,6 +114,9 @@ const IGNORED_SERVICE_KEYS = [
   "logging",
   "deploy",
   "hostname",
+  // How compose stops the service: verification removes its containers itself.
+  "stop_signal",
+  "stop_grace_period",
 ];
 const SUPPORTED_BUILD_KEYS = ["context", "dockerfile", "target", "args"];
 const IGNORED_TOP_KEYS = ["version", "name", "volumes", "networks"];
@@ -303,7 +312,7 @@ export function parseCompose(text: string, file: string, opts: ComposeOptions = 
 
   if (!validateSpec(data)) throw specError(validateSpec.errors ?? [], file, place);
   const top = data as { services?: Record<string, RawService> } & Record<string, unknown>;
-  checkSubset(top, file, place);
+  checkSubset(top, file, place, opts.unsupported === "warn" ? (e) => warnings.push(e.message) : undefined);
   for (const k of IGNORED_TOP_KEYS)
     if (k in top && k !== "version" && k !== "name") warnings.push(`top-level "${k}" is ignored`);
 
@@ -450,16 +459,27 @@ function specError(errors: ErrorObject[], file: string, place: Place): ConfigErr
 }
 
 /** Valid compose that verification would not apply is refused by name (or ignored with a warning). */
-function checkSubset(top: Record<string, unknown>, file: string, place: Place): void {
-  const refuse = (path: string[], hint: string) =>
+function checkSubset(
+  top: Record<string, unknown>,
+  file: string,
+  place: Place,
+  warn?: (e: ConfigError) => void,
+): void {
+  const refusal = (path: string[], hint: string) =>
     new ConfigError(`${file}: "${path.join(".")}" is not supported by slimstage verify`, {
       key: path.join("."),
       ...place(path),
       hint,
     });
+  // Thrown by default; with `warn`, reported and skipped.
+  const refuse = (path: string[], hint: string): void => {
+    const e = refusal(path, hint);
+    if (!warn) throw e;
+    warn(e);
+  };
   for (const k of Object.keys(top)) {
     if (k === "services" || k.startsWith("x-") || IGNORED_TOP_KEYS.includes(k)) continue;
-    throw refuse([k], `supported at the top level: services (ignored: ${IGNORED_TOP_KEYS.join(", ")})`);
+    refuse([k], `supported at the top level: services (ignored: ${IGNORED_TOP_KEYS.join(", ")})`);
   }
   if (!top.services || Object.keys(top.services).length === 0)
     throw new ConfigError(`${file}: no services`, { key: "services", ...place(["services"]) });
@@ -467,7 +487,7 @@ function checkSubset(top: Record<string, unknown>, file: string, place: Place): 
     for (const k of Object.keys(raw ?? {})) {
       if (SUPPORTED_SERVICE_KEYS.includes(k) || IGNORED_SERVICE_KEYS.includes(k) || k.startsWith("x-"))
         continue;
-      throw refuse(
+      refuse(
         ["services", name, k],
         `supported: ${SUPPORTED_SERVICE_KEYS.join(", ")} (ignored: ${IGNORED_SERVICE_KEYS.join(", ")})`,
       );
@@ -475,11 +495,9 @@ function checkSubset(top: Record<string, unknown>, file: string, place: Place): 
     const b = raw?.build;
     if (b && typeof b === "object") {
       for (const k of Object.keys(b))
-        if (!SUPPORTED_BUILD_KEYS.includes(k) && !k.startsWith("x-"))
-          throw refuse(
-            ["services", name, "build", k],
-            `supported in build: ${SUPPORTED_BUILD_KEYS.join(", ")}`,
-          );
+        if (!SUPPORTED_BUILD_KEYS.includes(k) && !k.startsWith("x-")) {
+          refuse(["services", name, "build", k], `supported in build: ${SUPPORTED_BUILD_KEYS.join(", ")}`);
+        }
     }
   }
 }
