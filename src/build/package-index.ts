@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { BuildOptions } from "../engine/build.js";
+import { buildModeFromVersion } from "../engine/build-client.js";
 import { localBridgeGateway } from "../engine/build-network.js";
 import { connectEngine, type EngineConnection } from "../engine/connect.js";
 
@@ -42,7 +43,14 @@ export async function startPackageIndex(
     import("../bases/index-server.js"),
     opts.engine ?? connectEngine(),
   ]);
-  const gateway = await localBridgeGateway(engine);
+  // Podman's classic /build (4.3) answers 400 to the extrahosts the docker CLI sends: there the
+  // build uses the host network and reaches the loopback index by address (the base's pip.conf
+  // lists it after the name; a name that does not resolve is skipped at once).
+  const classic =
+    buildModeFromVersion(
+      (await engine.docker.version().catch(() => ({}))) as { Components?: { Name?: string }[] },
+    ) === "classic";
+  const gateway = classic ? undefined : await localBridgeGateway(engine);
   const index = await start({
     ...(signal ? { signal } : {}),
     ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
@@ -50,11 +58,11 @@ export async function startPackageIndex(
     ...(gateway ? { host: gateway } : {}),
   });
   return {
-    url: `http://${PACKAGE_INDEX_HOSTNAME}:${index.port}/`,
+    url: `http://${classic ? index.host : PACKAGE_INDEX_HOSTNAME}:${index.port}/`,
     address: `${index.host}:${index.port}${gateway ? " (the bridge gateway)" : " (loopback, builds on the host network)"}`,
     reach: {
       network: gateway ? "default" : "host",
-      extraHosts: { [PACKAGE_INDEX_HOSTNAME]: index.host },
+      extraHosts: classic ? {} : { [PACKAGE_INDEX_HOSTNAME]: index.host },
     },
     close: () => index.close(),
   };

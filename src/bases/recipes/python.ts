@@ -1,6 +1,14 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PACKAGE_INDEX_HOSTNAME, PACKAGE_INDEX_URL } from "../index-server.js";
+import {
+  PACKAGE_INDEX_HOST,
+  PACKAGE_INDEX_HOSTNAME,
+  PACKAGE_INDEX_PORT,
+  PACKAGE_INDEX_URL,
+} from "../index-server.js";
+
+const LOOPBACK_INDEX_URL = `http://${PACKAGE_INDEX_HOST}:${PACKAGE_INDEX_PORT}/`;
+
 import type { DockerfileRecipe } from "../recipe.js";
 import { ensureWheelhouse, wheelsFor } from "../wheelhouse.js";
 
@@ -16,9 +24,13 @@ export const PYTHON_VERSION = "3.11.2";
 export const PIP_CONF = `# slimstage local stand-in: pip installs from the offline package index that
 # slimstage serves while it builds, as http://slimstage-index:3141/ (builds
 # get --add-host slimstage-index:ADDRESS). By hand: \`slimstage build\`.
+# The loopback address is for builds on the host network that cannot be given
+# the name (Podman's classic builds); pip skips whichever of the two is not there.
 [global]
 no-index = true
-find-links = ${PACKAGE_INDEX_URL}
+find-links =
+    ${PACKAGE_INDEX_URL}
+    ${LOOPBACK_INDEX_URL}
 # plain http on a name that is not localhost: pip ignores it unless trusted
 trusted-host = ${PACKAGE_INDEX_HOSTNAME}
 timeout = 5
