@@ -74,7 +74,40 @@ export interface PythonProject {
   usesTzdata: boolean;
   /** Folders the app's settings write to (MEDIA_ROOT, UPLOAD_FOLDER), relative to the app or absolute. */
   writable?: Array<{ path: string; source: string }>;
+  /** A Django project: its settings, server application, static files and allowed hosts. */
+  django?: DjangoApp;
   notes: string[];
+}
+
+/** What a Django project's settings say (read from their text, not imported). */
+export interface DjangoApp {
+  /** The dotted settings module ("mysite.settings"). */
+  settingsModule: string;
+  /** Its file (mysite/settings.py). */
+  settingsFile: string;
+  /** Where the module was named: "DJANGO_SETTINGS_MODULE in manage.py", or the one settings.py a folder down. */
+  settingsSource: string;
+  /** The project has manage.py. */
+  manage: boolean;
+  /** The WSGI application for gunicorn ("mysite.wsgi:application") and where it was found. */
+  wsgi?: { target: string; source: string };
+  /** The ASGI application for uvicorn; `explicit` when ASGI_APPLICATION names it (not only an asgi.py). */
+  asgi?: { target: string; source: string; explicit: boolean };
+  /** STATIC_ROOT as a folder, relative to the app or absolute: collectstatic fills it in the build. */
+  staticRoot?: { path: string; source: string };
+  /** STATIC_ROOT set to something slimstage cannot read as a folder (the assignment, for the note). */
+  staticRootUnread?: string;
+  /**
+   * Who serves STATIC_ROOT at run time: "whitenoise" (its middleware is in the settings),
+   * "whitenoise-unused" (a dependency, not in MIDDLEWARE), "urlconf:FILE" (django.views.static.serve).
+   */
+  staticServer?: string;
+  /** DEBUG when it is a literal True/False. */
+  debug?: boolean;
+  /** ALLOWED_HOSTS: its text, the hosts when it is a literal list, the variable it is read from. */
+  allowedHosts?: { text: string; hosts?: string[]; env?: string };
+  /** Variables the settings read with os.environ["X"]: importing them fails without these. */
+  requiredEnv: string[];
 }
 
 export type NodePackageManager = "npm" | "pnpm" | "yarn";
