@@ -134,16 +134,21 @@ export interface NodeProject {
   /** Files and folders the runtime needs besides node_modules. */
   appPaths: string[];
   hasProductionDeps: boolean;
-  /** Next.js with `output: "standalone"`: the runtime holds the traced server, not the project's node_modules. */
-  next?: NextStandalone;
+  /** Next.js: how `next build` leaves the app for the runtime (standalone server or `next start`). */
+  next?: NextApp;
   notes: string[];
 }
 
-/** What a Next.js standalone build leaves for the runtime (.next/standalone, .next/static, public/). */
-export interface NextStandalone {
-  /** The config file that sets `output: "standalone"` (next.config.mjs). */
-  config: string;
-  /** The project has a public/ folder, served from the app folder's public/. */
+/** A Next.js app and what its build leaves for the runtime. */
+export interface NextApp {
+  /** The config file (next.config.mjs), when there is one. */
+  config?: string;
+  /**
+   * "standalone": `output: "standalone"`, .next/standalone with server.js and the node_modules files it
+   * traced; "server": a plain `next build`, run by `next start` with the production node_modules.
+   */
+  output: "standalone" | "server";
+  /** The project has a public/ folder. */
   publicDir: boolean;
 }
 
