@@ -83,7 +83,7 @@ describe("Next.js without standalone output (next build + next start)", () => {
     const r = await optimizeProject(await dirOf(nextServer), { planOnly: true, allTiers: true });
     for (const a of r.attempts) {
       expect(a.dockerfile).toMatch(
-        /FROM build AS prune\nRUN .*\n.*npm prune --omit=dev && \\\n.*\n\s*rm -rf \.next\/cache\n/,
+        /FROM build AS prune\nRUN .*\n.*npm prune --omit=dev && \\\n.*\n\s*rm -rf \.next\/cache && \\\n\s*rm -rf node_modules\/@next\/swc-\*\n/,
       );
       const rt = runtimeOf(a.dockerfile);
       expect(rt).toContain("COPY --from=prune /app/node_modules ./node_modules");
@@ -97,8 +97,24 @@ describe("Next.js without standalone output (next build + next start)", () => {
       expect(rt.join("\n")).not.toMatch(/standalone|server\.js|\bnpm\b|HOSTNAME/);
       expect(a.dockerfile).not.toMatch(/\/app\/dist|find dist /);
     }
-    expect(r.decisions.map((d) => d.text).join("\n")).toContain(
+    const t = r.decisions.map((d) => d.text).join("\n");
+    expect(t).toContain(
       'Next.js without output: "standalone" in next.config.mjs: the runtime holds .next (without .next/cache',
+    );
+    expect(t).toContain("without the SWC compiler (@next/swc-*");
+    for (const a of r.attempts) expect(a.dockerfile).toContain("rm -rf node_modules/@next/swc-*");
+  });
+
+  it("a TypeScript config keeps the SWC compiler: next start transpiles next.config.ts with it", async () => {
+    const { "next.config.mjs": cfg, ...fx } = nextServer;
+    const r = await optimizeProject(await dirOf({ ...fx, "next.config.ts": cfg as string }), {
+      planOnly: true,
+      tier: "slim",
+    });
+    expect(r.dockerfile).not.toContain("@next/swc");
+    expect(r.dockerfile).toContain("COPY --from=prune /app/next.config.ts ./next.config.ts");
+    expect(r.decisions.map((d) => d.text).join("\n")).toContain(
+      "with the SWC compiler, which next start needs to load next.config.ts",
     );
   });
 

@@ -20,9 +20,18 @@ export function nextCopies(next: NextApp): string[] | undefined {
   ];
 }
 
-/** Prune-stage commands beyond the package manager's: `next build`'s own cache is for rebuilds only. */
+/**
+ * `next start` loads the SWC compiler (@next/swc-<platform>, about 100 MB) only to transpile a
+ * TypeScript config (next 16's server/config.js); every other use is `next build` or `next dev`.
+ */
+function keepsSwc(next: NextApp): boolean {
+  return /\.(ts|mts)$/.test(next.config ?? "");
+}
+
+/** Prune-stage commands beyond the package manager's: `next build`'s own cache and, unless the config needs it, the compiler. */
 export function nextPruneCommands(next: NextApp): string[] {
-  return next.output === "server" ? ["rm -rf .next/cache"] : [];
+  if (next.output !== "server") return [];
+  return ["rm -rf .next/cache", ...(keepsSwc(next) ? [] : ["rm -rf node_modules/@next/swc-*"])];
 }
 
 /**
@@ -44,7 +53,7 @@ export function nextDecision(next: NextApp, port: number | undefined): Decision 
   if (next.output === "server")
     return {
       topic: "runtime",
-      text: `Next.js without output: "standalone"${next.config ? ` in ${next.config}` : ""}: the runtime holds .next (without .next/cache, the build's own cache), ${next.publicDir ? "public/, " : ""}package.json${next.config ? `, ${next.config}` : ""} and the production node_modules, and node runs next's bin (\`next start -p ${port ?? 3000}\`) with no npm or shell as its parent; output: "standalone" would ship only the files the server needs`,
+      text: `Next.js without output: "standalone"${next.config ? ` in ${next.config}` : ""}: the runtime holds .next (without .next/cache, the build's own cache), ${next.publicDir ? "public/, " : ""}package.json${next.config ? `, ${next.config}` : ""} and the production node_modules${keepsSwc(next) ? ` (with the SWC compiler, which next start needs to load ${next.config})` : " without the SWC compiler (@next/swc-*, about 100 MB: next start uses it only for a TypeScript config)"}, and node runs next's bin (\`next start -p ${port ?? 3000}\`) with no npm or shell as its parent; output: "standalone" would ship only the files the server needs`,
     };
   return {
     topic: "runtime",
