@@ -51,7 +51,9 @@ describe("recipes", () => {
 
   it("pip in the Python base uses only the offline index, and gives up quickly", () => {
     expect(PIP_CONF).toMatch(/^no-index = true$/m);
-    expect(PIP_CONF).toMatch(/^find-links =\n    http:\/\/slimstage-index:3141\/\n    http:\/\/127\.0\.0\.1:3141\/$/m);
+    expect(PIP_CONF).toMatch(
+      /^find-links =\n {4}http:\/\/slimstage-index:3141\/\n {4}http:\/\/127\.0\.0\.1:3141\/$/m,
+    );
     expect(PIP_CONF).toMatch(/^retries = 0$/m);
   });
 });

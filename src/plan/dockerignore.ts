@@ -22,7 +22,8 @@ const COMMON = [
   ...SECRET_IGNORE,
 ];
 
-export function pythonDockerignore(_p: PythonProject): string {
+export function pythonDockerignore(p: PythonProject): string {
+  const root = p.django?.staticRoot?.path;
   return lines("Python", [
     ...COMMON,
     "**/__pycache__",
@@ -40,6 +41,8 @@ export function pythonDockerignore(_p: PythonProject): string {
     "**/*.egg-info",
     "build",
     "dist",
+    // collectstatic fills STATIC_ROOT in the build: a local, possibly stale copy stays out.
+    ...(root && !root.startsWith("/") ? [root] : []),
   ]);
 }
 

@@ -17,6 +17,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../engine/build.js";
+import { countByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage } from "../engine/local-images.js";
 import type { Probe } from "../verify/types.js";
@@ -24,6 +25,7 @@ import { optimizeProject, type TierAttempt } from "./optimize.js";
 import { engineRun } from "./test-helpers/engine-run.js";
 import { writeFixture } from "./testdata/fixtures.js";
 import { nestApp } from "./testdata/nest-app.js";
+import { nextServerWithDockerfile } from "./testdata/next-server.js";
 import { nextStandaloneWithDockerfile } from "./testdata/next-standalone.js";
 
 // This run's own label: other engineers' engine tests share the engine.
@@ -153,6 +155,75 @@ describe("optimize on a real Next.js standalone app", () => {
   }, 1_800_000);
 });
 
+const NEXT_SERVER_PROBES: Probe[] = [
+  { kind: "http", port: 3000, path: "/", expectStatus: 200, expectBody: "Lamp shop" },
+  { kind: "http", port: 3000, path: "/lamp.svg", expectStatus: 200, expectBody: "<circle" },
+  {
+    kind: "http",
+    port: 3000,
+    path: "/api/stock?item=probe",
+    expectStatus: 200,
+    expectJson: [
+      { path: "item", value: "probe" },
+      { path: "server", value: "next start" },
+    ],
+  },
+];
+
+describe("optimize on a real Next.js app without standalone output (next build + next start)", () => {
+  it("fresh (no Dockerfile): node runs next start in both tiers, which answer like the project's own npm start image", async () => {
+    const fx = await writeFixture(nextServerWithDockerfile);
+    cleanups.push(fx.cleanup);
+    const original = `slimstage-test/plan-next-server-original-${RUN}:latest`;
+    tags.push(original);
+    const built = await buildImage({ context: fx.dir, tags: [original], labels: LABELS });
+    const size = (await inspectLocalImage(await connectEngine(), built.imageId))?.size ?? 0;
+    console.log(`MEASURED next-server original ${(size / 1e6).toFixed(1)} MB, ${built.durationMs} ms build`);
+    const originalStop = await stopTime(original);
+    console.log(
+      `MEASURED next-server original docker stop ${originalStop.ms.toFixed(0)} ms exit ${originalStop.exitCode}`,
+    );
+    await rm(path.join(fx.dir, "Dockerfile"));
+    const r = await optimizeProject(fx.dir, {
+      allTiers: true,
+      against: original,
+      probes: NEXT_SERVER_PROBES,
+      labels: LABELS,
+      repository: `slimstage-test/plan-next-server-${RUN}`,
+    });
+    expect(r.project.entry.argv).toEqual(["node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]);
+    for (const tier of ["distroless", "slim"] as const) {
+      const a = attempt(r, tier);
+      const rt = runtimeStage(a.dockerfile);
+      expect(rt).toContain("COPY --from=prune /app/node_modules ./node_modules");
+      expect(rt).toContain("COPY --from=prune /app/.next ./.next");
+      expect(rt).toContain('CMD ["node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]');
+      expect(rt).not.toMatch(/\bnpm\b|"sh"/);
+      expect(a.reason).toBeUndefined();
+      expect(a.status).toBe("verified");
+      const diff = a.verify?.differential;
+      expect(diff?.differing).toBe(0);
+      const answered = (diff?.requests ?? []).map((x) => `${x.request} ${x.original.status} ${x.verdict}`);
+      const has = (re: RegExp) =>
+        expect(
+          answered.some((x) => re.test(x)),
+          answered.join("\n"),
+        ).toBe(true);
+      has(/^GET :3000\/ 200 identical/);
+      has(/^GET :3000\/_next\/static\/chunks\/\S+\.js 200 identical/);
+      has(/^GET :3000\/lamp\.svg 200 identical/);
+      has(/^GET :3000\/api\/stock\?item=probe 200 identical/);
+      const stop = await stopTime(a.image as string);
+      const orig = diff?.originalRuns[0]?.startupMs;
+      const startup = a.verify?.startupMs;
+      console.log(
+        `MEASURED next-server fresh ${tier} ${((a.sizeBytes ?? 0) / 1e6).toFixed(1)} MB, start-up ${startup} ms (original ${orig} ms), docker stop ${stop.ms.toFixed(0)} ms exit ${stop.exitCode}, ${diff?.requests.length} requests identical`,
+      );
+      expect([0, 143]).toContain(stop.exitCode);
+    }
+  }, 2_400_000);
+});
+
 const BOOK = '{"title":"The Long Book","pages":512}';
 const NEST_PROBES: Probe[] = [
   {
@@ -271,4 +342,15 @@ describe('optimize on a real NestJS app started through sh -c "npm run start:pro
     expect(r.tier).toBe("slim");
     console.log(`MEASURED nest fallback: distroless ${distroless.status}: ${distroless.reason}`);
   }, 1_800_000);
+});
+
+describe("cleanup", () => {
+  it("leaves nothing behind: no container, network or image with this run's label", async () => {
+    await t.cleanup();
+    expect(await countByLabel(await connectEngine(), LABELS)).toEqual({
+      containers: 0,
+      networks: 0,
+      images: 0,
+    });
+  });
 });

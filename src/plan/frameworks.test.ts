@@ -14,6 +14,7 @@ import { optimizeProject } from "./optimize.js";
 import { handedFolders, ownershipStep } from "./rewrite-ownership.js";
 import { writeFixture } from "./testdata/fixtures.js";
 import { nestApp } from "./testdata/nest-app.js";
+import { nextServer, nextServerWithDockerfile } from "./testdata/next-server.js";
 import { nextStandalone, nextStandaloneWithDockerfile } from "./testdata/next-standalone.js";
 import { serviceSubfolder } from "./testdata/real-shapes.js";
 
@@ -38,11 +39,101 @@ const runtimeOf = (dockerfile: string): string[] => {
     .split("\n");
 };
 
+describe("Next.js without standalone output (next build + next start)", () => {
+  it("is detected: build into .next, node runs next's bin with the start script's port, what next start reads", async () => {
+    const p = await detectProject(await dirOf(nextServer));
+    if (p.kind !== "node") throw new Error("expected node");
+    expect(p.next).toEqual({ config: "next.config.mjs", output: "server", publicDir: true });
+    expect(p.build?.outDir).toBe(".next");
+    expect(p.entry.argv).toEqual(["node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]);
+    expect(p.port).toBe(3000);
+    expect(p.appPaths).toEqual([".next", "public", "package.json", "next.config.mjs"]);
+  });
+
+  it("the port: -p in the start script, else --port; an old `npm start` CMD resolves to next's bin too", async () => {
+    const fx = {
+      ...nextServer,
+      "package.json": (nextServer["package.json"] as string).replace(
+        "next start -p 3000",
+        "next start --port=4100",
+      ),
+    };
+    const p = await detectProject(await dirOf(fx));
+    expect(p.entry.argv).toEqual(["node", "node_modules/next/dist/bin/next", "start", "-p", "4100"]);
+    expect(p.port).toBe(4100);
+    const r = await optimizeProject(await dirOf(nextServerWithDockerfile), { planOnly: true, tier: "slim" });
+    expect(r.project.entry.argv).toEqual(["node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]);
+    expect(r.project.entry.source).toMatch(/^CMD in .*Dockerfile:8 -> scripts\.start "next start -p 3000"/);
+  });
+
+  it("no start script and no config: next start on 3000 all the same", async () => {
+    const { "next.config.mjs": _c, ...fx } = nextServer;
+    const p = await detectProject(
+      await dirOf({
+        ...fx,
+        "package.json": (fx["package.json"] as string).replace(/, "start": "[^"]*"/, ""),
+      }),
+    );
+    if (p.kind !== "node") throw new Error("expected node");
+    expect(p.entry.argv).toEqual(["node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]);
+    expect(p.appPaths).toEqual([".next", "public", "package.json"]);
+  });
+
+  it("both tiers: pruned production node_modules, .next without its cache, public/, package.json, the config; node runs next start", async () => {
+    const r = await optimizeProject(await dirOf(nextServer), { planOnly: true, allTiers: true });
+    for (const a of r.attempts) {
+      expect(a.dockerfile).toMatch(
+        /FROM build AS prune\nRUN .*\n.*npm prune --omit=dev && \\\n.*\n\s*rm -rf \.next\/cache && \\\n\s*rm -rf node_modules\/@next\/swc-\*\n/,
+      );
+      const rt = runtimeOf(a.dockerfile);
+      expect(rt).toContain("COPY --from=prune /app/node_modules ./node_modules");
+      expect(rt).toContain("COPY --from=prune /app/.next ./.next");
+      expect(rt).toContain("COPY --from=prune /app/public ./public");
+      expect(rt).toContain("COPY --from=prune /app/package.json ./package.json");
+      expect(rt).toContain("COPY --from=prune /app/next.config.mjs ./next.config.mjs");
+      expect(rt).toContain("ENV PORT=3000 NEXT_TELEMETRY_DISABLED=1");
+      expect(rt).toContain("COPY --from=init --chown=10001:10001 /opt/slimstage/empty/ /app/.next/cache/");
+      expect(rt).toContain('CMD ["node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]');
+      expect(rt.join("\n")).not.toMatch(/standalone|server\.js|\bnpm\b|HOSTNAME/);
+      expect(a.dockerfile).not.toMatch(/\/app\/dist|find dist /);
+    }
+    const t = r.decisions.map((d) => d.text).join("\n");
+    expect(t).toContain(
+      'Next.js without output: "standalone" in next.config.mjs: the runtime holds .next (without .next/cache',
+    );
+    expect(t).toContain("without the SWC compiler (@next/swc-*");
+    for (const a of r.attempts) expect(a.dockerfile).toContain("rm -rf node_modules/@next/swc-*");
+  });
+
+  it("a TypeScript config keeps the SWC compiler: next start transpiles next.config.ts with it", async () => {
+    const { "next.config.mjs": cfg, ...fx } = nextServer;
+    const r = await optimizeProject(await dirOf({ ...fx, "next.config.ts": cfg as string }), {
+      planOnly: true,
+      tier: "slim",
+    });
+    expect(r.dockerfile).not.toContain("@next/swc");
+    expect(r.dockerfile).toContain("COPY --from=prune /app/next.config.ts ./next.config.ts");
+    expect(r.decisions.map((d) => d.text).join("\n")).toContain(
+      "with the SWC compiler, which next start needs to load next.config.ts",
+    );
+  });
+
+  it("no build script: refused, naming the script to add", async () => {
+    const fx = {
+      ...nextServer,
+      "package.json": (nextServer["package.json"] as string).replace('"build": "next build", ', ""),
+    };
+    await expect(detectProject(await dirOf(fx))).rejects.toThrow(
+      /no build script: next start needs the output of next build/,
+    );
+  });
+});
+
 describe("Next.js standalone output", () => {
   it("is detected from next.config: build into .next, node server.js on 3000, the standalone layout", async () => {
     const p = await detectProject(await dirOf(nextStandalone));
     if (p.kind !== "node") throw new Error("expected node");
-    expect(p.next).toEqual({ config: "next.config.mjs", publicDir: true });
+    expect(p.next).toEqual({ config: "next.config.mjs", output: "standalone", publicDir: true });
     expect(p.build?.outDir).toBe(".next");
     expect(p.entry.argv).toEqual(["node", "server.js"]);
     expect(p.port).toBe(3000);
@@ -57,7 +148,7 @@ describe("Next.js standalone output", () => {
     };
     const p = await detectProject(await dirOf(fx));
     if (p.kind !== "node") throw new Error("expected node");
-    expect(p.next).toBeUndefined();
+    expect(p.next?.output).toBe("server");
     expect(p.notes.join("\n")).toContain('Next.js without output: "standalone"');
   });
 

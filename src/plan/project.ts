@@ -74,7 +74,40 @@ export interface PythonProject {
   usesTzdata: boolean;
   /** Folders the app's settings write to (MEDIA_ROOT, UPLOAD_FOLDER), relative to the app or absolute. */
   writable?: Array<{ path: string; source: string }>;
+  /** A Django project: its settings, server application, static files and allowed hosts. */
+  django?: DjangoApp;
   notes: string[];
+}
+
+/** What a Django project's settings say (read from their text, not imported). */
+export interface DjangoApp {
+  /** The dotted settings module ("mysite.settings"). */
+  settingsModule: string;
+  /** Its file (mysite/settings.py). */
+  settingsFile: string;
+  /** Where the module was named: "DJANGO_SETTINGS_MODULE in manage.py", or the one settings.py a folder down. */
+  settingsSource: string;
+  /** The project has manage.py. */
+  manage: boolean;
+  /** The WSGI application for gunicorn ("mysite.wsgi:application") and where it was found. */
+  wsgi?: { target: string; source: string };
+  /** The ASGI application for uvicorn; `explicit` when ASGI_APPLICATION names it (not only an asgi.py). */
+  asgi?: { target: string; source: string; explicit: boolean };
+  /** STATIC_ROOT as a folder, relative to the app or absolute: collectstatic fills it in the build. */
+  staticRoot?: { path: string; source: string };
+  /** STATIC_ROOT set to something slimstage cannot read as a folder (the assignment, for the note). */
+  staticRootUnread?: string;
+  /**
+   * Who serves STATIC_ROOT at run time: "whitenoise" (its middleware is in the settings),
+   * "whitenoise-unused" (a dependency, not in MIDDLEWARE), "urlconf:FILE" (django.views.static.serve).
+   */
+  staticServer?: string;
+  /** DEBUG when it is a literal True/False. */
+  debug?: boolean;
+  /** ALLOWED_HOSTS: its text, the hosts when it is a literal list, the variable it is read from. */
+  allowedHosts?: { text: string; hosts?: string[]; env?: string };
+  /** Variables the settings read with os.environ["X"]: importing them fails without these. */
+  requiredEnv: string[];
 }
 
 export type NodePackageManager = "npm" | "pnpm" | "yarn";
@@ -101,16 +134,21 @@ export interface NodeProject {
   /** Files and folders the runtime needs besides node_modules. */
   appPaths: string[];
   hasProductionDeps: boolean;
-  /** Next.js with `output: "standalone"`: the runtime holds the traced server, not the project's node_modules. */
-  next?: NextStandalone;
+  /** Next.js: how `next build` leaves the app for the runtime (standalone server or `next start`). */
+  next?: NextApp;
   notes: string[];
 }
 
-/** What a Next.js standalone build leaves for the runtime (.next/standalone, .next/static, public/). */
-export interface NextStandalone {
-  /** The config file that sets `output: "standalone"` (next.config.mjs). */
-  config: string;
-  /** The project has a public/ folder, served from the app folder's public/. */
+/** A Next.js app and what its build leaves for the runtime. */
+export interface NextApp {
+  /** The config file (next.config.mjs), when there is one. */
+  config?: string;
+  /**
+   * "standalone": `output: "standalone"`, .next/standalone with server.js and the node_modules files it
+   * traced; "server": a plain `next build`, run by `next start` with the production node_modules.
+   */
+  output: "standalone" | "server";
+  /** The project has a public/ folder. */
   publicDir: boolean;
 }
 

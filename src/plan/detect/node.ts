@@ -9,7 +9,7 @@ import { splitSimpleShell } from "./existing.js";
 import type { ProjectFiles } from "./files.js";
 import { findHealthRoute, topLevel } from "./files.js";
 import { nodeNativeNeeds } from "./native.js";
-import { detectNextStandalone, nextAppPaths, nextEntry } from "./next.js";
+import { detectNext, nextAppPaths, nextEntry, nextStartArgv, nextStartPort } from "./next.js";
 import type { DetectOptions } from "./options.js";
 import { checkInterpreter } from "./version-spec.js";
 
@@ -230,6 +230,7 @@ export function compiledPath(src: string, rootDir: string | undefined, outDir: s
 function nodeArgvFromScript(
   script: string,
   ts: { rootDir?: string; outDir: string } | undefined,
+  nextPort?: number,
 ): string[] | undefined {
   const words = splitSimpleShell(script.replace(/^(cross-env\s+)?(NODE_ENV=\S+\s+)+/, ""));
   if (!words || words.length === 0) return undefined;
@@ -238,6 +239,9 @@ function nodeArgvFromScript(
   // NestJS: `nest start` runs the compiled dist/main.js.
   if (cmd === "nest" && rest[0] === "start")
     return ["node", `${(ts?.outDir ?? "dist").replace(/^\.\//, "")}/main`];
+  // Next.js without standalone output: `next start` is next's bin, run by node.
+  if (cmd === "next" && rest[0] === "start" && nextPort !== undefined)
+    return nextStartArgv(rest.slice(1), nextPort);
   if ((cmd === "ts-node" || cmd === "tsx") && ts) {
     const file = rest.find((w) => /\.(c|m)?tsx?$/.test(w));
     if (file) return ["node", compiledPath(file, ts.rootDir, ts.outDir)];
@@ -304,22 +308,37 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
     build = { script: "build", outDir: "dist", source: `scripts.build "${m.scripts.build}" in package.json` };
   }
   // Next.js builds into .next, never dist/ (a `find dist` there fails the build).
-  const next = await detectNextStandalone(files, deps);
+  const next = await detectNext(files, deps);
   if (next) {
     if (!m.scripts.build)
-      throw new InputError(`${next.config} sets output: "standalone" but package.json has no build script`, {
-        location: { file: "package.json", line: 1, column: 1 },
-        hint: 'add "build": "next build" to scripts',
-      });
+      throw new InputError(
+        next.output === "standalone"
+          ? `${next.config} sets output: "standalone" but package.json has no build script`
+          : "next is a dependency but package.json has no build script: next start needs the output of next build",
+        {
+          location: { file: "package.json", line: 1, column: 1 },
+          hint: 'add "build": "next build" to scripts',
+        },
+      );
     build = {
       script: "build",
       outDir: ".next",
-      source: `scripts.build "${m.scripts.build}" in package.json (Next.js standalone output, ${next.config})`,
+      source:
+        next.output === "standalone"
+          ? `scripts.build "${m.scripts.build}" in package.json (Next.js standalone output, ${next.config})`
+          : `scripts.build "${m.scripts.build}" in package.json (Next.js, served by next start)`,
     };
-  } else if ("next" in deps)
-    notes.push(
-      'Next.js without output: "standalone": the runtime needs the production node_modules and `next start`; set output: "standalone" in next.config for a runtime with only the traced server',
-    );
+    if (next.output === "server")
+      notes.push(
+        'Next.js without output: "standalone": the runtime holds .next, the production node_modules (all of next) and runs `next start`; set output: "standalone" in next.config for a runtime with only the traced server',
+      );
+  }
+  // Next.js listens on 3000 unless PORT or `next start -p` says otherwise.
+  const nextPort = next
+    ? (opts.port ?? opts.existing?.ports[0] ?? nextStartPort(m.scripts.start) ?? 3000)
+    : undefined;
+  // `next start` is resolved only where it is the server; a standalone build runs server.js.
+  const startPort = next?.output === "server" ? nextPort : undefined;
 
   // Entry point.
   let entry: EntryPoint | undefined;
@@ -329,19 +348,22 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
     const argv = unwrapShell(opts.existing.entry.argv);
     const script = scriptOf(argv);
     const body = script ? m.scripts[script] : undefined;
-    const resolved = body ? nodeArgvFromScript(body, tsOut) : undefined;
+    const resolved = body ? nodeArgvFromScript(body, tsOut, startPort) : undefined;
     entry = resolved
       ? { argv: resolved, source: `${opts.existing.entry.source} -> scripts.${script} "${body}"` }
       : argv[0] === "node"
         ? { argv, source: `${opts.existing.entry.source} (without the shell)` }
         : opts.existing.entry;
   }
+  const explicit = opts.entry !== undefined && opts.entry.length > 0;
   // A standalone build's server.js is the process, whatever the old CMD ran (npm start needs npm and next).
-  if (next && !(opts.entry && opts.entry.length > 0)) entry = nextEntry(next, entry);
+  if (next?.output === "standalone" && !explicit) entry = nextEntry(next, entry, nextPort ?? 3000);
   if (!entry && m.scripts.start) {
-    const resolved = nodeArgvFromScript(m.scripts.start, tsOut);
+    const resolved = nodeArgvFromScript(m.scripts.start, tsOut, startPort);
     if (resolved) entry = { argv: resolved, source: `scripts.start "${m.scripts.start}" in package.json` };
   }
+  // Without standalone output: the resolved `next start`, else next's bin itself.
+  if (next?.output === "server" && !explicit) entry = nextEntry(next, entry, nextPort ?? 3000);
   if (!entry && m.main) {
     const main =
       /\.(c|m)?tsx?$/.test(m.main) && tsOut ? compiledPath(m.main, tsOut.rootDir, tsOut.outDir) : m.main;
@@ -383,8 +405,7 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   }
 
   // Port: explicit, existing EXPOSE, else a listen(...) / PORT default in the entry's sources.
-  // Next.js listens on 3000 unless PORT says otherwise.
-  let port = opts.port ?? opts.existing?.ports[0] ?? (next ? 3000 : undefined);
+  let port = opts.port ?? opts.existing?.ports[0] ?? nextPort;
   if (port === undefined) {
     const srcFiles = files.list.filter(
       (f) => /\.(c|m)?[jt]sx?$/.test(f) && !/(^|\/)(tests?|__tests__)\/|\.test\.|\.spec\./.test(f),
@@ -435,8 +456,17 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
     ".eslintrc.json",
     "biome.json",
   ]);
+  const customServer =
+    next?.output === "server" && entry.argv[0] === "node" && !entry.argv[1]?.startsWith("node_modules/")
+      ? entry.argv[1]?.split("/")[0]
+      : undefined;
   const appPaths = next
-    ? nextAppPaths(next)
+    ? [
+        ...nextAppPaths(next),
+        ...(customServer && files.list.some((f) => f === customServer || f.startsWith(`${customServer}/`))
+          ? [customServer]
+          : []),
+      ]
     : build
       ? [build.outDir, "package.json"]
       : topLevel(files).filter(

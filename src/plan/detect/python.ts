@@ -4,7 +4,8 @@
  */
 import { parse as parseToml } from "smol-toml";
 import { InputError } from "../../errors.js";
-import type { EntryPoint, PythonDeps, PythonProject, TestPlan } from "../project.js";
+import type { DjangoApp, EntryPoint, PythonDeps, PythonProject, TestPlan } from "../project.js";
+import { detectDjango } from "./django.js";
 import type { ProjectFiles } from "./files.js";
 import { findHealthRoute, topLevel } from "./files.js";
 import { pythonNativeNeeds } from "./native.js";
@@ -368,6 +369,7 @@ async function detectEntry(
   deps: DepsResult,
   appPy: string[],
   opts: DetectOptions,
+  django: DjangoApp | undefined,
 ): Promise<EntryPoint> {
   if (opts.entry && opts.entry.length > 0) return { argv: opts.entry, source: "--entry" };
   if (opts.existing?.entry) return opts.existing.entry;
@@ -402,10 +404,25 @@ async function detectEntry(
     ...CONVENTIONAL.filter((c) => appPy.includes(c)),
     ...appPy.filter((f) => !CONVENTIONAL.includes(f)),
   ];
+  const port = opts.port ?? 8000;
+  // Django: the server runs the settings' application; manage.py is no server without a subcommand.
+  if (django) {
+    const { asgi, wsgi } = django;
+    // ASGI when the settings name an ASGI application, or when uvicorn is the only server.
+    if (names.has("uvicorn") && asgi && (asgi.explicit || !names.has("gunicorn") || !wsgi))
+      return {
+        argv: ["uvicorn", asgi.target, "--host", "0.0.0.0", "--port", String(port)],
+        source: `uvicorn in ${deps.deps.manifest}, Django's ASGI application ${asgi.target} (${asgi.source})`,
+      };
+    if (names.has("gunicorn") && wsgi)
+      return {
+        argv: ["gunicorn", "--bind", `0.0.0.0:${port}`, wsgi.target],
+        source: `gunicorn in ${deps.deps.manifest}, Django's WSGI application ${wsgi.target} (${wsgi.source})`,
+      };
+  }
   if (names.has("gunicorn")) {
     const target = await appObject(files, /Flask|Django|falcon\.App|WSGIApplication/, ordered);
     if (target) {
-      const port = opts.port ?? 8000;
       return {
         argv: ["gunicorn", "--bind", `0.0.0.0:${port}`, target],
         source: `gunicorn in ${deps.deps.manifest}, app object ${target}`,
@@ -415,7 +432,6 @@ async function detectEntry(
   if (names.has("uvicorn")) {
     const target = await appObject(files, /FastAPI|Starlette|Litestar/, ordered);
     if (target) {
-      const port = opts.port ?? 8000;
       return {
         argv: ["uvicorn", target, "--host", "0.0.0.0", "--port", String(port)],
         source: `uvicorn in ${deps.deps.manifest}, app object ${target}`,
@@ -423,7 +439,8 @@ async function detectEntry(
     }
   }
   const mains: string[] = [];
-  for (const f of topPy) {
+  // Django's manage.py has a __main__ guard but starts nothing without a subcommand.
+  for (const f of topPy.filter((x) => !(django && x === "manage.py"))) {
     const text = (await files.read(f)) ?? "";
     if (MAIN_GUARD.test(text)) mains.push(f);
   }
@@ -433,6 +450,11 @@ async function detectEntry(
     ...pkgMains.map((p) => ({ argv: ["python", "-m", p], source: `${p}/__main__.py` })),
   ];
   if (candidates.length === 1) return candidates[0] as EntryPoint;
+  if (candidates.length === 0 && django?.manage)
+    return {
+      argv: ["python", "manage.py", "runserver", `0.0.0.0:${port}`, "--noreload"],
+      source: `manage.py runserver, Django's development server: the last resort, since ${deps.deps.manifest} has no gunicorn or uvicorn`,
+    };
   if (candidates.length > 1) {
     const conventional = candidates.filter((c) => CONVENTIONAL.includes(c.argv[1] ?? ""));
     if (conventional.length === 1) return conventional[0] as EntryPoint;
@@ -461,8 +483,8 @@ async function detectPort(
 ): Promise<number | undefined> {
   if (opts.port !== undefined) return opts.port;
   const joined = entry.argv.join(" ");
-  const bind = /(?:--bind|-b)[ =](?:[\w.]*):(\d+)|--port[ =](\d+)/.exec(joined);
-  if (bind) return Number(bind[1] ?? bind[2]);
+  const bind = /(?:--bind|-b)[ =](?:[\w.]*):(\d+)|--port[ =](\d+)|\brunserver (?:[\w.]*:)?(\d+)/.exec(joined);
+  if (bind) return Number(bind[1] ?? bind[2] ?? bind[3]);
   if (opts.existing && opts.existing.ports.length > 0) return opts.existing.ports[0];
   if (entry.argv[0] === "gunicorn" || entry.argv[0] === "uvicorn") return 8000;
   const file = entry.argv[0] === "python" && entry.argv[1]?.endsWith(".py") ? entry.argv[1] : undefined;
@@ -546,7 +568,8 @@ export async function detectPython(files: ProjectFiles, opts: DetectOptions = {}
       !/(^|\/)(tests?|docs?|original)\//.test(f) &&
       !/(^|\/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile)\.py$/.test(f),
   );
-  const entry = await detectEntry(files, deps, appPy, opts);
+  const django = await detectDjango(files, deps.deps.names, appPy);
+  const entry = await detectEntry(files, deps, appPy, opts, django);
   const port = await detectPort(files, entry, appPy, opts);
 
   // Native code: known source-only packages, and C extensions in local packages or the project itself.
@@ -601,6 +624,7 @@ export async function detectPython(files: ProjectFiles, opts: DetectOptions = {}
     notes,
   };
   if (writable.length > 0) project.writable = writable;
+  if (django) project.django = django;
   if (port !== undefined) project.port = port;
   const health = await findHealthRoute(files, appPy);
   if (health) project.healthPath = health;

@@ -20,8 +20,8 @@ export interface EngineRun {
   attempt(r: OptimizeResult, tier: "slim" | "distroless"): TierAttempt;
   /** A fixture written to a temp folder, removed at the end. */
   dirOf(fx: Record<string, string>): Promise<string>;
-  /** Starts the image, stops it with a 10 s grace period: the stop time and the exit code. */
-  stopTime(image: string): Promise<{ ms: number; exitCode: number }>;
+  /** Starts the image (with `env`), stops it with a 10 s grace period: the stop time and the exit code. */
+  stopTime(image: string, env?: Record<string, string>): Promise<{ ms: number; exitCode: number }>;
   /** For afterAll: untag, remove what carries the label, clean the fixtures. */
   cleanup(): Promise<void>;
 }
@@ -47,9 +47,14 @@ export function engineRun(name: string): EngineRun {
       cleanups.push(cleanup);
       return dir;
     },
-    async stopTime(image) {
+    async stopTime(image, env = {}) {
       const engine = await connectEngine();
-      const c = await engine.docker.createContainer({ Image: image, Labels: labels, StopTimeout: 10 });
+      const c = await engine.docker.createContainer({
+        Image: image,
+        Labels: labels,
+        StopTimeout: 10,
+        Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      });
       try {
         await c.start();
         // Up means the init and the app run; the app's own readiness is not what is measured here.
