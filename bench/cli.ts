@@ -8,7 +8,10 @@
  * getrusage for children), 10 ms resolution, median of `rounds` (>= 9).
  * Targets (issue #20): lint <= 0.3 CPU-s, --version <= 0.15 CPU-s.
  *
- * Runs the compiled CLI (bin/slimstage.js -> dist/), built first with tsc.
+ * Runs the CLI as installed (bin/slimstage.js: lint from the bundle
+ * dist/lint-cli.js, see scripts/bundle-lint.mjs; everything else from the tsc
+ * output), built first with `npm run build`. Before timing, it checks that the
+ * bundle prints what the tsc output prints for the same file.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -41,8 +44,8 @@ function median(xs: number[]): number {
 
 export default async function bench(args: string[]): Promise<void> {
   const rounds = Math.max(9, Number(args[0] ?? 11));
-  process.stderr.write("building dist/ (tsc)...\n");
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  process.stderr.write("building dist/ (npm run build: tsc, then the lint bundle)...\n");
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
   const file = join(root, "examples", "lab-003", "Dockerfile");
   const lines = readFileSync(file, "utf8").split("\n").length - 1;
   const node = process.execPath;
@@ -62,6 +65,15 @@ export default async function bench(args: string[]): Promise<void> {
     slimstageLint: [],
     peerLint: [],
   };
+  // The bundle is the code users run: it must answer as the unbundled modules do.
+  const out = (script: string) =>
+    spawnSync(node, [script, "lint", file], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, SLIMSTAGE_MAIN: "1" },
+    }).stdout;
+  if (out(slimstage) !== out(join(root, "dist", "cli", "main.js")))
+    throw new Error("bin/slimstage.js lint (the bundle) and dist/cli/main.js lint print different findings");
   // One warm-up round (file cache, V8's code cache of node itself), not counted.
   for (const [cmd, a] of Object.values(cases)) run(cmd, a);
   for (let i = 0; i < rounds; i++) {

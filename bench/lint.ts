@@ -198,7 +198,9 @@ export default async function bench(args: string[]): Promise<void> {
     const r = lintText(t, { now, env: { dockerignore: null } });
     if (r.parseFailed) throw new Error(`bench file did not parse: ${r.findings[0]?.message}`);
   };
-  const [cpuOne, cpuTen] = cpuPairs(7, lintOnce(one), lintOnce(ten));
+  // 15 rounds: with 7, one garbage collection of the larger heap more or less in a
+  // few rounds moved the median by half (8x to 13x in three runs of the same build).
+  const [cpuOne, cpuTen] = cpuPairs(15, lintOnce(one), lintOnce(ten));
   const growth = cpuTen / cpuOne;
   process.stdout.write(
     `files: ${files.length} (hadolint cases, BuildKit parser cases, seed labs), rules: ${RULES.length}, one core (median pass)\n` +

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (npm run build). From a source checkout without dist/,
 // run `npm run build` first, or use `npx tsx src/cli/main.ts`.
+import { statSync } from "node:fs";
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // The one answer that needs nothing else: not even the CLI's own modules (scripts call it often).
@@ -8,5 +10,13 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   process.stdout.write(`${VERSION}\n`);
 } else {
   process.env.SLIMSTAGE_MAIN = "1";
-  await import("../dist/cli/main.js");
+  // `lint` runs from one bundled module (scripts/bundle-lint.mjs says why),
+  // the same code as dist/cli/main.js; the command is the first word that is
+  // not an option, as in src/cli/program.ts (commandsFor). A bundle older than
+  // dist/cli/main.js (tsc run alone since) is stale: the tsc output runs then.
+  const main = new URL("../dist/cli/main.js", import.meta.url);
+  const bundle = new URL("../dist/lint-cli.js", import.meta.url);
+  const mtime = (u) => statSync(u, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  const useBundle = args.find((a) => !a.startsWith("-")) === "lint" && mtime(bundle) >= mtime(main);
+  await import(useBundle ? bundle.href : main.href);
 }

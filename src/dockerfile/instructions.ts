@@ -109,11 +109,18 @@ class LineMap {
     readonly src: SourceText,
   ) {}
   source(logical: number): number {
-    let seg = this.segments[0] as Segment;
-    for (const s of this.segments) {
-      if (s.logical <= logical) seg = s;
-      else break;
+    // The last segment starting at or before `logical` (segments are in
+    // logical order), by bisection: every shell command's range asks this
+    // twice, so a linear scan made long RUN scripts quadratic in their lines.
+    const segs = this.segments;
+    let lo = 0;
+    let hi = segs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((segs[mid] as Segment).logical <= logical) lo = mid;
+      else hi = mid - 1;
     }
+    const seg = segs[lo] as Segment;
     return seg.source + Math.min(logical - seg.logical, seg.length);
   }
   /** Source offset for the end of a logical span (exclusive). */

@@ -76,6 +76,14 @@ interface Word {
 
 const isBlank = (c: string | undefined) => c === " " || c === "\t" || c === "\r";
 const META = new Set([" ", "\t", "\r", "\n", ";", "&", "|", "(", ")", "<", ">"]);
+/** [A-Za-z{}], the letters of a reserved word (a regular expression per character cost more than the parse). */
+const isWordLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 123 || c === 125;
+/** [A-Za-z0-9_], the characters of a variable name. */
+const isNameChar = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+/** ASCII codes that end a run of ordinary word characters: META, escapes, quotes, expansions. */
+const WORD_STOP = new Uint8Array(128);
+for (const c of [...META, "\\", "`", "'", '"', "$"]) WORD_STOP[c.charCodeAt(0)] = 1;
 
 class Parser {
   private pos = 0;
@@ -167,7 +175,7 @@ class Parser {
   private peekPlainWord(): string | undefined {
     const s = this.src;
     let i = this.pos;
-    while (i < s.length && /[A-Za-z{}]/.test(s[i] as string)) i++;
+    while (i < s.length && isWordLetter(s.charCodeAt(i))) i++;
     if (i === this.pos) return undefined;
     const next = s[i];
     if (next !== undefined && !META.has(next)) return undefined;
@@ -648,9 +656,17 @@ class Parser {
         this.wordPart(inner, acc);
         continue;
       }
-      if (c === "*" || c === "?" || c === "[") acc.literal = false;
-      acc.text += c;
-      this.pos++;
+      // A run of ordinary characters, appended as one slice: adding them one
+      // by one built a string per character (the parser's main allocation).
+      let j = this.pos;
+      while (j < s.length) {
+        const code = s.charCodeAt(j);
+        if (code < 128 && WORD_STOP[code] === 1) break;
+        if (code === 42 || code === 63 || code === 91) acc.literal = false; // * ? [
+        j++;
+      }
+      acc.text += s.slice(this.pos, j);
+      this.pos = j;
     }
     if (this.pos === start) this.fail(`unexpected ${JSON.stringify(s[start] ?? "end of input")}`);
     return { start, end: this.pos, text: acc.text, literal: acc.literal, plain, inner };
@@ -744,7 +760,7 @@ class Parser {
       this.pos = close + 1;
     } else if (n !== undefined && /[A-Za-z_]/.test(n)) {
       this.pos++;
-      while (this.pos < s.length && /[A-Za-z0-9_]/.test(s[this.pos] as string)) this.pos++;
+      while (this.pos < s.length && isNameChar(s.charCodeAt(this.pos))) this.pos++;
     } else if (n !== undefined && /[0-9@*#?$!-]/.test(n)) {
       this.pos += 2;
     } else {
@@ -780,9 +796,16 @@ class Parser {
         this.wordPart(inner, acc);
         continue;
       }
-      if (c === "*" || c === "?" || c === "[") acc.literal = false;
-      acc.text += c;
-      this.pos++;
+      // A run of ordinary characters, appended as one slice (as in word()).
+      let j = this.pos;
+      while (j < s.length) {
+        const code = s.charCodeAt(j);
+        if (code === 34 || code === 92 || code === 36 || code === 96) break; // " \ $ `
+        if (code === 42 || code === 63 || code === 91) acc.literal = false; // * ? [
+        j++;
+      }
+      acc.text += s.slice(this.pos, j);
+      this.pos = j;
     }
     this.fail('reached end of input without closing quote "', open);
   }

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { ConfigError } from "../errors.js";
-import { readYaml } from "../yaml-input.js";
+import { readYaml, yamlLib } from "../yaml-input.js";
 import schema from "./config.schema.json" with { type: "json" };
 import { SEVERITIES, type Severity } from "./finding.js";
 import type { Rule } from "./rule.js";
@@ -49,7 +49,7 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
 }
 
-// ajv and yaml load when a config file is read (synchronously, hence require):
+// ajv (and yaml, see yamlLib) load when a config file is read (synchronously, hence require):
 // most lint runs have none, and loading both cost about 0.1 CPU-s per process.
 const require = createRequire(import.meta.url);
 let validator: ValidateFunction<Partial<LintConfig>> | undefined;
@@ -82,7 +82,7 @@ export function loadConfigFile(file: string, rules: readonly Rule[]): LoadedConf
 
 /** Parses and validates config text (YAML, which also reads JSON). */
 export function parseConfig(text: string, file: string, rules: readonly Rule[]): LoadedConfig {
-  const { isMap, isScalar } = require("yaml") as typeof import("yaml");
+  const { isMap, isScalar } = yamlLib();
   const validate = configValidator();
   const read = readYaml(text, file, {
     invalid: `config is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}`,

@@ -216,8 +216,22 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.range.start.line - b.range.start.line ||
     a.range.start.column - b.range.start.column ||
     severityRank(a.severity) - severityRank(b.severity) ||
-    a.ruleId.localeCompare(b.ruleId)
+    compareRuleIds(a.ruleId, b.ruleId)
   );
+}
+
+const PLAIN_ID = /^[A-Z0-9]+$/;
+
+/**
+ * localeCompare's order, without its cost where it cannot differ: the first
+ * localeCompare of a process sets up ICU's collator, about 10 ms of CPU, a
+ * thirtieth of what `slimstage lint FILE` may spend. For ids of capitals and
+ * digits only (every built-in id: SS101...) the collator's order is the code
+ * unit order (digits before letters, a prefix first), so the sort is the same.
+ */
+function compareRuleIds(a: string, b: string): number {
+  if (PLAIN_ID.test(a) && PLAIN_ID.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b);
 }
 
 function toRange(file: string, r: ModelRange): Range {

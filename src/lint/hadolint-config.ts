@@ -9,8 +9,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
+import { yamlLib } from "../yaml-input.js";
 import { type ConfigProblem, DEFAULT_CONFIG, type LintConfig, type LoadedConfig } from "./config.js";
 import type { Severity } from "./finding.js";
 import type { Rule } from "./rule.js";
@@ -52,6 +52,7 @@ const OVERRIDE_LEVELS: Record<string, Severity | "off"> = {
 
 export function loadHadolintConfig(file: string, rules: readonly Rule[]): LoadedConfig {
   const text = readFileSync(file, "utf8");
+  const { LineCounter, parseDocument } = yamlLib();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length) {

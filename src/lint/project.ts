@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { yamlLib } from "../yaml-input.js";
 import type { LintEnvironment, PackageManifest } from "./rule.js";
 
 /** Compose file names, in the order compose itself looks for them. */
@@ -80,7 +80,7 @@ export function composeTargets(dockerfile: string): ComposeTargets | undefined {
       if (!existsSync(file) || !statSync(file).isFile()) continue;
       let doc: unknown;
       try {
-        doc = parseYaml(readFileSync(file, "utf8"));
+        doc = yamlLib().parse(readFileSync(file, "utf8"));
       } catch {
         continue;
       }
