@@ -254,6 +254,46 @@ describe('NestJS started through sh -c "npm run start:prod"', () => {
   });
 });
 
+describe("a development watcher in the old CMD (npm run dev -> nodemon)", () => {
+  const express = (scripts: Record<string, string>, cmd: string) => ({
+    "package.json": JSON.stringify({ name: "api", version: "1.0.0", scripts, dependencies: {} }),
+    "server.js": "require('http').createServer((q, s) => s.end('ok')).listen(3000);\n",
+    Dockerfile: `FROM node:22-slim AS development\nWORKDIR /usr/src/app\nCOPY . .\nEXPOSE 3000\nCMD ${cmd}\n`,
+  });
+
+  it("takes the start script when the CMD's script is a watcher: node, with the reason", async () => {
+    const fx = express({ start: "node server.js", dev: "nodemon server.js" }, '[ "npm", "run", "dev" ]');
+    const r = await optimizeProject(await dirOf(fx), { planOnly: true, tier: "distroless" });
+    expect(r.project.entry.argv).toEqual(["node", "server.js"]);
+    expect(r.project.entry.source).toContain('scripts.dev "nodemon server.js" is a development watcher');
+    expect(runtimeOf(r.dockerfile)).toContain('CMD ["node", "server.js"]');
+  });
+
+  it("without a start script, node runs the file the watcher watched; node --watch loses the flag", async () => {
+    const a = await optimizeProject(
+      await dirOf(express({ dev: "nodemon --watch src server.js" }, '["npm", "run", "dev"]')),
+      { planOnly: true, tier: "slim" },
+    );
+    expect(a.project.entry.argv).toEqual(["node", "server.js"]);
+    const b = await optimizeProject(
+      await dirOf(express({ dev: "node --watch server.js" }, '["npm", "run", "dev"]')),
+      { planOnly: true, tier: "slim" },
+    );
+    expect(b.project.entry.argv).toEqual(["node", "server.js"]);
+  });
+
+  it("a command it cannot resolve stays, and the plan says so instead of claiming node", async () => {
+    const r = await optimizeProject(await dirOf(express({ dev: "gulp serve" }, '["npm", "run", "dev"]')), {
+      planOnly: true,
+      tier: "distroless",
+    });
+    expect(r.project.entry.argv).toEqual(["npm", "run", "dev"]);
+    const cmd = r.decisions.find((d) => d.topic === "cmd")?.text ?? "";
+    expect(cmd).toContain("could not be resolved to the node command it runs");
+    expect(cmd).not.toContain("node is the init's only child");
+  });
+});
+
 describe("folder set-up steps of the old file's user", () => {
   it("reads mkdir, chown and chmod steps; anything else is not one", () => {
     expect(ownershipStep("mkdir .next && chown nextjs:nodejs .next")).toEqual({

@@ -227,6 +227,20 @@ export function compiledPath(src: string, rootDir: string | undefined, outDir: s
   return `${outDir.replace(/^\.\//, "").replace(/\/$/, "")}/${rel.replace(/\.(c|m)?tsx?$/, (_m, p: string | undefined) => `.${p ?? ""}js`)}`;
 }
 
+/** Development file watchers: they restart node on changes, and are devDependencies a runtime does not have. */
+const DEV_WATCHERS = new Set(["nodemon", "node-dev", "supervisor", "ts-node-dev", "tsnd"]);
+
+/** Is this script a development watcher (`nodemon server.js`, `node --watch x`, `tsx watch x`)? */
+export function isWatcherScript(script: string): boolean {
+  const words = splitSimpleShell(script.replace(/^(cross-env\s+)?(NODE_ENV=\S+\s+)+/, "")) ?? [];
+  const [cmd, ...rest] = words;
+  return (
+    DEV_WATCHERS.has(cmd ?? "") ||
+    (cmd === "node" && rest.some((w) => w === "--watch" || w.startsWith("--watch-path"))) ||
+    (cmd === "tsx" && rest[0] === "watch")
+  );
+}
+
 function nodeArgvFromScript(
   script: string,
   ts: { rootDir?: string; outDir: string } | undefined,
@@ -235,7 +249,16 @@ function nodeArgvFromScript(
   const words = splitSimpleShell(script.replace(/^(cross-env\s+)?(NODE_ENV=\S+\s+)+/, ""));
   if (!words || words.length === 0) return undefined;
   const [cmd, ...rest] = words;
-  if (cmd === "node") return ["node", ...rest];
+  // `node --watch x`: the same node, without the watching.
+  if (cmd === "node")
+    return ["node", ...rest.filter((w) => w !== "--watch" && !w.startsWith("--watch-path"))];
+  // A watcher runs one file: node runs it (the compiled file for TypeScript).
+  if (DEV_WATCHERS.has(cmd ?? "") || (cmd === "tsx" && rest[0] === "watch")) {
+    const file = rest.find((w) => /\.(c|m)?(j|t)sx?$/.test(w) && !w.startsWith("-"));
+    if (file && /\.(c|m)?jsx?$/.test(file)) return ["node", file];
+    if (file && ts) return ["node", compiledPath(file, ts.rootDir, ts.outDir)];
+    return undefined;
+  }
   // NestJS: `nest start` runs the compiled dist/main.js.
   if (cmd === "nest" && rest[0] === "start")
     return ["node", `${(ts?.outDir ?? "dist").replace(/^\.\//, "")}/main`];
@@ -346,11 +369,23 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   else if (opts.existing?.entry) {
     // No npm and no shell as the app's parent: `sh -c "npm run X"` is resolved to the command script X runs.
     const argv = unwrapShell(opts.existing.entry.argv);
-    const script = scriptOf(argv);
+    let script = scriptOf(argv);
+    let via = "";
+    // `npm run dev` under a watcher is the development command: the start script, when there
+    // is one, is what production runs (else node runs the watched file, below).
+    if (
+      script &&
+      isWatcherScript(m.scripts[script] ?? "") &&
+      m.scripts.start &&
+      !isWatcherScript(m.scripts.start)
+    ) {
+      via = ` (scripts.${script} "${m.scripts[script]}" is a development watcher)`;
+      script = "start";
+    }
     const body = script ? m.scripts[script] : undefined;
     const resolved = body ? nodeArgvFromScript(body, tsOut, startPort) : undefined;
     entry = resolved
-      ? { argv: resolved, source: `${opts.existing.entry.source} -> scripts.${script} "${body}"` }
+      ? { argv: resolved, source: `${opts.existing.entry.source}${via} -> scripts.${script} "${body}"` }
       : argv[0] === "node"
         ? { argv, source: `${opts.existing.entry.source} (without the shell)` }
         : opts.existing.entry;

@@ -299,9 +299,13 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
   initDecision(decisions, "node");
   const cmd = opts.cmd ?? p.entry.argv;
   if (cmd.length > 0) df.line(`CMD ${execForm(cmd)}`);
+  // Said as it is: a command that could not be resolved to node keeps its runner.
+  const runsNode = /(^|\/)node$/.test(cmd[0] ?? "");
   decisions.push({
     topic: "cmd",
-    text: `exec-form CMD ${execForm(cmd)} from ${p.entry.source}: node is the init's only child and gets SIGTERM (no npm or shell in between)`,
+    text: runsNode
+      ? `exec-form CMD ${execForm(cmd)} from ${p.entry.source}: node is the init's only child and gets SIGTERM (no npm or shell in between)`
+      : `exec-form CMD ${execForm(cmd)} from ${p.entry.source}: it could not be resolved to the node command it runs, so ${cmd[0]} stays the init's child${tier === "distroless" ? ` (distroless has no npm or shell: if ${cmd[0]} is one, this tier fails and the slim tier is tried; --entry 'node FILE' avoids it)` : ""}`,
   });
   const out: PlannedFiles = {
     dockerfile: df.toString(),
