@@ -84,6 +84,11 @@ export class InterruptedError extends SlimstageError {
   }
 }
 
+/** Throws InterruptedError (named after the signal) once `signal` has fired. */
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
+}
+
 export class InternalError extends SlimstageError {
   readonly kind = "internal" as const;
 }

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { EngineConnection } from "./connect.js";
+import { statusOf } from "./trouble.js";
 
 /** Every container, network and image slimstage creates carries this label. */
 export const MANAGED_LABEL = "org.slimstage.managed";
@@ -10,14 +11,6 @@ export const OWNER_LABEL = "org.slimstage.owner";
 
 export function ownerLabelValue(): string {
   return `${hostname()}/${process.pid}`;
-}
-
-function statusOf(err: unknown): number | undefined {
-  if (typeof err === "object" && err !== null && "statusCode" in err) {
-    const s = (err as { statusCode: unknown }).statusCode;
-    return typeof s === "number" ? s : undefined;
-  }
-  return undefined;
 }
 
 /** True when the engine said "no such ..." (already gone counts as removed). */

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { EngineError, InputError, InterruptedError } from "../errors.js";
 import { connectEngine, type EngineConnection } from "./connect.js";
+import { statusOf } from "./trouble.js";
 
 /** An image in the engine's store, as slimstage's image analysis needs it. */
 export interface EngineImage {
@@ -14,14 +15,6 @@ export interface EngineImage {
   /** The run configuration's ENTRYPOINT and CMD (null when unset; not known from a listing). */
   entrypoint?: string[] | null;
   cmd?: string[] | null;
-}
-
-function statusOf(err: unknown): number | undefined {
-  if (typeof err === "object" && err !== null && "statusCode" in err) {
-    const s = (err as { statusCode: unknown }).statusCode;
-    return typeof s === "number" ? s : undefined;
-  }
-  return undefined;
 }
 
 function argv(v: unknown): string[] | null {

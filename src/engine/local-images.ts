@@ -1,5 +1,6 @@
 import { EngineError } from "../errors.js";
 import type { EngineConnection } from "./connect.js";
+import { statusOf } from "./trouble.js";
 
 /** What slimstage needs to know about one image in the engine's store. */
 export interface LocalImage {
@@ -8,14 +9,6 @@ export interface LocalImage {
   readonly created: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly tags: readonly string[];
-}
-
-function statusOf(err: unknown): number | undefined {
-  if (typeof err === "object" && err !== null && "statusCode" in err) {
-    const s = (err as { statusCode: unknown }).statusCode;
-    return typeof s === "number" ? s : undefined;
-  }
-  return undefined;
 }
 
 /** The image a reference names, or undefined when there is none. */

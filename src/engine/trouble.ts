@@ -5,6 +5,15 @@
 import { EngineError } from "../errors.js";
 
 /** True when the error says the engine itself is gone (socket closed, refused). */
+/** The HTTP status of an Engine API error (dockerode's statusCode), if it has one. */
+export function statusOf(err: unknown): number | undefined {
+  if (typeof err === "object" && err !== null && "statusCode" in err) {
+    const s = (err as { statusCode: unknown }).statusCode;
+    return typeof s === "number" ? s : undefined;
+  }
+  return undefined;
+}
+
 export function isEngineGone(err: unknown): boolean {
   const code =
     typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";

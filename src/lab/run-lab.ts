@@ -9,7 +9,7 @@
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { BuildStepError, buildImage } from "../build/public.js";
-import { EngineError, InterruptedError, isSlimstageError } from "../errors.js";
+import { EngineError, isSlimstageError, throwIfAborted } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { LintFindingSummary, ReportData, VariantData } from "../report/report-data.js";
 import { probesFromConfig } from "../verify/probes/config.js";
@@ -126,10 +126,6 @@ function lintSummaries(lint: readonly LintFact[] | undefined, file: string): Lin
     file,
     ...(f.line !== undefined ? { line: f.line } : {}),
   }));
-}
-
-function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
 }
 
 /** Runs one lab end to end. Engine trouble and Ctrl-C throw; everything else is in the result. */

@@ -14,7 +14,7 @@ import { parseDockerfile } from "../dockerfile/parser.js";
 import { type BuildProgressEvent, buildImage } from "../engine/build.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
-import { InputError, InterruptedError, isSlimstageError } from "../errors.js";
+import { InputError, InterruptedError, isSlimstageError, throwIfAborted } from "../errors.js";
 import { defaultProbe } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { verifyImage } from "../verify/verify.js";
@@ -305,10 +305,6 @@ async function engineAnswers(
     .ping()
     .then(() => true)
     .catch(() => false);
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
 }
 
 async function writeWithBackup(file: string, text: string, written: WrittenFile[]): Promise<void> {

@@ -19,6 +19,5 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
-}
+// One home (errors.ts); re-exported for the verify modules that wait and check in one import.
+export { throwIfAborted } from "../errors.js";
