@@ -7,12 +7,12 @@ import { InputError } from "../errors.js";
 
 /** The push target of `--push REF`; an InputError before any work when REF is not HOST[:PORT]/NAME[:TAG]. */
 export async function pushTarget(ref: string): Promise<PushTarget> {
-  const [{ checkImageReference }, { parseImageRef }] = await Promise.all([
+  const [{ checkImageReference }, { parseFromReference }] = await Promise.all([
     import("../image/reference-grammar.js"),
     import("../dockerfile/image-ref.js"),
   ]);
   checkImageReference(ref, "--push");
-  const r = parseImageRef(ref);
+  const r = parseFromReference(ref);
   if (r.digest !== undefined || r.registry === undefined)
     throw new InputError(`--push ${ref}: give a registry and a tag (HOST[:PORT]/NAME[:TAG]), not a digest`);
   return { registry: r.registry, name: r.repository, tag: r.tag ?? "latest" };

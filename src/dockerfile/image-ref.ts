@@ -7,7 +7,7 @@ import type { ImageRef } from "./model.js";
  * with unexpanded variables. Hand-written: the grammar is small and no npm
  * package parses it without network-related extras.
  */
-export function parseImageRef(text: string): ImageRef {
+export function parseFromReference(text: string): ImageRef {
   const raw = text;
   let rest = text;
   let digest: string | undefined;

@@ -5,7 +5,7 @@
 import { ParseError } from "../errors.js";
 import { type BkNode, LineError, makeError, type RawItem, type Segment } from "./ast.js";
 import { checkFlags, flagAll, flagBool, flagString } from "./flags.js";
-import { parseImageRef } from "./image-ref.js";
+import { parseFromReference } from "./image-ref.js";
 import type {
   ArgDecl,
   CommandForm,
@@ -320,7 +320,7 @@ function convertNode(
         range: base.range,
         keyword: "FROM",
         image,
-        imageRef: parseImageRef(image),
+        imageRef: parseFromReference(image),
         imageRange: wordRange(node, map, image, 0),
       };
       const platform = flagString(flags, "platform");

@@ -26,7 +26,7 @@
  *   buildStageGraph(df, opts?) -> StageGraph         (throws ParseError on unknown stage / cycle)
  *   expand(df, opts?) -> Expansion
  *   expandWord(word, lookup, opts?) -> string        (BuildKit's shell-word expansion)
- *   parseImageRef(text) -> ImageRef
+ *   parseFromReference(text) -> ImageRef
  *   dumpBuildkit(df) -> string                       (BuildKit's AST dump format)
  */
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ParseError } from "../errors.js";
 import { dumpBuildkit } from "./buildkit-dump.js";
 import { goQuote } from "./go-quote.js";
-import { parseImageRef } from "./image-ref.js";
+import { parseFromReference } from "./image-ref.js";
 import type { Instruction, InstructionKeyword, InstructionOf } from "./model.js";
 import { dockerfileFromNodes, parseDockerfile, parseInstruction } from "./parser.js";
 import { printDockerfile, printInstruction } from "./printer.js";
@@ -268,11 +268,11 @@ describe("typed instructions", () => {
   });
 
   it("image references", () => {
-    expect(parseImageRef("python:3.11-slim")).toMatchObject({ repository: "python", tag: "3.11-slim" });
-    expect(parseImageRef("ghcr.io/a/b")).toMatchObject({ registry: "ghcr.io", repository: "a/b" });
-    expect(parseImageRef("a/b:c").registry).toBeUndefined();
-    expect(parseImageRef("scratch").scratch).toBe(true);
-    expect(parseImageRef("${BASE}").hasVariables).toBe(true);
+    expect(parseFromReference("python:3.11-slim")).toMatchObject({ repository: "python", tag: "3.11-slim" });
+    expect(parseFromReference("ghcr.io/a/b")).toMatchObject({ registry: "ghcr.io", repository: "a/b" });
+    expect(parseFromReference("a/b:c").registry).toBeUndefined();
+    expect(parseFromReference("scratch").scratch).toBe(true);
+    expect(parseFromReference("${BASE}").hasVariables).toBe(true);
   });
 
   it("ENV legacy and key=value forms, ARG, LABEL, USER, EXPOSE, HEALTHCHECK, ONBUILD", () => {

@@ -2,7 +2,7 @@
 
 export { dumpBuildkit } from "./buildkit-dump.js";
 export { expand, expandWord, platformArgs } from "./expand.js";
-export { parseImageRef } from "./image-ref.js";
+export { parseFromReference } from "./image-ref.js";
 export { parseMount } from "./instructions.js";
 export type * from "./model.js";
 export { dockerfileFromNodes, parseDockerfile, parseInstruction } from "./parser.js";

@@ -1,6 +1,6 @@
 import { InterruptedError } from "../errors.js";
 import type { Image, OpenImageOptions, SourceScheme } from "./model.js";
-import { parseReference } from "./reference.js";
+import { parseImageSource } from "./reference.js";
 import { dockerSource } from "./sources/docker.js";
 import { dockerArchiveSource } from "./sources/docker-archive.js";
 import { ociLayoutSource } from "./sources/oci-layout.js";
@@ -23,6 +23,6 @@ const SOURCES: Record<SourceScheme, ImageSource> = {
  */
 export async function openImage(ref: string, opts: OpenImageOptions = {}): Promise<Image> {
   if (opts.signal?.aborted) throw new InterruptedError();
-  const parsed = parseReference(ref);
+  const parsed = parseImageSource(ref);
   return SOURCES[parsed.scheme].open(parsed, opts);
 }

@@ -19,4 +19,4 @@ export type {
   Whiteout as ImageWhiteout,
 } from "./model.js";
 export { openImage } from "./open.js";
-export { type ImageReference, parseReference as parseImageReference } from "./reference.js";
+export { type ImageReference, parseImageSource } from "./reference.js";

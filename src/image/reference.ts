@@ -28,7 +28,7 @@ function splitTag(target: string): { target: string; tag?: string } {
  * scheme), `docker-archive://FILE.tar[:TAG]`, `oci-layout://DIR[:TAG]`,
  * `registry://HOST[:PORT]/NAME[:TAG|@DIGEST]`.
  */
-export function parseReference(ref: string): ImageReference {
+export function parseImageSource(ref: string): ImageReference {
   const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/.exec(ref);
   if (!m) {
     if (ref.trim() === "") throw new InputError("empty image reference");

@@ -1,4 +1,4 @@
-import { parseImageRef } from "../../dockerfile/image-ref.js";
+import { parseFromReference } from "../../dockerfile/image-ref.js";
 import { located, reachesFinal, resolveStageRef, unquote } from "../facts.js";
 import { defineRule } from "../rule.js";
 
@@ -21,7 +21,7 @@ export default defineRule({
     for (const { ins, stage } of located(ctx.df)) {
       if (ins.keyword !== "COPY" || ins.from === undefined || !reachesFinal(ctx.graph, stage)) continue;
       if (resolveStageRef(ctx.df, ctx.graph, ins.from, stage) !== undefined) continue;
-      if (ins.from.includes("$") || parseImageRef(ins.from).scratch) continue;
+      if (ins.from.includes("$") || parseFromReference(ins.from).scratch) continue;
       const root = ins.sources.map(unquote).some((s) => s === "/" || s === "/." || s === "/*");
       if (root && unquote(ins.dest).replace(/\/+$/, "") === "")
         ctx.report({

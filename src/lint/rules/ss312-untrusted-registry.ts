@@ -1,9 +1,9 @@
-import { parseImageRef } from "../../dockerfile/image-ref.js";
+import { parseFromReference } from "../../dockerfile/image-ref.js";
 import { buildsOnStage, instructionsOf, located, resolveStageRef } from "../facts.js";
 import { defineRule } from "../rule.js";
 
 function registryOf(image: string): string {
-  const ref = parseImageRef(image);
+  const ref = parseFromReference(image);
   return (ref.registry ?? "docker.io").toLowerCase();
 }
 

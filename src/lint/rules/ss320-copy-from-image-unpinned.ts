@@ -1,4 +1,4 @@
-import { parseImageRef } from "../../dockerfile/image-ref.js";
+import { parseFromReference } from "../../dockerfile/image-ref.js";
 import { located, resolveStageRef } from "../facts.js";
 import { defineRule } from "../rule.js";
 
@@ -29,7 +29,7 @@ export default defineRule({
       if (resolveStageRef(ctx.df, ctx.graph, ins.from, stage) !== undefined) continue;
       if (ctx.graph.byName[ins.from.toLowerCase()] !== undefined) continue; // a stage (defined later: SS404's)
       if (stage >= 0 && !(ctx.graph.stages[stage]?.reachable ?? true)) continue;
-      const ref = parseImageRef(ins.from);
+      const ref = parseFromReference(ins.from);
       if (ref.digest || (ref.tag && ref.tag !== "latest")) continue;
       ctx.report({
         node: ins,

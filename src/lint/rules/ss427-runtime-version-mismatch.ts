@@ -1,4 +1,4 @@
-import { parseImageRef } from "../../dockerfile/image-ref.js";
+import { parseFromReference } from "../../dockerfile/image-ref.js";
 import { releasesInImage } from "../eol.js";
 import { baseImageOf, located, resolveFrom, unquote } from "../facts.js";
 import { defineRule } from "../rule.js";
@@ -8,7 +8,7 @@ const PACKAGE_DIRS = /(site-packages|dist-packages|venv|\.venv|\/\.local|node_mo
 
 function versionOf(image: string | undefined, product: "python" | "node"): string | undefined {
   if (!image || image.includes("$")) return undefined;
-  const ref = parseImageRef(image);
+  const ref = parseFromReference(image);
   return releasesInImage(ref.repository, ref.tag).find((r) => r.product === product)?.cycle;
 }
 
