@@ -24,10 +24,10 @@ import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
 import { findSubproject } from "./detect/subproject.js";
 import { failureReason, verifyFailureReason } from "./failure.js";
+import { type BuildInputs, languageOf } from "./languages/index.js";
 import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
 import { handedFoldersOf } from "./rewrite-ownership.js";
-import { withPackageIndex } from "./run-index.js";
 import { refuseSecretFiles } from "./secrets.js";
 import { planFiles } from "./templates/index.js";
 import { absoluteIn } from "./templates/production.js";
@@ -287,7 +287,7 @@ function writablePaths(
   // A folder the old file made and handed to its own user (`mkdir .next && chown nextjs .next`) is written to.
   if (existing)
     for (const h of handedFoldersOf(existing)) add(h.path, `mkdir + chown in ${existing.file}:${h.line}`);
-  if (project.kind === "python") for (const w of project.writable ?? []) add(w.path, w.source);
+  for (const w of languageOf(project).writable(project)) add(w.path, w.source);
   return out;
 }
 
@@ -401,10 +401,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     if (lab.commandProbe.output !== undefined) cmd.expectOutput = lab.commandProbe.output;
     if (lab.commandProbe.exitCode !== undefined) cmd.expectExitCode = lab.commandProbe.exitCode;
     probes.push(cmd);
-    verifyCommand ??=
-      project.kind === "python"
-        ? ["python", "-c", "import time; time.sleep(3600)"]
-        : ["node", "-e", "setTimeout(() => {}, 3600e3)"];
+    verifyCommand ??= [...languageOf(project).keepAlive];
   }
   if (probes.length === 0 && !opts.planOnly) {
     throw new InputError(
@@ -504,7 +501,8 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     const image = imageName(project, tier, opts.repository);
     try {
       progress({ type: "phase", tier, message: `building the ${tier} tier` });
-      const built = await withPackageIndex(project, { signal: opts.signal, engine }, (reach) =>
+      const language = languageOf(project);
+      const build = (reach: BuildInputs) =>
         buildImage({
           context: ctx,
           ...reach,
@@ -513,8 +511,11 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
           ...(opts.signal ? { signal: opts.signal } : {}),
           onProgress: (event) => progress({ type: "build", tier, event }),
           ...(engine ? { engine } : {}),
-        }),
-      );
+        });
+      // The language's own build inputs for this run (Python: a package index of the run's own).
+      const built = language.withBuildInputs
+        ? await language.withBuildInputs(project, { signal: opts.signal, engine }, build)
+        : await build({ buildArgs: {}, network: "default", extraHosts: {} });
       attempt.image = image;
       attempt.imageId = built.imageId;
       attempt.buildMs = built.durationMs;

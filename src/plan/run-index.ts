@@ -2,7 +2,7 @@ import path from "node:path";
 import { type BuildIndex, startPackageIndex } from "../build/package-index.js";
 import type { EngineConnection } from "../engine/connect.js";
 import { InputError } from "../errors.js";
-import type { Project } from "./project.js";
+import type { PythonProject } from "./project.js";
 
 /** The build argument the generated Python stages declare: pip's find-links for this run's index. */
 export const FIND_LINKS_ARG = "PIP_FIND_LINKS";
@@ -23,12 +23,11 @@ async function buildBackend(dir: string): Promise<string[]> {
  * passed to the build as PIP_FIND_LINKS. Always stopped and removed afterwards.
  */
 export async function withPackageIndex<T>(
-  project: Project,
+  project: PythonProject,
   opts: { signal: AbortSignal | undefined; engine: EngineConnection | undefined },
   fn: (build: { buildArgs: Record<string, string> } & BuildIndex["reach"]) => Promise<T>,
 ): Promise<T> {
   const { signal } = opts;
-  if (project.kind !== "python") return fn({ buildArgs: {}, network: "default", extraHosts: {} });
   const { fillRunWheelhouse } = await import("../bases/wheelhouse-run.js");
   const lines = [...(project.deps.exported ?? []), ...(project.tests?.packages ?? [])];
   if (project.deps.installProject) lines.push(...(await buildBackend(project.dir)));

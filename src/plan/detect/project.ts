@@ -1,9 +1,8 @@
 import { InputError } from "../../errors.js";
+import { LANGUAGES, languagesOf } from "../languages/index.js";
 import type { Project } from "../project.js";
 import { type ProjectFiles, scanProject } from "./files.js";
-import { detectNode, isNodeProject } from "./node.js";
 import type { DetectOptions } from "./options.js";
-import { detectPython, isPythonProject } from "./python.js";
 
 export type { DetectOptions } from "./options.js";
 
@@ -14,20 +13,22 @@ export async function detectProject(dir: string, opts: DetectOptions = {}): Prom
 }
 
 export async function detectProjectFiles(files: ProjectFiles, opts: DetectOptions = {}): Promise<Project> {
-  const node = isNodeProject(files);
-  const python = isPythonProject(files);
-  if (node && python) {
+  const found = languagesOf(files);
+  if (found.length > 1) {
     throw new InputError(
-      `${files.dir} holds both a package.json and a Python manifest: the project type is ambiguous`,
+      `${files.dir} holds a ${found.map((l) => l.name).join(" and a ")} project: the project type is ambiguous`,
       {
         hint: "pass the directory of one app (for example the Python service's own folder)",
       },
     );
   }
-  if (node) return detectNode(files, opts);
-  if (python) return detectPython(files, opts);
-  const found = files.list.slice(0, 8).join(", ") || "nothing";
-  throw new InputError(`no Python or Node project found in ${files.dir} (found: ${found})`, {
-    hint: "slimstage optimize needs a requirements.txt, pyproject.toml, Pipfile or package.json; pass the directory that holds it",
-  });
+  const [language] = found;
+  if (language) return language.detect(files, opts);
+  const seen = files.list.slice(0, 8).join(", ") || "nothing";
+  throw new InputError(
+    `no ${LANGUAGES.map((l) => l.name).join(" or ")} project found in ${files.dir} (found: ${seen})`,
+    {
+      hint: `slimstage optimize needs ${LANGUAGES.map((l) => l.manifests.join(", ")).join(", or ")}; pass the directory that holds it`,
+    },
+  );
 }

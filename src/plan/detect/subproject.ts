@@ -8,10 +8,9 @@
  */
 import path from "node:path";
 import { InputError } from "../../errors.js";
+import { languagesOf } from "../languages/index.js";
 import type { ExistingDockerfile } from "./existing.js";
 import { type ProjectFiles, scanProject } from "./files.js";
-import { isNodeProject } from "./node.js";
-import { isPythonProject } from "./python.js";
 
 export interface Subproject {
   files: ProjectFiles;
@@ -21,7 +20,7 @@ export interface Subproject {
   source: string;
 }
 
-const isProject = (f: ProjectFiles) => isNodeProject(f) || isPythonProject(f);
+const isProject = (f: ProjectFiles) => languagesOf(f).length > 0;
 
 /** The first folder of a context path (`./service/app.py` -> `service`), when it is one folder deep or more. */
 function topFolder(source: string): string | undefined {

@@ -1,9 +1,8 @@
+import { languageOf } from "../languages/index.js";
 import type { Project } from "../project.js";
-import { nodePlan } from "./node.js";
-import { pythonPlan } from "./python.js";
 import type { PlannedFiles, TemplateOptions, Tier } from "./text.js";
 
-/** The Dockerfile, .dockerignore and extra files for a detected project at one tier. */
+/** The Dockerfile, .dockerignore and extra files for a detected project at one tier (its language's templates). */
 export function planFiles(project: Project, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {
-  return project.kind === "python" ? pythonPlan(project, tier, opts) : nodePlan(project, tier, opts);
+  return languageOf(project).plan(project, tier, opts);
 }

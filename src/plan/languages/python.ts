@@ -1,0 +1,18 @@
+/** Python: requirements/pyproject/Pipfile projects, a per-run wheelhouse for their builds. */
+import { detectPython, isPythonProject } from "../detect/python.js";
+import type { PythonProject } from "../project.js";
+import { withPackageIndex } from "../run-index.js";
+import { pythonPlan } from "../templates/python.js";
+import type { Language } from "./language.js";
+
+export const python: Language<PythonProject> = {
+  kind: "python",
+  name: "Python",
+  manifests: ["requirements.txt", "pyproject.toml", "Pipfile", "setup.py", "a top-level .py file"],
+  keepAlive: ["python", "-c", "import time; time.sleep(3600)"],
+  isProject: isPythonProject,
+  detect: detectPython,
+  plan: pythonPlan,
+  writable: (p) => p.writable ?? [],
+  withBuildInputs: withPackageIndex,
+};
