@@ -551,6 +551,23 @@ export function writableSettings(text: string): Array<{ name: string; path: stri
     const p = m[2] ?? m[3] ?? m[4];
     if (m[1] && p && !p.includes("..")) out.push({ name: m[1], path: p });
   }
+  // SQLite writes its database and a journal beside it: the folder of the file must be writable.
+  if (/django\.db\.backends\.sqlite3/.test(text)) {
+    const name =
+      /["']NAME["']\s*:\s*(?:os\.path\.join\(\s*BASE_DIR\s*,((?:\s*["'][^"']+["']\s*,?)+)\s*\)|BASE_DIR((?:\s*\/\s*["'][^"']+["'])+)|["']([^"'/][^"']*)["'])/.exec(
+        text,
+      );
+    const parts = name
+      ? [...(name[1] ?? name[2] ?? `"${name[3] ?? ""}"`).matchAll(/["']([^"']+)["']/g)].map(
+          (x) => x[1] as string,
+        )
+      : [];
+    const file = parts.join("/");
+    if (file && !file.includes("..") && file !== ":memory:") {
+      const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+      out.push({ name: `DATABASES NAME ${file} (SQLite)`, path: dir });
+    }
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
  * writes to owned by the app user, and a HEALTHCHECK that never changes the
  * app's state.
  */
+import path from "node:path";
 import { type Decision, type DockerfileText, execForm, type WritablePath } from "./text.js";
 
 /** Where the init binary lives in the runtime. */
@@ -31,8 +32,9 @@ export function initStage(df: DockerfileText, runtimeBase: string): void {
 
 /** Absolute form of a writable path, relative ones below the app's folder. */
 export function absoluteIn(appDir: string, p: string): string {
-  const a = p.startsWith("/") ? p : `${appDir.replace(/\/$/, "")}/${p.replace(/^\.\//, "")}`;
-  return a.replace(/\/+$/, "") || "/";
+  const a = p.startsWith("/") ? p : `${appDir}/${p}`;
+  // `.`, `./x`, `x/` and doubled slashes name the same folder: one spelling for the Dockerfile.
+  return path.posix.normalize(a).replace(/\/+$/, "") || "/";
 }
 
 /** Lines for the end of the runtime stage: the init binary and the writable folders. */
