@@ -7,6 +7,15 @@ interface Formatters {
   formatBytes(n: number): string;
 }
 
+/** What a passed verification covered, in a few words: the request set against the original, or the probes. */
+export function verifiedCoverage(result: VerifyResult): string {
+  const d = result.differential;
+  const probes = result.probes.map((p) => describeProbe(p.probe));
+  return d
+    ? `${d.requests.length} requests, ${d.identical} identical to the original ${d.against}${d.masked.length ? ` (${d.masked.length} with masked run-to-run differences)` : ""}`
+    : `${probes.length} probe${probes.length === 1 ? "" : "s"} (${probes.join(", ")})`;
+}
+
 /**
  * The terminal form of a verification: every probe, the request set of a
  * differential run, and on failure what failed, what was expected and what
@@ -47,10 +56,7 @@ export function formatVerifyReport(result: VerifyResult, f: Formatters): { out: 
     result.peakMemoryBytes !== undefined ? `peak memory ${f.formatBytes(result.peakMemoryBytes)}` : undefined,
   ].filter(Boolean);
   if (result.ok) {
-    const probes = result.probes.map((p) => describeProbe(p.probe));
-    const covered = d
-      ? `${d.requests.length} requests, ${d.identical} identical to the original ${d.against}${d.masked.length ? ` (${d.masked.length} with masked run-to-run differences)` : ""}`
-      : `${probes.length} probe${probes.length === 1 ? "" : "s"} (${probes.join(", ")})`;
+    const covered = verifiedCoverage(result);
     out.push(
       `verified ${result.image}: ${covered}${result.liveness?.ok ? `, up ${f.formatMs(result.liveness.graceMs)} after the last request` : ""}${parts.length ? `; ${parts.join(", ")}` : ""}`,
     );

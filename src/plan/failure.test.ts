@@ -64,6 +64,20 @@ describe("verifyFailureReason", () => {
     );
   });
 
+  it("names the error line of a Node crash, not its closing banner", () => {
+    const logs = [
+      "node:internal/process/promises:394",
+      "Error: getaddrinfo ENOTFOUND redis",
+      "    at GetAddrInfoReqWrap.onlookupall [as oncomplete] (node:dns:120:26)",
+      "}",
+      "",
+      "Node.js v22.23.3",
+    ].join("\n");
+    expect(verifyFailureReason({ error: "the container exited with code 1", logs })).toBe(
+      "the container exited with code 1; the app failed with: Error: getaddrinfo ENOTFOUND redis (its output ends: } | Node.js v22.23.3)",
+    );
+  });
+
   it("is the error alone when the app printed nothing", () => {
     expect(verifyFailureReason({ error: "probe GET / failed", logTail: ["", " "] })).toBe(
       "probe GET / failed",

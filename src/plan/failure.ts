@@ -45,6 +45,11 @@ export function failureReason(e: Error): string {
 export function verifyFailureReason(v: Pick<VerifyResult, "error" | "logTail" | "logs">): string {
   const error = v.error ?? "a probe failed";
   const lines = (v.logTail ?? v.logs?.split("\n") ?? []).map((l) => l.trim()).filter(Boolean);
+  // The last line that names an error says more than a runtime's closing banner
+  // (Node ends a crash with its stack and "Node.js v22..."; Python with the exception).
+  const named = [...lines].reverse().find((l) => /^(\w+\.)*\w*(Error|Exception)\b|^Uncaught\b/.test(l));
   const tail = lines.slice(-2).join(" | ");
+  if (named && !tail.includes(named))
+    return `${error}; the app failed with: ${short(named, 300)} (its output ends: ${short(tail, 150)})`;
   return tail ? `${error}; the app's output ends: ${short(tail, 300)}` : error;
 }

@@ -339,7 +339,7 @@ describe("a project in a sub-folder", () => {
     expect(runtimeOf(r.dockerfile)).toContain("WORKDIR /service");
     expect(r.decisions[0]?.topic).toBe("discovery");
     expect(r.decisions[0]?.text).toMatch(
-      /^the project is service\/ \(COPY service \/service in .*Dockerfile:2\)/,
+      /^the project is in service\/ \(COPY service \/service in .*Dockerfile:2\)/,
     );
   });
 
@@ -353,7 +353,7 @@ describe("a project in a sub-folder", () => {
     };
     const r = await optimizeProject(await dirOf(fx), { planOnly: true, tier: "slim" });
     expect(r.decisions[0]?.text).toMatch(
-      /^the project is service\/ \(ADD service \/service in .*Dockerfile:2\)/,
+      /^the project is in service\/ \(ADD service \/service in .*Dockerfile:2\)/,
     );
   });
 
@@ -375,6 +375,6 @@ describe("a project in a sub-folder", () => {
       probes: [{ kind: "tcp", port: 8000 }],
     });
     expect(r.project.dir.endsWith(`${path.sep}service`)).toBe(true);
-    expect(r.decisions[0]?.text).toContain("service/ holds the only project below the folder");
+    expect(r.decisions[0]?.text).toContain("the project is in service/ (the only project below the folder)");
   });
 });

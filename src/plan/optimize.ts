@@ -360,7 +360,9 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     const text = await readFile(file, "utf8");
     return readExistingDockerfile(text, rel, opts.target ?? picked?.target);
   };
-  if (await exists(fromPath)) existing = await readExisting(fromPath, [rootFiles.dir]);
+  // The folder above too: `slimstage optimize app` where ../compose.yaml builds app/ at a target.
+  if (await exists(fromPath))
+    existing = await readExisting(fromPath, [rootFiles.dir, path.dirname(rootFiles.dir)]);
 
   // A root with no project of its own: the app is in a sub-folder (service/), which becomes the build context.
   const sub = await findSubproject(rootFiles, existing);
@@ -376,7 +378,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       ? [
           {
             topic: "discovery" as const,
-            text: `the project is ${sub.source}: that folder is the build context (docker build ${sub.rel}), so the Dockerfile is planned for ${sub.rel}/Dockerfile${existing ? (existingInSub ? `, rewriting ${existing.file}` : `; ${existing.file} is read for the command, ports, WORKDIR and ENV, and left as it is (its context is the folder above)`) : ""}`,
+            text: `the project is in ${sub.rel}/ (${sub.source}): that folder is the build context (docker build ${sub.rel}), so the Dockerfile is planned for ${sub.rel}/Dockerfile${existing ? (existingInSub ? `, rewriting ${existing.file}` : `; ${existing.file} is read for the command, ports, WORKDIR and ENV, and left as it is (its context is the folder above)`) : ""}`,
           },
         ]
       : []),

@@ -13,6 +13,7 @@ import {
 } from "../probe-options.js";
 import { pushTarget, pushVerified } from "../push-option.js";
 import { action, collect, examples } from "../runtime.js";
+import { verifiedCoverage } from "../verify-report.js";
 
 interface OptimizeFlags {
   from?: string;
@@ -288,6 +289,12 @@ export function define(program: Command): void {
                   ? "planned only (not built, not verified)"
                   : `${a.status}: ${a.reason ?? ""}`;
             rt.print(`  ${a.tier.padEnd(10)} ${what}`);
+            // What "verified" covered, as `slimstage verify` says it: the probes' answers or the request set.
+            if (a.status === "verified" && a.verify) {
+              rt.print(`  ${"".padEnd(10)} verified: ${verifiedCoverage(a.verify)}`);
+              for (const p of a.verify.probes)
+                rt.print(`  ${"".padEnd(10)}   ${describeProbe(p.probe)}: ${p.detail}`);
+            }
           }
           rt.print("");
           rt.print("Why:");

@@ -43,7 +43,7 @@ export async function findSubproject(
   for (const rel of folders) {
     const sub = await scanProject(path.join(files.dir, rel));
     if (isProject(sub))
-      withProject.push({ files: sub, rel, source: `${rel}/ holds the only project below the folder` });
+      withProject.push({ files: sub, rel, source: "the only project below the folder" });
   }
   // The Dockerfile's own COPY/ADD from the context name the app's folder.
   for (const st of existing?.model.stages ?? [])
@@ -54,7 +54,7 @@ export async function findSubproject(
         if (hit)
           return {
             ...hit,
-            source: `${hit.rel}/ (${ins.keyword} ${ins.sources.join(" ")} ${ins.dest} in ${existing?.file}:${ins.range.start.line})`,
+            source: `${ins.keyword} ${ins.sources.join(" ")} ${ins.dest} in ${existing?.file}:${ins.range.start.line}`,
           };
       }
     }

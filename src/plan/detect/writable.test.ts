@@ -35,3 +35,36 @@ describe("writable folders from settings", () => {
     expect(absoluteIn("/app", "/data")).toBe("/data");
   });
 });
+
+describe("writable folders in the runtime stage", () => {
+  it("the app folder itself is made owned by the app user before WORKDIR; a sub-folder after it", async () => {
+    const { planFiles } = await import("../templates/index.js");
+    const { detectProject } = await import("./project.js");
+    const { writeFixture } = await import("../testdata/fixtures.js");
+    const fx = await writeFixture({
+      "requirements.txt": "flask==3.1.3\n",
+      "app.py":
+        "from flask import Flask\napp = Flask(__name__)\nif __name__ == '__main__':\n    app.run(port=5000)\n",
+    });
+    try {
+      const project = await detectProject(fx.dir);
+      for (const tier of ["slim", "distroless"] as const) {
+        const text = planFiles(project, tier, {
+          writable: [
+            { path: "/app", source: "SQLite" },
+            { path: "/app/media", source: "MEDIA_ROOT" },
+          ],
+        }).dockerfile;
+        const runtime = text.slice(text.lastIndexOf("AS runtime"));
+        const own = runtime.indexOf("--chown=10001:10001 /opt/slimstage/empty/ /app/\n");
+        const workdir = runtime.indexOf("WORKDIR /app\n");
+        const media = runtime.indexOf("/opt/slimstage/empty/ /app/media/");
+        expect(own, tier).toBeGreaterThan(0);
+        expect(own, tier).toBeLessThan(workdir);
+        expect(media, tier).toBeGreaterThan(workdir);
+      }
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});

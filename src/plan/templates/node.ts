@@ -15,7 +15,14 @@ import {
 } from "../elf-needs.js";
 import type { NodeProject } from "../project.js";
 import { nextCopies, nextDecision, nextEnvLine, nextPruneCommands, nextWritable } from "./next.js";
-import { entrypointLine, healthcheckLine, initDecision, initStage, runtimeExtras } from "./production.js";
+import {
+  entrypointLine,
+  healthcheckLine,
+  initDecision,
+  initStage,
+  runtimeExtras,
+  runtimeWorkdir,
+} from "./production.js";
 import {
   type Decision,
   DockerfileText,
@@ -242,10 +249,10 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.line(`COPY --from=interpreter /usr/local/bin/node /usr/local/bin/node`);
     df.line("ENV NODE_ENV=production");
     if (p.next) df.line(nextEnvLine(p.next, p.port));
-    df.line(`WORKDIR ${appDir}`);
+    runtimeWorkdir(df, uid, writable, appDir);
     if (runtimeModules) df.line("COPY --from=prune /app/node_modules ./node_modules");
     // Writable folders first: a later COPY into an existing folder keeps its owner.
-    runtimeExtras(df, decisions, uid, writable);
+    runtimeExtras(df, decisions, uid, writable, appDir);
     for (const c of appCopies) df.line(c);
     df.line("USER app");
     decisions.push({
@@ -277,10 +284,10 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     df.line("COPY --from=rootfs /rootfs/ /");
     df.line("ENV NODE_ENV=production PATH=/usr/local/bin");
     if (p.next) df.line(nextEnvLine(p.next, p.port));
-    df.line(`WORKDIR ${appDir}`);
+    runtimeWorkdir(df, uid, writable, appDir);
     if (runtimeModules) df.line("COPY --from=prune /app/node_modules ./node_modules");
     // Writable folders first: a later COPY into an existing folder keeps its owner.
-    runtimeExtras(df, decisions, uid, writable);
+    runtimeExtras(df, decisions, uid, writable, appDir);
     for (const c of appCopies) df.line(c);
     df.line(`USER ${uid}:${uid}`);
     decisions.push({

@@ -43,14 +43,41 @@ export function runtimeExtras(
   decisions: Decision[],
   uid: number,
   writable: readonly WritablePath[],
+  appDir: string,
 ): void {
   df.line(`COPY --from=init ${INIT_PATH} ${INIT_PATH}`);
-  for (const w of writable) df.line(`COPY --from=init --chown=${uid}:${uid} ${EMPTY_DIR}/ ${w.path}/`);
+  // The app folder itself (and those above it) were made by runtimeWorkdir already.
+  for (const w of writable)
+    if (!holds(w.path, appDir)) df.line(`COPY --from=init --chown=${uid}:${uid} ${EMPTY_DIR}/ ${w.path}/`);
   if (writable.length > 0)
     decisions.push({
       topic: "writable",
       text: `${writable.map((w) => `${w.path} (${w.source})`).join(", ")} ${writable.length === 1 ? "is" : "are"} owned by the app user (${uid}); everything else stays read-only for it`,
     });
+}
+
+/** Is `folder` the same as `inner` or above it? */
+function holds(folder: string, inner: string): boolean {
+  return folder === inner || folder === "/" || inner.startsWith(`${folder}/`);
+}
+
+/**
+ * `WORKDIR appDir` of the runtime stage. A writable folder that is the app folder (a
+ * SQLite database beside the code) or above it is made first, owned by the app user:
+ * WORKDIR would create it root-owned, and a later COPY into an existing folder keeps its
+ * owner. Writable folders below the app folder come after it (runtimeExtras): COPY
+ * --chown gives the folders it creates on the way the same owner, which must not be the
+ * app folder's.
+ */
+export function runtimeWorkdir(
+  df: DockerfileText,
+  uid: number,
+  writable: readonly WritablePath[],
+  appDir: string,
+): void {
+  for (const w of writable)
+    if (holds(w.path, appDir)) df.line(`COPY --from=init --chown=${uid}:${uid} ${EMPTY_DIR}/ ${w.path}/`);
+  df.line(`WORKDIR ${appDir}`);
 }
 
 /** ENTRYPOINT with the init in front of the app's own entrypoint (when it had one). */

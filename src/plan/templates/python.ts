@@ -19,7 +19,14 @@ import {
 import type { PythonProject } from "../project.js";
 import { FIND_LINKS_ARG } from "../run-index.js";
 import { collectstaticLine, djangoDecisions, staticRootCopy } from "./django.js";
-import { entrypointLine, healthcheckLine, initDecision, initStage, runtimeExtras } from "./production.js";
+import {
+  entrypointLine,
+  healthcheckLine,
+  initDecision,
+  initStage,
+  runtimeExtras,
+  runtimeWorkdir,
+} from "./production.js";
 import {
   type Decision,
   DockerfileText,
@@ -300,10 +307,10 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     // libpython lives in /usr/local/lib: refresh the loader cache, as the Python image does.
     df.line("RUN ldconfig");
     df.line(`ENV ${env.join(" ")}`);
-    df.line(`WORKDIR ${appDir}`);
+    runtimeWorkdir(df, uid, writable, appDir);
     df.line(`COPY --from=deps ${VENV} ${VENV}`);
     // Writable folders first: a later COPY into an existing folder keeps its owner.
-    runtimeExtras(df, decisions, uid, writable);
+    runtimeExtras(df, decisions, uid, writable, appDir);
     for (const c of appCopies) df.line(c);
     df.line("USER app");
     decisions.push({
@@ -350,10 +357,10 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     df.line("FROM scratch AS runtime");
     df.line("COPY --from=rootfs /rootfs/ /");
     df.line(`ENV ${env.join(" ")} SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt`);
-    df.line(`WORKDIR ${appDir}`);
+    runtimeWorkdir(df, uid, writable, appDir);
     df.line(`COPY --from=deps ${VENV} ${VENV}`);
     // Writable folders first: a later COPY into an existing folder keeps its owner.
-    runtimeExtras(df, decisions, uid, writable);
+    runtimeExtras(df, decisions, uid, writable, appDir);
     for (const c of appCopies) df.line(c);
     df.line(`USER ${uid}:${uid}`);
   }

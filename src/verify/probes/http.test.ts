@@ -248,6 +248,14 @@ describe("pure helpers", () => {
         1,
       ),
     ).toBeUndefined();
+    // ... but not 400: the app turned the probe away (Django's DisallowedHost page).
+    expect(
+      checkHttpAnswer(
+        { kind: "http", port: 1, path: "/", fallbackToTcp: true },
+        { status: 400, body: "<h1>Bad Request (400)</h1>" },
+        1,
+      )?.detail,
+    ).toMatch(/^status 400 to a plain GET \/: the app refused the request \(for Django, ALLOWED_HOSTS/);
     expect(
       checkHttpAnswer(
         { kind: "http", port: 1, path: "/", expectContentType: "text/css" },

@@ -130,6 +130,16 @@ export function checkHttpAnswer(
       got: `status ${a.status}: ${quote(a.body.trim())}`,
     };
   }
+  // The default probe takes any answer below 500 as alive (an API's / may be 404 or 401),
+  // but not 400: a plain GET / refused as a bad request is the app turning the probe away
+  // (Django's ALLOWED_HOSTS, a required header), not the app working.
+  if (p.fallbackToTcp && p.expectStatus === undefined && a.status === 400) {
+    return {
+      detail: `status 400 to a plain GET ${p.path}: the app refused the request (for Django, ALLOWED_HOSTS must allow the address the probe uses; pass it with --env)`,
+      expected: "status < 500, not 400",
+      got: `status 400: ${quote(a.body.trim())}`,
+    };
+  }
   const ct = a.contentType ?? "";
   if (p.expectContentType !== undefined && !ct.toLowerCase().startsWith(p.expectContentType.toLowerCase())) {
     return {
