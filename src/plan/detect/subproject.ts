@@ -42,8 +42,7 @@ export async function findSubproject(
   const withProject: Subproject[] = [];
   for (const rel of folders) {
     const sub = await scanProject(path.join(files.dir, rel));
-    if (isProject(sub))
-      withProject.push({ files: sub, rel, source: "the only project below the folder" });
+    if (isProject(sub)) withProject.push({ files: sub, rel, source: "the only project below the folder" });
   }
   // The Dockerfile's own COPY/ADD from the context name the app's folder.
   for (const st of existing?.model.stages ?? [])
