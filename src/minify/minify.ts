@@ -110,6 +110,7 @@ export interface MinifyResult {
   /** What was removed, by owner, and what was kept, and why (the path lists are in files.audit). */
   audit: RemovalAudit;
   files: { dockerfile: string; list: string; trace: string; audit: string; auditMarkdown: string };
+  /** The image: tagged `tag` once verified; a failed one keeps `<tag>-unverified`, never the tag of an earlier verified run. */
   minified: { tag: string; id: string; bytes: number };
   /** The minified image run with the same probes, without the tracer. */
   verify: VerifyResult;
@@ -354,12 +355,15 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     `*\n!closure.txt\n${bytecode ? `!${BYTECODE_FILES.list}\n!${BYTECODE_FILES.script}\n` : ""}`,
   );
 
-  progress({ type: "phase", phase: "build", message: `building ${tag}` });
+  // Built under a tag of its own: the result's tag goes to it only once it is verified, so a
+  // failed run never takes the tag of an earlier verified one.
+  const candidate = `${tag}-unverified`;
+  progress({ type: "phase", phase: "build", message: `building ${candidate}` });
   const { buildImage } = await import("../engine/build.js");
   const built = await buildImage({
     context: outDir,
     dockerfile: files.dockerfile,
-    tags: [tag],
+    tags: [candidate],
     labels: { ...opts.labels },
     engine,
     ...(opts.signal ? { signal: opts.signal } : {}),
@@ -383,7 +387,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
       );
     if (compiled.length !== bytecode.sources.length)
       throw new VerifyError(
-        `the bytecode stage left ${bytecode.sources.length - compiled.length} of ${bytecode.sources.length} library modules out of ${tag}`,
+        `the bytecode stage left ${bytecode.sources.length - compiled.length} of ${bytecode.sources.length} library modules out of ${candidate}`,
       );
   }
   await writeFile(files.audit, `${JSON.stringify(audit, null, 1)}\n`);
@@ -395,11 +399,12 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   progress({
     type: "phase",
     phase: "verify",
-    message: opts.differential === false ? `verifying ${tag}` : `verifying ${tag} against ${opts.image}`,
+    message:
+      opts.differential === false ? `verifying ${candidate}` : `verifying ${candidate} against ${opts.image}`,
   });
   const verifyOpts = {
     ...verifyPart(opts),
-    image: tag,
+    image: candidate,
     timeoutMs,
     onProgress: (event: VerifyProgressEvent) => progress({ type: "verify", phase: "verify", event }),
   };
@@ -412,6 +417,13 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
           against: opts.image,
           ...(opts.maxRequests ? { discovery: { maxRequests: opts.maxRequests } } : {}),
         });
+  let minifiedTag = candidate;
+  if (verify.ok) {
+    const { tagLocalImage, untagLocalImage } = await import("../engine/local-images.js");
+    await tagLocalImage(engine, built.imageId, tag);
+    await untagLocalImage(engine, candidate);
+    minifiedTag = tag;
+  }
   // The discovered requests were compared after the build, never traced: what they load was kept only if a unit covered it.
   const untraced = (verify.differential?.requests ?? []).filter((r) => r.source !== "probe");
   if (untraced.length)
@@ -440,7 +452,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     },
     audit: auditSummary(audit),
     files,
-    minified: { tag, id: built.imageId, bytes: minifiedInfo.size },
+    minified: { tag: minifiedTag, id: built.imageId, bytes: minifiedInfo.size },
     verify,
     ok: verify.ok,
     ...(verify.ok ? { savedBytes: sourceInfo.size - minifiedInfo.size } : {}),
