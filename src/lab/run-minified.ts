@@ -114,7 +114,7 @@ export async function runMinified(
   const { run, report } = ownVariant(ctx, {
     name: MINIFIED_VARIANT,
     file,
-    ...(result ? { tag } : {}),
+    ...(result ? { tag: result.minified.tag } : {}),
     measured,
     ...(analysis ? { analysis } : {}),
     ...(result ? { verify: result.verify, minify: minifySummary(result) } : {}),
