@@ -124,10 +124,24 @@ with open(listing, encoding="utf-8") as f:
     sources = [line[:-1] for line in f if line.endswith("\\n")]
 work = tempfile.mkdtemp()
 cfile = os.path.join(work, "module.pyc")
+added = set()
 with tarfile.open(out, "w", format=tarfile.GNU_FORMAT) as tar:
     for rel in sources:
         src = "/" + rel
         st = os.stat(src)
+        # Each folder on the way as an entry of its own, with the source image's time and mode:
+        # a folder the extraction had to invent would carry the build's clock into the layer.
+        parts = rel.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d in added:
+                continue
+            added.add(d)
+            dst = os.stat("/" + d)
+            dinfo = tarfile.TarInfo(d)
+            dinfo.type, dinfo.mtime, dinfo.mode = tarfile.DIRTYPE, int(dst.st_mtime), dst.st_mode & 0o7777
+            dinfo.uid, dinfo.gid, dinfo.uname, dinfo.gname = dst.st_uid, dst.st_gid, "", ""
+            tar.addfile(dinfo)
         try:
             py_compile.compile(src, cfile=cfile, dfile=src, doraise=True,
                                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
