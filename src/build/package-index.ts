@@ -28,7 +28,7 @@ export async function needsPackageIndex(dockerfiles: readonly string[]): Promise
 }
 
 /**
- * Starts (or reuses) the offline Python package index (src/bases/package-index.ts,
+ * Starts (or reuses) the offline Python package index (src/bases/index-server.ts,
  * loaded lazily so builds that do not need it never load it) where the engine's
  * builds reach it without the host network: on the bridge gateway when that is
  * this host's address, so RUN steps see the index and not the services on the

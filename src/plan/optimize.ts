@@ -24,7 +24,7 @@ import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
 import { findSubproject } from "./detect/subproject.js";
 import { failureReason, verifyFailureReason } from "./failure.js";
-import { type BuildInputs, languageOf } from "./languages/index.js";
+import { type BuildInputs, languageOf, NO_BUILD_INPUTS } from "./languages/index.js";
 import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
 import { handedFoldersOf } from "./rewrite-ownership.js";
@@ -215,6 +215,13 @@ async function composeTarget(
   dockerfile: string,
   dirs: readonly string[],
 ): Promise<{ target: string; source: string } | undefined> {
+  const found: string[] = [];
+  if (!compose)
+    for (const dir of new Set(dirs.map((d) => path.resolve(d))))
+      for (const name of COMPOSE_FILES)
+        if (await exists(path.join(dir, name))) found.push(path.join(dir, name));
+  // The compose reader (yaml, ajv) loads only when there is a compose file to read.
+  if (!compose && found.length === 0) return undefined;
   const { loadCompose } = await import("../verify/compose.js");
   const builds = (doc: Awaited<ReturnType<typeof loadCompose>>, file: string, only?: string) =>
     Object.entries(doc.services).flatMap(([name, svc]) => {
@@ -232,16 +239,13 @@ async function composeTarget(
         : [];
     });
   if (compose) return builds(await loadCompose(compose.file), compose.file, compose.service)[0];
-  const found: { target: string; source: string }[] = [];
-  for (const dir of new Set(dirs.map((d) => path.resolve(d))))
-    for (const name of COMPOSE_FILES) {
-      const file = path.join(dir, name);
-      if (!(await exists(file))) continue;
-      // Only the builds are read here: keys verification would refuse are no reason to skip it.
-      const doc = await loadCompose(file, { unsupported: "warn" }).catch(() => undefined);
-      if (doc) found.push(...builds(doc, file));
-    }
-  return new Set(found.map((f) => f.target)).size === 1 ? found[0] : undefined;
+  const targets: { target: string; source: string }[] = [];
+  for (const file of found) {
+    // Only the builds are read here: keys verification would refuse are no reason to skip it.
+    const doc = await loadCompose(file, { unsupported: "warn" }).catch(() => undefined);
+    if (doc) targets.push(...builds(doc, file));
+  }
+  return new Set(targets.map((f) => f.target)).size === 1 ? targets[0] : undefined;
 }
 
 /** The text of the entrypoint script when it is a file of the project (found by its path or name). */
@@ -517,7 +521,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       // The language's own build inputs for this run (Python: a package index of the run's own).
       const built = language.withBuildInputs
         ? await language.withBuildInputs(project, { signal: opts.signal, engine }, build)
-        : await build({ buildArgs: {}, network: "default", extraHosts: {} });
+        : await build(NO_BUILD_INPUTS);
       attempt.image = image;
       attempt.imageId = built.imageId;
       attempt.buildMs = built.durationMs;

@@ -1,7 +1,8 @@
 import path from "node:path";
-import { type BuildIndex, startPackageIndex } from "../build/package-index.js";
+import { startPackageIndex } from "../build/package-index.js";
 import type { EngineConnection } from "../engine/connect.js";
 import { InputError } from "../errors.js";
+import type { BuildInputs } from "./languages/language.js";
 import type { PythonProject } from "./project.js";
 
 /** The build argument the generated Python stages declare: pip's find-links for this run's index. */
@@ -25,7 +26,7 @@ async function buildBackend(dir: string): Promise<string[]> {
 export async function withPackageIndex<T>(
   project: PythonProject,
   opts: { signal: AbortSignal | undefined; engine: EngineConnection | undefined },
-  fn: (build: { buildArgs: Record<string, string> } & BuildIndex["reach"]) => Promise<T>,
+  fn: (build: BuildInputs) => Promise<T>,
 ): Promise<T> {
   const { signal } = opts;
   const { fillRunWheelhouse } = await import("../bases/wheelhouse-run.js");

@@ -230,13 +230,19 @@ export function compiledPath(src: string, rootDir: string | undefined, outDir: s
 /** Development file watchers: they restart node on changes, and are devDependencies a runtime does not have. */
 const DEV_WATCHERS = new Set(["nodemon", "node-dev", "supervisor", "ts-node-dev", "tsnd"]);
 
+/** A package.json script's words, without a leading `cross-env NODE_ENV=...` (undefined: not a plain command). */
+function scriptWords(script: string): string[] | undefined {
+  return splitSimpleShell(script.replace(/^(cross-env\s+)?(NODE_ENV=\S+\s+)+/, ""));
+}
+
+const isWatchFlag = (w: string) => w === "--watch" || w.startsWith("--watch-path");
+
 /** Is this script a development watcher (`nodemon server.js`, `node --watch x`, `tsx watch x`)? */
-export function isWatcherScript(script: string): boolean {
-  const words = splitSimpleShell(script.replace(/^(cross-env\s+)?(NODE_ENV=\S+\s+)+/, "")) ?? [];
-  const [cmd, ...rest] = words;
+function isWatcherScript(script: string): boolean {
+  const [cmd, ...rest] = scriptWords(script) ?? [];
   return (
     DEV_WATCHERS.has(cmd ?? "") ||
-    (cmd === "node" && rest.some((w) => w === "--watch" || w.startsWith("--watch-path"))) ||
+    (cmd === "node" && rest.some(isWatchFlag)) ||
     (cmd === "tsx" && rest[0] === "watch")
   );
 }
@@ -246,12 +252,11 @@ function nodeArgvFromScript(
   ts: { rootDir?: string; outDir: string } | undefined,
   nextPort?: number,
 ): string[] | undefined {
-  const words = splitSimpleShell(script.replace(/^(cross-env\s+)?(NODE_ENV=\S+\s+)+/, ""));
+  const words = scriptWords(script);
   if (!words || words.length === 0) return undefined;
   const [cmd, ...rest] = words;
   // `node --watch x`: the same node, without the watching.
-  if (cmd === "node")
-    return ["node", ...rest.filter((w) => w !== "--watch" && !w.startsWith("--watch-path"))];
+  if (cmd === "node") return ["node", ...rest.filter((w) => !isWatchFlag(w))];
   // A watcher runs one file: node runs it (the compiled file for TypeScript).
   if (DEV_WATCHERS.has(cmd ?? "") || (cmd === "tsx" && rest[0] === "watch")) {
     const file = rest.find((w) => /\.(c|m)?(j|t)sx?$/.test(w) && !w.startsWith("-"));

@@ -5,7 +5,7 @@ import type { Language } from "./language.js";
 import { node } from "./node.js";
 import { python } from "./python.js";
 
-export type { BuildInputs, Language } from "./language.js";
+export { type BuildInputs, type Language, NO_BUILD_INPUTS } from "./language.js";
 
 export const LANGUAGES: readonly Language[] = [python, node] as readonly Language[];
 

@@ -5,17 +5,18 @@
  * has no branch on the language itself; adding one is a module here plus its
  * detection and templates (ARCHITECTURE.md, "A language").
  */
+import type { BuildIndex } from "../../build/package-index.js";
+import type { EngineConnection } from "../../engine/connect.js";
 import type { ProjectFiles } from "../detect/files.js";
 import type { DetectOptions } from "../detect/options.js";
 import type { Project } from "../project.js";
 import type { PlannedFiles, TemplateOptions, Tier, WritablePath } from "../templates/text.js";
 
-/** What a build of the project is given besides its context. */
-export interface BuildInputs {
-  buildArgs: Record<string, string>;
-  network: "host" | "default";
-  extraHosts: Record<string, string>;
-}
+/** What a build of the project is given besides its context: build arguments, and how it reaches the package index. */
+export type BuildInputs = { buildArgs: Record<string, string> } & BuildIndex["reach"];
+
+/** A build with nothing extra: no arguments, the engine's default network. */
+export const NO_BUILD_INPUTS: BuildInputs = { buildArgs: {}, network: "default", extraHosts: {} };
 
 export interface Language<P extends Project = Project> {
   readonly kind: P["kind"];
@@ -38,7 +39,7 @@ export interface Language<P extends Project = Project> {
     project: P,
     run: {
       signal: AbortSignal | undefined;
-      engine: import("../../engine/connect.js").EngineConnection | undefined;
+      engine: EngineConnection | undefined;
     },
     build: (inputs: BuildInputs) => Promise<T>,
   ): Promise<T>;
