@@ -49,6 +49,8 @@ export interface RemovalAudit {
     cache: { files: number; bytes: number };
     /** Sources that did not compile and are in the image as they were (counted in files and bytes). */
     asSource: number;
+    /** The standard-library archive (counted in files and bytes): its path, the modules it holds and its size. */
+    archive?: { path: string; modules: number; bytes: number };
   };
 }
 
@@ -56,7 +58,7 @@ export interface RemovalAudit {
 export interface AuditFile extends RemovalAudit {
   /** `compiled`: a source or cached bytecode that a sourceless `.pyc` stands for. */
   removedPaths: Array<{ path: string; bytes: number; owner: string; compiled?: true }>;
-  compiledPaths?: Array<{ path: string; source: string; bytes: number; asSource?: true }>;
+  compiledPaths?: CompiledFile[];
   keptPaths: Array<{ path: string; bytes: number; reason: KeepReason; unit?: string; owner: string }>;
 }
 
@@ -142,7 +144,7 @@ export function withCompiled(
   dropped: ReadonlySet<string>,
   compiled: CompiledFile[],
 ): AuditFile {
-  const sources = new Set(compiled.map((c) => c.source));
+  const sources = new Set(compiled.flatMap((c) => c.sources));
   const src = { files: 0, bytes: 0 };
   const cache = { files: 0, bytes: 0 };
   const removedPaths = a.removedPaths.map((r) => {
@@ -152,6 +154,7 @@ export function withCompiled(
     g.bytes += r.bytes;
     return { ...r, compiled: true as const };
   });
+  const archive = compiled.find((c) => c.archive);
   return {
     ...a,
     removedPaths,
@@ -161,6 +164,9 @@ export function withCompiled(
       sources: src,
       cache,
       asSource: compiled.filter((c) => c.asSource).length,
+      ...(archive
+        ? { archive: { path: archive.path, modules: archive.sources.length, bytes: archive.bytes } }
+        : {}),
     },
     compiledPaths: compiled,
   };
@@ -198,7 +204,7 @@ export function auditMarkdown(a: RemovalAudit, sizes?: { source: number; minifie
       "",
       "### Compiled to sourceless bytecode",
       "",
-      `${c.sources.files} library sources (${mb(c.sources.bytes)}) and their cached bytecode (${c.cache.files} files, ${mb(c.cache.bytes)}), counted as removed above, are in the image as ${c.files} \`.pyc\` files (${mb(c.bytes)}) compiled by its own interpreter${c.asSource ? `; ${c.asSource} did not compile and are kept as source` : ""}. The image holds the kept files and these.`,
+      `${c.sources.files} library sources (${mb(c.sources.bytes)}) and their cached bytecode (${c.cache.files} files, ${mb(c.cache.bytes)}), counted as removed above, are in the image as ${c.files} files (${mb(c.bytes)}) compiled by its own interpreter${c.archive ? `: ${c.archive.modules} standard-library modules in \`/${c.archive.path}\` (${mb(c.archive.bytes)}, deflated; the interpreter imports from it first), the others as sourceless \`.pyc\`` : ", as sourceless `.pyc`"}${c.asSource ? `; ${c.asSource} did not compile and are kept as source` : ""}. The image holds the kept files and these.`,
     );
   }
   lines.push("", "### Kept, by reason", "", "| reason | files | bytes |", "| --- | ---: | ---: |");

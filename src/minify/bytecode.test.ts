@@ -3,7 +3,7 @@ import { parseDockerfile } from "../dockerfile/parser.js";
 import { buildStageGraph } from "../dockerfile/stage-graph.js";
 import { FileTree } from "../image/filetree.js";
 import { layerOfPaths, type PathSpec } from "../image/test-helpers/memory-layer.js";
-import { compiledFiles, planBytecode, withoutDropped } from "./bytecode.js";
+import { bytecodeListing, compiledFiles, planBytecode, withoutDropped } from "./bytecode.js";
 import { computeClosure } from "./closure.js";
 import { emitDockerfile } from "./emit.js";
 
@@ -93,14 +93,15 @@ describe("sourceless bytecode", () => {
       [`${PY}/os.pyc`, 31_000],
       [`${PY}/encodings/__init__.py`, 5_000],
     ]);
-    expect(compiledFiles(minified, plan?.sources ?? [])).toEqual([
+    expect(plan?.archive).toBeUndefined();
+    expect(compiledFiles(minified, plan ?? { sources: [] })).toEqual([
       {
         path: `${PY}/encodings/__init__.py`,
-        source: `${PY}/encodings/__init__.py`,
+        sources: [`${PY}/encodings/__init__.py`],
         bytes: 5_000,
         asSource: true,
       },
-      { path: `${PY}/os.pyc`, source: `${PY}/os.py`, bytes: 31_000 },
+      { path: `${PY}/os.pyc`, sources: [`${PY}/os.py`], bytes: 31_000 },
     ]);
   });
 
@@ -138,5 +139,142 @@ describe("sourceless bytecode", () => {
     );
     expect(text).toContain("--mount=type=bind,from=bytecode,source=/b.tar,target=/bytecode.tar");
     expect(text).toMatch(/tar -C \/closure -xpf \/bytecode\.tar && tar -C \/closure -xpf \/closure\.tar/);
+  });
+
+  describe("the standard-library archive", () => {
+    const std = tree([
+      ["usr/local/bin/python3.11", 15_000],
+      [`${PY}/os.py`, 40_000],
+      [`${PY}/typing.py`, 9_000],
+      [`${PY}/email/__init__.py`, 1_000],
+      [`${PY}/email/mime/text.py`, 2_000],
+      [`${PY}/email/__pycache__/__init__.cpython-311.pyc`, 900],
+      [`${PY}/ctypes/__init__.py`, 3_000],
+      [`${PY}/ctypes/macholib/fetch_macholib`, 80],
+      [`${PY}/lib-dynload/_ssl.so`, 5_000],
+      [`${PY}/site-packages/flask/app.py`, 9_000],
+      ["app/app.py", 100],
+    ]);
+    const everything = computeClosure({
+      tree: std,
+      used: [
+        "/usr/local/bin/python3.11",
+        `/${PY}/os.py`,
+        `/${PY}/typing.py`,
+        `/${PY}/email/__init__.py`,
+        `/${PY}/email/mime/text.py`,
+        `/${PY}/email/__pycache__/__init__.cpython-311.pyc`,
+        `/${PY}/ctypes/__init__.py`,
+        `/${PY}/ctypes/macholib/fetch_macholib`,
+        `/${PY}/lib-dynload/_ssl.so`,
+        `/${PY}/site-packages/flask/app.py`,
+        "/app/app.py",
+      ],
+    });
+    const p = planBytecode(everything, std, ["/usr/local/bin/python3.11"]);
+
+    it("holds top-level modules and packages whose kept files are all compiled; not os, not a package with data, not site-packages", () => {
+      expect(p?.archive).toEqual({
+        path: "usr/local/lib/python311.zip",
+        stdlib: PY,
+        sources: [`${PY}/email/__init__.py`, `${PY}/email/mime/text.py`, `${PY}/typing.py`],
+        dirs: [`${PY}/email`, `${PY}/email/mime`],
+      });
+      // The archived package's folders leave the closure with its sources and cache.
+      const rest = withoutDropped(everything, std, p?.dropped ?? new Set());
+      expect(rest.paths.filter((x) => x.startsWith(`${PY}/email`))).toEqual([]);
+      expect(rest.paths).toContain(`${PY}/ctypes/macholib/fetch_macholib`);
+      expect(rest.paths).toContain(`${PY}/lib-dynload/_ssl.so`);
+    });
+
+    it("lists archived and loose modules for the stage", () => {
+      expect(p && bytecodeListing(p)).toBe(
+        [
+          `l ${PY}/ctypes/__init__.py`,
+          `a ${PY}/email/__init__.py`,
+          `a ${PY}/email/mime/text.py`,
+          `l ${PY}/os.py`,
+          `l ${PY}/site-packages/flask/app.py`,
+          `a ${PY}/typing.py`,
+          "",
+        ].join("\n"),
+      );
+    });
+
+    it("archives nothing when PYTHONHOME moves the prefix, or when the image has its own archive", () => {
+      expect(
+        planBytecode(everything, std, ["/usr/local/bin/python3.11"], { env: ["PYTHONHOME=/opt"] })?.archive,
+      ).toBeUndefined();
+      const withZip = tree([["usr/local/lib/python311.zip", 10], ...([] as PathSpec[])]);
+      withZip.applyLayer(
+        layerOfPaths([
+          [`${PY}/typing.py`, 9_000],
+          ["usr/local/bin/python3.11", 1],
+        ]),
+      );
+      const c = computeClosure({ tree: withZip, used: ["/usr/local/bin/python3.11", `/${PY}/typing.py`] });
+      expect(planBytecode(c, withZip, ["/usr/local/bin/python3.11"])?.archive).toBeUndefined();
+    });
+
+    it("reads the archive back as one file standing for its modules, and counts the folders a loose fallback wrote", () => {
+      const archived = tree([
+        [`${PY}/os.pyc`, 31_000],
+        [`${PY}/ctypes/__init__.pyc`, 2_000],
+        [`${PY}/site-packages/flask/app.pyc`, 8_000],
+        ["usr/local/lib/python311.zip", 4_000],
+      ]);
+      const read = p ? compiledFiles(archived, p) : [];
+      expect(read.find((c) => c.archive)).toEqual({
+        path: "usr/local/lib/python311.zip",
+        sources: [`${PY}/email/__init__.py`, `${PY}/email/mime/text.py`, `${PY}/typing.py`],
+        bytes: 4_000,
+        archive: true,
+      });
+      expect(read.reduce((n, c) => n + c.sources.length, 0)).toBe(p?.sources.length);
+      // The interpreter had no archive on sys.path: everything loose, and the package folders are the stage's.
+      const loose = tree([
+        [`${PY}/os.pyc`, 31_000],
+        [`${PY}/typing.pyc`, 8_000],
+        [`${PY}/email/__init__.pyc`, 900],
+        [`${PY}/email/mime/text.pyc`, 1_800],
+        [`${PY}/ctypes/__init__.pyc`, 2_000],
+        [`${PY}/site-packages/flask/app.pyc`, 8_000],
+      ]);
+      const back = p ? compiledFiles(loose, p) : [];
+      expect(back.some((c) => c.archive)).toBe(false);
+      expect(back.filter((c) => c.sources.length === 0).map((c) => c.path)).toEqual([
+        `${PY}/email`,
+        `${PY}/email/mime`,
+      ]);
+    });
+
+    it("passes the archive and the standard library's folder to the stage", () => {
+      const text = emitDockerfile({
+        source: "hello:single",
+        sourceId: "sha256:abc",
+        config: {
+          env: [],
+          exposedPorts: [],
+          labels: {},
+          os: "linux",
+          architecture: "amd64",
+          cmd: ["python", "app.py"],
+          entrypoint: null,
+          user: "",
+          workdir: "/app",
+        },
+        picker: "debian:bookworm-slim",
+        listFile: "closure.txt",
+        notes: [],
+        bytecode: {
+          python: "/usr/local/bin/python3.11",
+          listFile: "bytecode.txt",
+          scriptFile: "bytecode.py",
+          tar: "/b.tar",
+          archive: { path: "usr/local/lib/python311.zip", stdlib: PY },
+        },
+      });
+      expect(text).toContain(`"/b.tar","usr/local/lib/python311.zip","${PY}"]`);
+    });
   });
 });

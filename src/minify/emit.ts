@@ -18,7 +18,14 @@ export interface EmitInput {
   /** Lines of the header comment (what was traced, what was kept). */
   notes: string[];
   /** Sourceless bytecode (bytecode.ts): the interpreter that compiles, and the list and script files in the context. */
-  bytecode?: { python: string; listFile: string; scriptFile: string; tar: string };
+  bytecode?: {
+    python: string;
+    listFile: string;
+    scriptFile: string;
+    tar: string;
+    /** The standard-library archive the stage writes, and the folder its names are relative to. */
+    archive?: { path: string; stdlib: string };
+  };
   /** Told of each setting a Dockerfile cannot hold (a newline in a value, a key the frontend would read otherwise). */
   onSkip?: (message: string) => void;
 }
@@ -127,7 +134,15 @@ function bytecodeStage(x: EmitInput): string[] {
     "ENV PYTHONHASHSEED=0",
     `RUN --mount=type=bind,source=${b.listFile},target=/slimstage-bytecode/list \\`,
     `    --mount=type=bind,source=${b.scriptFile},target=/slimstage-bytecode/compile.py \\`,
-    `    ${JSON.stringify([b.python, "-S", "-s", "/slimstage-bytecode/compile.py", "/slimstage-bytecode/list", b.tar])}`,
+    `    ${JSON.stringify([
+      b.python,
+      "-S",
+      "-s",
+      "/slimstage-bytecode/compile.py",
+      "/slimstage-bytecode/list",
+      b.tar,
+      ...(b.archive ? [b.archive.path, b.archive.stdlib] : []),
+    ])}`,
     "",
   ];
 }

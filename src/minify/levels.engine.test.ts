@@ -268,8 +268,17 @@ describe("minify --level safe keeps what the app may load (Django: admin, templa
     expect(
       file.removedPaths.find((k) => k.path === "usr/local/lib/python3.11/encodings/unicode_escape.py"),
     ).toMatchObject({ compiled: true });
+    // The standard library's pure-Python packages go into the interpreter's zip archive; site-packages stay loose.
     expect(
-      file.compiledPaths?.some((c) => c.path === "usr/local/lib/python3.11/encodings/unicode_escape.pyc"),
+      file.compiledPaths?.find((c) =>
+        c.sources.includes("usr/local/lib/python3.11/encodings/unicode_escape.py"),
+      ),
+    ).toMatchObject({ path: "usr/local/lib/python311.zip", archive: true });
+    expect(safe.audit.compiled?.archive?.modules).toBeGreaterThan(100);
+    expect(
+      file.compiledPaths?.some(
+        (c) => c.path === "usr/local/lib/python3.11/site-packages/django/__init__.pyc",
+      ),
     ).toBe(true);
     expect(safe.audit.compiled?.asSource).toBe(0);
     expect(

@@ -29,6 +29,7 @@ import {
   BYTECODE_FILES,
   BYTECODE_SCRIPT,
   BYTECODE_TAR,
+  bytecodeListing,
   compiledFiles,
   planBytecode,
   withoutDropped,
@@ -288,7 +289,9 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     }),
   });
   const full = level === "safe" ? safe : computeClosure(closureInput);
-  const bytecode = opts.keepSources ? undefined : planBytecode(full, tree, trace.executed);
+  const bytecode = opts.keepSources
+    ? undefined
+    : planBytecode(full, tree, trace.executed, { env: config.env });
   const closure = bytecode ? withoutDropped(full, tree, bytecode.dropped) : full;
   const owners = attributeOwners(image, tree);
   let audit: AuditFile = auditClosure(tree, closure.why, owners.ownerOf);
@@ -329,6 +332,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
             listFile: BYTECODE_FILES.list,
             scriptFile: BYTECODE_FILES.script,
             tar: BYTECODE_TAR,
+            ...(bytecode.archive ? { archive: bytecode.archive } : {}),
           },
         }
       : {}),
@@ -347,7 +351,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   });
   await chmod(files.trace, 0o600);
   if (bytecode) {
-    await writeFile(join(outDir, BYTECODE_FILES.list), closureList(bytecode.sources).text);
+    await writeFile(join(outDir, BYTECODE_FILES.list), bytecodeListing(bytecode));
     await writeFile(join(outDir, BYTECODE_FILES.script), BYTECODE_SCRIPT);
   }
   await writeFile(
@@ -375,19 +379,20 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     const minifiedTree = mergeLayers(
       (await openImage(`docker://${built.imageId}`, opts.signal ? { signal: opts.signal } : {})).layers,
     );
-    const compiled = compiledFiles(minifiedTree, bytecode.sources);
+    const compiled = compiledFiles(minifiedTree, bytecode);
     audit = withCompiled(audit, bytecode.dropped, compiled);
     const asSource = compiled.filter((c) => c.asSource);
     if (asSource.length)
       warnings.push(
         `${asSource.length} library sources did not compile and are kept as source: ${asSource
           .slice(0, 3)
-          .map((c) => `/${c.source}`)
+          .map((c) => `/${c.path}`)
           .join(", ")}${asSource.length > 3 ? ", ..." : ""}`,
       );
-    if (compiled.length !== bytecode.sources.length)
+    const covered = compiled.reduce((n, c) => n + c.sources.length, 0);
+    if (covered !== bytecode.sources.length)
       throw new VerifyError(
-        `the bytecode stage left ${bytecode.sources.length - compiled.length} of ${bytecode.sources.length} library modules out of ${candidate}`,
+        `the bytecode stage left ${bytecode.sources.length - covered} of ${bytecode.sources.length} library modules out of ${candidate}`,
       );
   }
   await writeFile(files.audit, `${JSON.stringify(audit, null, 1)}\n`);

@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import type { RemovalAudit } from "../../minify/public.js";
 import { EXIT } from "../exit-codes.js";
 import {
   addProbeOptions,
@@ -222,7 +223,7 @@ export function define(program: Command): void {
             rt.print(`  removed ... ${a.removedByOwner.length - 8} more owners (audit.md)`);
           if (a.compiled)
             rt.print(
-              `compiled  ${a.compiled.sources.files} library sources (${formatBytes(a.compiled.sources.bytes)}) and ${a.compiled.cache.files} cached .pyc (${formatBytes(a.compiled.cache.bytes)}) -> ${a.compiled.files} sourceless .pyc (${formatBytes(a.compiled.bytes)}); --keep-sources to keep them`,
+              `compiled  ${a.compiled.sources.files} library sources (${formatBytes(a.compiled.sources.bytes)}) and ${a.compiled.cache.files} cached .pyc (${formatBytes(a.compiled.cache.bytes)}) -> ${compiledShape(a.compiled, formatBytes)}; --keep-sources to keep them`,
             );
           rt.print(`minified  ${r.minified.tag}: ${formatBytes(r.minified.bytes)} (${r.files.dockerfile})`);
           const { formatVerifyReport } = await import("../verify-report.js");
@@ -248,4 +249,10 @@ export function define(program: Command): void {
         return result.ok ? EXIT.ok : EXIT.verify;
       }),
     );
+}
+
+/** "131 sourceless .pyc and 309 modules in /usr/local/lib/python311.zip (2.2 MB), 5 MB in all", or "440 sourceless .pyc (8.1 MB)". */
+function compiledShape(c: NonNullable<RemovalAudit["compiled"]>, formatBytes: (n: number) => string): string {
+  if (!c.archive) return `${c.files} sourceless .pyc (${formatBytes(c.bytes)})`;
+  return `${c.files - 1} sourceless .pyc and ${c.archive.modules} modules in /${c.archive.path} (${formatBytes(c.archive.bytes)}), ${formatBytes(c.bytes)} in all`;
 }
