@@ -201,7 +201,10 @@ describe("sourceless bytecode", () => {
       );
     });
 
-    it("archives nothing when PYTHONHOME moves the prefix, or when the image has its own archive", () => {
+    it("archives nothing when asked not to, when PYTHONHOME moves the prefix, or when the image has its own archive", () => {
+      expect(
+        planBytecode(everything, std, ["/usr/local/bin/python3.11"], { archive: false })?.archive,
+      ).toBeUndefined();
       expect(
         planBytecode(everything, std, ["/usr/local/bin/python3.11"], { env: ["PYTHONHOME=/opt"] })?.archive,
       ).toBeUndefined();

@@ -60,7 +60,7 @@ export function planBytecode(
   closure: Pick<Closure, "paths" | "why">,
   tree: FileTree,
   executed: Iterable<string>,
-  opts: { env?: readonly string[] } = {},
+  opts: { env?: readonly string[]; archive?: boolean } = {},
 ): BytecodePlan | undefined {
   let python: string | undefined;
   let version: string | undefined;
@@ -110,7 +110,10 @@ export function planBytecode(
   sources.sort();
   // PYTHONHOME moves the prefix, and with it the archive's place on sys.path: then nothing is archived.
   const homeSet = opts.env?.some((e) => e.startsWith("PYTHONHOME="));
-  const archive = homeSet ? undefined : planArchive(python, version, sources, kept, dropped, tree);
+  const archive =
+    homeSet || opts.archive === false
+      ? undefined
+      : planArchive(python, version, sources, kept, dropped, tree);
   if (archive) for (const d of archive.dirs) dropped.add(d);
   return { python, sources, dropped, ...(archive ? { archive } : {}) };
 }

@@ -34,6 +34,7 @@ interface MinifyFlags {
   level: string;
   keepTraceArgs?: boolean;
   keepSources?: boolean;
+  stdlibArchive: boolean;
   push?: string;
 }
 
@@ -72,6 +73,10 @@ export function define(program: Command): void {
     .option(
       "--keep-sources",
       "ship library Python sources as they are (default: sourceless .pyc compiled by the image's interpreter)",
+    )
+    .option(
+      "--no-stdlib-archive",
+      "write the standard library's modules as loose .pyc instead of into the interpreter's deflated zip archive (larger, imports a little faster)",
     )
     .option(
       "--push <ref>",
@@ -163,6 +168,7 @@ export function define(program: Command): void {
             level: flags.level === "tight" ? "tight" : "safe",
             ...(flags.keepTraceArgs ? { keepTraceArgs: true } : {}),
             ...(flags.keepSources ? { keepSources: true } : {}),
+            ...(flags.stdlibArchive === false ? { stdlibArchive: false } : {}),
             timeoutMs,
             signal: rt.signal,
             onProgress: (e) => {
