@@ -200,6 +200,9 @@ describe("differential verification", () => {
       "GET :8000/items/1 [openapi /openapi.json]",
       "GET :8000/health [openapi /openapi.json]",
       "POST :8000/notes [openapi /openapi.json]",
+      // FastAPI's own documentation pages (their assets come from a CDN, not followed).
+      "GET :8000/docs [API documentation page]",
+      "GET :8000/redoc [API documentation page]",
       "GET :8000/.slimstage-must-not-exist [must not exist]",
       "HEAD :8000/ [HEAD /]",
     ]);

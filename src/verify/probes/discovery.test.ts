@@ -122,7 +122,21 @@ describe("request discovery", () => {
       } else if (url === "/openapi.json") {
         res.setHeader("content-type", "application/json");
         res.end(JSON.stringify(SPEC));
-      } else if (url.startsWith("/s/") || url === "/about" || url === "/items" || url === "/notes") {
+      } else if (url === "/docs") {
+        // An API documentation page no page links to, with an asset of its own.
+        res.setHeader("content-type", "text/html; charset=utf-8");
+        res.end('<html><link rel="stylesheet" href="/docs/ui.css"><div id="swagger-ui"></div></html>');
+      } else if (url === "/api") {
+        // JSON, not a documentation page: not joined.
+        res.setHeader("content-type", "application/json");
+        res.end("{}");
+      } else if (
+        url.startsWith("/s/") ||
+        url === "/about" ||
+        url === "/items" ||
+        url === "/notes" ||
+        url === "/docs/ui.css"
+      ) {
         res.end("ok");
       } else {
         res.statusCode = 404;
@@ -150,6 +164,8 @@ describe("request discovery", () => {
       "GET /tags/a%20b 404",
       "GET /search?q=slimstage 404",
       "POST /notes 200",
+      "GET /docs 200",
+      "GET /docs/ui.css 200",
       `GET ${MUST_NOT_EXIST_PATH} 404`,
       "HEAD / 200",
     ]);

@@ -35,8 +35,15 @@ export const DEFAULT_DISCOVERY_LIMITS: DiscoveryLimits = {
 
 /** A path that no app serves: the original's answer (usually 404) is what the candidate must give. */
 export const MUST_NOT_EXIST_PATH = "/.slimstage-must-not-exist";
-/** Where apps serve their OpenAPI / Swagger document (FastAPI, Swagger UI, springdoc). */
-export const OPENAPI_PATHS = ["/openapi.json", "/swagger.json", "/v3/api-docs"];
+/** Where apps serve their OpenAPI / Swagger document (FastAPI, Swagger UI, springdoc, NestJS's `SwaggerModule.setup("api" | "docs")`). */
+export const OPENAPI_PATHS = ["/openapi.json", "/swagger.json", "/v3/api-docs", "/api-json", "/docs-json"];
+/**
+ * Where frameworks serve the pages that document an API (FastAPI's Swagger UI
+ * and ReDoc, NestJS's and swagger-ui-express's usual mounts, springdoc): no
+ * page links to them, and their assets (Swagger UI's stylesheet and scripts,
+ * served by the app itself in NestJS) are what a minified image loses first.
+ */
+export const API_DOC_PAGES = ["/docs", "/redoc", "/api", "/api-docs", "/swagger", "/swagger-ui/index.html"];
 
 /** A request and the original's answer to it (or why it got none). */
 export interface Exchange {
@@ -443,6 +450,16 @@ export async function discover(
       }
       for (const r of requestsFromOpenApi(doc, port, docPath)) await run(r);
       break;
+    }
+    for (const page of API_DOC_PAGES) {
+      if (seen.has(keyOf({ method: "GET", port, path: page }))) continue;
+      // Like the document: looked for, and joins the set only as an HTML page the original serves, with its assets.
+      const probe = await send(c, { method: "GET", port, path: page, source: "" }, limits.maxBytes);
+      if (probe.answer?.status !== 200 || !isHtml(probe.answer) || full()) continue;
+      seen.add(keyOf(probe.request));
+      exchanges.push({ ...probe, request: { ...probe.request, source: "API documentation page" } });
+      for (const path of linksInHtml(probe.answer.body, page, port))
+        await run({ method: "GET", port, path, source: `link from ${page}` });
     }
     await run({ method: "GET", port, path: MUST_NOT_EXIST_PATH, source: "must not exist" });
     await run({ method: "HEAD", port, path: "/", source: "HEAD /" });
