@@ -130,7 +130,8 @@ export async function fillRunWheelhouse(
       });
       if (done.missing.length > 0) {
         const why = `on Python ${target.python} (${target.where}'s interpreter; the host's pip runs ${done.host})`;
-        throw new BuildError(`${describeNeeds(done.missing)} ${why}, and no index here has it`, {
+        const them = done.missing.length > 1 ? "them" : "it";
+        throw new BuildError(`${describeNeeds(done.missing)} ${why}, and no index here has ${them}`, {
           hint: `pip on the host skipped ${done.missing.length > 1 ? "these" : "it"}: the environment marker is false for Python ${done.host}. Add a wheel to the host's index (or a row to src/bases/debian-wheels.ts for a pure-Python project Debian ships), or use a base image whose Python the marker excludes`,
         });
       }
