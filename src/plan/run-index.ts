@@ -54,6 +54,11 @@ export async function withPackageIndex<T>(
       ...(opts.progress ? { progress: opts.progress } : {}),
     },
   );
+  if (target && wheels.added.length > 0) {
+    opts.progress?.(
+      `the run's wheelhouse adds ${wheels.added.map((n) => `${n.requirement} (${n.dist} ${n.version} needs it)`).join(", ")} for Python ${target.python}, ${target.where}'s interpreter: the host's pip judged the markers for its own`,
+    );
+  }
   try {
     const index = await startPackageIndex(signal, {
       dir: wheels.dir,
