@@ -129,6 +129,28 @@ describe("completing a wheelhouse for the target (real pip, hand-made wheels as 
     );
   }, 120_000);
 
+  it("every requirement line the index cannot serve is named, not only the first pip stops at", async () => {
+    const cacheDir = path.join(root, "cache");
+    await wheel(debianWheelsDir(cacheDir), "slimstage-fixture-f", "1.0", ["slimstage-no-such-dep>=1"]);
+    const err = await fillRunWheelhouse(
+      {
+        files: [],
+        lines: [
+          "slimstage-no-such-one",
+          "slimstage-fixture-a",
+          "slimstage-fixture-f",
+          "slimstage-no-such-two==2",
+        ],
+      },
+      signal,
+      { cacheDir },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect((err as BuildError).message).toBe(
+      "the host's pip index has no CPython 3.11 binary or pure-Python wheel for slimstage-no-such-one, slimstage-no-such-dep>=1 (for slimstage-fixture-f), slimstage-no-such-two==2",
+    );
+  }, 120_000);
+
   it("without a target the host's pip alone judges markers (nothing added)", async () => {
     const cacheDir = path.join(root, "cache");
     const run = await fillRunWheelhouse({ files: [], lines: ["slimstage-fixture-a"] }, signal, { cacheDir });

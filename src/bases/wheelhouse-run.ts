@@ -107,16 +107,24 @@ export async function fillRunWheelhouse(
       res = await download(["-r", listFile]);
       missing = firstMissing(res.stderr);
     }
+    if (res.code !== 0 && missing) {
+      const all = await everyMissing(lines, download);
+      const one = all.length === 1 ? all[0] : undefined;
+      throw new BuildError(
+        one
+          ? `the host's pip index has no CPython 3.11 binary or pure-Python wheel for ${one}`
+          : all.length > 1
+            ? `the host's pip index has no CPython 3.11 binary or pure-Python wheel for ${all.join(", ")}`
+            : `the host's pip index has no CPython 3.11 binary or pure-Python wheel for ${missing} (the first missing: pip stops there, others may follow)`,
+        {
+          hint: `pin a version the index has (check with \`pip download --no-deps -d /tmp/x ${baseName(one ?? missing)}\`), or drop the requirement`,
+        },
+      );
+    }
     if (res.code !== 0) {
       throw new BuildError(
-        missing
-          ? `the host's pip index has no CPython 3.11 binary or pure-Python wheel for ${missing} (the first missing requirement: pip stops there, others may follow)`
-          : `pip download on the host failed for the project's requirements:\n${res.stderr.trim().slice(-1200)}`,
-        {
-          hint: missing
-            ? `pin a version the index has (check with \`pip download --no-deps -d /tmp/x ${baseName(missing)}\`), or drop the requirement`
-            : "check the host's pip configuration (`pip config list`)",
-        },
+        `pip download on the host failed for the project's requirements:\n${res.stderr.trim().slice(-1200)}`,
+        { hint: "check the host's pip configuration (`pip config list`)" },
       );
     }
     await rm(listFile, { force: true });
@@ -142,6 +150,31 @@ export async function fillRunWheelhouse(
     await remove();
     throw e;
   }
+}
+
+/** Lines tried on their own when pip stops at the first missing requirement (the others cost a pip run each). */
+const MAX_LINES_TRIED = 40;
+
+/**
+ * pip stops at the first requirement it cannot find: each line is tried on
+ * its own to name every one ("x (for y)" when a dependency of line y is
+ * missing). Empty when that finds nothing new (then only the first is known).
+ */
+async function everyMissing(
+  lines: readonly string[],
+  download: (reqArgs: readonly string[]) => Promise<{ code: number; stderr: string }>,
+): Promise<string[]> {
+  const own = lines.filter((l) => !["setuptools", "wheel"].includes(l));
+  if (own.length > MAX_LINES_TRIED) return [];
+  const found: string[] = [];
+  for (const line of own) {
+    const res = await download([line]);
+    const m = res.code !== 0 ? firstMissing(res.stderr) : undefined;
+    if (!m) continue;
+    const text = baseName(m).toLowerCase() === baseName(line).toLowerCase() ? m : `${m} (for ${line})`;
+    if (!found.includes(text)) found.push(text);
+  }
+  return found;
 }
 
 /** The requirement pip names in "No matching distribution found for X" (it stops at the first). */
