@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Paths under src/ that are read at run time, not imported. */
-export const RUNTIME_DATA = ["bases/wheelhouse.txt"];
+export const RUNTIME_DATA = ["bases/wheelhouse.txt", "bases/wheel-markers.py"];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 for (const rel of RUNTIME_DATA) {

@@ -99,6 +99,7 @@ describe("the packed npm package, installed into a clean prefix", () => {
     }
     // The package list of the wheelhouse, the engine set-up script, package.json for --version.
     expect(located).toContain(join(installed, "dist", "bases", "wheelhouse.txt"));
+    expect(located).toContain(join(installed, "dist", "bases", "wheel-markers.py"));
     expect(located).toContain(join(installed, "scripts", "setup-engine.sh"));
     expect(existsSync(join(installed, "src"))).toBe(false);
   });

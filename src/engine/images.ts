@@ -15,6 +15,8 @@ export interface EngineImage {
   /** The run configuration's ENTRYPOINT and CMD (null when unset; not known from a listing). */
   entrypoint?: string[] | null;
   cmd?: string[] | null;
+  /** The run configuration's ENV as KEY=VALUE lines (not known from a listing). */
+  env?: string[];
 }
 
 function argv(v: unknown): string[] | null {
@@ -39,6 +41,7 @@ export async function inspectEngineImage(ref: string, conn?: EngineConnection): 
       layers: info.RootFS?.Layers ?? [],
       entrypoint: argv(info.Config?.Entrypoint),
       cmd: argv(info.Config?.Cmd),
+      env: argv(info.Config?.Env) ?? [],
     };
   } catch (err) {
     if (statusOf(err) === 404) {

@@ -520,7 +520,16 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
         });
       // The language's own build inputs for this run (Python: a package index of the run's own).
       const built = language.withBuildInputs
-        ? await language.withBuildInputs(project, { signal: opts.signal, engine }, build)
+        ? await language.withBuildInputs(
+            project,
+            {
+              signal: opts.signal,
+              engine,
+              ...(plan.builderBase ? { builderBase: plan.builderBase } : {}),
+              progress: (message) => progress({ type: "phase", tier, message }),
+            },
+            build,
+          )
         : await build(NO_BUILD_INPUTS);
       attempt.image = image;
       attempt.imageId = built.imageId;

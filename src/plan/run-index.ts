@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { RunTarget } from "../bases/wheelhouse-run.js";
 import { startPackageIndex } from "../build/package-index.js";
 import type { EngineConnection } from "../engine/connect.js";
 import { InputError } from "../errors.js";
@@ -25,7 +26,12 @@ async function buildBackend(dir: string): Promise<string[]> {
  */
 export async function withPackageIndex<T>(
   project: PythonProject,
-  opts: { signal: AbortSignal | undefined; engine: EngineConnection | undefined },
+  opts: {
+    signal: AbortSignal | undefined;
+    engine: EngineConnection | undefined;
+    builderBase?: string;
+    progress?: (line: string) => void;
+  },
   fn: (build: BuildInputs) => Promise<T>,
 ): Promise<T> {
   const { signal } = opts;
@@ -34,6 +40,7 @@ export async function withPackageIndex<T>(
   if (project.deps.installProject) lines.push(...(await buildBackend(project.dir)));
   if (project.deps.source === "requirements" && project.deps.requirementFiles.length === 0)
     lines.push(...project.deps.names);
+  const target = opts.builderBase ? await baseInterpreter(opts.builderBase, opts.engine) : undefined;
   const wheels = await fillRunWheelhouse(
     {
       files: [...project.deps.requirementFiles, ...(project.tests?.requirementFiles ?? [])].map((f) =>
@@ -42,7 +49,16 @@ export async function withPackageIndex<T>(
       lines,
     },
     signal ?? new AbortController().signal,
+    {
+      ...(target ? { target } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    },
   );
+  if (target && wheels.added.length > 0) {
+    opts.progress?.(
+      `the run's wheelhouse adds ${wheels.added.map((n) => `${n.requirement} (${n.dist} ${n.version} needs it)`).join(", ")} for Python ${target.python}, ${target.where}'s interpreter: the host's pip judged the markers for its own`,
+    );
+  }
   try {
     const index = await startPackageIndex(signal, {
       dir: wheels.dir,
@@ -57,6 +73,30 @@ export async function withPackageIndex<T>(
   } finally {
     await wheels.remove();
   }
+}
+
+/**
+ * The CPython version of the image the build installs in, from its
+ * PYTHON_VERSION (the official images and slimstage's stand-in set it): the
+ * host's pip judges markers with its own interpreter, which can differ in the
+ * micro version. Unknown (no engine, no such image, no variable): no marker pass.
+ */
+export async function baseInterpreter(
+  image: string,
+  engine: EngineConnection | undefined,
+): Promise<RunTarget | undefined> {
+  if (!engine) return undefined;
+  const { inspectEngineImage } = await import("../engine/images.js");
+  const info = await inspectEngineImage(image, engine).catch(() => undefined);
+  const version = pythonVersionOf(info?.env ?? []);
+  return version ? { python: version, where: `the base image ${image}` } : undefined;
+}
+
+/** PYTHON_VERSION=3.11.2 among ENV lines, when it is a full release version. */
+export function pythonVersionOf(env: readonly string[]): string | undefined {
+  const line = env.find((e) => e.startsWith("PYTHON_VERSION="));
+  const v = line?.slice("PYTHON_VERSION=".length).trim();
+  return v && /^\d+\.\d+\.\d+$/.test(v) ? v : undefined;
 }
 
 /**

@@ -10,10 +10,10 @@ import {
 const LOOPBACK_INDEX_URL = `http://${PACKAGE_INDEX_HOST}:${PACKAGE_INDEX_PORT}/`;
 
 import type { DockerfileRecipe } from "../recipe.js";
-import { ensureWheelhouse, wheelsFor } from "../wheelhouse.js";
+import { BASE_PYTHON_VERSION, ensureWheelhouse, wheelsFor } from "../wheelhouse.js";
 
-/** The CPython of bookworm's python3.11 source package. */
-export const PYTHON_VERSION = "3.11.2";
+/** Bookworm's python3.11 source version; the wheelhouse completes its markers for it. */
+export const PYTHON_VERSION = BASE_PYTHON_VERSION;
 
 /**
  * pip inside the Python base uses the offline index that slimstage serves

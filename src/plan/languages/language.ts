@@ -40,6 +40,9 @@ export interface Language<P extends Project = Project> {
     run: {
       signal: AbortSignal | undefined;
       engine: EngineConnection | undefined;
+      /** The image the build installs the dependencies in (the plan's builder FROM), when known. */
+      builderBase?: string;
+      progress?: (line: string) => void;
     },
     build: (inputs: BuildInputs) => Promise<T>,
   ): Promise<T>;

@@ -385,6 +385,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     extraFiles,
     decisions,
     tier,
+    builderBase: base,
   };
   if (tests) out.testStage = "test";
   return out;

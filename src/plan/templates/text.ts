@@ -60,6 +60,8 @@ export interface PlannedFiles {
   tier: Tier;
   /** The stage that runs the tests, when the project has tests. */
   testStage?: string;
+  /** The image the dependencies are installed in (the builder's FROM): whose interpreter judges markers. */
+  builderBase?: string;
 }
 
 export type Tier = "slim" | "distroless";
