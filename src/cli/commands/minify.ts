@@ -215,7 +215,7 @@ export function define(program: Command): void {
           );
           const a = r.audit;
           rt.print(
-            `audit     of ${a.source.files} entries (${formatBytes(a.source.bytes)}): kept ${a.kept.files} (${formatBytes(a.kept.bytes)}), removed ${a.removed.files} (${formatBytes(a.removed.bytes)}); every path in ${r.files.audit}`,
+            `audit     of ${a.source.files} files and links (${formatBytes(a.source.bytes)}): kept ${a.kept.files} (${formatBytes(a.kept.bytes)}), removed ${a.removed.files} (${formatBytes(a.removed.bytes)}); every path in ${r.files.audit}`,
           );
           for (const g of a.keptByReason)
             rt.print(
