@@ -7,11 +7,13 @@ import {
   containerState,
   createContainer,
   execInContainer,
+  type ImageRunInfo,
   imageRunInfo,
   startContainer,
   waitForExit,
 } from "../engine/containers.js";
 import {
+  type FastEngine,
   fastCreateContainer,
   fastCreateNetwork,
   fastEngine,
@@ -25,6 +27,7 @@ import { containerReach, portPublishing } from "../engine/ports.js";
 import { watchPeakMemory } from "../engine/stats.js";
 import { isEngineGone } from "../engine/trouble.js";
 import { EngineError, InputError, InterruptedError, VerifyError } from "../errors.js";
+import type { ComposeFile, ComposeService } from "./compose.js";
 import { describeProbe } from "./probe-spec.js";
 import { type ProbeTarget, runProbe } from "./probes/index.js";
 import { startSidecars } from "./sidecars.js";
@@ -124,117 +127,484 @@ async function runVerify(
   instrument: RunInstrument | undefined,
   session?: SessionHook,
 ): Promise<VerifyResult> {
-  const t0 = Date.now();
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) throw new InputError(`timeout must be positive, got ${timeoutMs}`);
-  const livenessMs = opts.livenessMs ?? DEFAULT_LIVENESS_MS;
-  if (!(livenessMs >= 0)) throw new InputError(`liveness grace must be 0 or more, got ${livenessMs}`);
-  const deadline = t0 + timeoutMs;
-  const signal = opts.signal;
-  const progress = opts.onProgress ?? (() => {});
-  throwIfAborted(signal);
+  const run = new VerifyRun(opts, instrument, session);
+  await run.prepare();
+  try {
+    return await run.execute();
+  } catch (e) {
+    return await run.recover(e);
+  } finally {
+    // Throws when something could not be removed: leaving resources behind replaces the result.
+    await run.cleanup();
+  }
+}
 
-  const composeMod = opts.compose ? await import("./compose.js") : undefined;
-  const compose =
-    opts.compose && composeMod
-      ? await composeMod.loadCompose(opts.compose.file, { profiles: opts.compose.profiles ?? [] })
-      : undefined;
-  const deps =
-    compose && opts.compose && composeMod ? composeMod.dependencyOrder(compose, opts.compose.service) : [];
-  const appService = compose && opts.compose ? compose.services[opts.compose.service] : undefined;
+/** The app container once started: its id, its exit, and where it is reached. */
+interface StartedApp {
+  id: string;
+  exit: Promise<number>;
+  reach: Awaited<ReturnType<typeof containerReach>>;
+}
+
+/**
+ * One verification run, step by step: prepare (compose, image, probes),
+ * network and sidecars, the app, its monitors, the waits, the probes, the
+ * session and liveness, the result, the clean-up. The fields are what the
+ * steps hand each other; the engine, the exit and the monitors may change
+ * them from callbacks (markExited, engineGone).
+ */
+class VerifyRun {
+  private readonly t0 = Date.now();
+  private readonly deadline: number;
+  private readonly livenessMs: number;
+  private readonly signal: AbortSignal | undefined;
+  private readonly progress: NonNullable<VerifyOptions["onProgress"]>;
+  private readonly runId = randomBytes(4).toString("hex");
+  private readonly netName = `slimstage-verify-${this.runId}`;
+  private labels: Record<string, string> = {};
+  private readonly tracker = new ResourceTracker(() => this.getEngine());
+  private enginePromise: Promise<EngineConnection> | undefined;
+  private fast: FastEngine | undefined;
+  private compose: ComposeFile | undefined;
+  private deps: ComposeService[] = [];
+  private appService: ComposeService | undefined;
+  private earlyNet: Promise<string> | undefined;
+  private info: ImageRunInfo | undefined;
+  private probes: Probe[] = [];
+  private readonly sidecars: SidecarInfo[] = [];
+  private readonly sidecarIds = new Map<string, string>();
+  private appId: string | undefined;
+  private startedAt: number | undefined;
+  private exitReason: string | undefined;
+  private readonly stopped = new AbortController();
+  private readonly results: ProbeResult[] = [];
+  private firstOk: number | undefined;
+  private memory: ReturnType<typeof watchPeakMemory> | undefined;
+  private engineGone = false;
+  private watchdog: NodeJS.Timeout | undefined;
+  private finished = false;
+  private kickTimer: NodeJS.Timeout | undefined;
+  private liveness: VerifyResult["liveness"];
+
+  constructor(
+    private readonly opts: VerifyOptions,
+    private readonly instrument: RunInstrument | undefined,
+    private readonly session: SessionHook | undefined,
+  ) {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(timeoutMs > 0)) throw new InputError(`timeout must be positive, got ${timeoutMs}`);
+    this.livenessMs = opts.livenessMs ?? DEFAULT_LIVENESS_MS;
+    if (!(this.livenessMs >= 0))
+      throw new InputError(`liveness grace must be 0 or more, got ${this.livenessMs}`);
+    this.deadline = this.t0 + timeoutMs;
+    this.signal = opts.signal;
+    this.progress = opts.onProgress ?? (() => {});
+  }
 
   // dockerode (through connectEngine) loads lazily: without sidecars, the way
   // to the first probe goes through first-probe.ts, and dockerode's heavy parts load while the app boots.
-  let enginePromise: Promise<EngineConnection> | undefined;
-  const getEngine = (): Promise<EngineConnection> => {
-    enginePromise ??= import("../engine/connect.js")
+  private getEngine(): Promise<EngineConnection> {
+    this.enginePromise ??= import("../engine/connect.js")
       .then((m) => m.connectEngine())
       .catch((e: unknown) => {
         // Not remembered: the engine may answer again (cleanup retries).
-        enginePromise = undefined;
+        this.enginePromise = undefined;
         throw e;
       });
-    return enginePromise;
-  };
-  // The fast path makes plain containers only: an instrumented run goes through dockerode.
-  const fast = compose || instrument ? undefined : await fastEngine();
-  const runId = randomBytes(4).toString("hex");
-  const labels = { ...opts.labels, [RUN_LABEL]: runId, [OWNER_LABEL]: ownerLabelValue() };
-  const tracker = new ResourceTracker(getEngine);
-  const netName = `slimstage-verify-${runId}`;
-  // On the fast path the network is made while the image is inspected.
-  const earlyNet = fast
-    ? fastCreateNetwork(fast, netName, labels).then((id) => {
-        tracker.add("network", id);
-        return id;
-      })
-    : undefined;
-  earlyNet?.catch(() => {});
-  let info: Awaited<ReturnType<typeof imageRunInfo>>;
-  try {
-    info = fast
-      ? await fastImageInfo(fast, opts.image).catch(async (e: unknown) => {
-          // Not answering on the fast path: let connectEngine find (or explain) the engine.
-          if (e instanceof InputError) throw e;
-          return imageRunInfo(await getEngine(), opts.image);
-        })
-      : await imageRunInfo(await getEngine(), opts.image);
-  } catch (e) {
-    await earlyNet?.catch(() => undefined);
-    await tracker.cleanup();
-    throw e;
+    return this.enginePromise;
   }
-  const probes =
-    opts.probes.length > 0
-      ? opts.probes
-      : defaultProbes([...(appService?.ports ?? []), ...info.exposedPorts]);
-  if (probes.length === 0) {
-    await earlyNet?.catch(() => undefined);
-    await tracker.cleanup();
-    throw new InputError(`nothing to probe: ${opts.image} exposes no port and no --probe was given`, {
-      hint: "add e.g. --probe http://:5000/ or --probe 'cmd:python -c \"import app\"'",
+
+  private readonly markExited = (why: string): void => {
+    this.exitReason ??= why;
+    this.stopped.abort();
+  };
+
+  private readonly exited = (): string | undefined => this.exitReason;
+
+  /** Compose file, engine path, image and probes; nothing is left behind when it throws. */
+  async prepare(): Promise<void> {
+    const { opts } = this;
+    throwIfAborted(this.signal);
+    if (opts.compose) {
+      const composeMod = await import("./compose.js");
+      this.compose = await composeMod.loadCompose(opts.compose.file, {
+        profiles: opts.compose.profiles ?? [],
+      });
+      this.deps = composeMod.dependencyOrder(this.compose, opts.compose.service);
+      this.appService = this.compose.services[opts.compose.service];
+    }
+    // The fast path makes plain containers only: an instrumented run goes through dockerode.
+    this.fast = this.compose || this.instrument ? undefined : await fastEngine();
+    this.labels = { ...opts.labels, [RUN_LABEL]: this.runId, [OWNER_LABEL]: ownerLabelValue() };
+    const fast = this.fast;
+    // On the fast path the network is made while the image is inspected.
+    this.earlyNet = fast
+      ? fastCreateNetwork(fast, this.netName, this.labels).then((id) => {
+          this.tracker.add("network", id);
+          return id;
+        })
+      : undefined;
+    this.earlyNet?.catch(() => {});
+    try {
+      this.info = fast
+        ? await fastImageInfo(fast, opts.image).catch(async (e: unknown) => {
+            // Not answering on the fast path: let connectEngine find (or explain) the engine.
+            if (e instanceof InputError) throw e;
+            return imageRunInfo(await this.getEngine(), opts.image);
+          })
+        : await imageRunInfo(await this.getEngine(), opts.image);
+    } catch (e) {
+      await this.earlyNet?.catch(() => undefined);
+      await this.tracker.cleanup();
+      throw e;
+    }
+    this.probes =
+      opts.probes.length > 0
+        ? opts.probes
+        : defaultProbes([...(this.appService?.ports ?? []), ...this.info.exposedPorts]);
+    if (this.probes.length === 0) {
+      await this.earlyNet?.catch(() => undefined);
+      await this.tracker.cleanup();
+      throw new InputError(`nothing to probe: ${opts.image} exposes no port and no --probe was given`, {
+        hint: "add e.g. --probe http://:5000/ or --probe 'cmd:python -c \"import app\"'",
+      });
+    }
+  }
+
+  /** Network, sidecars, app, waits, probes, session, liveness: the result. */
+  async execute(): Promise<VerifyResult> {
+    this.progress({ type: "phase", phase: "network", message: "creating a private network" });
+    const net = this.earlyNet
+      ? { id: await this.earlyNet, name: this.netName }
+      : await createNetwork(await this.getEngine(), { name: this.netName, labels: this.labels });
+    if (!this.earlyNet) this.tracker.add("network", net.id);
+    await startSidecars({
+      deps: this.deps,
+      appService: this.appService,
+      ...(this.opts.compose ? { composeFile: this.opts.compose.file } : {}),
+      network: net.name,
+      runId: this.runId,
+      labels: this.labels,
+      tracker: this.tracker,
+      engine: () => this.getEngine(),
+      deadline: this.deadline,
+      signal: this.signal,
+      progress: this.progress,
+      started: this.sidecars,
+      ids: this.sidecarIds,
+    });
+    throwIfAborted(this.signal);
+    const app = await this.startApp(net.name);
+    const { monitors, kick } = this.startMonitors(app.id);
+    const host = app.reach?.host;
+    if (!app.reach || !host) {
+      // It may already have exited: that is the image's failure, not the engine's.
+      await Promise.race([app.exit.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+      await monitors;
+      return await this.fail(this.exitReason ?? "the container got no address on the run's network");
+    }
+    await this.waitReady(monitors, app.id, host, app.reach.ports);
+    await this.runProbes(this.target(monitors, app.id, host, app.reach.ports), kick);
+    await monitors.catch(() => undefined);
+    const ok = this.results.every((r) => r.ok);
+    if (ok && this.session) await this.runSession(host);
+    if (ok && this.livenessMs > 0) {
+      const dead = await this.checkLiveness(monitors, app.id);
+      if (dead) return dead;
+    }
+    return ok ? await this.succeeded() : await this.probeFailed();
+  }
+
+  /** Creates and starts the app container on the run's network, and watches its exit. */
+  private async startApp(network: string): Promise<StartedApp> {
+    const { opts, fast, instrument } = this;
+    const info = this.info as ImageRunInfo;
+    this.progress({ type: "phase", phase: "start", message: `starting ${opts.image}` });
+    const serviceName = opts.compose?.service ?? "app";
+    const command = opts.command ?? this.appService?.command;
+    const appSpec = {
+      image: opts.image,
+      name: `slimstage-verify-${this.runId}-${serviceName}`,
+      env: { ...this.appService?.environment, ...opts.env },
+      ...(instrument
+        ? { entrypoint: instrument.entrypoint(command), init: instrument.init, capAdd: instrument.capAdd }
+        : command
+          ? { cmd: command }
+          : {}),
+      labels: { ...this.labels, "org.slimstage.service": serviceName },
+      network: { name: network, aliases: [serviceName] },
+      // Published too, for engines whose networks this host cannot route to (engine/ports.ts).
+      publish: portPublishing(fast ? fast.engine.host : (await this.getEngine()).host, [
+        ...info.exposedPorts,
+        ...this.probes.flatMap((p) => (p.kind === "cmd" ? [] : [p.port])),
+        ...(opts.wait ?? []).flatMap((w) => (w.kind === "port" ? [w.port] : [])),
+      ]),
+    };
+    const id = fast
+      ? await fastCreateContainer(fast, appSpec)
+      : await createContainer(await this.getEngine(), appSpec);
+    this.appId = id;
+    this.tracker.add("container", id);
+    if (instrument) await instrument.prepare(await this.getEngine(), id);
+    const exit = fast ? fastWaitForExit(fast, id) : waitForExit(await this.getEngine(), id);
+    this.startedAt = Date.now();
+    if (fast) await fastStart(fast, id);
+    else await startContainer(await this.getEngine(), id);
+    exit.then(
+      async (code) => {
+        const s = await this.getEngine()
+          .then((engine) => containerState(engine, id))
+          .catch(() => undefined);
+        this.markExited(
+          `the container exited with code ${code}${s?.oomKilled ? " (killed: out of memory)" : ""}`,
+        );
+      },
+      (err: unknown) => {
+        if (engineLost(err)) this.engineGone = true;
+        this.markExited("the engine stopped answering about the container");
+      },
+    );
+    const reach = fast
+      ? await fastReach(fast, id, network)
+      : await containerReach(await this.getEngine(), id, network);
+    return { id, exit, reach };
+  }
+
+  /**
+   * Memory and the watchdog need dockerode. Loading it blocks the event loop
+   * for a few hundred ms, which would delay the probes' polling: they start
+   * after the first probe answered (`kick`), or after a second, whichever is
+   * first (exit detection meanwhile comes from the fast path's wait).
+   */
+  private startMonitors(id: string): { monitors: Promise<EngineConnection>; kick: () => void } {
+    const info = this.info as ImageRunInfo;
+    let kick = () => {};
+    const kicked = new Promise<void>((r) => {
+      kick = r;
+    });
+    this.kickTimer = setTimeout(kick, this.fast ? MONITOR_DELAY_MS : 0);
+    const needNow =
+      (this.opts.wait ?? []).length > 0 || info.healthcheck || !this.probes.some((p) => p.kind !== "cmd");
+    if (needNow) kick();
+    const monitors = kicked.then(async () => {
+      clearTimeout(this.kickTimer);
+      const engine = await this.getEngine();
+      if (this.finished) return engine; // the run ended while dockerode loaded
+      this.memory = watchPeakMemory(engine, id);
+      // A watchdog beside the wait: a long-poll cut by a dying engine may never
+      // settle, so ask the engine directly every half second.
+      this.watchdog = setInterval(() => {
+        containerState(engine, id).then(
+          (s) => {
+            if (!s.running)
+              this.markExited(
+                `the container exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`,
+              );
+          },
+          (err: unknown) => {
+            if (engineLost(err)) {
+              this.engineGone = true;
+              this.markExited("the engine stopped answering");
+            }
+          },
+        );
+      }, 500);
+      return engine;
+    });
+    monitors.catch(() => {
+      // The fast path reached the engine a moment ago: failing to connect now means it went away.
+      this.engineGone = true;
+      this.markExited("the engine stopped answering");
+    });
+    return { monitors, kick };
+  }
+
+  /** The asked-for waits, and the image's own health check when no probe was asked for. */
+  private async waitReady(
+    monitors: Promise<EngineConnection>,
+    id: string,
+    host: string,
+    ports: ProbeTarget["ports"],
+  ): Promise<void> {
+    const waits = [...(this.opts.wait ?? []).map(waitFromSpec)];
+    // The image's own healthcheck is the wait only when no probe was asked for:
+    // explicit probes poll until the app answers, and waiting for the first
+    // health interval (often 10-30 s) would be measured as start-up time.
+    if (
+      this.info?.healthcheck &&
+      this.opts.probes.length === 0 &&
+      !(this.opts.wait ?? []).some((w) => w.kind === "healthy")
+    ) {
+      waits.push(healthy());
+    }
+    for (const w of waits) {
+      this.progress({ type: "phase", phase: "wait", message: `waiting for ${w.description}` });
+      await w.wait({
+        ...ctxFor(await monitors, id, host, this.deadline, this.signal, this.exited),
+        ports,
+      });
+    }
+  }
+
+  private target(
+    monitors: Promise<EngineConnection>,
+    id: string,
+    host: string,
+    ports: ProbeTarget["ports"],
+  ): ProbeTarget {
+    const { signal, instrument } = this;
+    return {
+      host,
+      ports,
+      exited: this.exited,
+      stopped: this.stopped.signal,
+      exec: async (cmd, t) => {
+        try {
+          return await execInContainer(await monitors, id, instrument?.wrapExec?.(cmd) ?? cmd, {
+            timeoutMs: t,
+            ...(signal ? { signal } : {}),
+          });
+        } catch (e) {
+          if (e instanceof ContainerNotRunningError) {
+            throw new VerifyError(
+              `cannot run \`${cmd.join(" ")}\`: ${this.exitReason ?? "the container exited"}`,
+            );
+          }
+          throw e;
+        }
+      },
+    };
+  }
+
+  /** Network probes first (they poll while the app starts), then commands; results in the probes' order. */
+  private async runProbes(target: ProbeTarget, kick: () => void): Promise<void> {
+    const { probes, signal } = this;
+    const order = [...probes.keys()].sort(
+      (a, b) => Number(probes[a]?.kind === "cmd") - Number(probes[b]?.kind === "cmd"),
+    );
+    const byIndex = new Map<number, ProbeResult>();
+    for (const i of order) {
+      const p = probes[i] as Probe;
+      this.progress({ type: "phase", phase: "probe", message: `probing ${describeShort(p)}` });
+      const r = await runProbe(p, target, { deadline: this.deadline, ...(signal ? { signal } : {}) });
+      if (r.ok && this.firstOk === undefined) this.firstOk = Date.now();
+      kick();
+      byIndex.set(i, r);
+      this.progress({ type: "probe", result: r });
+    }
+    this.results.push(...probes.map((_, i) => byIndex.get(i) as ProbeResult));
+  }
+
+  private async runSession(host: string): Promise<void> {
+    this.progress({ type: "phase", phase: "probe", message: "sending the request set" });
+    const ports = this.probes.flatMap((p) => (p.kind === "cmd" ? [] : [p.port]));
+    await this.session?.({
+      host,
+      ports: [...new Set(ports)],
+      deadline: this.deadline,
+      ...(this.signal ? { signal: this.signal } : {}),
+      stopped: this.stopped.signal,
+      exited: this.exited,
     });
   }
 
-  const sidecars: SidecarInfo[] = [];
-  const sidecarIds = new Map<string, string>();
-  let appId: string | undefined;
-  let startedAt: number | undefined;
-  let exitReason: string | undefined;
-  const stopped = new AbortController();
-  const markExited = (why: string) => {
-    exitReason ??= why;
-    stopped.abort();
-  };
-  const results: ProbeResult[] = [];
-  let memory: ReturnType<typeof watchPeakMemory> | undefined;
-  let engineGone = false;
-  let watchdog: NodeJS.Timeout | undefined;
-  let finished = false;
-  let kickTimer: NodeJS.Timeout | undefined;
-  let liveness: VerifyResult["liveness"];
+  /**
+   * Liveness: a server whose worker died after accepting connections
+   * (gunicorn's master keeps the port) passes a probe and then exits. The
+   * failed result when it did, undefined when it stayed up.
+   */
+  private async checkLiveness(
+    monitors: Promise<EngineConnection>,
+    id: string,
+  ): Promise<VerifyResult | undefined> {
+    const { livenessMs, signal } = this;
+    this.progress({
+      type: "phase",
+      phase: "liveness",
+      message: `checking the app stays up for ${(livenessMs / 1000).toFixed(1)} s after the last request`,
+    });
+    const lastRequestAt = Date.now();
+    const why = await stillUp(
+      monitors,
+      id,
+      livenessMs,
+      AbortSignal.any([this.stopped.signal, ...(signal ? [signal] : [])]),
+      {
+        signal,
+        exited: this.exited,
+        onEngineGone: () => {
+          this.engineGone = true;
+        },
+      },
+    );
+    if (!why) {
+      this.liveness = { ok: true, graceMs: livenessMs };
+      return undefined;
+    }
+    const after = Date.now() - lastRequestAt;
+    const res = await this.fail(
+      `liveness: ${why} within ${(after / 1000).toFixed(1)} s after the last request (the probes had passed)`,
+    );
+    return { ...res, liveness: { ok: false, graceMs: livenessMs, reason: why } };
+  }
 
-  const fail = async (error: string): Promise<VerifyResult> => {
-    if (engineGone) throw new EngineError(`the engine stopped answering during verification (${error})`);
-    progress({ type: "phase", phase: "cleanup", message: "collecting logs" });
-    const engine = await getEngine();
-    const logs = appId ? await containerLogs(engine, appId).catch(() => undefined) : undefined;
+  private startup(): Pick<VerifyResult, "startupMs" | "firstProbeOkAt"> {
+    return this.firstOk !== undefined && this.startedAt !== undefined
+      ? { startupMs: this.firstOk - this.startedAt, firstProbeOkAt: this.firstOk }
+      : {};
+  }
+
+  private async probeFailed(): Promise<VerifyResult> {
+    const bad = this.results.find((r) => !r.ok);
+    const res = await this.fail(`probe ${describeShort(bad?.probe as Probe)} failed: ${bad?.detail}`);
+    return { ...res, ...this.startup() };
+  }
+
+  private async succeeded(): Promise<VerifyResult> {
+    const { results } = this;
+    const peak = await this.memory?.stop();
+    return {
+      image: this.opts.image,
+      ok: true,
+      probes: results,
+      ...(this.liveness ? { liveness: this.liveness } : {}),
+      ...(results.some((r) => r.tcpOnly)
+        ? { tcpOnly: results.filter((r) => r.tcpOnly).map((r) => describeProbe(r.probe)) }
+        : {}),
+      ...this.startup(),
+      ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
+      sidecars: this.sidecars,
+      ...this.composeWarnings(),
+      durationMs: Date.now() - this.t0,
+    };
+  }
+
+  private composeWarnings(): Pick<VerifyResult, "warnings"> {
+    return this.compose && this.compose.warnings.length > 0 ? { warnings: this.compose.warnings } : {};
+  }
+
+  /** A failed result with the logs of the app and its sidecars; every probe has a result. */
+  private async fail(error: string): Promise<VerifyResult> {
+    if (this.engineGone) throw new EngineError(`the engine stopped answering during verification (${error})`);
+    this.progress({ type: "phase", phase: "cleanup", message: "collecting logs" });
+    const engine = await this.getEngine();
+    const logs = this.appId ? await containerLogs(engine, this.appId).catch(() => undefined) : undefined;
     const sidecarLogs: Record<string, string> = {};
-    for (const [svc, id] of sidecarIds) {
+    for (const [svc, id] of this.sidecarIds) {
       const l = await containerLogs(engine, id, 50).catch(() => undefined);
       if (l !== undefined) sidecarLogs[svc] = l;
     }
-    const peak = await memory?.stop();
+    const peak = await this.memory?.stop();
     // Probes that never ran are reported as failed, so every probe has a result.
-    const ran = new Set(results.map((r) => r.probe));
-    const notRun = probes
+    const ran = new Set(this.results.map((r) => r.probe));
+    const notRun = this.probes
       .filter((p) => !ran.has(p))
       .map((p) => ({ probe: p, ok: false, detail: `not run: ${error}`, durationMs: 0, attempts: 0 }));
-    const failed = results.find((r) => !r.ok);
+    const failed = this.results.find((r) => !r.ok);
     return {
-      image: opts.image,
+      image: this.opts.image,
       ok: false,
-      probes: [...results, ...notRun],
+      probes: [...this.results, ...notRun],
       ...(failed
         ? {
             failedProbe: {
@@ -246,292 +616,56 @@ async function runVerify(
         : {}),
       ...(logs !== undefined ? { logTail: tailLines(logs) } : {}),
       ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
-      sidecars,
+      sidecars: this.sidecars,
       ...(logs !== undefined ? { logs } : {}),
       ...(Object.keys(sidecarLogs).length > 0 ? { sidecarLogs } : {}),
       error,
-      ...(compose && compose.warnings.length > 0 ? { warnings: compose.warnings } : {}),
-      durationMs: Date.now() - t0,
+      ...this.composeWarnings(),
+      durationMs: Date.now() - this.t0,
     };
-  };
+  }
 
-  try {
-    progress({ type: "phase", phase: "network", message: "creating a private network" });
-    const net = earlyNet
-      ? { id: await earlyNet, name: netName }
-      : await createNetwork(await getEngine(), { name: netName, labels });
-    if (!earlyNet) tracker.add("network", net.id);
-
-    await startSidecars({
-      deps,
-      appService,
-      ...(opts.compose ? { composeFile: opts.compose.file } : {}),
-      network: net.name,
-      runId,
-      labels,
-      tracker,
-      engine: getEngine,
-      deadline,
-      signal,
-      progress,
-      started: sidecars,
-      ids: sidecarIds,
-    });
-
-    throwIfAborted(signal);
-    progress({ type: "phase", phase: "start", message: `starting ${opts.image}` });
-    const serviceName = opts.compose?.service ?? "app";
-    const command = opts.command ?? appService?.command;
-    const appSpec = {
-      image: opts.image,
-      name: `slimstage-verify-${runId}-${serviceName}`,
-      env: { ...appService?.environment, ...opts.env },
-      ...(instrument
-        ? { entrypoint: instrument.entrypoint(command), init: instrument.init, capAdd: instrument.capAdd }
-        : command
-          ? { cmd: command }
-          : {}),
-      labels: { ...labels, "org.slimstage.service": serviceName },
-      network: { name: net.name, aliases: [serviceName] },
-      // Published too, for engines whose networks this host cannot route to (engine/ports.ts).
-      publish: portPublishing(fast ? fast.engine.host : (await getEngine()).host, [
-        ...info.exposedPorts,
-        ...probes.flatMap((p) => (p.kind === "cmd" ? [] : [p.port])),
-        ...(opts.wait ?? []).flatMap((w) => (w.kind === "port" ? [w.port] : [])),
-      ]),
-    };
-    appId = fast
-      ? await fastCreateContainer(fast, appSpec)
-      : await createContainer(await getEngine(), appSpec);
-    tracker.add("container", appId);
-    if (instrument) await instrument.prepare(await getEngine(), appId);
-    const id = appId;
-    const exit = fast ? fastWaitForExit(fast, id) : waitForExit(await getEngine(), id);
-    startedAt = Date.now();
-    if (fast) await fastStart(fast, id);
-    else await startContainer(await getEngine(), id);
-    exit.then(
-      async (code) => {
-        const s = await getEngine()
-          .then((engine) => containerState(engine, id))
-          .catch(() => undefined);
-        markExited(`the container exited with code ${code}${s?.oomKilled ? " (killed: out of memory)" : ""}`);
-      },
-      (err: unknown) => {
-        if (engineLost(err)) engineGone = true;
-        markExited("the engine stopped answering about the container");
-      },
-    );
-    const reach = fast
-      ? await fastReach(fast, id, net.name)
-      : await containerReach(await getEngine(), id, net.name);
-    const host = reach?.host;
-    // Memory and the watchdog need dockerode. Loading it blocks the event loop
-    // for a few hundred ms, which would delay the probes' polling: it starts
-    // after the first probe answered, or after a second, whichever is first
-    // (exit detection meanwhile comes from the fast path's wait).
-    let kick = () => {};
-    const kicked = new Promise<void>((r) => {
-      kick = r;
-    });
-    kickTimer = setTimeout(kick, fast ? MONITOR_DELAY_MS : 0);
-    const needNow = (opts.wait ?? []).length > 0 || info.healthcheck || !probes.some((p) => p.kind !== "cmd");
-    if (needNow) kick();
-    const monitors = kicked.then(async () => {
-      clearTimeout(kickTimer);
-      const engine = await getEngine();
-      if (finished) return engine; // the run ended while dockerode loaded
-      memory = watchPeakMemory(engine, id);
-      // A watchdog beside the wait: a long-poll cut by a dying engine may never
-      // settle, so ask the engine directly every half second.
-      watchdog = setInterval(() => {
-        containerState(engine, id).then(
-          (s) => {
-            if (!s.running)
-              markExited(
-                `the container exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`,
-              );
-          },
-          (err: unknown) => {
-            if (engineLost(err)) {
-              engineGone = true;
-              markExited("the engine stopped answering");
-            }
-          },
-        );
-      }, 500);
-      return engine;
-    });
-    monitors.catch(() => {
-      // The fast path reached the engine a moment ago: failing to connect now means it went away.
-      engineGone = true;
-      markExited("the engine stopped answering");
-    });
-    if (!host) {
-      // It may already have exited: that is the image's failure, not the engine's.
-      await Promise.race([exit.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
-      await monitors;
-      return await fail(exitReason ?? "the container got no address on the run's network");
-    }
-    const exited = () => exitReason;
-    const waits = [...(opts.wait ?? []).map(waitFromSpec)];
-    // The image's own healthcheck is the wait only when no probe was asked for:
-    // explicit probes poll until the app answers, and waiting for the first
-    // health interval (often 10-30 s) would be measured as start-up time.
-    if (
-      info.healthcheck &&
-      opts.probes.length === 0 &&
-      !(opts.wait ?? []).some((w) => w.kind === "healthy")
-    ) {
-      waits.push(healthy());
-    }
-    for (const w of waits) {
-      progress({ type: "phase", phase: "wait", message: `waiting for ${w.description}` });
-      await w.wait({ ...ctxFor(await monitors, id, host, deadline, signal, exited), ports: reach.ports });
-    }
-
-    const target: ProbeTarget = {
-      host,
-      ports: reach.ports,
-      exited,
-      stopped: stopped.signal,
-      exec: async (cmd, t) => {
-        try {
-          return await execInContainer(await monitors, id, instrument?.wrapExec?.(cmd) ?? cmd, {
-            timeoutMs: t,
-            ...(signal ? { signal } : {}),
-          });
-        } catch (e) {
-          if (e instanceof ContainerNotRunningError) {
-            throw new VerifyError(`cannot run \`${cmd.join(" ")}\`: ${exitReason ?? "the container exited"}`);
-          }
-          throw e;
-        }
-      },
-    };
-    // Network probes first (they poll while the app starts), then commands.
-    const order = [...probes.keys()].sort(
-      (a, b) => Number(probes[a]?.kind === "cmd") - Number(probes[b]?.kind === "cmd"),
-    );
-    const byIndex = new Map<number, ProbeResult>();
-    let firstOk: number | undefined;
-    for (const i of order) {
-      const p = probes[i] as Probe;
-      progress({ type: "phase", phase: "probe", message: `probing ${describeShort(p)}` });
-      const r = await runProbe(p, target, { deadline, ...(signal ? { signal } : {}) });
-      if (r.ok && firstOk === undefined) firstOk = Date.now();
-      kick();
-      byIndex.set(i, r);
-      progress({ type: "probe", result: r });
-    }
-    results.push(...probes.map((_, i) => byIndex.get(i) as ProbeResult));
-    await monitors.catch(() => undefined);
-    const ok = results.every((r) => r.ok);
-    if (ok && session) {
-      progress({ type: "phase", phase: "probe", message: "sending the request set" });
-      const ports = probes.flatMap((p) => (p.kind === "cmd" ? [] : [p.port]));
-      await session({
-        host,
-        ports: [...new Set(ports)],
-        deadline,
-        ...(signal ? { signal } : {}),
-        stopped: stopped.signal,
-        exited,
-      });
-    }
-    if (ok && livenessMs > 0) {
-      // Liveness: a server whose worker died after accepting connections
-      // (gunicorn's master keeps the port) passes a probe and then exits.
-      progress({
-        type: "phase",
-        phase: "liveness",
-        message: `checking the app stays up for ${(livenessMs / 1000).toFixed(1)} s after the last request`,
-      });
-      const lastRequestAt = Date.now();
-      const why = await stillUp(
-        monitors,
-        id,
-        livenessMs,
-        AbortSignal.any([stopped.signal, ...(signal ? [signal] : [])]),
-        {
-          signal,
-          exited,
-          onEngineGone: () => {
-            engineGone = true;
-          },
-        },
-      );
-      if (why) {
-        const after = Date.now() - lastRequestAt;
-        const res = await fail(
-          `liveness: ${why} within ${(after / 1000).toFixed(1)} s after the last request (the probes had passed)`,
-        );
-        return { ...res, liveness: { ok: false, graceMs: livenessMs, reason: why } };
-      }
-      liveness = { ok: true, graceMs: livenessMs };
-    }
-    if (!ok) {
-      const bad = results.find((r) => !r.ok);
-      const res = await fail(`probe ${describeShort(bad?.probe as Probe)} failed: ${bad?.detail}`);
-      return {
-        ...res,
-        ...(firstOk !== undefined && startedAt !== undefined
-          ? { startupMs: firstOk - startedAt, firstProbeOkAt: firstOk }
-          : {}),
-      };
-    }
-    const peak = await memory?.stop();
-    return {
-      image: opts.image,
-      ok: true,
-      probes: results,
-      ...(liveness ? { liveness } : {}),
-      ...(results.some((r) => r.tcpOnly)
-        ? { tcpOnly: results.filter((r) => r.tcpOnly).map((r) => describeProbe(r.probe)) }
-        : {}),
-      ...(firstOk !== undefined ? { startupMs: firstOk - startedAt, firstProbeOkAt: firstOk } : {}),
-      ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
-      sidecars,
-      ...(compose && compose.warnings.length > 0 ? { warnings: compose.warnings } : {}),
-      durationMs: Date.now() - t0,
-    };
-  } catch (e) {
-    if (engineLost(e)) engineGone = true;
+  /** What a step threw: Ctrl-C and engine trouble go on up, the app's failure becomes a result. */
+  async recover(e: unknown): Promise<VerifyResult> {
+    if (engineLost(e)) this.engineGone = true;
+    const { signal } = this;
     if (signal?.aborted || e instanceof InterruptedError) {
-      await memory?.stop();
+      await this.memory?.stop();
       throw e instanceof InterruptedError ? e : new InterruptedError(String(signal?.reason ?? "SIGINT"));
     }
-    if (e instanceof VerifyError) return await fail(e.message);
-    await memory?.stop();
+    if (e instanceof VerifyError) return await this.fail(e.message);
+    await this.memory?.stop();
     throw e;
-  } finally {
-    finished = true;
-    if (kickTimer) clearTimeout(kickTimer);
-    if (watchdog) clearInterval(watchdog);
-    await memory?.stop();
-    if (instrument && appId && !engineGone && !signal?.aborted) {
-      progress({ type: "phase", phase: "cleanup", message: "collecting from the app container" });
-      const engine = await getEngine().catch(() => undefined);
+  }
+
+  /** Stops the monitors, lets the instrument collect, removes what the run made; throws when something stays. */
+  async cleanup(): Promise<void> {
+    this.finished = true;
+    if (this.kickTimer) clearTimeout(this.kickTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
+    await this.memory?.stop();
+    const { instrument, appId } = this;
+    if (instrument && appId && !this.engineGone && !this.signal?.aborted) {
+      this.progress({ type: "phase", phase: "cleanup", message: "collecting from the app container" });
+      const engine = await this.getEngine().catch(() => undefined);
       if (engine) await instrument.collect(engine, appId).catch(() => undefined);
     }
-    progress({ type: "phase", phase: "cleanup", message: "removing containers and network" });
-    let left = await tracker.cleanup();
+    this.progress({ type: "phase", phase: "cleanup", message: "removing containers and network" });
+    let left = await this.tracker.cleanup();
     // A busy engine sometimes refuses a removal for a moment (a container
     // still being torn down); one that went away may come back (a restart).
     // Keep trying a while: briefly always, longer when the engine was gone.
-    const until = Date.now() + (engineGone ? CLEANUP_RETRY_MS : BUSY_RETRY_MS);
+    const until = Date.now() + (this.engineGone ? CLEANUP_RETRY_MS : BUSY_RETRY_MS);
     while (left.length > 0 && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 400));
-      left = await tracker.cleanup();
+      left = await this.tracker.cleanup();
     }
     if (left.length > 0) {
       const what = left.map((l) => `${l.kind} ${l.id.slice(0, 12)}`).join(", ");
-      // Leaving resources behind must not look like success: this replaces the result.
-      // biome-ignore lint/correctness/noUnsafeFinally: deliberate, see above
       throw new EngineError(
-        `could not remove ${what} after verification${tracker.lastError ? `: ${tracker.lastError}` : ""}`,
+        `could not remove ${what} after verification${this.tracker.lastError ? `: ${this.tracker.lastError}` : ""}`,
         {
-          hint: `remove them once the engine answers: docker rm -f / docker network rm (label ${RUN_LABEL}=${runId})`,
+          hint: `remove them once the engine answers: docker rm -f / docker network rm (label ${RUN_LABEL}=${this.runId})`,
         },
       );
     }
