@@ -29,6 +29,7 @@ import {
   BYTECODE_FILES,
   BYTECODE_SCRIPT,
   BYTECODE_TAR,
+  type BytecodePlan,
   bytecodeListing,
   compiledFiles,
   planBytecode,
@@ -164,13 +165,11 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   const progress = opts.onProgress ?? (() => {});
   const timeoutMs = opts.timeoutMs ?? 120_000;
 
-  const [{ connectEngine }, { openImage }, { inspectEngineImage }, { verifyImage, verifyInstrumented }] =
-    await Promise.all([
-      import("../engine/connect.js"),
-      import("../image/open.js"),
-      import("../engine/images.js"),
-      import("../verify/verify.js"),
-    ]);
+  const [{ connectEngine }, { openImage }, { inspectEngineImage }] = await Promise.all([
+    import("../engine/connect.js"),
+    import("../image/open.js"),
+    import("../engine/images.js"),
+  ]);
   const engine = await connectEngine();
 
   progress({ type: "phase", phase: "read", message: `reading ${opts.image}` });
@@ -181,6 +180,175 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   for (const l of image.layers) sourceFiles += l.entries.length;
   const config = image.config;
 
+  const warnings = [...image.warnings];
+  const { traced, trace, collected } = await traceImage({
+    opts,
+    timeoutMs,
+    progress,
+    engine,
+    config,
+    tree,
+    warnings,
+  });
+
+  const level = opts.level ?? "safe";
+  progress({
+    type: "phase",
+    phase: "closure",
+    message: `working out what the run used (${level === "safe" ? "whole units" : "the files alone"})`,
+  });
+  const metaPaths = new Set<string>();
+  for (const l of image.layers) for (const p of l.metaFiles.keys()) if (tree.get(p)) metaPaths.add(p);
+  const closureInput = {
+    tree,
+    used: trace.accessed,
+    always: [...ALWAYS, ...(config.workdir ? [config.workdir] : []), ...collected.interpreters],
+    whole: opts.include ?? [],
+  };
+  // The safe closure names the units; at tight it is worked out too, to name the units kept in part.
+  const safe = computeClosure({
+    ...closureInput,
+    units: safeUnits({
+      tree,
+      meta: (p) => readMeta(image, tree, p),
+      metaPaths: [...metaPaths],
+      workdir: config.workdir,
+    }),
+  });
+  const full = level === "safe" ? safe : computeClosure(closureInput);
+  const bytecode = opts.keepSources
+    ? undefined
+    : planBytecode(full, tree, trace.executed, { env: config.env, archive: opts.stdlibArchive !== false });
+  const closure = bytecode ? withoutDropped(full, tree, bytecode.dropped) : full;
+  const owners = attributeOwners(image, tree);
+  let audit: AuditFile = auditClosure(tree, closure.why, owners.ownerOf);
+  warnings.push(
+    ...thinTraceWarnings({
+      level,
+      dynamic: collected.dynamic,
+      tree,
+      // Before the bytecode swap: a compiled source is kept (as bytecode), not left out.
+      kept: full.why,
+      units: safe.why,
+      traced: trace.accessed,
+      ownerOf: owners.ownerOf,
+    }),
+  );
+  const list = closureList(closure.paths);
+  for (const p of list.skipped) warnings.push(`not kept (a newline in its name): ${JSON.stringify(p)}`);
+  if (trace.unreadable > 0) warnings.push(`${trace.unreadable} trace lines could not be read`);
+  const { tag, files } = await writeContext({
+    opts,
+    outDir,
+    sourceInfo,
+    config,
+    level,
+    closure,
+    bytecode,
+    list,
+    traced,
+    collected,
+    warnings,
+  });
+
+  // Built under a tag of its own: the result's tag goes to it only once it is verified, so a
+  // failed run never takes the tag of an earlier verified one.
+  const candidate = `${tag}-unverified`;
+  progress({ type: "phase", phase: "build", message: `building ${candidate}` });
+  const { buildImage } = await import("../engine/build.js");
+  const built = await buildImage({
+    context: outDir,
+    dockerfile: files.dockerfile,
+    tags: [candidate],
+    labels: { ...opts.labels },
+    engine,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onProgress: (event) => progress({ type: "build", what: "minified", event }),
+  });
+  const minifiedInfo = await inspectEngineImage(built.imageId, engine);
+  if (bytecode)
+    audit = await withBytecodeReadBack({
+      opts,
+      imageId: built.imageId,
+      candidate,
+      bytecode,
+      audit,
+      warnings,
+    });
+  await writeFile(files.audit, `${JSON.stringify(audit, null, 1)}\n`);
+  await writeFile(
+    files.auditMarkdown,
+    auditMarkdown(audit, { source: sourceInfo.size, minified: minifiedInfo.size }),
+  );
+
+  progress({
+    type: "phase",
+    phase: "verify",
+    message:
+      opts.differential === false ? `verifying ${candidate}` : `verifying ${candidate} against ${opts.image}`,
+  });
+  const verify = await verifyCandidate(opts, candidate, timeoutMs, progress);
+  let minifiedTag = candidate;
+  if (verify.ok) {
+    const { tagLocalImage, untagLocalImage } = await import("../engine/local-images.js");
+    await tagLocalImage(engine, built.imageId, tag);
+    await untagLocalImage(engine, candidate);
+    minifiedTag = tag;
+  }
+  const untraced = untracedWarning(verify);
+  if (untraced) warnings.push(untraced);
+  return {
+    source: { image: opts.image, id: sourceInfo.id, bytes: sourceInfo.size, files: sourceFiles },
+    trace: {
+      verify: traced,
+      syscalls: trace.syscalls,
+      failed: trace.failed,
+      pathsUsed: trace.accessed.size,
+      executed: [...trace.executed].sort(),
+      interpreters: collected.interpreters,
+    },
+    level,
+    closure: {
+      files: closure.files,
+      bytes: closure.bytes,
+      notInImage: closure.notInImage,
+      paths: closure.paths.length,
+    },
+    audit: auditSummary(audit),
+    files,
+    minified: { tag: minifiedTag, id: built.imageId, bytes: minifiedInfo.size },
+    verify,
+    ok: verify.ok,
+    ...(verify.ok ? { savedBytes: sourceInfo.size - minifiedInfo.size } : {}),
+    warnings,
+  };
+}
+
+/** What the traced run's instrument collected from the container. */
+interface Collected {
+  trace?: TraceSummary;
+  raw?: string;
+  interpreters: string[];
+  dynamic: DynamicUse[];
+  error?: string;
+}
+
+/**
+ * The traced run: a normal verify run with the app under strace (and the
+ * HEALTHCHECK and command probes traced too); the probes must pass and the
+ * trace must hold system calls.
+ */
+async function traceImage(x: {
+  opts: MinifyOptions;
+  timeoutMs: number;
+  progress: (e: MinifyProgressEvent) => void;
+  engine: EngineConnection;
+  config: ImageConfig;
+  tree: ReturnType<typeof mergeLayers>;
+  warnings: string[];
+}): Promise<{ traced: VerifyResult; trace: TraceSummary; collected: Collected & { raw: string } }> {
+  const { opts, timeoutMs, progress, engine, config, tree, warnings } = x;
+  const { verifyInstrumented } = await import("../verify/verify.js");
   progress({ type: "phase", phase: "tracer", message: "preparing the tracer (strace)" });
   const tracer = await tracerArchive({
     engine,
@@ -189,17 +357,9 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     ...(opts.livenessMs !== undefined ? { livenessMs: opts.livenessMs } : {}),
     onProgress: (event) => progress({ type: "build", what: "tracer", event }),
   });
-
-  const warnings = [...image.warnings];
   progress({ type: "phase", phase: "trace", message: `running ${opts.image} under the tracer` });
   let execs = 0;
-  const collected: {
-    trace?: TraceSummary;
-    raw?: string;
-    interpreters: string[];
-    dynamic: DynamicUse[];
-    error?: string;
-  } = { interpreters: [], dynamic: [] };
+  const collected: Collected = { interpreters: [], dynamic: [] };
   const traced = await verifyInstrumented(
     {
       ...verifyPart(opts),
@@ -270,52 +430,24 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     });
   }
 
-  const level = opts.level ?? "safe";
-  progress({
-    type: "phase",
-    phase: "closure",
-    message: `working out what the run used (${level === "safe" ? "whole units" : "the files alone"})`,
-  });
-  const metaPaths = new Set<string>();
-  for (const l of image.layers) for (const p of l.metaFiles.keys()) if (tree.get(p)) metaPaths.add(p);
-  const closureInput = {
-    tree,
-    used: trace.accessed,
-    always: [...ALWAYS, ...(config.workdir ? [config.workdir] : []), ...collected.interpreters],
-    whole: opts.include ?? [],
-  };
-  // The safe closure names the units; at tight it is worked out too, to name the units kept in part.
-  const safe = computeClosure({
-    ...closureInput,
-    units: safeUnits({
-      tree,
-      meta: (p) => readMeta(image, tree, p),
-      metaPaths: [...metaPaths],
-      workdir: config.workdir,
-    }),
-  });
-  const full = level === "safe" ? safe : computeClosure(closureInput);
-  const bytecode = opts.keepSources
-    ? undefined
-    : planBytecode(full, tree, trace.executed, { env: config.env, archive: opts.stdlibArchive !== false });
-  const closure = bytecode ? withoutDropped(full, tree, bytecode.dropped) : full;
-  const owners = attributeOwners(image, tree);
-  let audit: AuditFile = auditClosure(tree, closure.why, owners.ownerOf);
-  warnings.push(
-    ...thinTraceWarnings({
-      level,
-      dynamic: collected.dynamic,
-      tree,
-      // Before the bytecode swap: a compiled source is kept (as bytecode), not left out.
-      kept: full.why,
-      units: safe.why,
-      traced: trace.accessed,
-      ownerOf: owners.ownerOf,
-    }),
-  );
-  const list = closureList(closure.paths);
-  for (const p of list.skipped) warnings.push(`not kept (a newline in its name): ${JSON.stringify(p)}`);
-  if (trace.unreadable > 0) warnings.push(`${trace.unreadable} trace lines could not be read`);
+  return { traced, trace, collected: { ...collected, raw: collected.raw } };
+}
+
+/** Writes the build context: the Dockerfile, the closure list, the private trace log, the bytecode stage's files. */
+async function writeContext(x: {
+  opts: MinifyOptions;
+  outDir: string;
+  sourceInfo: { id: string; size: number };
+  config: ImageConfig;
+  level: MinifyLevel;
+  closure: Pick<Closure, "files" | "bytes">;
+  bytecode: BytecodePlan | undefined;
+  list: { text: string };
+  traced: VerifyResult;
+  collected: Collected & { raw: string };
+  warnings: string[];
+}): Promise<{ tag: string; files: MinifyResult["files"] }> {
+  const { opts, outDir, sourceInfo, config, level, closure, bytecode, list, traced, collected, warnings } = x;
   const tag = opts.tag ?? defaultTag(opts.image);
   const files = {
     dockerfile: join(outDir, "Dockerfile"),
@@ -365,54 +497,49 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     `*\n!closure.txt\n${bytecode ? `!${BYTECODE_FILES.list}\n!${BYTECODE_FILES.script}\n` : ""}`,
   );
 
-  // Built under a tag of its own: the result's tag goes to it only once it is verified, so a
-  // failed run never takes the tag of an earlier verified one.
-  const candidate = `${tag}-unverified`;
-  progress({ type: "phase", phase: "build", message: `building ${candidate}` });
-  const { buildImage } = await import("../engine/build.js");
-  const built = await buildImage({
-    context: outDir,
-    dockerfile: files.dockerfile,
-    tags: [candidate],
-    labels: { ...opts.labels },
-    engine,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    onProgress: (event) => progress({ type: "build", what: "minified", event }),
-  });
-  const minifiedInfo = await inspectEngineImage(built.imageId, engine);
-  if (bytecode) {
-    // What the bytecode stage wrote, read back from the image as the engine has it.
-    const minifiedTree = mergeLayers(
-      (await openImage(`docker://${built.imageId}`, opts.signal ? { signal: opts.signal } : {})).layers,
-    );
-    const compiled = compiledFiles(minifiedTree, bytecode);
-    audit = withCompiled(audit, bytecode.dropped, compiled);
-    const asSource = compiled.filter((c) => c.asSource);
-    if (asSource.length)
-      warnings.push(
-        `${asSource.length} library sources did not compile and are kept as source: ${asSource
-          .slice(0, 3)
-          .map((c) => `/${c.path}`)
-          .join(", ")}${asSource.length > 3 ? ", ..." : ""}`,
-      );
-    const covered = compiled.reduce((n, c) => n + c.sources.length, 0);
-    if (covered !== bytecode.sources.length)
-      throw new VerifyError(
-        `the bytecode stage left ${bytecode.sources.length - covered} of ${bytecode.sources.length} library modules out of ${candidate}`,
-      );
-  }
-  await writeFile(files.audit, `${JSON.stringify(audit, null, 1)}\n`);
-  await writeFile(
-    files.auditMarkdown,
-    auditMarkdown(audit, { source: sourceInfo.size, minified: minifiedInfo.size }),
-  );
+  return { tag, files };
+}
 
-  progress({
-    type: "phase",
-    phase: "verify",
-    message:
-      opts.differential === false ? `verifying ${candidate}` : `verifying ${candidate} against ${opts.image}`,
-  });
+/** The audit with what the bytecode stage wrote, read back from the image as the engine has it. */
+async function withBytecodeReadBack(x: {
+  opts: MinifyOptions;
+  imageId: string;
+  candidate: string;
+  bytecode: BytecodePlan;
+  audit: AuditFile;
+  warnings: string[];
+}): Promise<AuditFile> {
+  const { opts, candidate, bytecode, warnings } = x;
+  const { openImage } = await import("../image/open.js");
+  const minifiedTree = mergeLayers(
+    (await openImage(`docker://${x.imageId}`, opts.signal ? { signal: opts.signal } : {})).layers,
+  );
+  const compiled = compiledFiles(minifiedTree, bytecode);
+  const audit = withCompiled(x.audit, bytecode.dropped, compiled);
+  const asSource = compiled.filter((c) => c.asSource);
+  if (asSource.length)
+    warnings.push(
+      `${asSource.length} library sources did not compile and are kept as source: ${asSource
+        .slice(0, 3)
+        .map((c) => `/${c.path}`)
+        .join(", ")}${asSource.length > 3 ? ", ..." : ""}`,
+    );
+  const covered = compiled.reduce((n, c) => n + c.sources.length, 0);
+  if (covered !== bytecode.sources.length)
+    throw new VerifyError(
+      `the bytecode stage left ${bytecode.sources.length - covered} of ${bytecode.sources.length} library modules out of ${candidate}`,
+    );
+  return audit;
+}
+
+/** The minified image verified with the same probes, and against its source (differential) unless turned off. */
+async function verifyCandidate(
+  opts: MinifyOptions,
+  candidate: string,
+  timeoutMs: number,
+  progress: (e: MinifyProgressEvent) => void,
+): Promise<VerifyResult> {
+  const { verifyImage } = await import("../verify/verify.js");
   const verifyOpts = {
     ...verifyPart(opts),
     image: candidate,
@@ -420,55 +547,23 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     onProgress: (event: VerifyProgressEvent) => progress({ type: "verify", phase: "verify", event }),
   };
   // The source image is the original: the minified one must answer its discovered request set alike.
-  const verify =
-    opts.differential === false
-      ? await verifyImage(verifyOpts)
-      : await (await import("../verify/differential.js")).verifyAgainst({
-          ...verifyOpts,
-          against: opts.image,
-          ...(opts.maxRequests ? { discovery: { maxRequests: opts.maxRequests } } : {}),
-        });
-  let minifiedTag = candidate;
-  if (verify.ok) {
-    const { tagLocalImage, untagLocalImage } = await import("../engine/local-images.js");
-    await tagLocalImage(engine, built.imageId, tag);
-    await untagLocalImage(engine, candidate);
-    minifiedTag = tag;
-  }
-  // The discovered requests were compared after the build, never traced: what they load was kept only if a unit covered it.
+  return opts.differential === false
+    ? await verifyImage(verifyOpts)
+    : await (await import("../verify/differential.js")).verifyAgainst({
+        ...verifyOpts,
+        against: opts.image,
+        ...(opts.maxRequests ? { discovery: { maxRequests: opts.maxRequests } } : {}),
+      });
+}
+
+/** The discovered requests were compared after the build, never traced: what they load was kept only if a unit covered it. */
+function untracedWarning(verify: VerifyResult): string | undefined {
   const untraced = (verify.differential?.requests ?? []).filter((r) => r.source !== "probe");
-  if (untraced.length)
-    warnings.push(
-      `thin trace: ${untraced.length} requests found by discovery were not traced, only compared with the source after the build: ${untraced
-        .slice(0, 5)
-        .map((r) => `${r.request} (${r.source})`)
-        .join(", ")}${untraced.length > 5 ? ", ..." : ""}`,
-    );
-  return {
-    source: { image: opts.image, id: sourceInfo.id, bytes: sourceInfo.size, files: sourceFiles },
-    trace: {
-      verify: traced,
-      syscalls: trace.syscalls,
-      failed: trace.failed,
-      pathsUsed: trace.accessed.size,
-      executed: [...trace.executed].sort(),
-      interpreters: collected.interpreters,
-    },
-    level,
-    closure: {
-      files: closure.files,
-      bytes: closure.bytes,
-      notInImage: closure.notInImage,
-      paths: closure.paths.length,
-    },
-    audit: auditSummary(audit),
-    files,
-    minified: { tag: minifiedTag, id: built.imageId, bytes: minifiedInfo.size },
-    verify,
-    ok: verify.ok,
-    ...(verify.ok ? { savedBytes: sourceInfo.size - minifiedInfo.size } : {}),
-    warnings,
-  };
+  if (!untraced.length) return undefined;
+  return `thin trace: ${untraced.length} requests found by discovery were not traced, only compared with the source after the build: ${untraced
+    .slice(0, 5)
+    .map((r) => `${r.request} (${r.source})`)
+    .join(", ")}${untraced.length > 5 ? ", ..." : ""}`;
 }
 
 function verifyPart(
