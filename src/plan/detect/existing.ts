@@ -10,6 +10,8 @@ import { buildStageGraph } from "../../dockerfile/stage-graph.js";
 import { InputError, ParseError } from "../../errors.js";
 import type { EntryPoint } from "../project.js";
 
+/** Debugger ports: Node's inspector (9229, and 9230 for a second process). */
+const DEBUG_PORTS = new Set([9229, 9230]);
 export interface ExistingDockerfile {
   file: string;
   text: string;
@@ -122,7 +124,7 @@ export function readExistingDockerfile(text: string, file: string, target?: stri
   let entrypoint: { ins: Instruction; argv: string[] } | undefined;
   let cmd: { ins: Instruction; argv: string[] } | undefined;
   for (const st of chain) {
-    for (const ins of st.instructions) {
+    for (const [i, ins] of st.instructions.entries()) {
       if (ins.keyword === "ENTRYPOINT") {
         entrypoint = { ins, argv: argv(ins.command) };
         cmd = undefined; // ENTRYPOINT resets an inherited CMD
@@ -130,11 +132,17 @@ export function readExistingDockerfile(text: string, file: string, target?: stri
       else if (ins.keyword === "VOLUME") {
         for (const v of ins.paths) out.volumes.push({ path: v, line: ins.range.start.line });
       } else if (ins.keyword === "EXPOSE") {
-        for (const p of ins.ports)
-          if (p.port !== undefined && !out.ports.includes(p.port)) out.ports.push(p.port);
+        // Expanded, as WORKDIR above: `ARG PORT=80` + `EXPOSE $PORT` exposes 80.
+        const words = exp.stages[st.index]?.instructions[i]?.words ?? ins.ports.map((p) => p.raw);
+        for (const w of words) {
+          const port = /^(\d+)(?:-\d+)?(?:\/\w+)?$/.exec(w)?.[1];
+          if (port !== undefined && !out.ports.includes(Number(port))) out.ports.push(Number(port));
+        }
       }
     }
   }
+  // Node's inspector ports (`EXPOSE $PORT 9229 9230` in dev-friendly Dockerfiles) are never the app's: last.
+  out.ports.sort((a, b) => Number(DEBUG_PORTS.has(a)) - Number(DEBUG_PORTS.has(b)));
   const last = chain[chain.length - 1];
   if (last) out.finalBase = last.from.image;
   const ep = withoutInit(entrypoint?.argv ?? []);
