@@ -97,6 +97,36 @@ describe("the safe closure (whole units)", () => {
     expect(safe.why.has(`${PY}/unused.py`)).toBe(false);
   });
 
+  it("keeps sysconfig's build-data module, which it imports by a computed name only when asked", () => {
+    const img2 = image(
+      [
+        ["usr/local/bin/python3.11", 15_000],
+        [`${PY}/sysconfig.py`, 30_000],
+        [`${PY}/__pycache__/sysconfig.cpython-311.pyc`, 25_000],
+        [`${PY}/_sysconfigdata__linux_x86_64-linux-gnu.py`, 20_000],
+        [`${PY}/_sysconfigdata__other.txt`, 10],
+      ],
+      {},
+    );
+    const units = safeUnits({ ...img2, workdir: "/app" });
+    // Loaded from its cached bytecode (the source only stat'ed): the companion comes along.
+    const c = computeClosure({
+      tree: img2.tree,
+      used: ["/usr/local/bin/python3.11", `/${PY}/__pycache__/sysconfig.cpython-311.pyc`],
+      units,
+    });
+    expect(c.why.get(`${PY}/_sysconfigdata__linux_x86_64-linux-gnu.py`)).toEqual({
+      reason: "unit",
+      unit: "stdlib:sysconfig",
+    });
+    expect(c.why.has(`${PY}/_sysconfigdata__other.txt`)).toBe(false);
+    expect(
+      computeClosure({ tree: img2.tree, used: [`/${PY}/sysconfig.py`] }).why.has(
+        `${PY}/_sysconfigdata__linux_x86_64-linux-gnu.py`,
+      ),
+    ).toBe(false);
+  });
+
   it("leaves tests, type stubs and docs of a kept package out, licences in", () => {
     expect(safe.why.has(`${SITE}/flask/tests/test_app.py`)).toBe(false);
     expect(safe.why.has(`${SITE}/flask/app.pyi`)).toBe(false);

@@ -30,6 +30,16 @@ const ASSET_DIRS = [".next/static", ".next/standalone", "public", "static", "dis
 const STDLIB = /^((?:usr\/(?:local\/)?)?lib\/python\d+(?:\.\d+)?)\/([^/]+)\/./;
 const STDLIB_NOT_PACKAGES = new Set(["site-packages", "dist-packages", "lib-dynload", "__pycache__"]);
 const SITE = /^(.*\/(?:site|dist)-packages)\/([^/]+)/;
+/** A top-level standard-library module, as source or cached bytecode: `.../python3.11/sysconfig.py`, `.../__pycache__/sysconfig.cpython-311.pyc`. */
+const STDLIB_MODULE =
+  /^((?:usr\/(?:local\/)?)?lib\/python\d+\.\d+)\/(?:__pycache__\/)?(\w+)(?:\.cpython-\d+(?:\.opt-\d+)?)?\.pyc?$/;
+/**
+ * Top-level standard-library modules that import a companion by a computed
+ * name only when called: `sysconfig.get_config_vars()` loads
+ * `_sysconfigdata_<abi>_<platform>_<multiarch>.py` (Werkzeug's debugger and
+ * setuptools call it; a run that never did would leave it out).
+ */
+const STDLIB_COMPANIONS: Record<string, RegExp> = { sysconfig: /^_sysconfigdata_[\w.-]*\.py$/ };
 const NODE_PACKAGE = /^(.*node_modules\/(?:@[^/]+\/)?[^/@.][^/]*)(?:\/|$)/;
 
 /** Files that reach the CA bundle or the time-zone database when the image has them. */
@@ -167,6 +177,17 @@ export function safeUnits(ctx: UnitContext): (traced: ReadonlyArray<{ path: stri
         const dir = npm[1] as string;
         npmTodo.push({ dir, why: { reason: "unit", unit: `npm:${npmName(dir)}` } });
         continue;
+      }
+      const mod = STDLIB_MODULE.exec(path);
+      const companion = mod && STDLIB_COMPANIONS[mod[2] as string];
+      if (mod && companion) {
+        const dir = mod[1] as string;
+        for (const name of ctx.tree.get(dir)?.children?.keys() ?? [])
+          if (companion.test(name))
+            add(`${dir}/${name}`, {
+              path: `/${dir}/${name}`,
+              why: { reason: "unit", unit: `stdlib:${mod[2]}` },
+            });
       }
       const std = STDLIB.exec(path);
       if (std && !STDLIB_NOT_PACKAGES.has(std[2] as string)) {
