@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BuildStepError } from "../engine/build.js";
-import { failureReason, verifyFailureReason } from "./failure.js";
+import { BuildError, VerifyError } from "../errors.js";
+import { failsEveryTier, failureReason, verifyFailureReason } from "./failure.js";
 
 const PYTEST = [
   "============================= test session starts ==============================",
@@ -38,7 +39,8 @@ function stepError(stage: string, output: string[]): BuildStepError {
 describe("why a tier failed", () => {
   it("a failing test stage shows the failing test's own output", () => {
     const r = failureReason(stepError("test", PYTEST));
-    expect(r).toContain("the tests failed in the test stage (RUN python -m pytest -q)");
+    expect(r).toContain("the tests failed in the test stage (RUN python -m pytest -q; every tier runs them");
+    expect(r).toContain("--no-tests");
     expect(r).toContain("E       AssertionError: assert 'Hi' == 'Hello, World!'");
     expect(r).toContain("tests/test_app.py:5: AssertionError");
     expect(r).not.toContain("test session starts");
@@ -49,6 +51,18 @@ describe("why a tier failed", () => {
     expect(r).toBe(
       "build failed at [deps 4/4] RUN python -m pytest -q: ERROR: No matching distribution found for nothere",
     );
+  });
+});
+
+describe("failures no other tier can pass", () => {
+  it("are the shared test stage and a build refused before it started; not a runtime step or a verification", () => {
+    expect(failsEveryTier(stepError("test", PYTEST))).toBe(true);
+    expect(failsEveryTier(new BuildError("the host's pip index has no CPython 3.11 wheel for nothere"))).toBe(
+      true,
+    );
+    expect(failsEveryTier(stepError("runtime", ["exec sh failed"]))).toBe(false);
+    expect(failsEveryTier(stepError("deps", ["No matching distribution"]))).toBe(false);
+    expect(failsEveryTier(new VerifyError("probe failed"))).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@
  * app's last words (#15 item 4: `exec sh failed` says more than "no address").
  */
 import { BuildStepError } from "../engine/build.js";
+import { BuildError } from "../errors.js";
 import type { VerifyResult } from "../verify/types.js";
 
 const MAX_TEST_LINES = 60;
@@ -29,7 +30,7 @@ export function failingTestOutput(lines: readonly string[]): string[] {
 export function failureReason(e: Error): string {
   if (e instanceof BuildStepError) {
     if (e.step?.stage === "test" && e.step.output.length > 0) {
-      return `the tests failed in the test stage (${short(e.step.instruction ?? e.step.name, 80)}):\n${failingTestOutput(e.step.output).join("\n")}`;
+      return `the tests failed in the test stage (${short(e.step.instruction ?? e.step.name, 80)}; every tier runs them: fix them, or pass --no-tests to build without the test stage):\n${failingTestOutput(e.step.output).join("\n")}`;
     }
     const tail = e.outputTail
       .map((l) => l.trim())
@@ -52,4 +53,14 @@ export function verifyFailureReason(v: Pick<VerifyResult, "error" | "logTail" | 
   if (named && !tail.includes(named))
     return `${error}; the app failed with: ${short(named, 300)} (its output ends: ${short(tail, 150)})`;
   return tail ? `${error}; the app's output ends: ${short(tail, 300)}` : error;
+}
+
+/**
+ * A failure that the next tier would meet the same way, so falling back only
+ * repeats it: the test stage (every tier runs the same one), and a build
+ * refused before it started (a requirement the package index cannot serve).
+ */
+export function failsEveryTier(e: unknown): boolean {
+  if (e instanceof BuildStepError) return e.step?.stage === "test";
+  return e instanceof BuildError;
 }

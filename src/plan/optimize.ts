@@ -23,7 +23,7 @@ import { scanProject } from "./detect/files.js";
 import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
 import { findSubproject } from "./detect/subproject.js";
-import { failureReason, verifyFailureReason } from "./failure.js";
+import { failsEveryTier, failureReason, verifyFailureReason } from "./failure.js";
 import { type BuildInputs, languageOf, NO_BUILD_INPUTS } from "./languages/index.js";
 import type { Project } from "./project.js";
 import { rewriteDockerfile } from "./rewrite.js";
@@ -97,6 +97,8 @@ export interface TierAttempt {
   status: "verified" | "build-failed" | "verify-failed" | "planned";
   /** Why it failed, in one sentence. */
   reason?: string;
+  /** The failure is one every tier would meet (the shared test stage, a refused requirement): no fallback was tried. */
+  everyTier?: boolean;
   dockerfile: string;
   image?: string;
   imageId?: string;
@@ -577,6 +579,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       if (!tierFailure) throw e;
       attempt.status = e.kind === "build" ? "build-failed" : "verify-failed";
       attempt.reason = failureReason(e);
+      attempt.everyTier = failsEveryTier(e);
     } finally {
       await rm(ctx, { recursive: true, force: true });
     }
@@ -585,6 +588,14 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     if (attempt.ok) {
       chosen ??= { tier, plan };
       if (!opts.allTiers) break;
+    } else if (attempt.everyTier) {
+      // The next tier would run the same tests (or meet the same index): no fallback to repeat it.
+      progress({
+        type: "phase",
+        tier,
+        message: `${tier} tier failed: ${attempt.reason}; no other tier can pass`,
+      });
+      break;
     } else {
       progress({ type: "phase", tier, message: `${tier} tier failed: ${attempt.reason}; falling back` });
     }
