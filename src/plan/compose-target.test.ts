@@ -61,4 +61,17 @@ describe("the compose file's build.target, without --compose", () => {
     const two = await plan(twoTargets);
     expect(two.r.decisions.some((d) => /read for its stage/.test(d.text))).toBe(false);
   });
+
+  it("the service's dependencies become verification's sidecars", async () => {
+    const withRedis: Fixture = {
+      ...inApp,
+      "compose.yaml":
+        "services:\n  web:\n    build:\n      context: app\n      target: builder\n    depends_on:\n      - redis\n    ports:\n      - '8000:8000'\n  redis:\n    image: slimstage-test/not-in-the-store:never\n",
+    };
+    const { r } = await plan(withRedis);
+    expect(r.decisions.map((d) => d.text).join("\n")).toMatch(
+      /verification starts what service web depends on \(redis\) from .*compose\.yaml as sidecars/,
+    );
+    // With an engine, the missing image stops the run before the first build: src/plan/flask-redis.engine.test.ts.
+  });
 });

@@ -105,4 +105,33 @@ describe("optimize on Flask + redis-py", () => {
     const left = await countByLabel(await connectEngine(), LABELS);
     expect([left.containers, left.networks]).toEqual([0, 0]);
   }, 900_000);
+
+  it("a sidecar image the engine does not have is named before any build", async () => {
+    const other = await mkdtemp(path.join(tmpdir(), "slimstage-flask-redis-missing-"));
+    try {
+      await writeFile(path.join(other, "requirements.txt"), "flask\n");
+      await writeFile(path.join(other, "app.py"), APP);
+      await writeFile(
+        path.join(other, "compose.yaml"),
+        COMPOSE.replace("image: redis:7", "image: slimstage-test/not-in-the-store:never"),
+      );
+      const built: string[] = [];
+      await expect(
+        optimizeProject(other, {
+          tier: "slim",
+          labels: LABELS,
+          repository: REPOSITORY,
+          compose: { file: path.join(other, "compose.yaml"), service: "web" },
+          onProgress: (e) => {
+            if (e.type === "build") built.push(e.tier);
+          },
+        }),
+      ).rejects.toThrow(
+        /service redis of .*compose\.yaml \(line \d+\) runs image slimstage-test\/not-in-the-store:never, which is not in the engine's image store/,
+      );
+      expect(built).toEqual([]);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
 });

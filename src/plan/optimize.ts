@@ -12,7 +12,7 @@ import path from "node:path";
 import dockerignore, { type Ignore } from "@balena/dockerignore";
 import { parseDockerfile } from "../dockerfile/parser.js";
 import { type BuildProgressEvent, buildImage } from "../engine/build.js";
-import { connectEngine } from "../engine/connect.js";
+import { connectEngine, type EngineConnection } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError, throwIfAborted } from "../errors.js";
 import { defaultProbe } from "../verify/probes/config.js";
@@ -205,6 +205,15 @@ function imageName(project: Project, tier: Tier, repository?: string): string {
 
 const COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 
+/** The compose service that builds the Dockerfile at hand, its target, and what it depends on. */
+interface ComposePick {
+  target: string;
+  source: string;
+  file: string;
+  service: string;
+  dependsOn: string[];
+}
+
 /**
  * A compose service's build.target: the stage the service's image stands for, when
  * the service builds the very Dockerfile being rewritten. Without `--compose`, the
@@ -216,7 +225,7 @@ async function composeTarget(
   compose: { file: string; service: string } | undefined,
   dockerfile: string,
   dirs: readonly string[],
-): Promise<{ target: string; source: string } | undefined> {
+): Promise<ComposePick | undefined> {
   const found: string[] = [];
   if (!compose)
     for (const dir of new Set(dirs.map((d) => path.resolve(d))))
@@ -236,18 +245,45 @@ async function composeTarget(
             {
               target: build.target,
               source: `build.target of service ${name} in ${path.relative(process.cwd(), file) || file}`,
+              file,
+              service: name,
+              dependsOn: svc.dependsOn.map((d) => d.service),
             },
           ]
         : [];
     });
   if (compose) return builds(await loadCompose(compose.file), compose.file, compose.service)[0];
-  const targets: { target: string; source: string }[] = [];
+  const targets: ComposePick[] = [];
   for (const file of found) {
     // Only the builds are read here: keys verification would refuse are no reason to skip it.
     const doc = await loadCompose(file, { unsupported: "warn" }).catch(() => undefined);
     if (doc) targets.push(...builds(doc, file));
   }
   return new Set(targets.map((f) => f.target)).size === 1 ? targets[0] : undefined;
+}
+
+/**
+ * The images of the compose service's dependencies (those not built from the
+ * compose file) must be in the engine's store: an InputError naming the
+ * service and image, before anything is built.
+ */
+async function requireSidecarImages(
+  compose: { file: string; service: string; profiles?: string[] },
+  engine: EngineConnection,
+): Promise<void> {
+  const { loadCompose, dependencyOrder } = await import("../verify/compose.js");
+  const doc = await loadCompose(compose.file, { profiles: compose.profiles ?? [], unsupported: "warn" });
+  const rel = path.relative(process.cwd(), compose.file) || compose.file;
+  for (const dep of dependencyOrder(doc, compose.service)) {
+    if (dep.build || !dep.image) continue;
+    if (await inspectLocalImage(engine, dep.image)) continue;
+    throw new InputError(
+      `service ${dep.name} of ${rel} (line ${dep.line}) runs image ${dep.image}, which is not in the engine's image store`,
+      {
+        hint: `pull it (docker pull ${dep.image}), or point the service at an image the engine has (\`slimstage bases list\` shows the local stand-ins, such as redis:7)`,
+      },
+    );
+  }
 }
 
 /** The text of the entrypoint script when it is a file of the project (found by its path or name). */
@@ -354,6 +390,8 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     });
   }
   const fromCompose: Decision[] = [];
+  // The compose service found building this Dockerfile: its dependencies become verification's sidecars.
+  let foundCompose: { file: string; service: string } | undefined;
   const readExisting = async (file: string, composeDirs: readonly string[]) => {
     const picked =
       opts.target === undefined ? await composeTarget(opts.compose, file, composeDirs) : undefined;
@@ -363,6 +401,13 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
         topic: "discovery",
         text: `${rel} is read for its stage ${picked.target} (the ${picked.source}), not its last stage`,
       });
+    if (picked && !opts.compose && !opts.defaults?.compose && picked.dependsOn.length > 0) {
+      foundCompose = { file: picked.file, service: picked.service };
+      fromCompose.push({
+        topic: "discovery",
+        text: `verification starts what service ${picked.service} depends on (${picked.dependsOn.join(", ")}) from ${path.relative(process.cwd(), picked.file) || picked.file} as sidecars (--compose FILE --service NAME to choose another)`,
+      });
+    }
     const text = await readFile(file, "utf8");
     return readExistingDockerfile(text, rel, opts.target ?? picked?.target);
   };
@@ -438,6 +483,10 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   let lastPlan: PlannedFiles | undefined;
   const engine = opts.planOnly ? undefined : await connectEngine();
   const frontendAvailable = existing && engine ? await syntaxFrontendAvailable(engine, existing) : false;
+
+  const verifyCompose = opts.compose ?? lab?.compose ?? foundCompose;
+  // A sidecar image the engine does not have fails verification after every build: said before the first.
+  if (verifyCompose && engine) await requireSidecarImages(verifyCompose, engine);
 
   for (const tier of tiers) {
     throwIfAborted(opts.signal);
@@ -542,7 +591,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       const verifyOpts = {
         image: built.imageId,
         probes,
-        ...((opts.compose ?? lab?.compose) ? { compose: opts.compose ?? lab?.compose } : {}),
+        ...(verifyCompose ? { compose: verifyCompose } : {}),
         ...(verifyCommand ? { command: verifyCommand } : {}),
         ...(opts.verifyTimeoutMs ? { timeoutMs: opts.verifyTimeoutMs } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
