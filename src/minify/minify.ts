@@ -317,7 +317,8 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
     audit: auditSummary(audit),
     files,
     minified: { tag: minifiedTag, id: built.imageId, bytes: minifiedInfo.size },
-    verify,
+    // Verified as the candidate; once it passed, the same image carries the result's tag.
+    verify: verify.ok ? { ...verify, image: minifiedTag } : verify,
     ok: verify.ok,
     ...(verify.ok ? { savedBytes: sourceInfo.size - minifiedInfo.size } : {}),
     warnings,

@@ -234,6 +234,7 @@ export function define(program: Command): void {
           rt.print(`minified  ${r.minified.tag}: ${formatBytes(r.minified.bytes)} (${r.files.dockerfile})`);
           const { formatVerifyReport } = await import("../verify-report.js");
           const report = formatVerifyReport(r.verify, { verbose: rt.verbose, formatMs, formatBytes });
+          for (const l of report.err) rt.info(l);
           for (const l of report.out) rt.print(l);
           if (r.ok && r.savedBytes !== undefined) {
             const pct = ((100 * r.savedBytes) / r.source.bytes).toFixed(0);

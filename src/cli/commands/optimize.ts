@@ -296,6 +296,9 @@ export function define(program: Command): void {
                 rt.print(`  ${"".padEnd(10)}   ${describeProbe(p.probe)}: ${p.detail}`);
             }
           }
+          // What verification read but did not use (compose keys it ignores), once for all tiers.
+          for (const w of new Set(result.attempts.flatMap((a) => a.verify?.warnings ?? [])))
+            rt.info(`note: ${w}`);
           rt.print("");
           rt.print("Why:");
           for (const d of result.decisions) rt.print(`  - ${d.text}`);
