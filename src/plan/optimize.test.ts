@@ -41,6 +41,28 @@ describe("optimizeProject without the engine", () => {
     expect((await readdir(dir)).sort()).toEqual(before);
   });
 
+  it("says what detection noticed: Flask's debugger kept in the image's command", async () => {
+    const dir = await fixtureDir({
+      "requirements.txt": "flask\n",
+      "app.py":
+        'from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(host="0.0.0.0", port=5000, debug=True)\n',
+    });
+    const r = await optimizeProject(dir, { planOnly: true, tier: "slim" });
+    expect(r.decisions.find((d) => d.topic === "project")?.text).toMatch(
+      /^app\.py runs Flask's development server with debug=True: the Werkzeug debugger/,
+    );
+    const quiet = await fixtureDir({
+      "requirements.txt": "flask\n",
+      "app.py":
+        'from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(host="0.0.0.0", port=5000)\n',
+    });
+    expect(
+      (await optimizeProject(quiet, { planOnly: true, tier: "slim" })).decisions.some((d) =>
+        /debug=True/.test(d.text),
+      ),
+    ).toBe(false);
+  });
+
   it("starts from the requested tier", async () => {
     const dir = await fixtureDir(cExtensionProject);
     const r = await optimizeProject(dir, { planOnly: true, tier: "slim" });

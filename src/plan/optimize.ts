@@ -442,6 +442,8 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   const httpPort = (opts.probes ?? lab?.probes ?? []).find((p) => p.kind === "http" || p.kind === "tcp");
   if (detectOpts.port === undefined && httpPort && "port" in httpPort) detectOpts.port = httpPort.port;
   const project = await detectProjectFiles(files, detectOpts);
+  // What detection noticed (an interpreter range, a missing lockfile, Flask's debugger): in the plan's reasons.
+  discovery.push(...project.notes.map((text) => ({ topic: "project", text })));
 
   const probes = opts.probes ?? lab?.probes ?? defaultProbes(project);
   const healthPath =

@@ -627,6 +627,11 @@ export async function detectPython(files: ProjectFiles, opts: DetectOptions = {}
     // Django's USE_TZ and zoneinfo/pytz read the time-zone database at run time.
     if (/\bzoneinfo\b|\bpytz\b|^\s*USE_TZ\s*=\s*True/m.test(text)) usesTzdata = true;
     for (const w of writableSettings(text)) writable.push({ path: w.path, source: `${w.name} in ${f}` });
+    // Flask's development server with its debugger: kept as the app's command, but never without a word.
+    if (/\bFlask\(/.test(text) && /\.run\([^)]*\bdebug\s*=\s*True/s.test(text))
+      notes.push(
+        `${f} runs Flask's development server with debug=True: the Werkzeug debugger (it runs Python for anyone who has its PIN) answers on every address the app binds, in the optimized image too; serve the app with gunicorn, or read debug from the environment`,
+      );
   }
 
   const project: PythonProject = {
