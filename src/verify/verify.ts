@@ -45,6 +45,8 @@ const MONITOR_DELAY_MS = 1000;
 
 /** How long the app must stay up after the last request (liveness), by default. */
 export const DEFAULT_LIVENESS_MS = 3000;
+/** How long a failed run waits for a still-running app's last output before reading its logs. */
+const LOG_SETTLE_MS = 300;
 /** Lines of app output kept in a failed result's `logTail`. */
 const LOG_TAIL_LINES = 30;
 
@@ -587,6 +589,8 @@ class VerifyRun {
   private async fail(error: string): Promise<VerifyResult> {
     if (this.engineGone) throw new EngineError(`the engine stopped answering during verification (${error})`);
     this.progress({ type: "phase", phase: "cleanup", message: "collecting logs" });
+    // An app that answered 500 writes its traceback after the answer: give a running one a moment to.
+    if (this.exitReason === undefined) await new Promise((r) => setTimeout(r, LOG_SETTLE_MS));
     const engine = await this.getEngine();
     const logs = this.appId ? await containerLogs(engine, this.appId).catch(() => undefined) : undefined;
     const sidecarLogs: Record<string, string> = {};
