@@ -219,11 +219,15 @@ describe("optimize on the labs", () => {
         probes: [{ kind: "http", port: 5000, path: "/", expectBody: "shell-ok" }],
         verifyTimeoutMs: 60_000,
       });
-      tags.push(`${repository}:distroless`, `${repository}:slim`);
+      tags.push(`${repository}:distroless-unverified`, `${repository}:slim`);
       expect(r.attempts.map((a) => [a.tier, a.status])).toEqual([
         ["distroless", "verify-failed"],
         ["slim", "verified"],
       ]);
+      // The failed tier never carries the tag a verified one would.
+      expect(r.attempts[0]?.image).toBe(`${repository}:distroless-unverified`);
+      const engine = await connectEngine();
+      expect(await inspectLocalImage(engine, `${repository}:distroless`)).toBeUndefined();
       expect(r.attempts[0]?.reason).toBeTruthy();
       expect(r.tier).toBe("slim");
       expect(r.ok).toBe(true);

@@ -13,7 +13,7 @@ import dockerignore, { type Ignore } from "@balena/dockerignore";
 import { parseDockerfile } from "../dockerfile/parser.js";
 import { type BuildProgressEvent, buildImage } from "../engine/build.js";
 import { connectEngine, type EngineConnection } from "../engine/connect.js";
-import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
+import { inspectLocalImage, tagLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError, throwIfAborted } from "../errors.js";
 import { defaultProbe } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
@@ -634,8 +634,15 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     } finally {
       await rm(ctx, { recursive: true, force: true });
     }
-    if (!attempt.ok && attempt.image && engine && opts.keepImages === false)
-      await untagLocalImage(engine, attempt.image);
+    if (!attempt.ok && attempt.image && engine) {
+      // A tier that failed verification never keeps the tag a verified one would have (as minify's TAG-unverified).
+      const failed = attempt.image;
+      if (opts.keepImages !== false && attempt.imageId) {
+        attempt.image = `${failed}-unverified`;
+        await tagLocalImage(engine, attempt.imageId, attempt.image);
+      } else delete attempt.image;
+      await untagLocalImage(engine, failed);
+    }
     if (attempt.ok) {
       chosen ??= { tier, plan };
       if (!opts.allTiers) break;
