@@ -27,7 +27,9 @@ export function renderInspectTty(
   const width = opts.width ?? 120;
   const out: string[] = [];
   const name = a.repoTags[0] ?? a.ref;
-  out.push(`${c.bold(name)}  ${c.dim(`${a.ref}  ${a.imageId.slice(0, 19)}`)}`);
+  // The reference read only when it is not the tag shown (an archive path, a digest, registry://).
+  const ref = a.ref === name || a.ref === `docker://${name}` ? "" : `${a.ref}  `;
+  out.push(`${c.bold(name)}  ${c.dim(`${ref}${a.imageId.slice(0, 19)}`)}`);
   out.push(
     `Size      ${c.bold(formatBytes(a.totalBytes))} in ${a.layers.filter((l) => !l.empty).length} layers, ${compressedText(a)}; final tree ${formatBytes(a.finalBytes)} in ${a.fileCount.toLocaleString("en-US")} files`,
   );
