@@ -19,10 +19,10 @@ import { defaultProbe } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { verifyImage } from "../verify/verify.js";
 import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existing.js";
-import { scanProject } from "./detect/files.js";
+import { type ProjectFiles, scanProject } from "./detect/files.js";
 import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
-import { findSubproject } from "./detect/subproject.js";
+import { findSubproject, type Subproject } from "./detect/subproject.js";
 import { failsEveryTier, failureReason, verifyFailureReason } from "./failure.js";
 import { type BuildInputs, languageOf, NO_BUILD_INPUTS } from "./languages/index.js";
 import type { Project } from "./project.js";
@@ -363,6 +363,51 @@ async function writeWithBackup(file: string, text: string, written: WrittenFile[
   written.push(entry);
 }
 
+type Engine = Awaited<ReturnType<typeof connectEngine>>;
+
+/** Where the project is and which Dockerfile it has, found before anything is detected. */
+interface Discovered {
+  /** The Dockerfile --from names, or DIR/Dockerfile. */
+  fromPath: string;
+  existing: ExistingDockerfile | undefined;
+  sub: Subproject | undefined;
+  /** The build context's files: the sub-project's when there is one. */
+  files: ProjectFiles;
+  projectDir: string;
+  /** Where the Dockerfile goes when the one at fromPath is not rewritten in place. */
+  subDockerfile: string;
+  discovery: Decision[];
+  /** The compose service found building this Dockerfile, when it has dependencies: verification's sidecars. */
+  compose: { file: string; service: string } | undefined;
+}
+
+/** What the build and verification of each tier need. */
+interface TierRun {
+  opts: OptimizeOptions;
+  progress: (e: OptimizeProgressEvent) => void;
+  project: Project;
+  found: Discovered;
+  probes: Probe[];
+  verifyCommand: string[] | undefined;
+  healthPath: string | undefined;
+  appDir: string;
+  writable: WritablePath[];
+  /** The old file, when its ENTRYPOINT (a wrapper script) is kept behind the init. */
+  keepEntrypoint: ExistingDockerfile | undefined;
+  entrypointText: string | undefined;
+  frontendAvailable: boolean;
+  engine: Engine | undefined;
+  /** The sidecars verification starts: --compose, the lab's, or the project's own compose service. */
+  compose: { file: string; service: string } | undefined;
+}
+
+/** The tiers' outcome: every attempt, the tier chosen and the last plan made. */
+interface TierOutcome {
+  attempts: TierAttempt[];
+  chosen: { tier: Tier; plan: PlannedFiles } | undefined;
+  lastPlan: PlannedFiles | undefined;
+}
+
 /**
  * Optimizes the project in `dir`: returns the written Dockerfile text, the
  * tier that built and passed verification, and the result of every attempt.
@@ -377,6 +422,58 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       },
     );
   }
+  const found = await discoverProject(dir, opts);
+  const { existing, projectDir } = found;
+  const project = await detectWith(found, opts);
+  found.discovery.push(...projectNotes(project));
+  const { probes, healthPath, verifyCommand } = verificationOf(project, opts);
+
+  const appDir = existing?.workdir && existing.workdir !== "/" ? existing.workdir : APP_DIR;
+  const writable = writablePaths(opts.writable ?? [], existing, appDir, project);
+  // The app's own ENTRYPOINT (a wrapper script) stays ENTRYPOINT, behind the init.
+  const keepEntrypoint =
+    existing?.entrypointArgv !== undefined && project.entry.source.includes(existing.file)
+      ? existing
+      : undefined;
+  const entrypointText = keepEntrypoint
+    ? await scriptText(projectDir, keepEntrypoint.entrypointArgv ?? [])
+    : undefined;
+
+  const start = opts.tier ?? "distroless";
+  const tiers = TIER_ORDER.slice(TIER_ORDER.indexOf(start));
+  const engine = opts.planOnly ? undefined : await connectEngine();
+  const frontendAvailable = existing && engine ? await syntaxFrontendAvailable(engine, existing) : false;
+  const compose = opts.compose ?? opts.defaults?.compose ?? found.compose;
+  // A sidecar image the engine does not have fails verification after every build: said before the first.
+  if (compose && engine) await requireSidecarImages(compose, engine);
+  const run: TierRun = {
+    compose,
+    opts,
+    progress,
+    project,
+    found,
+    probes,
+    verifyCommand,
+    healthPath,
+    appDir,
+    writable,
+    keepEntrypoint,
+    entrypointText,
+    frontendAvailable,
+    engine,
+  };
+  const outcome = await runTiers(run, tiers);
+  if (opts.keepImages === false && engine) {
+    for (const a of outcome.attempts) if (a.image && a.ok) await untagLocalImage(engine, a.image);
+  }
+  return finishResult(run, outcome);
+}
+
+/**
+ * The existing Dockerfile (read for its CMD/EXPOSE and rewritten through the printer) and the
+ * folder the project is in: the root, or a sub-folder that becomes the build context.
+ */
+async function discoverProject(dir: string, opts: OptimizeOptions): Promise<Discovered> {
   const rootFiles = await scanProject(dir);
 
   // The existing Dockerfile: read for its CMD/EXPOSE and rewritten through the printer.
@@ -435,16 +532,30 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       : []),
     ...fromCompose,
   ];
+  return { fromPath, existing, sub, files, projectDir, subDockerfile, discovery, compose: foundCompose };
+}
 
+/** Detection, told about the existing Dockerfile and the port a given probe asks. */
+async function detectWith({ files, existing }: Discovered, opts: OptimizeOptions): Promise<Project> {
   const lab = opts.defaults;
   const detectOpts: DetectOptions = { ...opts.detect };
   if (existing && !detectOpts.existing) detectOpts.existing = existing;
   const httpPort = (opts.probes ?? lab?.probes ?? []).find((p) => p.kind === "http" || p.kind === "tcp");
   if (detectOpts.port === undefined && httpPort && "port" in httpPort) detectOpts.port = httpPort.port;
-  const project = await detectProjectFiles(files, detectOpts);
-  // What detection noticed (an interpreter range, a missing lockfile, Flask's debugger): in the plan's reasons.
-  discovery.push(...project.notes.map((text) => ({ topic: "project", text })));
+  return detectProjectFiles(files, detectOpts);
+}
 
+/** What detection noticed (an interpreter range, a missing lockfile, Flask's debugger): in the plan's reasons. */
+function projectNotes(project: Project): Decision[] {
+  return project.notes.map((text) => ({ topic: "project", text }));
+}
+
+/** The probes that prove an image works, the HEALTHCHECK's path and the command that keeps a run-to-completion app up. */
+function verificationOf(
+  project: Project,
+  opts: OptimizeOptions,
+): { probes: Probe[]; healthPath: string | undefined; verifyCommand: string[] | undefined } {
+  const lab = opts.defaults;
   const probes = opts.probes ?? lab?.probes ?? defaultProbes(project);
   const healthPath =
     (opts.probes ?? lab?.probes)?.find((p): p is Extract<Probe, { kind: "http" }> => p.kind === "http")
@@ -466,83 +577,45 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       },
     );
   }
+  return { probes, healthPath, verifyCommand };
+}
 
-  const appDir = existing?.workdir && existing.workdir !== "/" ? existing.workdir : APP_DIR;
-  const writable = writablePaths(opts.writable ?? [], existing, appDir, project);
-  // The app's own ENTRYPOINT (a wrapper script) stays ENTRYPOINT, behind the init.
-  const keepEntrypoint =
-    existing?.entrypointArgv !== undefined && project.entry.source.includes(existing.file)
-      ? existing
-      : undefined;
-  const entrypointText = keepEntrypoint
-    ? await scriptText(projectDir, keepEntrypoint.entrypointArgv ?? [])
-    : undefined;
+/** A tier that failed verification never keeps the tag a verified one would have (as minify's TAG-unverified). */
+async function markUnverified(engine: Engine, attempt: TierAttempt, keep: boolean): Promise<void> {
+  const failed = attempt.image;
+  if (!failed) return;
+  if (keep && attempt.imageId) {
+    attempt.image = `${failed}-unverified`;
+    await tagLocalImage(engine, attempt.imageId, attempt.image);
+  } else delete attempt.image;
+  await untagLocalImage(engine, failed);
+}
 
-  const start = opts.tier ?? "distroless";
-  const tiers = TIER_ORDER.slice(TIER_ORDER.indexOf(start));
+/** Each tier from the most aggressive down: planned, then built and verified, until one passes (every one with allTiers). */
+async function runTiers(run: TierRun, tiers: Tier[]): Promise<TierOutcome> {
+  const { opts, engine, progress } = run;
   const attempts: TierAttempt[] = [];
   let chosen: { tier: Tier; plan: PlannedFiles } | undefined;
   let lastPlan: PlannedFiles | undefined;
-  const engine = opts.planOnly ? undefined : await connectEngine();
-  const frontendAvailable = existing && engine ? await syntaxFrontendAvailable(engine, existing) : false;
-
-  const verifyCompose = opts.compose ?? lab?.compose ?? foundCompose;
-  // A sidecar image the engine does not have fails verification after every build: said before the first.
-  if (verifyCompose && engine) await requireSidecarImages(verifyCompose, engine);
-
   for (const tier of tiers) {
     throwIfAborted(opts.signal);
-    let plan = withAllowed(
-      planFiles(project, tier, {
-        ...(healthPath ? { healthPath } : {}),
-        ...(opts.skipTests ? { skipTests: true } : {}),
-        ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
-        ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
-        ...(writable.length > 0 ? { writable } : {}),
-        ...(existing ? { appDir } : {}),
-        ...(keepEntrypoint
-          ? { entrypoint: keepEntrypoint.entrypointArgv ?? [], cmd: keepEntrypoint.cmdArgv ?? [] }
-          : {}),
-      }),
-      opts.allowSecrets,
-    );
-    // Keys and credentials never go into an image (#16): refused before anything is built.
-    await refuseSecretFiles(projectDir, contextFiles(files.list, plan.dockerignore), opts.allowSecrets);
-    let decisions = [...discovery, ...plan.decisions];
-    plan.decisions = decisions;
-    if (existing) {
-      const rw = rewriteDockerfile(existing, plan, project, {
-        frontendAvailable,
-        ...(entrypointText !== undefined ? { entrypointText } : {}),
-      });
-      const shellEntry =
-        keepEntrypoint && entrypointText !== undefined && /^#!.*\b(sh|bash)\b/.test(entrypointText);
-      if (tier === "distroless" && (rw.keptRunSteps > 0 || shellEntry)) {
-        const why = [
-          rw.keptRunSteps > 0
-            ? `${rw.keptRunSteps} app RUN step(s) for the runtime stage${rw.keptPackages.length > 0 ? ` (with the packages ${rw.keptPackages.join(", ")})` : ""}`
-            : "",
-          shellEntry ? `an ENTRYPOINT shell script (${keepEntrypoint?.entrypointArgv?.[0]})` : "",
-        ].filter(Boolean);
-        attempts.push({
-          tier,
-          ok: false,
-          status: "build-failed",
-          reason: `${existing.file} has ${why.join(" and ")}, which need a shell: distroless has none`,
-          dockerfile: rw.dockerfile,
-          decisions: rw.decisions,
-        });
-        continue;
-      }
-      plan = { ...plan, dockerfile: rw.dockerfile };
-      decisions = [...discovery, ...rw.decisions, ...plan.decisions.slice(discovery.length)];
-      plan.decisions = decisions;
+    const planned = await planTier(run, tier);
+    if ("refused" in planned) {
+      attempts.push(planned.refused);
+      continue;
     }
+    const { plan } = planned;
     // The generated text must parse: a template bug is caught before the engine sees it.
     parseDockerfile(plan.dockerfile, { file: `optimize/${tier}/Dockerfile`, shell: false });
     lastPlan = plan;
     if (opts.planOnly) {
-      attempts.push({ tier, ok: false, status: "planned", dockerfile: plan.dockerfile, decisions });
+      attempts.push({
+        tier,
+        ok: false,
+        status: "planned",
+        dockerfile: plan.dockerfile,
+        decisions: plan.decisions,
+      });
       chosen ??= { tier, plan };
       if (!opts.allTiers) break;
       continue;
@@ -553,96 +626,12 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       ok: false,
       status: "build-failed",
       dockerfile: plan.dockerfile,
-      decisions,
+      decisions: plan.decisions,
     };
     attempts.push(attempt);
-    const ctx = await prepareContext(project, files.list, plan);
-    const image = imageName(project, tier, opts.repository);
-    try {
-      progress({ type: "phase", tier, message: `building the ${tier} tier` });
-      const language = languageOf(project);
-      const build = (reach: BuildInputs) =>
-        buildImage({
-          context: ctx,
-          ...reach,
-          tags: [image],
-          labels: { "org.slimstage.optimize": tier, ...opts.labels },
-          ...(opts.signal ? { signal: opts.signal } : {}),
-          onProgress: (event) => progress({ type: "build", tier, event }),
-          ...(engine ? { engine } : {}),
-        });
-      // The language's own build inputs for this run (Python: a package index of the run's own).
-      const built = language.withBuildInputs
-        ? await language.withBuildInputs(
-            project,
-            {
-              signal: opts.signal,
-              engine,
-              ...(plan.builderBase ? { builderBase: plan.builderBase } : {}),
-              progress: (message) => progress({ type: "phase", tier, message }),
-            },
-            build,
-          )
-        : await build(NO_BUILD_INPUTS);
-      attempt.image = image;
-      attempt.imageId = built.imageId;
-      attempt.buildMs = built.durationMs;
-      const info = engine ? await inspectLocalImage(engine, built.imageId) : undefined;
-      if (info) attempt.sizeBytes = info.size;
-      progress({ type: "phase", tier, message: `verifying ${image}` });
-      const verifyOpts = {
-        image: built.imageId,
-        probes,
-        ...(verifyCompose ? { compose: verifyCompose } : {}),
-        ...(verifyCommand ? { command: verifyCommand } : {}),
-        ...(opts.verifyTimeoutMs ? { timeoutMs: opts.verifyTimeoutMs } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.labels ? { labels: opts.labels } : {}),
-        ...(opts.env ? { env: opts.env } : {}),
-        ...(opts.livenessMs !== undefined ? { livenessMs: opts.livenessMs } : {}),
-        onProgress: (event: VerifyProgressEvent) => progress({ type: "verify", tier, event }),
-      };
-      // With an original image, the tier must answer its discovered request set alike (differential).
-      const verify = opts.against
-        ? await (await import("../verify/differential.js")).verifyAgainst({
-            ...verifyOpts,
-            against: opts.against,
-            ...(opts.maxRequests ? { discovery: { maxRequests: opts.maxRequests } } : {}),
-          })
-        : await verifyImage(verifyOpts);
-      attempt.verify = verify;
-      if (verify.ok) {
-        attempt.ok = true;
-        attempt.status = "verified";
-      } else {
-        attempt.status = "verify-failed";
-        attempt.reason = verifyFailureReason(verify);
-      }
-    } catch (e) {
-      if (e instanceof InterruptedError) throw e;
-      // A container that cannot start (no shell or npm in distroless) is this tier's failure, not a lost
-      // engine: only when the engine itself no longer answers is the error the run's.
-      const tierFailure =
-        isSlimstageError(e) &&
-        (e.kind === "build" ||
-          e.kind === "verify" ||
-          (e.kind === "engine" && attempt.image !== undefined && (await engineAnswers(engine))));
-      if (!tierFailure) throw e;
-      attempt.status = e.kind === "build" ? "build-failed" : "verify-failed";
-      attempt.reason = failureReason(e);
-      attempt.everyTier = failsEveryTier(e);
-    } finally {
-      await rm(ctx, { recursive: true, force: true });
-    }
-    if (!attempt.ok && attempt.image && engine) {
-      // A tier that failed verification never keeps the tag a verified one would have (as minify's TAG-unverified).
-      const failed = attempt.image;
-      if (opts.keepImages !== false && attempt.imageId) {
-        attempt.image = `${failed}-unverified`;
-        await tagLocalImage(engine, attempt.imageId, attempt.image);
-      } else delete attempt.image;
-      await untagLocalImage(engine, failed);
-    }
+    await buildAndVerifyTier(run, tier, plan, attempt);
+    if (!attempt.ok && attempt.image && engine)
+      await markUnverified(engine, attempt, opts.keepImages !== false);
     if (attempt.ok) {
       chosen ??= { tier, plan };
       if (!opts.allTiers) break;
@@ -658,10 +647,171 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
       progress({ type: "phase", tier, message: `${tier} tier failed: ${attempt.reason}; falling back` });
     }
   }
-  if (opts.keepImages === false && engine) {
-    for (const a of attempts) if (a.image && a.ok) await untagLocalImage(engine, a.image);
-  }
+  return { attempts, chosen, lastPlan };
+}
 
+/**
+ * One tier's plan, with the discovery decisions first and, with an existing Dockerfile, rewritten
+ * from it; refused (as a failed attempt) when the distroless tier would need a shell the old file uses.
+ */
+async function planTier(
+  run: TierRun,
+  tier: Tier,
+): Promise<{ plan: PlannedFiles } | { refused: TierAttempt }> {
+  const { opts, project, found, keepEntrypoint, entrypointText } = run;
+  const { existing, discovery } = found;
+  let plan = withAllowed(
+    planFiles(project, tier, {
+      ...(run.healthPath ? { healthPath: run.healthPath } : {}),
+      ...(opts.skipTests ? { skipTests: true } : {}),
+      ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
+      ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
+      ...(run.writable.length > 0 ? { writable: run.writable } : {}),
+      ...(existing ? { appDir: run.appDir } : {}),
+      ...(keepEntrypoint
+        ? { entrypoint: keepEntrypoint.entrypointArgv ?? [], cmd: keepEntrypoint.cmdArgv ?? [] }
+        : {}),
+    }),
+    opts.allowSecrets,
+  );
+  // Keys and credentials never go into an image (#16): refused before anything is built.
+  await refuseSecretFiles(
+    found.projectDir,
+    contextFiles(found.files.list, plan.dockerignore),
+    opts.allowSecrets,
+  );
+  plan.decisions = [...discovery, ...plan.decisions];
+  if (!existing) return { plan };
+  const rw = rewriteDockerfile(existing, plan, project, {
+    frontendAvailable: run.frontendAvailable,
+    ...(entrypointText !== undefined ? { entrypointText } : {}),
+  });
+  const shellEntry =
+    keepEntrypoint && entrypointText !== undefined && /^#!.*\b(sh|bash)\b/.test(entrypointText);
+  if (tier === "distroless" && (rw.keptRunSteps > 0 || shellEntry)) {
+    const why = [
+      rw.keptRunSteps > 0
+        ? `${rw.keptRunSteps} app RUN step(s) for the runtime stage${rw.keptPackages.length > 0 ? ` (with the packages ${rw.keptPackages.join(", ")})` : ""}`
+        : "",
+      shellEntry ? `an ENTRYPOINT shell script (${keepEntrypoint?.entrypointArgv?.[0]})` : "",
+    ].filter(Boolean);
+    return {
+      refused: {
+        tier,
+        ok: false,
+        status: "build-failed",
+        reason: `${existing.file} has ${why.join(" and ")}, which need a shell: distroless has none`,
+        dockerfile: rw.dockerfile,
+        decisions: rw.decisions,
+      },
+    };
+  }
+  plan = { ...plan, dockerfile: rw.dockerfile };
+  plan.decisions = [...discovery, ...rw.decisions, ...plan.decisions.slice(discovery.length)];
+  return { plan };
+}
+
+/** Builds the tier's image in a fresh context and verifies it; a failure of the tier is recorded in the attempt. */
+async function buildAndVerifyTier(
+  run: TierRun,
+  tier: Tier,
+  plan: PlannedFiles,
+  attempt: TierAttempt,
+): Promise<void> {
+  const { opts, project, engine, progress } = run;
+  const ctx = await prepareContext(project, run.found.files.list, plan);
+  const image = imageName(project, tier, opts.repository);
+  try {
+    progress({ type: "phase", tier, message: `building the ${tier} tier` });
+    const language = languageOf(project);
+    const build = (reach: BuildInputs) =>
+      buildImage({
+        context: ctx,
+        ...reach,
+        tags: [image],
+        labels: { "org.slimstage.optimize": tier, ...opts.labels },
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onProgress: (event) => progress({ type: "build", tier, event }),
+        ...(engine ? { engine } : {}),
+      });
+    // The language's own build inputs for this run (Python: a package index of the run's own).
+    const built = language.withBuildInputs
+      ? await language.withBuildInputs(
+          project,
+          {
+            signal: opts.signal,
+            engine,
+            ...(plan.builderBase ? { builderBase: plan.builderBase } : {}),
+            progress: (message) => progress({ type: "phase", tier, message }),
+          },
+          build,
+        )
+      : await build(NO_BUILD_INPUTS);
+    attempt.image = image;
+    attempt.imageId = built.imageId;
+    attempt.buildMs = built.durationMs;
+    const info = engine ? await inspectLocalImage(engine, built.imageId) : undefined;
+    if (info) attempt.sizeBytes = info.size;
+    progress({ type: "phase", tier, message: `verifying ${image}` });
+    const verify = await verifyTier(run, tier, built.imageId);
+    attempt.verify = verify;
+    if (verify.ok) {
+      attempt.ok = true;
+      attempt.status = "verified";
+    } else {
+      attempt.status = "verify-failed";
+      attempt.reason = verifyFailureReason(verify);
+    }
+  } catch (e) {
+    if (e instanceof InterruptedError) throw e;
+    // A container that cannot start (no shell or npm in distroless) is this tier's failure, not a lost
+    // engine: only when the engine itself no longer answers is the error the run's.
+    const tierFailure =
+      isSlimstageError(e) &&
+      (e.kind === "build" ||
+        e.kind === "verify" ||
+        (e.kind === "engine" && attempt.image !== undefined && (await engineAnswers(engine))));
+    if (!tierFailure) throw e;
+    attempt.status = e.kind === "build" ? "build-failed" : "verify-failed";
+    attempt.reason = failureReason(e);
+    attempt.everyTier = failsEveryTier(e);
+  } finally {
+    await rm(ctx, { recursive: true, force: true });
+  }
+}
+
+/** Verifies a built tier with the probes, against the original image when there is one. */
+async function verifyTier(run: TierRun, tier: Tier, imageId: string): Promise<VerifyResult> {
+  const { opts, progress } = run;
+  const verifyOpts = {
+    image: imageId,
+    probes: run.probes,
+    ...(run.compose ? { compose: run.compose } : {}),
+    ...(run.verifyCommand ? { command: run.verifyCommand } : {}),
+    ...(opts.verifyTimeoutMs ? { timeoutMs: opts.verifyTimeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.labels ? { labels: opts.labels } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.livenessMs !== undefined ? { livenessMs: opts.livenessMs } : {}),
+    onProgress: (event: VerifyProgressEvent) => progress({ type: "verify", tier, event }),
+  };
+  // With an original image, the tier must answer its discovered request set alike (differential).
+  return opts.against
+    ? await (await import("../verify/differential.js")).verifyAgainst({
+        ...verifyOpts,
+        against: opts.against,
+        ...(opts.maxRequests ? { discovery: { maxRequests: opts.maxRequests } } : {}),
+      })
+    : await verifyImage(verifyOpts);
+}
+
+/** The result of the chosen tier (or of the last plan), written into the project when asked and verified. */
+async function finishResult(
+  run: TierRun,
+  { attempts, chosen, lastPlan }: TierOutcome,
+): Promise<OptimizeResult> {
+  const { opts, project } = run;
+  const { existing, sub, fromPath, subDockerfile, projectDir } = run.found;
   const final = chosen?.plan ?? (lastPlan as PlannedFiles);
   // A Dockerfile whose context is the folder above a discovered sub-project is not overwritten.
   const target = existing && !sub ? fromPath : subDockerfile;

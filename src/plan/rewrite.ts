@@ -7,7 +7,15 @@
  * and RUN steps that are not package installs. Every replaced or kept
  * instruction gets one explanation with its line in the old file.
  */
-import type { Comment, Dockerfile, Instruction, Node } from "../dockerfile/model.js";
+import type {
+  Comment,
+  Dockerfile,
+  EnvInstruction,
+  Instruction,
+  Node,
+  RunInstruction,
+  Stage,
+} from "../dockerfile/model.js";
 import { dockerfileFromNodes, parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
 import { printDockerfile, printInstruction } from "../dockerfile/printer.js";
 import type { ExistingDockerfile } from "./detect/existing.js";
@@ -106,6 +114,30 @@ function foreignStages(existing: ExistingDockerfile, project: Project): Set<numb
   return out;
 }
 
+/** What the rewrite's passes read, and what they collect for the new file. */
+interface RewriteState {
+  existing: ExistingDockerfile;
+  plan: PlannedFiles;
+  project: Project;
+  opts: RewriteOptions;
+  old: Dockerfile;
+  file: string;
+  decisions: Decision[];
+  /** Instructions (with their comments) carried into the runtime stage. */
+  keep: Node[];
+  /** Whole stages of another language, kept above the generated ones. */
+  keptStages: Node[];
+  keptRunSteps: number;
+  /** The text of each kept RUN step: what the runtime packages are judged against. */
+  keptRunTexts: string[];
+  /** Package installs of the old final stage, judged once everything else is known. */
+  packageRuns: Array<{ ins: Instruction; packages: string[] }>;
+  foreign: Set<number>;
+  /** The indexes and names of the kept foreign stages, as COPY --from names them. */
+  foreignNames: Set<string>;
+  targetName: string;
+}
+
 export function rewriteDockerfile(
   existing: ExistingDockerfile,
   plan: PlannedFiles,
@@ -113,241 +145,283 @@ export function rewriteDockerfile(
   opts: RewriteOptions = {},
 ): RewriteResult {
   const old = existing.model;
-  const file = existing.file;
-  const decisions: Decision[] = [];
-  const keep: Node[] = [];
-  const keptStages: Node[] = [];
-  let keptRunSteps = 0;
-  const finalStages = new Set(existing.chain.map((s) => s.index));
   const foreign = foreignStages(existing, project);
-  const foreignNames = new Set(
-    [...foreign].flatMap((i) => [String(i), old.stages[i]?.name?.toLowerCase() ?? String(i)]),
-  );
-  const targetName = old.stages[existing.graph.target]?.name ?? `stage ${existing.graph.target}`;
-  const packageRuns: Array<{ ins: Instruction; packages: string[] }> = [];
-  const keptRunTexts: string[] = [];
+  const s: RewriteState = {
+    existing,
+    plan,
+    project,
+    opts,
+    old,
+    file: existing.file,
+    decisions: [],
+    keep: [],
+    keptStages: [],
+    keptRunSteps: 0,
+    keptRunTexts: [],
+    packageRuns: [],
+    foreign,
+    foreignNames: new Set(
+      [...foreign].flatMap((i) => [String(i), old.stages[i]?.name?.toLowerCase() ?? String(i)]),
+    ),
+    targetName: old.stages[existing.graph.target]?.name ?? `stage ${existing.graph.target}`,
+  };
 
-  for (const stage of old.stages) {
-    const isFinal = finalStages.has(stage.index);
-    const reachable = existing.graph.stages[stage.index]?.reachable ?? false;
-    if (!reachable) {
+  const finalStages = new Set(existing.chain.map((st) => st.index));
+  for (const stage of old.stages) rewriteStage(s, stage, finalStages.has(stage.index));
+  const keptPackages = judgeRuntimePackages(s);
+  const df = dockerfileFromNodes(assembleNodes(s), { file: "Dockerfile" });
+  return {
+    dockerfile: printDockerfile(df),
+    decisions: s.decisions,
+    keptRunSteps: s.keptRunSteps + (keptPackages.length > 0 ? 1 : 0),
+    keptPackages,
+  };
+}
+
+/** One stage of the old file: left alone (unreachable), kept whole (foreign), or replaced instruction by instruction. */
+function rewriteStage(s: RewriteState, stage: Stage, isFinal: boolean): void {
+  const { existing, file, decisions, plan } = s;
+  const reachable = existing.graph.stages[stage.index]?.reachable ?? false;
+  if (!reachable) {
+    decisions.push({
+      topic: "dropped",
+      text: `${file}:${line(stage.from)} ${oneLine(stage.from)}: not part of the ${existing.target ? "target" : "final"} stage ${s.targetName}'s build graph: left alone, none of its steps is carried over`,
+    });
+    return;
+  }
+  if (s.foreign.has(stage.index)) {
+    keepForeignStage(s, stage);
+    return;
+  }
+  decisions.push({
+    topic: "rewrite",
+    text: `${file}:${line(stage.from)} ${oneLine(stage.from)}: replaced by the generated stages (deps${plan.testStage ? ", test" : ""}, runtime on ${plan.tier === "distroless" ? "scratch" : "the slim base"})`,
+  });
+  for (const ins of stage.instructions) rewriteInstruction(s, ins, isFinal);
+}
+
+/** A stage of another language the target copies from (a frontend build): kept whole. */
+function keepForeignStage(s: RewriteState, stage: Stage): void {
+  const { old, file, decisions, keptStages, opts } = s;
+  for (const n of [...leadingComments(old, stage.from), stage.from]) keptStages.push(n);
+  for (const ins of stage.instructions) {
+    const plain = opts.frontendAvailable ? undefined : plainRun(ins);
+    keptStages.push(...leadingComments(old, ins), plain ? parseInstruction(plain) : ins);
+    if (plain)
       decisions.push({
-        topic: "dropped",
-        text: `${file}:${line(stage.from)} ${oneLine(stage.from)}: not part of the ${existing.target ? "target" : "final"} stage ${targetName}'s build graph: left alone, none of its steps is carried over`,
+        topic: "rewrite",
+        text: `${file}:${line(ins)} ${oneLine(ins)}: the heredoc became a plain RUN (its script fed to sh), since the frontend that parses heredocs cannot be pulled here`,
       });
-      continue;
-    }
-    if (foreign.has(stage.index)) {
-      // A stage of another language the target copies from (a frontend build): kept whole.
-      for (const n of [...leadingComments(old, stage.from), stage.from]) keptStages.push(n);
-      for (const ins of stage.instructions) {
-        const plain = opts.frontendAvailable ? undefined : plainRun(ins);
-        keptStages.push(...leadingComments(old, ins), plain ? parseInstruction(plain) : ins);
-        if (plain)
-          decisions.push({
-            topic: "rewrite",
-            text: `${file}:${line(ins)} ${oneLine(ins)}: the heredoc became a plain RUN (its script fed to sh), since the frontend that parses heredocs cannot be pulled here`,
-          });
+  }
+  keptStages.push(commentNode(""));
+  decisions.push({
+    topic: "kept",
+    text: `${file}:${line(stage.from)} ${oneLine(stage.from)}: kept whole: ${s.targetName} copies files from it and it is not a ${s.project.kind} dependency build`,
+  });
+}
+
+/** Carries an instruction into the runtime stage with the comments above it (a heredoc made plain when it must be). */
+function keepInstruction(s: RewriteState, n: Instruction, at: string): void {
+  const plain = s.opts.frontendAvailable ? undefined : plainRun(n);
+  s.keep.push(...leadingComments(s.old, n), plain ? parseInstruction(plain) : n);
+  if (plain)
+    s.decisions.push({
+      topic: "rewrite",
+      text: `${at}: its heredoc became a plain RUN (the script fed to sh), since the frontend that parses heredocs cannot be pulled here`,
+    });
+}
+
+/** One instruction of a replaced stage: kept in the runtime stage, or explained as replaced or dropped. */
+function rewriteInstruction(s: RewriteState, ins: Instruction, isFinal: boolean): void {
+  const { existing, decisions, plan, project } = s;
+  const at = `${s.file}:${line(ins)}`;
+  switch (ins.keyword) {
+    case "ENV":
+      if (isFinal) rewriteEnv(s, ins, at);
+      break;
+    case "LABEL":
+    case "VOLUME":
+    case "STOPSIGNAL":
+    case "ARG":
+      if (isFinal) {
+        keepInstruction(s, ins, at);
+        decisions.push({ topic: "kept", text: `${at} ${oneLine(ins)}: kept in the runtime stage` });
       }
-      keptStages.push(commentNode(""));
-      decisions.push({
-        topic: "kept",
-        text: `${file}:${line(stage.from)} ${oneLine(stage.from)}: kept whole: ${targetName} copies files from it and it is not a ${project.kind} dependency build`,
-      });
-      continue;
+      break;
+    case "EXPOSE": {
+      const extra = ins.ports.filter((p) => p.port !== undefined && p.port !== project.port);
+      if (isFinal && extra.length > 0) {
+        s.keep.push(parseInstruction(`EXPOSE ${extra.map((p) => p.raw).join(" ")}`));
+        decisions.push({ topic: "kept", text: `${at} ${oneLine(ins)}: the extra ports are kept` });
+      } else
+        decisions.push({
+          topic: "rewrite",
+          text: `${at} ${oneLine(ins)}: EXPOSE ${project.port ?? "(no port)"} in the runtime stage`,
+        });
+      break;
     }
+    case "RUN":
+      rewriteRun(s, ins, at, isFinal);
+      break;
+    case "COPY":
+    case "ADD":
+      if (isFinal && ins.keyword === "COPY" && ins.from && s.foreignNames.has(ins.from.toLowerCase())) {
+        keepInstruction(s, ins, at);
+        decisions.push({
+          topic: "kept",
+          text: `${at} ${oneLine(ins)}: kept: the files built by the kept stage ${ins.from}`,
+        });
+        break;
+      }
+      decisions.push({
+        topic: "rewrite",
+        text: isFinal
+          ? `${at} ${oneLine(ins)}: replaced by copies of the prefix and ${project.appPaths.join(", ") || "the app"}${plan.testStage ? " from the tested stages" : ""}`
+          : `${at} ${oneLine(ins)}: done by the generated deps${plan.testStage ? " and test" : ""} stages`,
+      });
+      break;
+    case "ENTRYPOINT":
+      if (isFinal)
+        decisions.push({
+          topic: existing.entrypointArgv ? "kept" : "rewrite",
+          text: existing.entrypointArgv
+            ? `${at} ${oneLine(ins)}: kept as ENTRYPOINT ${execForm(existing.entrypointArgv)} behind the init (tini), so a compose \`command:\` still replaces only the CMD`
+            : `${at} ${oneLine(ins)}: the init in it is replaced by the generated one (tini)`,
+        });
+      break;
+    case "CMD":
+      if (isFinal)
+        decisions.push({
+          topic: "rewrite",
+          text: `${at} ${oneLine(ins)}: CMD ${execForm(existing.entrypointArgv ? (existing.cmdArgv ?? []) : project.entry.argv)} (exec form, the init's only child)`,
+        });
+      break;
+    case "WORKDIR":
+      if (isFinal)
+        decisions.push({
+          topic: "kept",
+          text: `${at} ${oneLine(ins)}: the runtime's WORKDIR is ${existing.workdir ?? "/app"}, where the app files go, so kept steps that use it still find them`,
+        });
+      break;
+    case "USER":
+      if (isFinal)
+        decisions.push({
+          topic: "rewrite",
+          text: `${at} ${oneLine(ins)}: the generated runtime runs as its own non-root user`,
+        });
+      break;
+    case "HEALTHCHECK":
+      if (isFinal && !/^HEALTHCHECK /m.test(plan.dockerfile) && plan.tier === "slim") {
+        keepInstruction(s, ins, at);
+        decisions.push({
+          topic: "kept",
+          text: `${at} ${oneLine(ins)}: kept (no probe was given to generate one)`,
+        });
+      } else if (isFinal)
+        decisions.push({
+          topic: "rewrite",
+          text: `${at} ${oneLine(ins)}: replaced by the generated HEALTHCHECK or dropped (no shell in distroless)`,
+        });
+      break;
+    default:
+      break;
+  }
+}
+
+/** An ENV of the final stage: kept without the variables the runtime sets itself and without development settings. */
+function rewriteEnv(s: RewriteState, ins: EnvInstruction, at: string): void {
+  const { decisions } = s;
+  const dev = ins.pairs.filter(isDevSetting);
+  const pairs = ins.pairs.filter((p) => !MANAGED_ENV.has(p.key) && !isDevSetting(p));
+  if (dev.length > 0) {
     decisions.push({
       topic: "rewrite",
-      text: `${file}:${line(stage.from)} ${oneLine(stage.from)}: replaced by the generated stages (deps${plan.testStage ? ", test" : ""}, runtime on ${plan.tier === "distroless" ? "scratch" : "the slim base"})`,
+      text: `${at}: ${dev.map((p) => `${p.key}=${p.value}`).join(" ")} is a development setting (debugger, reloader): left out of the production image`,
     });
-    for (const ins of stage.instructions) {
-      const at = `${file}:${line(ins)}`;
-      const withComments = (n: Instruction) => {
-        const plain = opts.frontendAvailable ? undefined : plainRun(n);
-        keep.push(...leadingComments(old, n), plain ? parseInstruction(plain) : n);
-        if (plain)
-          decisions.push({
-            topic: "rewrite",
-            text: `${at}: its heredoc became a plain RUN (the script fed to sh), since the frontend that parses heredocs cannot be pulled here`,
-          });
-      };
-      switch (ins.keyword) {
-        case "ENV": {
-          if (!isFinal) break;
-          const dev = ins.pairs.filter(isDevSetting);
-          const pairs = ins.pairs.filter((p) => !MANAGED_ENV.has(p.key) && !isDevSetting(p));
-          if (dev.length > 0) {
-            decisions.push({
-              topic: "rewrite",
-              text: `${at}: ${dev.map((p) => `${p.key}=${p.value}`).join(" ")} is a development setting (debugger, reloader): left out of the production image`,
-            });
-          }
-          if (pairs.length === ins.pairs.length) {
-            withComments(ins);
-            decisions.push({ topic: "kept", text: `${at} ${oneLine(ins)}: kept in the runtime stage` });
-          } else if (pairs.length > 0) {
-            keep.push(
-              ...leadingComments(old, ins),
-              parseInstruction(`ENV ${pairs.map((p) => `${p.key}=${p.value}`).join(" ")}`),
-            );
-            decisions.push({
-              topic: "kept",
-              text: `${at} ${oneLine(ins)}: kept without ${ins.pairs
-                .filter((p) => MANAGED_ENV.has(p.key) || isDevSetting(p))
-                .map((p) => p.key)
-                .join(", ")} (set by the generated runtime, or development settings)`,
-            });
-          } else {
-            decisions.push({
-              topic: "rewrite",
-              text: `${at} ${oneLine(ins)}: the generated runtime sets these variables itself`,
-            });
-          }
-          break;
-        }
-        case "LABEL":
-        case "VOLUME":
-        case "STOPSIGNAL":
-        case "ARG":
-          if (isFinal) {
-            withComments(ins);
-            decisions.push({ topic: "kept", text: `${at} ${oneLine(ins)}: kept in the runtime stage` });
-          }
-          break;
-        case "EXPOSE": {
-          const extra = ins.ports.filter((p) => p.port !== undefined && p.port !== project.port);
-          if (isFinal && extra.length > 0) {
-            keep.push(parseInstruction(`EXPOSE ${extra.map((p) => p.raw).join(" ")}`));
-            decisions.push({ topic: "kept", text: `${at} ${oneLine(ins)}: the extra ports are kept` });
-          } else
-            decisions.push({
-              topic: "rewrite",
-              text: `${at} ${oneLine(ins)}: EXPOSE ${project.port ?? "(no port)"} in the runtime stage`,
-            });
-          break;
-        }
-        case "RUN": {
-          const text =
-            (ins.command.form === "json" ? ins.command.args.join(" ") : ins.command.command) +
-            ins.heredocs.map((h) => `\n${h.content}`).join("");
-          const apt = aptPackages(text);
-          const setup = isFinal ? ownershipStep(text) : undefined;
-          const handed = setup ? handedFolders(setup) : [];
-          if (isFinal && apt.length > 0) {
-            // Judged below, once the kept steps and the entrypoint are known.
-            packageRuns.push({ ins, packages: apt });
-          } else if (handed.length > 0) {
-            decisions.push({
-              topic: "dropped",
-              text: `${at} ${oneLine(ins)}: dropped: the generated runtime creates ${handed.join(", ")} owned by its own user app (writable) without a RUN step, so no shell is needed and no other user (here ${setup?.owners.join(", ")}) must exist; the rest stays read-only`,
-            });
-          } else if (setup && (setup.owned.length > 0 || setup.created.length === 0)) {
-            // A plain chown or chmod of the app files: a mkdir alone is an app step and stays.
-            decisions.push({
-              topic: "dropped",
-              text: `${at} ${oneLine(ins)}: dropped: the generated runtime keeps the app files owned by root and read-only, and gives the app user (${"app"}) only the writable folders (--writable, VOLUMEs)`,
-            });
-          } else if (isFinal && USER_RUN.test(text) && !INSTALL_RUN.test(text.replace(USER_RUN_ALL, ""))) {
-            decisions.push({
-              topic: "rewrite",
-              text: `${at} ${oneLine(ins)}: replaced by the generated runtime's own non-root user app`,
-            });
-          } else if (INSTALL_RUN.test(text)) {
-            decisions.push({
-              topic: "rewrite",
-              text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|(npm|yarn|pnpm) (run )?test/.test(text) ? "test stage" : /\btsc\b|run build\b/.test(text) && plan.dockerfile.includes(" AS build\n") ? "build stage" : "install steps (isolated prefix, cache mounts, no toolchain in the runtime)"}`,
-            });
-          } else if (isFinal) {
-            withComments(ins);
-            keptRunSteps++;
-            keptRunTexts.push(text);
-            decisions.push({
-              topic: "kept",
-              text: `${at} ${oneLine(ins)}: an app step, kept in the runtime stage (runs as root before USER)`,
-            });
-          } else {
-            decisions.push({
-              topic: "dropped",
-              text: `${at} ${oneLine(ins)}: a builder step slimstage does not know; not carried over, add it to the deps stage if the app needs it`,
-            });
-          }
-          break;
-        }
-        case "COPY":
-        case "ADD":
-          if (isFinal && ins.keyword === "COPY" && ins.from && foreignNames.has(ins.from.toLowerCase())) {
-            withComments(ins);
-            decisions.push({
-              topic: "kept",
-              text: `${at} ${oneLine(ins)}: kept: the files built by the kept stage ${ins.from}`,
-            });
-            break;
-          }
-          decisions.push({
-            topic: "rewrite",
-            text: isFinal
-              ? `${at} ${oneLine(ins)}: replaced by copies of the prefix and ${project.appPaths.join(", ") || "the app"}${plan.testStage ? " from the tested stages" : ""}`
-              : `${at} ${oneLine(ins)}: done by the generated deps${plan.testStage ? " and test" : ""} stages`,
-          });
-          break;
-        case "ENTRYPOINT":
-          if (isFinal)
-            decisions.push({
-              topic: existing.entrypointArgv ? "kept" : "rewrite",
-              text: existing.entrypointArgv
-                ? `${at} ${oneLine(ins)}: kept as ENTRYPOINT ${execForm(existing.entrypointArgv)} behind the init (tini), so a compose \`command:\` still replaces only the CMD`
-                : `${at} ${oneLine(ins)}: the init in it is replaced by the generated one (tini)`,
-            });
-          break;
-        case "CMD":
-          if (isFinal)
-            decisions.push({
-              topic: "rewrite",
-              text: `${at} ${oneLine(ins)}: CMD ${execForm(existing.entrypointArgv ? (existing.cmdArgv ?? []) : project.entry.argv)} (exec form, the init's only child)`,
-            });
-          break;
-        case "WORKDIR":
-          if (isFinal)
-            decisions.push({
-              topic: "kept",
-              text: `${at} ${oneLine(ins)}: the runtime's WORKDIR is ${existing.workdir ?? "/app"}, where the app files go, so kept steps that use it still find them`,
-            });
-          break;
-        case "USER":
-          if (isFinal)
-            decisions.push({
-              topic: "rewrite",
-              text: `${at} ${oneLine(ins)}: the generated runtime runs as its own non-root user`,
-            });
-          break;
-        case "HEALTHCHECK":
-          if (isFinal && !/^HEALTHCHECK /m.test(plan.dockerfile) && plan.tier === "slim") {
-            withComments(ins);
-            decisions.push({
-              topic: "kept",
-              text: `${at} ${oneLine(ins)}: kept (no probe was given to generate one)`,
-            });
-          } else if (isFinal)
-            decisions.push({
-              topic: "rewrite",
-              text: `${at} ${oneLine(ins)}: replaced by the generated HEALTHCHECK or dropped (no shell in distroless)`,
-            });
-          break;
-        default:
-          break;
-      }
-    }
   }
+  if (pairs.length === ins.pairs.length) {
+    keepInstruction(s, ins, at);
+    decisions.push({ topic: "kept", text: `${at} ${oneLine(ins)}: kept in the runtime stage` });
+  } else if (pairs.length > 0) {
+    s.keep.push(
+      ...leadingComments(s.old, ins),
+      parseInstruction(`ENV ${pairs.map((p) => `${p.key}=${p.value}`).join(" ")}`),
+    );
+    decisions.push({
+      topic: "kept",
+      text: `${at} ${oneLine(ins)}: kept without ${ins.pairs
+        .filter((p) => MANAGED_ENV.has(p.key) || isDevSetting(p))
+        .map((p) => p.key)
+        .join(", ")} (set by the generated runtime, or development settings)`,
+    });
+  } else {
+    decisions.push({
+      topic: "rewrite",
+      text: `${at} ${oneLine(ins)}: the generated runtime sets these variables itself`,
+    });
+  }
+}
 
-  // Runtime packages of the old final stage: kept when the kept steps, the entrypoint or the command use them.
+/** A RUN step: a package install (judged later), an ownership or user step, an install the plan replaces, or an app step. */
+function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: boolean): void {
+  const { decisions, plan } = s;
+  const text =
+    (ins.command.form === "json" ? ins.command.args.join(" ") : ins.command.command) +
+    ins.heredocs.map((h) => `\n${h.content}`).join("");
+  const apt = aptPackages(text);
+  const setup = isFinal ? ownershipStep(text) : undefined;
+  const handed = setup ? handedFolders(setup) : [];
+  if (isFinal && apt.length > 0) {
+    // Judged below, once the kept steps and the entrypoint are known.
+    s.packageRuns.push({ ins, packages: apt });
+  } else if (handed.length > 0) {
+    decisions.push({
+      topic: "dropped",
+      text: `${at} ${oneLine(ins)}: dropped: the generated runtime creates ${handed.join(", ")} owned by its own user app (writable) without a RUN step, so no shell is needed and no other user (here ${setup?.owners.join(", ")}) must exist; the rest stays read-only`,
+    });
+  } else if (setup && (setup.owned.length > 0 || setup.created.length === 0)) {
+    // A plain chown or chmod of the app files: a mkdir alone is an app step and stays.
+    decisions.push({
+      topic: "dropped",
+      text: `${at} ${oneLine(ins)}: dropped: the generated runtime keeps the app files owned by root and read-only, and gives the app user (${"app"}) only the writable folders (--writable, VOLUMEs)`,
+    });
+  } else if (isFinal && USER_RUN.test(text) && !INSTALL_RUN.test(text.replace(USER_RUN_ALL, ""))) {
+    decisions.push({
+      topic: "rewrite",
+      text: `${at} ${oneLine(ins)}: replaced by the generated runtime's own non-root user app`,
+    });
+  } else if (INSTALL_RUN.test(text)) {
+    decisions.push({
+      topic: "rewrite",
+      text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|(npm|yarn|pnpm) (run )?test/.test(text) ? "test stage" : /\btsc\b|run build\b/.test(text) && plan.dockerfile.includes(" AS build\n") ? "build stage" : "install steps (isolated prefix, cache mounts, no toolchain in the runtime)"}`,
+    });
+  } else if (isFinal) {
+    keepInstruction(s, ins, at);
+    s.keptRunSteps++;
+    s.keptRunTexts.push(text);
+    decisions.push({
+      topic: "kept",
+      text: `${at} ${oneLine(ins)}: an app step, kept in the runtime stage (runs as root before USER)`,
+    });
+  } else {
+    decisions.push({
+      topic: "dropped",
+      text: `${at} ${oneLine(ins)}: a builder step slimstage does not know; not carried over, add it to the deps stage if the app needs it`,
+    });
+  }
+}
+
+/** Runtime packages of the old final stage: kept when the kept steps, the entrypoint or the command use them. */
+function judgeRuntimePackages(s: RewriteState): string[] {
+  const { existing, file, decisions } = s;
   const usedText = [
-    ...keptRunTexts,
-    opts.entrypointText ?? "",
+    ...s.keptRunTexts,
+    s.opts.entrypointText ?? "",
     (existing.entrypointArgv ?? []).join(" "),
-    (existing.cmdArgv ?? project.entry.argv).join(" "),
+    (existing.cmdArgv ?? s.project.entry.argv).join(" "),
   ].join("\n");
   const keptPackages: string[] = [];
-  for (const { ins, packages } of packageRuns) {
+  for (const { ins, packages } of s.packageRuns) {
     const verdicts = judgePackages(packages, usedText);
     for (const v of verdicts) if (v.keep && !keptPackages.includes(v.name)) keptPackages.push(v.name);
     decisions.push({
@@ -356,15 +430,20 @@ export function rewriteDockerfile(
     });
   }
   if (keptPackages.length > 0) {
-    keep.unshift(
+    s.keep.unshift(
       commentNode(` runtime packages the app uses, from ${file}`),
       parseInstruction(
         `RUN apt-get update && apt-get install -y --no-install-recommends ${keptPackages.join(" ")} && rm -rf /var/lib/apt/lists/*`,
       ),
     );
   }
+  return keptPackages;
+}
 
-  const generated = parseDockerfile(plan.dockerfile, { file: "generated Dockerfile", shell: false });
+/** The new file: the old header and `# syntax=` line, the kept stages, the generated stages with the kept steps before USER. */
+function assembleNodes(s: RewriteState): Node[] {
+  const { old, file, decisions, opts, keep, keptStages } = s;
+  const generated = parseDockerfile(s.plan.dockerfile, { file: "generated Dockerfile", shell: false });
   const runtime = generated.stages[generated.stages.length - 1];
   const nodes: Node[] = [];
   // The old file's header comments stay at the top.
@@ -401,11 +480,5 @@ export function rewriteDockerfile(
     }
     nodes.push(n);
   }
-  const df = dockerfileFromNodes(nodes, { file: "Dockerfile" });
-  return {
-    dockerfile: printDockerfile(df),
-    decisions,
-    keptRunSteps: keptRunSteps + (keptPackages.length > 0 ? 1 : 0),
-    keptPackages,
-  };
+  return nodes;
 }

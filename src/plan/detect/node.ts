@@ -4,7 +4,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { InputError } from "../../errors.js";
-import type { EntryPoint, NodePackageManager, NodeProject, TestPlan } from "../project.js";
+import type { EntryPoint, NextApp, NodePackageManager, NodeProject, TestPlan } from "../project.js";
 import { splitSimpleShell } from "./existing.js";
 import type { ProjectFiles } from "./files.js";
 import { findHealthRoute, topLevel } from "./files.js";
@@ -277,10 +277,11 @@ function nodeArgvFromScript(
   return undefined;
 }
 
-export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}): Promise<NodeProject> {
-  const m = await readManifest(files);
-  const lock = await detectLock(files, m);
-  const notes: string[] = [];
+/** The TypeScript output folders, for mapping a source path to the file node runs. */
+type TsOut = { rootDir?: string; outDir: string };
+
+/** Notes on package.json's engines.node range and on a missing lockfile. */
+async function engineNotes(files: ProjectFiles, lock: LockInfo | undefined, notes: string[]): Promise<void> {
   let engines: unknown;
   try {
     engines = (JSON.parse((await files.read("package.json")) ?? "{}") as { engines?: { node?: unknown } })
@@ -296,7 +297,10 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   if (rangeNote) notes.push(rangeNote);
   if (!lock)
     notes.push("no lockfile: the builder runs `npm install` (add package-lock.json for reproducible builds)");
-  const pm: NodePackageManager = lock?.pm ?? "npm";
+}
+
+/** The version package.json's packageManager pins (the lockfile decides which package manager it is). */
+function packageManagerVersion(m: Manifest, lock: LockInfo | undefined, notes: string[]): string | undefined {
   let pmVersion: string | undefined;
   if (m.packageManager) {
     const [name, version] = m.packageManager.split("@");
@@ -306,11 +310,18 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
       pmVersion = version?.split("+")[0];
     }
   }
+  return pmVersion;
+}
 
-  // TypeScript build.
-  const deps = { ...m.dependencies, ...m.devDependencies };
+/** The TypeScript build: tsconfig.json's outDir and rootDir, and the build script. */
+async function detectBuild(
+  files: ProjectFiles,
+  m: Manifest,
+  deps: Record<string, string>,
+  notes: string[],
+): Promise<{ build: NodeProject["build"]; tsOut: TsOut | undefined }> {
   let build: NodeProject["build"];
-  let tsOut: { rootDir?: string; outDir: string } | undefined;
+  let tsOut: TsOut | undefined;
   if (files.has("tsconfig.json") || "typescript" in deps) {
     let outDir = "dist";
     let rootDir: string | undefined;
@@ -335,66 +346,83 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   } else if (m.scripts.build) {
     build = { script: "build", outDir: "dist", source: `scripts.build "${m.scripts.build}" in package.json` };
   }
-  // Next.js builds into .next, never dist/ (a `find dist` there fails the build).
-  const next = await detectNext(files, deps);
-  if (next) {
-    if (!m.scripts.build)
-      throw new InputError(
-        next.output === "standalone"
-          ? `${next.config} sets output: "standalone" but package.json has no build script`
-          : "next is a dependency but package.json has no build script: next start needs the output of next build",
-        {
-          location: { file: "package.json", line: 1, column: 1 },
-          hint: 'add "build": "next build" to scripts',
-        },
-      );
-    build = {
-      script: "build",
-      outDir: ".next",
-      source:
-        next.output === "standalone"
-          ? `scripts.build "${m.scripts.build}" in package.json (Next.js standalone output, ${next.config})`
-          : `scripts.build "${m.scripts.build}" in package.json (Next.js, served by next start)`,
-    };
-    if (next.output === "server")
-      notes.push(
-        'Next.js without output: "standalone": the runtime holds .next, the production node_modules (all of next) and runs `next start`; set output: "standalone" in next.config for a runtime with only the traced server',
-      );
-  }
-  // Next.js listens on 3000 unless PORT or `next start -p` says otherwise.
-  const nextPort = next
-    ? (opts.port ?? opts.existing?.ports[0] ?? nextStartPort(m.scripts.start) ?? 3000)
-    : undefined;
-  // `next start` is resolved only where it is the server; a standalone build runs server.js.
-  const startPort = next?.output === "server" ? nextPort : undefined;
+  return { build, tsOut };
+}
 
-  // Entry point.
+/** Next.js builds into .next, never dist/ (a `find dist` there fails the build). */
+function nextBuild(next: NextApp, m: Manifest, notes: string[]): NonNullable<NodeProject["build"]> {
+  if (!m.scripts.build)
+    throw new InputError(
+      next.output === "standalone"
+        ? `${next.config} sets output: "standalone" but package.json has no build script`
+        : "next is a dependency but package.json has no build script: next start needs the output of next build",
+      {
+        location: { file: "package.json", line: 1, column: 1 },
+        hint: 'add "build": "next build" to scripts',
+      },
+    );
+  if (next.output === "server")
+    notes.push(
+      'Next.js without output: "standalone": the runtime holds .next, the production node_modules (all of next) and runs `next start`; set output: "standalone" in next.config for a runtime with only the traced server',
+    );
+  return {
+    script: "build",
+    outDir: ".next",
+    source:
+      next.output === "standalone"
+        ? `scripts.build "${m.scripts.build}" in package.json (Next.js standalone output, ${next.config})`
+        : `scripts.build "${m.scripts.build}" in package.json (Next.js, served by next start)`,
+  };
+}
+
+/** The old Dockerfile's command, resolved through the package.json script it runs. */
+function existingEntry(
+  existing: NonNullable<DetectOptions["existing"]>["entry"],
+  m: Manifest,
+  tsOut: TsOut | undefined,
+  startPort: number | undefined,
+): EntryPoint | undefined {
+  if (!existing) return undefined;
+  // No npm and no shell as the app's parent: `sh -c "npm run X"` is resolved to the command script X runs.
+  const argv = unwrapShell(existing.argv);
+  let script = scriptOf(argv);
+  let via = "";
+  // `npm run dev` under a watcher is the development command: the start script, when there
+  // is one, is what production runs (else node runs the watched file, below).
+  if (
+    script &&
+    isWatcherScript(m.scripts[script] ?? "") &&
+    m.scripts.start &&
+    !isWatcherScript(m.scripts.start)
+  ) {
+    via = ` (scripts.${script} "${m.scripts[script]}" is a development watcher)`;
+    script = "start";
+  }
+  const body = script ? m.scripts[script] : undefined;
+  const resolved = body ? nodeArgvFromScript(body, tsOut, startPort) : undefined;
+  return resolved
+    ? { argv: resolved, source: `${existing.source}${via} -> scripts.${script} "${body}"` }
+    : argv[0] === "node"
+      ? { argv, source: `${existing.source} (without the shell)` }
+      : existing;
+}
+
+/** Where detectEntry looks, besides the manifest. */
+interface EntryContext {
+  files: ProjectFiles;
+  m: Manifest;
+  opts: DetectOptions;
+  tsOut: TsOut | undefined;
+  next: NextApp | undefined;
+  nextPort: number | undefined;
+  startPort: number | undefined;
+}
+
+/** The entry point: --entry, the old CMD, scripts.start, Next.js's server, main, bin, a conventional file. */
+function detectEntry({ files, m, opts, tsOut, next, nextPort, startPort }: EntryContext): EntryPoint {
   let entry: EntryPoint | undefined;
   if (opts.entry && opts.entry.length > 0) entry = { argv: opts.entry, source: "--entry" };
-  else if (opts.existing?.entry) {
-    // No npm and no shell as the app's parent: `sh -c "npm run X"` is resolved to the command script X runs.
-    const argv = unwrapShell(opts.existing.entry.argv);
-    let script = scriptOf(argv);
-    let via = "";
-    // `npm run dev` under a watcher is the development command: the start script, when there
-    // is one, is what production runs (else node runs the watched file, below).
-    if (
-      script &&
-      isWatcherScript(m.scripts[script] ?? "") &&
-      m.scripts.start &&
-      !isWatcherScript(m.scripts.start)
-    ) {
-      via = ` (scripts.${script} "${m.scripts[script]}" is a development watcher)`;
-      script = "start";
-    }
-    const body = script ? m.scripts[script] : undefined;
-    const resolved = body ? nodeArgvFromScript(body, tsOut, startPort) : undefined;
-    entry = resolved
-      ? { argv: resolved, source: `${opts.existing.entry.source}${via} -> scripts.${script} "${body}"` }
-      : argv[0] === "node"
-        ? { argv, source: `${opts.existing.entry.source} (without the shell)` }
-        : opts.existing.entry;
-  }
+  else entry = existingEntry(opts.existing?.entry, m, tsOut, startPort);
   const explicit = opts.entry !== undefined && opts.entry.length > 0;
   // A standalone build's server.js is the process, whatever the old CMD ran (npm start needs npm and next).
   if (next?.output === "standalone" && !explicit) entry = nextEntry(next, entry, nextPort ?? 3000);
@@ -409,10 +437,15 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
       /\.(c|m)?tsx?$/.test(m.main) && tsOut ? compiledPath(m.main, tsOut.rootDir, tsOut.outDir) : m.main;
     entry = { argv: ["node", main], source: `main "${m.main}" in package.json` };
   }
+  return entry ?? fallbackEntry(files, m);
+}
+
+/** Without a script or main: the one bin, else the one conventional file in the project root. */
+function fallbackEntry(files: ProjectFiles, m: Manifest): EntryPoint {
   const bins = Object.entries(m.bin);
-  if (!entry && bins.length === 1)
-    entry = { argv: ["node", (bins[0] as [string, string])[1]], source: `bin in package.json` };
-  if (!entry && bins.length > 1) {
+  if (bins.length === 1)
+    return { argv: ["node", (bins[0] as [string, string])[1]], source: `bin in package.json` };
+  if (bins.length > 1) {
     throw new InputError(
       `the entry point is ambiguous: package.json has ${bins.length} bin entries (${bins.map(([k]) => k).join(", ")})`,
       {
@@ -420,87 +453,95 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
       },
     );
   }
-  if (!entry) {
-    const found = ["server.js", "index.js", "app.js", "main.js"].filter((f) => files.has(f));
-    if (found.length === 1)
-      entry = { argv: ["node", found[0] as string], source: `${found[0]} in the project root` };
-    else if (found.length > 1) {
-      throw new InputError(`the entry point is ambiguous: ${found.join(", ")} could each start the app`, {
-        hint: `pass the command, for example --entry 'node ${found[0]}'`,
-      });
-    }
+  const found = ["server.js", "index.js", "app.js", "main.js"].filter((f) => files.has(f));
+  if (found.length === 1)
+    return { argv: ["node", found[0] as string], source: `${found[0]} in the project root` };
+  if (found.length > 1) {
+    throw new InputError(`the entry point is ambiguous: ${found.join(", ")} could each start the app`, {
+      hint: `pass the command, for example --entry 'node ${found[0]}'`,
+    });
   }
-  if (!entry) {
-    throw new InputError(
-      "no entry point found: no start script that runs node, no main, no bin in package.json",
-      {
-        hint: "pass the command that starts the app, for example --entry 'node dist/server.js'",
-      },
-    );
-  }
-  if (entry.argv[0] === "npm" || entry.argv[0] === "yarn" || entry.argv[0] === "pnpm") {
-    notes.push(
-      `the app starts through ${entry.argv[0]}, which does not forward signals well: prefer a start script that runs node directly`,
-    );
-  }
+  throw new InputError(
+    "no entry point found: no start script that runs node, no main, no bin in package.json",
+    {
+      hint: "pass the command that starts the app, for example --entry 'node dist/server.js'",
+    },
+  );
+}
 
-  // Port: explicit, existing EXPOSE, else a listen(...) / PORT default in the entry's sources.
-  let port = opts.port ?? opts.existing?.ports[0] ?? nextPort;
-  if (port === undefined) {
-    const srcFiles = files.list.filter(
-      (f) => /\.(c|m)?[jt]sx?$/.test(f) && !/(^|\/)(tests?|__tests__)\/|\.test\.|\.spec\./.test(f),
-    );
-    for (const f of srcFiles.slice(0, 100)) {
-      const text = (await files.read(f)) ?? "";
-      const mm = /PORT\D{0,40}?(?:\|\||\?\?|,)\s*["']?(\d{2,5})|\.listen\(\s*(\d{2,5})/.exec(text);
-      if (mm) {
-        port = Number(mm[1] ?? mm[2]);
-        break;
-      }
-    }
-  }
+/** The project's JavaScript and TypeScript sources, without its tests. */
+function sourceFiles(files: ProjectFiles): string[] {
+  return files.list.filter(
+    (f) => /\.(c|m)?[jt]sx?$/.test(f) && !/(^|\/)(tests?|__tests__)\/|\.test\.|\.spec\./.test(f),
+  );
+}
 
-  // Tests.
-  let tests: TestPlan | undefined;
+/** Port: explicit, existing EXPOSE, else a listen(...) / PORT default in the entry's sources. */
+async function detectPort(
+  files: ProjectFiles,
+  opts: DetectOptions,
+  nextPort: number | undefined,
+): Promise<number | undefined> {
+  const port = opts.port ?? opts.existing?.ports[0] ?? nextPort;
+  if (port !== undefined) return port;
+  for (const f of sourceFiles(files).slice(0, 100)) {
+    const text = (await files.read(f)) ?? "";
+    const mm = /PORT\D{0,40}?(?:\|\||\?\?|,)\s*["']?(\d{2,5})|\.listen\(\s*(\d{2,5})/.exec(text);
+    if (mm) return Number(mm[1] ?? mm[2]);
+  }
+  return undefined;
+}
+
+/** The test script, unless it is npm init's placeholder. */
+function detectTests(m: Manifest, pm: NodePackageManager): TestPlan | undefined {
   const testScript = m.scripts.test;
-  if (testScript && !/no test specified/.test(testScript)) {
-    tests = {
-      argv: [pm, pm === "yarn" ? "test" : "test"],
-      requirementFiles: [],
-      packages: [],
-      source: `scripts.test "${testScript}" in package.json`,
-    };
-  }
+  if (!testScript || /no test specified/.test(testScript)) return undefined;
+  return {
+    argv: [pm, pm === "yarn" ? "test" : "test"],
+    requirementFiles: [],
+    packages: [],
+    source: `scripts.test "${testScript}" in package.json`,
+  };
+}
 
-  const native = nodeNativeNeeds(Object.keys(m.dependencies), lock?.installScripts ?? []);
-  const excluded = new Set([
-    "node_modules",
-    "test",
-    "tests",
-    "__tests__",
-    "docs",
-    "original",
-    "coverage",
-    "tsconfig.json",
-    "README.md",
-    "lab.yaml",
-    "Dockerfile",
-    ".dockerignore",
-    ".gitignore",
-    "docker-compose.yml",
-    "docker-compose.prod.yml",
-    "compose.yml",
-    "compose.yaml",
-    "jest.config.js",
-    "vitest.config.ts",
-    ".eslintrc.json",
-    "biome.json",
-  ]);
+/** Top-level names that are not the app: tests, docs, tooling configuration, the container files. */
+const NOT_APP = new Set([
+  "node_modules",
+  "test",
+  "tests",
+  "__tests__",
+  "docs",
+  "original",
+  "coverage",
+  "tsconfig.json",
+  "README.md",
+  "lab.yaml",
+  "Dockerfile",
+  ".dockerignore",
+  ".gitignore",
+  "docker-compose.yml",
+  "docker-compose.prod.yml",
+  "compose.yml",
+  "compose.yaml",
+  "jest.config.js",
+  "vitest.config.ts",
+  ".eslintrc.json",
+  "biome.json",
+]);
+
+/** What the runtime needs of the project: Next.js's output (and a custom server), the build's output, else the top-level files. */
+function nodeAppPaths(
+  files: ProjectFiles,
+  next: NextApp | undefined,
+  entry: EntryPoint,
+  build: NodeProject["build"],
+  lock: LockInfo | undefined,
+): string[] {
   const customServer =
     next?.output === "server" && entry.argv[0] === "node" && !entry.argv[1]?.startsWith("node_modules/")
       ? entry.argv[1]?.split("/")[0]
       : undefined;
-  const appPaths = next
+  return next
     ? [
         ...nextAppPaths(next),
         ...(customServer && files.list.some((f) => f === customServer || f.startsWith(`${customServer}/`))
@@ -511,12 +552,45 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
       ? [build.outDir, "package.json"]
       : topLevel(files).filter(
           (n) =>
-            !excluded.has(n) &&
+            !NOT_APP.has(n) &&
             !n.startsWith("Dockerfile") &&
             !n.startsWith(".") &&
             !n.endsWith(".md") &&
             n !== lock?.lockfile,
         );
+}
+
+export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}): Promise<NodeProject> {
+  const m = await readManifest(files);
+  const lock = await detectLock(files, m);
+  const notes: string[] = [];
+  await engineNotes(files, lock, notes);
+  const pm: NodePackageManager = lock?.pm ?? "npm";
+  const pmVersion = packageManagerVersion(m, lock, notes);
+
+  const deps = { ...m.dependencies, ...m.devDependencies };
+  const detected = await detectBuild(files, m, deps, notes);
+  const { tsOut } = detected;
+  let { build } = detected;
+  const next = await detectNext(files, deps);
+  if (next) build = nextBuild(next, m, notes);
+  // Next.js listens on 3000 unless PORT or `next start -p` says otherwise.
+  const nextPort = next
+    ? (opts.port ?? opts.existing?.ports[0] ?? nextStartPort(m.scripts.start) ?? 3000)
+    : undefined;
+  // `next start` is resolved only where it is the server; a standalone build runs server.js.
+  const startPort = next?.output === "server" ? nextPort : undefined;
+
+  const entry = detectEntry({ files, m, opts, tsOut, next, nextPort, startPort });
+  if (entry.argv[0] === "npm" || entry.argv[0] === "yarn" || entry.argv[0] === "pnpm") {
+    notes.push(
+      `the app starts through ${entry.argv[0]}, which does not forward signals well: prefer a start script that runs node directly`,
+    );
+  }
+  const port = await detectPort(files, opts, nextPort);
+  const tests = detectTests(m, pm);
+  const native = nodeNativeNeeds(Object.keys(m.dependencies), lock?.installScripts ?? []);
+  const appPaths = nodeAppPaths(files, next, entry, build, lock);
 
   const project: NodeProject = {
     kind: "node",
@@ -535,10 +609,7 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   if (build) project.build = build;
   if (next) project.next = next;
   if (port !== undefined) project.port = port;
-  const srcs = files.list.filter(
-    (f) => /\.(c|m)?[jt]sx?$/.test(f) && !/(^|\/)(tests?|__tests__)\/|\.test\.|\.spec\./.test(f),
-  );
-  const health = await findHealthRoute(files, srcs);
+  const health = await findHealthRoute(files, sourceFiles(files));
   if (health) project.healthPath = health;
   if (tests) project.tests = tests;
   return project;

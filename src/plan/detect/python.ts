@@ -143,10 +143,23 @@ interface DepsResult {
   pyproject: Table;
 }
 
+/** What each dependency source reads: pyproject.toml's tables and whether a lock counts. */
+interface DepsContext {
+  files: ProjectFiles;
+  pyproject: Table;
+  /** pyproject.toml's [project]. */
+  project: Table;
+  /** pyproject.toml's [tool]. */
+  tool: Table;
+  /** A package with a build system and console scripts: pip installs the project itself. */
+  installProject: boolean;
+  /** The lock is present and not ignored. */
+  lockFor: (lock: string) => boolean;
+}
+
 async function detectDeps(files: ProjectFiles, opts: DetectOptions): Promise<DepsResult> {
   const pyproject = await readToml(files, "pyproject.toml");
   const tool = isTable(pyproject.tool) ? pyproject.tool : {};
-  const hasPoetry = isTable(tool.poetry) && (isTable(tool.poetry.dependencies) || files.has("poetry.lock"));
   const project = isTable(pyproject.project) ? pyproject.project : {};
   const buildSystem = isTable(pyproject["build-system"]) ? pyproject["build-system"] : undefined;
   const scripts = isTable(project.scripts)
@@ -157,126 +170,146 @@ async function detectDeps(files: ProjectFiles, opts: DetectOptions): Promise<Dep
   const installProject = buildSystem !== undefined && Object.keys(scripts).length > 0;
 
   const lockFor = (lock: string) => files.has(lock) && !opts.ignoreLock;
+  const ctx: DepsContext = { files, pyproject, project, tool, installProject, lockFor };
 
-  if (hasPoetry) {
-    const base: PythonDeps = {
-      source: "poetry",
-      manifest: "pyproject.toml",
-      names: poetryMainDeps(pyproject),
-      requirementFiles: [],
-      installProject,
-    };
-    if (lockFor("poetry.lock")) {
-      const exp = exportPoetryLock(pyproject, await readToml(files, "poetry.lock"));
-      return {
-        deps: { ...base, lockfile: "poetry.lock", exported: exp.lines, names: exp.names },
-        devNames: poetryDevDeps(pyproject),
-        localPaths: [],
-        pyproject,
-      };
-    }
+  return (
+    (await poetryProjectDeps(ctx)) ??
+    (await pep621ProjectDeps(ctx)) ??
+    (await pipfileProjectDeps(ctx)) ??
+    (await requirementsDeps(ctx)) ??
+    noManifestDeps(ctx)
+  );
+}
+
+/** Poetry: the exported poetry.lock, else the declared main dependencies. */
+async function poetryProjectDeps({
+  files,
+  pyproject,
+  tool,
+  installProject,
+  lockFor,
+}: DepsContext): Promise<DepsResult | undefined> {
+  const hasPoetry = isTable(tool.poetry) && (isTable(tool.poetry.dependencies) || files.has("poetry.lock"));
+  if (!hasPoetry) return undefined;
+  const base: PythonDeps = {
+    source: "poetry",
+    manifest: "pyproject.toml",
+    names: poetryMainDeps(pyproject),
+    requirementFiles: [],
+    installProject,
+  };
+  if (lockFor("poetry.lock")) {
+    const exp = exportPoetryLock(pyproject, await readToml(files, "poetry.lock"));
     return {
-      deps: { ...base, exported: base.names },
+      deps: { ...base, lockfile: "poetry.lock", exported: exp.lines, names: exp.names },
       devNames: poetryDevDeps(pyproject),
       localPaths: [],
       pyproject,
     };
   }
+  return {
+    deps: { ...base, exported: base.names },
+    devNames: poetryDevDeps(pyproject),
+    localPaths: [],
+    pyproject,
+  };
+}
+
+/** PEP 621 pyproject.toml: the exported uv.lock or pdm.lock, else [project] dependencies (unless requirements.txt is there). */
+async function pep621ProjectDeps({
+  files,
+  pyproject,
+  project,
+  installProject,
+  lockFor,
+}: DepsContext): Promise<DepsResult | undefined> {
   if (
-    files.has("pyproject.toml") &&
-    (files.has("uv.lock") || files.has("pdm.lock") || Array.isArray(project.dependencies))
-  ) {
-    const names = pep621Deps(pyproject);
-    const devNames = pep621DevDeps(pyproject);
-    if (lockFor("uv.lock")) {
-      const exp = exportUvLock(pyproject, await readToml(files, "uv.lock"));
-      return {
-        deps: {
-          source: "uv",
-          manifest: "pyproject.toml",
-          lockfile: "uv.lock",
-          names: exp.names,
-          exported: exp.lines,
-          requirementFiles: [],
-          installProject,
-        },
-        devNames,
-        localPaths: [],
-        pyproject,
-      };
-    }
-    if (lockFor("pdm.lock")) {
-      const exp = exportPdmLock(pyproject, await readToml(files, "pdm.lock"));
-      return {
-        deps: {
-          source: "pdm",
-          manifest: "pyproject.toml",
-          lockfile: "pdm.lock",
-          names: exp.names,
-          exported: exp.lines,
-          requirementFiles: [],
-          installProject,
-        },
-        devNames,
-        localPaths: [],
-        pyproject,
-      };
-    }
-    if (!files.list.some((f) => f === "requirements.txt")) {
-      const declared = Array.isArray(project.dependencies)
-        ? project.dependencies.filter((d): d is string => typeof d === "string")
-        : [];
-      return {
-        deps: {
-          source: "pyproject",
-          manifest: "pyproject.toml",
-          names,
-          exported: declared,
-          requirementFiles: [],
-          installProject,
-        },
-        devNames,
-        localPaths: [],
-        pyproject,
-      };
-    }
+    !files.has("pyproject.toml") ||
+    !(files.has("uv.lock") || files.has("pdm.lock") || Array.isArray(project.dependencies))
+  )
+    return undefined;
+  const names = pep621Deps(pyproject);
+  const devNames = pep621DevDeps(pyproject);
+  if (lockFor("uv.lock")) {
+    const exp = exportUvLock(pyproject, await readToml(files, "uv.lock"));
+    return {
+      deps: {
+        source: "uv",
+        manifest: "pyproject.toml",
+        lockfile: "uv.lock",
+        names: exp.names,
+        exported: exp.lines,
+        requirementFiles: [],
+        installProject,
+      },
+      devNames,
+      localPaths: [],
+      pyproject,
+    };
   }
-  if (files.has("Pipfile") && !files.has("requirements.txt")) {
-    const pipfile = await readToml(files, "Pipfile");
-    const devNames = pipfileDeps(pipfile, "dev-packages");
-    if (lockFor("Pipfile.lock")) {
-      const text = (await files.read("Pipfile.lock")) ?? "";
-      let lock: unknown;
-      try {
-        lock = JSON.parse(text);
-      } catch (e) {
-        throw new InputError(`Pipfile.lock is not valid JSON: ${(e as Error).message}`, {
-          location: { file: "Pipfile.lock", line: 1, column: 1 },
-        });
-      }
-      const exp = exportPipfileLock(pipfile, lock);
-      return {
-        deps: {
-          source: "pipfile",
-          manifest: "Pipfile",
-          lockfile: "Pipfile.lock",
-          names: exp.names,
-          exported: exp.lines,
-          requirementFiles: [],
-          installProject: false,
-        },
-        devNames,
-        localPaths: [],
-        pyproject,
-      };
+  if (lockFor("pdm.lock")) {
+    const exp = exportPdmLock(pyproject, await readToml(files, "pdm.lock"));
+    return {
+      deps: {
+        source: "pdm",
+        manifest: "pyproject.toml",
+        lockfile: "pdm.lock",
+        names: exp.names,
+        exported: exp.lines,
+        requirementFiles: [],
+        installProject,
+      },
+      devNames,
+      localPaths: [],
+      pyproject,
+    };
+  }
+  if (files.list.some((f) => f === "requirements.txt")) return undefined;
+  const declared = Array.isArray(project.dependencies)
+    ? project.dependencies.filter((d): d is string => typeof d === "string")
+    : [];
+  return {
+    deps: {
+      source: "pyproject",
+      manifest: "pyproject.toml",
+      names,
+      exported: declared,
+      requirementFiles: [],
+      installProject,
+    },
+    devNames,
+    localPaths: [],
+    pyproject,
+  };
+}
+
+/** Pipenv (without a requirements.txt beside it): the exported Pipfile.lock, else Pipfile's packages. */
+async function pipfileProjectDeps({
+  files,
+  pyproject,
+  lockFor,
+}: DepsContext): Promise<DepsResult | undefined> {
+  if (!files.has("Pipfile") || files.has("requirements.txt")) return undefined;
+  const pipfile = await readToml(files, "Pipfile");
+  const devNames = pipfileDeps(pipfile, "dev-packages");
+  if (lockFor("Pipfile.lock")) {
+    const text = (await files.read("Pipfile.lock")) ?? "";
+    let lock: unknown;
+    try {
+      lock = JSON.parse(text);
+    } catch (e) {
+      throw new InputError(`Pipfile.lock is not valid JSON: ${(e as Error).message}`, {
+        location: { file: "Pipfile.lock", line: 1, column: 1 },
+      });
     }
-    const names = pipfileDeps(pipfile, "packages");
+    const exp = exportPipfileLock(pipfile, lock);
     return {
       deps: {
         source: "pipfile",
         manifest: "Pipfile",
-        names,
-        exported: names,
+        lockfile: "Pipfile.lock",
+        names: exp.names,
+        exported: exp.lines,
         requirementFiles: [],
         installProject: false,
       },
@@ -285,27 +318,48 @@ async function detectDeps(files: ProjectFiles, opts: DetectOptions): Promise<Dep
       pyproject,
     };
   }
+  const names = pipfileDeps(pipfile, "packages");
+  return {
+    deps: {
+      source: "pipfile",
+      manifest: "Pipfile",
+      names,
+      exported: names,
+      requirementFiles: [],
+      installProject: false,
+    },
+    devNames,
+    localPaths: [],
+    pyproject,
+  };
+}
+
+/** requirements files: the runtime one with its includes, and the test one's names as dev names. */
+async function requirementsDeps({ files, pyproject }: DepsContext): Promise<DepsResult | undefined> {
   const req =
     RUNTIME_REQUIREMENTS.find((r) => files.has(r)) ??
     files.list.find((f) => /^requirements[^/]*\.txt$/.test(f) && !TEST_REQUIREMENTS.includes(f));
-  if (req) {
-    const tree = await readRequirementsTree(files, req);
-    const devNames: string[] = [];
-    const testReq = TEST_REQUIREMENTS.find((r) => files.has(r));
-    if (testReq) devNames.push(...(await readRequirementsTree(files, testReq)).names);
-    return {
-      deps: {
-        source: "requirements",
-        manifest: req,
-        names: tree.names,
-        requirementFiles: tree.files,
-        installProject: false,
-      },
-      devNames,
-      localPaths: tree.localPaths,
-      pyproject,
-    };
-  }
+  if (!req) return undefined;
+  const tree = await readRequirementsTree(files, req);
+  const devNames: string[] = [];
+  const testReq = TEST_REQUIREMENTS.find((r) => files.has(r));
+  if (testReq) devNames.push(...(await readRequirementsTree(files, testReq)).names);
+  return {
+    deps: {
+      source: "requirements",
+      manifest: req,
+      names: tree.names,
+      requirementFiles: tree.files,
+      installProject: false,
+    },
+    devNames,
+    localPaths: tree.localPaths,
+    pyproject,
+  };
+}
+
+/** No manifest: setup.py installs the project, a plain script needs the standard library only. */
+function noManifestDeps({ files, pyproject }: DepsContext): DepsResult {
   if (files.has("setup.py")) {
     return {
       deps: {
