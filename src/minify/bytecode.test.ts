@@ -15,6 +15,35 @@ function tree(files: PathSpec[]): FileTree {
   return t;
 }
 
+/** The emitted Dockerfile of a Flask image, with a bytecode stage (and the archive when given). */
+function emitWithBytecode(extra: { archive?: { path: string; stdlib: string } } = {}): string {
+  return emitDockerfile({
+    source: "hello:single",
+    sourceId: "sha256:abc",
+    config: {
+      env: [],
+      exposedPorts: [],
+      labels: {},
+      os: "linux",
+      architecture: "amd64",
+      cmd: ["python", "app.py"],
+      entrypoint: null,
+      user: "",
+      workdir: "/app",
+    },
+    picker: "debian:bookworm-slim",
+    listFile: "closure.txt",
+    notes: [],
+    bytecode: {
+      python: "/usr/local/bin/python3.11",
+      listFile: "bytecode.txt",
+      scriptFile: "bytecode.py",
+      tar: "/b.tar",
+      ...extra,
+    },
+  });
+}
+
 const image = tree([
   ["usr/local/bin/python3.11", 15_000],
   ["usr/local/bin/python3", "python3.11"],
@@ -106,30 +135,7 @@ describe("sourceless bytecode", () => {
   });
 
   it("emits a bytecode stage run by the image's interpreter in exec form, feeding the picker, not the result", () => {
-    const text = emitDockerfile({
-      source: "hello:single",
-      sourceId: "sha256:abc",
-      config: {
-        env: [],
-        exposedPorts: [],
-        labels: {},
-        os: "linux",
-        architecture: "amd64",
-        cmd: ["python", "app.py"],
-        entrypoint: null,
-        user: "",
-        workdir: "/app",
-      },
-      picker: "debian:bookworm-slim",
-      listFile: "closure.txt",
-      notes: [],
-      bytecode: {
-        python: "/usr/local/bin/python3.11",
-        listFile: "bytecode.txt",
-        scriptFile: "bytecode.py",
-        tar: "/b.tar",
-      },
-    });
+    const text = emitWithBytecode();
     const df = parseDockerfile(text, { file: "Dockerfile", shell: true });
     expect(df.stages.map((s) => s.name ?? "")).toEqual(["source", "bytecode", "pick", ""]);
     expect(buildStageGraph(df).stages.map((s) => s.reachesFinalImage)).toEqual([false, false, false, true]);
@@ -252,31 +258,7 @@ describe("sourceless bytecode", () => {
     });
 
     it("passes the archive and the standard library's folder to the stage", () => {
-      const text = emitDockerfile({
-        source: "hello:single",
-        sourceId: "sha256:abc",
-        config: {
-          env: [],
-          exposedPorts: [],
-          labels: {},
-          os: "linux",
-          architecture: "amd64",
-          cmd: ["python", "app.py"],
-          entrypoint: null,
-          user: "",
-          workdir: "/app",
-        },
-        picker: "debian:bookworm-slim",
-        listFile: "closure.txt",
-        notes: [],
-        bytecode: {
-          python: "/usr/local/bin/python3.11",
-          listFile: "bytecode.txt",
-          scriptFile: "bytecode.py",
-          tar: "/b.tar",
-          archive: { path: "usr/local/lib/python311.zip", stdlib: PY },
-        },
-      });
+      const text = emitWithBytecode({ archive: { path: "usr/local/lib/python311.zip", stdlib: PY } });
       expect(text).toContain(`"/b.tar","usr/local/lib/python311.zip","${PY}"]`);
     });
   });
