@@ -1,7 +1,7 @@
 import { basename, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
-import { action, collect, examples } from "../runtime.js";
+import { action, type CliRuntime, collect, examples } from "../runtime.js";
 
 interface BuildFlags {
   file?: string;
@@ -48,6 +48,27 @@ function repoFor(dir: string): string {
     .replace(/[^a-z0-9._-]+/g, "-")
     .replace(/^[._-]+/, "");
   return `slimstage-build/${base || "app"}`;
+}
+
+/** The offline package index when the build wants it (`--package-index`): on refuses to go without, auto notes it. */
+async function packageIndexFor(
+  rt: CliRuntime,
+  mode: BuildFlags["packageIndex"],
+  dockerfiles: string[],
+  pidx: typeof import("../../build/package-index.js"),
+): Promise<Awaited<ReturnType<typeof pidx.startPackageIndex>> | undefined> {
+  const want = mode === "on" || (mode === "auto" && (await pidx.needsPackageIndex(dockerfiles)));
+  if (!want) return undefined;
+  try {
+    const index = await pidx.startPackageIndex(rt.signal);
+    rt.info(`offline package index at ${index.address}`);
+    return index;
+  } catch (e) {
+    if (mode === "on")
+      throw new InputError(`cannot start the offline package index: ${(e as Error).message}`);
+    rt.info(`note: no offline package index (${(e as Error).message}); pip in RUN steps may fail`);
+    return undefined;
+  }
 }
 
 export function define(program: Command): void {
@@ -117,20 +138,7 @@ export function define(program: Command): void {
         const dockerfiles =
           variants.length > 0 ? variants.map((v) => v.dockerfile) : [flags.file ?? `${context}/Dockerfile`];
 
-        const wantIndex =
-          flags.packageIndex === "on" ||
-          (flags.packageIndex === "auto" && (await pidx.needsPackageIndex(dockerfiles)));
-        let index: Awaited<ReturnType<typeof pidx.startPackageIndex>> | undefined;
-        if (wantIndex) {
-          try {
-            index = await pidx.startPackageIndex(rt.signal);
-            rt.info(`offline package index at ${index.address}`);
-          } catch (e) {
-            if (flags.packageIndex === "on")
-              throw new InputError(`cannot start the offline package index: ${(e as Error).message}`);
-            rt.info(`note: no offline package index (${(e as Error).message}); pip in RUN steps may fail`);
-          }
-        }
+        const index = await packageIndexFor(rt, flags.packageIndex, dockerfiles, pidx);
         // The index's network unless the user chose one; its name resolves on either.
         const network = flags.network ?? index?.reach.network;
         const extraHosts = index?.reach.extraHosts;

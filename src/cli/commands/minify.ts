@@ -12,7 +12,7 @@ import {
   timeoutOption,
 } from "../probe-options.js";
 import { pushTarget, pushVerified } from "../push-option.js";
-import { action, collect, examples } from "../runtime.js";
+import { action, type CliRuntime, collect, examples } from "../runtime.js";
 
 interface MinifyFlags {
   out?: string;
@@ -112,154 +112,154 @@ export function define(program: Command): void {
         ],
       ]),
     )
-    .action(
-      action(async (rt, image: string, flags: MinifyFlags) => {
-        // Checked before the minutes of tracing: an empty picker used to fail at the very end.
-        const { checkImageReference } = await import("../../image/reference-grammar.js");
-        checkImageReference(flags.picker, "--picker");
-        const pushTo = flags.push !== undefined ? await pushTarget(flags.push) : undefined;
-        const [
-          { minifyImage },
-          { parseProbeArgs, describeProbe },
-          { ProgressDisplay, formatMs, formatBytes },
-        ] = await Promise.all([
-          import("../../minify/minify.js"),
-          import("../../verify/probe-spec.js"),
-          import("../progress.js"),
-        ]);
-        const probes = parseProbeArgs(ordered);
-        const compose = composeOption(flags.compose, flags.service, flags.profile);
-        const timeoutMs = timeoutOption(flags.timeout);
-        const outDir =
-          flags.out ??
-          `${
-            image
-              .replace(/[@:].*$/, "")
-              .split("/")
-              .pop() ?? "image"
-          }-minified`;
-        const display = await ProgressDisplay.create(rt, rt.interactive ? `minifying ${image}` : undefined);
-        let key = 0;
-        let current: { key: string; text: string } | undefined;
-        // On a terminal the current row runs until the next starts; elsewhere each is one plain line.
-        const row = (text: string) => {
-          if (current) display.set(current.key, current.text, "done");
-          current = undefined;
-          if (!rt.interactive) return display.set(`row${key++}`, text, "info");
-          current = { key: `row${key++}`, text };
-          display.set(current.key, text, "running");
-        };
-        let result: Awaited<ReturnType<typeof minifyImage>>;
-        try {
-          result = await minifyImage({
-            image,
-            probes,
-            outDir,
-            ...(flags.force ? { force: true } : {}),
-            ...(flags.tag ? { tag: flags.tag } : {}),
-            ...(flags.include ? { include: flags.include } : {}),
-            ...(compose ? { compose } : {}),
-            env: envOptions(flags.envFile ?? [], flags.env ?? []),
-            livenessMs: livenessOption(flags.liveness),
-            differential: flags.differential,
-            maxRequests: maxRequestsOption(flags.maxRequests),
-            ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
-            picker: flags.picker,
-            level: flags.level === "tight" ? "tight" : "safe",
-            ...(flags.keepTraceArgs ? { keepTraceArgs: true } : {}),
-            ...(flags.keepSources ? { keepSources: true } : {}),
-            ...(flags.stdlibArchive === false ? { stdlibArchive: false } : {}),
-            timeoutMs,
-            signal: rt.signal,
-            onProgress: (e) => {
-              if (e.type === "phase") row(e.message);
-              else if (e.type === "build" && e.event.type === "step-start" && !e.event.step.internal)
-                row(
-                  `  ${e.what === "tracer" ? "tracer: " : ""}${e.event.step.instruction ?? e.event.step.name}`.slice(
-                    0,
-                    100,
-                  ),
-                );
-              else if (e.type === "verify" && e.event.type === "probe") {
-                const r = e.event.result;
-                display.set(
-                  `probe${key++}`,
-                  `  ${e.phase === "trace" ? "traced " : ""}${describeProbe(r.probe)}`,
-                  r.ok ? "done" : "failed",
-                  r.detail.slice(0, 60),
-                );
-              }
-            },
-          });
-        } finally {
-          if (current) display.set(current.key, current.text, "done");
-          display.finish();
-        }
-        // Only a verified image leaves the machine.
-        let pushed: { ref: string; digest?: string } | undefined;
-        if (pushTo && flags.push !== undefined && result.ok) {
-          rt.info(`pushing ${result.minified.tag} as ${flags.push}`);
-          pushed = await pushVerified(result.minified.tag, flags.push, pushTo, rt.signal);
-        }
-        if (rt.json) {
-          rt.printJson({ ...result, ...(pushed ? { pushed } : {}) });
-        } else {
-          const r = result;
-          for (const w of r.warnings) rt.info(`note: ${w}`);
-          rt.print(`source    ${r.source.image}: ${formatBytes(r.source.bytes)}, ${r.source.files} files`);
-          rt.print(
-            `traced    ${r.trace.syscalls} file and process calls (${r.trace.failed} failed lookups), ${r.trace.pathsUsed} paths used; ran ${r.trace.executed.join(", ") || "-"}`,
-          );
-          rt.print(
-            `kept      ${r.closure.files} files, ${formatBytes(r.closure.bytes)} at --level ${r.level} (${r.files.list})`,
-          );
-          const a = r.audit;
-          rt.print(
-            `audit     of ${a.source.files} files and links (${formatBytes(a.source.bytes)}): kept ${a.kept.files} (${formatBytes(a.kept.bytes)}), removed ${a.removed.files} (${formatBytes(a.removed.bytes)}); every path in ${r.files.audit}`,
-          );
-          for (const g of a.keptByReason)
-            rt.print(
-              `  kept    ${g.reason.padEnd(10)} ${String(g.files).padStart(6)} ${formatBytes(g.bytes)}`,
-            );
-          for (const g of a.removedByOwner.slice(0, 8))
-            rt.print(
-              `  removed ${`${g.kind}${g.name ? `:${g.name}` : ""}`.padEnd(30)} ${String(g.files).padStart(6)} ${formatBytes(g.bytes)}`,
-            );
-          if (a.removedByOwner.length > 8)
-            rt.print(`  removed ... ${a.removedByOwner.length - 8} more owners (audit.md)`);
-          if (a.compiled)
-            rt.print(
-              `compiled  ${a.compiled.sources.files} library sources (${formatBytes(a.compiled.sources.bytes)}) and ${a.compiled.cache.files} cached .pyc (${formatBytes(a.compiled.cache.bytes)}) -> ${compiledShape(a.compiled, formatBytes)}; --keep-sources to keep them`,
-            );
-          rt.print(`minified  ${r.minified.tag}: ${formatBytes(r.minified.bytes)} (${r.files.dockerfile})`);
-          const { formatVerifyReport } = await import("../verify-report.js");
-          const report = formatVerifyReport(r.verify, { verbose: rt.verbose, formatMs, formatBytes });
-          for (const l of report.err) rt.info(l);
-          for (const l of report.out) rt.print(l);
-          if (r.ok && r.savedBytes !== undefined) {
-            const pct = ((100 * r.savedBytes) / r.source.bytes).toFixed(0);
-            rt.print(
-              `verified  ${formatBytes(r.minified.bytes)} instead of ${formatBytes(r.source.bytes)}: ${formatBytes(r.savedBytes)} (${pct}%) smaller${r.verify.startupMs !== undefined ? `, start-up ${formatMs(r.verify.startupMs)}` : ""}`,
-            );
-            if (pushed) rt.print(`pushed    ${pushed.ref}${pushed.digest ? ` (${pushed.digest})` : ""}`);
-          } else {
-            rt.print(
-              `FAILED    the minified image did not pass its probes: ${r.verify.error ?? "a probe failed"}`,
-            );
-            if (flags.push !== undefined) rt.info(`not pushed: ${flags.push} (the image is not verified)`);
-            rt.info(
-              "the trace missed files the app needs: add probes that reach them, or keep them with --include",
-            );
-            for (const l of report.err) rt.info(l);
-          }
-        }
-        return result.ok ? EXIT.ok : EXIT.verify;
-      }),
-    );
+    .action(action((rt, image: string, flags: MinifyFlags) => runMinify(rt, image, flags, ordered)));
 }
 
 /** "131 sourceless .pyc and 309 modules in /usr/local/lib/python311.zip (2.2 MB), 5 MB in all", or "440 sourceless .pyc (8.1 MB)". */
 function compiledShape(c: NonNullable<RemovalAudit["compiled"]>, formatBytes: (n: number) => string): string {
   if (!c.archive) return `${c.files} sourceless .pyc (${formatBytes(c.bytes)})`;
   return `${c.files - 1} sourceless .pyc and ${c.archive.modules} modules in /${c.archive.path} (${formatBytes(c.archive.bytes)}), ${formatBytes(c.bytes)} in all`;
+}
+
+/** `slimstage minify`: flags read and checked, the run, its output and exit code. */
+async function runMinify(
+  rt: CliRuntime,
+  image: string,
+  flags: MinifyFlags,
+  ordered: ReturnType<typeof addProbeOptions>,
+): Promise<number> {
+  // Checked before the minutes of tracing: an empty picker used to fail at the very end.
+  const { checkImageReference } = await import("../../image/reference-grammar.js");
+  checkImageReference(flags.picker, "--picker");
+  const pushTo = flags.push !== undefined ? await pushTarget(flags.push) : undefined;
+  const [{ minifyImage }, { parseProbeArgs, describeProbe }, { ProgressDisplay, formatMs, formatBytes }] =
+    await Promise.all([
+      import("../../minify/minify.js"),
+      import("../../verify/probe-spec.js"),
+      import("../progress.js"),
+    ]);
+  const probes = parseProbeArgs(ordered);
+  const compose = composeOption(flags.compose, flags.service, flags.profile);
+  const timeoutMs = timeoutOption(flags.timeout);
+  const outDir =
+    flags.out ??
+    `${
+      image
+        .replace(/[@:].*$/, "")
+        .split("/")
+        .pop() ?? "image"
+    }-minified`;
+  const display = await ProgressDisplay.create(rt, rt.interactive ? `minifying ${image}` : undefined);
+  let key = 0;
+  let current: { key: string; text: string } | undefined;
+  // On a terminal the current row runs until the next starts; elsewhere each is one plain line.
+  const row = (text: string) => {
+    if (current) display.set(current.key, current.text, "done");
+    current = undefined;
+    if (!rt.interactive) return display.set(`row${key++}`, text, "info");
+    current = { key: `row${key++}`, text };
+    display.set(current.key, text, "running");
+  };
+  let result: Awaited<ReturnType<typeof minifyImage>>;
+  try {
+    result = await minifyImage({
+      image,
+      probes,
+      outDir,
+      ...(flags.force ? { force: true } : {}),
+      ...(flags.tag ? { tag: flags.tag } : {}),
+      ...(flags.include ? { include: flags.include } : {}),
+      ...(compose ? { compose } : {}),
+      env: envOptions(flags.envFile ?? [], flags.env ?? []),
+      livenessMs: livenessOption(flags.liveness),
+      differential: flags.differential,
+      maxRequests: maxRequestsOption(flags.maxRequests),
+      ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
+      picker: flags.picker,
+      level: flags.level === "tight" ? "tight" : "safe",
+      ...(flags.keepTraceArgs ? { keepTraceArgs: true } : {}),
+      ...(flags.keepSources ? { keepSources: true } : {}),
+      ...(flags.stdlibArchive === false ? { stdlibArchive: false } : {}),
+      timeoutMs,
+      signal: rt.signal,
+      onProgress: (e) => {
+        if (e.type === "phase") row(e.message);
+        else if (e.type === "build" && e.event.type === "step-start" && !e.event.step.internal)
+          row(
+            `  ${e.what === "tracer" ? "tracer: " : ""}${e.event.step.instruction ?? e.event.step.name}`.slice(
+              0,
+              100,
+            ),
+          );
+        else if (e.type === "verify" && e.event.type === "probe") {
+          const r = e.event.result;
+          display.set(
+            `probe${key++}`,
+            `  ${e.phase === "trace" ? "traced " : ""}${describeProbe(r.probe)}`,
+            r.ok ? "done" : "failed",
+            r.detail.slice(0, 60),
+          );
+        }
+      },
+    });
+  } finally {
+    if (current) display.set(current.key, current.text, "done");
+    display.finish();
+  }
+  // Only a verified image leaves the machine.
+  let pushed: { ref: string; digest?: string } | undefined;
+  if (pushTo && flags.push !== undefined && result.ok) {
+    rt.info(`pushing ${result.minified.tag} as ${flags.push}`);
+    pushed = await pushVerified(result.minified.tag, flags.push, pushTo, rt.signal);
+  }
+  if (rt.json) {
+    rt.printJson({ ...result, ...(pushed ? { pushed } : {}) });
+  } else {
+    const r = result;
+    for (const w of r.warnings) rt.info(`note: ${w}`);
+    rt.print(`source    ${r.source.image}: ${formatBytes(r.source.bytes)}, ${r.source.files} files`);
+    rt.print(
+      `traced    ${r.trace.syscalls} file and process calls (${r.trace.failed} failed lookups), ${r.trace.pathsUsed} paths used; ran ${r.trace.executed.join(", ") || "-"}`,
+    );
+    rt.print(
+      `kept      ${r.closure.files} files, ${formatBytes(r.closure.bytes)} at --level ${r.level} (${r.files.list})`,
+    );
+    const a = r.audit;
+    rt.print(
+      `audit     of ${a.source.files} files and links (${formatBytes(a.source.bytes)}): kept ${a.kept.files} (${formatBytes(a.kept.bytes)}), removed ${a.removed.files} (${formatBytes(a.removed.bytes)}); every path in ${r.files.audit}`,
+    );
+    for (const g of a.keptByReason)
+      rt.print(`  kept    ${g.reason.padEnd(10)} ${String(g.files).padStart(6)} ${formatBytes(g.bytes)}`);
+    for (const g of a.removedByOwner.slice(0, 8))
+      rt.print(
+        `  removed ${`${g.kind}${g.name ? `:${g.name}` : ""}`.padEnd(30)} ${String(g.files).padStart(6)} ${formatBytes(g.bytes)}`,
+      );
+    if (a.removedByOwner.length > 8)
+      rt.print(`  removed ... ${a.removedByOwner.length - 8} more owners (audit.md)`);
+    if (a.compiled)
+      rt.print(
+        `compiled  ${a.compiled.sources.files} library sources (${formatBytes(a.compiled.sources.bytes)}) and ${a.compiled.cache.files} cached .pyc (${formatBytes(a.compiled.cache.bytes)}) -> ${compiledShape(a.compiled, formatBytes)}; --keep-sources to keep them`,
+      );
+    rt.print(`minified  ${r.minified.tag}: ${formatBytes(r.minified.bytes)} (${r.files.dockerfile})`);
+    const { formatVerifyReport } = await import("../verify-report.js");
+    const report = formatVerifyReport(r.verify, { verbose: rt.verbose, formatMs, formatBytes });
+    // On failure the same lines follow the verdict, with what failed.
+    if (r.ok) for (const l of report.err) rt.info(l);
+    for (const l of report.out) rt.print(l);
+    if (r.ok && r.savedBytes !== undefined) {
+      const pct = ((100 * r.savedBytes) / r.source.bytes).toFixed(0);
+      rt.print(
+        `verified  ${formatBytes(r.minified.bytes)} instead of ${formatBytes(r.source.bytes)}: ${formatBytes(r.savedBytes)} (${pct}%) smaller${r.verify.startupMs !== undefined ? `, start-up ${formatMs(r.verify.startupMs)}` : ""}`,
+      );
+      if (pushed) rt.print(`pushed    ${pushed.ref}${pushed.digest ? ` (${pushed.digest})` : ""}`);
+    } else {
+      rt.print(`FAILED    the minified image did not pass its probes: ${r.verify.error ?? "a probe failed"}`);
+      if (flags.push !== undefined) rt.info(`not pushed: ${flags.push} (the image is not verified)`);
+      rt.info(
+        "the trace missed files the app needs: add probes that reach them, or keep them with --include",
+      );
+      for (const l of report.err) rt.info(l);
+    }
+  }
+  return result.ok ? EXIT.ok : EXIT.verify;
 }

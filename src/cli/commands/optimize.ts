@@ -2,6 +2,8 @@ import { relative } from "node:path";
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors.js";
 import { formatBytes } from "../../image/format/units.js";
+import type { OptimizeResult } from "../../plan/optimize.js";
+import type { Probe } from "../../verify/types.js";
 import { EXIT } from "../exit-codes.js";
 import {
   addProbeOptions,
@@ -12,7 +14,7 @@ import {
   maxRequestsOption,
 } from "../probe-options.js";
 import { pushTarget, pushVerified } from "../push-option.js";
-import { action, collect, examples } from "../runtime.js";
+import { action, type CliRuntime, collect, examples } from "../runtime.js";
 import { verifiedCoverage } from "../verify-report.js";
 
 interface OptimizeFlags {
@@ -135,199 +137,210 @@ export function define(program: Command): void {
         ],
       ]),
     )
-    .action(
-      action(async (rt, dir: string, flags: OptimizeFlags) => {
-        const [
-          { optimizeProject },
-          { parseProbeArgs, describeProbe },
-          { splitSimpleShell },
-          { findLabOptimizeDefaults },
-        ] = await Promise.all([
-          import("../../plan/optimize.js"),
-          import("../../verify/probe-spec.js"),
-          import("../../plan/detect/existing.js"),
-          import("../../lab/optimize-defaults.js"),
-        ]);
-        // Checked before the builds: a bad reference used to be found only at the end.
-        const pushTo = flags.push !== undefined ? await pushTarget(flags.push) : undefined;
-        if (pushTo && flags.planOnly)
-          throw new InputError("--push needs a built image: drop --plan-only", {
-            hint: "slimstage optimize DIR --push HOST/NAME:TAG builds, verifies, then pushes",
-          });
-        const compose = composeOption(flags.compose, flags.service, flags.profile);
-        const probes = parseProbeArgs(ordered);
-        if (flags.probesFile) {
-          const { loadProbesFile } = await import("../../verify/probes/probes-file.js");
-          probes.push(...(await loadProbesFile(flags.probesFile)).probes);
-        }
-        const env = envOptions(flags.envFile ?? [], flags.env ?? []);
-        let port: number | undefined;
-        if (flags.port !== undefined) {
-          port = Number(flags.port);
-          if (!Number.isInteger(port) || port < 1 || port > 65535)
-            throw new InputError(`--port ${flags.port} is not a port number`);
-        }
-        let entry: string[] | undefined;
-        if (flags.entry !== undefined) {
-          entry = splitSimpleShell(flags.entry);
-          if (!entry)
-            throw new InputError(`--entry '${flags.entry}' must be a plain command (no shell operators)`, {
-              hint: "wrap shell logic in a script and pass --entry 'sh script.sh'",
-            });
-        }
-        const timeout = Number(flags.timeout ?? "90");
-        if (!Number.isFinite(timeout) || timeout <= 0)
-          throw new InputError(`--timeout ${flags.timeout} is not a number of seconds`);
+    .action(action((rt, dir: string, flags: OptimizeFlags) => runOptimize(rt, dir, flags, ordered)));
+}
 
-        const { PhaseClock } = await import("../progress.js");
-        // Build and verify per tier: one tier, or every tier from --tier on with --all-tiers.
-        // Tiers go distroless -> slim (plan/optimize.ts TIER_ORDER).
-        const tierCount = flags.allTiers && flags.tier === "distroless" ? 2 : 1;
-        const clock = new PhaseClock(2 * tierCount);
-        let started = 0;
-        // A lab's lab.yaml supplies the probe and sidecars the flags leave out.
-        const defaults = await findLabOptimizeDefaults(dir);
-        const result = await optimizeProject(dir, {
-          ...(defaults ? { defaults } : {}),
-          ...(flags.from ? { from: flags.from } : {}),
-          ...(flags.target ? { target: flags.target } : {}),
-          tier: flags.tier,
-          ...(flags.allTiers ? { allTiers: true } : {}),
-          ...(probes.length > 0 ? { probes } : {}),
-          ...(compose ? { compose } : {}),
-          ...(flags.write ? { write: true } : {}),
-          ...(flags.planOnly ? { planOnly: true } : {}),
-          ...(flags.tests === false ? { skipTests: true } : {}),
-          // The image to push must outlive the run; it is untagged after the push.
-          ...(flags.keepImages === false && !pushTo ? { keepImages: false } : {}),
-          verifyTimeoutMs: timeout * 1000,
-          ...(Object.keys(env).length > 0 ? { env } : {}),
-          livenessMs: livenessOption(flags.liveness),
-          ...(flags.against
-            ? { against: flags.against, maxRequests: maxRequestsOption(flags.maxRequests) }
-            : {}),
-          ...(flags.allowSecret?.length ? { allowSecrets: flags.allowSecret } : {}),
-          ...(flags.writable?.length ? { writable: flags.writable } : {}),
-          detect: {
-            ...(entry ? { entry } : {}),
-            ...(port !== undefined ? { port } : {}),
-            ...(flags.ignoreLock ? { ignoreLock: true } : {}),
-          },
-          signal: rt.signal,
-          onProgress: (e) => {
-            if (e.type === "phase") {
-              // Each "building"/"verifying" message starts a phase; a fallback plans the next tier's two.
-              if (/ tier failed: /.test(e.message)) clock.plan(2);
-              else {
-                if (started > 0) clock.finish();
-                started++;
-                clock.start();
-              }
-              rt.info(`${e.tier ? `[${e.tier}] ` : ""}${e.message}  [${clock.line()}]`);
-            } else if (rt.verbose && e.type === "build" && e.event.type === "step-start")
-              rt.info(`[${e.tier}] ${e.event.step.name}`);
-          },
-        });
+/** `slimstage optimize`: flags read and checked, the run, its output and exit code. */
+async function runOptimize(
+  rt: CliRuntime,
+  dir: string,
+  flags: OptimizeFlags,
+  ordered: ReturnType<typeof addProbeOptions>,
+): Promise<number> {
+  const [
+    { optimizeProject },
+    { parseProbeArgs, describeProbe },
+    { splitSimpleShell },
+    { findLabOptimizeDefaults },
+  ] = await Promise.all([
+    import("../../plan/optimize.js"),
+    import("../../verify/probe-spec.js"),
+    import("../../plan/detect/existing.js"),
+    import("../../lab/optimize-defaults.js"),
+  ]);
+  // Checked before the builds: a bad reference used to be found only at the end.
+  const pushTo = flags.push !== undefined ? await pushTarget(flags.push) : undefined;
+  if (pushTo && flags.planOnly)
+    throw new InputError("--push needs a built image: drop --plan-only", {
+      hint: "slimstage optimize DIR --push HOST/NAME:TAG builds, verifies, then pushes",
+    });
+  const compose = composeOption(flags.compose, flags.service, flags.profile);
+  const probes = parseProbeArgs(ordered);
+  if (flags.probesFile) {
+    const { loadProbesFile } = await import("../../verify/probes/probes-file.js");
+    probes.push(...(await loadProbesFile(flags.probesFile)).probes);
+  }
+  const env = envOptions(flags.envFile ?? [], flags.env ?? []);
+  let port: number | undefined;
+  if (flags.port !== undefined) {
+    port = Number(flags.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new InputError(`--port ${flags.port} is not a port number`);
+  }
+  let entry: string[] | undefined;
+  if (flags.entry !== undefined) {
+    entry = splitSimpleShell(flags.entry);
+    if (!entry)
+      throw new InputError(`--entry '${flags.entry}' must be a plain command (no shell operators)`, {
+        hint: "wrap shell logic in a script and pass --entry 'sh script.sh'",
+      });
+  }
+  const timeout = Number(flags.timeout ?? "90");
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new InputError(`--timeout ${flags.timeout} is not a number of seconds`);
 
-        // Only a verified image leaves the machine.
-        let pushed: { ref: string; digest?: string } | undefined;
-        const chosen = result.attempts.find((a) => a.tier === result.tier && a.status === "verified");
-        if (pushTo && flags.push !== undefined && result.ok && chosen?.image) {
-          rt.info(`pushing ${chosen.image} as ${flags.push}`);
-          try {
-            pushed = await pushVerified(chosen.image, flags.push, pushTo, rt.signal);
-          } finally {
-            if (flags.keepImages === false) await untagAll(result.attempts.map((a) => a.image));
-          }
+  const { PhaseClock } = await import("../progress.js");
+  // Build and verify per tier: one tier, or every tier from --tier on with --all-tiers.
+  // Tiers go distroless -> slim (plan/optimize.ts TIER_ORDER).
+  const tierCount = flags.allTiers && flags.tier === "distroless" ? 2 : 1;
+  const clock = new PhaseClock(2 * tierCount);
+  let started = 0;
+  // A lab's lab.yaml supplies the probe and sidecars the flags leave out.
+  const defaults = await findLabOptimizeDefaults(dir);
+  const result = await optimizeProject(dir, {
+    ...(defaults ? { defaults } : {}),
+    ...(flags.from ? { from: flags.from } : {}),
+    ...(flags.target ? { target: flags.target } : {}),
+    tier: flags.tier,
+    ...(flags.allTiers ? { allTiers: true } : {}),
+    ...(probes.length > 0 ? { probes } : {}),
+    ...(compose ? { compose } : {}),
+    ...(flags.write ? { write: true } : {}),
+    ...(flags.planOnly ? { planOnly: true } : {}),
+    ...(flags.tests === false ? { skipTests: true } : {}),
+    // The image to push must outlive the run; it is untagged after the push.
+    ...(flags.keepImages === false && !pushTo ? { keepImages: false } : {}),
+    verifyTimeoutMs: timeout * 1000,
+    ...(Object.keys(env).length > 0 ? { env } : {}),
+    livenessMs: livenessOption(flags.liveness),
+    ...(flags.against ? { against: flags.against, maxRequests: maxRequestsOption(flags.maxRequests) } : {}),
+    ...(flags.allowSecret?.length ? { allowSecrets: flags.allowSecret } : {}),
+    ...(flags.writable?.length ? { writable: flags.writable } : {}),
+    detect: {
+      ...(entry ? { entry } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(flags.ignoreLock ? { ignoreLock: true } : {}),
+    },
+    signal: rt.signal,
+    onProgress: (e) => {
+      if (e.type === "phase") {
+        // Each "building"/"verifying" message starts a phase; a fallback plans the next tier's two.
+        if (/ tier failed: /.test(e.message)) clock.plan(2);
+        else {
+          if (started > 0) clock.finish();
+          started++;
+          clock.start();
         }
+        rt.info(`${e.tier ? `[${e.tier}] ` : ""}${e.message}  [${clock.line()}]`);
+      } else if (rt.verbose && e.type === "build" && e.event.type === "step-start")
+        rt.info(`[${e.tier}] ${e.event.step.name}`);
+    },
+  });
 
-        if (rt.json) {
-          rt.printJson({
-            ok: result.ok,
-            ...(pushed ? { pushed } : {}),
-            tier: result.tier ?? null,
-            project: { ...result.project, dir: relative(process.cwd(), result.project.dir) || "." },
-            target: result.target,
-            rewrittenFrom: result.rewrittenFrom ?? null,
-            attempts: result.attempts.map((a) => ({
-              tier: a.tier,
-              status: a.status,
-              ok: a.ok,
-              reason: a.reason ?? null,
-              image: a.image ?? null,
-              imageId: a.imageId ?? null,
-              sizeBytes: a.sizeBytes ?? null,
-              buildMs: a.buildMs ?? null,
-              verify: a.verify
-                ? {
-                    ok: a.verify.ok,
-                    startupMs: a.verify.startupMs ?? null,
-                    probes: a.verify.probes.map((p) => ({
-                      probe: describeProbe(p.probe),
-                      ok: p.ok,
-                      detail: p.detail,
-                    })),
-                  }
-                : null,
-            })),
-            decisions: result.decisions,
-            dockerfile: result.dockerfile,
-            dockerignore: result.dockerignore,
-            extraFiles: result.extraFiles,
-            written: result.written,
-          });
-        } else {
-          const p = result.project;
-          rt.print(
-            `${p.kind === "python" ? `Python ${p.pythonVersion}` : `Node ${p.nodeVersion}`} project in ${relative(process.cwd(), p.dir) || "."}: entry ${JSON.stringify(p.entry.argv)} (${p.entry.source})${p.port !== undefined ? `, port ${p.port}` : ""}`,
-          );
-          for (const a of result.attempts) {
-            const what =
-              a.status === "verified"
-                ? `built and verified, ${mb(a.sizeBytes)} (${a.image})`
-                : a.status === "planned"
-                  ? "planned only (not built, not verified)"
-                  : `${a.status}: ${a.reason ?? ""}`;
-            rt.print(`  ${a.tier.padEnd(10)} ${what}`);
-            // What "verified" covered, as `slimstage verify` says it: the probes' answers or the request set.
-            if (a.status === "verified" && a.verify) {
-              rt.print(`  ${"".padEnd(10)} verified: ${verifiedCoverage(a.verify)}`);
-              for (const p of a.verify.probes)
-                rt.print(`  ${"".padEnd(10)}   ${describeProbe(p.probe)}: ${p.detail}`);
+  // Only a verified image leaves the machine.
+  let pushed: { ref: string; digest?: string } | undefined;
+  const chosen = result.attempts.find((a) => a.tier === result.tier && a.status === "verified");
+  if (pushTo && flags.push !== undefined && result.ok && chosen?.image) {
+    rt.info(`pushing ${chosen.image} as ${flags.push}`);
+    try {
+      pushed = await pushVerified(chosen.image, flags.push, pushTo, rt.signal);
+    } finally {
+      if (flags.keepImages === false) await untagAll(result.attempts.map((a) => a.image));
+    }
+  }
+
+  if (rt.json) {
+    rt.printJson({
+      ok: result.ok,
+      ...(pushed ? { pushed } : {}),
+      tier: result.tier ?? null,
+      project: { ...result.project, dir: relative(process.cwd(), result.project.dir) || "." },
+      target: result.target,
+      rewrittenFrom: result.rewrittenFrom ?? null,
+      attempts: result.attempts.map((a) => ({
+        tier: a.tier,
+        status: a.status,
+        ok: a.ok,
+        reason: a.reason ?? null,
+        image: a.image ?? null,
+        imageId: a.imageId ?? null,
+        sizeBytes: a.sizeBytes ?? null,
+        buildMs: a.buildMs ?? null,
+        verify: a.verify
+          ? {
+              ok: a.verify.ok,
+              startupMs: a.verify.startupMs ?? null,
+              probes: a.verify.probes.map((p) => ({
+                probe: describeProbe(p.probe),
+                ok: p.ok,
+                detail: p.detail,
+              })),
             }
-          }
-          // What verification read but did not use (compose keys it ignores), once for all tiers.
-          for (const w of new Set(result.attempts.flatMap((a) => a.verify?.warnings ?? [])))
-            rt.info(`note: ${w}`);
-          rt.print("");
-          rt.print("Why:");
-          for (const d of result.decisions) rt.print(`  - ${d.text}`);
-          rt.print("");
-          if (pushed) rt.print(`pushed ${pushed.ref}${pushed.digest ? ` (${pushed.digest})` : ""}`);
-          if (result.written.length > 0) {
-            for (const w of result.written)
-              rt.print(
-                `wrote ${relative(process.cwd(), w.path)}${w.backup ? ` (previous kept as ${relative(process.cwd(), w.backup)})` : ""}`,
-              );
-          } else {
-            rt.print(`--- ${relative(process.cwd(), result.target)} (${result.tier ?? "not verified"}) ---`);
-            rt.print(result.dockerfile);
-            for (const [f, text] of Object.entries(result.extraFiles)) {
-              rt.print(`--- ${f} ---`);
-              rt.print(text);
-            }
-            if (result.ok)
-              rt.print(
-                "Nothing was written: pass --write to write these files (existing ones are kept as *.slimstage.bak).",
-              );
-          }
-        }
-        if (flags.planOnly) return EXIT.ok;
-        if (!result.ok) {
-          const last = result.attempts[result.attempts.length - 1];
-          return last?.status === "build-failed" ? EXIT.build : EXIT.verify;
-        }
-        return EXIT.ok;
-      }),
-    );
+          : null,
+      })),
+      decisions: result.decisions,
+      dockerfile: result.dockerfile,
+      dockerignore: result.dockerignore,
+      extraFiles: result.extraFiles,
+      written: result.written,
+    });
+  } else printOptimize(rt, result, pushed, describeProbe);
+  if (flags.planOnly) return EXIT.ok;
+  if (!result.ok) {
+    const last = result.attempts[result.attempts.length - 1];
+    return last?.status === "build-failed" ? EXIT.build : EXIT.verify;
+  }
+  return EXIT.ok;
+}
+
+/** The human form of an optimize run: the project, each tier, why, and the files (written or shown). */
+function printOptimize(
+  rt: CliRuntime,
+  result: OptimizeResult,
+  pushed: { ref: string; digest?: string } | undefined,
+  describeProbe: (p: Probe) => string,
+): void {
+  const p = result.project;
+  rt.print(
+    `${p.kind === "python" ? `Python ${p.pythonVersion}` : `Node ${p.nodeVersion}`} project in ${relative(process.cwd(), p.dir) || "."}: entry ${JSON.stringify(p.entry.argv)} (${p.entry.source})${p.port !== undefined ? `, port ${p.port}` : ""}`,
+  );
+  for (const a of result.attempts) {
+    const what =
+      a.status === "verified"
+        ? `built and verified, ${mb(a.sizeBytes)} (${a.image})`
+        : a.status === "planned"
+          ? "planned only (not built, not verified)"
+          : `${a.status}: ${a.reason ?? ""}`;
+    rt.print(`  ${a.tier.padEnd(10)} ${what}`);
+    // What "verified" covered, as `slimstage verify` says it: the probes' answers or the request set.
+    if (a.status === "verified" && a.verify) {
+      rt.print(`  ${"".padEnd(10)} verified: ${verifiedCoverage(a.verify)}`);
+      for (const p of a.verify.probes)
+        rt.print(`  ${"".padEnd(10)}   ${describeProbe(p.probe)}: ${p.detail}`);
+    }
+  }
+  // What verification read but did not use (compose keys it ignores), once for all tiers.
+  for (const w of new Set(result.attempts.flatMap((a) => a.verify?.warnings ?? []))) rt.info(`note: ${w}`);
+  rt.print("");
+  rt.print("Why:");
+  for (const d of result.decisions) rt.print(`  - ${d.text}`);
+  rt.print("");
+  if (pushed) rt.print(`pushed ${pushed.ref}${pushed.digest ? ` (${pushed.digest})` : ""}`);
+  if (result.written.length > 0) {
+    for (const w of result.written)
+      rt.print(
+        `wrote ${relative(process.cwd(), w.path)}${w.backup ? ` (previous kept as ${relative(process.cwd(), w.backup)})` : ""}`,
+      );
+  } else {
+    rt.print(`--- ${relative(process.cwd(), result.target)} (${result.tier ?? "not verified"}) ---`);
+    rt.print(result.dockerfile);
+    for (const [f, text] of Object.entries(result.extraFiles)) {
+      rt.print(`--- ${f} ---`);
+      rt.print(text);
+    }
+    if (result.ok)
+      rt.print(
+        "Nothing was written: pass --write to write these files (existing ones are kept as *.slimstage.bak).",
+      );
+  }
 }
