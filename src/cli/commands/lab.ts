@@ -29,6 +29,21 @@ function parseLabels(list: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** The phases a run plans: lint, build, analyze, verify per built variant; analyze and verify for a reference image; a build for each of slimstage's own variants. */
+function plannedPhases(
+  labs: ReadonlyArray<{ config: { variants: ReadonlyArray<{ image?: unknown }> } }>,
+  flags: Pick<LabFlags, "optimize" | "minify">,
+): number {
+  return labs.reduce(
+    (n, l) =>
+      n +
+      l.config.variants.reduce((m, v) => m + (v.image ? 2 : 4), 0) +
+      (flags.optimize === false ? 0 : 2) +
+      (flags.minify === false ? 0 : 1),
+    0,
+  );
+}
+
 export function define(program: Command): void {
   program
     .command("lab")
@@ -115,15 +130,7 @@ export function define(program: Command): void {
         // The phases planned (lint, build, analyze, verify per built variant; analyze and verify for a
         // reference image; at least a build for each of slimstage's own variants): a plan that grows
         // when more phases start, for the overall count and the time left.
-        const planned = labs.reduce(
-          (n, l) =>
-            n +
-            l.config.variants.reduce((m, v) => m + (v.image ? 2 : 4), 0) +
-            (flags.optimize === false ? 0 : 2) +
-            (flags.minify === false ? 0 : 1),
-          0,
-        );
-        const clock = new PhaseClock(planned);
+        const clock = new PhaseClock(plannedPhases(labs, flags));
         const machine = await lab.machineInfo();
         const createdAt = new Date().toISOString();
 

@@ -56,6 +56,62 @@ class TopN<T> {
   }
 }
 
+/** Each history entry as a layer: its sizes, waste and changes (an empty entry for a metadata-only step). */
+function layerAnalyses(image: Image, merged: ReturnType<typeof mergeWithStats>): LayerAnalysis[] {
+  return image.history.map((h, index) => {
+    const common = { index, createdBy: h.createdBy };
+    if (h.layerIndex === null) {
+      return {
+        ...common,
+        layerIndex: null,
+        digest: null,
+        size: 0,
+        compressedBytes: 0,
+        compressedSizeKind: "real" as CompressedSizeKind,
+        wastedBytes: 0,
+        added: { files: 0, bytes: 0 },
+        changed: { files: 0, bytes: 0 },
+        removed: { files: 0, bytes: 0 },
+        empty: true,
+      };
+    }
+    const l = image.layers[h.layerIndex]!;
+    const s = merged.stats[h.layerIndex]!;
+    return {
+      ...common,
+      layerIndex: h.layerIndex,
+      digest: l.diffId,
+      size: l.size,
+      compressedBytes: l.compressedBytes,
+      compressedSizeKind: l.compressedSizeKind,
+      wastedBytes: s.wastedBytes,
+      added: s.added,
+      changed: s.changed,
+      removed: s.removed,
+      empty: false,
+    };
+  });
+}
+
+/** The image's compressed size, and whether it is real, estimated or unknown (any layer unknown: unknown). */
+function compressedOf(image: Image): {
+  compressedSizeKind: CompressedSizeKind;
+  compressedBytes: number | null;
+} {
+  const kinds = new Set(image.layers.map((l) => l.compressedSizeKind));
+  const compressedSizeKind: CompressedSizeKind =
+    image.layers.length === 0
+      ? "real"
+      : kinds.has("unknown")
+        ? "unknown"
+        : kinds.has("estimated")
+          ? "estimated"
+          : "real";
+  const compressedBytes =
+    compressedSizeKind === "unknown" ? null : image.layers.reduce((a, l) => a + (l.compressedBytes ?? 0), 0);
+  return { compressedSizeKind, compressedBytes };
+}
+
 /**
  * The analysis of an image: a pure function of the model. Everything the
  * tty view, the JSON output, the CI gates and `diff` show comes from here.
@@ -183,51 +239,8 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
   packages.sort((a, b) => compareText(a.ecosystem, b.ecosystem) || compareText(a.name, b.name));
 
   const totalBytes = image.layers.reduce((a, l) => a + l.size, 0);
-  const layers: LayerAnalysis[] = image.history.map((h, index) => {
-    const common = { index, createdBy: h.createdBy };
-    if (h.layerIndex === null) {
-      return {
-        ...common,
-        layerIndex: null,
-        digest: null,
-        size: 0,
-        compressedBytes: 0,
-        compressedSizeKind: "real" as CompressedSizeKind,
-        wastedBytes: 0,
-        added: { files: 0, bytes: 0 },
-        changed: { files: 0, bytes: 0 },
-        removed: { files: 0, bytes: 0 },
-        empty: true,
-      };
-    }
-    const l = image.layers[h.layerIndex]!;
-    const s = merged.stats[h.layerIndex]!;
-    return {
-      ...common,
-      layerIndex: h.layerIndex,
-      digest: l.diffId,
-      size: l.size,
-      compressedBytes: l.compressedBytes,
-      compressedSizeKind: l.compressedSizeKind,
-      wastedBytes: s.wastedBytes,
-      added: s.added,
-      changed: s.changed,
-      removed: s.removed,
-      empty: false,
-    };
-  });
-
-  const kinds = new Set(image.layers.map((l) => l.compressedSizeKind));
-  const compressedSizeKind: CompressedSizeKind =
-    image.layers.length === 0
-      ? "real"
-      : kinds.has("unknown")
-        ? "unknown"
-        : kinds.has("estimated")
-          ? "estimated"
-          : "real";
-  const compressedBytes =
-    compressedSizeKind === "unknown" ? null : image.layers.reduce((a, l) => a + (l.compressedBytes ?? 0), 0);
+  const layers = layerAnalyses(image, merged);
+  const { compressedSizeKind, compressedBytes } = compressedOf(image);
 
   const wastedFiles = merged.wastedFiles.sort((a, b) => b.bytes - a.bytes || compareText(a.path, b.path));
   const wastedBytes = totalBytes - finalBytes;

@@ -82,6 +82,44 @@ function isCopyStep(createdBy: string): boolean {
 
 const SYSTEM_DEST = /^\/(usr|lib|lib64|bin|sbin|etc|var|opt)(\/|$)/;
 
+/** Python distributions: RECORD paths (relative to the site-packages holding the dist-info), and eggs. */
+function claimPython(
+  image: Image,
+  tree: FileTree,
+  to: {
+    claim: (path: string, owner: FileOwner) => void;
+    claimSubtree: (node: TreeNode, path: string, owner: FileOwner) => void;
+    packages: PackageRecord[];
+  },
+): void {
+  const { claim, claimSubtree, packages } = to;
+  for (const path of metaPaths(image, tree, /\.dist-info\/RECORD$/)) {
+    const distDir = dirname(path);
+    const site = dirname(distDir);
+    const { name, version } = distNameVersion(basename(distDir));
+    const owner: FileOwner = { kind: "python", name, version };
+    packages.push({ ecosystem: "python", name, version, owner });
+    for (const rel of parseRecordPaths(readMeta(image, tree, path) ?? "")) {
+      claim(rel.startsWith("/") ? rel : joinPath(site, rel), owner);
+    }
+  }
+  for (const path of metaPaths(image, tree, /\.egg-info\/PKG-INFO$/)) {
+    const eggDir = dirname(path);
+    const info = parsePkgInfo(readMeta(image, tree, path) ?? "");
+    const fromDir = distNameVersion(basename(eggDir));
+    const owner: FileOwner = {
+      kind: "python",
+      name: info.name ?? fromDir.name,
+      version: info.version ?? fromDir.version,
+    };
+    packages.push({ ecosystem: "python", name: owner.name, version: owner.version ?? "", owner });
+    const files = readMeta(image, tree, joinPath(eggDir, "installed-files.txt"));
+    for (const rel of (files ?? "").split("\n")) if (rel.trim()) claim(joinPath(eggDir, rel.trim()), owner);
+    const eggNode = tree.get(eggDir);
+    if (eggNode) claimSubtree(eggNode, eggDir, owner);
+  }
+}
+
 /**
  * Attributes every file of the final tree to an owner: OS packages first
  * (their databases are authoritative), then Python and npm packages, caches,
@@ -209,32 +247,7 @@ export function attributeOwners(image: Image, tree: FileTree): Ownership {
     if (apkDb) claimSubtree(apkDb, "lib/apk/db", db);
   }
 
-  // Python: RECORD paths are relative to the site-packages dir holding the dist-info.
-  for (const path of metaPaths(image, tree, /\.dist-info\/RECORD$/)) {
-    const distDir = dirname(path);
-    const site = dirname(distDir);
-    const { name, version } = distNameVersion(basename(distDir));
-    const owner: FileOwner = { kind: "python", name, version };
-    packages.push({ ecosystem: "python", name, version, owner });
-    for (const rel of parseRecordPaths(readMeta(image, tree, path) ?? "")) {
-      claim(rel.startsWith("/") ? rel : joinPath(site, rel), owner);
-    }
-  }
-  for (const path of metaPaths(image, tree, /\.egg-info\/PKG-INFO$/)) {
-    const eggDir = dirname(path);
-    const info = parsePkgInfo(readMeta(image, tree, path) ?? "");
-    const fromDir = distNameVersion(basename(eggDir));
-    const owner: FileOwner = {
-      kind: "python",
-      name: info.name ?? fromDir.name,
-      version: info.version ?? fromDir.version,
-    };
-    packages.push({ ecosystem: "python", name: owner.name, version: owner.version ?? "", owner });
-    const files = readMeta(image, tree, joinPath(eggDir, "installed-files.txt"));
-    for (const rel of (files ?? "").split("\n")) if (rel.trim()) claim(joinPath(eggDir, rel.trim()), owner);
-    const eggNode = tree.get(eggDir);
-    if (eggNode) claimSubtree(eggNode, eggDir, owner);
-  }
+  claimPython(image, tree, { claim, claimSubtree, packages });
 
   // npm: each node_modules/<name>/package.json owns its directory, nested packages first.
   const pkgJsons = metaPaths(image, tree, /(^|\/)node_modules\/(@[^/]+\/)?[^/]+\/package\.json$/).sort(
