@@ -3,7 +3,7 @@ import type { RunTarget } from "../bases/wheelhouse-run.js";
 import { startPackageIndex } from "../build/package-index.js";
 import type { EngineConnection } from "../engine/connect.js";
 import { InputError } from "../errors.js";
-import type { BuildInputs } from "./languages/language.js";
+import type { BuildInputs, BuildRun } from "./languages/language.js";
 import type { PythonProject } from "./project.js";
 
 /** The build argument the generated Python stages declare: pip's find-links for this run's index. */
@@ -26,12 +26,7 @@ async function buildBackend(dir: string): Promise<string[]> {
  */
 export async function withPackageIndex<T>(
   project: PythonProject,
-  opts: {
-    signal: AbortSignal | undefined;
-    engine: EngineConnection | undefined;
-    builderBase?: string;
-    progress?: (line: string) => void;
-  },
+  opts: BuildRun,
   fn: (build: BuildInputs) => Promise<T>,
 ): Promise<T> {
   const { signal } = opts;

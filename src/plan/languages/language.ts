@@ -15,6 +15,15 @@ import type { PlannedFiles, TemplateOptions, Tier, WritablePath } from "../templ
 /** What a build of the project is given besides its context: build arguments, and how it reaches the package index. */
 export type BuildInputs = { buildArgs: Record<string, string> } & BuildIndex["reach"];
 
+/** What a language's build inputs are made for: the run's signal, engine, builder base and progress. */
+export interface BuildRun {
+  signal: AbortSignal | undefined;
+  engine: EngineConnection | undefined;
+  /** The image the build installs the dependencies in (the plan's builder FROM), when known. */
+  builderBase?: string;
+  progress?: (line: string) => void;
+}
+
 /** A build with nothing extra: no arguments, the engine's default network. */
 export const NO_BUILD_INPUTS: BuildInputs = { buildArgs: {}, network: "default", extraHosts: {} };
 
@@ -35,15 +44,5 @@ export interface Language<P extends Project = Project> {
    * Runs `build` with what the language's builds need for this run (a package index of
    * its own, its build arguments and network); none: the build gets nothing extra.
    */
-  withBuildInputs?<T>(
-    project: P,
-    run: {
-      signal: AbortSignal | undefined;
-      engine: EngineConnection | undefined;
-      /** The image the build installs the dependencies in (the plan's builder FROM), when known. */
-      builderBase?: string;
-      progress?: (line: string) => void;
-    },
-    build: (inputs: BuildInputs) => Promise<T>,
-  ): Promise<T>;
+  withBuildInputs?<T>(project: P, run: BuildRun, build: (inputs: BuildInputs) => Promise<T>): Promise<T>;
 }
