@@ -138,7 +138,7 @@ const BIG_IMAGES: ReadonlyArray<{ tag: string; what: string; dockerfile: string 
 
 async function ensureBigImages(): Promise<void> {
   const { inspectEngineImage } = await import("../src/engine/images.js");
-  const { buildImage } = await import("../src/engine/build.js");
+  const { buildImage } = await import("../src/engine/build/build.js");
   for (const big of BIG_IMAGES) {
     const exists = await inspectEngineImage(big.tag).then(
       () => true,

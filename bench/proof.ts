@@ -8,7 +8,7 @@
  * time ratio differential / plain (medians over the rounds). Last line: JSON.
  */
 
-import { buildImage } from "../src/engine/build.js";
+import { buildImage } from "../src/engine/build/build.js";
 import { removeByLabel } from "../src/engine/cleanup.js";
 import { connectEngine } from "../src/engine/connect.js";
 import { verifyAgainst } from "../src/verify/differential.js";

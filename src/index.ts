@@ -4,7 +4,6 @@
  */
 
 export * from "./bases/public.js";
-export * from "./build/public.js";
 export * from "./dockerfile/public.js";
 export * from "./engine/public.js";
 export * from "./errors.js";

@@ -1,7 +1,7 @@
 /** What the verify and minify benchmarks share: the Flask fixture image, the rounds flag, the median. */
 import { fileURLToPath } from "node:url";
-import { startPackageIndex } from "../../src/build/package-index.js";
-import { buildImage } from "../../src/engine/build.js";
+import { startPackageIndex } from "../../src/bases/package-index.js";
+import { buildImage } from "../../src/engine/build/build.js";
 
 const FLASK_DIR = fileURLToPath(new URL("../../src/verify/testdata/flask-counter", import.meta.url));
 

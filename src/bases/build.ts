@@ -7,7 +7,7 @@ import {
   requireBuildKitClient,
   runBuildKitBuild,
   runCli,
-} from "../engine/build-client.js";
+} from "../engine/build/client.js";
 import { connectEngine, type EngineConnection, engineCliEnv } from "../engine/connect.js";
 import { inspectLocalImage, tagLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { BuildError, EngineError, InputError, InterruptedError, isSlimstageError } from "../errors.js";

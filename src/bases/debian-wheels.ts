@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runCli } from "../engine/build-client.js";
+import { runCli } from "../engine/build/client.js";
 import { BuildError, InterruptedError } from "../errors.js";
 
 export interface DebianWheel {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { runCli } from "../engine/build-client.js";
+import { runCli } from "../engine/build/client.js";
 import { BuildError } from "../errors.js";
 import type { RecipeHost } from "./recipe.js";
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type BuildKitClient, runCli } from "../engine/build-client.js";
+import { type BuildKitClient, runCli } from "../engine/build/client.js";
 import { BuildError } from "../errors.js";
 import type { RecipeHost, RootfsRecipe } from "./recipe.js";
 import {

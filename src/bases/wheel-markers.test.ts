@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../engine/build-client.js";
+import { runCli } from "../engine/build/client.js";
 import { BuildError } from "../errors.js";
 import { debianWheelsDir } from "./debian-wheels.js";
 import { completeForTarget, scanWheelMarkers } from "./wheel-markers.js";

@@ -7,7 +7,7 @@
  * target version and what it names is downloaded too, to a fixpoint.
  */
 import { fileURLToPath } from "node:url";
-import { runCli } from "../engine/build-client.js";
+import { runCli } from "../engine/build/client.js";
 import { BuildError, InterruptedError } from "../errors.js";
 
 /** The script, beside this module (copied into dist/ by scripts/copy-runtime-data.mjs). */

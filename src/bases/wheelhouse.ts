@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../engine/build-client.js";
+import { runCli } from "../engine/build/client.js";
 import { BuildError, InterruptedError } from "../errors.js";
 import { buildDebianWheelsFor, DEBIAN_WHEELS, debianWheelsDir } from "./debian-wheels.js";
 import type { RecipeHost } from "./recipe.js";

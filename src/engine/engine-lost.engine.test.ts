@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineError } from "../errors.js";
 import { BASE } from "../verify/testdata/fixtures.js";
-import { buildImage } from "./build.js";
+import { buildImage } from "./build/build.js";
 import { connectEngine, systemDiscoveryHost } from "./connect.js";
 
 let dir = "";

@@ -5,7 +5,7 @@ import {
   type ClientExamination,
   type EngineBuildMode,
   examineDockerClients,
-} from "../engine/build-client.js";
+} from "../engine/build/client.js";
 import {
   type ConnectOptions,
   connectEngine,

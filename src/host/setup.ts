@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { runCli } from "../engine/build-client.js";
+import { runCli } from "../engine/build/client.js";
 import { EngineError } from "../errors.js";
 
 /** scripts/setup-engine.sh, found from src/engine/ and from dist/engine/ alike. */

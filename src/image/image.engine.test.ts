@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildImage } from "../engine/build.js";
+import { buildImage } from "../engine/build/build.js";
 import { exportImage, inspectEngineImage, listEngineImages, removeEngineImage } from "../engine/images.js";
 import { InputError } from "../errors.js";
 import { analyzeImage } from "./analysis/analyze.js";

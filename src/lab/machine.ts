@@ -28,7 +28,7 @@ async function sourceCommit(): Promise<{ commit?: string; uncommittedChanges?: b
 
 export async function machineInfo(): Promise<MachineInfo> {
   const { VERSION } = await import("../version.js");
-  const { findBuildKitClient } = await import("../engine/build-client.js");
+  const { findBuildKitClient } = await import("../engine/build/client.js");
   const client = await findBuildKitClient().catch(() => undefined);
   const cpu = cpus();
   return {

@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { BuildStepError, buildImage } from "../build/public.js";
+import { BuildStepError, buildImage } from "../engine/build/build.js";
 import { EngineError, isSlimstageError, throwIfAborted } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { LintFindingSummary, ReportData, VariantData } from "../report/report-data.js";
@@ -149,7 +149,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
   }
 
   // Python builds pip-install from the offline index (reached as slimstage-index): start it once per lab.
-  const { needsPackageIndex, startPackageIndex } = await import("../build/package-index.js");
+  const { needsPackageIndex, startPackageIndex } = await import("../bases/package-index.js");
   const dockerfiles = cfg.variants.filter((v) => v.dockerfile).map((v) => resolve(lab.dir, v.dockerfile!));
   let index: Awaited<ReturnType<typeof startPackageIndex>> | undefined;
   if (await needsPackageIndex(dockerfiles)) {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildImage } from "../engine/build.js";
+import { buildImage } from "../engine/build/build.js";
 import { removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { containerState, createContainer, startContainer } from "../engine/containers.js";

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPackageIndex } from "../build/package-index.js";
-import { buildImage } from "../engine/build.js";
+import { startPackageIndex } from "../bases/package-index.js";
+import { buildImage } from "../engine/build/build.js";
 import { countByLabel, removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectEngineImage } from "../engine/images.js";

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readdir, rmdir, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { extract } from "tar-stream";
-import type { BuildProgressEvent } from "../engine/build-progress.js";
+import type { BuildProgressEvent } from "../engine/build/progress.js";
 import type { EngineConnection } from "../engine/connect.js";
 import {
   copyFromContainer,
@@ -255,7 +255,7 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   // failed run never takes the tag of an earlier verified one.
   const candidate = `${tag}-unverified`;
   progress({ type: "phase", phase: "build", message: `building ${candidate}` });
-  const { buildImage } = await import("../engine/build.js");
+  const { buildImage } = await import("../engine/build/build.js");
   const built = await buildImage({
     context: outDir,
     dockerfile: files.dockerfile,

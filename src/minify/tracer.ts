@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BuildProgressEvent, buildImage } from "../engine/build.js";
+import { type BuildProgressEvent, buildImage } from "../engine/build/build.js";
 import type { EngineConnection } from "../engine/connect.js";
 import { copyFromContainer } from "../engine/container-files.js";
 import { createContainer } from "../engine/containers.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BuildStepError } from "../engine/build.js";
+import { BuildStepError } from "../engine/build/build.js";
 import { BuildError, VerifyError } from "../errors.js";
 import { failsEveryTier, failureReason, verifyFailureReason } from "./failure.js";
 

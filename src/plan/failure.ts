@@ -5,7 +5,7 @@
  * the runner's last line (#15 item 7); for a verification failure, the
  * app's last words (#15 item 4: `exec sh failed` says more than "no address").
  */
-import { BuildStepError } from "../engine/build.js";
+import { BuildStepError } from "../engine/build/build.js";
 import { BuildError } from "../errors.js";
 import type { VerifyResult } from "../verify/types.js";
 

@@ -16,7 +16,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildImage } from "../engine/build.js";
+import { buildImage } from "../engine/build/build.js";
 import { countByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage } from "../engine/local-images.js";

@@ -8,8 +8,8 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startPackageIndex } from "../build/package-index.js";
-import { buildImage } from "../engine/build.js";
+import { startPackageIndex } from "../bases/package-index.js";
+import { buildImage } from "../engine/build/build.js";
 import { countByLabel, removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";

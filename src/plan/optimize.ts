@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import dockerignore, { type Ignore } from "@balena/dockerignore";
 import { parseDockerfile } from "../dockerfile/parser.js";
-import { type BuildProgressEvent, buildImage } from "../engine/build.js";
+import { type BuildProgressEvent, buildImage } from "../engine/build/build.js";
 import { connectEngine, type EngineConnection } from "../engine/connect.js";
 import { inspectLocalImage, tagLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError, throwIfAborted } from "../errors.js";

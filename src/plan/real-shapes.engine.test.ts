@@ -12,8 +12,8 @@
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startPackageIndex } from "../build/package-index.js";
-import { buildImage } from "../engine/build.js";
+import { startPackageIndex } from "../bases/package-index.js";
+import { buildImage } from "../engine/build/build.js";
 import { optimizeProject } from "./optimize.js";
 import { engineRun } from "./test-helpers/engine-run.js";
 import { djangoAppHome, multiTarget, serviceSubfolder, stateRouteCounter } from "./testdata/real-shapes.js";

@@ -1,6 +1,6 @@
 import path from "node:path";
+import { startPackageIndex } from "../bases/package-index.js";
 import type { RunTarget } from "../bases/wheelhouse-run.js";
-import { startPackageIndex } from "../build/package-index.js";
 import type { EngineConnection } from "../engine/connect.js";
 import { InputError } from "../errors.js";
 import type { BuildInputs, BuildRun } from "./languages/language.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { VariantBuildResult } from "../build/variants.js";
+import type { VariantBuildResult } from "../engine/build/variants.js";
 import { ConfigError, ParseError } from "../errors.js";
 import { imagesFromBuildOutput, imagesFromBuilds } from "./from-build.js";
 

@@ -118,8 +118,8 @@ async function sidecarImage(svc: ComposeService, run: SidecarRun, engine: Engine
   const dockerfile = b.dockerfile ? resolve(b.context, b.dockerfile) : join(b.context, "Dockerfile");
   // pip in the sidecar's build needs the offline index (reached as slimstage-index).
   const [{ needsPackageIndex, startPackageIndex }, { buildImage }] = await Promise.all([
-    import("../build/package-index.js"),
-    import("../engine/build.js"),
+    import("../bases/package-index.js"),
+    import("../engine/build/build.js"),
   ]);
   const signal = run.signal;
   const index = (await needsPackageIndex([dockerfile]))

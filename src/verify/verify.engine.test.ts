@@ -4,7 +4,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildImage } from "../engine/build.js";
+import { buildImage } from "../engine/build/build.js";
 import { countByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { EngineError, InputError, InterruptedError } from "../errors.js";

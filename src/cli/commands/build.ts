@@ -55,7 +55,7 @@ async function packageIndexFor(
   rt: CliRuntime,
   mode: BuildFlags["packageIndex"],
   dockerfiles: string[],
-  pidx: typeof import("../../build/package-index.js"),
+  pidx: typeof import("../../bases/package-index.js"),
 ): Promise<Awaited<ReturnType<typeof pidx.startPackageIndex>> | undefined> {
   const want = mode === "on" || (mode === "auto" && (await pidx.needsPackageIndex(dockerfiles)));
   if (!want) return undefined;
@@ -120,12 +120,12 @@ export function define(program: Command): void {
           pidx,
           { ProgressDisplay, formatMs },
         ] = await Promise.all([
-          import("../../engine/build.js"),
-          import("../../build/variants.js"),
-          import("../../build/package-index.js"),
+          import("../../engine/build/build.js"),
+          import("../../engine/build/variants.js"),
+          import("../../bases/package-index.js"),
           import("../progress.js"),
         ]);
-        type Ev = import("../../engine/build.js").BuildProgressEvent;
+        type Ev = import("../../engine/build/build.js").BuildProgressEvent;
         const context = dir;
         const buildArgs = parseBuildArgs(flags.buildArg ?? []);
         const labels = parseLabels(flags.label ?? []);

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../test/cli.js";
-import { buildImage } from "../../engine/build.js";
+import { buildImage } from "../../engine/build/build.js";
 import { pushImage, removeEngineImage } from "../../engine/images.js";
 import { packageRoot } from "../../lab/paths.js";
 import { analyzeImage } from "../analysis/analyze.js";

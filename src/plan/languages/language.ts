@@ -5,7 +5,7 @@
  * has no branch on the language itself; adding one is a module here plus its
  * detection and templates (ARCHITECTURE.md, "A language").
  */
-import type { BuildIndex } from "../../build/package-index.js";
+import type { BuildIndex } from "../../bases/package-index.js";
 import type { EngineConnection } from "../../engine/connect.js";
 import type { ProjectFiles } from "../detect/files.js";
 import type { DetectOptions } from "../detect/options.js";

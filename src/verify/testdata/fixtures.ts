@@ -1,7 +1,7 @@
 /** Shared by the build/verify engine tests: labels, the fixture app image, leftovers. */
 import { fileURLToPath } from "node:url";
-import { startPackageIndex } from "../../build/package-index.js";
-import { buildImage } from "../../engine/build.js";
+import { startPackageIndex } from "../../bases/package-index.js";
+import { buildImage } from "../../engine/build/build.js";
 import { countByLabel, type LabelCounts, removeByLabel } from "../../engine/cleanup.js";
 import { connectEngine } from "../../engine/connect.js";
 

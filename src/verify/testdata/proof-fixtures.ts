@@ -1,8 +1,8 @@
 /** The proof fixture apps (testdata/proof-apps): one pip layer, one image per candidate stage. */
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { startPackageIndex } from "../../build/package-index.js";
-import { buildImage } from "../../engine/build.js";
+import { startPackageIndex } from "../../bases/package-index.js";
+import { buildImage } from "../../engine/build/build.js";
 
 export const PROOF_DIR = fileURLToPath(new URL("./proof-apps/", import.meta.url));
 export type ProofStage = "original" | "same" | "broken" | "lost-asset" | "readonly-media";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type BuildProgressEvent, BuildProgressParser, describeVertexName } from "./build-progress.js";
+import { type BuildProgressEvent, BuildProgressParser, describeVertexName } from "./progress.js";
 
 const fixture = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8");
 

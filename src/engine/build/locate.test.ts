@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { locateStep, scanDockerfile } from "./build-locate.js";
+import { locateStep, scanDockerfile } from "./locate.js";
 
 const multi = readFileSync(new URL("./testdata/Dockerfile.multi", import.meta.url), "utf8");
 

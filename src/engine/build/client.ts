@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { access, constants, realpath } from "node:fs/promises";
 import { delimiter, join } from "node:path";
-import { BuildError, EngineError, InterruptedError } from "../errors.js";
+import { BuildError, EngineError, InterruptedError } from "../../errors.js";
 
 /** A docker CLI that can build with BuildKit, and how to ask it to. */
 export interface BuildKitClient {

@@ -3,14 +3,14 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { BuildError, EngineError, InputError, InterruptedError, type SourceLocation } from "../errors.js";
-import { buildKitInvocation, buildModeFromVersion, requireBuildKitClient } from "./build-client.js";
-import { locateStep } from "./build-locate.js";
-import { type BuildProgressEvent, BuildProgressParser, type BuildStep } from "./build-progress.js";
-import { MANAGED_LABEL } from "./cleanup.js";
-import { connectEngine, type EngineConnection, engineCliEnv } from "./connect.js";
+import { BuildError, EngineError, InputError, InterruptedError, type SourceLocation } from "../../errors.js";
+import { MANAGED_LABEL } from "../cleanup.js";
+import { connectEngine, type EngineConnection, engineCliEnv } from "../connect.js";
+import { buildKitInvocation, buildModeFromVersion, requireBuildKitClient } from "./client.js";
+import { locateStep } from "./locate.js";
+import { type BuildProgressEvent, BuildProgressParser, type BuildStep } from "./progress.js";
 
-export type { BuildProgressEvent, BuildStep } from "./build-progress.js";
+export type { BuildProgressEvent, BuildStep } from "./progress.js";
 
 export interface BuildOptions {
   /** The build context directory. */
@@ -22,7 +22,7 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
   /** Extra image labels; `org.slimstage.managed=true` is always added. */
   labels?: Record<string, string>;
-  /** "host" lets RUN steps reach the host's loopback; "default" is the engine's bridge (build-network.ts). */
+  /** "host" lets RUN steps reach the host's loopback; "default" is the engine's bridge (build/network.ts). */
   network?: "host" | "default";
   /** Names RUN steps resolve (`--add-host NAME:ADDRESS`): `slimstage-index` for the package index. */
   extraHosts?: Record<string, string>;

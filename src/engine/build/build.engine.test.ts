@@ -4,11 +4,11 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../test/cli.js";
-import { InterruptedError } from "../errors.js";
-import { BASE, removeTestResources, TEST_LABELS } from "../verify/testdata/fixtures.js";
+import { runCli } from "../../../test/cli.js";
+import { InterruptedError } from "../../errors.js";
+import { BASE, removeTestResources, TEST_LABELS } from "../../verify/testdata/fixtures.js";
+import { connectEngine } from "../connect.js";
 import { type BuildProgressEvent, BuildStepError, buildImage } from "./build.js";
-import { connectEngine } from "./connect.js";
 
 let dir: string;
 const token = randomBytes(6).toString("hex");

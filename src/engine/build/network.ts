@@ -4,12 +4,12 @@
  * for RUN steps is the engine's bridge, whose gateway address is this host's
  * own interface. A service bound to that address alone is reachable from
  * builds, while services bound to the host's loopback are not (measured in
- * src/build/package-index.engine.test.ts). An engine elsewhere (a remote dockerd, a VM,
+ * src/bases/package-index.engine.test.ts). An engine elsewhere (a remote dockerd, a VM,
  * a namespaced dockerd) has a gateway that is not ours: there the build falls
  * back to the host network and a tunnel to the engine's loopback.
  */
 import { createServer } from "node:net";
-import type { EngineConnection } from "./connect.js";
+import type { EngineConnection } from "../connect.js";
 
 /**
  * True when this host can listen on `address` (it is one of its own). A bind, not

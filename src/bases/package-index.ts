@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
-import type { BuildOptions } from "../engine/build.js";
-import { buildModeFromVersion } from "../engine/build-client.js";
-import { localBridgeGateway } from "../engine/build-network.js";
+import type { BuildOptions } from "../engine/build/build.js";
+import { buildModeFromVersion } from "../engine/build/client.js";
+import { localBridgeGateway } from "../engine/build/network.js";
 import { connectEngine, type EngineConnection } from "../engine/connect.js";
 
 /**
@@ -40,7 +40,7 @@ export async function startPackageIndex(
   opts: { dir?: string; port?: number; engine?: EngineConnection } = {},
 ): Promise<BuildIndex> {
   const [{ startPackageIndex: start, PACKAGE_INDEX_HOSTNAME }, engine] = await Promise.all([
-    import("../bases/index-server.js"),
+    import("./index-server.js"),
     opts.engine ?? connectEngine(),
   ]);
   // Podman's classic /build (4.3) answers 400 to the extrahosts the docker CLI sends: there the

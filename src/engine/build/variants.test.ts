@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../errors.js";
+import { InputError } from "../../errors.js";
 import { buildVariants, parseVariantSpec } from "./variants.js";
 
 describe("parseVariantSpec", () => {

@@ -1,5 +1,5 @@
-import { type BuildProgressEvent, type BuildResult, buildImage } from "../engine/build.js";
-import { InputError } from "../errors.js";
+import { InputError } from "../../errors.js";
+import { type BuildProgressEvent, type BuildResult, buildImage } from "./build.js";
 
 /** One Dockerfile variant of an app: `--variant NAME=FILE[:TARGET]`. */
 export interface BuildVariant {

@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildImage } from "../engine/build.js";
+import { buildImage } from "../engine/build/build.js";
 import { removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
 import { type BuildIndex, startPackageIndex } from "./package-index.js";

@@ -8,7 +8,7 @@ import {
   dockerCandidates,
   examineDockerClient,
   findBuildKitClient,
-} from "./build-client.js";
+} from "./client.js";
 
 // Fake docker CLIs (shell scripts) that answer the probes the way real clients do.
 const FAKES: Record<string, string> = {
