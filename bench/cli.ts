@@ -9,7 +9,7 @@
  * Targets (issue #20): lint <= 0.3 CPU-s, --version <= 0.15 CPU-s.
  *
  * Runs the CLI as installed (bin/slimstage.js: lint from the bundle
- * dist/lint-cli.js, see scripts/bundle-lint.mjs; everything else from the tsc
+ * dist/cli-bundle.js, see scripts/bundle-cli.mjs; everything else from the tsc
  * output), built first with `npm run build`. Before timing, it checks that the
  * bundle prints what the tsc output prints for the same file.
  */
@@ -44,7 +44,7 @@ function median(xs: number[]): number {
 
 export default async function bench(args: string[]): Promise<void> {
   const rounds = Math.max(9, Number(args[0] ?? 11));
-  process.stderr.write("building dist/ (npm run build: tsc, then the lint bundle)...\n");
+  process.stderr.write("building dist/ (npm run build: tsc, then the lint/inspect bundle)...\n");
   execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
   const file = join(root, "examples", "lab-003", "Dockerfile");
   const lines = readFileSync(file, "utf8").split("\n").length - 1;

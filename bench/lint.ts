@@ -13,6 +13,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { validate } from "dockerfile-utils";
 import { parseDockerfile } from "../src/dockerfile/parser.js";
 import { lintText } from "../src/lint/engine.js";
@@ -145,10 +147,20 @@ export function joinStages(texts: readonly string[], copies: number): string {
 }
 
 /** Median CPU seconds of `fn` over `rounds` calls, alternating with `other` so both see the same load. */
+/** A full garbage collection, through V8's gc() made reachable at run time (the bench runs without --expose-gc). */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+})();
+
 function cpuPairs(rounds: number, a: () => void, b: () => void): [number, number] {
   const ta: number[] = [];
   const tb: number[] = [];
   const cpu = (fn: () => void) => {
+    // Each pass starts from a collected heap: without this, the garbage of the passes before
+    // (the larger file's most of all) was collected inside whichever pass came next, and the
+    // 10x file's figure swung 8x-14.7x between runs of one build. The pass's own GC still counts.
+    collectGarbage();
     const c0 = process.cpuUsage();
     fn();
     const c = process.cpuUsage(c0);

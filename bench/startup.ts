@@ -16,6 +16,7 @@ import { startPackageIndex } from "../src/bases/package-index.js";
 import { buildImage } from "../src/engine/build/build.js";
 import { removeByLabel } from "../src/engine/cleanup.js";
 import { connectEngine } from "../src/engine/connect.js";
+import { fetchAlive } from "../src/fetch-alive.js";
 import { optimizeProject } from "../src/plan/optimize.js";
 import { median, roundsArg } from "./lib/flask-bench.js";
 
@@ -24,6 +25,11 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const RUN = Math.random().toString(36).slice(2, 8);
 const LABELS = { "org.slimstage.bench": `startup-${RUN}` };
 const log = (s: string) => process.stderr.write(`${s}\n`);
+let lastEvent = "";
+// Exit 13 (a top-level await left unsettled) ended this bench silently after its optimize phase.
+process.on("beforeExit", (code) =>
+  log(`startup bench: event loop empty (exit ${code}); last optimize event: ${lastEvent}`),
+);
 
 interface Example {
   name: string;
@@ -71,7 +77,7 @@ async function docker(...args: string[]): Promise<string> {
 async function firstAnswer(port: number, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetchAlive(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
       return;
     } catch {
@@ -148,6 +154,9 @@ export default async function bench(args: string[]): Promise<void> {
         allTiers: true,
         labels: LABELS,
         repository: `slimstage-bench/startup-${ex.name}-${RUN}`,
+        onProgress: (e) => {
+          lastEvent = JSON.stringify(e).slice(0, 240);
+        },
       });
       const images: Record<string, string> = { original };
       for (const a of r.attempts) {

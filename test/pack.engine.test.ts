@@ -122,6 +122,16 @@ describe("the packed npm package, installed into a clean prefix", () => {
     expect(doc.files[0]?.findings.map((f) => f.slug)).toContain("apt-lists-not-removed");
   });
 
+  // lint and inspect run from dist/cli-bundle.js (scripts/bundle-cli.mjs): this one also loads
+  // dockerode from the bundle, which sits one folder above the module that loads it in dist/.
+  it("inspects an engine image with the bundled inspect (JSON analysis)", async () => {
+    const r = await slimstage(bin, ["inspect", "--json", "docker://slimstage/python:3.11-slim"], tmp);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { fileCount: number; byOwner: { name: string }[] };
+    expect(doc.fileCount).toBeGreaterThan(1000);
+    expect(doc.byOwner.map((o) => o.name)).toEqual(expect.arrayContaining(["cpython", "libc6"]));
+  });
+
   it("doctor --json finds the engine and a BuildKit-capable client", async () => {
     const r = await slimstage(bin, ["doctor", "--json", "--offline"], tmp);
     const doc = JSON.parse(r.stdout) as { ok: boolean; engine?: { serverVersion: string } };

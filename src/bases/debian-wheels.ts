@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises
 import { join } from "node:path";
 import { runCli } from "../engine/build/client.js";
 import { BuildError, InterruptedError } from "../errors.js";
+import { fetchAlive } from "../fetch-alive.js";
 
 export interface DebianWheel {
   /** Normalised project name (PEP 503). */
@@ -60,7 +61,7 @@ async function builtWheel(dir: string, w: DebianWheel): Promise<string | undefin
 async function download(url: string, signal: AbortSignal): Promise<Buffer> {
   let res: Response;
   try {
-    res = await fetch(url, { signal });
+    res = await fetchAlive(url, { signal });
   } catch (cause) {
     if (signal.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
     throw new BuildError(`could not download ${url}`, {

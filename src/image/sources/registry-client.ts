@@ -12,6 +12,7 @@ import {
   type RegistryCredentials,
 } from "../../engine/credentials.js";
 import { InputError, InterruptedError } from "../../errors.js";
+import { fetchAlive } from "../../fetch-alive.js";
 
 /** `HOST[:PORT]/NAME[:TAG|@sha256:...]`, split. */
 export interface RegistryReference {
@@ -94,7 +95,7 @@ export class RegistryClient {
     const signals = [AbortSignal.timeout(TIMEOUT_MS), ...(this.signal ? [this.signal] : [])];
     const all = { ...headers, ...(this.authorization ? { Authorization: this.authorization } : {}) };
     try {
-      return await fetch(url, { headers: all, signal: AbortSignal.any(signals), redirect: "follow" });
+      return await fetchAlive(url, { headers: all, signal: AbortSignal.any(signals), redirect: "follow" });
     } catch (e) {
       if (this.signal?.aborted) throw new InterruptedError();
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
@@ -188,7 +189,7 @@ export class RegistryClient {
   private async sendToken(url: string, init: RequestInit, what: string): Promise<Response> {
     const signals = [AbortSignal.timeout(TIMEOUT_MS), ...(this.signal ? [this.signal] : [])];
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.any(signals), redirect: "follow" });
+      return await fetchAlive(url, { ...init, signal: AbortSignal.any(signals), redirect: "follow" });
     } catch (e) {
       if (this.signal?.aborted) throw new InterruptedError();
       throw new InputError(
