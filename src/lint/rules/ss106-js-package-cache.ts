@@ -72,7 +72,8 @@ export default defineRule({
         ctx.report({
           node: c.raw,
           stage,
-          message: `${inst.manager} install leaves the ${inst.manager} cache in the layer`,
+          // The command as written (`npm ci`, `yarn`, `pnpm add`): the finding names what the line runs.
+          message: `${[c.name, subcommand(c.args)].filter(Boolean).join(" ")} leaves the ${inst.manager} cache in the layer`,
         });
       });
     }
