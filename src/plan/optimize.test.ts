@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
-import { optimizeProject } from "./optimize.js";
+import { imageName, optimizeProject } from "./optimize.js";
 import { ambiguousPython, cExtensionProject, poetryProject, writeFixture } from "./testdata/fixtures.js";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -92,5 +92,19 @@ describe("optimizeProject without the engine", () => {
   it("reports a missing directory as input", async () => {
     const e = await inputError(optimizeProject("/nonexistent/slimstage-project"));
     expect(e.message).toBe("project directory /nonexistent/slimstage-project does not exist");
+  });
+});
+
+describe("imageName", () => {
+  it("tags by folder, with the parent's name in front of a generic folder name", () => {
+    expect(imageName("/src/examples/lab-000", "slim")).toBe("slimstage-optimize/lab-000:slim");
+    expect(imageName("/src/react-express-mysql/backend", "distroless")).toBe(
+      "slimstage-optimize/react-express-mysql-backend:distroless",
+    );
+    expect(imageName("/src/react-express-mongodb/backend", "distroless")).toBe(
+      "slimstage-optimize/react-express-mongodb-backend:distroless",
+    );
+    expect(imageName("/w/My App", "slim")).toBe("slimstage-optimize/my-app:slim");
+    expect(imageName("/w/x", "slim", "team/app")).toBe("team/app:slim");
   });
 });

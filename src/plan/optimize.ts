@@ -188,13 +188,18 @@ async function prepareContext(project: Project, files: string[], plan: PlannedFi
   return ctx;
 }
 
-function imageName(project: Project, tier: Tier, repository?: string): string {
+/** Folder names that say little on their own: the image name carries the parent's too. */
+const GENERIC_DIRS = /^(app|src|service|web|api|backend|frontend|server|client)$/i;
+
+/**
+ * The tag of a tier's image: `slimstage-optimize/<dir>:<tier>`, where a generic folder name gets
+ * its parent's in front (lab-001/app, react-express-mysql/backend and react-express-mongodb/backend
+ * would otherwise all be `app` or `backend`, and each run would retag the other's images).
+ */
+export function imageName(projectDir: string, tier: string, repository?: string): string {
   if (repository) return `${repository}:${tier}`;
-  // A generic folder name (lab-001's app/) says little: prefix the parent's.
-  const dirName = path.basename(project.dir);
-  const name = /^(app|src|service|web|api)$/i.test(dirName)
-    ? `${path.basename(path.dirname(project.dir))}-${dirName}`
-    : dirName;
+  const dirName = path.basename(projectDir);
+  const name = GENERIC_DIRS.test(dirName) ? `${path.basename(path.dirname(projectDir))}-${dirName}` : dirName;
   const base =
     name
       .toLowerCase()
@@ -720,7 +725,7 @@ async function buildAndVerifyTier(
 ): Promise<void> {
   const { opts, project, engine, progress } = run;
   const ctx = await prepareContext(project, run.found.files.list, plan);
-  const image = imageName(project, tier, opts.repository);
+  const image = imageName(project.dir, tier, opts.repository);
   try {
     progress({ type: "phase", tier, message: `building the ${tier} tier` });
     const language = languageOf(project);
