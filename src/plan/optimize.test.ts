@@ -41,6 +41,28 @@ describe("optimizeProject without the engine", () => {
     expect((await readdir(dir)).sort()).toEqual(before);
   });
 
+  it("lists the interpreter change when the project's Dockerfile builds on another Python", async () => {
+    const app =
+      'from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(host="0.0.0.0", port=5000)\n';
+    const dir = await fixtureDir({
+      "requirements.txt": "flask\n",
+      "app.py": app,
+      Dockerfile:
+        'FROM python:3.9-slim AS build\nCOPY . /app\nFROM python:3.9-slim\nCOPY --from=build /app /app\nCMD ["python", "/app/app.py"]\n',
+    });
+    const r = await optimizeProject(dir, { planOnly: true, tier: "slim" });
+    expect(r.decisions.find((d) => d.topic === "base")?.text).toMatch(
+      /builds on python:3\.9-slim \(Python 3\.9\); the tiers build on Python 3\.11/,
+    );
+    const same = await fixtureDir({
+      "requirements.txt": "flask\n",
+      "app.py": app,
+      Dockerfile: 'FROM python:3.11-slim\nCOPY . /app\nCMD ["python", "/app/app.py"]\n',
+    });
+    const plan = await optimizeProject(same, { planOnly: true, tier: "slim" });
+    expect(plan.decisions.filter((d) => d.topic === "base")).toEqual([]);
+  });
+
   it("says what detection noticed: Flask's debugger kept in the image's command", async () => {
     const dir = await fixtureDir({
       "requirements.txt": "flask\n",

@@ -18,7 +18,7 @@ import { InputError, InterruptedError, isSlimstageError, throwIfAborted } from "
 import { defaultProbe } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { verifyImage } from "../verify/verify.js";
-import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existing.js";
+import { type ExistingDockerfile, interpreterOfImage, readExistingDockerfile } from "./detect/existing.js";
 import { type ProjectFiles, scanProject } from "./detect/files.js";
 import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
@@ -430,7 +430,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   const found = await discoverProject(dir, opts);
   const { existing, projectDir } = found;
   const project = await detectWith(found, opts);
-  found.discovery.push(...projectNotes(project));
+  found.discovery.push(...projectNotes(project), ...interpreterChange(existing, project));
   const { probes, healthPath, verifyCommand } = verificationOf(project, opts);
 
   const appDir = existing?.workdir && existing.workdir !== "/" ? existing.workdir : APP_DIR;
@@ -553,6 +553,30 @@ async function detectWith({ files, existing }: Discovered, opts: OptimizeOptions
 /** What detection noticed (an interpreter range, a missing lockfile, Flask's debugger): in the plan's reasons. */
 function projectNotes(project: Project): Decision[] {
   return project.notes.map((text) => ({ topic: "project", text }));
+}
+
+/**
+ * The interpreter the existing Dockerfile builds on when it is not the one the tiers build on
+ * (python:3.9 -> 3.11): a change the app's own tests should see, so it is a decision, not silence.
+ */
+export function interpreterChange(existing: ExistingDockerfile | undefined, project: Project): Decision[] {
+  const kind = project.kind;
+  const ours = project.kind === "python" ? project.pythonVersion : project.nodeVersion;
+  for (const stage of existing?.chain ?? []) {
+    const theirs = interpreterOfImage(stage.from.image);
+    if (theirs?.kind !== kind) continue;
+    const same = ours === theirs.version || ours.startsWith(`${theirs.version}.`);
+    if (same) return [];
+    const why =
+      kind === "python" ? "the offline package index holds CPython 3.11 wheels only" : "the local Node base";
+    return [
+      {
+        topic: "base",
+        text: `${existing?.file} builds on ${stage.from.image} (${kind === "python" ? "Python" : "Node"} ${theirs.version}); the tiers build on ${kind === "python" ? "Python" : "Node"} ${ours} (${why}): the verification runs the app on ${ours}, and the app's own tests should too`,
+      },
+    ];
+  }
+  return [];
 }
 
 /** The probes that prove an image works, the HEALTHCHECK's path and the command that keeps a run-to-completion app up. */
