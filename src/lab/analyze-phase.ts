@@ -1,7 +1,7 @@
-import { EngineError, InterruptedError } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { Image } from "../image/model.js";
 import type { LabProgressEvent } from "./events.js";
+import { runPhase } from "./phase.js";
 
 export interface AnalyzePhaseContext {
   emit: (e: LabProgressEvent) => void;
@@ -22,32 +22,26 @@ export async function analyzePhase(
   ref: string,
   top: number,
 ): Promise<{ image: Image; analysis: Analysis } | { error: string }> {
-  const { emit, signal } = ctx;
-  emit({ type: "phase-start", ...at, phase: "analyze", detail: ref });
-  const ta = Date.now();
-  try {
-    const image = await ctx.openImage(`docker://${ref}`, { ...(signal ? { signal } : {}) });
-    const analysis = ctx.analyzeImage(image, { top });
-    emit({
-      type: "phase-done",
-      ...at,
+  const { signal } = ctx;
+  const { outcome } = await runPhase(
+    {
+      emit: ctx.emit,
+      at,
       phase: "analyze",
-      ok: true,
-      durationMs: Date.now() - ta,
-      detail: `${analysis.layers.filter((l) => !l.empty).length} layers`,
-    });
-    return { image, analysis };
-  } catch (e) {
-    if (e instanceof InterruptedError || e instanceof EngineError) throw e;
-    const error = `could not analyze ${ref}: ${(e as Error).message}`;
-    emit({
-      type: "phase-done",
-      ...at,
-      phase: "analyze",
-      ok: false,
-      durationMs: Date.now() - ta,
-      detail: error,
-    });
-    return { error };
-  }
+      detail: ref,
+      done: (o) =>
+        o.ok
+          ? { ok: true, detail: `${o.value.analysis.layers.filter((l) => !l.empty).length} layers` }
+          : { ok: false, detail: cannotAnalyze(ref, o.error) },
+    },
+    async () => {
+      const image = await ctx.openImage(`docker://${ref}`, { ...(signal ? { signal } : {}) });
+      return { image, analysis: ctx.analyzeImage(image, { top }) };
+    },
+  );
+  return outcome.ok ? outcome.value : { error: cannotAnalyze(ref, outcome.error) };
+}
+
+function cannotAnalyze(ref: string, e: Error): string {
+  return `could not analyze ${ref}: ${e.message}`;
 }

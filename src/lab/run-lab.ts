@@ -21,6 +21,7 @@ import type { Lab, LabProbe, LabVariant } from "./lab-config.js";
 import type { LabRun, LintFact, OriginalLint, VariantRun, VerifyFacts } from "./lab-result.js";
 import { judgeOptimizedClaims } from "./optimized-claims.js";
 import { judgeOutcome, type MeasuredVariant } from "./outcome.js";
+import { runPhase } from "./phase.js";
 import { minifySource, runMinified } from "./run-minified.js";
 import { runOptimized, sizedVariants } from "./run-optimized.js";
 import { judgeClaims } from "./verdicts.js";
@@ -323,73 +324,75 @@ async function runVariant(
   let tag: string | undefined;
 
   if (v.dockerfile) {
-    const dockerfile = resolve(lab.dir, v.dockerfile);
-    emit({ type: "phase-start", ...at, phase: "lint" });
-    const t0 = Date.now();
-    measured.lint = await lintFile(dockerfile, v.dockerfile, v.target);
-    emit({
-      type: "phase-done",
-      ...at,
-      phase: "lint",
-      ok: true,
-      durationMs: Date.now() - t0,
-      detail: `${measured.lint.length} finding(s)`,
-    });
+    const dockerfileRel = v.dockerfile;
+    const dockerfile = resolve(lab.dir, dockerfileRel);
+    const lint = await runPhase(
+      {
+        emit,
+        at,
+        phase: "lint",
+        done: (o) => ({ ok: o.ok, detail: o.ok ? `${o.value.length} finding(s)` : o.error.message }),
+        failsWith: () => false,
+      },
+      () => lintFile(dockerfile, dockerfileRel, v.target),
+    );
+    if (lint.outcome.ok) measured.lint = lint.outcome.value;
 
-    tag = `${ctx.prefix}/${cfg.name}:${v.name}`;
+    const builtTag = `${ctx.prefix}/${cfg.name}:${v.name}`;
+    tag = builtTag;
     ref = tag;
     const context = resolve(lab.dir, v.context ?? cfg.context ?? ".");
-    emit({ type: "phase-start", ...at, phase: "build", detail: ctx.rel(dockerfile) });
-    const tb = Date.now();
-    try {
-      const r = await buildImage({
-        context,
-        dockerfile,
-        ...(v.target ? { target: v.target } : {}),
-        tags: [tag],
-        ...(v.buildArgs ? { buildArgs: v.buildArgs } : {}),
-        labels: { ...ctx.labels, "org.slimstage.variant": v.name },
-        ...ctx.buildReach,
-        ...(ctx.noCache ? { noCache: true } : {}),
-        ...(signal ? { signal } : {}),
-        onProgress: (e) => {
-          if (e.type === "step-start" || e.type === "step-cached") {
-            emit({ type: "build-step", ...at, step: e.step.name, cached: e.type === "step-cached" });
-          }
-        },
-      });
-      measured.build = { ok: true, durationMs: r.durationMs, steps: stepFacts(r.steps) };
-      const cached = r.steps.filter((s) => !s.internal && s.cached).length;
-      const total = r.steps.filter((s) => !s.internal).length;
-      emit({
-        type: "phase-done",
-        ...at,
+    const built = await runPhase(
+      {
+        emit,
+        at,
         phase: "build",
-        ok: true,
-        durationMs: r.durationMs,
-        detail: `${total} steps, ${cached} cached`,
-      });
-    } catch (e) {
-      if (!(e instanceof BuildStepError)) throw e;
+        detail: ctx.rel(dockerfile),
+        // A failing step is the variant's result; anything else (the engine, Ctrl-C) ends the run.
+        failsWith: (e) => e instanceof BuildStepError,
+        done: (o) => {
+          if (!o.ok) return { ok: false, detail: o.error.message };
+          const steps = o.value.steps.filter((s) => !s.internal);
+          return {
+            ok: true,
+            detail: `${steps.length} steps, ${steps.filter((s) => s.cached).length} cached`,
+          };
+        },
+      },
+      () =>
+        buildImage({
+          context,
+          dockerfile,
+          ...(v.target ? { target: v.target } : {}),
+          tags: [builtTag],
+          ...(v.buildArgs ? { buildArgs: v.buildArgs } : {}),
+          labels: { ...ctx.labels, "org.slimstage.variant": v.name },
+          ...ctx.buildReach,
+          ...(ctx.noCache ? { noCache: true } : {}),
+          ...(signal ? { signal } : {}),
+          onProgress: (e) => {
+            if (e.type === "step-start" || e.type === "step-cached") {
+              emit({ type: "build-step", ...at, step: e.step.name, cached: e.type === "step-cached" });
+            }
+          },
+        }),
+    );
+    if (built.outcome.ok) {
+      const r = built.outcome.value;
+      measured.build = { ok: true, durationMs: r.durationMs, steps: stepFacts(r.steps) };
+    } else {
+      const e = built.outcome.error as BuildStepError;
       const location = e.location
-        ? `${ctx.rel(resolve(lab.dir, v.dockerfile))}:${e.location.line}`
+        ? `${ctx.rel(resolve(lab.dir, dockerfileRel))}:${e.location.line}`
         : undefined;
       measured.build = {
         ok: false,
-        durationMs: Date.now() - tb,
+        durationMs: built.durationMs,
         steps: e.step ? stepFacts([{ ...e.step, error: e.step.error ?? e.message }]) : [],
         error: e.message.replace(/^build failed(?: at step [^:]*)?: /, ""),
         ...(location ? { errorAt: location } : {}),
         outputTail: e.outputTail,
       };
-      emit({
-        type: "phase-done",
-        ...at,
-        phase: "build",
-        ok: false,
-        durationMs: Date.now() - tb,
-        detail: e.message,
-      });
     }
   } else {
     ref = v.image!;
@@ -409,35 +412,42 @@ async function runVariant(
         ...(analysis.config.entrypoint ?? []),
         ...(analysis.config.cmd ?? []),
       ]);
-      emit({
-        type: "phase-start",
-        ...at,
-        phase: "verify",
-        detail: v.compose ? `with ${v.compose.file}` : ref,
-      });
-      const tv = Date.now();
-      verify = await ctx.verifyImage({
-        image: ref,
-        probes: spec.probes,
-        ...(spec.command ? { command: spec.command } : {}),
-        ...(v.compose ? { compose: { ...v.compose, file: resolve(lab.dir, v.compose.file) } } : {}),
-        timeoutMs: ctx.verifyTimeoutMs,
-        ...(ctx.env ? { env: ctx.env } : {}),
-        labels: { ...ctx.labels, "org.slimstage.variant": v.name },
-        ...(signal ? { signal } : {}),
-        onProgress: (e: VerifyProgressEvent) => {
-          if (e.type === "phase") emit({ type: "verify-step", ...at, message: e.message });
+      const verified = await runPhase(
+        {
+          emit,
+          at,
+          phase: "verify",
+          detail: v.compose ? `with ${v.compose.file}` : ref,
+          failsWith: () => false,
+          done: (o) =>
+            o.ok
+              ? {
+                  ok: o.value.ok,
+                  detail: o.value.ok
+                    ? o.value.probes.map((p) => p.detail).join("; ")
+                    : (o.value.error ?? "failed"),
+                }
+              : { ok: false, detail: o.error.message },
         },
-      });
-      measured.verify = verifyFacts(verify);
-      emit({
-        type: "phase-done",
-        ...at,
-        phase: "verify",
-        ok: verify.ok,
-        durationMs: Date.now() - tv,
-        detail: verify.ok ? verify.probes.map((p) => p.detail).join("; ") : (verify.error ?? "failed"),
-      });
+        () =>
+          ctx.verifyImage({
+            image: ref,
+            probes: spec.probes,
+            ...(spec.command ? { command: spec.command } : {}),
+            ...(v.compose ? { compose: { ...v.compose, file: resolve(lab.dir, v.compose.file) } } : {}),
+            timeoutMs: ctx.verifyTimeoutMs,
+            ...(ctx.env ? { env: ctx.env } : {}),
+            labels: { ...ctx.labels, "org.slimstage.variant": v.name },
+            ...(signal ? { signal } : {}),
+            onProgress: (e: VerifyProgressEvent) => {
+              if (e.type === "phase") emit({ type: "verify-step", ...at, message: e.message });
+            },
+          }),
+      );
+      if (verified.outcome.ok) {
+        verify = verified.outcome.value;
+        measured.verify = verifyFacts(verify);
+      }
     }
   }
 

@@ -7,7 +7,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { EngineError, InterruptedError } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { MinifyResult } from "../minify/minify.js";
 import type { MinifySummary, VariantData } from "../report/report-data.js";
@@ -18,6 +17,7 @@ import type { Lab } from "./lab-config.js";
 import type { VariantRun, VerifyFacts } from "./lab-result.js";
 import type { MeasuredVariant } from "./outcome.js";
 import { ownVariant } from "./own-variant.js";
+import { runPhase } from "./phase.js";
 
 export const MINIFIED_VARIANT = "minified";
 
@@ -61,50 +61,54 @@ export async function runMinified(
   const { minifyImage } = await import("../minify/minify.js");
   const { inspectEngineImage } = await import("../engine/images.js");
   const out = await mkdtemp(join(tmpdir(), "slimstage-lab-minify-"));
-  emit({ type: "phase-start", ...at, phase: "build", detail: file });
-  const t0 = Date.now();
   const measured: MeasuredVariant = {};
-  let result: Awaited<ReturnType<typeof minifyImage>> | undefined;
-  try {
-    const info = await inspectEngineImage(sourceTag);
-    const spec = ctx.probeSpec(
-      info.entrypoint || info.cmd ? [...(info.entrypoint ?? []), ...(info.cmd ?? [])] : null,
-    );
-    result = await minifyImage({
-      image: sourceTag,
-      probes: spec.probes,
-      ...(spec.command ? { command: spec.command } : {}),
-      outDir: out,
-      tag,
-      // Whole units, not just the traced files: the lab's probe reaches one page, the app has more.
-      level: "safe",
-      labels: ctx.labels,
-      timeoutMs: ctx.verifyTimeoutMs,
-      ...(ctx.env ? { env: ctx.env } : {}),
-      ...(compose ? { compose: { ...compose, file: resolve(lab.dir, compose.file) } } : {}),
-      ...(signal ? { signal } : {}),
-      onProgress: (e) => {
-        if (e.type === "phase") emit({ type: "build-step", ...at, step: e.message, cached: false });
-      },
-    });
-    measured.build = { ok: true, durationMs: Date.now() - t0, steps: [] };
-    measured.verify = ctx.verifyFacts(result.verify);
-  } catch (e) {
-    if (e instanceof InterruptedError || e instanceof EngineError) throw e;
-    measured.error = `minify failed: ${(e as Error).message}`;
-  } finally {
-    await rm(out, { recursive: true, force: true });
-  }
-  emit({
-    type: "phase-done",
-    ...at,
-    phase: "build",
-    ok: result?.ok === true,
-    durationMs: Date.now() - t0,
-    detail: result
-      ? `${result.closure.files} files kept of ${result.source.files}, from ${source.name}`
-      : (measured.error ?? "failed"),
-  });
+  const { outcome, durationMs } = await runPhase(
+    {
+      emit,
+      at,
+      phase: "build",
+      detail: file,
+      done: (o) =>
+        o.ok
+          ? {
+              ok: o.value.ok,
+              detail: `${o.value.closure.files} files kept of ${o.value.source.files}, from ${source.name}`,
+            }
+          : { ok: false, detail: minifyFailed(o.error) },
+    },
+    async () => {
+      try {
+        const info = await inspectEngineImage(sourceTag);
+        const spec = ctx.probeSpec(
+          info.entrypoint || info.cmd ? [...(info.entrypoint ?? []), ...(info.cmd ?? [])] : null,
+        );
+        return await minifyImage({
+          image: sourceTag,
+          probes: spec.probes,
+          ...(spec.command ? { command: spec.command } : {}),
+          outDir: out,
+          tag,
+          // Whole units, not just the traced files: the lab's probe reaches one page, the app has more.
+          level: "safe",
+          labels: ctx.labels,
+          timeoutMs: ctx.verifyTimeoutMs,
+          ...(ctx.env ? { env: ctx.env } : {}),
+          ...(compose ? { compose: { ...compose, file: resolve(lab.dir, compose.file) } } : {}),
+          ...(signal ? { signal } : {}),
+          onProgress: (e) => {
+            if (e.type === "phase") emit({ type: "build-step", ...at, step: e.message, cached: false });
+          },
+        });
+      } finally {
+        await rm(out, { recursive: true, force: true });
+      }
+    },
+  );
+  const result = outcome.ok ? outcome.value : undefined;
+  if (outcome.ok) {
+    measured.build = { ok: true, durationMs, steps: [] };
+    measured.verify = ctx.verifyFacts(outcome.value.verify);
+  } else measured.error = minifyFailed(outcome.error);
   let analysis: Analysis | undefined;
   if (result?.ok) {
     const done = await analyzePhase(ctx, at, tag, ctx.wasteFiles);
@@ -146,4 +150,8 @@ export function minifySummary(r: MinifyResult): MinifySummary {
     keptByReason: a.keptByReason.map((g) => ({ reason: g.reason, files: g.files, bytes: g.bytes })),
     warnings: r.warnings,
   };
+}
+
+function minifyFailed(e: Error): string {
+  return `minify failed: ${e.message}`;
 }

@@ -7,7 +7,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { EngineError, InterruptedError } from "../errors.js";
 import type { Analysis } from "../image/analysis/types.js";
 import type { LintFindingSummary, VariantData } from "../report/report-data.js";
 import type { Probe, VerifyResult } from "../verify/types.js";
@@ -20,6 +19,7 @@ import { labOptimizeDefaults } from "./optimize-defaults.js";
 import type { SizedVariant, TierMeasure } from "./optimized-claims.js";
 import type { MeasuredVariant } from "./outcome.js";
 import { ownVariant } from "./own-variant.js";
+import { runPhase } from "./phase.js";
 
 export const OPTIMIZE_TIERS = ["slim", "distroless"] as const;
 export type OptimizeTier = (typeof OPTIMIZE_TIERS)[number];
@@ -93,56 +93,55 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
   const out: OptimizedRun = { runs: [], reports: [], tiers: {} };
   const at = { lab: cfg.name, variant: "optimized" };
 
-  emit({
-    type: "phase-start",
-    ...at,
-    phase: "build",
-    detail: `slimstage optimize ${relative(process.cwd(), dir) || "."}`,
-  });
-  const t0 = Date.now();
-  let result: Awaited<ReturnType<typeof optimizeProject>> | undefined;
-  let error: string | undefined;
-  try {
-    result = await optimizeProject(dir, {
-      tier: "distroless",
-      allTiers: true,
-      repository: `${ctx.prefix}/${cfg.name}-optimized`,
-      labels: ctx.labels,
-      verifyTimeoutMs: ctx.verifyTimeoutMs,
-      ...(ctx.env ? { env: ctx.env } : {}),
-      ...(ctx.probes && ctx.probes.length > 0 ? { probes: ctx.probes } : {}),
-      ...(ctx.against ? { against: ctx.against } : {}),
-      defaults: labOptimizeDefaults(lab),
-      ...(signal ? { signal } : {}),
-      // One live line for the whole optimize run ("optimized"), closed by its phase-done below.
-      onProgress: (e) => {
-        if (e.type === "phase") {
-          emit({ type: "build-step", ...at, step: e.message, cached: false });
-        } else if (e.type === "build" && (e.event.type === "step-start" || e.event.type === "step-cached")) {
-          emit({
-            type: "build-step",
-            ...at,
-            step: `${e.tier}: ${e.event.step.name}`,
-            cached: e.event.type === "step-cached",
-          });
-        }
-      },
-    });
-  } catch (e) {
-    if (e instanceof InterruptedError || e instanceof EngineError) throw e;
-    // Optimize could not even plan (project not detected, no probe): both tiers fail with that reason.
-    error = `optimize failed: ${(e as Error).message}`;
-  }
-  emit({
-    type: "phase-done",
-    ...at,
-    phase: "build",
-    ok: result?.ok === true,
-    durationMs: Date.now() - t0,
-    detail: result
-      ? result.attempts.map((a) => `${a.tier} ${a.status}${a.reason ? ` (${a.reason})` : ""}`).join("; ")
-      : (error ?? "failed"),
-  });
+  const { outcome } = await runPhase(
+    {
+      emit,
+      at,
+      phase: "build",
+      detail: `slimstage optimize ${relative(process.cwd(), dir) || "."}`,
+      done: (o) =>
+        o.ok
+          ? {
+              ok: o.value.ok,
+              detail: o.value.attempts
+                .map((a) => `${a.tier} ${a.status}${a.reason ? ` (${a.reason})` : ""}`)
+                .join("; "),
+            }
+          : { ok: false, detail: optimizeFailed(o.error) },
+    },
+    () =>
+      optimizeProject(dir, {
+        tier: "distroless",
+        allTiers: true,
+        repository: `${ctx.prefix}/${cfg.name}-optimized`,
+        labels: ctx.labels,
+        verifyTimeoutMs: ctx.verifyTimeoutMs,
+        ...(ctx.env ? { env: ctx.env } : {}),
+        ...(ctx.probes && ctx.probes.length > 0 ? { probes: ctx.probes } : {}),
+        ...(ctx.against ? { against: ctx.against } : {}),
+        defaults: labOptimizeDefaults(lab),
+        ...(signal ? { signal } : {}),
+        // One live line for the whole optimize run ("optimized"), closed by its phase-done below.
+        onProgress: (e) => {
+          if (e.type === "phase") {
+            emit({ type: "build-step", ...at, step: e.message, cached: false });
+          } else if (
+            e.type === "build" &&
+            (e.event.type === "step-start" || e.event.type === "step-cached")
+          ) {
+            emit({
+              type: "build-step",
+              ...at,
+              step: `${e.tier}: ${e.event.step.name}`,
+              cached: e.event.type === "step-cached",
+            });
+          }
+        },
+      }),
+  );
+  const result = outcome.ok ? outcome.value : undefined;
+  // Optimize could not even plan (project not detected, no probe): both tiers fail with that reason.
+  const error = outcome.ok ? undefined : optimizeFailed(outcome.error);
 
   for (const tier of OPTIMIZE_TIERS) {
     const name = optimizedVariantName(tier);
@@ -204,4 +203,8 @@ export async function runOptimized(lab: Lab, ctx: OptimizedContext): Promise<Opt
     if (own.report) out.reports.push(own.report);
   }
   return out;
+}
+
+function optimizeFailed(e: Error): string {
+  return `optimize failed: ${e.message}`;
 }
