@@ -12,7 +12,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startPackageIndex } from "../src/bases/package-index.js";
+import { withPackageIndex } from "../src/bases/package-index.js";
 import { buildImage } from "../src/engine/build/build.js";
 import { removeByLabel } from "../src/engine/cleanup.js";
 import { connectEngine } from "../src/engine/connect.js";
@@ -192,19 +192,16 @@ export default async function bench(args: string[]): Promise<void> {
       const dir = path.join(root, "examples", ex.context);
       const original = `slimstage-bench/startup-${ex.name}-${RUN}:original`;
       log(`${ex.name}: building the example's own ${ex.dockerfile} ...`);
-      const index = ex.python ? await startPackageIndex(undefined, { engine }) : undefined;
-      try {
-        await buildImage({
+      await withPackageIndex(ex.python ? { engine } : undefined, (index) =>
+        buildImage({
           context: dir,
           dockerfile: path.join(dir, ex.dockerfile),
           tags: [original],
           labels: LABELS,
           ...index?.reach,
           engine,
-        });
-      } finally {
-        await index?.close();
-      }
+        }),
+      );
       log(`${ex.name}: slimstage optimize --all-tiers (built and verified) ...`);
       const optimizeDir = path.join(root, "examples", ex.optimizeDir);
       // The lab's probe and Redis sidecar, as the CLI hands them to optimize (lab-001 needs its Redis).

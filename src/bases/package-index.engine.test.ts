@@ -5,15 +5,15 @@
  * to 127.0.0.1) is out of reach of the same RUN step. The same probe on the host
  * network reaches that service, which is why builds no longer use it.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:net";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../engine/build/build.js";
 import { removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
-import { type BuildIndex, startPackageIndex } from "./package-index.js";
+import { type BuildIndex, startPackageIndex, withPackageIndex } from "./package-index.js";
 
 const LABELS = { "org.slimstage.test": "build-index" };
 let dir: string;
@@ -93,5 +93,54 @@ describe("the package index from builds", () => {
     expect(log).toContain("INDEX reachable");
     expect(log).toContain("LOOPBACK reachable");
     console.log("MEASURED host network: index reachable, host loopback reachable");
+  });
+});
+
+describe("withPackageIndex", () => {
+  // Whether something still accepts connections where the index listened ("HOST:PORT (…)").
+  const serving = (address: string) => {
+    const [host, port] = (address.split(" ")[0] ?? "").split(":");
+    return new Promise<boolean>((resolve) => {
+      const socket = connect(Number(port), host ?? "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+  };
+
+  it("stops the index when the work fails, and runs without one when asked to", async () => {
+    const engine = await connectEngine();
+    const wheels = join(dir, "wheels");
+    await mkdir(wheels, { recursive: true });
+    let address = "";
+    const failed = withPackageIndex({ engine, port: 0, dir: wheels }, async (i) => {
+      address = i.address;
+      expect(await serving(address)).toBe(true);
+      throw new Error("the build failed");
+    });
+    await expect(failed).rejects.toThrow("the build failed");
+    expect(address).toMatch(/^[\d.]+:\d+ /);
+    expect(await serving(address)).toBe(false);
+    expect(await withPackageIndex(undefined, async (i) => i)).toBeUndefined();
+  });
+
+  it("hands a failed start to onStartError: go on without an index, or throw its error", async () => {
+    const missing = { dir: join(dir, "no-such-wheelhouse"), port: 0 };
+    const seen: unknown[] = [];
+    const value = await withPackageIndex(
+      {
+        ...missing,
+        onStartError: (e) => {
+          seen.push(e);
+          return undefined;
+        },
+      },
+      async (i) => i,
+    );
+    expect(value).toBeUndefined();
+    expect(String(seen[0])).toContain("no-such-wheelhouse");
+    await expect(withPackageIndex(missing, async () => "ran")).rejects.toThrow(/does not exist/);
   });
 });

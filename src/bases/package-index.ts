@@ -67,3 +67,51 @@ export async function startPackageIndex(
     close: () => index.close(),
   };
 }
+
+export interface IndexStart {
+  signal?: AbortSignal;
+  /** The wheelhouse to serve (default: the shared one, filled by `slimstage bases build`). */
+  dir?: string;
+  /** 0 for a free port (a run's own index); default the shared index's port. */
+  port?: number;
+  engine?: EngineConnection;
+  /**
+   * What a failed start becomes: throw (the default rethrows as is), or return undefined to
+   * go on without an index (`build --package-index auto`).
+   */
+  onStartError?: (e: unknown) => undefined;
+}
+
+/**
+ * Runs `fn` with the offline package index started for it and stops the index however `fn`
+ * ends: the one start/stop lifecycle every caller goes through (the lab, `build`, a compose
+ * sidecar's build, optimize's per-run index). `start` undefined: `fn` runs without one.
+ */
+export function withPackageIndex<T>(
+  start: IndexStart & { onStartError?: undefined },
+  fn: (index: BuildIndex) => Promise<T>,
+): Promise<T>;
+export function withPackageIndex<T>(
+  start: IndexStart | undefined,
+  fn: (index: BuildIndex | undefined) => Promise<T>,
+): Promise<T>;
+export async function withPackageIndex<T>(
+  start: IndexStart | undefined,
+  fn: (index: BuildIndex) => Promise<T>,
+): Promise<T> {
+  let index: BuildIndex | undefined;
+  if (start) {
+    try {
+      index = await startPackageIndex(start.signal, start);
+    } catch (e) {
+      if (!start.onStartError) throw e;
+      index = start.onStartError(e);
+    }
+  }
+  try {
+    // Undefined only where the caller's overload said it may be (no start, or onStartError).
+    return await fn(index as BuildIndex);
+  } finally {
+    await index?.close();
+  }
+}

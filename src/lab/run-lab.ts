@@ -150,25 +150,25 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
   }
 
   // Python builds pip-install from the offline index (reached as slimstage-index): start it once per lab.
-  const { needsPackageIndex, startPackageIndex } = await import("../bases/package-index.js");
+  const { needsPackageIndex, withPackageIndex } = await import("../bases/package-index.js");
   const dockerfiles = cfg.variants.filter((v) => v.dockerfile).map((v) => resolve(lab.dir, v.dockerfile!));
-  let index: Awaited<ReturnType<typeof startPackageIndex>> | undefined;
-  if (await needsPackageIndex(dockerfiles)) {
-    try {
-      index = await startPackageIndex(signal);
-    } catch (e) {
-      if (isSlimstageError(e)) throw e;
-      throw new EngineError(`could not start the offline Python package index: ${(e as Error).message}`, {
-        cause: e,
-        hint: "run `slimstage bases build` first (it fills the wheelhouse the index serves)",
-      });
-    }
-    emit({ type: "note", lab: cfg.name, message: `offline package index at ${index.address}` });
-  }
+  const indexStart = (await needsPackageIndex(dockerfiles))
+    ? {
+        ...(signal ? { signal } : {}),
+        onStartError: (e: unknown): undefined => {
+          if (isSlimstageError(e)) throw e;
+          throw new EngineError(`could not start the offline Python package index: ${(e as Error).message}`, {
+            cause: e,
+            hint: "run `slimstage bases build` first (it fills the wheelhouse the index serves)",
+          });
+        },
+      }
+    : undefined;
 
   const runs: VariantRun[] = [];
   const reportVariants: VariantData[] = [];
-  try {
+  await withPackageIndex(indexStart, async (index) => {
+    if (index) emit({ type: "note", lab: cfg.name, message: `offline package index at ${index.address}` });
     for (const v of cfg.variants) {
       throwIfAborted(signal);
       const { run, report } = await runVariant(lab, v, {
@@ -190,9 +190,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
       runs.push(run);
       if (report) reportVariants.push(report);
     }
-  } finally {
-    await index?.close();
-  }
+  });
 
   const claims = judgeClaims(cfg.claims, runs);
   if (opts.optimize !== false) {

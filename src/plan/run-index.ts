@@ -1,5 +1,5 @@
 import path from "node:path";
-import { startPackageIndex } from "../bases/package-index.js";
+import { withPackageIndex } from "../bases/package-index.js";
 import type { RunTarget } from "../bases/wheelhouse-run.js";
 import type { EngineConnection } from "../engine/connect.js";
 import { InputError } from "../errors.js";
@@ -21,10 +21,10 @@ async function buildBackend(dir: string): Promise<string[]> {
  * Runs `fn` with a package index for this run when the project is Python:
  * the project's requirements resolved by the host's pip into a fresh
  * wheelhouse, served on a free port that only this run uses (two concurrent
- * runs never share an index) where builds reach it (build/package-index.ts),
+ * runs never share an index) where builds reach it (bases/package-index.ts),
  * passed to the build as PIP_FIND_LINKS. Always stopped and removed afterwards.
  */
-export async function withPackageIndex<T>(
+export async function withProjectIndex<T>(
   project: PythonProject,
   opts: BuildRun,
   fn: (build: BuildInputs) => Promise<T>,
@@ -55,16 +55,15 @@ export async function withPackageIndex<T>(
     );
   }
   try {
-    const index = await startPackageIndex(signal, {
+    const start = {
+      ...(signal ? { signal } : {}),
       dir: wheels.dir,
       port: runIndexPort(),
       ...(opts.engine ? { engine: opts.engine } : {}),
-    });
-    try {
-      return await fn({ buildArgs: { [FIND_LINKS_ARG]: index.url }, ...index.reach });
-    } finally {
-      await index.close();
-    }
+    };
+    return await withPackageIndex(start, (index) =>
+      fn({ buildArgs: { [FIND_LINKS_ARG]: index.url }, ...index.reach }),
+    );
   } finally {
     await wheels.remove();
   }

@@ -117,25 +117,25 @@ async function sidecarImage(svc: ComposeService, run: SidecarRun, engine: Engine
   run.progress({ type: "phase", phase: "sidecar", message: `building ${svc.name} from ${b.context}` });
   const dockerfile = b.dockerfile ? resolve(b.context, b.dockerfile) : join(b.context, "Dockerfile");
   // pip in the sidecar's build needs the offline index (reached as slimstage-index).
-  const [{ needsPackageIndex, startPackageIndex }, { buildImage }] = await Promise.all([
+  const [{ needsPackageIndex, withPackageIndex }, { buildImage }] = await Promise.all([
     import("../bases/package-index.js"),
     import("../engine/build/build.js"),
   ]);
   const signal = run.signal;
-  const index = (await needsPackageIndex([dockerfile]))
-    ? await startPackageIndex(signal, { engine })
-    : undefined;
-  const r = await buildImage({
-    ...index?.reach,
-    context: b.context,
-    dockerfile,
-    ...(b.target ? { target: b.target } : {}),
-    tags: [tag],
-    buildArgs: b.args,
-    labels: run.labels,
-    engine,
-    ...(signal ? { signal } : {}),
-  }).finally(() => index?.close());
+  const needed = await needsPackageIndex([dockerfile]);
+  const r = await withPackageIndex(needed ? { ...(signal ? { signal } : {}), engine } : undefined, (index) =>
+    buildImage({
+      ...index?.reach,
+      context: b.context,
+      dockerfile,
+      ...(b.target ? { target: b.target } : {}),
+      tags: [tag],
+      buildArgs: b.args,
+      labels: run.labels,
+      engine,
+      ...(signal ? { signal } : {}),
+    }),
+  );
   if (!svc.image) run.tracker.add("image", r.imageId);
   return tag;
 }

@@ -50,25 +50,24 @@ function repoFor(dir: string): string {
   return `slimstage-build/${base || "app"}`;
 }
 
-/** The offline package index when the build wants it (`--package-index`): on refuses to go without, auto notes it. */
-async function packageIndexFor(
+/** How the build wants the offline package index (`--package-index`): on refuses to go without, auto notes it. */
+async function indexStartFor(
   rt: CliRuntime,
   mode: BuildFlags["packageIndex"],
   dockerfiles: string[],
   pidx: typeof import("../../bases/package-index.js"),
-): Promise<Awaited<ReturnType<typeof pidx.startPackageIndex>> | undefined> {
+): Promise<import("../../bases/package-index.js").IndexStart | undefined> {
   const want = mode === "on" || (mode === "auto" && (await pidx.needsPackageIndex(dockerfiles)));
   if (!want) return undefined;
-  try {
-    const index = await pidx.startPackageIndex(rt.signal);
-    rt.info(`offline package index at ${index.address}`);
-    return index;
-  } catch (e) {
-    if (mode === "on")
-      throw new InputError(`cannot start the offline package index: ${(e as Error).message}`);
-    rt.info(`note: no offline package index (${(e as Error).message}); pip in RUN steps may fail`);
-    return undefined;
-  }
+  return {
+    signal: rt.signal,
+    onStartError: (e) => {
+      if (mode === "on")
+        throw new InputError(`cannot start the offline package index: ${(e as Error).message}`);
+      rt.info(`note: no offline package index (${(e as Error).message}); pip in RUN steps may fail`);
+      return undefined;
+    },
+  };
 }
 
 export function define(program: Command): void {
@@ -138,110 +137,111 @@ export function define(program: Command): void {
         const dockerfiles =
           variants.length > 0 ? variants.map((v) => v.dockerfile) : [flags.file ?? `${context}/Dockerfile`];
 
-        const index = await packageIndexFor(rt, flags.packageIndex, dockerfiles, pidx);
-        // The index's network unless the user chose one; its name resolves on either.
-        const network = flags.network ?? index?.reach.network;
-        const extraHosts = index?.reach.extraHosts;
+        const start = await indexStartFor(rt, flags.packageIndex, dockerfiles, pidx);
+        return pidx.withPackageIndex(start, async (index) => {
+          if (index) rt.info(`offline package index at ${index.address}`);
+          // The index's network unless the user chose one; its name resolves on either.
+          const network = flags.network ?? index?.reach.network;
+          const extraHosts = index?.reach.extraHosts;
 
-        const display = await ProgressDisplay.create(rt);
-        const onEvent = (prefix: string, e: Ev) => {
-          const s = e.step;
-          if (s.internal && e.type !== "step-error") return;
-          const key = `${prefix}#${s.id}`;
-          const text = `${prefix ? `${prefix}: ` : ""}${s.name}`;
-          if (e.type === "step-start") display.set(key, text, "running");
-          else if (e.type === "step-cached") display.set(key, text, "cached", "cached");
-          else if (e.type === "step-done")
-            display.set(
-              key,
-              text,
-              s.cached ? "cached" : "done",
-              s.cached ? "cached" : formatMs(s.durationMs),
-            );
-          else if (e.type === "step-error") display.set(key, text, "failed", "failed");
-          else if (e.type === "step-log" && rt.verbose && !rt.interactive) rt.info(`  ${e.line}`);
-        };
+          const display = await ProgressDisplay.create(rt);
+          const onEvent = (prefix: string, e: Ev) => {
+            const s = e.step;
+            if (s.internal && e.type !== "step-error") return;
+            const key = `${prefix}#${s.id}`;
+            const text = `${prefix ? `${prefix}: ` : ""}${s.name}`;
+            if (e.type === "step-start") display.set(key, text, "running");
+            else if (e.type === "step-cached") display.set(key, text, "cached", "cached");
+            else if (e.type === "step-done")
+              display.set(
+                key,
+                text,
+                s.cached ? "cached" : "done",
+                s.cached ? "cached" : formatMs(s.durationMs),
+              );
+            else if (e.type === "step-error") display.set(key, text, "failed", "failed");
+            else if (e.type === "step-log" && rt.verbose && !rt.interactive) rt.info(`  ${e.line}`);
+          };
 
-        try {
-          const results =
-            variants.length > 0
-              ? await buildVariants(
-                  variants.map((v) => {
-                    const repo = flags.tag?.[0]?.replace(/:[^/:]*$/, "") ?? repoFor(context);
-                    return { ...v, tags: [`${repo}:${v.name}`] };
-                  }),
-                  {
-                    buildArgs,
-                    labels,
-                    ...(network ? { network } : {}),
-                    ...(extraHosts ? { extraHosts } : {}),
-                    ...(flags.cache === false ? { noCache: true } : {}),
-                    signal: rt.signal,
-                    onProgress: (name, e) => onEvent(name, e),
-                  },
-                )
-              : [
-                  {
-                    variant: undefined,
-                    ...(await buildImage({
-                      context,
-                      ...(flags.file ? { dockerfile: flags.file } : {}),
-                      ...(flags.target ? { target: flags.target } : {}),
-                      tags: flags.tag ?? [],
+          try {
+            const results =
+              variants.length > 0
+                ? await buildVariants(
+                    variants.map((v) => {
+                      const repo = flags.tag?.[0]?.replace(/:[^/:]*$/, "") ?? repoFor(context);
+                      return { ...v, tags: [`${repo}:${v.name}`] };
+                    }),
+                    {
                       buildArgs,
                       labels,
                       ...(network ? { network } : {}),
                       ...(extraHosts ? { extraHosts } : {}),
                       ...(flags.cache === false ? { noCache: true } : {}),
                       signal: rt.signal,
-                      onProgress: (e) => onEvent("", e),
+                      onProgress: (name, e) => onEvent(name, e),
+                    },
+                  )
+                : [
+                    {
+                      variant: undefined,
+                      ...(await buildImage({
+                        context,
+                        ...(flags.file ? { dockerfile: flags.file } : {}),
+                        ...(flags.target ? { target: flags.target } : {}),
+                        tags: flags.tag ?? [],
+                        buildArgs,
+                        labels,
+                        ...(network ? { network } : {}),
+                        ...(extraHosts ? { extraHosts } : {}),
+                        ...(flags.cache === false ? { noCache: true } : {}),
+                        signal: rt.signal,
+                        onProgress: (e) => onEvent("", e),
+                      })),
+                    },
+                  ];
+            display.finish();
+            if (rt.verbose && !rt.json) for (const r of results) rt.info(r.log);
+            if (rt.json) {
+              rt.printJson({
+                images: results.map((r) => ({
+                  ...(r.variant ? { variant: r.variant } : {}),
+                  imageId: r.imageId,
+                  tags: r.tags,
+                  durationMs: r.durationMs,
+                  steps: r.steps
+                    .filter((s) => !s.internal)
+                    .map((s) => ({
+                      name: s.name,
+                      durationMs: s.durationMs,
+                      cached: s.cached,
+                      ...(s.error ? { error: s.error } : {}),
                     })),
-                  },
-                ];
-          display.finish();
-          if (rt.verbose && !rt.json) for (const r of results) rt.info(r.log);
-          if (rt.json) {
-            rt.printJson({
-              images: results.map((r) => ({
-                ...(r.variant ? { variant: r.variant } : {}),
-                imageId: r.imageId,
-                tags: r.tags,
-                durationMs: r.durationMs,
-                steps: r.steps
-                  .filter((s) => !s.internal)
-                  .map((s) => ({
-                    name: s.name,
-                    durationMs: s.durationMs,
-                    cached: s.cached,
-                    ...(s.error ? { error: s.error } : {}),
-                  })),
-              })),
-            });
-          } else {
-            for (const r of results) {
-              const steps = r.steps.filter((s) => !s.internal);
-              const cached = steps.filter((s) => s.cached).length;
-              const label = r.variant ? `${r.variant}: ` : "";
-              rt.print(
-                `${label}${r.imageId.slice(0, 19)}  ${steps.length} steps, ${cached} cached, ${formatMs(r.durationMs)}${r.tags.length ? `  ${r.tags.join(", ")}` : ""}`,
-              );
+                })),
+              });
+            } else {
+              for (const r of results) {
+                const steps = r.steps.filter((s) => !s.internal);
+                const cached = steps.filter((s) => s.cached).length;
+                const label = r.variant ? `${r.variant}: ` : "";
+                rt.print(
+                  `${label}${r.imageId.slice(0, 19)}  ${steps.length} steps, ${cached} cached, ${formatMs(r.durationMs)}${r.tags.length ? `  ${r.tags.join(", ")}` : ""}`,
+                );
+              }
             }
-          }
-          return 0;
-        } catch (e) {
-          display.finish();
-          if (e instanceof BuildStepError && !rt.json) {
-            if (rt.verbose) rt.info(e.log);
-            else if (e.outputTail.length > 0) {
-              rt.info(`--- last ${e.outputTail.length} lines of ${e.step?.name ?? "the build"} ---`);
-              rt.info(e.outputTail.join("\n"));
-              rt.info("--- (full log: --verbose) ---");
+            return 0;
+          } catch (e) {
+            display.finish();
+            if (e instanceof BuildStepError && !rt.json) {
+              if (rt.verbose) rt.info(e.log);
+              else if (e.outputTail.length > 0) {
+                rt.info(`--- last ${e.outputTail.length} lines of ${e.step?.name ?? "the build"} ---`);
+                rt.info(e.outputTail.join("\n"));
+                rt.info("--- (full log: --verbose) ---");
+              }
             }
+            throw e;
           }
-          throw e;
-        } finally {
-          await index?.close();
-        }
+        });
       }),
     );
 }

@@ -1,7 +1,7 @@
 /** Python: requirements/pyproject/Pipfile projects, a per-run wheelhouse for their builds. */
 import { detectPython, isPythonProject } from "../detect/python.js";
 import type { PythonProject } from "../project.js";
-import { withPackageIndex } from "../run-index.js";
+import { withProjectIndex } from "../run-index.js";
 import { pythonPlan } from "../templates/python.js";
 import type { Language } from "./language.js";
 
@@ -14,5 +14,5 @@ export const python: Language<PythonProject> = {
   detect: detectPython,
   plan: pythonPlan,
   writable: (p) => p.writable ?? [],
-  withBuildInputs: withPackageIndex,
+  withBuildInputs: withProjectIndex,
 };
