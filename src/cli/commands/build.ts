@@ -143,6 +143,15 @@ export function define(program: Command): void {
           // The index's network unless the user chose one; its name resolves on either.
           const network = flags.network ?? index?.reach.network;
           const extraHosts = index?.reach.extraHosts;
+          // What the single build and every variant's build share.
+          const shared = {
+            buildArgs,
+            labels,
+            ...(network ? { network } : {}),
+            ...(extraHosts ? { extraHosts } : {}),
+            ...(flags.cache === false ? { noCache: true } : {}),
+            signal: rt.signal,
+          };
 
           const display = await ProgressDisplay.create(rt);
           const onEvent = (prefix: string, e: Ev) => {
@@ -171,15 +180,7 @@ export function define(program: Command): void {
                       const repo = flags.tag?.[0]?.replace(/:[^/:]*$/, "") ?? repoFor(context);
                       return { ...v, tags: [`${repo}:${v.name}`] };
                     }),
-                    {
-                      buildArgs,
-                      labels,
-                      ...(network ? { network } : {}),
-                      ...(extraHosts ? { extraHosts } : {}),
-                      ...(flags.cache === false ? { noCache: true } : {}),
-                      signal: rt.signal,
-                      onProgress: (name, e) => onEvent(name, e),
-                    },
+                    { ...shared, onProgress: (name, e) => onEvent(name, e) },
                   )
                 : [
                     {
@@ -189,12 +190,7 @@ export function define(program: Command): void {
                         ...(flags.file ? { dockerfile: flags.file } : {}),
                         ...(flags.target ? { target: flags.target } : {}),
                         tags: flags.tag ?? [],
-                        buildArgs,
-                        labels,
-                        ...(network ? { network } : {}),
-                        ...(extraHosts ? { extraHosts } : {}),
-                        ...(flags.cache === false ? { noCache: true } : {}),
-                        signal: rt.signal,
+                        ...shared,
                         onProgress: (e) => onEvent("", e),
                       })),
                     },

@@ -1,5 +1,5 @@
 import { InputError } from "../../errors.js";
-import { type BuildProgressEvent, type BuildResult, buildImage } from "./build.js";
+import { type BuildOptions, type BuildProgressEvent, type BuildResult, buildImage } from "./build.js";
 
 /** One Dockerfile variant of an app: `--variant NAME=FILE[:TARGET]`. */
 export interface BuildVariant {
@@ -15,16 +15,13 @@ export interface VariantBuildResult extends BuildResult {
   variant: string;
 }
 
-export interface BuildVariantsOptions {
-  buildArgs?: Record<string, string>;
-  labels?: Record<string, string>;
-  network?: "host" | "default";
-  /** `--add-host` names (the package index's, from startPackageIndex().reach). */
-  extraHosts?: Record<string, string>;
-  noCache?: boolean;
-  signal?: AbortSignal;
+/** What every variant's build shares: the single build's options, with progress named per variant. */
+export type BuildVariantsOptions = Pick<
+  BuildOptions,
+  "buildArgs" | "labels" | "network" | "extraHosts" | "noCache" | "signal"
+> & {
   onProgress?: (variant: string, e: BuildProgressEvent) => void;
-}
+};
 
 /**
  * Builds several variants one after the other (two cores: parallel builds
