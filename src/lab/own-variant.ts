@@ -13,8 +13,7 @@ import type { LintFact, VariantOutcome, VariantRun } from "./lab-result.js";
 import { judgeOutcome, type MeasuredVariant } from "./outcome.js";
 
 export interface OwnVariantContext {
-  summarizeAnalysis: typeof import("../report/summarize.js").summarizeAnalysis;
-  summarizeVerify: typeof import("../report/summarize.js").summarizeVerify;
+  variantData: typeof import("../report/summarize.js").variantData;
   lintSummaries?: (lint: readonly LintFact[], file: string) => LintFindingSummary[];
 }
 
@@ -51,13 +50,13 @@ export function ownVariant(
   return {
     run,
     outcome,
-    report: {
+    report: ctx.variantData({
       name: v.name,
       ref: v.tag,
-      analysis: ctx.summarizeAnalysis(analysis),
-      ...(v.verify ? { verify: ctx.summarizeVerify(v.verify) } : {}),
+      analysis,
+      ...(v.verify ? { verify: v.verify } : {}),
       ...(lint ? { lint } : {}),
       ...(v.minify ? { minify: v.minify } : {}),
-    },
+    }),
   };
 }

@@ -142,7 +142,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
 
   const { openImage, analyzeImage } = await import("../image/public.js");
   const { verifyImage } = await import("../verify/public.js");
-  const { summarizeAnalysis, summarizeVerify } = await import("../report/summarize.js");
+  const { variantData } = await import("../report/summarize.js");
 
   const original: OriginalLint[] = [];
   for (const f of cfg.original ?? []) {
@@ -183,8 +183,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
         openImage,
         analyzeImage,
         verifyImage,
-        summarizeAnalysis,
-        summarizeVerify,
+        variantData,
         rel,
       });
       runs.push(run);
@@ -212,8 +211,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
       ...(cfg.probe?.http && baselineRun?.tag ? { against: baselineRun.tag } : {}),
       openImage,
       analyzeImage,
-      summarizeAnalysis,
-      summarizeVerify,
+      variantData,
       verifyFacts,
       lintFacts: (text, file) => lintFacts(lintText(text, { file }).findings),
       lintSummaries,
@@ -238,8 +236,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
       probeSpec: (imageCmd) => toVerifyProbes(labProbe, imageCmd),
       openImage,
       analyzeImage,
-      summarizeAnalysis,
-      summarizeVerify,
+      variantData,
       verifyFacts,
       wasteFiles: WASTE_FILES,
     });
@@ -304,8 +301,7 @@ interface VariantContext {
   openImage: typeof import("../image/public.js").openImage;
   analyzeImage: typeof import("../image/public.js").analyzeImage;
   verifyImage: typeof import("../verify/public.js").verifyImage;
-  summarizeAnalysis: typeof import("../report/summarize.js").summarizeAnalysis;
-  summarizeVerify: typeof import("../report/summarize.js").summarizeVerify;
+  variantData: typeof import("../report/summarize.js").variantData;
   rel: (p: string) => string;
 }
 
@@ -465,13 +461,13 @@ async function runVariant(
     outcome,
   };
   const report: VariantData | undefined = analysis
-    ? {
+    ? ctx.variantData({
         name: v.name,
         ref,
-        analysis: ctx.summarizeAnalysis(analysis),
-        ...(verify ? { verify: ctx.summarizeVerify(verify) } : {}),
+        analysis,
+        ...(verify ? { verify } : {}),
         ...(measured.lint ? { lint: lintSummaries(measured.lint, v.dockerfile ?? ref) } : {}),
-      }
+      })
     : undefined;
   return report ? { run, report } : { run };
 }

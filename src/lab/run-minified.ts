@@ -32,8 +32,7 @@ export interface MinifiedContext {
   probeSpec: (imageCmd: readonly string[] | null) => { probes: Probe[]; command?: string[] };
   openImage: typeof import("../image/public.js").openImage;
   analyzeImage: typeof import("../image/public.js").analyzeImage;
-  summarizeAnalysis: typeof import("../report/summarize.js").summarizeAnalysis;
-  summarizeVerify: typeof import("../report/summarize.js").summarizeVerify;
+  variantData: typeof import("../report/summarize.js").variantData;
   verifyFacts: (r: VerifyResult) => VerifyFacts;
   wasteFiles: number;
 }

@@ -37,8 +37,7 @@ export interface OptimizedContext {
   against?: string;
   openImage: typeof import("../image/public.js").openImage;
   analyzeImage: typeof import("../image/public.js").analyzeImage;
-  summarizeAnalysis: typeof import("../report/summarize.js").summarizeAnalysis;
-  summarizeVerify: typeof import("../report/summarize.js").summarizeVerify;
+  variantData: typeof import("../report/summarize.js").variantData;
   verifyFacts: (r: VerifyResult) => VerifyFacts;
   lintFacts: (text: string, file: string) => LintFact[];
   lintSummaries: (lint: readonly LintFact[], file: string) => LintFindingSummary[];

@@ -11,6 +11,7 @@ import { assignedValue, staticRootPath, stringList } from "./detect/django.js";
 import { detectProject } from "./detect/project.js";
 import { optimizeProject } from "./optimize.js";
 import type { PythonProject } from "./project.js";
+import { servesWithGunicorn } from "./templates/python.js";
 import { djangoAsgi, djangoFresh, djangoNoServer, djangoWithWhitenoise } from "./testdata/django-fresh.js";
 import { type Fixture, writeFixture } from "./testdata/fixtures.js";
 
@@ -53,6 +54,18 @@ describe("Django settings, read from their text", () => {
     expect(staticRootPath('"/var/www/static/"', undefined)).toBe("/var/www/static");
     expect(staticRootPath('os.environ.get("STATIC_ROOT")', "")).toBeUndefined();
     expect(staticRootPath('BASE_DIR / "staticfiles"', undefined)).toBeUndefined();
+  });
+});
+
+describe("gunicorn's control socket", () => {
+  it("both tiers point XDG_RUNTIME_DIR at /tmp when gunicorn serves, and say why", async () => {
+    const r = await plan(djangoFresh);
+    for (const a of r.attempts) expect(a.dockerfile).toMatch(/^ENV .*XDG_RUNTIME_DIR=\/tmp/m);
+    expect(texts(r)).toContain("gunicorn (25.1 and later) opens its control socket");
+    expect(servesWithGunicorn(["/opt/venv/bin/gunicorn", "app:app"])).toBe(true);
+    expect(servesWithGunicorn(["python3.11", "-m", "gunicorn", "app:app"])).toBe(true);
+    expect(servesWithGunicorn(["python", "manage.py", "runserver"])).toBe(false);
+    expect(servesWithGunicorn(["uvicorn", "app:app"])).toBe(false);
   });
 });
 

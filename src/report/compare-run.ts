@@ -11,7 +11,7 @@ import type { VerifyOptions } from "../verify/types.js";
 import { verifyImage } from "../verify/verify.js";
 import { assertUniqueNames, type Comparison, compareImages, findBaseline } from "./compare.js";
 import type { VariantData, VerifySummary } from "./report-data.js";
-import { summarizeAnalysis, summarizeVerify } from "./summarize.js";
+import { summarizeVerify, variantData } from "./summarize.js";
 
 export interface NamedImage {
   name: string;
@@ -107,7 +107,7 @@ export async function compareRun(opts: CompareRunOptions): Promise<CompareRunRes
       estimateCompressed: opts.estimateCompressed ?? true,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    const analysis = summarizeAnalysis(analyzeImage(image));
+    const analysis = analyzeImage(image);
     let verify: VerifySummary | undefined;
     if (opts.verify) {
       opts.onProgress?.({ type: "verify", ...img });
@@ -116,7 +116,7 @@ export async function compareRun(opts: CompareRunOptions): Promise<CompareRunRes
       const against = base >= 0 && base !== index ? verifyRefs[base] : undefined;
       verify = await verifyOne(verifyRefs[index]!, opts.verify, opts.signal, against);
     }
-    variants.push({ name: img.name, ref: img.ref, analysis, ...(verify ? { verify } : {}) });
+    variants.push(variantData({ name: img.name, ref: img.ref, analysis, ...(verify ? { verify } : {}) }));
     opts.onProgress?.({ type: "done", ...img, ms: Date.now() - started });
   }
   const comparison = compareImages(variants, baseline === undefined ? {} : { baseline });

@@ -51,4 +51,10 @@ export type {
 } from "./report-data.js";
 export { REPORT_DATA_SCHEMA_ID } from "./report-data.js";
 export { parseReportData, REPORT_DATA_JSON_SCHEMA } from "./report-data-schema.js";
-export { summarizeAnalysis, summarizeLint, summarizeVerify } from "./summarize.js";
+export {
+  type MeasuredImage,
+  summarizeAnalysis,
+  summarizeLint,
+  summarizeVerify,
+  variantData,
+} from "./summarize.js";

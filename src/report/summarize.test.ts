@@ -10,7 +10,7 @@ import { writeDockerArchive } from "../image/test-helpers/image-writer.js";
 import type { VerifyResult } from "../verify/types.js";
 import { compareRun } from "./compare-run.js";
 import { ownerSeries, UNATTRIBUTED_KEY } from "./html/chart-data.js";
-import { summarizeAnalysis, summarizeLint, summarizeVerify } from "./summarize.js";
+import { summarizeAnalysis, summarizeLint, summarizeVerify, variantData } from "./summarize.js";
 
 let dir: string;
 let archive: string;
@@ -111,6 +111,26 @@ describe("summarizeVerify and summarizeLint", () => {
     error: "probe http :5000/ failed",
     durationMs: 5000,
   };
+
+  it("makes a variant row: the analysis and a verification's result summarized, a summary kept as given", () => {
+    const row = variantData({ name: "multi", ref: "app:1", analysis, verify: result, lint: [] });
+    expect(row).toEqual({
+      name: "multi",
+      ref: "app:1",
+      analysis: summarizeAnalysis(analysis),
+      verify: summarizeVerify(result),
+      lint: [],
+    });
+    const given = {
+      passed: false,
+      startupMs: null,
+      peakMemoryBytes: null,
+      probes: [],
+      error: "did not start",
+    };
+    expect(variantData({ name: "x", ref: "x:1", analysis, verify: given }).verify).toBe(given);
+    expect("verify" in variantData({ name: "y", ref: "y:1", analysis })).toBe(false);
+  });
 
   it("keeps the outcome, the probes by name and the tail of the logs of a failure", () => {
     const s = summarizeVerify(result);

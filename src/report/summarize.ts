@@ -6,7 +6,13 @@ import type { Analysis } from "../image/analysis/types.js";
 import type { Finding as LintFinding } from "../lint/finding.js";
 import { describeProbe } from "../verify/probe-spec.js";
 import type { VerifyResult } from "../verify/types.js";
-import type { AnalysisSummary, LintFindingSummary, VerifySummary } from "./report-data.js";
+import type {
+  AnalysisSummary,
+  LintFindingSummary,
+  MinifySummary,
+  VariantData,
+  VerifySummary,
+} from "./report-data.js";
 
 /** How many owners a summary keeps (the run document stays small). */
 const TOP_OWNERS = 25;
@@ -96,4 +102,31 @@ export function summarizeLint(findings: readonly LintFindingInput[]): LintFindin
     line: f.range.start.line,
     column: f.range.start.column,
   }));
+}
+
+/** What one image came to, before it is summarized for the report. */
+export interface MeasuredImage {
+  name: string;
+  ref: string;
+  analysis: Analysis;
+  /** A verification's result, or its summary when the caller made one itself (a run that could not start). */
+  verify?: VerifyResult | VerifySummary;
+  lint?: LintFindingSummary[];
+  minify?: MinifySummary;
+}
+
+/**
+ * One image as a variant of the report and of compare's table: the one place a variant row
+ * is made, for the lab's variants, its optimized and minified ones, and `compare`'s images.
+ */
+export function variantData(m: MeasuredImage): VariantData {
+  const verify = m.verify && ("passed" in m.verify ? m.verify : summarizeVerify(m.verify));
+  return {
+    name: m.name,
+    ref: m.ref,
+    analysis: summarizeAnalysis(m.analysis),
+    ...(verify ? { verify } : {}),
+    ...(m.lint ? { lint: m.lint } : {}),
+    ...(m.minify ? { minify: m.minify } : {}),
+  };
 }

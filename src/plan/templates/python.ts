@@ -146,6 +146,15 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
     "PYTHONDONTWRITEBYTECODE=1",
     "PYTHONUNBUFFERED=1",
   ];
+  if (servesWithGunicorn(p.entry.argv)) {
+    // gunicorn >= 25.1 opens a control socket in $XDG_RUNTIME_DIR, else $HOME/.gunicorn; the
+    // app user's home is /nonexistent, and every start logged "Control server error: Permission denied".
+    env.push("XDG_RUNTIME_DIR=/tmp");
+    decisions.push({
+      topic: "runtime",
+      text: "gunicorn (25.1 and later) opens its control socket in $XDG_RUNTIME_DIR or $HOME/.gunicorn; the app user has no home, so XDG_RUNTIME_DIR=/tmp (writable in both tiers) keeps it from failing with Permission denied at every start",
+    });
+  }
   if (tier === "slim") pythonSlimRuntime(s, env, appCopies);
   else pythonDistrolessRuntime(s, env, appCopies);
   pythonStartup(s);
@@ -458,4 +467,11 @@ function pythonStartup(s: PythonPlanState): void {
     topic: "cmd",
     text: `exec-form CMD ${execForm(cmd)} from ${p.entry.source}: the app is the init's only child and gets SIGTERM`,
   });
+}
+
+/** `gunicorn ...`, `/opt/venv/bin/gunicorn ...` or `python -m gunicorn ...`. */
+export function servesWithGunicorn(argv: readonly string[]): boolean {
+  const bin = argv[0]?.split("/").pop() ?? "";
+  if (bin === "gunicorn") return true;
+  return /^python[\d.]*$/.test(bin) && argv[1] === "-m" && argv[2] === "gunicorn";
 }

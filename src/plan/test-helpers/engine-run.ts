@@ -6,6 +6,7 @@
  */
 import { removeByLabel } from "../../engine/cleanup.js";
 import { connectEngine } from "../../engine/connect.js";
+import { containerLogs } from "../../engine/containers.js";
 import { untagLocalImage } from "../../engine/local-images.js";
 import type { OptimizeResult, TierAttempt } from "../optimize.js";
 import { writeFixture } from "../testdata/fixtures.js";
@@ -21,7 +22,14 @@ export interface EngineRun {
   /** A fixture written to a temp folder, removed at the end. */
   dirOf(fx: Record<string, string>): Promise<string>;
   /** Starts the image (with `env`), stops it with a 10 s grace period: the stop time and the exit code. */
-  stopTime(image: string, env?: Record<string, string>): Promise<{ ms: number; exitCode: number }>;
+  stopTime(
+    image: string,
+    env?: Record<string, string>,
+  ): Promise<{
+    ms: number;
+    exitCode: number /** What the container wrote until it stopped. */;
+    logs: string;
+  }>;
   /** For afterAll: untag, remove what carries the label, clean the fixtures. */
   cleanup(): Promise<void>;
 }
@@ -64,7 +72,7 @@ export function engineRun(name: string): EngineRun {
         const t0 = performance.now();
         await c.stop({ t: 10 });
         const ms = performance.now() - t0;
-        return { ms, exitCode: (await c.inspect()).State.ExitCode };
+        return { ms, exitCode: (await c.inspect()).State.ExitCode, logs: await containerLogs(engine, c.id) };
       } finally {
         await c.remove({ force: true });
       }
