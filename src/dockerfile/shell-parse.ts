@@ -494,7 +494,7 @@ class Parser {
   private redirect(out: ParsedCommand[]): boolean {
     const s = this.src;
     let i = this.pos;
-    while (i < s.length && s[i]! >= "0" && s[i]! <= "9") i++;
+    while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++; // 0-9
     if (i === this.pos && s[i] === "{") {
       const close = s.indexOf("}", i);
       if (close > i && NAME.test(s.slice(i + 1, close)) && (s[close + 1] === "<" || s[close + 1] === ">"))
@@ -577,7 +577,8 @@ class Parser {
       out.push(...later);
       return;
     }
-    if (words.length > 0 && !(words[0]!.plain && words[0]!.text === "let")) {
+    const first = words[0];
+    if (first !== undefined && !(first.plain && first.text === "let")) {
       const dynamic: number[] = [];
       words.forEach((w, k) => {
         if (!w.literal) dynamic.push(k);
@@ -585,7 +586,7 @@ class Parser {
       out.push({
         start,
         end,
-        name: words[0]!.text,
+        name: first.text,
         args: words.slice(1).map((w) => w.text),
         assigns: assigns.map((a) => this.src.slice(a.start, a.end)),
         dynamic,

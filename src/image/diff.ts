@@ -87,7 +87,8 @@ function finalFiles(image: Image): Map<string, Meta> {
 }
 
 function layerRows(image: Image, from: number): DiffLayer[] {
-  const byLayer = new Map(image.history.filter((h) => h.layerIndex !== null).map((h) => [h.layerIndex!, h]));
+  const byLayer = new Map<number, Image["history"][number]>();
+  for (const h of image.history) if (h.layerIndex !== null) byLayer.set(h.layerIndex, h);
   return image.layers.slice(from).map((l) => ({
     index: l.index,
     digest: l.diffId,
@@ -172,11 +173,10 @@ export function diffImages(a: Image, b: Image, analyses?: { a?: Analysis; b?: An
   const aa = analyses?.a ?? analyzeImage(a);
   const ab = analyses?.b ?? analyzeImage(b);
   let shared = 0;
-  while (
-    shared < a.layers.length &&
-    shared < b.layers.length &&
-    a.layers[shared]!.diffId === b.layers[shared]!.diffId
-  ) {
+  for (;;) {
+    const la = a.layers[shared];
+    const lb = b.layers[shared];
+    if (la === undefined || lb === undefined || la.diffId !== lb.diffId) break;
     shared++;
   }
   const fa = finalFiles(a);

@@ -136,7 +136,9 @@ export class FileTree {
       rest = dirPath.slice(last.length + 1);
     }
     for (const part of rest.split("/")) {
-      let next = dir.children!.get(part);
+      const children = dir.children;
+      if (children === null) throw new Error(`internal: "${dirPath}" walks through a non-directory`);
+      let next = children.get(part);
       if (next && !next.children) {
         // A lower non-directory stands where this layer needs a directory: the layer replaces it.
         this.remove(next, by, "overwritten", ev);
@@ -144,7 +146,7 @@ export class FileTree {
       }
       if (!next) {
         next = { id: this.nodeCount++, name: part, entry: null, layer: -1, children: new Map(), parent: dir };
-        dir.children!.set(part, next);
+        children.set(part, next);
       }
       dir = next;
     }
@@ -152,7 +154,9 @@ export class FileTree {
   }
 
   private place(dir: TreeNode, name: string, entry: FileEntry, by: number, ev: TreeEvents): void {
-    const existing = dir.children!.get(name);
+    const children = dir.children;
+    if (children === null) throw new Error(`internal: placing "${name}" in a non-directory`);
+    const existing = children.get(name);
     if (entry.type === "dir") {
       if (existing?.children) {
         existing.entry = entry;
@@ -160,7 +164,7 @@ export class FileTree {
         return;
       }
       if (existing) this.remove(existing, by, "overwritten", ev);
-      dir.children!.set(name, {
+      children.set(name, {
         id: this.nodeCount++,
         name,
         entry,
@@ -172,15 +176,16 @@ export class FileTree {
     }
     if (existing) this.remove(existing, by, "overwritten", ev);
     ev.written?.(entry, by, existing !== undefined);
-    dir.children!.set(name, { id: this.nodeCount++, name, entry, layer: by, children: null, parent: dir });
+    children.set(name, { id: this.nodeCount++, name, entry, layer: by, children: null, parent: dir });
   }
 
   private remove(node: TreeNode, by: number, how: "deleted" | "overwritten", ev: TreeEvents): void {
     this.lastDirPath = undefined; // the cached directory may be the one leaving
     const parent = node.parent;
-    if (ev.removed) {
+    const removed = ev.removed;
+    if (removed) {
       const base = pathOf(node);
-      walk(node, base, (n, p) => ev.removed!(n, p, by, how));
+      walk(node, base, (n, p) => removed(n, p, by, how));
     }
     parent?.children?.delete(node.name);
     node.parent = null;
@@ -206,6 +211,7 @@ export class FileTree {
     let at = 0;
     let node: TreeNode = this.root;
     while (at < pending.length) {
+      // biome-ignore lint/style/noNonNullAssertion: at < pending.length (the loop condition)
       const part = pending[at++]!;
       if (part === "..") {
         node = node.parent ?? this.root;

@@ -63,12 +63,13 @@ export interface ImageFacts {
 export function wasteGroupOf(path: string): string {
   const segs = path.replace(/^\/+/, "").split("/");
   const sp = segs.findIndex((s) => s === "site-packages" || s === "dist-packages");
-  if (sp >= 0 && segs[sp + 1]) {
-    return segs[sp + 1]!.replace(/-[^-]+\.(dist|egg)-info$/, "").replace(/\.py$/, "");
+  const pkg = sp >= 0 ? segs[sp + 1] : undefined;
+  if (pkg) {
+    return pkg.replace(/-[^-]+\.(dist|egg)-info$/, "").replace(/\.py$/, "");
   }
   const nm = segs.lastIndexOf("node_modules");
-  if (nm >= 0 && segs[nm + 1]) {
-    const first = segs[nm + 1]!;
+  const first = nm >= 0 ? segs[nm + 1] : undefined;
+  if (first) {
     return first.startsWith("@") && segs[nm + 2] ? `${first}/${segs[nm + 2]}` : first;
   }
   return `/${segs.slice(0, Math.min(3, segs.length - 1)).join("/")}`;

@@ -54,8 +54,7 @@ function locate(
   let node: unknown = doc.contents;
   let best: Node | undefined = doc.contents ?? undefined;
   const all = keyOf === undefined ? segs : [...segs, keyOf];
-  for (let i = 0; i < all.length; i++) {
-    const seg = all[i]!;
+  for (const [i, seg] of all.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
       if (!pair) break;
@@ -84,9 +83,11 @@ function locate(
 function pickError(errors: readonly ErrorObject[]): ErrorObject {
   const rank = (e: ErrorObject) =>
     ["additionalProperties", "required", "enum", "const", "type", "pattern"].includes(e.keyword) ? 0 : 1;
-  return [...errors].sort(
+  const first = [...errors].sort(
     (a, b) => rank(a) - rank(b) || b.instancePath.split("/").length - a.instancePath.split("/").length,
-  )[0]!;
+  )[0];
+  if (first === undefined) throw new Error("internal: a failed validation with no errors");
+  return first;
 }
 
 function describe(e: ErrorObject): { segs: PathSeg[]; keyOf?: string; message: string } {
@@ -289,7 +290,9 @@ export function parseLab(text: string, file: string, dir: string): LabConfig {
       fail(["claims", i, "measure"], `claim "${c.id}" needs "packages" and/or "categories" to look for`);
     }
     if (m.kind === "build-step") {
-      const v = cfg.variants[names.get(m.variant)!]!;
+      const vi = names.get(m.variant);
+      const v = vi === undefined ? undefined : cfg.variants[vi];
+      if (v === undefined) throw new Error(`internal: claim variant "${m.variant}" passed the name check`);
       if (!v.dockerfile)
         fail(["claims", i, "measure", "variant"], `claim "${c.id}": variant "${m.variant}" is not built`);
       checkRegex(m.step, () =>

@@ -46,10 +46,14 @@ function tierSize(tier: TierMeasure | undefined, name: string): number | string 
 }
 
 /** The smallest lab variant that is multi-stage and works: the lab's best multi-stage image. */
-export function bestMultiStage(variants: readonly SizedVariant[]): SizedVariant | undefined {
+export function bestMultiStage(
+  variants: readonly SizedVariant[],
+): (SizedVariant & { sizeBytes: number }) | undefined {
   return variants
-    .filter((v) => v.multiStage && v.works && v.sizeBytes !== undefined)
-    .sort((a, b) => a.sizeBytes! - b.sizeBytes!)[0];
+    .filter(
+      (v): v is SizedVariant & { sizeBytes: number } => v.multiStage && v.works && v.sizeBytes !== undefined,
+    )
+    .sort((a, b) => a.sizeBytes - b.sizeBytes)[0];
 }
 
 /** "slimstage's optimized (slim tier) image is no larger than the lab's best multi-stage image". */
@@ -61,8 +65,8 @@ export function judgeSlimVsBestMulti(
   if (typeof size === "string") return unmeasured(size);
   const best = bestMultiStage(variants);
   if (!best) return unmeasured("no multi-stage variant of the lab built and passed its probe");
-  const diff = best.sizeBytes! - size;
-  const sizes = `optimized-slim ${formatBytes(size)} vs ${best.name} ${formatBytes(best.sizeBytes!)}`;
+  const diff = best.sizeBytes - size;
+  const sizes = `optimized-slim ${formatBytes(size)} vs ${best.name} ${formatBytes(best.sizeBytes)}`;
   return diff >= 0
     ? {
         verdict: true,

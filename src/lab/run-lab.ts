@@ -151,7 +151,7 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
 
   // Python builds pip-install from the offline index (reached as slimstage-index): start it once per lab.
   const { needsPackageIndex, withPackageIndex } = await import("../bases/package-index.js");
-  const dockerfiles = cfg.variants.filter((v) => v.dockerfile).map((v) => resolve(lab.dir, v.dockerfile!));
+  const dockerfiles = cfg.variants.flatMap((v) => (v.dockerfile ? [resolve(lab.dir, v.dockerfile)] : []));
   const indexStart = (await needsPackageIndex(dockerfiles))
     ? {
         ...(signal ? { signal } : {}),
@@ -245,7 +245,8 @@ export async function runLab(lab: Lab, opts: RunLabOptions = {}): Promise<LabRun
   }
   const ok =
     runs.every((r) => r.outcome.asExpected) && claims.every((c) => c.verdict !== null && c.asExpected);
-  const baselineName = cfg.baseline ?? cfg.variants[0]!.name;
+  const baselineName = cfg.baseline ?? cfg.variants[0]?.name;
+  if (baselineName === undefined) throw new Error("internal: a lab with no variants passed validation");
   const reportBaseline = reportVariants.find((r) => r.name === baselineName)?.name ?? reportVariants[0]?.name;
   const report: ReportData | null =
     reportBaseline === undefined
@@ -389,7 +390,9 @@ async function runVariant(
       };
     }
   } else {
-    ref = v.image!;
+    if (v.image === undefined)
+      throw new Error(`internal: variant "${v.name}" has neither dockerfile nor image`);
+    ref = v.image;
   }
 
   let analysis: Analysis | undefined;

@@ -29,7 +29,10 @@ export function parseThreshold(text: string): ParsedThreshold {
   const m = /^(\d+(?:\.\d+)?)\s*(%|B|kB|KB|MB|GB|KiB|MiB|GiB)$/.exec(text.trim());
   if (!m) throw new InputError(`not a threshold: "${text}" (examples: 10%, 20MB)`);
   const n = Number(m[1]);
-  return m[2] === "%" ? { percent: n } : { bytes: n * UNITS[m[2]!]! };
+  if (m[2] === "%") return { percent: n };
+  const unit = UNITS[m[2] ?? ""];
+  if (unit === undefined) throw new Error(`internal: no size for unit "${m[2]}"`);
+  return { bytes: n * unit };
 }
 
 function pct(part: number, whole: number): string {
@@ -92,9 +95,10 @@ function order(m: Extract<ClaimMeasure, { kind: "order" }>, get: Lookup): Partia
     facts.push([n, f]);
   }
   const measured = facts.map(([n, f]) => `${n} ${formatBytes(f.sizeBytes)}`).join(" < ");
-  for (let i = 1; i < facts.length; i++) {
-    const [pn, pf] = facts[i - 1]!;
-    const [n, f] = facts[i]!;
+  for (const [i, [n, f]] of facts.entries()) {
+    const p = facts[i - 1];
+    if (p === undefined) continue;
+    const [pn, pf] = p;
     if (pf.sizeBytes >= f.sizeBytes) {
       return {
         verdict: false,
@@ -103,8 +107,11 @@ function order(m: Extract<ClaimMeasure, { kind: "order" }>, get: Lookup): Partia
       };
     }
   }
-  const [sn, sf] = facts[0]!;
-  const [nn, nf] = facts[1]!;
+  const [first, second] = facts;
+  if (first === undefined || second === undefined)
+    throw new Error("internal: an order claim with fewer than two variants");
+  const [sn, sf] = first;
+  const [nn, nf] = second;
   return { verdict: true, measured, why: explainDifference(sn, sf, nn, nf) };
 }
 

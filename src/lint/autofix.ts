@@ -8,7 +8,7 @@ import type { Node } from "../dockerfile/model.js";
 import { parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
 import { printDockerfile } from "../dockerfile/printer.js";
 import type { LintResult } from "./engine.js";
-import type { Finding, TextEdit } from "./finding.js";
+import type { Autofix, Finding, TextEdit } from "./finding.js";
 
 export interface FixOutcome {
   text: string;
@@ -23,7 +23,7 @@ export function applyFixes(result: LintResult): FixOutcome {
   const df = result.dockerfile;
   const none = { text: result.source, applied: [], skipped: [], diff: "" };
   if (!df) return none;
-  const fixable = result.findings.filter((f) => f.fix);
+  const fixable = result.findings.filter((f): f is Finding & { fix: Autofix } => f.fix !== undefined);
   if (fixable.length === 0) return none;
 
   const applied: Finding[] = [];
@@ -32,7 +32,7 @@ export function applyFixes(result: LintResult): FixOutcome {
   for (const node of df.nodes) {
     const start = node.range.start.offset;
     const end = start + (node.raw?.length ?? 0);
-    const mine = fixable.filter((f) => f.fix!.edits.every((e) => e.start >= start && e.end <= end));
+    const mine = fixable.filter((f) => f.fix.edits.every((e) => e.start >= start && e.end <= end));
     if (mine.length === 0 || node.kind !== "instruction" || node.raw === undefined) {
       nodes.push(node);
       continue;
@@ -41,7 +41,7 @@ export function applyFixes(result: LintResult): FixOutcome {
     const taken: Array<{ edit: TextEdit; finding: Finding }> = [];
     const used: Finding[] = [];
     for (const f of mine) {
-      const overlaps = f.fix!.edits.some((e) =>
+      const overlaps = f.fix.edits.some((e) =>
         taken.some(
           (t) =>
             (e.start < t.edit.end && t.edit.start < e.end) || (e.start === e.end && e.start === t.edit.start),
@@ -51,7 +51,7 @@ export function applyFixes(result: LintResult): FixOutcome {
         skipped.push(f);
         continue;
       }
-      for (const e of f.fix!.edits) taken.push({ edit: e, finding: f });
+      for (const e of f.fix.edits) taken.push({ edit: e, finding: f });
       used.push(f);
     }
     let raw = node.raw;

@@ -97,7 +97,8 @@ export function parseConfig(text: string, file: string, rules: readonly Rule[]):
     return { file, line: pos.line, column: pos.col };
   };
   if (!validate(data)) {
-    const e = validate.errors![0]!;
+    const e = validate.errors?.[0];
+    if (e === undefined) throw new Error("internal: config validation failed with no errors");
     const { key, path, reason } = describe(e);
     throw new ConfigError(`config ${key}: ${reason}`, { key, location: locate(path) });
   }

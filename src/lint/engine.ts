@@ -96,8 +96,10 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
     graph = stageGraph(df, opts.target);
     for (const other of opts.alsoBuilt ?? []) {
       if (!hasStage(df, other)) continue;
-      for (const info of stageGraph(df, other).stages)
-        if (info.reachable && graph.stages[info.index]) graph.stages[info.index]!.reachable = true;
+      for (const info of stageGraph(df, other).stages) {
+        const stage = graph.stages[info.index];
+        if (info.reachable && stage) stage.reachable = true;
+      }
     }
   } catch (e) {
     // Over a bound on expansion: reported like a syntax error, nothing else is checked.
@@ -110,7 +112,7 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
   const unfinished: string[] = [];
   let reports = 0;
   // One context for all rules; `current` says whose reports these are.
-  let current: Rule = rules[0]!;
+  let current: Rule | undefined;
   const ctx: RuleContext = {
     df,
     source,
@@ -120,6 +122,7 @@ export function lintText(source: string, opts: LintOptions = {}): LintResult {
     policy: { trustedRegistries: config.trustedRegistries, now, eolWarnDays: config.eol.warnDays },
     report: (report) => {
       if (++reports > budget.reportsPerRule || Date.now() - started > budget.ms) throw new OverBudget();
+      if (current === undefined) throw new Error("internal: a lint report before any rule ran");
       raw.push({ rule: current, report });
     },
   };

@@ -226,7 +226,8 @@ export function lookupEol(product: EolProduct, cycle: string, now: Date): EolVer
   );
   if (row) return { ...row, cycle: row.cycle, daysLeft: daysBetween(now, new Date(`${row.eol}T23:59:59Z`)) };
   if (OLDER_THAN_TABLE[product]?.(cycle)) {
-    const oldest = EOL_TABLE.find((r) => r.product === product)!;
+    const oldest = EOL_TABLE.find((r) => r.product === product);
+    if (oldest === undefined) throw new Error(`internal: no EOL_TABLE row for ${product}`);
     return {
       product,
       cycle,
@@ -265,39 +266,43 @@ export function releasesInImage(
   }
   if (repo === "node") {
     // Before io.js merged, Node lines were 0.10 and 0.12: keep the minor, or the message says "Node.js 0".
-    const m = /^(0\.\d+|\d+)(\D|$)/.exec(t);
-    if (m) out.push({ product: "node", cycle: m[1]! });
+    const cycle = /^(0\.\d+|\d+)(\D|$)/.exec(t)?.[1];
+    if (cycle !== undefined) out.push({ product: "node", cycle });
   }
   if (repo === "debian") {
-    const m = /^(\d+)(\D|$)/.exec(t);
-    if (m) out.push({ product: "debian", cycle: m[1]! });
-    else if (DEBIAN_CODENAMES.includes(parts[0]!)) out.push({ product: "debian", cycle: parts[0]! });
+    const cycle = /^(\d+)(\D|$)/.exec(t)?.[1];
+    const first = parts[0];
+    if (cycle !== undefined) out.push({ product: "debian", cycle });
+    else if (first !== undefined && DEBIAN_CODENAMES.includes(first))
+      out.push({ product: "debian", cycle: first });
   }
   if (repo === "ubuntu") {
-    const m = /^(\d+\.\d+)/.exec(t);
-    if (m) out.push({ product: "ubuntu", cycle: m[1]! });
-    else if (UBUNTU_CODENAMES.includes(parts[0]!)) out.push({ product: "ubuntu", cycle: parts[0]! });
+    const cycle = /^(\d+\.\d+)/.exec(t)?.[1];
+    const first = parts[0];
+    if (cycle !== undefined) out.push({ product: "ubuntu", cycle });
+    else if (first !== undefined && UBUNTU_CODENAMES.includes(first))
+      out.push({ product: "ubuntu", cycle: first });
   }
   if (repo === "alpine") {
-    const m = /^(\d+\.\d+)/.exec(t);
-    if (m) out.push({ product: "alpine", cycle: m[1]! });
+    const cycle = /^(\d+\.\d+)/.exec(t)?.[1];
+    if (cycle !== undefined) out.push({ product: "alpine", cycle });
   }
   const minor = /^(\d+)\.(\d+)(\D|$)/.exec(t);
-  const major = /^(\d+)(\D|$)/.exec(t);
+  const major = /^(\d+)(\D|$)/.exec(t)?.[1];
   // Official .NET images live at mcr.microsoft.com/dotnet/{sdk,aspnet,runtime,runtime-deps}.
   if (/(^|\/)dotnet\/(sdk|aspnet|runtime|runtime-deps)$/.test(image.toLowerCase()) && minor)
     out.push({ product: "dotnet", cycle: `${minor[1]}.${minor[2]}` });
   if (repo === "golang" && minor) out.push({ product: "go", cycle: `${minor[1]}.${minor[2]}` });
   if (repo === "php" && minor) out.push({ product: "php", cycle: `${minor[1]}.${minor[2]}` });
   if (repo === "ruby" && minor) out.push({ product: "ruby", cycle: `${minor[1]}.${minor[2]}` });
-  if (["openjdk", "eclipse-temurin", "amazoncorretto", "sapmachine"].includes(repo) && major)
-    out.push({ product: "java", cycle: major[1]! });
+  if (["openjdk", "eclipse-temurin", "amazoncorretto", "sapmachine"].includes(repo) && major !== undefined)
+    out.push({ product: "java", cycle: major });
   if (repo === "nginx" && minor) out.push({ product: "nginx", cycle: `${minor[1]}.${minor[2]}` });
   if (repo === "httpd" && minor) out.push({ product: "httpd", cycle: `${minor[1]}.${minor[2]}` });
-  if (repo === "postgres" && major)
+  if (repo === "postgres" && major !== undefined)
     out.push({
       product: "postgres",
-      cycle: Number(major[1]) >= 10 ? major[1]! : minor ? `${minor[1]}.${minor[2]}` : major[1]!,
+      cycle: Number(major) >= 10 ? major : minor ? `${minor[1]}.${minor[2]}` : major,
     });
   if (repo === "redis" && minor) out.push({ product: "redis", cycle: `${minor[1]}.${minor[2]}` });
   if (repo !== "debian" && repo !== "ubuntu" && repo !== "alpine") {
@@ -305,8 +310,8 @@ export function releasesInImage(
     for (const p of parts) {
       if (DEBIAN_CODENAMES.includes(p)) out.push({ product: "debian", cycle: p });
       if (UBUNTU_CODENAMES.includes(p)) out.push({ product: "ubuntu", cycle: p });
-      const a = /^alpine(\d+\.\d+)$/.exec(p);
-      if (a) out.push({ product: "alpine", cycle: a[1]! });
+      const a = /^alpine(\d+\.\d+)$/.exec(p)?.[1];
+      if (a !== undefined) out.push({ product: "alpine", cycle: a });
     }
   }
   return out;

@@ -148,10 +148,11 @@ export function peel(c: ShellCommand): Cmd {
   let args = c.args;
   for (let guard = 0; guard < 4 && WRAPPERS.has(basename(name)); guard++) {
     let i = 0;
+    let a = args[i];
     // Skip the wrapper's own options and env assignments.
-    while (i < args.length && (args[i]!.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!))) i++;
-    if (i >= args.length) break;
-    name = args[i]!;
+    while (a !== undefined && (a.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(a))) a = args[++i];
+    if (a === undefined) break;
+    name = a;
     args = args.slice(i + 1);
   }
   return { name: basename(name), args, raw: c };
@@ -220,10 +221,10 @@ export function pipelines(source: string, run: RunInstruction): Cmd[][] {
   const cmds = commands(run);
   const out: Cmd[][] = [];
   let cur: Cmd[] = [];
-  for (let i = 0; i < cmds.length; i++) {
-    cur.push(cmds[i]!);
+  for (const [i, c] of cmds.entries()) {
+    cur.push(c);
     const next = cmds[i + 1];
-    if (next && pipesInto(source, cmds[i]!, next)) continue;
+    if (next && pipesInto(source, c, next)) continue;
     if (cur.length > 1) out.push(cur);
     cur = [];
   }
@@ -233,7 +234,11 @@ export function pipelines(source: string, run: RunInstruction): Cmd[][] {
 /** Whether the RUN script has a pipeline anywhere. */
 export function hasPipe(source: string, run: RunInstruction): boolean {
   const cmds = commands(run);
-  for (let i = 0; i + 1 < cmds.length; i++) if (pipesInto(source, cmds[i]!, cmds[i + 1]!)) return true;
+  let prev: Cmd | undefined;
+  for (const c of cmds) {
+    if (prev && pipesInto(source, prev, c)) return true;
+    prev = c;
+  }
   return false;
 }
 

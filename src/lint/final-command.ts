@@ -97,7 +97,8 @@ export function isBaseImage(ctx: Pick<RuleContext, "df" | "graph">): boolean {
     return image !== undefined && OS_IMAGES.test(image);
   }
   const cmdWords = fc.cmd ? commandWords(fc.cmd.command) : [];
-  if (cmdWords.length === 1 && REPLS.test(basename(cmdWords[0]!))) return true;
+  const only = cmdWords.length === 1 ? cmdWords[0] : undefined;
+  if (only !== undefined && REPLS.test(basename(only))) return true;
   return false;
 }
 

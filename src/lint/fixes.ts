@@ -20,7 +20,8 @@ export function insertAfterWord(
   const re = new RegExp(`(^|[\\s])${word.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")}(?=$|[\\s;&|])`);
   const m = re.exec(raw);
   if (!m) return undefined;
-  const at = start + m.index + m[1]!.length + word.length;
+  const [, lead = ""] = m; // the group always takes part (it may be empty)
+  const at = start + m.index + lead.length + word.length;
   return { title, edits: [{ start: at, end: at, text }] };
 }
 

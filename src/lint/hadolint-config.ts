@@ -55,9 +55,10 @@ export function loadHadolintConfig(file: string, rules: readonly Rule[]): Loaded
   const { LineCounter, parseDocument } = yamlLib();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length) {
-    const pos = lines.linePos(doc.errors[0]!.pos[0]);
-    throw new ConfigError(`hadolint config is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`, {
+  const [yamlError] = doc.errors;
+  if (yamlError) {
+    const pos = lines.linePos(yamlError.pos[0]);
+    throw new ConfigError(`hadolint config is not valid YAML: ${yamlError.message.split("\n")[0]}`, {
       location: { file, line: pos.line, column: pos.col },
     });
   }
@@ -90,19 +91,20 @@ export function loadHadolintConfig(file: string, rules: readonly Rule[]): Loaded
     if (typeof override !== "object" || Array.isArray(override))
       bad("override", "must be a map of level: [codes]");
     for (const [level, codes] of Object.entries(override as Record<string, unknown>)) {
-      const sev = OVERRIDE_LEVELS[level];
-      if (!sev) bad("override", `unknown level "${level}" (error, warning, info, style, ignore)`);
+      const sev =
+        OVERRIDE_LEVELS[level] ??
+        bad("override", `unknown level "${level}" (error, warning, info, style, ignore)`);
       if (!Array.isArray(codes)) bad("override", `${level} must be a list of rule codes`);
       for (const code of codes as unknown[])
-        if (typeof code === "string" && knownRuleId(rules, code)) severity[code] = sev!;
+        if (typeof code === "string" && knownRuleId(rules, code)) severity[code] = sev;
     }
   }
   const rawThreshold = data["failure-threshold"];
   let failureThreshold = DEFAULT_CONFIG.failureThreshold;
   if (rawThreshold !== undefined) {
-    const t = THRESHOLDS[String(rawThreshold)];
-    if (!t) bad("failure-threshold", `must be one of ${Object.keys(THRESHOLDS).join(", ")}`);
-    failureThreshold = t!;
+    failureThreshold =
+      THRESHOLDS[String(rawThreshold)] ??
+      bad("failure-threshold", `must be one of ${Object.keys(THRESHOLDS).join(", ")}`);
   }
   return {
     config: {

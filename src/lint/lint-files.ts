@@ -52,7 +52,7 @@ export function lintFiles(files: readonly string[], opts: LintFilesOptions = {})
   const configFile = opts.configFile
     ? resolve(cwd, opts.configFile)
     : (findConfig(cwd) ?? findHadolintConfig(cwd));
-  if (opts.configFile && !existsSync(configFile!))
+  if (opts.configFile && configFile !== undefined && !existsSync(configFile))
     throw new InputError(`config file not found: ${opts.configFile}`);
   for (const id of opts.ignore ?? [])
     if (!knownRuleId(RULES, id))

@@ -32,7 +32,8 @@ export function pipArgs(c: Cmd): string[] {
 function positional(args: readonly string[], valueOpts: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = args[i];
+    if (a === undefined) break; // i < args.length
     if (valueOpts.has(a)) {
       i++;
       continue;
@@ -119,7 +120,8 @@ export function installOf(c: Cmd): Install | undefined {
 
 /** Packages that make a build toolchain: compilers, make, headers. */
 export function isToolchainPackage(p: string): boolean {
-  const name = p.split(/[=<>~]/)[0]!.toLowerCase();
+  const [first = ""] = p.split(/[=<>~]/);
+  const name = first.toLowerCase();
   if (
     /^(build-essential|build-base|gcc|g\+\+|clang|cmake|make|autoconf|automake|libtool|cargo|rustc|golang|gcc-c\+\+|musl-dev|linux-headers|libc6-dev|libc-dev)(-\d+(\.\d+)*)?$/.test(
       name,

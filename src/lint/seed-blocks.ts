@@ -7,11 +7,14 @@ export function dockerfileBlocks(markdown: string): string[] {
   const out: string[] = [];
   const lines = markdown.split("\n");
   for (let i = 0; i < lines.length; i++) {
+    // biome-ignore lint/style/noNonNullAssertion: i < lines.length (the loop condition)
     const open = /^(\s*)```\s*([A-Za-z]*)\s*$/.exec(lines[i]!);
     if (!open) continue;
-    const indent = open[1]!.length;
-    const tag = open[2]!.toLowerCase();
+    const [, lead = "", lang = ""] = open; // both groups always take part (they may be empty)
+    const indent = lead.length;
+    const tag = lang.toLowerCase();
     let j = i + 1;
+    // biome-ignore lint/style/noNonNullAssertion: j < lines.length is checked first
     while (j < lines.length && !/^\s*```\s*$/.test(lines[j]!)) j++;
     const body = lines.slice(i + 1, j);
     i = j;

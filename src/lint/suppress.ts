@@ -73,13 +73,13 @@ export function readPragmas(df: Dockerfile, rules: readonly Rule[]): Pragma[] {
     hadolintMaps.set(rules, byHadolint);
   }
   const nodes = df.nodes;
-  for (let n = 0; n < nodes.length; n++) {
-    const node = nodes[n]!;
+  for (const [n, node] of nodes.entries()) {
     if (node.kind !== "comment") continue;
     const m = PRAGMA.exec(node.text);
     if (!m) continue;
-    const tool = m[1]!.toLowerCase() as "slimstage" | "hadolint";
-    const ids = m[3]!
+    const [, toolName = "", , idList = ""] = m; // groups 1 and 3 always take part
+    const tool = toolName.toLowerCase() as "slimstage" | "hadolint";
+    const ids = idList
       .split(/[\s,]+/)
       .map((s) => s.trim())
       .filter(Boolean);
@@ -102,6 +102,7 @@ export function readPragmas(df: Dockerfile, rules: readonly Rule[]): Pragma[] {
     const pragma: Pragma = { tool, global: m[2] !== undefined, ids, ruleIds, unknown, range: node.range };
     if (!pragma.global) {
       for (let k = n + 1; k < nodes.length; k++) {
+        // biome-ignore lint/style/noNonNullAssertion: k < nodes.length (the loop condition)
         const next = nodes[k]!;
         if (next.kind === "instruction") {
           pragma.lines = [next.range.start.line, next.range.end.line];

@@ -101,8 +101,10 @@ export function formatComparisonTty(
   const align = (i: number) => (i === 0 || i >= 9 ? "left" : "right");
   const rows = c.rows.map((row) => {
     const cells = rowCells(row);
-    if (row.verify.status === "failed") cells[9] = paint(pc.red, cells[9]!);
-    else if (row.verify.status === "passed") cells[9] = paint(pc.green, cells[9]!);
+    const verifyCell = cells[9]; // rowCells always gives ten cells
+    if (verifyCell === undefined) throw new Error("internal: a comparison row without a verify cell");
+    if (row.verify.status === "failed") cells[9] = paint(pc.red, verifyCell);
+    else if (row.verify.status === "passed") cells[9] = paint(pc.green, verifyCell);
     return cells;
   });
   const body = borderlessTable(COLUMNS, rows, align, (h) => paint(pc.bold, h));

@@ -114,7 +114,9 @@ export async function compareRun(opts: CompareRunOptions): Promise<CompareRunRes
       // The baseline (the first image unless --baseline) is the original the others must answer like.
       const base = baseline === undefined ? 0 : findBaseline(images, baseline);
       const against = base >= 0 && base !== index ? verifyRefs[base] : undefined;
-      verify = await verifyOne(verifyRefs[index]!, opts.verify, opts.signal, against);
+      const ref = verifyRefs[index];
+      if (ref === undefined) throw new Error(`internal: no verify reference for image ${index}`);
+      verify = await verifyOne(ref, opts.verify, opts.signal, against);
     }
     variants.push(variantData({ name: img.name, ref: img.ref, analysis, ...(verify ? { verify } : {}) }));
     opts.onProgress?.({ type: "done", ...img, ms: Date.now() - started });

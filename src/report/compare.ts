@@ -113,7 +113,8 @@ export function compareImages(inputs: readonly CompareInput[], opts: CompareOpti
       hint: `use one of: ${inputs.map((i) => i.name).join(", ")}`,
     });
   }
-  const base = inputs[baseIndex]!;
+  const base = inputs[baseIndex];
+  if (base === undefined) throw new Error("internal: no images to compare");
   const baseRaw = rawMetrics(base.analysis, base.verify);
 
   const rows = inputs.map((input, index): ComparisonRow => {

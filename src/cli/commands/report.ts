@@ -80,9 +80,10 @@ export function define(program: Command): void {
           data = parseReportData(text, flags.from);
           if (flags.baseline !== undefined) {
             const { findBaseline } = await import("../../report/compare.js");
-            const i = findBaseline(data.variants, flags.baseline);
-            if (i < 0) throw new InputError(`baseline "${flags.baseline}" is not one of the run's variants`);
-            data = { ...data, baseline: data.variants[i]!.name };
+            const baseline = data.variants[findBaseline(data.variants, flags.baseline)];
+            if (baseline === undefined)
+              throw new InputError(`baseline "${flags.baseline}" is not one of the run's variants`);
+            data = { ...data, baseline: baseline.name };
           }
           if (flags.title !== undefined) data = { ...data, title: flags.title };
         } else {

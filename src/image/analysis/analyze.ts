@@ -48,7 +48,8 @@ class TopN<T> {
   private trim(): void {
     this.items.sort((a, b) => this.size(b) - this.size(a));
     this.items.length = Math.min(this.items.length, this.n);
-    if (this.items.length === this.n) this.floor = this.size(this.items[this.n - 1]!);
+    const last = this.items[this.n - 1];
+    if (this.items.length === this.n && last !== undefined) this.floor = this.size(last);
   }
   result(): T[] {
     this.trim();
@@ -75,8 +76,10 @@ function layerAnalyses(image: Image, merged: ReturnType<typeof mergeWithStats>):
         empty: true,
       };
     }
-    const l = image.layers[h.layerIndex]!;
-    const s = merged.stats[h.layerIndex]!;
+    const l = image.layers[h.layerIndex];
+    const s = merged.stats[h.layerIndex];
+    if (l === undefined || s === undefined)
+      throw new Error(`internal: history points at layer ${h.layerIndex}, not in the image`);
     return {
       ...common,
       layerIndex: h.layerIndex,
@@ -145,14 +148,14 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
   const biggestDirs = new TopN<{ path: string; bytes: number; files: number }>(top, (d) => d.bytes);
   let dirBytes = 0;
   let dirFiles = 0;
-  const visit = (dir: TreeNode, dirPath: string, depth: number): void => {
+  const visit = (children: Map<string, TreeNode>, dirPath: string, depth: number): void => {
     let bytes = 0;
     let files = 0;
-    for (const node of dir.children!.values()) {
+    for (const node of children.values()) {
       // An entry written by a layer carries its normalised path: no new string needed.
       const path = node.entry?.path ?? (dirPath === "" ? node.name : `${dirPath}/${node.name}`);
       if (node.children !== null) {
-        visit(node, path, depth + 1);
+        visit(node.children, path, depth + 1);
         bytes += dirBytes;
         files += dirFiles;
         continue;
@@ -209,11 +212,14 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
     dirBytes = bytes;
     dirFiles = files;
   };
-  visit(tree.root, "", 0);
+  if (tree.root.children === null) throw new Error("internal: the merged tree's root is not a directory");
+  visit(tree.root.children, "", 0);
 
-  const byCategory: CategoryBytes[] = BUILD_ONLY_CATEGORIES.filter((c) => catTotals.has(c)).map((c) => {
-    const t = catTotals.get(c)!;
-    return {
+  const byCategory: CategoryBytes[] = [];
+  for (const c of BUILD_ONLY_CATEGORIES) {
+    const t = catTotals.get(c);
+    if (t === undefined) continue;
+    byCategory.push({
       category: c,
       label: CATEGORY_LABELS[c],
       files: t.files,
@@ -222,8 +228,8 @@ export function analyzeImage(image: Image, opts: AnalyzeOptions = {}): Analysis 
         .map(([name, bytes]) => ({ name, bytes }))
         .sort((a, b) => b.bytes - a.bytes || compareText(a.name, b.name))
         .slice(0, 8),
-    };
-  });
+    });
+  }
   const buildOnlyBytes = byCategory.reduce((a, c) => a + c.bytes, 0);
 
   const packages: ImagePackage[] = ownership.packages.map((p) => {

@@ -41,6 +41,7 @@ export function categorize(path: string, owner: FileOwner | undefined): BuildOnl
   if (ANY_HINT.test(path)) {
     // Indexed loop: destructuring for-of runs the iterator protocol per file while the code is still cold.
     for (let i = 0; i < PATH_RULES.length; i++) {
+      // biome-ignore lint/style/noNonNullAssertion: i < PATH_RULES.length, a constant array
       const rule = PATH_RULES[i]!;
       if (path.includes(rule[2]) && rule[1].test(path)) return rule[0];
     }

@@ -93,7 +93,8 @@ export function mergeWithStats(image: Image): MergeResult {
     }
     for (const e of dirs) if (!parents.has(e.path)) diveSee(e.path, e.size);
 
-    const s = stats[layer.index]!;
+    const s = stats[layer.index];
+    if (s === undefined) throw new Error(`internal: no stats for layer ${layer.index}`);
     tree.applyLayer(layer, {
       removed(node, path, by, how) {
         if (isDir(node)) return;
@@ -103,7 +104,9 @@ export function mergeWithStats(image: Image): MergeResult {
           s.removed.bytes += size;
         }
         if (node.layer >= 0 && size > 0) {
-          stats[node.layer]!.wastedBytes += size;
+          const earlier = stats[node.layer];
+          if (earlier === undefined) throw new Error(`internal: no stats for layer ${node.layer}`);
+          earlier.wastedBytes += size;
           wastedFiles.push({ path: `/${path}`, bytes: size, addedIn: node.layer, removedIn: by, how });
         }
       },

@@ -125,8 +125,10 @@ export function parsePkgInfo(text: string): { name?: string; version?: string } 
   for (const line of text.split("\n")) {
     if (line.trim() === "") break;
     const m = /^(Name|Version):\s*(.+)$/.exec(line);
-    if (m?.[1] === "Name") out.name = m[2]!.trim().toLowerCase();
-    if (m?.[1] === "Version") out.version = m[2]!.trim();
+    const value = m?.[2];
+    if (value === undefined) continue;
+    if (m?.[1] === "Name") out.name = value.trim().toLowerCase();
+    if (m?.[1] === "Version") out.version = value.trim();
   }
   return out;
 }

@@ -175,7 +175,11 @@ export async function assembleArchive(
 ): Promise<Image> {
   const resolve = (p: string): string => {
     let cur = normaliseEntryPath(p).path ?? p;
-    for (let i = 0; i < 8 && aliases.has(cur); i++) cur = aliases.get(cur)!;
+    for (let i = 0; i < 8; i++) {
+      const next = aliases.get(cur);
+      if (next === undefined) break;
+      cur = next;
+    }
     return cur;
   };
   if (docs.has("manifest.json")) return fromDockerManifest(ctx, docs, layers, resolve, warnings);
@@ -196,7 +200,9 @@ function fromDockerManifest(
   resolve: (p: string) => string,
   warnings: string[],
 ): Image {
-  const manifest = parseJson(docs.get("manifest.json")!.toString("utf8"), `${ctx.where}: manifest.json`);
+  const manifestDoc = docs.get("manifest.json");
+  if (manifestDoc === undefined) throw new Error("internal: fromDockerManifest without a manifest.json");
+  const manifest = parseJson(manifestDoc.toString("utf8"), `${ctx.where}: manifest.json`);
   if (!Array.isArray(manifest) || manifest.length === 0) {
     throw new InputError(`${ctx.where}: manifest.json lists no images`);
   }
@@ -263,7 +269,9 @@ async function fromOciIndex(
     if (!b) throw new InputError(`${ctx.where}: blob ${d.digest} is missing from the archive`);
     return b;
   };
-  const resolved = await resolveOciIndex(docs.get("index.json")!, readBlob, ctx.tag, ctx.where);
+  const indexDoc = docs.get("index.json");
+  if (indexDoc === undefined) throw new Error("internal: fromOciIndex without an index.json");
+  const resolved = await resolveOciIndex(indexDoc, readBlob, ctx.tag, ctx.where);
   const configBytes = await readBlob(resolved.config);
   verifyBlob(configBytes, resolved.config.digest, ctx.where);
   const parsed = parseImageConfig(configBytes, `${ctx.where}: config ${resolved.config.digest}`);

@@ -38,8 +38,10 @@ export function isMetaFile(path: string): boolean {
       if (!path.startsWith("var/lib/dpkg/status.d/")) return false;
   }
   let ending = false;
+  // biome-ignore lint/style/noNonNullAssertion: i < META_ENDINGS.length, a constant array
   for (let i = 0; i < META_ENDINGS.length && !ending; i++) ending = path.endsWith(META_ENDINGS[i]!);
   if (!ending && !path.startsWith("var/lib/dpkg/status.d/")) return false;
+  // biome-ignore lint/style/noNonNullAssertion: i < META_PATTERNS.length, a constant array
   for (let i = 0; i < META_PATTERNS.length; i++) if (META_PATTERNS[i]!.test(path)) return true;
   return false;
 }

@@ -129,7 +129,8 @@ export async function resolveOciIndex(
         hint: `tags: ${all.flatMap(tagsOf).join(", ") || "(none)"}`,
       });
   }
-  let desc = chosen!;
+  if (chosen === undefined) throw new Error("internal: no manifest chosen from the index");
+  let desc = chosen;
   const repoTags = tagsOf(desc);
   // Nested indexes (multi-platform images): follow them down to one manifest.
   for (let depth = 0; depth < 4; depth++) {

@@ -245,6 +245,7 @@ function walkWith(w: TarWalker, ...[file, start, end, what, fn]: Parameters<type
     if (length < 512) break;
     const status = exports.walk(0, length, end - pos);
     const count = exports.recordCount();
+    // biome-ignore-start lint/style/noNonNullAssertion: every read is inside records: the walker writes at most MAX_RECORDS = 256 records (wasm/tar-walk.ts; records holds 256 * RecordField.Count numbers), i < count and each RecordField is < Count
     for (let i = 0; i < count; i++) {
       const r = i * RecordField.Count;
       const nameStart = records[r + RecordField.NameStart]!;
@@ -272,6 +273,7 @@ function walkWith(w: TarWalker, ...[file, start, end, what, fn]: Parameters<type
       entry.dataOffset = pos + records[r + RecordField.Data]!;
       fn(entry);
     }
+    // biome-ignore-end lint/style/noNonNullAssertion: records reads end here
     const at = pos + exports.nextOffset();
     switch (status) {
       case WalkStatus.End:

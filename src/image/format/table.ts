@@ -15,7 +15,7 @@ export function textTable(
     .map((r) =>
       r
         .map((c, i) =>
-          i === r.length - 1 ? c : right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!),
+          i === r.length - 1 ? c : right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0),
         )
         .join("  ")
         .trimEnd(),

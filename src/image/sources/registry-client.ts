@@ -153,7 +153,10 @@ export class RegistryClient {
     }
     if (!/^bearer\s/i.test(challenge)) return undefined;
     const params = Object.fromEntries(
-      [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]),
+      [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map(([, key = "", value = ""]) => [
+        key.toLowerCase(),
+        value,
+      ]),
     );
     if (!params.realm) return undefined;
     const u = new URL(params.realm);

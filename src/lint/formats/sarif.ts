@@ -38,26 +38,30 @@ export function toSarif(report: LintReport): Log {
   }
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results: Result[] = report.results.flatMap((r) =>
-    r.findings.map((f) => ({
-      ruleId: f.ruleId,
-      ruleIndex: index.get(f.ruleId)!,
-      level: LEVEL[f.severity],
-      message: { text: `${f.message}. ${f.hint}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: f.range.file.replace(/\\/g, "/") },
-            region: {
-              startLine: f.range.start.line,
-              startColumn: f.range.start.column,
-              endLine: f.range.end.line,
-              endColumn: Math.max(f.range.end.column, 1),
+    r.findings.map((f) => {
+      const ruleIndex = index.get(f.ruleId);
+      if (ruleIndex === undefined) throw new Error(`internal: no SARIF rule for ${f.ruleId}`);
+      return {
+        ruleId: f.ruleId,
+        ruleIndex,
+        level: LEVEL[f.severity],
+        message: { text: `${f.message}. ${f.hint}` },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: f.range.file.replace(/\\/g, "/") },
+              region: {
+                startLine: f.range.start.line,
+                startColumn: f.range.start.column,
+                endLine: f.range.end.line,
+                endColumn: Math.max(f.range.end.column, 1),
+              },
             },
           },
-        },
-      ],
-      properties: { category: f.category, ...(f.stage !== undefined ? { stage: f.stage } : {}) },
-    })),
+        ],
+        properties: { category: f.category, ...(f.stage !== undefined ? { stage: f.stage } : {}) },
+      };
+    }),
   );
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",

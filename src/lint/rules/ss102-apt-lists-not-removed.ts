@@ -52,7 +52,8 @@ export default defineRule({
       const cmds = commands(ins);
       const update = cmds.find((c) => APT.has(c.name) && subcommand(c.args) === "update");
       if (!update || cmds.some(cleans)) continue;
-      const lastApt = [...cmds].reverse().find((c) => APT.has(c.name))!;
+      // `update` is an apt command itself: the last one is at worst that one.
+      const lastApt = [...cmds].reverse().find((c) => APT.has(c.name)) ?? update;
       const after = cmds[cmds.indexOf(lastApt) + 1];
       // Only a plain `&&` chain (or the end of the script) can take one more `&& rm`.
       const safe =

@@ -31,14 +31,14 @@ export default defineRule({
       for (const c of commands(ins)) {
         if (c.name === "export") {
           for (const a of c.args) {
-            const m = /^PIP_NO_CACHE_DIR=(.*)$/.exec(a);
-            if (m) envOff = TRUE.test(m[1]!);
+            const value = /^PIP_NO_CACHE_DIR=(.*)$/.exec(a)?.[1];
+            if (value !== undefined) envOff = TRUE.test(value);
           }
           continue;
         }
         if (!isPip(c) || subcommand(pipArgs(c)) !== "install") continue;
-        const inline = c.raw.assigns.map((a) => /^PIP_NO_CACHE_DIR=(.*)$/.exec(a)).find(Boolean);
-        const off = inline ? TRUE.test(inline[1]!.replace(/^["']|["']$/g, "")) : envOff;
+        const inline = c.raw.assigns.map((a) => /^PIP_NO_CACHE_DIR=(.*)$/.exec(a)).find(Boolean)?.[1];
+        const off = inline !== undefined ? TRUE.test(inline.replace(/^["']|["']$/g, "")) : envOff;
         // pip (optparse) accepts any unambiguous prefix of a long option: `--no-cache` is `--no-cache-dir`.
         if (off || pipArgs(c).some((a) => /^--no-cache(-d(ir?)?)?(=|$)/.test(a))) continue;
         const fix = insertAfterWord(ctx.source, c, "install", " --no-cache-dir", "add --no-cache-dir");

@@ -41,7 +41,10 @@ export default defineRule({
         if (inst.manager === "pip") {
           const args = pipArgs(c);
           const dev = inst.packages
-            .map((p) => p.split(/[=<>~[ ]/)[0]!.toLowerCase())
+            .map((p) => {
+              const [name = ""] = p.split(/[=<>~[ ]/);
+              return name.toLowerCase();
+            })
             .filter((p) => PY_DEV_PACKAGES.has(p));
           const reqs = args.filter(
             (a, i) => (args[i - 1] === "-r" || args[i - 1] === "--requirement") && DEV_REQ.test(a),

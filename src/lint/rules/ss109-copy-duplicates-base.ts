@@ -6,10 +6,10 @@ const ROOTS = new Set(["/", "/usr", "/usr/local", "/usr/local/lib", "/usr/lib"])
 
 function repoOf(image: string | undefined): string {
   if (!image) return "";
-  const noDigest = image.split("@")[0]!;
+  const [noDigest = ""] = image.split("@");
   const lastSlash = noDigest.lastIndexOf("/");
   const colon = noDigest.indexOf(":", lastSlash + 1);
-  return (colon >= 0 ? noDigest.slice(0, colon) : noDigest).split("/").pop()!.toLowerCase();
+  return (colon >= 0 ? noDigest.slice(0, colon) : noDigest).split("/").pop()?.toLowerCase() ?? "";
 }
 
 export default defineRule({

@@ -16,7 +16,8 @@ const WRITES = new Set([
 ]);
 
 function cleansAfter(cmds: readonly Cmd[], i: number): boolean {
-  const tool = cmds[i]!.name;
+  const tool = cmds[i]?.name;
+  if (tool === undefined) throw new Error(`internal: no command ${i}`);
   return cmds
     .slice(i + 1)
     .some(

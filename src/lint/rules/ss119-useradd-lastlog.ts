@@ -23,8 +23,9 @@ export default defineRule({
       for (const c of commands(ins)) {
         if (c.name !== "useradd" || hasFlag(c.args, ["--no-log-init"], ["l"])) continue;
         const i = c.args.findIndex((a) => a === "-u" || a === "--uid" || a.startsWith("--uid="));
-        if (i < 0) continue;
-        const uid = c.args[i]!.startsWith("--uid=") ? c.args[i]!.slice(6) : c.args[i + 1];
+        const flag = c.args[i]; // undefined when there is no uid flag (i < 0)
+        if (flag === undefined) continue;
+        const uid = flag.startsWith("--uid=") ? flag.slice(6) : c.args[i + 1];
         if (uid && /^\d{6,}$/.test(uid))
           ctx.report({
             node: c.raw,

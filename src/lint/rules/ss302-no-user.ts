@@ -23,11 +23,11 @@ export default defineRule({
     const chain = ancestry(ctx.df, ctx.graph, ctx.graph.target);
     if (chain.some((s) => s.instructions.some((i) => i.keyword === "USER"))) return;
     const root = chain[chain.length - 1];
-    if (!root || root.from.imageRef.scratch) return;
+    const final = chain[0];
+    if (!root || !final || root.from.imageRef.scratch) return;
     // Base images (python3, node, bash as CMD) leave USER to the apps built on them; servers such as
     // postgres, redis and nginx start as root and drop privileges themselves.
     if (isBaseImage(ctx) || dropsPrivileges(ctx)) return;
-    const final = chain[0]!;
     ctx.report({ node: final.from, message: "the final stage sets no USER, so the container runs as root" });
   },
 });

@@ -34,11 +34,13 @@ export default defineRule({
   check(ctx) {
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       const cmds = commands(ins);
-      for (let i = 0; i + 1 < cmds.length; i++) {
-        const a = cmds[i]!;
+      for (const [i, a] of cmds.entries()) {
         if (!FETCH.has(a.name)) continue;
-        for (let j = i + 1; j < cmds.length && pipesInto(ctx.source, cmds[j - 1]!, cmds[j]!); j++) {
-          const b = cmds[j]!;
+        let prev = a;
+        for (let j = i + 1; j < cmds.length; j++) {
+          const b = cmds[j];
+          if (b === undefined || !pipesInto(ctx.source, prev, b)) break;
+          prev = b;
           if (SHELLS.has(b.name) && !b.args.some((x) => x === "-n")) {
             ctx.report({
               node: a.raw,

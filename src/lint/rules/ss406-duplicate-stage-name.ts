@@ -18,7 +18,7 @@ export default defineRule({
     good: "FROM node:22 AS build\nFROM node:22-slim AS runtime",
   },
   check(ctx) {
-    const seen = new Map<string, number>();
+    const seen = new Map<string, (typeof ctx.df.stages)[number]>();
     for (const s of ctx.df.stages) {
       if (!s.name) continue;
       const key = s.name.toLowerCase();
@@ -27,9 +27,9 @@ export default defineRule({
         ctx.report({
           node: s.from,
           stage: s.index,
-          message: `stage name "${s.name}" is already used by the stage on line ${ctx.df.stages[first]!.from.range.start.line}`,
+          message: `stage name "${s.name}" is already used by the stage on line ${first.from.range.start.line}`,
         });
-      else seen.set(key, s.index);
+      else seen.set(key, s);
     }
   },
 });

@@ -53,7 +53,9 @@ function verifiesInput(c: Cmd): boolean {
 
 /** Whether a failure left of a `|` in this pipeline can go unnoticed. */
 function canHideFailure(p: readonly Cmd[]): boolean {
-  if (verifiesInput(p[p.length - 1]!)) return false;
+  const last = p[p.length - 1];
+  if (last === undefined) throw new Error("internal: an empty pipeline");
+  if (verifiesInput(last)) return false;
   return p
     .slice(0, -1)
     .some((c) => !CANNOT_HIDE.has(c.name) && !(c.name === "apk" && c.args.includes("--print-arch")));
@@ -87,15 +89,15 @@ export default defineRule({
         continue;
       const cmds = commands(ins);
       if (cmds.some((c) => c.name === "set" && c.args.includes("pipefail"))) continue;
+      const into = risky[risky.length - 1];
+      if (into === undefined) throw new Error("internal: an empty pipeline");
       ctx.report({
         node: ins,
         stage,
         message: `RUN pipes ${risky
           .slice(0, -1)
           .map((c) => c.name)
-          .join(
-            " | ",
-          )} into ${risky[risky.length - 1]!.name} without pipefail: a failure on the left of | is ignored`,
+          .join(" | ")} into ${into.name} without pipefail: a failure on the left of | is ignored`,
       });
     }
   },

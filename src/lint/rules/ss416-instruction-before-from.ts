@@ -16,8 +16,8 @@ export default defineRule({
     good: "FROM debian:12\nLABEL a=b",
   },
   check(ctx) {
-    if (ctx.df.stages.length === 0) return;
-    const firstFrom = ctx.df.stages[0]!.from;
+    const firstFrom = ctx.df.stages[0]?.from;
+    if (firstFrom === undefined) return;
     for (const ins of ctx.df.instructions) {
       if (ins === firstFrom) break;
       if (ins.keyword !== "ARG") {

@@ -20,8 +20,7 @@ export default defineRule({
   },
   check(ctx) {
     const all = located(ctx.df);
-    for (let k = 0; k < all.length; k++) {
-      const { ins, stage, onbuild } = all[k]!;
+    for (const { ins, stage, onbuild } of all) {
       if (ins.keyword !== "COPY") continue;
       const d = unquote(ins.dest);
       if (d.startsWith("/") || d.includes("$") || /^[A-Za-z]:[\\/]/.test(d)) continue;

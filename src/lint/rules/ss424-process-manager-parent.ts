@@ -26,22 +26,28 @@ export default defineRule({
   check(ctx) {
     const fc = finalCommand(ctx);
     const { words, node } = startedProcess(fc);
-    if (!node || words.length === 0) return;
-    const prog = basename(words[0]!);
+    const first = words[0];
+    if (!node || first === undefined) return;
+    const prog = basename(first);
     if (
       RUNNERS.has(prog) &&
       /^(start|run|run-script)$/.test(words.find((w, i) => i > 0 && !w.startsWith("-")) ?? "")
     ) {
       const script = ctx.env.packageJson ? resolveScript(words, ctx.env.packageJson) : undefined;
       const plain =
-        script !== undefined && /^[A-Za-z0-9_./:=@%+,-]+( [A-Za-z0-9_./:=@%+,-]+)*$/.test(script.trim());
+        script !== undefined && /^[A-Za-z0-9_./:=@%+,-]+( [A-Za-z0-9_./:=@%+,-]+)*$/.test(script.trim())
+          ? script
+          : undefined;
       const ins = fc.cmd && !fc.entrypoint ? fc.cmd : undefined;
       ctx.report({
         node,
         message: `${words.slice(0, 3).join(" ")} runs the app as a child of ${prog}, which does not forward SIGTERM`,
-        ...(plain && ins && ins.command.form === "json" && ins.range.start.line === ins.range.end.line
+        ...(plain !== undefined &&
+        ins &&
+        ins.command.form === "json" &&
+        ins.range.start.line === ins.range.end.line
           ? {
-              hint: `Run the script's command directly: CMD ${JSON.stringify(script!.trim().split(/\s+/))}.`,
+              hint: `Run the script's command directly: CMD ${JSON.stringify(plain.trim().split(/\s+/))}.`,
               fix: {
                 title: "run the package.json script's command directly",
                 edits: [
@@ -50,7 +56,7 @@ export default defineRule({
                       ins.range.start.offset +
                       (ctx.source.slice(ins.range.start.offset).match(/^\s*\S+\s+/)?.[0].length ?? 4),
                     end: ins.range.end.offset,
-                    text: JSON.stringify(script!.trim().split(/\s+/)).replace(/","/g, '", "'),
+                    text: JSON.stringify(plain.trim().split(/\s+/)).replace(/","/g, '", "'),
                   },
                 ],
               },

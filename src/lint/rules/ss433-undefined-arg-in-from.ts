@@ -35,9 +35,8 @@ export default defineRule({
     const declared = new Set(ctx.df.globalArgs.flatMap((a) => a.decls.map((d) => d.name)));
     for (const { ins } of instructionsOf(ctx.df, "FROM")) {
       const text = `${ins.image} ${ins.platform ?? ""}`;
-      for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
-        const name = m[1]!;
-        if (declared.has(name) || AUTOMATIC.has(name)) continue;
+      for (const [, name] of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        if (name === undefined || declared.has(name) || AUTOMATIC.has(name)) continue;
         ctx.report({ node: ins, message: `FROM uses $${name}, which no ARG before the first FROM declares` });
       }
     }

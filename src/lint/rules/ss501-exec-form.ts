@@ -12,9 +12,9 @@ function toExecForm(source: string, ins: Instruction, command: string): Autofix 
   const words = command.trim().split(/\s+/);
   if (words.length === 0 || !words.every((w) => SIMPLE_WORD.test(w))) return undefined;
   const text = source.slice(ins.range.start.offset, ins.range.end.offset);
-  const m = /^(\s*\S+\s+)/.exec(text);
-  if (!m) return undefined;
-  const start = ins.range.start.offset + m[1]!.length;
+  const lead = /^(\s*\S+\s+)/.exec(text)?.[1];
+  if (lead === undefined) return undefined;
+  const start = ins.range.start.offset + lead.length;
   return {
     title: "use the exec (JSON) form",
     edits: [{ start, end: ins.range.end.offset, text: JSON.stringify(words).replace(/","/g, '", "') }],

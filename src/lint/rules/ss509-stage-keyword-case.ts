@@ -24,8 +24,9 @@ export default defineRule({
       const m = /\s(as)\s+\S+\s*$/i.exec(text);
       if (!m) continue;
       const kwUpper = ins.keywordRaw === ins.keywordRaw.toUpperCase();
-      const asUpper = m[1] === m[1]!.toUpperCase();
-      const asLower = m[1] === m[1]!.toLowerCase();
+      const [, as = ""] = m; // the group always takes part
+      const asUpper = as === as.toUpperCase();
+      const asLower = as === as.toLowerCase();
       if ((kwUpper && asUpper) || (!kwUpper && asLower)) continue;
       const at = ins.range.start.offset + m.index + 1;
       ctx.report({

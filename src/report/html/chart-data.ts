@@ -64,7 +64,9 @@ export function stackSeries(
   const bars = variants.map((v, i): StackBar => {
     const sums = new Map<string, number>();
     let attributed = 0;
-    for (const s of perVariant[i]!) {
+    const segs = perVariant[i];
+    if (segs === undefined) throw new Error(`internal: no segments for variant ${i}`);
+    for (const s of segs) {
       const key = kept.has(s.key) ? s.key : OTHER_KEY;
       sums.set(key, (sums.get(key) ?? 0) + s.bytes);
       attributed += s.bytes;
@@ -129,6 +131,7 @@ export function colorsFor(keys: readonly string[]): Map<string, string> {
     if (k === OTHER_KEY) out.set(k, "#8c8c8c");
     else if (k === UNATTRIBUTED_KEY) out.set(k, "#d0d0d0");
     else if (k === WASTED_KEY) out.set(k, "#e8838a");
+    // biome-ignore lint/style/noNonNullAssertion: an index modulo the length of a constant, non-empty array
     else out.set(k, PALETTE[i++ % PALETTE.length]!);
   }
   return out;

@@ -11,7 +11,7 @@ const ENTITIES: Record<string, string> = {
 };
 
 export function esc(text: string | number): string {
-  return String(text).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return String(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c); // the regex matches only ENTITIES' keys
 }
 
 /** Shortens a label for a chart axis; the full text goes in a <title>. */
