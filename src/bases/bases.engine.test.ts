@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { requireBuildKitClient, runBuildKitBuild } from "../engine/build/client.js";
 import { localBridgeGateway } from "../engine/build/network.js";
 import { connectEngine } from "../engine/connect.js";
-import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
+import { findEngineImage } from "../engine/images.js";
+import { untagLocalImage } from "../engine/local-images.js";
 import { BuildError, InterruptedError } from "../errors.js";
 import { buildBases } from "./build.js";
 import { startPackageIndex } from "./index-server.js";
@@ -208,7 +209,7 @@ describe("local bases", () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BuildError);
     expect((err as BuildError).message).toContain("exit 7");
-    for (const ref of refs("failing")) expect(await inspectLocalImage(conn, ref)).toBeUndefined();
+    for (const ref of refs("failing")) expect(await findEngineImage(ref, conn)).toBeUndefined();
 
     const ac = new AbortController();
     setTimeout(() => ac.abort("SIGINT"), 4000);
@@ -218,7 +219,7 @@ describe("local bases", () => {
       signal: ac.signal,
     }).catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(InterruptedError);
-    for (const ref of refs("aborted")) expect(await inspectLocalImage(conn, ref)).toBeUndefined();
+    for (const ref of refs("aborted")) expect(await findEngineImage(ref, conn)).toBeUndefined();
 
     // The root file system path: debootstrap interrupted leaves no tree, mount or tag.
     const rootfsRef = `slimstage-test/rootfs:${id}`;
@@ -231,7 +232,7 @@ describe("local bases", () => {
       signal: ac3.signal,
     }).catch((e: unknown) => e);
     expect(err3).toBeInstanceOf(InterruptedError);
-    expect(await inspectLocalImage(conn, rootfsRef)).toBeUndefined();
+    expect(await findEngineImage(rootfsRef, conn)).toBeUndefined();
     const { readFile, readdir } = await import("node:fs/promises");
     expect((await readFile("/proc/mounts", "utf8")).includes("slimstage-rootfs-")).toBe(false);
     expect(

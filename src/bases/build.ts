@@ -9,7 +9,8 @@ import {
   runCli,
 } from "../engine/build/client.js";
 import { connectEngine, type EngineConnection, engineCliEnv } from "../engine/connect.js";
-import { inspectLocalImage, tagLocalImage, untagLocalImage } from "../engine/local-images.js";
+import { findEngineImage } from "../engine/images.js";
+import { tagLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { BuildError, EngineError, InputError, InterruptedError, isSlimstageError } from "../errors.js";
 import { formatBytes } from "../image/format/units.js";
 import { withBasesLock } from "./build-lock.js";
@@ -81,7 +82,7 @@ async function setAliases(
 ): Promise<AliasResult[]> {
   const out: AliasResult[] = [];
   for (const ref of aliases) {
-    const cur = await inspectLocalImage(conn, ref);
+    const cur = await findEngineImage(ref, conn);
     // Only names that are free or already hold one of our stand-ins: a real
     // official image under that name is never shadowed.
     if (cur && cur.id !== id && cur.labels[LABEL_BASE] !== "true") {
@@ -132,7 +133,7 @@ export async function buildBases(opts: BuildBasesOptions = {}): Promise<BaseBuil
   const all = opts.recipes ?? recipesFor(suite);
   return withBasesLock(host.cacheDir, signal, progress, async () => {
     const debian = all.find((r) => r.kind === "rootfs");
-    const debianPresent = debian ? (await inspectLocalImage(conn, debian.ref)) !== undefined : true;
+    const debianPresent = debian ? (await findEngineImage(debian.ref, conn)) !== undefined : true;
     const results: BaseBuildResult[] = [];
     for (const recipe of select(all, opts.only, debianPresent)) {
       const prefixed: RecipeHost = { ...host, progress: (l) => progress(`[${recipe.ref}] ${l}`) };
@@ -183,7 +184,7 @@ async function buildOne(
     let dockerfile = "";
     if (recipe.kind === "dockerfile") {
       const parent = all.find((r) => r.name === recipe.parent);
-      const parentImage = parent ? await inspectLocalImage(conn, parent.ref) : undefined;
+      const parentImage = parent ? await findEngineImage(parent.ref, conn) : undefined;
       if (!parent || !parentImage) {
         throw new InputError(`${recipe.ref} needs ${parent?.ref ?? recipe.parent}, which does not exist`, {
           hint: "build it first: slimstage bases build",
@@ -197,7 +198,7 @@ async function buildOne(
       inputs = await rootfsInputs(recipe, host);
     }
     const recipeHash = hashOf([RECIPE_FORMAT, recipe.ref, ...inputs]);
-    const existing = await inspectLocalImage(conn, recipe.ref);
+    const existing = await findEngineImage(recipe.ref, conn);
     if (!opts.force && existing && existing.labels[LABEL_RECIPE] === recipeHash) {
       const aliases = await setAliases(conn, existing.id, recipe.aliases);
       host.progress(`up to date (${formatBytes(existing.size)})`);
@@ -228,7 +229,7 @@ async function buildOne(
       await writeFile(join(context, "Dockerfile"), dockerfile);
       await runBuild(client, recipe.ref, context, tmpRef, labels, env, host, opts.log);
     }
-    const built = await inspectLocalImage(conn, tmpRef);
+    const built = await findEngineImage(tmpRef, conn);
     if (!built) throw new BuildError(`the build of ${recipe.ref} produced no image`);
     // Prove it runs before it gets its names.
     const smoke = await runCli(
@@ -246,8 +247,9 @@ async function buildOne(
     const aliases = await setAliases(conn, built.id, recipe.aliases);
     if (existing && existing.id !== built.id) {
       // The previous build of this base, now untagged: drop it unless something still uses it.
-      const old = await inspectLocalImage(conn, existing.id);
-      if (old?.tags.every((t) => t.startsWith("slimstage-tmp/"))) await untagLocalImage(conn, existing.id);
+      const old = await findEngineImage(existing.id, conn);
+      if (old?.repoTags.every((t) => t.startsWith("slimstage-tmp/")))
+        await untagLocalImage(conn, existing.id);
     }
     host.progress(`built in ${seconds()} s (${formatBytes(built.size)})`);
     return {

@@ -1,5 +1,5 @@
 import { connectEngine, type EngineConnection } from "../engine/connect.js";
-import { inspectLocalImage } from "../engine/local-images.js";
+import { findEngineImage } from "../engine/images.js";
 import { type BaseName, DEBIAN_SUITES, LABEL_RECIPE, LABEL_STAND_IN } from "./recipe.js";
 import { recipesFor } from "./recipes/index.js";
 
@@ -33,11 +33,11 @@ export async function listBases(conn?: EngineConnection): Promise<LocalBase[]> {
     for (const r of recipesFor(suite)) {
       if (seen.has(r.ref)) continue;
       seen.add(r.ref);
-      const img = await inspectLocalImage(c, r.ref);
+      const img = await findEngineImage(r.ref, c);
       const aliases: string[] = [];
       const held: string[] = [];
       for (const a of r.aliases) {
-        const ai = await inspectLocalImage(c, a);
+        const ai = await findEngineImage(a, c);
         if (ai && img && ai.id === img.id) aliases.push(a);
         else if (ai) held.push(a);
       }

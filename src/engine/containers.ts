@@ -5,39 +5,6 @@ import type { EngineConnection } from "./connect.js";
 import { type PortPublishing, publishBody } from "./ports.js";
 import { engineTrouble } from "./trouble.js";
 
-/** What verification needs to know about an image. */
-export interface ImageRunInfo {
-  id: string;
-  /** TCP ports the image EXPOSEs. */
-  exposedPorts: number[];
-  /** The image has a HEALTHCHECK (that is not NONE). */
-  healthcheck: boolean;
-}
-
-export async function imageRunInfo(engine: EngineConnection, ref: string): Promise<ImageRunInfo> {
-  let info: Awaited<ReturnType<ReturnType<EngineConnection["docker"]["getImage"]>["inspect"]>>;
-  try {
-    info = await engine.docker.getImage(ref).inspect();
-  } catch (err) {
-    if (isNotFound(err)) {
-      throw new InputError(`image ${ref} is not in the engine's image store`, {
-        hint: "build it first (slimstage build -t NAME) or check `docker images`",
-      });
-    }
-    throw engineTrouble(`could not inspect image ${ref}`, err);
-  }
-  const exposed = Object.keys(info.Config?.ExposedPorts ?? {})
-    .filter((p) => p.endsWith("/tcp") || !p.includes("/"))
-    .map((p) => Number.parseInt(p, 10))
-    .filter((n) => Number.isFinite(n));
-  const test = info.Config?.Healthcheck?.Test;
-  return {
-    id: info.Id,
-    exposedPorts: exposed,
-    healthcheck: Array.isArray(test) && test.length > 0 && test[0] !== "NONE",
-  };
-}
-
 export interface HealthcheckSpec {
   /** Engine form: ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"]. */
   test: string[];

@@ -10,14 +10,8 @@
  * over connect.ts and containers.ts that keeps verify's calls as they were.
  */
 import { connectEngine, type EngineConnection } from "./connect.js";
-import {
-  type ContainerSpec,
-  createContainer,
-  type ImageRunInfo,
-  imageRunInfo,
-  startContainer,
-  waitForExit,
-} from "./containers.js";
+import { type ContainerSpec, createContainer, startContainer, waitForExit } from "./containers.js";
+import { type EngineImage, inspectEngineImage } from "./images.js";
 import { createNetwork } from "./networks.js";
 import { type ContainerReach, containerReach } from "./ports.js";
 
@@ -31,10 +25,10 @@ export async function fastEngine(): Promise<FastEngine | undefined> {
   return engine ? { engine } : undefined;
 }
 
-export type FastImageInfo = ImageRunInfo;
+export type FastImageInfo = EngineImage;
 
 export function fastImageInfo(e: FastEngine, ref: string): Promise<FastImageInfo> {
-  return imageRunInfo(e.engine, ref);
+  return inspectEngineImage(ref, e.engine);
 }
 
 export async function fastCreateNetwork(

@@ -1,22 +1,34 @@
 import type { Readable } from "node:stream";
 import { EngineError, InputError, InterruptedError } from "../errors.js";
 import { connectEngine, type EngineConnection } from "./connect.js";
-import { statusOf } from "./trouble.js";
+import { engineTrouble, statusOf } from "./trouble.js";
 
-/** An image in the engine's store, as slimstage's image analysis needs it. */
-export interface EngineImage {
+/** An image as the engine lists it (`docker images`): no run configuration. */
+export interface EngineImageSummary {
   id: string;
   repoTags: string[];
   /** Bytes as the engine counts them (uncompressed, all layers). */
   size: number;
   created: string;
   labels: Record<string, string>;
+}
+
+/**
+ * One image in the engine's store, inspected: the one image client every area uses (analysis,
+ * verification's ports and health check, the bases' bookkeeping, optimize's and minify's checks).
+ */
+export interface EngineImage extends EngineImageSummary {
+  /** Diff ids of the layers, oldest first. */
   layers: string[];
-  /** The run configuration's ENTRYPOINT and CMD (null when unset; not known from a listing). */
-  entrypoint?: string[] | null;
-  cmd?: string[] | null;
-  /** The run configuration's ENV as KEY=VALUE lines (not known from a listing). */
-  env?: string[];
+  /** The run configuration's ENTRYPOINT and CMD (null when unset). */
+  entrypoint: string[] | null;
+  cmd: string[] | null;
+  /** The run configuration's ENV as KEY=VALUE lines. */
+  env: string[];
+  /** TCP ports the image EXPOSEs. */
+  exposedPorts: number[];
+  /** The image has a HEALTHCHECK (that is not NONE). */
+  healthcheck: boolean;
 }
 
 function argv(v: unknown): string[] | null {
@@ -27,30 +39,49 @@ async function engine(conn?: EngineConnection): Promise<EngineConnection> {
   return conn ?? (await connectEngine());
 }
 
-/** Inspects an image; InputError when the engine has no such image (nothing can be pulled here). */
-export async function inspectEngineImage(ref: string, conn?: EngineConnection): Promise<EngineImage> {
+type InspectInfo = Awaited<ReturnType<ReturnType<EngineConnection["docker"]["getImage"]>["inspect"]>>;
+
+function toEngineImage(info: InspectInfo): EngineImage {
+  const test = info.Config?.Healthcheck?.Test;
+  return {
+    id: info.Id,
+    repoTags: info.RepoTags ?? [],
+    size: info.Size,
+    created: info.Created,
+    labels: info.Config?.Labels ?? {},
+    layers: info.RootFS?.Layers ?? [],
+    entrypoint: argv(info.Config?.Entrypoint),
+    cmd: argv(info.Config?.Cmd),
+    env: argv(info.Config?.Env) ?? [],
+    exposedPorts: Object.keys(info.Config?.ExposedPorts ?? {})
+      .filter((p) => p.endsWith("/tcp") || !p.includes("/"))
+      .map((p) => Number.parseInt(p, 10))
+      .filter((n) => Number.isFinite(n)),
+    healthcheck: Array.isArray(test) && test.length > 0 && test[0] !== "NONE",
+  };
+}
+
+/** The image a reference (or id) names, or undefined when the engine has none. */
+export async function findEngineImage(
+  ref: string,
+  conn?: EngineConnection,
+): Promise<EngineImage | undefined> {
   const c = await engine(conn);
   try {
-    const info = await c.docker.getImage(ref).inspect();
-    return {
-      id: info.Id,
-      repoTags: info.RepoTags ?? [],
-      size: info.Size,
-      created: info.Created,
-      labels: info.Config?.Labels ?? {},
-      layers: info.RootFS?.Layers ?? [],
-      entrypoint: argv(info.Config?.Entrypoint),
-      cmd: argv(info.Config?.Cmd),
-      env: argv(info.Config?.Env) ?? [],
-    };
+    return toEngineImage(await c.docker.getImage(ref).inspect());
   } catch (err) {
-    if (statusOf(err) === 404) {
-      throw new InputError(`no image ${JSON.stringify(ref)} in the engine`, {
-        hint: "`docker images` lists what exists; slimstage never pulls",
-      });
-    }
-    throw new EngineError(`could not inspect image ${ref}`, { cause: err });
+    if (statusOf(err) === 404) return undefined;
+    throw engineTrouble(`could not inspect image ${ref}`, err);
   }
+}
+
+/** Inspects an image; InputError when the engine has no such image (nothing can be pulled here). */
+export async function inspectEngineImage(ref: string, conn?: EngineConnection): Promise<EngineImage> {
+  const found = await findEngineImage(ref, conn);
+  if (found) return found;
+  throw new InputError(`no image ${JSON.stringify(ref)} in the engine`, {
+    hint: "`docker images` lists what exists; slimstage never pulls (build it first: slimstage build -t NAME)",
+  });
 }
 
 /**
@@ -79,7 +110,10 @@ export async function exportImage(
 }
 
 /** Images carrying a label (`key` or `key=value`). */
-export async function listEngineImages(label: string, conn?: EngineConnection): Promise<EngineImage[]> {
+export async function listEngineImages(
+  label: string,
+  conn?: EngineConnection,
+): Promise<EngineImageSummary[]> {
   const c = await engine(conn);
   try {
     const list = await c.docker.listImages({ filters: JSON.stringify({ label: [label] }) });
@@ -89,7 +123,6 @@ export async function listEngineImages(label: string, conn?: EngineConnection): 
       size: i.Size,
       created: new Date(i.Created * 1000).toISOString(),
       labels: i.Labels ?? {},
-      layers: [],
     }));
   } catch (err) {
     throw new EngineError("could not list images", { cause: err });

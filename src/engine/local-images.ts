@@ -2,35 +2,6 @@ import { EngineError } from "../errors.js";
 import type { EngineConnection } from "./connect.js";
 import { statusOf } from "./trouble.js";
 
-/** What slimstage needs to know about one image in the engine's store. */
-export interface LocalImage {
-  readonly id: string;
-  readonly size: number;
-  readonly created: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly tags: readonly string[];
-}
-
-/** The image a reference names, or undefined when there is none. */
-export async function inspectLocalImage(
-  conn: EngineConnection,
-  ref: string,
-): Promise<LocalImage | undefined> {
-  try {
-    const info = await conn.docker.getImage(ref).inspect();
-    return {
-      id: info.Id,
-      size: info.Size,
-      created: info.Created,
-      labels: info.Config?.Labels ?? {},
-      tags: info.RepoTags ?? [],
-    };
-  } catch (err) {
-    if (statusOf(err) === 404) return undefined;
-    throw new EngineError(`could not inspect image ${ref}`, { cause: err });
-  }
-}
-
 function splitRef(ref: string): { repo: string; tag: string } {
   const slash = ref.lastIndexOf("/");
   const colon = ref.lastIndexOf(":");

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../engine/build/build.js";
 import { countByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
-import { inspectLocalImage } from "../engine/local-images.js";
+import { findEngineImage } from "../engine/images.js";
 import type { Probe } from "../verify/types.js";
 import { optimizeProject, type TierAttempt } from "./optimize.js";
 import { engineRun } from "./test-helpers/engine-run.js";
@@ -121,7 +121,7 @@ describe("optimize on a real Next.js standalone app", () => {
     original = `slimstage-test/plan-next-original-${RUN}:latest`;
     tags.push(original);
     const built = await buildImage({ context: dir, tags: [original], labels: LABELS });
-    const size = (await inspectLocalImage(await connectEngine(), built.imageId))?.size ?? 0;
+    const size = (await findEngineImage(built.imageId, await connectEngine()))?.size ?? 0;
     console.log(`MEASURED next original ${(size / 1e6).toFixed(1)} MB, ${built.durationMs} ms build`);
   }, 900_000);
 
@@ -187,7 +187,7 @@ describe("optimize on a real Next.js app without standalone output (next build +
     const original = `slimstage-test/plan-next-server-original-${RUN}:latest`;
     tags.push(original);
     const built = await buildImage({ context: fx.dir, tags: [original], labels: LABELS });
-    const size = (await inspectLocalImage(await connectEngine(), built.imageId))?.size ?? 0;
+    const size = (await findEngineImage(built.imageId, await connectEngine()))?.size ?? 0;
     console.log(`MEASURED next-server original ${(size / 1e6).toFixed(1)} MB, ${built.durationMs} ms build`);
     const originalStop = await stopTime(original);
     console.log(
@@ -262,7 +262,7 @@ describe('optimize on a real NestJS app started through sh -c "npm run start:pro
     original = `slimstage-test/plan-nest-original-${RUN}:latest`;
     tags.push(original);
     const built = await buildImage({ context: dir, tags: [original], labels: LABELS });
-    const size = (await inspectLocalImage(await connectEngine(), built.imageId))?.size ?? 0;
+    const size = (await findEngineImage(built.imageId, await connectEngine()))?.size ?? 0;
     console.log(`MEASURED nest original ${(size / 1e6).toFixed(1)} MB, ${built.durationMs} ms build`);
   }, 900_000);
 

@@ -12,7 +12,8 @@ import { startPackageIndex } from "../bases/package-index.js";
 import { buildImage } from "../engine/build/build.js";
 import { countByLabel, removeByLabel } from "../engine/cleanup.js";
 import { connectEngine } from "../engine/connect.js";
-import { inspectLocalImage, untagLocalImage } from "../engine/local-images.js";
+import { findEngineImage } from "../engine/images.js";
+import { untagLocalImage } from "../engine/local-images.js";
 import { InterruptedError } from "../errors.js";
 import { openImage } from "../image/open.js";
 import { findLabOptimizeDefaults } from "../lab/optimize-defaults.js";
@@ -53,7 +54,7 @@ async function labImageSize(dir: string, dockerfile: string, tag: string, python
       ...index?.reach,
       engine,
     });
-    const info = await inspectLocalImage(engine, built.imageId);
+    const info = await findEngineImage(built.imageId, engine);
     return info?.size ?? Number.NaN;
   } finally {
     await index?.close();
@@ -227,7 +228,7 @@ describe("optimize on the labs", () => {
       // The failed tier never carries the tag a verified one would.
       expect(r.attempts[0]?.image).toBe(`${repository}:distroless-unverified`);
       const engine = await connectEngine();
-      expect(await inspectLocalImage(engine, `${repository}:distroless`)).toBeUndefined();
+      expect(await findEngineImage(`${repository}:distroless`, engine)).toBeUndefined();
       expect(r.attempts[0]?.reason).toBeTruthy();
       expect(r.tier).toBe("slim");
       expect(r.ok).toBe(true);

@@ -13,7 +13,8 @@ import dockerignore, { type Ignore } from "@balena/dockerignore";
 import { parseDockerfile } from "../dockerfile/parser.js";
 import { type BuildProgressEvent, buildImage } from "../engine/build/build.js";
 import { connectEngine, type EngineConnection } from "../engine/connect.js";
-import { inspectLocalImage, tagLocalImage, untagLocalImage } from "../engine/local-images.js";
+import { findEngineImage } from "../engine/images.js";
+import { tagLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError, throwIfAborted } from "../errors.js";
 import { defaultProbe } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
@@ -281,7 +282,7 @@ async function requireSidecarImages(
   const rel = path.relative(process.cwd(), compose.file) || compose.file;
   for (const dep of dependencyOrder(doc, compose.service)) {
     if (dep.build || !dep.image) continue;
-    if (await inspectLocalImage(engine, dep.image)) continue;
+    if (await findEngineImage(dep.image, engine)) continue;
     throw new InputError(
       `service ${dep.name} of ${rel} (line ${dep.line}) runs image ${dep.image}, which is not in the engine's image store`,
       {
@@ -314,7 +315,7 @@ async function syntaxFrontendAvailable(
 ): Promise<boolean> {
   const syntax = existing.model.directives.find((d) => d.name === "syntax");
   if (!syntax) return false;
-  return (await inspectLocalImage(engine, syntax.value).catch(() => undefined)) !== undefined;
+  return (await findEngineImage(syntax.value, engine).catch(() => undefined)) !== undefined;
 }
 
 /** Folders the app writes to: --writable, and the old final stage's VOLUMEs (a volume is written to). */
@@ -779,7 +780,7 @@ async function buildAndVerifyTier(
     attempt.image = image;
     attempt.imageId = built.imageId;
     attempt.buildMs = built.durationMs;
-    const info = engine ? await inspectLocalImage(engine, built.imageId) : undefined;
+    const info = engine ? await findEngineImage(built.imageId, engine) : undefined;
     if (info) attempt.sizeBytes = info.size;
     progress({ type: "phase", tier, message: `verifying ${image}` });
     const verify = await verifyTier(run, tier, built.imageId);

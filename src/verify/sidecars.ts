@@ -7,7 +7,8 @@
 import { join, resolve } from "node:path";
 import type { ResourceTracker } from "../engine/cleanup.js";
 import type { EngineConnection } from "../engine/connect.js";
-import { createContainer, imageRunInfo, startContainer } from "../engine/containers.js";
+import { createContainer, startContainer } from "../engine/containers.js";
+import { inspectEngineImage } from "../engine/images.js";
 import { InputError, VerifyError } from "../errors.js";
 import type { ComposeService } from "./compose.js";
 import { throwIfAborted } from "./sleep.js";
@@ -80,7 +81,11 @@ export async function startSidecars(run: SidecarRun): Promise<void> {
         : need === "service_completed_successfully"
           ? completedSuccessfully(what)
           : running(what);
-    if (need === "service_healthy" && !svc.healthcheck && !(await imageRunInfo(engine, image)).healthcheck) {
+    if (
+      need === "service_healthy" &&
+      !svc.healthcheck &&
+      !(await inspectEngineImage(image, engine)).healthcheck
+    ) {
       throw new InputError(
         `${svc.name} is depended on with condition service_healthy but has no healthcheck`,
         {

@@ -7,8 +7,6 @@ import {
   containerState,
   createContainer,
   execInContainer,
-  type ImageRunInfo,
-  imageRunInfo,
   startContainer,
   waitForExit,
 } from "../engine/containers.js";
@@ -22,6 +20,7 @@ import {
   fastStart,
   fastWaitForExit,
 } from "../engine/first-probe.js";
+import { type EngineImage, inspectEngineImage } from "../engine/images.js";
 import { createNetwork } from "../engine/networks.js";
 import { containerReach, portPublishing } from "../engine/ports.js";
 import { watchPeakMemory } from "../engine/stats.js";
@@ -171,7 +170,7 @@ class VerifyRun {
   private deps: ComposeService[] = [];
   private appService: ComposeService | undefined;
   private earlyNet: Promise<string> | undefined;
-  private info: ImageRunInfo | undefined;
+  private info: EngineImage | undefined;
   private probes: Probe[] = [];
   private readonly sidecars: SidecarInfo[] = [];
   private readonly sidecarIds = new Map<string, string>();
@@ -252,9 +251,9 @@ class VerifyRun {
         ? await fastImageInfo(fast, opts.image).catch(async (e: unknown) => {
             // Not answering on the fast path: let connectEngine find (or explain) the engine.
             if (e instanceof InputError) throw e;
-            return imageRunInfo(await this.getEngine(), opts.image);
+            return inspectEngineImage(opts.image, await this.getEngine());
           })
-        : await imageRunInfo(await this.getEngine(), opts.image);
+        : await inspectEngineImage(opts.image, await this.getEngine());
     } catch (e) {
       await this.earlyNet?.catch(() => undefined);
       await this.tracker.cleanup();
@@ -320,7 +319,7 @@ class VerifyRun {
   /** Creates and starts the app container on the run's network, and watches its exit. */
   private async startApp(network: string): Promise<StartedApp> {
     const { opts, fast, instrument } = this;
-    const info = this.info as ImageRunInfo;
+    const info = this.info as EngineImage;
     this.progress({ type: "phase", phase: "start", message: `starting ${opts.image}` });
     const serviceName = opts.compose?.service ?? "app";
     const command = opts.command ?? this.appService?.command;
@@ -379,7 +378,7 @@ class VerifyRun {
    * first (exit detection meanwhile comes from the fast path's wait).
    */
   private startMonitors(id: string): { monitors: Promise<EngineConnection>; kick: () => void } {
-    const info = this.info as ImageRunInfo;
+    const info = this.info as EngineImage;
     let kick = () => {};
     const kicked = new Promise<void>((r) => {
       kick = r;
