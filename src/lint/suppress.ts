@@ -73,8 +73,10 @@ export function readPragmas(df: Dockerfile, rules: readonly Rule[]): Pragma[] {
     hadolintMaps.set(rules, byHadolint);
   }
   const nodes = df.nodes;
-  for (const [n, node] of nodes.entries()) {
-    if (node.kind !== "comment") continue;
+  // Indexed: this runs for every node of every file linted (.entries() allocates per step).
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n];
+    if (node?.kind !== "comment") continue;
     const m = PRAGMA.exec(node.text);
     if (!m) continue;
     const [, toolName = "", , idList = ""] = m; // groups 1 and 3 always take part

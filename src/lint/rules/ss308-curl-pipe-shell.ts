@@ -34,8 +34,9 @@ export default defineRule({
   check(ctx) {
     for (const { ins, stage } of instructionsOf(ctx.df, "RUN")) {
       const cmds = commands(ins);
-      for (const [i, a] of cmds.entries()) {
-        if (!FETCH.has(a.name)) continue;
+      for (let i = 0; i < cmds.length; i++) {
+        const a = cmds[i];
+        if (a === undefined || !FETCH.has(a.name)) continue;
         let prev = a;
         for (let j = i + 1; j < cmds.length; j++) {
           const b = cmds[j];
