@@ -24,10 +24,10 @@ import {
   runtimeWorkdir,
 } from "./production.js";
 import {
-  type Decision,
-  DockerfileText,
   execForm,
   type PlannedFiles,
+  type PlanStateBase,
+  planStateBase,
   runLines,
   sq,
   type TemplateOptions,
@@ -87,16 +87,8 @@ function installCommands(p: NodeProject): {
 }
 
 /** What every stage of the Node plan reads, and the Dockerfile and decisions they write to. */
-interface NodePlanState {
+interface NodePlanState extends PlanStateBase {
   p: NodeProject;
-  tier: Tier;
-  opts: TemplateOptions;
-  base: string;
-  runtimeBase: string;
-  uid: number;
-  appDir: string;
-  decisions: Decision[];
-  df: DockerfileText;
   pm: ReturnType<typeof installCommands>;
   tests: NodeProject["tests"];
   standalone: boolean;
@@ -112,16 +104,8 @@ interface NodeRuntimeInputs {
 
 export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {
   const s: NodePlanState = {
+    ...planStateBase(tier, opts, `node:${p.nodeVersion}-slim`),
     p,
-    tier,
-    opts,
-    base: opts.baseImage ?? `node:${p.nodeVersion}-slim`,
-    // The Debian release the Node image is built on (bookworm for node:22-slim).
-    runtimeBase: opts.runtimeBaseImage ?? "debian:bookworm-slim",
-    uid: opts.uid ?? 10001,
-    appDir: opts.appDir ?? "/app",
-    decisions: [],
-    df: new DockerfileText(),
     pm: installCommands(p),
     tests: opts.skipTests ? undefined : p.tests,
     // A standalone Next.js build ships its own traced node_modules instead of the project's.

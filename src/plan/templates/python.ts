@@ -28,10 +28,10 @@ import {
   runtimeWorkdir,
 } from "./production.js";
 import {
-  type Decision,
-  DockerfileText,
   execForm,
   type PlannedFiles,
+  type PlanStateBase,
+  planStateBase,
   runLines,
   sq,
   type TemplateOptions,
@@ -85,17 +85,9 @@ export const DYNLOAD_DROP = [
 ];
 
 /** What every stage of the Python plan reads, and the Dockerfile and decisions they write to. */
-interface PythonPlanState {
+interface PythonPlanState extends PlanStateBase {
   p: PythonProject;
-  tier: Tier;
-  opts: TemplateOptions;
-  base: string;
-  runtimeBase: string;
-  uid: number;
-  appDir: string;
-  decisions: Decision[];
   extraFiles: Record<string, string>;
-  df: DockerfileText;
   native: boolean;
   tests: PythonProject["tests"];
   py: string;
@@ -110,17 +102,9 @@ interface PythonDeps {
 
 export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions = {}): PlannedFiles {
   const s: PythonPlanState = {
+    ...planStateBase(tier, opts, `python:${p.pythonVersion}-slim`),
     p,
-    tier,
-    opts,
-    base: opts.baseImage ?? `python:${p.pythonVersion}-slim`,
-    // The Debian release the Python image is built on (bookworm for 3.11, like the official image).
-    runtimeBase: opts.runtimeBaseImage ?? "debian:bookworm-slim",
-    uid: opts.uid ?? 10001,
-    appDir: opts.appDir ?? "/app",
-    decisions: [],
     extraFiles: {},
-    df: new DockerfileText(),
     native: p.native.buildPackages.length > 0,
     tests: opts.skipTests ? undefined : p.tests,
     py: `python${p.pythonVersion}`,

@@ -94,3 +94,31 @@ export interface TemplateOptions {
   /** The runtime's WORKDIR, where the app files go (default /app; a rewrite keeps the old one). */
   appDir?: string;
 }
+
+/** What every language's plan starts from: the tier, its options with their defaults, the text written. */
+export interface PlanStateBase {
+  tier: Tier;
+  opts: TemplateOptions;
+  /** Builder image (and the slim runtime's), `opts.baseImage` or the language's default. */
+  base: string;
+  /** The Debian release under the language's image, for the slim runtime. */
+  runtimeBase: string;
+  uid: number;
+  appDir: string;
+  decisions: Decision[];
+  df: DockerfileText;
+}
+
+export function planStateBase(tier: Tier, opts: TemplateOptions, defaultBase: string): PlanStateBase {
+  return {
+    tier,
+    opts,
+    base: opts.baseImage ?? defaultBase,
+    // The Debian release the official language images are built on (bookworm for python:3.11 and node:22).
+    runtimeBase: opts.runtimeBaseImage ?? "debian:bookworm-slim",
+    uid: opts.uid ?? 10001,
+    appDir: opts.appDir ?? "/app",
+    decisions: [],
+    df: new DockerfileText(),
+  };
+}
