@@ -230,30 +230,18 @@ async function pep621ProjectDeps({
     return undefined;
   const names = pep621Deps(pyproject);
   const devNames = pep621DevDeps(pyproject);
-  if (lockFor("uv.lock")) {
-    const exp = exportUvLock(pyproject, await readToml(files, "uv.lock"));
+  // A uv or PDM lock: exported to requirement lines, the same result shape for both.
+  for (const [source, lockfile, exportLock] of [
+    ["uv", "uv.lock", exportUvLock],
+    ["pdm", "pdm.lock", exportPdmLock],
+  ] as const) {
+    if (!lockFor(lockfile)) continue;
+    const exp = exportLock(pyproject, await readToml(files, lockfile));
     return {
       deps: {
-        source: "uv",
+        source,
         manifest: "pyproject.toml",
-        lockfile: "uv.lock",
-        names: exp.names,
-        exported: exp.lines,
-        requirementFiles: [],
-        installProject,
-      },
-      devNames,
-      localPaths: [],
-      pyproject,
-    };
-  }
-  if (lockFor("pdm.lock")) {
-    const exp = exportPdmLock(pyproject, await readToml(files, "pdm.lock"));
-    return {
-      deps: {
-        source: "pdm",
-        manifest: "pyproject.toml",
-        lockfile: "pdm.lock",
+        lockfile,
         names: exp.names,
         exported: exp.lines,
         requirementFiles: [],
