@@ -265,8 +265,8 @@ function nodeRuntimeInputs(s: NodePlanState): NodeRuntimeInputs {
 }
 
 /** The slim tier's interpreter and runtime stages. */
-function nodeSlimRuntime(s: NodePlanState, { appCopies, writable, runtimeModules }: NodeRuntimeInputs): void {
-  const { p, df, decisions, uid, runtimeBase, base, appDir } = s;
+function nodeSlimRuntime(s: NodePlanState, inputs: NodeRuntimeInputs): void {
+  const { p, df, decisions, uid, runtimeBase, base } = s;
   const scanRoot = s.standalone ? "/app/.next/standalone" : "/app";
   // The Debian slim base the Node image is built on, plus its node binary and the Debian packages that
   // node and the native addons link: npm, corepack, headers and docs of the Node image never ship.
@@ -304,12 +304,7 @@ function nodeSlimRuntime(s: NodePlanState, { appCopies, writable, runtimeModules
   );
   df.line(`COPY --from=interpreter /usr/local/bin/node /usr/local/bin/node`);
   df.line("ENV NODE_ENV=production");
-  if (p.next) df.line(nextEnvLine(p.next, p.port));
-  runtimeWorkdir(df, uid, writable, appDir);
-  if (runtimeModules) df.line("COPY --from=prune /app/node_modules ./node_modules");
-  // Writable folders first: a later COPY into an existing folder keeps its owner.
-  runtimeExtras(df, decisions, uid, writable, appDir);
-  for (const c of appCopies) df.line(c);
+  nodeRuntimeFiles(s, inputs);
   df.line("USER app");
   decisions.push({
     topic: "runtime",
@@ -317,12 +312,23 @@ function nodeSlimRuntime(s: NodePlanState, { appCopies, writable, runtimeModules
   });
 }
 
-/** The distroless tier's rootfs and FROM scratch runtime stages. */
-function nodeDistrolessRuntime(
+/** What both tiers' runtime stages hold after their base: Next's env, the app folder, modules, writable folders, the app. */
+function nodeRuntimeFiles(
   s: NodePlanState,
   { appCopies, writable, runtimeModules }: NodeRuntimeInputs,
 ): void {
   const { p, df, decisions, uid, appDir } = s;
+  if (p.next) df.line(nextEnvLine(p.next, p.port));
+  runtimeWorkdir(df, uid, writable, appDir);
+  if (runtimeModules) df.line("COPY --from=prune /app/node_modules ./node_modules");
+  // Writable folders first: a later COPY into an existing folder keeps its owner.
+  runtimeExtras(df, decisions, uid, writable, appDir);
+  for (const c of appCopies) df.line(c);
+}
+
+/** The distroless tier's rootfs and FROM scratch runtime stages. */
+function nodeDistrolessRuntime(s: NodePlanState, inputs: NodeRuntimeInputs): void {
+  const { df, decisions, uid } = s;
   df.comment("---- rootfs: the node binary and its ELF closure, for FROM scratch ----");
   df.line(`FROM ${s.base} AS rootfs`);
   df.line(PIPEFAIL_SHELL);
@@ -346,12 +352,7 @@ function nodeDistrolessRuntime(
   df.line("FROM scratch AS runtime");
   df.line("COPY --from=rootfs /rootfs/ /");
   df.line("ENV NODE_ENV=production PATH=/usr/local/bin");
-  if (p.next) df.line(nextEnvLine(p.next, p.port));
-  runtimeWorkdir(df, uid, writable, appDir);
-  if (runtimeModules) df.line("COPY --from=prune /app/node_modules ./node_modules");
-  // Writable folders first: a later COPY into an existing folder keeps its owner.
-  runtimeExtras(df, decisions, uid, writable, appDir);
-  for (const c of appCopies) df.line(c);
+  nodeRuntimeFiles(s, inputs);
   df.line(`USER ${uid}:${uid}`);
   decisions.push({
     topic: "distroless",
