@@ -249,7 +249,8 @@ const UBUNTU_CODENAMES = ["xenial", "bionic", "focal", "jammy", "noble"];
 /**
  * What an image reference says about the runtimes and distribution inside it,
  * from its repository name and tag (`python:3.9-slim-buster`, `node:18-alpine3.17`,
- * `debian:10`). Only the official images' tag conventions are understood.
+ * `debian:10`), and the interpreter that third-party images name in their tag
+ * (`tiangolo/uvicorn-gunicorn-fastapi:python3.9`, `nikolaik/python-nodejs:python3.10-nodejs18`).
  */
 export function releasesInImage(
   image: string,
@@ -305,6 +306,15 @@ export function releasesInImage(
       cycle: Number(major) >= 10 ? major : minor ? `${minor[1]}.${minor[2]}` : major,
     });
   if (repo === "redis" && minor) out.push({ product: "redis", cycle: `${minor[1]}.${minor[2]}` });
+  // Third-party images name the interpreter they carry in a tag part: python3.9, nodejs18, node20.
+  if (repo !== "python" && repo !== "pypy" && repo !== "node") {
+    for (const p of parts) {
+      const py = /^python(\d)\.(\d+)$/.exec(p);
+      if (py) out.push({ product: "python", cycle: `${py[1]}.${py[2]}` });
+      const js = /^node(?:js)?(\d+)$/.exec(p)?.[1];
+      if (js !== undefined) out.push({ product: "node", cycle: js });
+    }
+  }
   if (repo !== "debian" && repo !== "ubuntu" && repo !== "alpine") {
     // Variant suffixes of language images: -buster, -slim-bullseye, -alpine3.17; or the whole tag (rust:buster).
     for (const p of parts) {

@@ -16,10 +16,11 @@ import { connectEngine, type EngineConnection } from "../engine/connect.js";
 import { findEngineImage } from "../engine/images.js";
 import { tagLocalImage, untagLocalImage } from "../engine/local-images.js";
 import { InputError, InterruptedError, isSlimstageError, throwIfAborted } from "../errors.js";
+import { releasesInImage } from "../lint/eol.js";
 import { defaultProbe } from "../verify/probes/config.js";
 import type { Probe, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import { verifyImage } from "../verify/verify.js";
-import { type ExistingDockerfile, interpreterOfImage, readExistingDockerfile } from "./detect/existing.js";
+import { type ExistingDockerfile, readExistingDockerfile } from "./detect/existing.js";
 import { type ProjectFiles, scanProject } from "./detect/files.js";
 import type { DetectOptions } from "./detect/options.js";
 import { detectProjectFiles } from "./detect/project.js";
@@ -564,16 +565,19 @@ export function interpreterChange(existing: ExistingDockerfile | undefined, proj
   const kind = project.kind;
   const ours = project.kind === "python" ? project.pythonVersion : project.nodeVersion;
   for (const stage of existing?.chain ?? []) {
-    const theirs = interpreterOfImage(stage.from.image);
-    if (theirs?.kind !== kind) continue;
-    const same = ours === theirs.version || ours.startsWith(`${theirs.version}.`);
+    // The lint's reader of image references (official tags and third-party python3.9-style tags).
+    const ref = stage.from.imageRef;
+    const theirs = releasesInImage(ref.repository, ref.tag).find((r) => r.product === kind);
+    if (!theirs) continue;
+    const version = theirs.cycle;
+    const same = ours === version || ours.startsWith(`${version}.`);
     if (same) return [];
     const why =
       kind === "python" ? "the offline package index holds CPython 3.11 wheels only" : "the local Node base";
     return [
       {
         topic: "base",
-        text: `${existing?.file} builds on ${stage.from.image} (${kind === "python" ? "Python" : "Node"} ${theirs.version}); the tiers build on ${kind === "python" ? "Python" : "Node"} ${ours} (${why}): the verification runs the app on ${ours}, and the app's own tests should too`,
+        text: `${existing?.file} builds on ${stage.from.image} (${kind === "python" ? "Python" : "Node"} ${version}); the tiers build on ${kind === "python" ? "Python" : "Node"} ${ours} (${why}): the verification runs the app on ${ours}, and the app's own tests should too`,
       },
     ];
   }

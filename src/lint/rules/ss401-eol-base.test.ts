@@ -18,6 +18,11 @@ describe("SS401 eol-base (today: 2026-11-22)", () => {
     catches(rule, "FROM node:16", 1);
     catchesNot(rule, "FROM node:22-slim");
   });
+  it("the interpreter a third-party image names in its tag", () => {
+    catches(rule, "FROM tiangolo/uvicorn-gunicorn-fastapi:python3.9", 1);
+    catches(rule, "FROM nikolaik/python-nodejs:python3.10-nodejs18", 2);
+    catchesNot(rule, "FROM tiangolo/uvicorn-gunicorn-fastapi:python3.11");
+  });
   it("Alpine branches past their end", () => {
     catches(rule, "FROM alpine:3.19", 1);
     catches(rule, "FROM node:18-alpine3.17", 2);

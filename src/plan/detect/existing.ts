@@ -158,17 +158,3 @@ export function readExistingDockerfile(text: string, file: string, target?: stri
   }
   return out;
 }
-
-/**
- * The Python or Node version a base image reference names, from its name and tag:
- * `python:3.9-slim`, `tiangolo/uvicorn-gunicorn-fastapi:python3.9`, `node:18-alpine`,
- * `nikolaik/python-nodejs:python3.10-nodejs18` (Python first). Undefined when none is named.
- */
-export function interpreterOfImage(image: string): { kind: "python" | "node"; version: string } | undefined {
-  const ref = image.toLowerCase().replace(/@sha256:[0-9a-f]+$/, "");
-  const python = /(?:^|[/:_-])python:?(\d+\.\d+)/.exec(ref) ?? /^(?:[^/]+\/)*python:(\d+\.\d+)/.exec(ref);
-  if (python?.[1]) return { kind: "python", version: python[1] };
-  const node = /(?:^|\/)node:(\d+)/.exec(ref) ?? /[:_-]node(?:js)?(\d+)(?:[.-]|$)/.exec(ref);
-  if (node?.[1]) return { kind: "node", version: node[1] };
-  return undefined;
-}
