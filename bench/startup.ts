@@ -156,7 +156,7 @@ done`;
         .map((l) => Number(l.split(" ")[1]) / 1000),
     );
   const r = {
-    cachedFiles: of("files") * 1000,
+    cachedFiles: Number(/^files (\d+)$/m.exec(out)?.[1] ?? Number.NaN),
     bareMs: Math.round(of("bare")),
     plainMs: Math.round(of("plain")),
     cachedMs: Math.round(of("cached")),
