@@ -89,6 +89,10 @@ describe("rewriting real projects' Dockerfiles", () => {
     );
     expect(texts.some((t) => t.includes("RUN chown -R 1000:1000 $APP_HOME: dropped"))).toBe(true);
     expect(texts.some((t) => t.includes("kept as ENTRYPOINT"))).toBe(true);
+    // The old COPY of the project is replaced by the venv and the app, named as such.
+    expect(texts.some((t) => /COPY .*: replaced by copies of the venv \(\/opt\/venv\) and /.test(t))).toBe(
+      true,
+    );
   });
 
   it("a Node frontend stage the Python runtime copies from stays, its heredoc a plain RUN", async () => {

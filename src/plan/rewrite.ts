@@ -19,6 +19,7 @@ import type {
 import { dockerfileFromNodes, parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
 import { printDockerfile, printInstruction } from "../dockerfile/printer.js";
 import type { ExistingDockerfile } from "./detect/existing.js";
+import { languageOf } from "./languages/index.js";
 import type { Project } from "./project.js";
 import { handedFolders, ownershipStep } from "./rewrite-ownership.js";
 import { aptPackages, imageFamily, judgePackages, plainRun, rootImage } from "./rewrite-parts.js";
@@ -276,7 +277,7 @@ function rewriteInstruction(s: RewriteState, ins: Instruction, isFinal: boolean)
       decisions.push({
         topic: "rewrite",
         text: isFinal
-          ? `${at} ${oneLine(ins)}: replaced by copies of the prefix and ${project.appPaths.join(", ") || "the app"}${plan.testStage ? " from the tested stages" : ""}`
+          ? `${at} ${oneLine(ins)}: replaced by copies of ${languageOf(project).dependencyFolder} and ${project.appPaths.join(", ") || "the app"}${plan.testStage ? " from the tested stages" : ""}`
           : `${at} ${oneLine(ins)}: done by the generated deps${plan.testStage ? " and test" : ""} stages`,
       });
       break;
@@ -364,7 +365,7 @@ function rewriteEnv(s: RewriteState, ins: EnvInstruction, at: string): void {
 
 /** A RUN step: a package install (judged later), an ownership or user step, an install the plan replaces, or an app step. */
 function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: boolean): void {
-  const { decisions, plan } = s;
+  const { decisions, plan, project } = s;
   const text =
     (ins.command.form === "json" ? ins.command.args.join(" ") : ins.command.command) +
     ins.heredocs.map((h) => `\n${h.content}`).join("");
@@ -393,7 +394,7 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
   } else if (INSTALL_RUN.test(text)) {
     decisions.push({
       topic: "rewrite",
-      text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|(npm|yarn|pnpm) (run )?test/.test(text) ? "test stage" : /\btsc\b|run build\b/.test(text) && plan.dockerfile.includes(" AS build\n") ? "build stage" : "install steps (isolated prefix, cache mounts, no toolchain in the runtime)"}`,
+      text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|(npm|yarn|pnpm) (run )?test/.test(text) ? "test stage" : /\btsc\b|run build\b/.test(text) && plan.dockerfile.includes(" AS build\n") ? "build stage" : `install steps (into ${languageOf(project).dependencyFolder}, cache mounts, no toolchain in the runtime)`}`,
     });
   } else if (isFinal) {
     keepInstruction(s, ins, at);

@@ -31,6 +31,8 @@ export interface Language<P extends Project = Project> {
   readonly kind: P["kind"];
   /** "Python", "Node": for messages. */
   readonly name: string;
+  /** Where the generated stages install the dependencies, for messages: "the venv (/opt/venv)". */
+  readonly dependencyFolder: string;
   /** The files that make a folder a project of this language, for the "no project" hint. */
   readonly manifests: readonly string[];
   /** A command that keeps a run-to-completion app's container up, so that its entry runs as a command probe. */

@@ -7,6 +7,7 @@ import type { Language } from "./language.js";
 export const node: Language<NodeProject> = {
   kind: "node",
   name: "Node",
+  dependencyFolder: "the production node_modules",
   manifests: ["package.json"],
   keepAlive: ["node", "-e", "setTimeout(() => {}, 3600e3)"],
   isProject: isNodeProject,

@@ -8,6 +8,7 @@ import type { Language } from "./language.js";
 export const python: Language<PythonProject> = {
   kind: "python",
   name: "Python",
+  dependencyFolder: "the venv (/opt/venv)",
   manifests: ["requirements.txt", "pyproject.toml", "Pipfile", "setup.py", "a top-level .py file"],
   keepAlive: ["python", "-c", "import time; time.sleep(3600)"],
   isProject: isPythonProject,
