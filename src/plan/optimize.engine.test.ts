@@ -15,6 +15,7 @@ import { connectEngine } from "../engine/connect.js";
 import { findEngineImage } from "../engine/images.js";
 import { untagLocalImage } from "../engine/local-images.js";
 import { InterruptedError } from "../errors.js";
+import { mergeLayers } from "../image/filetree.js";
 import { openImage } from "../image/open.js";
 import { findLabOptimizeDefaults } from "../lab/optimize-defaults.js";
 import { type OptimizeResult, optimizeProject, type TierAttempt } from "./optimize.js";
@@ -89,6 +90,15 @@ describe("optimize on the labs", () => {
     expect(distroless.sizeBytes).toBeLessThanOrEqual(45e6);
     expect(slim.sizeBytes).toBeLessThanOrEqual(multi);
     expect(r.written).toEqual([]);
+    // The standard-library modules Flask's development server loads (werkzeug.serving imports
+    // http.server) ship compiled; the base has them as source only, and the app user cannot write bytecode.
+    const serverPyc = "usr/local/lib/python3.11/http/__pycache__/server.cpython-311.pyc";
+    const base = mergeLayers((await openImage("docker://python:3.11-slim")).layers);
+    expect(base.get(serverPyc), "the base ships it compiled: this check would prove nothing").toBeUndefined();
+    for (const a of [slim, distroless]) {
+      const tree = mergeLayers((await openImage(`docker://${a.image}`)).layers);
+      expect(tree.get(serverPyc)?.entry?.type, a.tier).toBe("file");
+    }
   });
 
   it("lab-003 C extension against libpq: runtime libraries from ELF needs (slim), libpq's closure (distroless), both verified", async () => {
