@@ -3,7 +3,7 @@ import { readExistingDockerfile } from "./detect/existing.js";
 import { detectProject } from "./detect/project.js";
 import { rewriteDockerfile } from "./rewrite.js";
 import { planFiles } from "./templates/index.js";
-import { poetryProject, writeFixture } from "./testdata/fixtures.js";
+import { poetryProject, writeFixture, yarnProject } from "./testdata/fixtures.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -86,5 +86,30 @@ describe("rewrite of an existing Dockerfile", () => {
     const again = readExistingDockerfile(out, "Dockerfile");
     expect(again.entry?.argv).toEqual(["python", "app.py"]);
     expect(again.ports).toEqual([9100, 5000]);
+  });
+});
+
+describe("Node's inspector port in a rewritten Dockerfile", () => {
+  async function rewriteNode(cmd: string) {
+    const old = `FROM node:22\nWORKDIR /app\nCOPY . .\nRUN yarn install\nEXPOSE 8081 9229\nCMD ${cmd}\n`;
+    const { dir, cleanup } = await writeFixture({ ...yarnProject, Dockerfile: old });
+    cleanups.push(cleanup);
+    const existing = readExistingDockerfile(old, "Dockerfile");
+    const project = await detectProject(dir, { existing });
+    return rewriteDockerfile(existing, planFiles(project, "slim"), project);
+  }
+
+  it("is not exposed when the entry point does not start the inspector, and the plan says so", async () => {
+    const rw = await rewriteNode('["node", "index.js"]');
+    expect(rw.dockerfile).not.toMatch(/^EXPOSE .*9229/m);
+    expect(rw.dockerfile).toMatch(/^EXPOSE 8081$/m);
+    expect(rw.decisions.map((d) => d.text)).toContain(
+      "Dockerfile:5 EXPOSE 8081 9229: 9229 not exposed: Node's inspector port, and the entry point (node index.js) does not start the inspector",
+    );
+  });
+
+  it("stays exposed when the entry point starts the inspector", async () => {
+    const rw = await rewriteNode('["node", "--inspect=0.0.0.0:9229", "index.js"]');
+    expect(rw.dockerfile).toMatch(/^EXPOSE 9229$/m);
   });
 });

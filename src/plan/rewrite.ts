@@ -18,7 +18,7 @@ import type {
 } from "../dockerfile/model.js";
 import { dockerfileFromNodes, parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
 import { printDockerfile, printInstruction } from "../dockerfile/printer.js";
-import type { ExistingDockerfile } from "./detect/existing.js";
+import { DEBUG_PORTS, type ExistingDockerfile } from "./detect/existing.js";
 import { languageOf } from "./languages/index.js";
 import type { Project } from "./project.js";
 import { handedFolders, ownershipStep } from "./rewrite-ownership.js";
@@ -250,7 +250,18 @@ function rewriteInstruction(s: RewriteState, ins: Instruction, isFinal: boolean)
       }
       break;
     case "EXPOSE": {
-      const extra = ins.ports.filter((p) => p.port !== undefined && p.port !== project.port);
+      // Node's inspector ports stay only when the entry point starts the inspector.
+      const runs = [...project.entry.argv, ...(existing.entrypointArgv ?? []), ...(existing.cmdArgv ?? [])];
+      const inspects = runs.some((a) => /^--inspect(-brk)?(=|$)/.test(a));
+      const debug = ins.ports.filter((p) => p.port !== undefined && DEBUG_PORTS.has(p.port) && !inspects);
+      const extra = ins.ports.filter(
+        (p) => p.port !== undefined && p.port !== project.port && !debug.includes(p),
+      );
+      if (isFinal && debug.length > 0)
+        decisions.push({
+          topic: "rewrite",
+          text: `${at} ${oneLine(ins)}: ${debug.map((p) => p.raw).join(" ")} not exposed: Node's inspector port, and the entry point (${project.entry.argv.join(" ")}) does not start the inspector`,
+        });
       if (isFinal && extra.length > 0) {
         s.keep.push(parseInstruction(`EXPOSE ${extra.map((p) => p.raw).join(" ")}`));
         decisions.push({ topic: "kept", text: `${at} ${oneLine(ins)}: the extra ports are kept` });

@@ -11,7 +11,7 @@ import { InputError, ParseError } from "../../errors.js";
 import type { EntryPoint } from "../project.js";
 
 /** Debugger ports: Node's inspector (9229, and 9230 for a second process). */
-const DEBUG_PORTS = new Set([9229, 9230]);
+export const DEBUG_PORTS: ReadonlySet<number> = new Set([9229, 9230]);
 export interface ExistingDockerfile {
   file: string;
   text: string;
