@@ -61,7 +61,8 @@ const VENV = "/opt/venv";
  * once compiled). Compiling all of it would add about 8 MB, so the builder
  * imports each installed top-level package and its direct submodules
  * (werkzeug.serving is one: app.run imports it), each bounded by an alarm,
- * and compiles the standard-library files that were loaded. A failing or
+ * and compiles the standard-library files that were loaded. A package's
+ * `__main__` is left out: importing it runs the package's command line. A failing or
  * hanging import only leaves its modules uncompiled: the step never fails
  * the build for it.
  */
@@ -81,7 +82,7 @@ export const STDLIB_USED_SCRIPT = [
   '    names.update(top.split() if top else [str(f).split("/")[0].removesuffix(".py") for f in d.files or [] if str(f).endswith(".py") and str(f).count("/") <= 1])',
   "for name in sorted(n for n in names if n.isidentifier()):",
   "    pkg = load(name)",
-  '    for sub in sorted(m.name for m in pkgutil.iter_modules(getattr(pkg, "__path__", None) or [])):',
+  '    for sub in sorted(m.name for m in pkgutil.iter_modules(getattr(pkg, "__path__", None) or []) if m.name != "__main__"):',
   '        load(name + "." + sub)',
   'used = sorted({f for m in list(sys.modules.values()) if isinstance(f := getattr(m, "__file__", None), str) and f.startswith(std) and f.endswith(".py") and "/site-packages/" not in f})',
   'open(sys.argv[1], "w").write("".join(f + chr(10) for f in used))',

@@ -16,6 +16,8 @@ async function site(dir: string): Promise<void> {
   await writeFile(path.join(pkg, "__init__.py"), "import json\n");
   await writeFile(path.join(pkg, "serving.py"), "import http.server\n");
   await writeFile(path.join(pkg, "broken.py"), "import csv\nraise RuntimeError('needs settings')\n");
+  // A package's command line is not imported: it would run (here: import wave, then wait for an hour).
+  await writeFile(path.join(pkg, "__main__.py"), "import wave\nimport time\ntime.sleep(3600)\n");
   await writeFile(path.join(dir, "single.py"), "import sqlite3\n");
   const info = path.join(dir, "webthing-1.0.dist-info");
   await mkdir(info);
@@ -55,6 +57,7 @@ describe("the standard-library modules the dependencies load (compiled in the bu
       expect(used.some((f) => f.includes("site-packages") || f.startsWith(dir))).toBe(false);
       // Only what was loaded: not the whole standard library.
       expect(used).not.toContain(path.join(std, "tkinter/__init__.py"));
+      expect(used).not.toContain(path.join(std, "wave.py"));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
