@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { optimizeProject } from "./optimize.js";
 import { type Fixture, writeFixture } from "./testdata/fixtures.js";
-import { multiTarget } from "./testdata/real-shapes.js";
+import { composeCommand, multiTarget } from "./testdata/real-shapes.js";
 
 /** multiTarget moved into app/, with the compose file at the root building it. */
 const inApp: Fixture = {
@@ -73,5 +73,88 @@ describe("the compose file's build.target, without --compose", () => {
       /verification starts what service web depends on \(redis\) from .*compose\.yaml as sidecars/,
     );
     // With an engine, the missing image stops the run before the first build: src/plan/flask-redis.engine.test.ts.
+  });
+});
+
+describe("the compose service's command and ports, without --compose", () => {
+  it("optimize flask/ runs what compose runs (gunicorn on 8000), not the Dockerfile's CMD, and says so", async () => {
+    const { dir, cleanup } = await writeFixture(composeCommand);
+    try {
+      const r = await optimizeProject(path.join(dir, "flask"), { planOnly: true, tier: "slim" });
+      const argv = ["gunicorn", "-w", "2", "-t", "60", "-b", "0.0.0.0:8000", "app:app"];
+      expect(r.project.entry.argv).toEqual(argv);
+      expect(r.project.entry.source).toMatch(/^command of service flask-app in .*compose\.yaml$/);
+      expect(r.project.port).toBe(8000);
+      expect(r.dockerfile).toContain(`CMD ${JSON.stringify(argv).replace(/","/g, '", "')}`);
+      expect(r.dockerfile).toMatch(/^EXPOSE 8000$/m);
+      const why = r.decisions.map((d) => d.text).join("\n");
+      expect(why).toMatch(/replaces \S*Dockerfile's CMD \(python app\.py\) when compose runs it/);
+      // The route compose health-checks is the app's health route: the image's HEALTHCHECK requests it.
+      expect(r.dockerfile).toContain("http://127.0.0.1:8000/flask-health-check");
+      // The rest of the old final stage, as a new user's Dockerfile has it.
+      expect(why).toMatch(/RUN export FLASK_APP=app\.py: dropped: an export lasts only for its RUN's shell/);
+      expect(r.dockerfile).not.toContain("RUN export");
+      expect(why).toMatch(/RUN apk add curl: dropped: apk packages \(curl\) are another distribution's/);
+      // The log folder chowned in its own RUN is the app's, and so is the file the kept step put there.
+      expect(r.dockerfile).toContain("--chown=10001:10001 /opt/slimstage/empty/ /var/log/flask-app/");
+      expect(r.dockerfile).toMatch(
+        /RUN mkdir -p \/var\/log\/flask-app && touch \/var\/log\/flask-app\/flask-app\.err\.log\nRUN chown -R app:app \/var\/log\/flask-app\n/,
+      );
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("--target other than the service's stage leaves the Dockerfile's own CMD", async () => {
+    const { dir, cleanup } = await writeFixture({
+      ...composeCommand,
+      "compose.yaml":
+        composeCommand["compose.yaml"]?.replace(
+          "build: flask",
+          "build:\n      context: flask\n      target: prod",
+        ) ?? "",
+      "flask/Dockerfile": `FROM python:3.11-slim AS prod\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["python", "wsgi.py"]\n\nFROM prod AS dev\nCMD ["python", "wsgi.py"]\n`,
+    });
+    try {
+      const r = await optimizeProject(path.join(dir, "flask"), {
+        planOnly: true,
+        tier: "slim",
+        target: "dev",
+      });
+      expect(r.project.entry.argv).toEqual(["python", "wsgi.py"]);
+      const prod = await optimizeProject(path.join(dir, "flask"), { planOnly: true, tier: "slim" });
+      expect(prod.project.entry.argv[0]).toBe("gunicorn");
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe("a development service's command is not the image's", () => {
+  it("hit-counter-ts: docker-compose.yml mounts ./src and runs npm run dev; the image runs the Dockerfile's npm start", async () => {
+    const r = await optimizeProject(path.resolve(import.meta.dirname, "../../examples/hit-counter-ts"), {
+      planOnly: true,
+      tier: "distroless",
+    });
+    expect(r.project.entry.argv).toEqual(["node", "dist/src/server.js"]);
+    const why = r.decisions.map((d) => d.text).join("\n");
+    expect(why).toMatch(
+      /the command of service web_dev in \S*docker-compose\.yml \(npm run dev\) is a development set-up's \(the service mounts host files at \/app\/src\)/,
+    );
+  });
+
+  it("a watcher without mounts is a development command too; a plain one is taken", async () => {
+    const watcher = composeCommand["compose.yaml"]?.replace(
+      "command: gunicorn -w 2 -t 60 -b 0.0.0.0:8000 app:app",
+      "command: gunicorn --reload -b 0.0.0.0:8000 app:app",
+    );
+    const { dir, cleanup } = await writeFixture({ ...composeCommand, "compose.yaml": watcher ?? "" });
+    try {
+      const r = await optimizeProject(path.join(dir, "flask"), { planOnly: true, tier: "slim" });
+      expect(r.project.entry.argv).toEqual(["python", "app.py"]);
+      expect(r.decisions.some((d) => /it watches the sources/.test(d.text))).toBe(true);
+    } finally {
+      await cleanup();
+    }
   });
 });

@@ -212,21 +212,45 @@ export function imageName(projectDir: string, tier: string, repository?: string)
 
 const COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 
-/** The compose service that builds the Dockerfile at hand, its target, and what it depends on. */
+/** The compose service that builds the Dockerfile at hand: its target, how it runs, and what it depends on. */
 interface ComposePick {
-  target: string;
+  /** build.target; undefined when the service builds the last stage. */
+  target?: string;
   source: string;
   file: string;
   service: string;
   dependsOn: string[];
+  /** `command`, which replaces the image's CMD when compose runs the service. */
+  command?: string[];
+  /** The container ports the service publishes. */
+  ports: number[];
+  /** Why the service's command is not the image's: a development set-up (bind-mounted sources, a watcher). */
+  devCommand?: string;
+}
+
+/** A command that watches or reloads sources: what a development service runs, not the image. */
+const WATCHER =
+  /^(npm|yarn|pnpm)( run)? (dev|watch|start:dev)$|--watch\b|--reload\b|\bnodemon\b|\bts-node-dev\b/;
+
+/** Why a service's command is a development set-up's, or undefined. */
+function developmentCommand(
+  command: string[] | undefined,
+  bindMounts: readonly string[],
+): string | undefined {
+  if (!command) return undefined;
+  if (bindMounts.length > 0) return `the service mounts host files at ${bindMounts.join(", ")}`;
+  return WATCHER.test(command.join(" ")) ? "it watches the sources" : undefined;
 }
 
 /**
- * A compose service's build.target: the stage the service's image stands for, when
- * the service builds the very Dockerfile being rewritten. Without `--compose`, the
- * compose files in `dirs` are read (a project's root usually holds one, and its
- * last stage is often a development stage): used only when exactly one target
- * builds this Dockerfile there. A compose file found but unreadable is left out.
+ * The compose service that builds the very Dockerfile being rewritten: its
+ * build.target is the stage the service's image stands for, its `command`
+ * and `ports` are how the image is run. Without `--compose`, the compose
+ * files in `dirs` are read (a project's root usually holds one, and its last
+ * stage is often a development stage): the services with a target when any
+ * has one (used only when they agree on it), else every service building
+ * it; a command is taken only when they all run the same one. A compose file
+ * found but unreadable is left out.
  */
 async function composeTarget(
   compose: { file: string; service: string } | undefined,
@@ -242,31 +266,65 @@ async function composeTarget(
   if (!compose && found.length === 0) return undefined;
   const { loadCompose } = await import("../verify/compose.js");
   const builds = (doc: Awaited<ReturnType<typeof loadCompose>>, file: string, only?: string) =>
-    Object.entries(doc.services).flatMap(([name, svc]) => {
+    Object.entries(doc.services).flatMap(([name, svc]): ComposePick[] => {
       const build = svc.build;
-      if ((only !== undefined && name !== only) || !build?.target) return [];
+      if ((only !== undefined && name !== only) || !build) return [];
       const context = path.resolve(path.dirname(path.resolve(file)), build.context);
       const built = path.resolve(context, build.dockerfile ?? "Dockerfile");
-      return built === path.resolve(dockerfile)
-        ? [
-            {
-              target: build.target,
-              source: `build.target of service ${name} in ${path.relative(process.cwd(), file) || file}`,
-              file,
-              service: name,
-              dependsOn: svc.dependsOn.map((d) => d.service),
-            },
-          ]
-        : [];
+      if (built !== path.resolve(dockerfile)) return [];
+      const where = path.relative(process.cwd(), file) || file;
+      return [
+        {
+          ...(build.target ? { target: build.target } : {}),
+          source: `${build.target ? "build.target of " : ""}service ${name} in ${where}`,
+          file,
+          service: name,
+          dependsOn: svc.dependsOn.map((d) => d.service),
+          ...(svc.command ? { command: svc.command } : {}),
+          ports: svc.ports,
+          ...(developmentCommand(svc.command, svc.bindMounts)
+            ? { devCommand: developmentCommand(svc.command, svc.bindMounts) }
+            : {}),
+        },
+      ];
     });
   if (compose) return builds(await loadCompose(compose.file), compose.file, compose.service)[0];
-  const targets: ComposePick[] = [];
+  const all: ComposePick[] = [];
   for (const file of found) {
     // Only the builds are read here: keys verification would refuse are no reason to skip it.
     const doc = await loadCompose(file, { unsupported: "warn" }).catch(() => undefined);
-    if (doc) targets.push(...builds(doc, file));
+    if (doc) all.push(...builds(doc, file));
   }
-  return new Set(targets.map((f) => f.target)).size === 1 ? targets[0] : undefined;
+  const targeted = all.filter((f) => f.target !== undefined);
+  const picks = targeted.length > 0 ? targeted : all;
+  const first = picks[0];
+  if (!first || new Set(picks.map((f) => f.target)).size !== 1) return undefined;
+  const commands = new Set(picks.map((f) => JSON.stringify(f.command ?? null)));
+  if (commands.size > 1) {
+    const { command: _differs, ...rest } = first;
+    return rest;
+  }
+  return first;
+}
+
+/**
+ * How compose runs the image, applied to what the Dockerfile says: the
+ * service's `command` replaces the CMD (after the Dockerfile's ENTRYPOINT),
+ * and its published ports come first. What users run is the compose
+ * service: a Dockerfile CMD that compose always overrides (awesome-compose's
+ * nginx-wsgi-flask: `CMD python app.py`, an app with no __main__ guard,
+ * while compose runs gunicorn on 8000) would verify the wrong program.
+ */
+function withComposeRun(existing: ExistingDockerfile, pick: ComposePick): ExistingDockerfile {
+  const ports = [...pick.ports, ...existing.ports.filter((p) => !pick.ports.includes(p))];
+  if (!pick.command || pick.devCommand) return { ...existing, ports };
+  const argv = [...(existing.entrypointArgv ?? []), ...pick.command];
+  return {
+    ...existing,
+    ports,
+    cmdArgv: pick.command,
+    entry: { argv, source: `command of ${pick.source}` },
+  };
 }
 
 /**
@@ -497,15 +555,16 @@ async function discoverProject(dir: string, opts: OptimizeOptions): Promise<Disc
   // The compose service found building this Dockerfile: its dependencies become verification's sidecars.
   let foundCompose: { file: string; service: string } | undefined;
   const readExisting = async (file: string, composeDirs: readonly string[]) => {
-    const picked =
-      opts.target === undefined ? await composeTarget(opts.compose, file, composeDirs) : undefined;
+    const picked = await composeTarget(opts.compose, file, composeDirs);
+    const target = opts.target ?? picked?.target;
     const rel = path.relative(process.cwd(), file) || file;
-    if (picked)
+    if (picked?.target !== undefined && opts.target === undefined)
       fromCompose.push({
         topic: "discovery",
         text: `${rel} is read for its stage ${picked.target} (the ${picked.source}), not its last stage`,
       });
-    if (picked && !opts.compose && !opts.defaults?.compose && picked.dependsOn.length > 0) {
+    // Sidecars only for a service picked by its target, as before: a plain `build: .` with depends_on is read for how it runs.
+    if (picked?.target && !opts.compose && !opts.defaults?.compose && picked.dependsOn.length > 0) {
       foundCompose = { file: picked.file, service: picked.service };
       fromCompose.push({
         topic: "discovery",
@@ -513,7 +572,26 @@ async function discoverProject(dir: string, opts: OptimizeOptions): Promise<Disc
       });
     }
     const text = await readFile(file, "utf8");
-    return readExistingDockerfile(text, rel, opts.target ?? picked?.target);
+    const read = readExistingDockerfile(text, rel, target);
+    // A --target other than the service's stage is another image than the one compose runs.
+    if (!picked || (opts.target !== undefined && picked.target !== opts.target)) return read;
+    const run = withComposeRun(read, picked);
+    if (picked.command && picked.devCommand)
+      fromCompose.push({
+        topic: "discovery",
+        text: `the command of ${picked.source} (${picked.command.join(" ")}) is a development set-up's (${picked.devCommand}): the image runs ${rel}'s own CMD`,
+      });
+    else if (picked.command)
+      fromCompose.push({
+        topic: "discovery",
+        text: `the entry point is the command of ${picked.source} (${picked.command.join(" ")}), which replaces ${rel}'s CMD${read.cmdArgv ? ` (${read.cmdArgv.join(" ")})` : ""} when compose runs it`,
+      });
+    if (picked.ports.length > 0 && run.ports[0] !== read.ports[0])
+      fromCompose.push({
+        topic: "discovery",
+        text: `port ${run.ports[0]}: published by ${picked.source}`,
+      });
+    return run;
   };
   // The folder above too: `slimstage optimize app` where ../compose.yaml builds app/ at a target.
   if (await exists(fromPath))

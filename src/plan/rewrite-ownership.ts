@@ -55,14 +55,34 @@ export function handedFolders(step: OwnershipStep): string[] {
   return step.created.filter((p) => (owned.has(norm(p)) || below(p)) && !p.includes("$"));
 }
 
-/** The handed folders of the target's chain, with the line of their step. */
+/** Folders any command of a RUN creates with mkdir (the RUN may do more: `mkdir -p /var/log/app && touch ...`). */
+export function createdFolders(text: string): string[] {
+  const out: string[] = [];
+  for (const c of text.replace(/\\\r?\n/g, " ").split(/&&|;|\|\||\n/)) {
+    const [cmd, ...args] = c.trim().split(/\s+/);
+    if (cmd === "mkdir") out.push(...args.filter((a) => !a.startsWith("-")));
+  }
+  return out;
+}
+
+/**
+ * The handed folders of the target's chain, with the line of their step: a
+ * set-up step's own mkdir + chown, or a chown-only step of a folder an
+ * earlier RUN made (`RUN mkdir -p /var/log/app && touch ...` then
+ * `RUN chown -R nonroot /var/log/app`).
+ */
 export function handedFoldersOf(existing: ExistingDockerfile): Array<{ path: string; line: number }> {
   const out: Array<{ path: string; line: number }> = [];
+  const earlier: string[] = [];
   for (const st of existing.chain)
     for (const ins of st.instructions) {
       if (ins.keyword !== "RUN" || ins.command.form !== "shell" || ins.heredocs.length > 0) continue;
       const step = ownershipStep(ins.command.command);
-      if (step) for (const p of handedFolders(step)) out.push({ path: p, line: ins.range.start.line });
+      if (step) {
+        const withEarlier = { ...step, created: [...step.created, ...earlier] };
+        for (const p of handedFolders(withEarlier)) out.push({ path: p, line: ins.range.start.line });
+      }
+      earlier.push(...createdFolders(ins.command.command));
     }
   return out;
 }

@@ -21,7 +21,7 @@ import { printDockerfile, printInstruction } from "../dockerfile/printer.js";
 import { DEBUG_PORTS, type ExistingDockerfile } from "./detect/existing.js";
 import { languageOf } from "./languages/index.js";
 import type { Project } from "./project.js";
-import { handedFolders, ownershipStep } from "./rewrite-ownership.js";
+import { createdFolders, handedFoldersOf, ownershipStep } from "./rewrite-ownership.js";
 import { aptPackages, imageFamily, judgePackages, plainRun, rootImage } from "./rewrite-parts.js";
 import { type Decision, execForm, type PlannedFiles } from "./templates/text.js";
 
@@ -65,6 +65,19 @@ function isDevSetting(p: { key: string; value: string }): boolean {
 /** RUN steps that install packages or users: the plan does these its own way. */
 const INSTALL_RUN =
   /\b(apt-get|apt|apk|yum|dnf|pip3?|python[0-9.]*\s+-m\s+(pip|venv)|virtualenv|poetry|pipenv|uv|pdm|npm|yarn|pnpm|corepack|useradd|adduser|groupadd|addgroup|pytest|tsc|run build|run test)\b/;
+
+/** Another distribution's package manager: its packages are not the Debian runtime's. */
+const FOREIGN_PACKAGES = /^\s*(apk|yum|dnf|microdnf|zypper)\s+(add|install)\b/;
+
+/** A RUN made only of `export`s: they last for that RUN's shell, so nothing after it sees them. */
+function onlyExports(text: string): boolean {
+  const commands = text
+    .replace(/\\\r?\n/g, " ")
+    .split(/&&|;|\n/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  return commands.length > 0 && commands.every((c) => /^export\s+[A-Za-z_][A-Za-z0-9_]*(=\S*)?$/.test(c));
+}
 
 /** Steps that make users and groups: the generated runtime makes its own. */
 const USER_RUN = /\b(useradd|adduser|groupadd|addgroup)\b/;
@@ -382,20 +395,53 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
     ins.heredocs.map((h) => `\n${h.content}`).join("");
   const apt = aptPackages(text);
   const setup = isFinal ? ownershipStep(text) : undefined;
-  const handed = setup ? handedFolders(setup) : [];
+  // The folders this step hands over, counting those an earlier RUN made (handedFoldersOf).
+  const handed = setup
+    ? handedFoldersOf(s.existing)
+        .filter((h) => h.line === line(ins))
+        .map((h) => h.path)
+    : [];
   if (isFinal && apt.length > 0) {
     // Judged below, once the kept steps and the entrypoint are known.
     s.packageRuns.push({ ins, packages: apt });
   } else if (handed.length > 0) {
+    // A kept step made files there as root (`mkdir -p /var/log/app && touch app.log`): the app must own them too.
+    const filled = handed.filter((h) => s.keptRunTexts.some((t) => createdFolders(t).includes(h)));
+    const chown = `RUN chown -R app:app ${filled.join(" ")}`;
+    if (filled.length > 0) {
+      s.keep.push(parseInstruction(chown));
+      s.keptRunSteps++;
+      s.keptRunTexts.push(chown);
+    }
+    const how =
+      filled.length > 0
+        ? `became ${chown}: a kept step put files in ${filled.join(", ")} as root; the generated runtime creates ${handed.join(", ")} owned by its own user app (writable), and`
+        : `dropped: the generated runtime creates ${handed.join(", ")} owned by its own user app (writable) without a RUN step, so no shell is needed and`;
     decisions.push({
-      topic: "dropped",
-      text: `${at} ${oneLine(ins)}: dropped: the generated runtime creates ${handed.join(", ")} owned by its own user app (writable) without a RUN step, so no shell is needed and no other user (here ${setup?.owners.join(", ")}) must exist; the rest stays read-only`,
+      topic: filled.length > 0 ? "rewrite" : "dropped",
+      text: `${at} ${oneLine(ins)}: ${how} no other user (here ${setup?.owners.join(", ")}) must exist; the rest stays read-only`,
     });
   } else if (setup && (setup.owned.length > 0 || setup.created.length === 0)) {
     // A plain chown or chmod of the app files: a mkdir alone is an app step and stays.
     decisions.push({
       topic: "dropped",
       text: `${at} ${oneLine(ins)}: dropped: the generated runtime keeps the app files owned by root and read-only, and gives the app user (${"app"}) only the writable folders (--writable, VOLUMEs)`,
+    });
+  } else if (onlyExports(text)) {
+    decisions.push({
+      topic: "dropped",
+      text: `${at} ${oneLine(ins)}: dropped: an export lasts only for its RUN's shell, so no later step and not the app sees it (ENV sets a variable for them)`,
+    });
+  } else if (FOREIGN_PACKAGES.test(text)) {
+    const pm = FOREIGN_PACKAGES.exec(text)?.[1] ?? "";
+    const names = text
+      .replace(FOREIGN_PACKAGES, "")
+      .split(/&&|;|\n/)[0]
+      ?.split(/\s+/)
+      .filter((w) => w && !w.startsWith("-") && w !== "\\");
+    decisions.push({
+      topic: "dropped",
+      text: `${at} ${oneLine(ins)}: dropped: ${pm} packages (${names?.join(" ") || "none named"}) are another distribution's; the generated stages are Debian, with the toolchain and the libraries the dependencies link worked out from them; if the app runs one of these programs, install its Debian package in the runtime stage`,
     });
   } else if (isFinal && USER_RUN.test(text) && !INSTALL_RUN.test(text.replace(USER_RUN_ALL, ""))) {
     decisions.push({

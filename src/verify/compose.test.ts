@@ -210,6 +210,15 @@ describe("compose as compose reads it", () => {
     expect(c.services.a?.command).toEqual(["python", "-c", 'print("a b")', "x y"]);
   });
 
+  it("names where volumes mount host paths (bind mounts), not named volumes or tmpfs", () => {
+    const c = parseCompose(
+      `services:\n  a:\n    image: x\n    volumes:\n      - ./src:/app/src:ro\n      - data:/var/lib/data\n      - /etc/tz:/etc/tz\n      - type: bind\n        source: ./static\n        target: /app/static\n      - type: tmpfs\n        target: /tmp\nvolumes:\n  data: {}\n`,
+      "c.yml",
+    );
+    expect(c.services.a?.bindMounts).toEqual(["/app/src", "/etc/tz", "/app/static"]);
+    expect(parseCompose(lab, "c.yml").services.redis?.bindMounts).toEqual([]);
+  });
+
   it("resolves merge keys", () => {
     const c = parseCompose(
       "x-common: &common\n  image: base\n  environment: {A: '1'}\nservices:\n  a:\n    <<: *common\n    command: [run]\n",

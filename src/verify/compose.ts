@@ -56,6 +56,8 @@ export interface ComposeService {
   healthcheck?: ComposeHealthcheck;
   /** `command` as compose runs it: a string is split into words (shlex), not run by a shell. */
   command?: string[];
+  /** Where `volumes` mount host paths (`./src:/app/src`, type: bind): a service that runs host files, not only the image's. */
+  bindMounts: string[];
   profiles: string[];
   /** No profiles, or one of them is active. */
   enabled: boolean;
@@ -120,6 +122,19 @@ const IGNORED_SERVICE_KEYS = [
 ];
 const SUPPORTED_BUILD_KEYS = ["context", "dockerfile", "target", "args"];
 const IGNORED_TOP_KEYS = ["version", "name", "volumes", "networks"];
+
+/** The container path of a `volumes` item that mounts a host path; named volumes and tmpfs are not. */
+function bindTarget(item: unknown): string[] {
+  if (typeof item === "string") {
+    const [source, target] = item.split(":");
+    return target !== undefined && source !== undefined && /^[./~]/.test(source) ? [target] : [];
+  }
+  if (item && typeof item === "object") {
+    const v = item as { type?: unknown; target?: unknown };
+    return v.type === "bind" && typeof v.target === "string" ? [v.target] : [];
+  }
+  return [];
+}
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false });
 const validateSpec = ajv.compile(specSchema);
@@ -362,6 +377,7 @@ export function parseCompose(text: string, file: string, opts: ComposeOptions = 
         .flatMap(portsOf)
         .filter((p, i, all) => all.indexOf(p) === i),
       dependsOn: [],
+      bindMounts: ((raw.volumes as unknown[] | undefined) ?? []).flatMap(bindTarget),
       profiles: svcProfiles,
       enabled:
         svcProfiles.length === 0 || profiles.includes("*") || svcProfiles.some((p) => profiles.includes(p)),

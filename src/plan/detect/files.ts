@@ -87,7 +87,10 @@ export function topLevel(files: ProjectFiles): string[] {
   return [...out].sort();
 }
 
-const HEALTH_ROUTE = /["'`](\/(?:health|healthz|healthcheck|livez|readyz|ping))["'`]/;
+// The last segment names the health check, with or without a prefix: /health, /api/health, /flask-health-check.
+// (a prefix only before a health word: /order-ping or /update-status could be anything).
+const HEALTH_ROUTE =
+  /["'`](\/(?:(?:[\w/-]*[/_-])?(?:health|healthz|healthcheck|health-check|livez|readyz)|ping))["'`]/;
 
 /** A health route the app serves, found in its sources ("/health"), so HEALTHCHECK need not hit real endpoints. */
 export async function findHealthRoute(files: ProjectFiles, sources: string[]): Promise<string | undefined> {

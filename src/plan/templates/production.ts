@@ -94,7 +94,10 @@ export function initDecision(decisions: Decision[], runtime: string): void {
 
 /** Paths that are health routes by name; any other route (even a probe's) may change the app's state. */
 export function isHealthRoute(path: string): boolean {
-  return /^\/?(health|healthz|healthcheck|health-check|livez|readyz|ready|alive|ping|status)\/?$/i.test(path);
+  // A prefix only before a health word (/api/health, /flask-health-check): /update-status could change state.
+  return /^\/?(?:(?:[\w/-]*[/_-])?(?:health|healthz|healthcheck|health-check|livez|readyz)|ready|alive|ping|status)\/?$/i.test(
+    path,
+  );
 }
 
 /** A HEALTHCHECK: the app's health route when it has one, else a plain TCP connect (never a probe route). */

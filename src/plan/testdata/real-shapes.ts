@@ -259,3 +259,70 @@ EXPOSE 8000
 CMD ["python", "app.py"]
 `,
 };
+
+/**
+ * The compose service's `command` is what runs (awesome-compose's nginx-wsgi-flask shape):
+ * flask/Dockerfile ends in `CMD python app.py`, but app.py has no __main__ guard (that CMD
+ * would exit at once), and compose runs gunicorn on 8000 and health-checks a route named
+ * /flask-health-check with curl. An nginx service beside it builds its own folder. The
+ * Dockerfile also keeps a no-op `RUN export`, and log files set up as root then chowned
+ * in a separate RUN.
+ */
+export const composeCommand: Fixture = {
+  "compose.yaml": `services:
+  nginx-proxy:
+    build: nginx
+    ports:
+      - "80:80"
+    depends_on:
+      - flask-app
+  flask-app:
+    build: flask
+    restart: always
+    ports:
+      - '8000:8000'
+    healthcheck:
+      test: ["CMD-SHELL", "curl --silent --fail localhost:8000/flask-health-check || exit 1"]
+      interval: 10s
+    command: gunicorn -w 2 -t 60 -b 0.0.0.0:8000 app:app
+`,
+  "nginx/Dockerfile": "FROM nginx:1.27\nCOPY default.conf /etc/nginx/conf.d/default.conf\n",
+  "nginx/default.conf": "server { listen 80; location / { proxy_pass http://flask-app:8000; } }\n",
+  "flask/requirements.txt": "flask==3.1.3\ngunicorn==26.2.0\n",
+  "flask/wsgi.py": "from app import app\n\nif __name__ == '__main__':\n    app.run()\n",
+  "flask/app.py": `from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    return "Hello World!"
+
+
+@app.route("/info")
+def info():
+    return jsonify(host=request.headers.get("Host"), agent=request.headers.get("User-Agent"))
+
+
+@app.route("/flask-health-check")
+def flask_health_check():
+    return "success"
+`,
+  "flask/Dockerfile": `FROM python:3.11-alpine
+RUN apk add curl
+RUN adduser -D nonroot
+RUN mkdir -p /var/log/flask-app && touch /var/log/flask-app/flask-app.err.log
+RUN chown -R nonroot:nonroot /var/log/flask-app
+WORKDIR /home/app
+USER nonroot
+COPY --chown=nonroot:nonroot . .
+ENV VIRTUAL_ENV=/home/app/venv
+RUN python -m venv $VIRTUAL_ENV
+ENV PATH="$VIRTUAL_ENV/bin:$PATH"
+RUN export FLASK_APP=app.py
+RUN pip install -r requirements.txt
+EXPOSE 5000
+CMD ["python", "app.py"]
+`,
+};
