@@ -94,7 +94,11 @@ describe("the compose service's command and ports, without --compose", () => {
       // The rest of the old final stage, as a new user's Dockerfile has it.
       expect(why).toMatch(/RUN export FLASK_APP=app\.py: dropped: an export lasts only for its RUN's shell/);
       expect(r.dockerfile).not.toContain("RUN export");
-      expect(why).toMatch(/RUN apk add curl: dropped: apk packages \(curl\) are another distribution's/);
+      // compose's healthcheck runs curl inside the container: Debian's curl stays in the runtime.
+      expect(why).toMatch(
+        /RUN apk add curl: curl kept \(`curl` is used by the kept steps, the entrypoint, the command or the compose healthcheck\)/,
+      );
+      expect(r.dockerfile).toContain("apt-get install -y --no-install-recommends curl");
       // The log folder chowned in its own RUN is the app's, and so is the file the kept step put there.
       expect(r.dockerfile).toContain("--chown=10001:10001 /opt/slimstage/empty/ /var/log/flask-app/");
       expect(r.dockerfile).toMatch(
@@ -153,6 +157,35 @@ describe("a development service's command is not the image's", () => {
       const r = await optimizeProject(path.join(dir, "flask"), { planOnly: true, tier: "slim" });
       expect(r.project.entry.argv).toEqual(["python", "app.py"]);
       expect(r.decisions.some((d) => /it watches the sources/.test(d.text))).toBe(true);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe("another distribution's packages in the old final stage", () => {
+  it("curl without a use, build tools and libraries are dropped as Debian ones are; an unknown one is dropped, not guessed", async () => {
+    const dockerfile =
+      composeCommand["flask/Dockerfile"]?.replace(
+        "RUN apk add curl",
+        "RUN apk add --no-cache curl musl-dev libpq su-exec",
+      ) ?? "";
+    const compose = composeCommand["compose.yaml"]?.replace(/ {4}healthcheck:\n.*\n.*\n/, "") ?? "";
+    const { dir, cleanup } = await writeFixture({
+      ...composeCommand,
+      "compose.yaml": compose,
+      "flask/Dockerfile": dockerfile,
+    });
+    try {
+      const r = await optimizeProject(path.join(dir, "flask"), { planOnly: true, tier: "slim" });
+      const why = r.decisions.map((d) => d.text).join("\n");
+      expect(why).toMatch(/curl dropped \(none of curl is used/);
+      expect(why).toMatch(/musl-dev dropped \(a build tool/);
+      expect(why).toMatch(/libpq dropped \(a library/);
+      expect(why).toMatch(
+        /su-exec dropped \(a package of apk's distribution, whose Debian name slimstage does not know\)/,
+      );
+      expect(r.dockerfile).not.toContain("install -y --no-install-recommends curl");
     } finally {
       await cleanup();
     }

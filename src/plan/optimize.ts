@@ -226,6 +226,8 @@ interface ComposePick {
   ports: number[];
   /** Why the service's command is not the image's: a development set-up (bind-mounted sources, a watcher). */
   devCommand?: string;
+  /** The service's healthcheck test, which compose runs inside the container. */
+  healthcheck?: string[];
 }
 
 /** A command that watches or reloads sources: what a development service runs, not the image. */
@@ -282,6 +284,7 @@ async function composeTarget(
           dependsOn: svc.dependsOn.map((d) => d.service),
           ...(svc.command ? { command: svc.command } : {}),
           ports: svc.ports,
+          ...(svc.healthcheck ? { healthcheck: svc.healthcheck.test } : {}),
           ...(developmentCommand(svc.command, svc.bindMounts)
             ? { devCommand: developmentCommand(svc.command, svc.bindMounts) }
             : {}),
@@ -444,6 +447,8 @@ interface Discovered {
   discovery: Decision[];
   /** The compose service found building this Dockerfile, when it has dependencies: verification's sidecars. */
   compose: { file: string; service: string } | undefined;
+  /** The healthcheck compose runs in the container of the service building this Dockerfile. */
+  composeHealthcheck?: string;
 }
 
 /** What the build and verification of each tier need. */
@@ -554,6 +559,7 @@ async function discoverProject(dir: string, opts: OptimizeOptions): Promise<Disc
   const fromCompose: Decision[] = [];
   // The compose service found building this Dockerfile: its dependencies become verification's sidecars.
   let foundCompose: { file: string; service: string } | undefined;
+  let composeHealthcheck: string | undefined;
   const readExisting = async (file: string, composeDirs: readonly string[]) => {
     const picked = await composeTarget(opts.compose, file, composeDirs);
     const target = opts.target ?? picked?.target;
@@ -576,6 +582,7 @@ async function discoverProject(dir: string, opts: OptimizeOptions): Promise<Disc
     // A --target other than the service's stage is another image than the one compose runs.
     if (!picked || (opts.target !== undefined && picked.target !== opts.target)) return read;
     const run = withComposeRun(read, picked);
+    if (picked.healthcheck) composeHealthcheck = picked.healthcheck.join(" ");
     if (picked.command && picked.devCommand)
       fromCompose.push({
         topic: "discovery",
@@ -617,7 +624,17 @@ async function discoverProject(dir: string, opts: OptimizeOptions): Promise<Disc
       : []),
     ...fromCompose,
   ];
-  return { fromPath, existing, sub, files, projectDir, subDockerfile, discovery, compose: foundCompose };
+  return {
+    fromPath,
+    existing,
+    sub,
+    files,
+    projectDir,
+    subDockerfile,
+    discovery,
+    compose: foundCompose,
+    ...(composeHealthcheck !== undefined ? { composeHealthcheck } : {}),
+  };
 }
 
 /** Detection, told about the existing Dockerfile and the port a given probe asks. */
@@ -797,6 +814,7 @@ async function planTier(
   const rw = rewriteDockerfile(existing, plan, project, {
     frontendAvailable: run.frontendAvailable,
     ...(entrypointText !== undefined ? { entrypointText } : {}),
+    ...(found.composeHealthcheck !== undefined ? { healthcheckText: found.composeHealthcheck } : {}),
   });
   const shellEntry =
     keepEntrypoint && entrypointText !== undefined && /^#!.*\b(sh|bash)\b/.test(entrypointText);

@@ -72,6 +72,11 @@ const COMMANDS: Record<string, string[]> = {
   imagemagick: ["convert", "magick"],
 };
 
+/** A package whose programs slimstage knows (curl, jq, bash): named the same on Alpine and Debian. */
+export function isKnownProgramPackage(name: string): boolean {
+  return Object.hasOwn(COMMANDS, name);
+}
+
 /** Packages that build code: the generated builder has its own. */
 const TOOLCHAIN =
   /^(build-essential|gcc|g\+\+|make|cmake|pkg-config|autoconf|automake|libtool|.*-dev|python3?-dev)$/;
@@ -106,12 +111,12 @@ export function judgePackages(packages: string[], usedText: string): PackageVerd
         ? {
             name,
             keep: true,
-            why: `\`${used}\` is used by the kept steps, the entrypoint or the command${renamed}`,
+            why: `\`${used}\` is used by the kept steps, the entrypoint, the command or the compose healthcheck${renamed}`,
           }
         : {
             name,
             keep: false,
-            why: `none of ${cmds.join(", ")} is used by the kept steps, the entrypoint or the command`,
+            why: `none of ${cmds.join(", ")} is used by the kept steps, the entrypoint, the command or the compose healthcheck`,
           };
     }
     return { name, keep: true, why: `slimstage cannot tell whether the app uses it, so it stays${renamed}` };

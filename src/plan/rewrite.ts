@@ -22,7 +22,14 @@ import { DEBUG_PORTS, type ExistingDockerfile } from "./detect/existing.js";
 import { languageOf } from "./languages/index.js";
 import type { Project } from "./project.js";
 import { createdFolders, handedFoldersOf, ownershipStep } from "./rewrite-ownership.js";
-import { aptPackages, imageFamily, judgePackages, plainRun, rootImage } from "./rewrite-parts.js";
+import {
+  aptPackages,
+  imageFamily,
+  isKnownProgramPackage,
+  judgePackages,
+  plainRun,
+  rootImage,
+} from "./rewrite-parts.js";
 import { type Decision, execForm, type PlannedFiles } from "./templates/text.js";
 
 export interface RewriteOptions {
@@ -30,6 +37,8 @@ export interface RewriteOptions {
   frontendAvailable?: boolean;
   /** Text of the app's entrypoint script, read to tell which runtime packages it uses. */
   entrypointText?: string;
+  /** The compose service's healthcheck, run inside the container: the programs it calls must stay. */
+  healthcheckText?: string;
 }
 
 export interface RewriteResult {
@@ -145,7 +154,8 @@ interface RewriteState {
   /** The text of each kept RUN step: what the runtime packages are judged against. */
   keptRunTexts: string[];
   /** Package installs of the old final stage, judged once everything else is known. */
-  packageRuns: Array<{ ins: Instruction; packages: string[] }>;
+  /** Package installs of the final stage; `foreign` names another distribution's package manager (apk). */
+  packageRuns: Array<{ ins: Instruction; packages: string[]; foreign?: string }>;
   foreign: Set<number>;
   /** The indexes and names of the kept foreign stages, as COPY --from names them. */
   foreignNames: Set<string>;
@@ -439,6 +449,11 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
       .split(/&&|;|\n/)[0]
       ?.split(/\s+/)
       .filter((w) => w && !w.startsWith("-") && w !== "\\");
+    // Judged with the Debian packages below: a program the app or compose's healthcheck runs (curl) stays.
+    if (isFinal && names && names.length > 0) {
+      s.packageRuns.push({ ins, packages: names, foreign: pm });
+      return;
+    }
     decisions.push({
       topic: "dropped",
       text: `${at} ${oneLine(ins)}: dropped: ${pm} packages (${names?.join(" ") || "none named"}) are another distribution's; the generated stages are Debian, with the toolchain and the libraries the dependencies link worked out from them; if the app runs one of these programs, install its Debian package in the runtime stage`,
@@ -475,12 +490,22 @@ function judgeRuntimePackages(s: RewriteState): string[] {
   const usedText = [
     ...s.keptRunTexts,
     s.opts.entrypointText ?? "",
+    s.opts.healthcheckText ?? "",
     (existing.entrypointArgv ?? []).join(" "),
     (existing.cmdArgv ?? s.project.entry.argv).join(" "),
   ].join("\n");
   const keptPackages: string[] = [];
-  for (const { ins, packages } of s.packageRuns) {
-    const verdicts = judgePackages(packages, usedText);
+  for (const { ins, packages, foreign } of s.packageRuns) {
+    const verdicts = judgePackages(packages, usedText).map((v) =>
+      // Another distribution's package stays only as a program whose Debian package has the same name.
+      foreign && v.keep && !isKnownProgramPackage(v.name)
+        ? {
+            ...v,
+            keep: false,
+            why: `a package of ${foreign}'s distribution, whose Debian name slimstage does not know`,
+          }
+        : v,
+    );
     for (const v of verdicts) if (v.keep && !keptPackages.includes(v.name)) keptPackages.push(v.name);
     decisions.push({
       topic: verdicts.some((v) => v.keep) ? "kept" : "dropped",
