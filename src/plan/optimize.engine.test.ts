@@ -224,12 +224,18 @@ describe("optimize on the labs", () => {
     });
     try {
       const repository = "slimstage-test/plan-optimize-fallback";
+      const failures: Array<{ tier?: string; fallback: boolean }> = [];
       const r = await optimizeProject(dir, {
         labels: LABELS,
         repository,
         probes: [{ kind: "http", port: 5000, path: "/", expectBody: "shell-ok" }],
         verifyTimeoutMs: 60_000,
+        onProgress: (e) => {
+          if (e.type === "phase" && e.failed) failures.push({ tier: e.tier, fallback: e.failed.fallback });
+        },
       });
+      // The progress event says a fallback follows (the CLI plans its two phases from it).
+      expect(failures).toEqual([{ tier: "distroless", fallback: true }]);
       tags.push(`${repository}:distroless-unverified`, `${repository}:slim`);
       expect(r.attempts.map((a) => [a.tier, a.status])).toEqual([
         ["distroless", "verify-failed"],

@@ -88,7 +88,13 @@ export interface OptimizeOptions {
 }
 
 export type OptimizeProgressEvent =
-  | { type: "phase"; tier?: Tier; message: string }
+  | {
+      type: "phase";
+      tier?: Tier;
+      message: string;
+      /** The tier failed; `fallback`: the next tier is tried (its build and verification follow). */
+      failed?: { fallback: boolean };
+    }
   | { type: "build"; tier: Tier; event: BuildProgressEvent }
   | { type: "verify"; tier: Tier; event: VerifyProgressEvent };
 
@@ -770,10 +776,17 @@ async function runTiers(run: TierRun, tiers: Tier[]): Promise<TierOutcome> {
         type: "phase",
         tier,
         message: `${tier} tier failed: ${attempt.reason}; no other tier can pass`,
+        failed: { fallback: false },
       });
       break;
     } else {
-      progress({ type: "phase", tier, message: `${tier} tier failed: ${attempt.reason}; falling back` });
+      const fallback = tiers.indexOf(tier) < tiers.length - 1;
+      progress({
+        type: "phase",
+        tier,
+        message: `${tier} tier failed: ${attempt.reason}; ${fallback ? "falling back" : "no tier left"}`,
+        failed: { fallback },
+      });
     }
   }
   return { attempts, chosen, lastPlan };

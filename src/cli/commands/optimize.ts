@@ -225,8 +225,9 @@ async function runOptimize(
     onProgress: (e) => {
       if (e.type === "phase") {
         // Each "building"/"verifying" message starts a phase; a fallback plans the next tier's two.
-        if (/ tier failed: /.test(e.message)) clock.plan(2);
-        else {
+        if (e.failed) {
+          if (e.failed.fallback) clock.plan(2);
+        } else {
           if (started > 0) clock.finish();
           started++;
           clock.start();
