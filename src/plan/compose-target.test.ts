@@ -87,6 +87,11 @@ describe("the compose service's command and ports, without --compose", () => {
       expect(r.project.port).toBe(8000);
       expect(r.dockerfile).toContain(`CMD ${JSON.stringify(argv).replace(/","/g, '", "')}`);
       expect(r.dockerfile).toMatch(/^EXPOSE 8000$/m);
+      // The Dockerfile's 5000 belonged to the CMD that compose replaces.
+      expect(r.dockerfile).not.toMatch(/^EXPOSE 5000$/m);
+      expect(r.decisions.map((d) => d.text).join("\n")).toMatch(
+        /EXPOSE 5000: 5000 not exposed: service flask-app's command replaces the CMD, and the service publishes 8000/,
+      );
       const why = r.decisions.map((d) => d.text).join("\n");
       expect(why).toMatch(/replaces \S*Dockerfile's CMD \(python app\.py\) when compose runs it/);
       // The route compose health-checks is the app's health route: the image's HEALTHCHECK requests it.

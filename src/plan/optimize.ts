@@ -333,6 +333,7 @@ function withComposeRun(existing: ExistingDockerfile, pick: ComposePick): Existi
     ports,
     cmdArgv: pick.command,
     entry: { argv, source: `command of ${pick.source}` },
+    composeRun: { service: pick.service, ports: pick.ports },
   };
 }
 

@@ -277,9 +277,22 @@ function rewriteInstruction(s: RewriteState, ins: Instruction, isFinal: boolean)
       const runs = [...project.entry.argv, ...(existing.entrypointArgv ?? []), ...(existing.cmdArgv ?? [])];
       const inspects = runs.some((a) => /^--inspect(-brk)?(=|$)/.test(a));
       const debug = ins.ports.filter((p) => p.port !== undefined && DEBUG_PORTS.has(p.port) && !inspects);
+      // The program compose runs instead of the CMD listens where compose publishes: the CMD's ports go.
+      const replaced = existing.composeRun;
+      const unpublished = replaced
+        ? ins.ports.filter(
+            (p) => p.port !== undefined && p.port !== project.port && !replaced.ports.includes(p.port),
+          )
+        : [];
       const extra = ins.ports.filter(
-        (p) => p.port !== undefined && p.port !== project.port && !debug.includes(p),
+        (p) =>
+          p.port !== undefined && p.port !== project.port && !debug.includes(p) && !unpublished.includes(p),
       );
+      if (isFinal && replaced && unpublished.length > 0)
+        decisions.push({
+          topic: "rewrite",
+          text: `${at} ${oneLine(ins)}: ${unpublished.map((p) => p.raw).join(" ")} not exposed: service ${replaced.service}'s command replaces the CMD, and the service publishes ${replaced.ports.join(", ") || "no port"}`,
+        });
       if (isFinal && debug.length > 0)
         decisions.push({
           topic: "rewrite",

@@ -35,6 +35,8 @@ export interface ExistingDockerfile {
   workdir?: string;
   /** ENV of the target at its end, expanded. */
   env: Record<string, string>;
+  /** Set when a compose service's `command` replaced the CMD: the container ports that service publishes. */
+  composeRun?: { service: string; ports: number[] };
 }
 
 /** Splits a plain shell command into words when it has no shell syntax; undefined otherwise. */
