@@ -4,7 +4,8 @@
  * build.target, a Django production Dockerfile (APP_HOME, entrypoint wrapper
  * using netcat, media uploads, time zones) and a hit counter whose only route
  * changes state, and a project in service/ that only the root Dockerfile's
- * `COPY service /service` points to (verified against the project's own image). Each verified image is also stopped with `docker stop`: the
+ * `COPY service /service` points to (verified against the project's own image),
+ * and a Flask app that compose runs with gunicorn while its Dockerfile's CMD would exit. Each verified image is also stopped with `docker stop`: the
  * app must end by the forwarded SIGTERM (exit 143 or 0), not be killed after
  * the grace period (137); the stop time is printed, not asserted.
  * Images are labelled org.slimstage.test=plan-real-<run> and removed afterwards.
@@ -16,7 +17,13 @@ import { startPackageIndex } from "../bases/package-index.js";
 import { buildImage } from "../engine/build/build.js";
 import { optimizeProject } from "./optimize.js";
 import { engineRun } from "./test-helpers/engine-run.js";
-import { djangoAppHome, multiTarget, serviceSubfolder, stateRouteCounter } from "./testdata/real-shapes.js";
+import {
+  composeCommand,
+  djangoAppHome,
+  multiTarget,
+  serviceSubfolder,
+  stateRouteCounter,
+} from "./testdata/real-shapes.js";
 
 const t = engineRun("plan-real");
 const { labels: LABELS, run: RUN, attempt, dirOf, stopTime } = t;
@@ -92,6 +99,43 @@ describe("optimize on real project shapes", () => {
       );
       expect([0, 143]).toContain(stop.exitCode);
     }
+  }, 900_000);
+
+  it("compose's command runs (gunicorn on 8000, not the Dockerfile's dead CMD): slim verified on every route, the chowned log file written by the app user", async () => {
+    const dir = await dirOf(composeCommand);
+    const r = await optimizeProject(path.join(dir, "flask"), {
+      allTiers: true,
+      probes: [
+        { kind: "http", port: 8000, path: "/", expectStatus: 200, expectBody: "Hello World!" },
+        { kind: "http", port: 8000, path: "/flask-health-check", expectStatus: 200, expectBody: "success" },
+        {
+          kind: "http",
+          port: 8000,
+          path: "/info",
+          headers: { "User-Agent": "slimstage-test" },
+          expectStatus: 200,
+          expectJson: [{ path: "agent", value: "slimstage-test" }],
+        },
+        // Appends to the log file the old Dockerfile made as root and chowned: needs it owned by the app user.
+        { kind: "http", port: 8000, path: "/log", method: "POST", expectStatus: 201, expectBody: "1" },
+        { kind: "http", port: 8000, path: "/nope", expectStatus: 404 },
+      ],
+      labels: LABELS,
+      repository: `slimstage-test/plan-real-compose-command-${RUN}`,
+    });
+    expect(r.project.entry.argv[0]).toBe("gunicorn");
+    const slim = attempt(r, "slim");
+    expect(slim.reason).toBeUndefined();
+    expect(slim.status).toBe("verified");
+    expect(slim.verify?.probes.every((p) => p.ok)).toBe(true);
+    // curl stays for compose's own healthcheck; distroless cannot hold the kept mkdir/touch step.
+    expect(slim.dockerfile).toContain("--no-install-recommends curl");
+    expect(attempt(r, "distroless").reason).toContain("need a shell");
+    const stop = await stopTime(slim.image as string);
+    console.log(
+      `MEASURED compose-command slim ${(slim.sizeBytes ?? 0) / 1e6} MB, docker stop ${stop.ms.toFixed(0)} ms`,
+    );
+    expect([0, 143]).toContain(stop.exitCode);
   }, 900_000);
 
   it("a project in service/, named by the root Dockerfile's COPY service /service: found, both tiers identical to the original", async () => {

@@ -308,6 +308,15 @@ def info():
 @app.route("/flask-health-check")
 def flask_health_check():
     return "success"
+
+
+@app.route("/log", methods=["POST"])
+def log():
+    # The file the Dockerfile made as root and then chowned to its user.
+    with open("/var/log/flask-app/flask-app.err.log", "a") as f:
+        f.write("event\\n")
+    with open("/var/log/flask-app/flask-app.err.log") as f:
+        return str(sum(1 for _ in f)), 201
 `,
   "flask/Dockerfile": `FROM python:3.11-alpine
 RUN apk add curl
