@@ -281,6 +281,7 @@ async function composeTarget(
       const built = path.resolve(context, build.dockerfile ?? "Dockerfile");
       if (built !== path.resolve(dockerfile)) return [];
       const where = path.relative(process.cwd(), file) || file;
+      const devCommand = developmentCommand(svc.command, svc.bindMounts);
       return [
         {
           ...(build.target ? { target: build.target } : {}),
@@ -291,9 +292,7 @@ async function composeTarget(
           ...(svc.command ? { command: svc.command } : {}),
           ports: svc.ports,
           ...(svc.healthcheck ? { healthcheck: svc.healthcheck.test } : {}),
-          ...(developmentCommand(svc.command, svc.bindMounts)
-            ? { devCommand: developmentCommand(svc.command, svc.bindMounts) }
-            : {}),
+          ...(devCommand ? { devCommand } : {}),
         },
       ];
     });

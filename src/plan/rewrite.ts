@@ -153,6 +153,8 @@ interface RewriteState {
   keptRunSteps: number;
   /** The text of each kept RUN step: what the runtime packages are judged against. */
   keptRunTexts: string[];
+  /** The folders the old chain's set-up steps hand to a user, read once (handedFoldersOf). */
+  handed: Array<{ path: string; line: number }>;
   /** Package installs of the old final stage, judged once everything else is known. */
   /** Package installs of the final stage; `foreign` names another distribution's package manager (apk). */
   packageRuns: Array<{ ins: Instruction; packages: string[]; foreign?: string }>;
@@ -182,6 +184,7 @@ export function rewriteDockerfile(
     keptStages: [],
     keptRunSteps: 0,
     keptRunTexts: [],
+    handed: handedFoldersOf(existing),
     packageRuns: [],
     foreign,
     foreignNames: new Set(
@@ -419,11 +422,7 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
   const apt = aptPackages(text);
   const setup = isFinal ? ownershipStep(text) : undefined;
   // The folders this step hands over, counting those an earlier RUN made (handedFoldersOf).
-  const handed = setup
-    ? handedFoldersOf(s.existing)
-        .filter((h) => h.line === line(ins))
-        .map((h) => h.path)
-    : [];
+  const handed = setup ? s.handed.filter((h) => h.line === line(ins)).map((h) => h.path) : [];
   if (isFinal && apt.length > 0) {
     // Judged below, once the kept steps and the entrypoint are known.
     s.packageRuns.push({ ins, packages: apt });
