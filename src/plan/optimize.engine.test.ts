@@ -4,9 +4,11 @@
  * sizes are held to the issue's targets. Images are labelled
  * org.slimstage.test=plan and removed afterwards, also on failure.
  */
+import { execFile } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { startPackageIndex } from "../bases/package-index.js";
 import { buildImage } from "../engine/build/build.js";
@@ -33,6 +35,21 @@ async function cleanUp(): Promise<void> {
 }
 
 afterAll(cleanUp);
+
+/** Runs `argv` in `image` (its entrypoint replaced) and returns what it printed. */
+async function runIn(image: string, argv: string[]): Promise<{ stdout: string; stderr: string }> {
+  const labels = Object.entries(LABELS).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
+  const [entry = "", ...args] = argv;
+  return await promisify(execFile)("docker", [
+    "run",
+    "--rm",
+    ...labels,
+    "--entrypoint",
+    entry,
+    image,
+    ...args,
+  ]);
+}
 
 function attempt(r: OptimizeResult, tier: "slim" | "distroless"): TierAttempt {
   const a = r.attempts.find((x) => x.tier === tier);
@@ -99,6 +116,13 @@ describe("optimize on the labs", () => {
       const tree = mergeLayers((await openImage(`docker://${a.image}`)).layers);
       expect(tree.get(serverPyc)?.entry?.type, a.tier).toBe("file");
     }
+    // Both tiers trust what the original trusted (the base's CA bundle, this machine's proxy CA in
+    // it): the slim tier's ssl module once had no CA at all (no /usr/lib/ssl in its runtime).
+    const caCount = ["python3", "-c", "import ssl; print(len(ssl.create_default_context().get_ca_certs()))"];
+    const original = Number((await runIn("python:3.11-slim", caCount)).stdout.trim());
+    expect(original).toBeGreaterThan(0);
+    for (const a of [slim, distroless])
+      expect(Number((await runIn(a.image ?? "", caCount)).stdout.trim()), a.tier).toBe(original);
   });
 
   it("lab-003 C extension against libpq: runtime libraries from ELF needs (slim), libpq's closure (distroless), both verified", async () => {
@@ -138,6 +162,26 @@ describe("optimize on the labs", () => {
     );
     expect(distroless.sizeBytes).toBeLessThanOrEqual((node?.size ?? 0) + 15e6);
     expect(slim.sizeBytes).toBeLessThanOrEqual(prod);
+    // The base's NODE_EXTRA_CA_CERTS (this machine's proxy CA) is carried, and names a bundle that
+    // loads: an optimized image once failed HTTPS with SELF_SIGNED_CERT_IN_CHAIN where the original answered.
+    const engine = await connectEngine();
+    const baseEnv = (await findEngineImage("node:22-slim", engine))?.env ?? [];
+    const extra = baseEnv
+      .find((e) => e.startsWith("NODE_EXTRA_CA_CERTS="))
+      ?.slice("NODE_EXTRA_CA_CERTS=".length);
+    const certs = [
+      "node",
+      "-e",
+      "const f = process.env.NODE_EXTRA_CA_CERTS; console.log(f ?? '', f ? require('fs').readFileSync(f, 'utf8').split('BEGIN CERTIFICATE').length - 1 : 0)",
+    ];
+    for (const a of [slim, distroless]) {
+      const out = await runIn(a.image ?? "", certs);
+      const [file, count] = out.stdout.trim().split(" ");
+      expect(file, a.tier).toBe(extra ?? "");
+      if (extra) expect(Number(count), a.tier).toBeGreaterThan(0);
+      // Node warns "Ignoring extra certs from ..." when the file does not load.
+      expect(out.stderr, a.tier).toBe("");
+    }
   });
 
   it("Poetry (slim) and uv (distroless) projects: the exported locks install with plain pip, tests run, verified", async () => {

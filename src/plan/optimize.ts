@@ -475,6 +475,8 @@ interface TierRun {
   engine: Engine | undefined;
   /** The sidecars verification starts: --compose, the lab's, or the project's own compose service. */
   compose: { file: string; service: string } | undefined;
+  /** The builder base's ENV, as the engine has the image (empty without one): see carriedBaseEnv. */
+  baseEnv: string[];
 }
 
 /** The tiers' outcome: every attempt, the tier chosen and the last plan made. */
@@ -522,7 +524,9 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
   const compose = opts.compose ?? opts.defaults?.compose ?? found.compose;
   // A sidecar image the engine does not have fails verification after every build: said before the first.
   if (compose && engine) await requireSidecarImages(compose, engine);
+  const baseEnv = engine ? await builderBaseEnv(project, opts, engine) : [];
   const run: TierRun = {
+    baseEnv,
     compose,
     opts,
     progress,
@@ -543,6 +547,18 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
     for (const a of outcome.attempts) if (a.image && a.ok) await untagLocalImage(engine, a.image);
   }
   return finishResult(run, outcome);
+}
+
+/**
+ * The ENV of the image the plan builds from (its builder base), when the engine has it: the runtime
+ * starts from another base and carries some of it (templates/production.ts, carriedBaseEnv). An image
+ * the engine does not have yet (the build pulls it) gives none.
+ */
+async function builderBaseEnv(project: Project, opts: OptimizeOptions, engine: Engine): Promise<string[]> {
+  const base = planFiles(project, "slim", opts.baseImage ? { baseImage: opts.baseImage } : {}).builderBase;
+  if (base === undefined) return [];
+  const info = await findEngineImage(base, engine);
+  return info?.env ?? [];
 }
 
 /**
@@ -808,6 +824,7 @@ async function planTier(
       ...(opts.skipTests ? { skipTests: true } : {}),
       ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
       ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
+      ...(run.baseEnv.length > 0 ? { baseEnv: run.baseEnv } : {}),
       ...(run.writable.length > 0 ? { writable: run.writable } : {}),
       ...(existing ? { appDir: run.appDir } : {}),
       ...(keepEntrypoint

@@ -16,6 +16,10 @@ import {
 import type { NodeProject } from "../project.js";
 import { nextCopies, nextDecision, nextEnvLine, nextPruneCommands, nextWritable } from "./next.js";
 import {
+  caBundleCommands,
+  caBundleCopy,
+  carriedBaseEnv,
+  carriedEnvDecision,
   entrypointLine,
   healthcheckLine,
   initDecision,
@@ -138,6 +142,7 @@ export function nodePlan(p: NodeProject, tier: Tier, opts: TemplateOptions = {})
     extraFiles: {},
     decisions,
     tier,
+    builderBase: s.base,
   };
   if (s.tests) out.testStage = "test";
   return out;
@@ -281,6 +286,7 @@ function nodeSlimRuntime(s: NodePlanState, inputs: NodeRuntimeInputs): void {
       "RUN ",
       [
         "set -eu",
+        ...caBundleCommands(),
         "sed -n 's/^Package: //p' /opt/slimstage/runtime-base-status | LC_ALL=C sort -u > /opt/slimstage/runtime-base-packages",
         ...runtimePackagesCommands(["/app/node_modules"], [], {
           baseFile: "/opt/slimstage/runtime-base-packages",
@@ -303,13 +309,21 @@ function nodeSlimRuntime(s: NodePlanState, inputs: NodeRuntimeInputs): void {
     `RUN ${installRuntimePackagesCommand("/tmp/runtime-packages")} && groupadd --system --gid ${uid} app && useradd --system --uid ${uid} --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app`,
   );
   df.line(`COPY --from=interpreter /usr/local/bin/node /usr/local/bin/node`);
-  df.line("ENV NODE_ENV=production");
+  df.line(caBundleCopy("interpreter"));
+  df.line(envLine(s, ["NODE_ENV=production"]));
   nodeRuntimeFiles(s, inputs);
   df.line("USER app");
   decisions.push({
     topic: "runtime",
     text: `the runtime is ${runtimeBase} (the layers ${base} is built on) with ${base}'s node binary, the Debian packages node and the native addons link (none beyond the base for plain JavaScript), production node_modules and ${p.appPaths.join(", ")}; no npm; NODE_ENV=production; runs as the system user app (${uid}); a shell and apt remain for debugging`,
   });
+}
+
+/** The runtime's ENV line: its own settings and what the base's ENV carries (carriedBaseEnv), said in the plan. */
+function envLine(s: NodePlanState, own: string[]): string {
+  const carried = carriedBaseEnv(s.opts.baseEnv, own);
+  carriedEnvDecision(s.decisions, carried, s.base);
+  return `ENV ${[...own, ...carried].join(" ")}`;
 }
 
 /** What both tiers' runtime stages hold after their base: Next's env, the app folder, modules, writable folders, the app. */
@@ -351,7 +365,7 @@ function nodeDistrolessRuntime(s: NodePlanState, inputs: NodeRuntimeInputs): voi
   df.comment(`---- runtime: FROM scratch, as user ${uid} ----`);
   df.line("FROM scratch AS runtime");
   df.line("COPY --from=rootfs /rootfs/ /");
-  df.line("ENV NODE_ENV=production PATH=/usr/local/bin");
+  df.line(envLine(s, ["NODE_ENV=production", "PATH=/usr/local/bin"]));
   nodeRuntimeFiles(s, inputs);
   df.line(`USER ${uid}:${uid}`);
   decisions.push({

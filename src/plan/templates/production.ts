@@ -128,3 +128,66 @@ export function healthcheckLine(
     text: `HEALTHCHECK is a TCP connect to port ${port}: the app has no health route, and a request to a real route (a counter, a form) could change its state`,
   };
 }
+
+/**
+ * The builder base's ENV that the runtime keeps: a generated runtime starts from
+ * another base (Debian slim, or scratch), so what the language image set is lost
+ * unless carried. Only settings that change how the app talks to the world: the
+ * CA bundles a TLS-inspecting proxy needs (Node trusts its own store unless
+ * NODE_EXTRA_CA_CERTS names more; found when an optimized Node image failed
+ * HTTPS with SELF_SIGNED_CERT_IN_CHAIN where the original answered), the locale
+ * and the time zone. Versions, checksums and PATH stay behind.
+ */
+const CARRIED_ENV = [
+  "LANG",
+  "LC_ALL",
+  "TZ",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE",
+];
+
+/** `NAME=value` words for an ENV line: the carried entries of `baseEnv` that the plan does not set itself. */
+export function carriedBaseEnv(baseEnv: readonly string[] | undefined, setHere: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const e of baseEnv ?? []) {
+    const eq = e.indexOf("=");
+    const name = e.slice(0, eq);
+    if (eq <= 0 || !CARRIED_ENV.includes(name) || setHere.some((w) => w.startsWith(`${name}=`))) continue;
+    out.push(`${name}=${envValue(e.slice(eq + 1))}`);
+  }
+  return out;
+}
+
+/** A value as ENV reads it back: bare when plain, else double-quoted with `"`, `\` and `$` escaped. */
+function envValue(v: string): string {
+  return /^[\w./:@,+-]+$/.test(v) ? v : `"${v.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
+}
+
+/** Says which base settings the runtime keeps, when there are any. */
+export function carriedEnvDecision(decisions: Decision[], carried: readonly string[], base: string): void {
+  if (carried.length === 0) return;
+  decisions.push({
+    topic: "runtime",
+    text: `${carried.map((c) => c.slice(0, c.indexOf("="))).join(", ")} ${carried.length === 1 ? "is" : "are"} carried from ${base}'s ENV (certificate bundles, locale, time zone); the runtime does not start from ${base}`,
+  });
+}
+
+/** Where the builder's CA bundle waits for the runtime (empty when the builder has none). */
+export const CA_BUNDLE_DIR = "/opt/slimstage/certs";
+const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+/**
+ * Shell commands for a builder stage: the base's CA bundle (what the original
+ * image trusted, a proxy's CA included) set aside for the runtime.
+ */
+export function caBundleCommands(): string[] {
+  return [`mkdir -p ${CA_BUNDLE_DIR}`, `if [ -f ${CA_BUNDLE} ]; then cp ${CA_BUNDLE} ${CA_BUNDLE_DIR}/; fi`];
+}
+
+/** The runtime's copy of the bundle set aside by caBundleCommands in `stage`. */
+export function caBundleCopy(stage: string): string {
+  return `COPY --from=${stage} ${CA_BUNDLE_DIR}/ /etc/ssl/certs/`;
+}

@@ -20,6 +20,10 @@ import type { PythonProject } from "../project.js";
 import { FIND_LINKS_ARG } from "../run-index.js";
 import { collectstaticLine, djangoDecisions, staticRootCopy } from "./django.js";
 import {
+  caBundleCommands,
+  caBundleCopy,
+  carriedBaseEnv,
+  carriedEnvDecision,
   entrypointLine,
   healthcheckLine,
   initDecision,
@@ -192,6 +196,12 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
       text: "gunicorn (25.1 and later) opens its control socket in $XDG_RUNTIME_DIR or $HOME/.gunicorn; the app user has no home, so XDG_RUNTIME_DIR=/tmp (writable in both tiers) keeps it from failing with Permission denied at every start",
     });
   }
+  // Neither runtime has Debian's openssl package (its /usr/lib/ssl points OpenSSL at the bundle): without
+  // this, the slim tier's ssl module trusted no CA at all where the original image trusted the base's bundle.
+  env.push("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt");
+  const carried = carriedBaseEnv(s.opts.baseEnv, env);
+  env.push(...carried);
+  carriedEnvDecision(decisions, carried, s.base);
   if (tier === "slim") pythonSlimRuntime(s, env, appCopies);
   else pythonDistrolessRuntime(s, env, appCopies);
   pythonStartup(s);
@@ -404,6 +414,7 @@ function pythonSlimRuntime(s: PythonPlanState, env: string[], appCopies: string[
         `rm -f ${DYNLOAD_DROP.map((d) => `/interp${lib}/lib-dynload/${d}`).join(" ")}`,
         // The base's own stdlib bytecode (the start-up modules it compiled) stays: without it every start compiles them.
         "find /interp -depth \\( -name test -o -name tests -o -name idle_test \\) -type d -exec rm -rf {} +",
+        ...caBundleCommands(),
         "sed -n 's/^Package: //p' /opt/slimstage/runtime-base-status | LC_ALL=C sort -u > /opt/slimstage/runtime-base-packages",
         ...runtimePackagesCommands([`/interp${lib}/lib-dynload`, VENV, "/app"], p.native.runtimePackages, {
           baseFile: "/opt/slimstage/runtime-base-packages",
@@ -422,6 +433,7 @@ function pythonSlimRuntime(s: PythonPlanState, env: string[], appCopies: string[
     `RUN ${installRuntimePackagesCommand("/tmp/runtime-packages")} && groupadd --system --gid ${uid} app && useradd --system --uid ${uid} --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app`,
   );
   df.line("COPY --from=interpreter /interp/usr/local/ /usr/local/");
+  df.line(caBundleCopy("interpreter"));
   // libpython lives in /usr/local/lib: refresh the loader cache, as the Python image does.
   df.line("RUN ldconfig");
   df.line(`ENV ${env.join(" ")}`);
@@ -479,7 +491,7 @@ function pythonDistrolessRuntime(s: PythonPlanState, env: string[], appCopies: s
   df.comment(`---- runtime: FROM scratch, as user ${uid} ----`);
   df.line("FROM scratch AS runtime");
   df.line("COPY --from=rootfs /rootfs/ /");
-  df.line(`ENV ${env.join(" ")} SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt`);
+  df.line(`ENV ${env.join(" ")}`);
   runtimeWorkdir(df, uid, writable, s.appDir);
   df.line(`COPY --from=deps ${VENV} ${VENV}`);
   // Writable folders first: a later COPY into an existing folder keeps its owner.

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { expandWord } from "../../dockerfile/expand.js";
 import type { Dockerfile, Stage } from "../../dockerfile/model.js";
 import { parseDockerfile } from "../../dockerfile/parser.js";
 import { buildStageGraph } from "../../dockerfile/stage-graph.js";
@@ -246,4 +247,74 @@ describe("generated Dockerfiles pass slimstage's own linter", () => {
       });
     }
   }
+});
+
+describe("the builder base's ENV the runtime carries", () => {
+  // What the local node base sets (the machine's TLS-inspecting proxy), and what must stay behind.
+  const baseEnv = [
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "NODE_VERSION=22.23.3",
+    "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt",
+    'LANG=en US "quoted" $HOME',
+    "NODE_ENV=development",
+    "TZ=Europe/Paris",
+    "malformed",
+  ];
+
+  /** The runtime's ENV, as BuildKit reads the generated line back (quote removal and escapes, slimstage's own lexer). */
+  function runtimeEnv(df: Dockerfile): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const i of stage(df, "runtime").instructions)
+      if (i.keyword === "ENV") for (const p of i.pairs) out[p.key] = expandWord(p.value, () => undefined);
+    return out;
+  }
+
+  for (const tier of ["slim", "distroless"] as const) {
+    it(`node ${tier}: NODE_EXTRA_CA_CERTS, LANG and TZ carried, versions and PATH not, its own NODE_ENV kept`, async () => {
+      const { plan, df } = await planFor(typescriptProject, tier, { baseEnv });
+      commonChecks(plan, df);
+      const env = runtimeEnv(df);
+      expect(env.NODE_EXTRA_CA_CERTS).toBe("/etc/ssl/certs/ca-certificates.crt");
+      expect(env.LANG).toBe('en US "quoted" $HOME');
+      expect(env.TZ).toBe("Europe/Paris");
+      expect(env.NODE_ENV).toBe("production");
+      expect(env.NODE_VERSION).toBeUndefined();
+      if (tier === "slim") expect(env.PATH).toBeUndefined();
+      else expect(env.PATH).toBe("/usr/local/bin");
+      expect(plan.decisions.map((d) => d.text).join("\n")).toMatch(
+        /NODE_EXTRA_CA_CERTS, LANG, TZ are carried from node:\S+.s ENV/,
+      );
+      // The bundle those name: the builder's, set aside and copied in (distroless: in its rootfs).
+      if (tier === "slim") {
+        expect(text(stage(df, "interpreter"))).toContain(
+          "if [ -f /etc/ssl/certs/ca-certificates.crt ]; then cp /etc/ssl/certs/ca-certificates.crt /opt/slimstage/certs/; fi",
+        );
+        expect(text(stage(df, "runtime"))).toContain(
+          "COPY --from=interpreter /opt/slimstage/certs/ /etc/ssl/certs/",
+        );
+      } else {
+        expect(text(stage(df, "rootfs"))).toContain("/etc/ssl/certs/ca-certificates.crt");
+      }
+    });
+  }
+
+  it("python slim: SSL_CERT_FILE names the bundle copied from the builder; LANG carried", async () => {
+    const { plan, df } = await planFor(poetryProject, "slim", {
+      baseEnv: ["LANG=C.UTF-8", "PYTHON_VERSION=3.11.2"],
+    });
+    commonChecks(plan, df);
+    const env = runtimeEnv(df);
+    expect(env.SSL_CERT_FILE).toBe("/etc/ssl/certs/ca-certificates.crt");
+    expect(env.LANG).toBe("C.UTF-8");
+    expect(env.PYTHON_VERSION).toBeUndefined();
+    expect(text(stage(df, "runtime"))).toContain(
+      "COPY --from=interpreter /opt/slimstage/certs/ /etc/ssl/certs/",
+    );
+  });
+
+  it("nothing carried without a base ENV: the plan says nothing of it", async () => {
+    const { plan, df } = await planFor(typescriptProject, "slim");
+    expect(Object.keys(runtimeEnv(df))).toEqual(["NODE_ENV"]);
+    expect(plan.decisions.some((d) => d.text.includes("carried from"))).toBe(false);
+  });
 });

@@ -60,7 +60,7 @@ export interface PlannedFiles {
   tier: Tier;
   /** The stage that runs the tests, when the project has tests. */
   testStage?: string;
-  /** The image the dependencies are installed in (the builder's FROM): whose interpreter judges markers. */
+  /** The image the dependencies are installed in (the builder's FROM): whose interpreter judges markers, whose ENV the runtime carries. */
   builderBase?: string;
 }
 
@@ -93,6 +93,8 @@ export interface TemplateOptions {
   cmd?: string[];
   /** The runtime's WORKDIR, where the app files go (default /app; a rewrite keeps the old one). */
   appDir?: string;
+  /** The builder base's config ENV (NAME=value), read from the engine: the runtime carries its CA and locale settings. */
+  baseEnv?: readonly string[];
 }
 
 /** What every language's plan starts from: the tier, its options with their defaults, the text written. */
