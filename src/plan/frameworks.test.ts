@@ -7,11 +7,12 @@
 import { realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseDockerfile } from "../dockerfile/parser.js";
+import type { RunInstruction } from "../dockerfile/model.js";
+import { parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
 import { InputError } from "../errors.js";
 import { detectProject } from "./detect/project.js";
 import { optimizeProject } from "./optimize.js";
-import { handedFolders, ownershipStep } from "./rewrite-ownership.js";
+import { createdFolders, handedFolders, ownershipStep as ownershipOf } from "./rewrite-ownership.js";
 import { writeFixture } from "./testdata/fixtures.js";
 import { nestApp } from "./testdata/nest-app.js";
 import { nextServer, nextServerWithDockerfile } from "./testdata/next-server.js";
@@ -295,6 +296,10 @@ describe("a development watcher in the old CMD (npm run dev -> nodemon)", () => 
 });
 
 describe("folder set-up steps of the old file's user", () => {
+  /** The RUN's script as slimstage's shell parser reads it. */
+  const shell = (t: string) => (parseInstruction(`RUN ${t}`) as RunInstruction).shell;
+  const ownershipStep = (t: string) => ownershipOf(shell(t));
+
   it("reads mkdir, chown and chmod steps; anything else is not one", () => {
     expect(ownershipStep("mkdir .next && chown nextjs:nodejs .next")).toEqual({
       created: [".next"],
@@ -312,6 +317,21 @@ describe("folder set-up steps of the old file's user", () => {
     });
     expect(ownershipStep("mkdir x && chown u x && npm run build")).toBeUndefined();
     expect(ownershipStep("chown u $(cat list)")).toBeUndefined();
+    // Read as the shell reads it: `|| true` runs a command; quotes and line continuations are words' business.
+    expect(ownershipStep("(mkdir a && chown u a) || true")).toBeUndefined();
+    expect(ownershipStep('mkdir -p "/srv/my data" \\\n  && chown -R app "/srv/my data" 2>/dev/null')).toEqual(
+      {
+        created: ["/srv/my data"],
+        owned: ["/srv/my data"],
+        recursive: ["/srv/my data"],
+        owners: ["app"],
+      },
+    );
+    expect(ownershipStep("mkdir a && chown u a &&")).toBeUndefined();
+    expect(createdFolders(shell("mkdir -p /var/log/app && touch /var/log/app/x.log || mkdir /b"))).toEqual([
+      "/var/log/app",
+      "/b",
+    ]);
   });
 
   it("hands a folder to the app only when the step made it and gave it to a non-root user", () => {

@@ -6,6 +6,7 @@
  * trace, the app could no longer write there. A folder the step both creates
  * and hands to a user becomes one of the runtime's writable folders.
  */
+import type { ShellScript } from "../dockerfile/model.js";
 import type { ExistingDockerfile } from "./detect/existing.js";
 
 export interface OwnershipStep {
@@ -19,28 +20,23 @@ export interface OwnershipStep {
   owners: string[];
 }
 
-/** The step's parts, when every command of it is mkdir, chown or chmod with plain words; else undefined. */
-export function ownershipStep(text: string): OwnershipStep | undefined {
-  const flat = text.replace(/\\\r?\n/g, " ");
-  // Shell syntax beyond `&&` and `;` (pipes, substitutions, redirections) is more than set-up.
-  if (/[|<>`(){}]|\$\(/.test(flat.replace(/&&/g, ""))) return undefined;
-  const commands = flat
-    .split(/&&|;/)
-    .map((c) => c.trim())
-    .filter(Boolean);
-  if (commands.length === 0) return undefined;
+/**
+ * The step's parts, when every command of its script (slimstage's shell parser: across `&&`, `;`,
+ * `||`, pipes, subshells and substitutions) is mkdir, chown or chmod; else undefined.
+ */
+export function ownershipStep(shell: ShellScript): OwnershipStep | undefined {
+  if (shell.error || shell.commands.length === 0) return undefined;
   const out: OwnershipStep = { created: [], owned: [], recursive: [], owners: [] };
-  for (const c of commands) {
-    const [cmd, ...args] = c.split(/\s+/);
-    const plain = args.filter((a) => !a.startsWith("-"));
-    if (cmd === "mkdir") out.created.push(...plain);
-    else if (cmd === "chown") {
+  for (const c of shell.commands) {
+    const plain = c.args.filter((a) => !a.startsWith("-"));
+    if (c.name === "mkdir") out.created.push(...plain);
+    else if (c.name === "chown") {
       const [owner, ...paths] = plain;
       if (owner === undefined || paths.length === 0) return undefined;
       out.owners.push(owner);
       out.owned.push(...paths);
-      if (args.some((a) => /^-[a-zA-Z]*R/.test(a) || a === "--recursive")) out.recursive.push(...paths);
-    } else if (cmd !== "chmod") return undefined;
+      if (c.args.some((a) => /^-[a-zA-Z]*R/.test(a) || a === "--recursive")) out.recursive.push(...paths);
+    } else if (c.name !== "chmod") return undefined;
   }
   return out;
 }
@@ -55,14 +51,11 @@ export function handedFolders(step: OwnershipStep): string[] {
   return step.created.filter((p) => (owned.has(norm(p)) || below(p)) && !p.includes("$"));
 }
 
-/** Folders any command of a RUN creates with mkdir (the RUN may do more: `mkdir -p /var/log/app && touch ...`). */
-export function createdFolders(text: string): string[] {
-  const out: string[] = [];
-  for (const c of text.replace(/\\\r?\n/g, " ").split(/&&|;|\|\||\n/)) {
-    const [cmd, ...args] = c.trim().split(/\s+/);
-    if (cmd === "mkdir") out.push(...args.filter((a) => !a.startsWith("-")));
-  }
-  return out;
+/** Folders any mkdir of a RUN script creates, as written (the RUN may do more: `mkdir -p /var/log/app && touch ...`). */
+export function createdFolders(shell: ShellScript): string[] {
+  return shell.commands
+    .filter((c) => c.name === "mkdir")
+    .flatMap((c) => c.args.filter((a) => !a.startsWith("-")));
 }
 
 /**
@@ -77,12 +70,12 @@ export function handedFoldersOf(existing: ExistingDockerfile): Array<{ path: str
   for (const st of existing.chain)
     for (const ins of st.instructions) {
       if (ins.keyword !== "RUN" || ins.command.form !== "shell" || ins.heredocs.length > 0) continue;
-      const step = ownershipStep(ins.command.command);
+      const step = ownershipStep(ins.shell);
       if (step) {
         const withEarlier = { ...step, created: [...step.created, ...earlier] };
         for (const p of handedFolders(withEarlier)) out.push({ path: p, line: ins.range.start.line });
       }
-      earlier.push(...createdFolders(ins.command.command));
+      earlier.push(...createdFolders(ins.shell));
     }
   return out;
 }

@@ -14,6 +14,7 @@ import type {
   Instruction,
   Node,
   RunInstruction,
+  ShellScript,
   Stage,
 } from "../dockerfile/model.js";
 import { dockerfileFromNodes, parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
@@ -79,13 +80,18 @@ const INSTALL_RUN =
 const FOREIGN_PACKAGES = /^\s*(apk|yum|dnf|microdnf|zypper)\s+(add|install)\b/;
 
 /** A RUN made only of `export`s: they last for that RUN's shell, so nothing after it sees them. */
-function onlyExports(text: string): boolean {
-  const commands = text
-    .replace(/\\\r?\n/g, " ")
-    .split(/&&|;|\n/)
-    .map((c) => c.trim())
-    .filter(Boolean);
-  return commands.length > 0 && commands.every((c) => /^export\s+[A-Za-z_][A-Za-z0-9_]*(=\S*)?$/.test(c));
+function onlyExports(shell: ShellScript): boolean {
+  // A substitution in a value runs a command the parser does not list apart (`export A=$(make)`): kept.
+  return (
+    !shell.error &&
+    shell.commands.length > 0 &&
+    shell.commands.every(
+      (c) =>
+        c.name === "export" &&
+        c.args.length > 0 &&
+        c.args.every((a) => /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s.test(a) && !/\$\(|`/.test(a)),
+    )
+  );
 }
 
 /** Steps that make users and groups: the generated runtime makes its own. */
@@ -153,6 +159,8 @@ interface RewriteState {
   keptRunSteps: number;
   /** The text of each kept RUN step: what the runtime packages are judged against. */
   keptRunTexts: string[];
+  /** Folders the kept RUN steps make with mkdir (they may fill them as root). */
+  keptCreated: string[];
   /** The folders the old chain's set-up steps hand to a user, read once (handedFoldersOf). */
   handed: Array<{ path: string; line: number }>;
   /** Package installs of the old final stage, judged once everything else is known. */
@@ -184,6 +192,7 @@ export function rewriteDockerfile(
     keptStages: [],
     keptRunSteps: 0,
     keptRunTexts: [],
+    keptCreated: [],
     handed: handedFoldersOf(existing),
     packageRuns: [],
     foreign,
@@ -420,7 +429,7 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
     (ins.command.form === "json" ? ins.command.args.join(" ") : ins.command.command) +
     ins.heredocs.map((h) => `\n${h.content}`).join("");
   const apt = aptPackages(text);
-  const setup = isFinal ? ownershipStep(text) : undefined;
+  const setup = isFinal ? ownershipStep(ins.shell) : undefined;
   // The folders this step hands over, counting those an earlier RUN made (handedFoldersOf).
   const handed = setup ? s.handed.filter((h) => h.line === line(ins)).map((h) => h.path) : [];
   if (isFinal && apt.length > 0) {
@@ -428,7 +437,7 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
     s.packageRuns.push({ ins, packages: apt });
   } else if (handed.length > 0) {
     // A kept step made files there as root (`mkdir -p /var/log/app && touch app.log`): the app must own them too.
-    const filled = handed.filter((h) => s.keptRunTexts.some((t) => createdFolders(t).includes(h)));
+    const filled = handed.filter((h) => s.keptCreated.includes(h));
     const chown = `RUN chown -R app:app ${filled.join(" ")}`;
     if (filled.length > 0) {
       s.keep.push(parseInstruction(chown));
@@ -449,7 +458,7 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
       topic: "dropped",
       text: `${at} ${oneLine(ins)}: dropped: the generated runtime keeps the app files owned by root and read-only, and gives the app user (${"app"}) only the writable folders (--writable, VOLUMEs)`,
     });
-  } else if (onlyExports(text)) {
+  } else if (onlyExports(ins.shell)) {
     decisions.push({
       topic: "dropped",
       text: `${at} ${oneLine(ins)}: dropped: an export lasts only for its RUN's shell, so no later step and not the app sees it (ENV sets a variable for them)`,
@@ -484,6 +493,7 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
     keepInstruction(s, ins, at);
     s.keptRunSteps++;
     s.keptRunTexts.push(text);
+    s.keptCreated.push(...createdFolders(ins.shell));
     decisions.push({
       topic: "kept",
       text: `${at} ${oneLine(ins)}: an app step, kept in the runtime stage (runs as root before USER)`,
