@@ -176,7 +176,7 @@ export function carriedEnvDecision(decisions: Decision[], carried: readonly stri
 }
 
 /** Where the builder's CA bundle waits for the runtime (empty when the builder has none). */
-export const CA_BUNDLE_DIR = "/opt/slimstage/certs";
+const CA_BUNDLE_DIR = "/opt/slimstage/certs";
 const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
 /**
