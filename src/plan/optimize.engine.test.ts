@@ -145,6 +145,40 @@ describe("optimize on the labs", () => {
     expect(distroless.sizeBytes).toBeLessThan(60e6);
   });
 
+  it("--no-cache-mounts: the classic builder (docker build without BuildKit, as docker-compose 1.x) builds hit-counter-ts's plan, and it runs", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "slimstage-test-classic-"));
+    const tag = "slimstage-test/plan-classic:slim";
+    try {
+      await cp(path.join(EXAMPLES, "hit-counter-ts"), dir, { recursive: true });
+      const r = await optimizeProject(dir, {
+        planOnly: true,
+        tier: "slim",
+        cacheMounts: false,
+        from: "Dockerfile.prod",
+      });
+      expect(r.rewrittenFrom).toContain("Dockerfile.prod");
+      expect(r.dockerfile).toContain("any builder takes it");
+      await writeFile(path.join(dir, "Dockerfile.portable"), r.dockerfile);
+      await writeFile(path.join(dir, ".dockerignore"), r.dockerignore);
+      const labels = Object.entries(LABELS).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
+      // DOCKER_BUILDKIT=0: the legacy builder, which refuses `RUN --mount` ("the --mount option requires BuildKit").
+      await promisify(execFile)(
+        "docker",
+        ["build", "-q", ...labels, "-f", "Dockerfile.portable", "-t", tag, "."],
+        { cwd: dir, env: { ...process.env, DOCKER_BUILDKIT: "0" }, maxBuffer: 1 << 24 },
+      );
+      tags.push(tag);
+      const out = await runIn(tag, [
+        "node",
+        "-e",
+        "require('/app/dist/src/counter.js'); console.log('loaded')",
+      ]);
+      expect(out.stdout.trim()).toBe("loaded");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("hit-counter-ts: distroless <= node binary + 15 MB and slim <= the lab's prod image, counting with Redis", async () => {
     const { dir, slim, distroless } = await optimizeLab("hit-counter-ts");
     expect(distroless.reason).toBeUndefined();

@@ -64,6 +64,8 @@ export interface OptimizeOptions {
   labels?: Record<string, string>;
   /** Skip the test stage. */
   skipTests?: boolean;
+  /** False: RUN steps without BuildKit cache mounts, for builders without BuildKit (templates/index.ts). */
+  cacheMounts?: boolean;
   /** Base image of the builder (and of the Node slim runtime); default python:3.11-slim / node:22-slim. */
   baseImage?: string;
   /** The Debian base under the Python image, for the Python slim runtime (default debian:bookworm-slim). */
@@ -822,6 +824,7 @@ async function planTier(
     planFiles(project, tier, {
       ...(run.healthPath ? { healthPath: run.healthPath } : {}),
       ...(opts.skipTests ? { skipTests: true } : {}),
+      ...(opts.cacheMounts === false ? { cacheMounts: false } : {}),
       ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
       ...(opts.runtimeBaseImage ? { runtimeBaseImage: opts.runtimeBaseImage } : {}),
       ...(run.baseEnv.length > 0 ? { baseEnv: run.baseEnv } : {}),

@@ -30,6 +30,7 @@ interface OptimizeFlags {
   write?: boolean;
   planOnly?: boolean;
   tests?: boolean;
+  cacheMounts?: boolean;
   ignoreLock?: boolean;
   keepImages?: boolean;
   timeout?: string;
@@ -93,6 +94,10 @@ export function define(program: Command): void {
     .option("--write", "write Dockerfile, .dockerignore and generated files into DIR (backups kept)")
     .option("--plan-only", "print the plan without building or verifying (nothing is proven)")
     .option("--no-tests", "leave out the test stage")
+    .option(
+      "--no-cache-mounts",
+      "write RUN steps without BuildKit cache mounts: any builder takes the file (the classic builder, docker-compose 1.x)",
+    )
     .option("--ignore-lock", "install from the manifest even when the lockfile is out of sync")
     .option("--no-keep-images", "remove the built images afterwards")
     .option(
@@ -208,6 +213,7 @@ async function runOptimize(
     ...(flags.write ? { write: true } : {}),
     ...(flags.planOnly ? { planOnly: true } : {}),
     ...(flags.tests === false ? { skipTests: true } : {}),
+    ...(flags.cacheMounts === false ? { cacheMounts: false } : {}),
     // The image to push must outlive the run; it is untagged after the push.
     ...(flags.keepImages === false && !pushTo ? { keepImages: false } : {}),
     verifyTimeoutMs: timeout * 1000,

@@ -318,3 +318,32 @@ describe("the builder base's ENV the runtime carries", () => {
     expect(plan.decisions.some((d) => d.text.includes("carried from"))).toBe(false);
   });
 });
+
+describe("--no-cache-mounts: a file any builder takes", () => {
+  for (const [name, fx] of [
+    ["C extension (apt in the builder)", cExtensionProject],
+    ["poetry", poetryProject],
+    ["typescript (npm)", typescriptProject],
+    ["pnpm", pnpmProject],
+    ["yarn", yarnProject],
+  ] as const)
+    for (const tier of ["slim", "distroless"] as const)
+      it(`${name}, ${tier}: no RUN keeps a mount, the header says so, the rest is the same plan`, async () => {
+        const withMounts = await planFor(fx, tier);
+        const mountsOf = (df: Dockerfile) =>
+          df.instructions.flatMap((i) => (i.keyword === "RUN" ? i.mounts.map((m) => m.type) : []));
+        // The default plan has them, so their absence below means something.
+        expect(mountsOf(withMounts.df)).toContain("cache");
+        const { plan, df } = await planFor(fx, tier, { cacheMounts: false });
+        commonChecks(plan, df);
+        expect(mountsOf(df)).toEqual([]);
+        expect(plan.dockerfile).not.toContain("docker-clean");
+        expect(plan.dockerfile).toContain("No cache mounts (--no-cache-mounts): any builder takes it");
+        expect(plan.decisions.at(-1)?.text).toMatch(/^no BuildKit cache mounts/);
+        // Only the mounts went: every stage and every command of the default plan is still there.
+        const commands = (d: Dockerfile) =>
+          d.instructions.flatMap((i) => (i.keyword === "RUN" ? i.shell.commands.map((c) => c.raw) : []));
+        expect(commands(df)).toEqual(commands(withMounts.df).filter((c) => !c.includes("docker-clean")));
+        expect(df.stages.map((s) => s.name)).toEqual(withMounts.df.stages.map((s) => s.name));
+      });
+});

@@ -83,6 +83,8 @@ export interface TemplateOptions {
   healthPath?: string;
   /** Leave the test stage out. */
   skipTests?: boolean;
+  /** False: no `RUN --mount=type=cache` (the classic builder and docker-compose 1.x refuse it). Default true. */
+  cacheMounts?: boolean;
   /** The UID/GID of the non-root user. */
   uid?: number;
   /** Folders the app writes to (absolute), owned by the app user in the runtime. */
@@ -124,3 +126,6 @@ export function planStateBase(tier: Tier, opts: TemplateOptions, defaultBase: st
     df: new DockerfileText(),
   };
 }
+
+/** The header line of a generated file that needs BuildKit (portable.ts replaces it without cache mounts). */
+export const NEEDS_BUILDKIT = "Needs BuildKit (cache mounts): docker buildx build . (or slimstage build).";
