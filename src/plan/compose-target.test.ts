@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseDockerfile } from "../dockerfile/parser.js";
 import { optimizeProject } from "./optimize.js";
 import { type Fixture, writeFixture } from "./testdata/fixtures.js";
 import { composeCommand, multiTarget } from "./testdata/real-shapes.js";
@@ -42,6 +43,26 @@ describe("the compose file's build.target, without --compose", () => {
     expect(why.join("\n")).toMatch(/rewriting .*app\/Dockerfile/);
     // The dev stage's Alpine steps are not carried into the Debian runtime.
     expect(r.dockerfile).not.toContain("apk add");
+    // compose still builds `target: builder` from the written file: the runtime under that name, last.
+    const df = parseDockerfile(r.dockerfile, { file: "Dockerfile" });
+    const last = df.stages[df.stages.length - 1];
+    expect(last?.name).toBe("builder");
+    expect(last?.from.imageRef.raw).toBe("runtime");
+    expect(last?.instructions).toEqual([]);
+    expect(r.decisions.some((d) => d.topic === "target" && /FROM runtime AS builder/.test(d.text))).toBe(
+      true,
+    );
+  });
+
+  it("a build target the generated file uses for another stage: the plan says what to change", async () => {
+    const { r } = await plan({
+      ...inApp,
+      "compose.yaml": inApp["compose.yaml"]?.replace("target: builder", "target: deps") ?? "",
+      "app/Dockerfile": (inApp["app/Dockerfile"] ?? "").replace(/AS builder/i, "AS deps"),
+    });
+    expect(r.decisions.find((d) => d.topic === "target")?.text).toMatch(
+      /a stage deps of its own that is not the app's image: set the build target to runtime/,
+    );
   });
 
   it("the same Dockerfile at the root with its compose.yaml: the builder stage, not dev-envs", async () => {

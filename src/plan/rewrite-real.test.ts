@@ -37,7 +37,11 @@ describe("rewriting real projects' Dockerfiles", () => {
     );
     const df = parseDockerfile(out);
     expect(df.instructions.some((i) => i.heredocs.length > 0)).toBe(false);
-    const rt = df.stages[df.stages.length - 1];
+    // Last: the runtime under the compose target's name (compose still builds target builder).
+    const alias = df.stages[df.stages.length - 1];
+    expect(alias?.name).toBe("builder");
+    expect(alias?.from.imageRef.raw).toBe("runtime");
+    const rt = df.stages.find((st) => st.name === "runtime");
     expect(rt?.instructions.find((i) => i.keyword === "WORKDIR")?.args).toBe("/srv/app");
     const texts = decisionsOf(r);
     expect(

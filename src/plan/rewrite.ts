@@ -585,5 +585,33 @@ function assembleNodes(s: RewriteState): Node[] {
     }
     nodes.push(n);
   }
+  nodes.push(...targetAlias(s, generated));
   return nodes;
+}
+
+/**
+ * The old file was read for a named stage (a compose service's build.target, or --target): that
+ * name must still build the app's image, or `docker-compose build` fails with "failed to reach
+ * build target". A name the generated file lacks becomes the last stage, the runtime under that
+ * name (the same image); a name it uses for another stage cannot, and the plan says what to change.
+ */
+function targetAlias(s: RewriteState, generated: Dockerfile): Node[] {
+  const target = s.existing.target;
+  if (target === undefined) return [];
+  const runtime = generated.stages[generated.stages.length - 1];
+  const same = generated.stages.find((st) => st.name?.toLowerCase() === target.toLowerCase());
+  if (same === runtime) return [];
+  if (same) {
+    s.decisions.push({
+      topic: "target",
+      text: `builds target the old stage ${target} (compose's build.target, --target), and the generated file has a stage ${target} of its own that is not the app's image: set the build target to ${runtime?.name ?? "the last stage"} (compose's build.target, --target)`,
+    });
+    return [];
+  }
+  s.decisions.push({
+    topic: "target",
+    text: `builds target the old stage ${target} (compose's build.target, --target): the file ends with FROM ${runtime?.name} AS ${target}, the runtime under that name, so a build of target ${target} (compose's build.target) still makes the app's image`,
+  });
+  const text = `\n# ${target}: the stage the old file was built for, the runtime under that name\nFROM ${runtime?.name} AS ${target}\n`;
+  return parseDockerfile(text, { file: "generated Dockerfile", shell: false }).nodes;
 }

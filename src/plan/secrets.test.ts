@@ -1,3 +1,4 @@
+import dockerignore, { type Ignore } from "@balena/dockerignore";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
 import { pythonDockerignore } from "./dockerignore.js";
@@ -8,6 +9,9 @@ import { poetryProject, writeFixture } from "./testdata/fixtures.js";
 
 // Not a real key: the header alone is what the check reads.
 const FAKE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n";
+
+// The package is CommonJS with a default export (as optimize.ts unwraps it).
+const ignore = ((dockerignore as { default?: unknown }).default ?? dockerignore) as () => Ignore;
 
 describe("secrets in optimize", () => {
   it("the generated .dockerignore leaves keys and credential files out", () => {
@@ -24,6 +28,13 @@ describe("secrets in optimize", () => {
       "**/.env",
     ])
       expect(text.split("\n")).toContain(p);
+  });
+
+  it("the compose files stay out of the context in every spelling (compose.yaml included)", () => {
+    const ig = ignore().add(pythonDockerignore({} as PythonProject).split("\n"));
+    for (const f of ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.prod.yml"])
+      expect(ig.ignores(f), f).toBe(true);
+    expect(ig.ignores("app.py")).toBe(false);
   });
 
   it("finds key files by name and by content, and honours an allowed path", async () => {
