@@ -291,7 +291,7 @@ async function runOptimize(
       extraFiles: result.extraFiles,
       written: result.written,
     });
-  } else printOptimize(rt, result, pushed, describeProbe);
+  } else printOptimize(rt, result, pushed, describeProbe, flags.write === true);
   if (flags.planOnly) return EXIT.ok;
   if (!result.ok) {
     const last = result.attempts[result.attempts.length - 1];
@@ -306,6 +306,7 @@ function printOptimize(
   result: OptimizeResult,
   pushed: { ref: string; digest?: string } | undefined,
   describeProbe: (p: Probe) => string,
+  write: boolean,
 ): void {
   const p = result.project;
   rt.print(
@@ -349,5 +350,12 @@ function printOptimize(
       rt.print(
         "Nothing was written: pass --write to write these files (existing ones are kept as *.slimstage.bak).",
       );
+    // --write writes only a verified file: said, not left to be inferred from the exit code.
+    else if (write) rt.print("Nothing was written: --write writes only a tier that built and verified.");
   }
+  const unverified = result.attempts.flatMap((a) => (a.image?.endsWith("-unverified") ? [a.image] : []));
+  if (unverified.length > 0)
+    rt.info(
+      `kept for a look: ${unverified.join(", ")} (failed verification: docker rmi removes them; with --no-keep-images none is kept)`,
+    );
 }
