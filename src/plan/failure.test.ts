@@ -88,8 +88,25 @@ describe("verifyFailureReason", () => {
       "Node.js v22.23.3",
     ].join("\n");
     expect(verifyFailureReason({ error: "the container exited with code 1", logs })).toBe(
-      "the container exited with code 1; the app failed with: Error: getaddrinfo ENOTFOUND redis (its output ends: } | Node.js v22.23.3)",
+      "the container exited with code 1; the app failed with: Error: getaddrinfo ENOTFOUND redis (its output ends: } | Node.js v22.23.3). The app looked up the host redis and nothing answers to that name: verification starts as sidecars only the compose service's depends_on (--compose FILE --service NAME picks the service); add redis to that service's depends_on",
     );
+  });
+
+  it("names the host a Python client could not resolve (redis-py, libpq); none for other failures", () => {
+    for (const [line, host] of [
+      [
+        "redis.exceptions.ConnectionError: Error -2 connecting to cache:6379. Name or service not known.",
+        "cache",
+      ],
+      ['psycopg2.OperationalError: could not translate host name "db" to address', "db"],
+      ["Error: getaddrinfo EAI_AGAIN queue.internal", "queue.internal"],
+    ] as const)
+      expect(verifyFailureReason({ error: "probe failed", logs: line })).toContain(
+        `looked up the host ${host} and nothing answers`,
+      );
+    expect(
+      verifyFailureReason({ error: "probe failed", logs: "Error: connect ECONNREFUSED 127.0.0.1:6379" }),
+    ).not.toContain("looked up the host");
   });
 
   it("is the error alone when the app printed nothing", () => {

@@ -50,9 +50,32 @@ export function verifyFailureReason(v: Pick<VerifyResult, "error" | "logTail" | 
   // (Node ends a crash with its stack and "Node.js v22..."; Python with the exception).
   const named = [...lines].reverse().find((l) => /^(\w+\.)*\w*(Error|Exception)\b|^Uncaught\b/.test(l));
   const tail = lines.slice(-2).join(" | ");
-  if (named && !tail.includes(named))
-    return `${error}; the app failed with: ${short(named, 300)} (its output ends: ${short(tail, 150)})`;
-  return tail ? `${error}; the app's output ends: ${short(tail, 300)}` : error;
+  const reason =
+    named && !tail.includes(named)
+      ? `${error}; the app failed with: ${short(named, 300)} (its output ends: ${short(tail, 150)})`
+      : tail
+        ? `${error}; the app's output ends: ${short(tail, 300)}`
+        : error;
+  const host = unresolvedHost(lines);
+  return host ? `${reason}. ${missingHostHint(host)}` : reason;
+}
+
+/** A host name the app could not resolve, as Node, redis-py and libpq say it. */
+const UNRESOLVED =
+  /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([\w.-]+)|Error -[23] connecting to ([\w.-]+):\d+|could not translate host name "([\w.-]+)"/;
+
+function unresolvedHost(lines: readonly string[]): string | undefined {
+  for (const l of lines) {
+    const m = UNRESOLVED.exec(l);
+    const host = m?.[1] ?? m?.[2] ?? m?.[3];
+    if (host) return host;
+  }
+  return undefined;
+}
+
+/** What to do about a service the app needs that verification did not start. */
+function missingHostHint(host: string): string {
+  return `The app looked up the host ${host} and nothing answers to that name: verification starts as sidecars only the compose service's depends_on (--compose FILE --service NAME picks the service); add ${host} to that service's depends_on`;
 }
 
 /**
