@@ -88,7 +88,7 @@ export function entrypointLine(entrypoint: readonly string[] = []): string {
 export function initDecision(decisions: Decision[], runtime: string): void {
   decisions.push({
     topic: "init",
-    text: `tini (Debian's package) is PID 1 and forwards SIGTERM to ${runtime}, which does not handle it as PID 1: docker stop returns at once instead of after its 10 s grace period`,
+    text: `tini (Debian's package) is PID 1 and forwards SIGTERM to ${runtime}: as PID 1, ${runtime} ends on SIGTERM only when the app handles it (servers such as uvicorn and gunicorn do; a plain Flask or http.createServer app does not, and docker stop would wait out its 10 s grace period); under tini it stops at once either way, with exit code 143 when the app does not handle the signal`,
   });
 }
 
