@@ -477,7 +477,7 @@ interface TierRun {
   engine: Engine | undefined;
   /** The sidecars verification starts: --compose, the lab's, or the project's own compose service. */
   compose: { file: string; service: string } | undefined;
-  /** The builder base's ENV, as the engine has the image (empty without one): see carriedBaseEnv. */
+  /** The builder base's ENV, as the engine has the image (empty without one): see carryBaseEnv. */
   baseEnv: string[];
 }
 
@@ -553,7 +553,7 @@ export async function optimizeProject(dir: string, opts: OptimizeOptions = {}): 
 
 /**
  * The ENV of the image the plan builds from (its builder base), when the engine has it: the runtime
- * starts from another base and carries some of it (templates/production.ts, carriedBaseEnv). An image
+ * starts from another base and carries some of it (templates/production.ts, carryBaseEnv). An image
  * the engine does not have yet (the build pulls it) gives none.
  */
 async function builderBaseEnv(project: Project, opts: OptimizeOptions, engine: Engine): Promise<string[]> {

@@ -487,7 +487,7 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
   } else if (INSTALL_RUN.test(text)) {
     decisions.push({
       topic: "rewrite",
-      text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|(npm|yarn|pnpm) (run )?test/.test(text) ? "test stage" : /\btsc\b|run build\b/.test(text) && plan.dockerfile.includes(" AS build\n") ? "build stage" : `install steps (into ${languageOf(project).dependencyFolder}, cache mounts, no toolchain in the runtime)`}`,
+      text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|(npm|yarn|pnpm) (run )?test/.test(text) ? "test stage" : /\btsc\b|run build\b/.test(text) && plan.dockerfile.includes(" AS build\n") ? "build stage" : `install steps (into ${languageOf(project).dependencyFolder}, ${plan.dockerfile.includes("--mount=type=cache") ? "cache mounts, " : ""}no toolchain in the runtime)`}`,
     });
   } else if (isFinal) {
     keepInstruction(s, ins, at);

@@ -353,7 +353,8 @@ function printOptimize(
     // --write writes only a verified file: said, not left to be inferred from the exit code.
     else if (write) rt.print("Nothing was written: --write writes only a tier that built and verified.");
   }
-  const unverified = result.attempts.flatMap((a) => (a.image?.endsWith("-unverified") ? [a.image] : []));
+  // A failed tier's image is kept (renamed -unverified) unless --no-keep-images: then it has none.
+  const unverified = result.attempts.flatMap((a) => (a.status !== "verified" && a.image ? [a.image] : []));
   if (unverified.length > 0)
     rt.info(
       `kept for a look: ${unverified.join(", ")} (failed verification: docker rmi removes them; with --no-keep-images none is kept)`,

@@ -18,8 +18,7 @@ import { nextCopies, nextDecision, nextEnvLine, nextPruneCommands, nextWritable 
 import {
   caBundleCommands,
   caBundleCopy,
-  carriedBaseEnv,
-  carriedEnvDecision,
+  carryBaseEnv,
   entrypointLine,
   healthcheckLine,
   initDecision,
@@ -320,11 +319,9 @@ function nodeSlimRuntime(s: NodePlanState, inputs: NodeRuntimeInputs): void {
   });
 }
 
-/** The runtime's ENV line: its own settings and what the base's ENV carries (carriedBaseEnv), said in the plan. */
+/** The runtime's ENV line: its own settings and what the base's ENV carries (carryBaseEnv), said in the plan. */
 function envLine(s: NodePlanState, own: string[]): string {
-  const carried = carriedBaseEnv(s.opts.baseEnv, own);
-  carriedEnvDecision(s.decisions, carried, s.base);
-  return `ENV ${[...own, ...carried].join(" ")}`;
+  return `ENV ${[...own, ...carryBaseEnv(s.decisions, s.base, s.opts.baseEnv, own)].join(" ")}`;
 }
 
 /** What both tiers' runtime stages hold after their base: Next's env, the app folder, modules, writable folders, the app. */

@@ -149,8 +149,16 @@ const CARRIED_ENV = [
   "CURL_CA_BUNDLE",
 ];
 
-/** `NAME=value` words for an ENV line: the carried entries of `baseEnv` that the plan does not set itself. */
-export function carriedBaseEnv(baseEnv: readonly string[] | undefined, setHere: readonly string[]): string[] {
+/**
+ * `NAME=value` words for an ENV line: the carried entries of `baseEnv` that the plan does not set
+ * itself (`setHere`); the plan says which, when there are any.
+ */
+export function carryBaseEnv(
+  decisions: Decision[],
+  base: string,
+  baseEnv: readonly string[] | undefined,
+  setHere: readonly string[],
+): string[] {
   const out: string[] = [];
   for (const e of baseEnv ?? []) {
     const eq = e.indexOf("=");
@@ -158,21 +166,17 @@ export function carriedBaseEnv(baseEnv: readonly string[] | undefined, setHere: 
     if (eq <= 0 || !CARRIED_ENV.includes(name) || setHere.some((w) => w.startsWith(`${name}=`))) continue;
     out.push(`${name}=${envValue(e.slice(eq + 1))}`);
   }
+  if (out.length > 0)
+    decisions.push({
+      topic: "runtime",
+      text: `${out.map((c) => c.slice(0, c.indexOf("="))).join(", ")} ${out.length === 1 ? "is" : "are"} carried from ${base}'s ENV (certificate bundles, locale, time zone); the runtime does not start from ${base}`,
+    });
   return out;
 }
 
 /** A value as ENV reads it back: bare when plain, else double-quoted with `"`, `\` and `$` escaped. */
 function envValue(v: string): string {
   return /^[\w./:@,+-]+$/.test(v) ? v : `"${v.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
-}
-
-/** Says which base settings the runtime keeps, when there are any. */
-export function carriedEnvDecision(decisions: Decision[], carried: readonly string[], base: string): void {
-  if (carried.length === 0) return;
-  decisions.push({
-    topic: "runtime",
-    text: `${carried.map((c) => c.slice(0, c.indexOf("="))).join(", ")} ${carried.length === 1 ? "is" : "are"} carried from ${base}'s ENV (certificate bundles, locale, time zone); the runtime does not start from ${base}`,
-  });
 }
 
 /** Where the builder's CA bundle waits for the runtime (empty when the builder has none). */

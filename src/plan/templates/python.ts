@@ -22,8 +22,7 @@ import { collectstaticLine, djangoDecisions, staticRootCopy } from "./django.js"
 import {
   caBundleCommands,
   caBundleCopy,
-  carriedBaseEnv,
-  carriedEnvDecision,
+  carryBaseEnv,
   entrypointLine,
   healthcheckLine,
   initDecision,
@@ -200,9 +199,7 @@ export function pythonPlan(p: PythonProject, tier: Tier, opts: TemplateOptions =
   // Neither runtime has Debian's openssl package (its /usr/lib/ssl points OpenSSL at the bundle): without
   // this, the slim tier's ssl module trusted no CA at all where the original image trusted the base's bundle.
   env.push("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt");
-  const carried = carriedBaseEnv(s.opts.baseEnv, env);
-  env.push(...carried);
-  carriedEnvDecision(decisions, carried, s.base);
+  env.push(...carryBaseEnv(decisions, s.base, s.opts.baseEnv, env));
   if (tier === "slim") pythonSlimRuntime(s, env, appCopies);
   else pythonDistrolessRuntime(s, env, appCopies);
   pythonStartup(s);
