@@ -12,7 +12,12 @@ import { parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
 import { InputError } from "../errors.js";
 import { detectProject } from "./detect/project.js";
 import { optimizeProject } from "./optimize.js";
-import { createdFolders, handedFolders, ownershipStep as ownershipOf } from "./rewrite-ownership.js";
+import {
+  createdFolders,
+  foldersOnlyStep,
+  handedFolders,
+  ownershipStep as ownershipOf,
+} from "./rewrite-ownership.js";
 import { writeFixture } from "./testdata/fixtures.js";
 import { nestApp } from "./testdata/nest-app.js";
 import { nextServer, nextServerWithDockerfile } from "./testdata/next-server.js";
@@ -332,6 +337,21 @@ describe("folder set-up steps of the old file's user", () => {
       "/var/log/app",
       "/b",
     ]);
+  });
+
+  it("reads a step that only makes folders with literal paths; a mode, a variable or any other command is not one", () => {
+    const folders = (t: string) => foldersOnlyStep(shell(t));
+    expect(folders("mkdir -p /srv/static logs")).toEqual(["/srv/static", "logs"]);
+    expect(folders("mkdir -p /a && mkdir --parents /b/c/ ; mkdir -pv ./d")).toEqual(["/a", "/b/c/", "./d"]);
+    expect(folders('mkdir -p "/srv/static"')).toEqual(["/srv/static"]);
+    expect(folders("mkdir -m 700 /srv/secret")).toBeUndefined();
+    expect(folders("mkdir --mode=700 /srv/secret")).toBeUndefined();
+    expect(folders("mkdir -p $HOME/cache")).toBeUndefined();
+    expect(folders('mkdir -p "/srv/my data"')).toBeUndefined();
+    expect(folders("mkdir -p /srv/{a,b}")).toBeUndefined();
+    expect(folders("mkdir -p /var/log/app && touch /var/log/app/app.log")).toBeUndefined();
+    expect(folders("mkdir -p")).toBeUndefined();
+    expect(folders("UMASK=0 mkdir /x")).toBeUndefined();
   });
 
   it("hands a folder to the app only when the step made it and gave it to a non-root user", () => {

@@ -138,7 +138,7 @@ describe("optimize on real project shapes", () => {
     expect([0, 143]).toContain(stop.exitCode);
   }, 900_000);
 
-  it("a project in service/, named by the root Dockerfile's COPY service /service: found, both tiers identical to the original", async () => {
+  it("a project in service/, named by the root Dockerfile's COPY service /service: found, both tiers identical to the original, its mkdir-only step made without a shell", async () => {
     const dir = await dirOf(serviceSubfolder);
     // The project's own image (its plain `pip install` reaches the package index by name, without the host network).
     const original = `slimstage-test/plan-real-service-original:${RUN}`;
@@ -161,6 +161,7 @@ describe("optimize on real project shapes", () => {
           expectStatus: 200,
           expectJson: [{ path: "count", value: "2" }],
         },
+        { kind: "http", port: 8000, path: "/cache", expectStatus: 200, expectBody: "yes" },
       ],
       labels: LABELS,
       repository: `slimstage-test/plan-real-service-${RUN}`,
@@ -174,6 +175,8 @@ describe("optimize on real project shapes", () => {
       expect(a.status).toBe("verified");
       // The original's WORKDIR stays where the app lives.
       expect(a.dockerfile).toContain("WORKDIR /service");
+      // Its mkdir-only step is made without a shell, so distroless is not kept out by it.
+      expect(a.dockerfile).toContain("COPY --from=init /opt/slimstage/empty/ /var/cache/books/\n");
       // Every request of the probes and of discovery answered as the original's did.
       const d = a.verify?.differential;
       expect(d?.against).toBe(original);

@@ -58,6 +58,30 @@ export function createdFolders(shell: ShellScript): string[] {
     .flatMap((c) => c.args.filter((a) => !a.startsWith("-")));
 }
 
+/** A path COPY can name as written: literal, no spaces, globs, quotes or variables. */
+const PLAIN_PATH = /^[A-Za-z0-9._/@+-]+$/;
+
+/**
+ * The folders of a step that only makes folders (`mkdir -p /srv/static logs`), or undefined when
+ * its script does anything else, passes mkdir any option but -p/-v (a mode), or names a folder
+ * that is not a literal path. Such a step needs no shell: COPY of an empty folder makes the same
+ * root-owned folders, with their parents, relative ones below the WORKDIR as mkdir's are.
+ */
+export function foldersOnlyStep(shell: ShellScript): string[] | undefined {
+  if (shell.error || shell.commands.length === 0) return undefined;
+  const out: string[] = [];
+  for (const c of shell.commands) {
+    if (c.name !== "mkdir" || c.assigns.length > 0 || (c.dynamicWords?.length ?? 0) > 0) return undefined;
+    for (const a of c.args) {
+      if (a === "-p" || a === "--parents" || a === "-v" || a === "--verbose" || a === "-pv" || a === "-vp")
+        continue;
+      if (a.startsWith("-") || !PLAIN_PATH.test(a)) return undefined;
+      out.push(a);
+    }
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 /**
  * The handed folders of the target's chain, with the line of their step: a
  * set-up step's own mkdir + chown, or a chown-only step of a folder an

@@ -38,6 +38,47 @@ async function setup() {
   return { existing, project };
 }
 
+const FOLDERS = `FROM python:3.11-slim
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements.txt
+# static files and logs live here
+RUN mkdir -p /srv/static logs
+RUN mkdir -m 700 /srv/secret
+RUN mkdir -p /var/log/app && touch /var/log/app/app.log
+CMD python app.py
+`;
+
+describe("rewrite of steps that only make folders", () => {
+  it("makes them with COPY of an empty folder (no shell), and keeps a mode, a file or anything else as a RUN", async () => {
+    const { dir, cleanup } = await writeFixture({ ...poetryProject, Dockerfile: FOLDERS });
+    cleanups.push(cleanup);
+    const existing = readExistingDockerfile(FOLDERS, "Dockerfile");
+    const project = await detectProject(dir, { existing });
+    const rw = rewriteDockerfile(existing, planFiles(project, "distroless"), project);
+    expect(rw.dockerfile).toContain(
+      "# static files and logs live here\nCOPY --from=init /opt/slimstage/empty/ /srv/static/\nCOPY --from=init /opt/slimstage/empty/ logs/\n",
+    );
+    expect(rw.dockerfile).not.toContain("RUN mkdir -p /srv/static");
+    expect(rw.dockerfile).toContain("RUN mkdir -m 700 /srv/secret\n");
+    expect(rw.dockerfile).toContain("RUN mkdir -p /var/log/app && touch /var/log/app/app.log\n");
+    expect(rw.keptRunSteps).toBe(2);
+    expect(rw.decisions.map((d) => d.text)).toContain(
+      "Dockerfile:6 RUN mkdir -p /srv/static logs: became COPY --from=init /opt/slimstage/empty/ /srv/static/; COPY --from=init /opt/slimstage/empty/ logs/: the same root-owned folders, made without a shell, so this step does not keep the distroless tier out",
+    );
+    // Alone, the folders step leaves nothing that needs a shell.
+    const only = FOLDERS.split("\n")
+      .filter((l) => !/mkdir -m|touch/.test(l))
+      .join("\n");
+    const rwOnly = rewriteDockerfile(
+      readExistingDockerfile(only, "Dockerfile"),
+      planFiles(project, "distroless"),
+      project,
+    );
+    expect(rwOnly.keptRunSteps).toBe(0);
+  });
+});
+
 describe("rewrite of an existing Dockerfile", () => {
   it("keeps app settings, app steps and their comments byte for byte, and explains each change", async () => {
     const { existing, project } = await setup();

@@ -22,7 +22,7 @@ import { printDockerfile, printInstruction } from "../dockerfile/printer.js";
 import { DEBUG_PORTS, type ExistingDockerfile } from "./detect/existing.js";
 import { languageOf } from "./languages/index.js";
 import type { Project } from "./project.js";
-import { createdFolders, handedFoldersOf, ownershipStep } from "./rewrite-ownership.js";
+import { createdFolders, foldersOnlyStep, handedFoldersOf, ownershipStep } from "./rewrite-ownership.js";
 import {
   aptPackages,
   imageFamily,
@@ -31,6 +31,7 @@ import {
   plainRun,
   rootImage,
 } from "./rewrite-parts.js";
+import { emptyFolderCopy } from "./templates/production.js";
 import { type Decision, execForm, type PlannedFiles } from "./templates/text.js";
 
 export interface RewriteOptions {
@@ -489,6 +490,8 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
       topic: "rewrite",
       text: `${at} ${oneLine(ins)}: replaced by the generated ${/pytest|(npm|yarn|pnpm) (run )?test/.test(text) ? "test stage" : /\btsc\b|run build\b/.test(text) && plan.dockerfile.includes(" AS build\n") ? "build stage" : `install steps (into ${languageOf(project).dependencyFolder}, ${plan.dockerfile.includes("--mount=type=cache") ? "cache mounts, " : ""}no toolchain in the runtime)`}`,
     });
+  } else if (isFinal && keptAsFolders(s, ins, at)) {
+    // Made without a shell: nothing more to do.
   } else if (isFinal) {
     keepInstruction(s, ins, at);
     s.keptRunSteps++;
@@ -504,6 +507,29 @@ function rewriteRun(s: RewriteState, ins: RunInstruction, at: string, isFinal: b
       text: `${at} ${oneLine(ins)}: a builder step slimstage does not know; not carried over, add it to the deps stage if the app needs it`,
     });
   }
+}
+
+/**
+ * A step that only makes folders becomes one COPY of the init stage's empty folder per folder: the
+ * same root-owned folders without a RUN, so the step does not keep the distroless tier (no shell)
+ * out. Not when a folder is, holds or lies in one the old file hands to a user: those are
+ * the writable folders' business (rewriteRun's set-up branch). True when it was done.
+ */
+function keptAsFolders(s: RewriteState, ins: RunInstruction, at: string): boolean {
+  if (ins.command.form !== "shell" || ins.heredocs.length > 0 || !/ AS init\n/.test(s.plan.dockerfile))
+    return false;
+  const folders = foldersOnlyStep(ins.shell);
+  if (folders === undefined) return false;
+  const norm = (p: string) => `${p.replace(/^\.\//, "").replace(/\/+$/, "")}/`;
+  const overlaps = (a: string, b: string) => norm(a).startsWith(norm(b)) || norm(b).startsWith(norm(a));
+  if (folders.some((f) => s.handed.some((h) => overlaps(f, h.path)))) return false;
+  const copies = folders.map((f) => emptyFolderCopy(f));
+  s.keep.push(...leadingComments(s.old, ins), ...copies.map((c) => parseInstruction(c)));
+  s.decisions.push({
+    topic: "rewrite",
+    text: `${at} ${oneLine(ins)}: became ${copies.join("; ")}: the same root-owned folder${folders.length > 1 ? "s" : ""}, made without a shell, so this step does not keep the distroless tier out`,
+  });
+  return true;
 }
 
 /** Runtime packages of the old final stage: kept when the kept steps, the entrypoint or the command use them. */

@@ -30,6 +30,12 @@ export function initStage(df: DockerfileText, runtimeBase: string): void {
   df.blank();
 }
 
+/** The line that makes `folder` (and its parents) from the init stage's empty folder: no shell needed. */
+export function emptyFolderCopy(folder: string, uid?: number): string {
+  const chown = uid === undefined ? "" : ` --chown=${uid}:${uid}`;
+  return `COPY --from=init${chown} ${EMPTY_DIR}/ ${folder.replace(/\/+$/, "")}/`;
+}
+
 /** Absolute form of a writable path, relative ones below the app's folder. */
 export function absoluteIn(appDir: string, p: string): string {
   const a = p.startsWith("/") ? p : `${appDir}/${p}`;
@@ -47,8 +53,7 @@ export function runtimeExtras(
 ): void {
   df.line(`COPY --from=init ${INIT_PATH} ${INIT_PATH}`);
   // The app folder itself (and those above it) were made by runtimeWorkdir already.
-  for (const w of writable)
-    if (!holds(w.path, appDir)) df.line(`COPY --from=init --chown=${uid}:${uid} ${EMPTY_DIR}/ ${w.path}/`);
+  for (const w of writable) if (!holds(w.path, appDir)) df.line(emptyFolderCopy(w.path, uid));
   if (writable.length > 0)
     decisions.push({
       topic: "writable",

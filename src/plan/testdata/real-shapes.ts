@@ -232,7 +232,9 @@ export const serviceSubfolder: Fixture = {
   "README.md": "# Reading list\n\nThe web service is in service/.\n",
   "scripts/seed.py": 'print("seeding the reading list")\n',
   "service/requirements.txt": "flask==3.1.3\n",
-  "service/app.py": `from flask import Flask, jsonify
+  "service/app.py": `import os
+
+from flask import Flask, jsonify
 
 app = Flask(__name__)
 BOOKS = ["Dune", "Emma"]
@@ -248,6 +250,12 @@ def books():
     return jsonify(books=BOOKS, count=len(BOOKS))
 
 
+@app.route("/cache")
+def cache():
+    # The folder the Dockerfile's mkdir-only step makes: there in every tier, distroless included.
+    return "yes" if os.path.isdir("/var/cache/books") else "no"
+
+
 if __name__ == "__main__":
     app.run(host="0.0.0.0", port=8000)
 `,
@@ -255,6 +263,7 @@ if __name__ == "__main__":
 COPY service /service
 WORKDIR /service
 RUN pip install --no-cache-dir -r requirements.txt
+RUN mkdir -p /var/cache/books
 EXPOSE 8000
 CMD ["python", "app.py"]
 `,
