@@ -15,6 +15,7 @@ import { attributeOwners, readMeta } from "../image/analysis/owners.js";
 import { mergeLayers, pathOf } from "../image/filetree.js";
 import { formatBytes } from "../image/format/units.js";
 import type { ImageConfig } from "../image/model.js";
+import { verifyFailureReason } from "../verify/failure-reason.js";
 import { describeProbe } from "../verify/probe-spec.js";
 import type { VerifyOptions, VerifyProgressEvent, VerifyResult } from "../verify/types.js";
 import {
@@ -60,7 +61,10 @@ export type MinifyLevel = "safe" | "tight";
 export const MINIFY_LEVELS: readonly MinifyLevel[] = ["safe", "tight"];
 
 export interface MinifyOptions
-  extends Pick<VerifyOptions, "probes" | "env" | "compose" | "wait" | "command" | "labels" | "livenessMs"> {
+  extends Pick<
+    VerifyOptions,
+    "probes" | "env" | "compose" | "wait" | "command" | "entrypoint" | "labels" | "livenessMs"
+  > {
   /** The image to minify (in the engine's store). */
   image: string;
   /** Where the Dockerfile, the list of kept paths and the raw trace are written (created; must be empty unless `force`). */
@@ -371,8 +375,11 @@ async function traceImage(x: {
     {
       init: true,
       capAdd: ["SYS_PTRACE"],
-      entrypoint: (override) => {
-        const argv = [...(config.entrypoint ?? []), ...(override ?? config.cmd ?? [])];
+      entrypoint: (override, entrypoint) => {
+        // An entrypoint override replaces the image's ENTRYPOINT and CMD, as `docker run --entrypoint`.
+        const argv = entrypoint
+          ? [...entrypoint, ...(override ?? [])]
+          : [...(config.entrypoint ?? []), ...(override ?? config.cmd ?? [])];
         if (argv.length === 0) throw new InputError(`${opts.image} has no ENTRYPOINT or CMD to trace`);
         return tracedArgv(argv);
       },
@@ -414,12 +421,9 @@ async function traceImage(x: {
     },
   );
   if (!traced.ok) {
-    throw new VerifyError(
-      `${opts.image} failed its probes while traced: ${traced.error ?? "a probe failed"}`,
-      {
-        hint: "check the probes against the image first: slimstage verify IMAGE --probe ...",
-      },
-    );
+    throw new VerifyError(`${opts.image} failed its probes while traced: ${verifyFailureReason(traced)}`, {
+      hint: "check the probes against the image first: slimstage verify IMAGE --probe ...",
+    });
   }
   const trace = collected.trace;
   if (!trace || collected.raw === undefined) {
@@ -571,7 +575,7 @@ function verifyPart(
   opts: MinifyOptions,
 ): Pick<
   VerifyOptions,
-  "probes" | "env" | "compose" | "wait" | "command" | "labels" | "signal" | "livenessMs"
+  "probes" | "env" | "compose" | "wait" | "command" | "entrypoint" | "labels" | "signal" | "livenessMs"
 > {
   return {
     probes: opts.probes,
@@ -579,6 +583,7 @@ function verifyPart(
     ...(opts.compose ? { compose: opts.compose } : {}),
     ...(opts.wait ? { wait: opts.wait } : {}),
     ...(opts.command ? { command: opts.command } : {}),
+    ...(opts.entrypoint ? { entrypoint: opts.entrypoint } : {}),
     ...(opts.labels ? { labels: opts.labels } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   };

@@ -136,8 +136,13 @@ export interface VerifyOptions {
   timeoutMs?: number;
   /** How long the app must stay up after the last request (default 3 s; 0 turns the check off). */
   livenessMs?: number;
-  /** Command override for the app container. */
+  /** Command override for the app container (after the image's ENTRYPOINT, as `docker run IMAGE ARGS`). */
   command?: string[];
+  /**
+   * Entrypoint override for the app container, as `docker run --entrypoint`: the image's
+   * ENTRYPOINT and CMD are both replaced (`command`, if given, follows it).
+   */
+  entrypoint?: string[];
   signal?: AbortSignal;
   onProgress?: (e: VerifyProgressEvent) => void;
   /** Labels added to everything the run creates (tests use them to count leftovers). */

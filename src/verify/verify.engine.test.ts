@@ -306,6 +306,22 @@ describe("slimstage verify (CLI)", () => {
     });
   });
 
+  it('--cmd replaces the image\'s ENTRYPOINT too (an ENTRYPOINT ["python3"] image is not given /bin/sh as a script)', async () => {
+    const dir = join(tmp, "entrypoint-python3");
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, "Dockerfile"),
+      `FROM ${image}\nENTRYPOINT ["python3"]\nCMD ["-c", "import sys; sys.exit(3)"]\n`,
+    );
+    const tag = "slimstage-test/entrypoint-python3:build-verify";
+    await buildImage({ context: dir, tags: [tag], labels: { ...TEST_LABELS } });
+    await clean(async () => {
+      const run = cli([tag, "--cmd", "cd / && exec python3 -m http.server 5000", "--probe", "http://:5000/"]);
+      expect(await run.done).toBe(0);
+      expect(run.out()).toMatch(/http :5000\//);
+    });
+  });
+
   it("exits 130 on Ctrl-C during a verify and removes what it started", async () => {
     await clean(async () => {
       const run = cli([image, "--cmd", "sleep 300", "--probe", "tcp:5000"]);

@@ -89,8 +89,11 @@ export type SessionHook = (session: RunSession) => Promise<void>;
  * exported from the library.
  */
 export interface RunInstrument {
-  /** The entrypoint to run, given the command override in effect (undefined: the image's own). */
-  entrypoint(command: string[] | undefined): string[];
+  /**
+   * The entrypoint to run, given the command and entrypoint overrides in effect (undefined: the
+   * image's own).
+   */
+  entrypoint(command: string[] | undefined, entrypoint: string[] | undefined): string[];
   capAdd: string[];
   init: boolean;
   /** After the container is created, before it starts. */
@@ -328,10 +331,15 @@ class VerifyRun {
       name: `slimstage-verify-${this.runId}-${serviceName}`,
       env: { ...this.appService?.environment, ...opts.env },
       ...(instrument
-        ? { entrypoint: instrument.entrypoint(command), init: instrument.init, capAdd: instrument.capAdd }
-        : command
-          ? { cmd: command }
-          : {}),
+        ? {
+            entrypoint: instrument.entrypoint(command, opts.entrypoint),
+            init: instrument.init,
+            capAdd: instrument.capAdd,
+          }
+        : {
+            ...(opts.entrypoint ? { entrypoint: opts.entrypoint } : {}),
+            ...(command ? { cmd: command } : {}),
+          }),
       labels: { ...this.labels, "org.slimstage.service": serviceName },
       network: { name: network, aliases: [serviceName] },
       // Published too, for engines whose networks this host cannot route to (engine/ports.ts).

@@ -68,7 +68,7 @@ export function define(program: Command): void {
     .option("--include <path>", "keep this path in the image whole, traced or not (repeatable)", collect)
     .option(
       "--cmd <command>",
-      "run this shell command instead of the image's CMD while tracing and verifying (the minified image keeps its CMD)",
+      "run this shell command (with /bin/sh -c) instead of the image's ENTRYPOINT and CMD while tracing and verifying (the minified image keeps its own)",
     )
     .option(
       "--keep-sources",
@@ -174,7 +174,8 @@ async function runMinify(
       livenessMs: livenessOption(flags.liveness),
       differential: flags.differential,
       maxRequests: maxRequestsOption(flags.maxRequests),
-      ...(flags.cmd ? { command: ["/bin/sh", "-c", flags.cmd] } : {}),
+      // The shell command replaces ENTRYPOINT and CMD alike (an image with ENTRYPOINT ["python3"] would get `python3 /bin/sh -c ...`).
+      ...(flags.cmd ? { entrypoint: ["/bin/sh", "-c", flags.cmd] } : {}),
       picker: flags.picker,
       level: flags.level === "tight" ? "tight" : "safe",
       ...(flags.keepTraceArgs ? { keepTraceArgs: true } : {}),

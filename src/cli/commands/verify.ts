@@ -42,7 +42,10 @@ export function define(program: Command): void {
   command
     .option("--probes-file <file>", "probes from a YAML file (see docs/verify.md)")
     .option("--label <k=v>", "label for the containers and network of the run (repeatable)", collect)
-    .option("--cmd <command>", "run this shell command instead of the image's CMD")
+    .option(
+      "--cmd <command>",
+      "run this shell command instead of the image's ENTRYPOINT and CMD (with /bin/sh -c)",
+    )
     .option("--wait-log <regex>", "wait for a matching log line before probing (repeatable)", collect)
     .option("--wait-port <port>", "wait for a TCP port before probing (repeatable)", collect)
     .option("--wait-healthy", "wait for the image's HEALTHCHECK to pass before probing")
@@ -138,8 +141,9 @@ export function define(program: Command): void {
             livenessMs,
             ...(compose ? { compose } : {}),
             ...(wait.length ? { wait } : {}),
+            // The shell command replaces ENTRYPOINT and CMD alike, as `docker run --entrypoint` does.
             ...(flags.cmd
-              ? { command: ["/bin/sh", "-c", flags.cmd] }
+              ? { entrypoint: ["/bin/sh", "-c", flags.cmd] }
               : fileCommand
                 ? { command: fileCommand }
                 : {}),
