@@ -222,7 +222,11 @@ async function minifyInto(opts: MinifyOptions, outDir: string): Promise<MinifyRe
   const full = level === "safe" ? safe : computeClosure(closureInput);
   const bytecode = opts.keepSources
     ? undefined
-    : planBytecode(full, tree, trace.executed, { env: config.env, archive: opts.stdlibArchive !== false });
+    : // The interpreters too: an app started by a console script (gunicorn, `flask run`) runs CPython from its #! line, never exec'd by name.
+      planBytecode(full, tree, [...trace.executed, ...collected.interpreters], {
+        env: config.env,
+        archive: opts.stdlibArchive !== false,
+      });
   const closure = bytecode ? withoutDropped(full, tree, bytecode.dropped) : full;
   const owners = attributeOwners(image, tree);
   let audit: AuditFile = auditClosure(tree, closure.why, owners.ownerOf);
