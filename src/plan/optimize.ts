@@ -342,14 +342,16 @@ function withComposeRun(existing: ExistingDockerfile, pick: ComposePick): Existi
 /**
  * The images of the compose service's dependencies (those not built from the
  * compose file) must be in the engine's store: an InputError naming the
- * service and image, before anything is built.
+ * service and image, before anything is built. The file is read as
+ * verification will read it, so a key verification refuses is refused here,
+ * before the first build, not after it.
  */
 async function requireSidecarImages(
   compose: { file: string; service: string; profiles?: string[] },
   engine: EngineConnection,
 ): Promise<void> {
   const { loadCompose, dependencyOrder } = await import("../verify/compose.js");
-  const doc = await loadCompose(compose.file, { profiles: compose.profiles ?? [], unsupported: "warn" });
+  const doc = await loadCompose(compose.file, { profiles: compose.profiles ?? [] });
   const rel = path.relative(process.cwd(), compose.file) || compose.file;
   for (const dep of dependencyOrder(doc, compose.service)) {
     if (dep.build || !dep.image) continue;

@@ -66,6 +66,79 @@ describe("parseCompose", () => {
     }
   });
 
+  it("names every unsupported key in one error, with the first one's line", () => {
+    const text =
+      "services:\n  web:\n    image: x\n    privileged: true\n    configs: [a]\nconfigs:\n  a:\n    file: ./a\n";
+    try {
+      parseCompose(text, "c.yml");
+      expect.unreachable();
+    } catch (e) {
+      const err = e as ConfigError;
+      expect(err.message).toBe(
+        '"configs" is not supported by slimstage\'s verification; nor "services.web.privileged" (line 4), "services.web.configs" (line 5)',
+      );
+      expect(err.location).toMatchObject({ file: "c.yml", line: 6 });
+      // The file is named by the location, not again in the message.
+      expect(err.message).not.toContain("c.yml");
+    }
+  });
+
+  it("resolves file and environment secrets to /run/secrets (or the target), and refuses what it cannot give", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "slimstage-compose-secrets-"));
+    try {
+      await writeFile(join(dir, "db-password.txt"), "s3cret\n");
+      const file = join(dir, "compose.yaml");
+      const text = `services:
+  backend:
+    image: app
+    secrets:
+      - db-password
+      - source: token
+        target: api-token
+      - source: token
+        target: /etc/app/token
+  db:
+    image: mariadb
+    secrets: [db-password]
+secrets:
+  db-password:
+    file: db-password.txt
+  token:
+    environment: API_TOKEN
+`;
+      const c = parseCompose(text, file, { env: { API_TOKEN: "t0k" } });
+      expect(c.services.backend?.secrets).toEqual([
+        { name: "db-password", target: "/run/secrets/db-password", file: join(dir, "db-password.txt") },
+        { name: "token", target: "/run/secrets/api-token", value: "t0k" },
+        { name: "token", target: "/etc/app/token", value: "t0k" },
+      ]);
+      expect(c.services.db?.secrets.map((x) => x.target)).toEqual(["/run/secrets/db-password"]);
+      expect(() => parseCompose(text, file, { env: {} })).toThrow(
+        /secret "token": the variable API_TOKEN is not set/,
+      );
+      const missing = text.replace("file: db-password.txt", "file: ./nope.txt");
+      try {
+        parseCompose(missing, file, { env: { API_TOKEN: "x" } });
+        expect.unreachable();
+      } catch (e) {
+        expect((e as ConfigError).message).toMatch(
+          /secret "db-password": its file \.\/nope\.txt does not exist/,
+        );
+        expect((e as ConfigError).location).toMatchObject({ file, line: 15 });
+      }
+      const external = text.replace("file: db-password.txt", "external: true");
+      expect(() => parseCompose(external, file, { env: { API_TOKEN: "x" } })).toThrow(
+        /external secret lives in a swarm/,
+      );
+      const undefinedSecret = text.replace("secrets: [db-password]", "secrets: [other]");
+      expect(() => parseCompose(undefinedSecret, file, { env: { API_TOKEN: "x" } })).toThrow(
+        /service "db" uses secret "other", which the top-level secrets do not define/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("with unsupported: warn (optimize reading builds), an unsupported key is a warning, and stop_signal is ignored", () => {
     const text =
       "services:\n  web:\n    build:\n      context: app\n      target: builder\n    privileged: true\n    stop_signal: SIGINT\n";

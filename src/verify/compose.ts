@@ -22,7 +22,8 @@ import specSchema from "./compose-spec.json" with { type: "json" };
  * file, `profiles`, then validation against the compose specification's
  * schema (each error with its line). Of what is valid compose, verification
  * applies per service `image` or `build`, `environment`, `ports`,
- * `depends_on` (with conditions), `healthcheck` and `command`. Keys that only
+ * `depends_on` (with conditions), `healthcheck`, `command` and `secrets`
+ * (file and environment secrets, at /run/secrets/NAME). Keys that only
  * matter for long-running deployments are ignored with a warning; anything
  * else is an error naming the key, so nothing is silently misread.
  */
@@ -44,6 +45,18 @@ export interface ComposeDependency {
   required: boolean;
 }
 
+/** A secret the service is given: a file put into its container before it starts, where compose mounts it. */
+export interface ComposeSecret {
+  /** The top-level secret's name. */
+  name: string;
+  /** Absolute path in the container (`/run/secrets/NAME` unless `target` names another). */
+  target: string;
+  /** The host file (absolute), for a `file:` secret. */
+  file?: string;
+  /** The value, for an `environment:` secret. */
+  value?: string;
+}
+
 export interface ComposeService {
   name: string;
   image?: string;
@@ -56,6 +69,8 @@ export interface ComposeService {
   healthcheck?: ComposeHealthcheck;
   /** `command` as compose runs it: a string is split into words (shlex), not run by a shell. */
   command?: string[];
+  /** `secrets`: what the service reads from /run/secrets (a database password file). */
+  secrets: ComposeSecret[];
   /** Where `volumes` mount host paths (`./src:/app/src`, type: bind): a service that runs host files, not only the image's. */
   bindMounts: string[];
   profiles: string[];
@@ -102,6 +117,7 @@ const SUPPORTED_SERVICE_KEYS = [
   "command",
   "profiles",
   "extends",
+  "secrets",
 ];
 /** Keys accepted but not applied (they do not change whether the image works). */
 const IGNORED_SERVICE_KEYS = [
@@ -122,6 +138,8 @@ const IGNORED_SERVICE_KEYS = [
 ];
 const SUPPORTED_BUILD_KEYS = ["context", "dockerfile", "target", "args"];
 const IGNORED_TOP_KEYS = ["version", "name", "volumes", "networks"];
+/** Top-level keys read when a service uses them (`secrets`: file and environment secrets). */
+const SUPPORTED_TOP_KEYS = ["services", "secrets"];
 
 /** The container path of a `volumes` item that mounts a host path; named volumes and tmpfs are not. */
 function bindTarget(item: unknown): string[] {
@@ -327,7 +345,14 @@ export function parseCompose(text: string, file: string, opts: ComposeOptions = 
 
   if (!validateSpec(data)) throw specError(validateSpec.errors ?? [], file, place);
   const top = data as { services?: Record<string, RawService> } & Record<string, unknown>;
-  checkSubset(top, file, place, opts.unsupported === "warn" ? (e) => warnings.push(e.message) : undefined);
+  checkSubset(
+    top,
+    file,
+    place,
+    opts.unsupported === "warn"
+      ? (e) => warnings.push(`${e.message} (line ${e.location?.line ?? "?"})`)
+      : undefined,
+  );
   for (const k of IGNORED_TOP_KEYS)
     if (k in top && k !== "version" && k !== "name") warnings.push(`top-level "${k}" is ignored`);
 
@@ -378,6 +403,7 @@ export function parseCompose(text: string, file: string, opts: ComposeOptions = 
         .filter((p, i, all) => all.indexOf(p) === i),
       dependsOn: [],
       bindMounts: ((raw.volumes as unknown[] | undefined) ?? []).flatMap(bindTarget),
+      secrets: secretsOf(raw.secrets, name, top.secrets, { base, env, file, place }),
       profiles: svcProfiles,
       enabled:
         svcProfiles.length === 0 || profiles.includes("*") || svcProfiles.some((p) => profiles.includes(p)),
@@ -444,6 +470,58 @@ export function parseCompose(text: string, file: string, opts: ComposeOptions = 
 
 type Place = (path: readonly string[]) => { location: { file: string; line: number; column: number } };
 
+/**
+ * A service's `secrets`, resolved against the top-level ones as docker compose resolves them
+ * outside a swarm: a `file:` secret is the host file (relative to the compose file), an
+ * `environment:` secret the variable's value, each at /run/secrets/NAME (or its `target`).
+ * Refused with the line: a secret not defined at the top level, an `external` one (a swarm's),
+ * a missing file or an unset variable.
+ */
+function secretsOf(
+  raw: unknown,
+  service: string,
+  defined: unknown,
+  ctx: { base: string; env: Env; file: string; place: Place },
+): ComposeSecret[] {
+  if (!Array.isArray(raw)) return [];
+  const top = (defined ?? {}) as Record<string, Record<string, unknown> | null>;
+  return raw.map((item, i) => {
+    const spec = typeof item === "string" ? { source: item } : (item as { source: string; target?: string });
+    const where = ["services", service, "secrets", String(i)];
+    const error = (message: string, path = where) =>
+      new ConfigError(message, { key: path.join("."), ...ctx.place(path) });
+    const def = top[spec.source];
+    if (!def)
+      throw error(
+        `service "${service}" uses secret "${spec.source}", which the top-level secrets do not define`,
+      );
+    const target = spec.target?.startsWith("/") ? spec.target : `/run/secrets/${spec.target ?? spec.source}`;
+    const at = ["secrets", spec.source];
+    if (typeof def.file === "string") {
+      const path = resolve(ctx.base, def.file);
+      if (!existsSync(path))
+        throw error(`secret "${spec.source}": its file ${def.file} does not exist (${path})`, [
+          ...at,
+          "file",
+        ]);
+      return { name: spec.source, target, file: path };
+    }
+    if (typeof def.environment === "string") {
+      const value = ctx.env[def.environment];
+      if (value === undefined)
+        throw error(`secret "${spec.source}": the variable ${def.environment} is not set`, [
+          ...at,
+          "environment",
+        ]);
+      return { name: spec.source, target, value };
+    }
+    throw error(
+      `secret "${spec.source}" is neither a file: nor an environment: secret (an external secret lives in a swarm, which verification does not run)`,
+      at,
+    );
+  });
+}
+
 function jsonPath(instancePath: string): string[] {
   return instancePath
     .split("/")
@@ -482,20 +560,24 @@ function checkSubset(
   warn?: (e: ConfigError) => void,
 ): void {
   const refusal = (path: string[], hint: string) =>
-    new ConfigError(`${file}: "${path.join(".")}" is not supported by slimstage verify`, {
+    new ConfigError(`"${path.join(".")}" is not supported by slimstage's verification`, {
       key: path.join("."),
       ...place(path),
       hint,
     });
-  // Thrown by default; with `warn`, reported and skipped.
+  // Thrown by default, all of them in one error (a user fixes them in one go); with `warn`, reported and skipped.
+  const refused: ConfigError[] = [];
   const refuse = (path: string[], hint: string): void => {
     const e = refusal(path, hint);
-    if (!warn) throw e;
-    warn(e);
+    if (warn) warn(e);
+    else refused.push(e);
   };
   for (const k of Object.keys(top)) {
-    if (k === "services" || k.startsWith("x-") || IGNORED_TOP_KEYS.includes(k)) continue;
-    refuse([k], `supported at the top level: services (ignored: ${IGNORED_TOP_KEYS.join(", ")})`);
+    if (SUPPORTED_TOP_KEYS.includes(k) || k.startsWith("x-") || IGNORED_TOP_KEYS.includes(k)) continue;
+    refuse(
+      [k],
+      `supported at the top level: ${SUPPORTED_TOP_KEYS.join(", ")} (ignored: ${IGNORED_TOP_KEYS.join(", ")})`,
+    );
   }
   if (!top.services || Object.keys(top.services).length === 0)
     throw new ConfigError(`${file}: no services`, { key: "services", ...place(["services"]) });
@@ -516,6 +598,17 @@ function checkSubset(
         }
     }
   }
+  const [first, ...more] = refused;
+  if (!first) return;
+  if (more.length === 0) throw first;
+  throw new ConfigError(
+    `${first.message}; nor ${more.map((e) => `"${e.key}" (line ${e.location?.line ?? "?"})`).join(", ")}`,
+    {
+      ...(first.key ? { key: first.key } : {}),
+      ...(first.location ? { location: first.location } : {}),
+      hint: [...new Set(refused.map((e) => e.hint))].join("; "),
+    },
+  );
 }
 
 /**

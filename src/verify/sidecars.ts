@@ -11,6 +11,7 @@ import { createContainer, startContainer } from "../engine/containers.js";
 import { inspectEngineImage } from "../engine/images.js";
 import { InputError, VerifyError } from "../errors.js";
 import type { ComposeService } from "./compose.js";
+import { putSecrets } from "./secrets.js";
 import { throwIfAborted } from "./sleep.js";
 import type { SidecarInfo, VerifyOptions } from "./types.js";
 import { completedSuccessfully, healthy, running, type WaitStrategy } from "./wait.js";
@@ -72,6 +73,7 @@ export async function startSidecars(run: SidecarRun): Promise<void> {
     });
     run.tracker.add("container", id);
     run.ids.set(svc.name, id);
+    await putSecrets(engine, id, svc.secrets);
     await startContainer(engine, id);
     const need = needs.get(svc.name) ?? "service_started";
     const what = `sidecar ${svc.name}`;

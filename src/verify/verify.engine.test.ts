@@ -77,6 +77,65 @@ describe("verifyImage on the real engine", () => {
     expect(r.sidecars.map((s) => [s.service, s.image])).toEqual([["cache", "redis:7"]]);
   });
 
+  it("gives the app and its sidecar the compose file's secrets at /run/secrets (and at a target), before they start", async () => {
+    const dir = join(tmp, "secrets");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "db-password.txt"), "s3cret-from-file");
+    // The app reads its secrets once, at start, as database clients do.
+    await writeFile(
+      join(dir, "serve.py"),
+      [
+        "import http.server",
+        "BODY = open('/run/secrets/db-password', 'rb').read() + b' ' + open('/etc/app/token', 'rb').read()",
+        "class H(http.server.BaseHTTPRequestHandler):",
+        "    def do_GET(self):",
+        "        self.send_response(200)",
+        "        self.end_headers()",
+        "        self.wfile.write(BODY)",
+        "http.server.HTTPServer(('', 5000), H).serve_forever()",
+        "",
+      ].join("\n"),
+    );
+    await writeFile(
+      join(dir, "Dockerfile"),
+      `FROM ${image}\nCOPY serve.py /srv/serve.py\nCMD ["python", "/srv/serve.py"]\n`,
+    );
+    const tag = "slimstage-test/secrets-app:build-verify";
+    await buildImage({ context: dir, tags: [tag], labels: { ...TEST_LABELS } });
+    await writeFile(
+      join(dir, "compose.yml"),
+      [
+        "services:",
+        "  web:",
+        `    image: ${tag}`,
+        "    secrets: [db-password, {source: token, target: /etc/app/token}]",
+        "    depends_on: {db: {condition: service_healthy}}",
+        "  db:",
+        `    image: ${tag}`,
+        "    command: [sleep, '300']",
+        "    secrets: [db-password]",
+        "    healthcheck: {test: [CMD-SHELL, 'grep -q s3cret-from-file /run/secrets/db-password'], interval: 200ms, retries: 30}",
+        "secrets:",
+        "  db-password: {file: ./db-password.txt}",
+        "  token: {environment: SLIMSTAGE_TEST_TOKEN}",
+        "",
+      ].join("\n"),
+    );
+    process.env.SLIMSTAGE_TEST_TOKEN = "t0ken-from-env";
+    try {
+      const r = await verify({
+        image: tag,
+        compose: { file: join(dir, "compose.yml"), service: "web" },
+        probes: [{ kind: "http", port: 5000, path: "/", expectBody: "s3cret-from-file t0ken-from-env" }],
+      });
+      expect(r.error).toBeUndefined();
+      expect(r.ok).toBe(true);
+      expect(r.sidecars.map((x) => x.service)).toEqual(["db"]);
+    } finally {
+      delete process.env.SLIMSTAGE_TEST_TOKEN;
+    }
+  });
+
   it("builds a sidecar from its compose build section and removes that image afterwards", async () => {
     const dir = join(tmp, "built-sidecar");
     await mkdir(join(dir, "cache"), { recursive: true });

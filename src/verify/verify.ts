@@ -29,6 +29,7 @@ import { EngineError, InputError, InterruptedError, VerifyError } from "../error
 import type { ComposeFile, ComposeService } from "./compose.js";
 import { describeProbe } from "./probe-spec.js";
 import { type ProbeTarget, runProbe } from "./probes/index.js";
+import { putSecrets } from "./secrets.js";
 import { startSidecars } from "./sidecars.js";
 import { sleep, throwIfAborted } from "./sleep.js";
 import type { Probe, ProbeResult, SidecarInfo, VerifyOptions, VerifyResult } from "./types.js";
@@ -355,6 +356,9 @@ class VerifyRun {
     this.appId = id;
     this.tracker.add("container", id);
     if (instrument) await instrument.prepare(await this.getEngine(), id);
+    // Only then the full client: the fast path keeps its start-up (#20).
+    const secrets = this.appService?.secrets ?? [];
+    if (secrets.length > 0) await putSecrets(await this.getEngine(), id, secrets);
     const exit = fast ? fastWaitForExit(fast, id) : waitForExit(await this.getEngine(), id);
     this.startedAt = Date.now();
     if (fast) await fastStart(fast, id);
