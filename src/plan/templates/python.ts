@@ -242,7 +242,8 @@ function pythonDepsStage(s: PythonPlanState): PythonDeps {
   } else {
     decisions.push({
       topic: "builder",
-      text: "no native code among the dependencies: the builder has no compiler or headers",
+      // Binary wheels may well hold native code (mysql-connector-python's 40 .so files): nothing is compiled here.
+      text: "nothing among the dependencies needs compiling (no source-only package with C code): the builder has no compiler or headers",
     });
   }
   // The venv has no pip of its own: the base's pip installs into it (pip --python), so the runtime prefix holds only the app's dependencies.
