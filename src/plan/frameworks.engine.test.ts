@@ -280,8 +280,11 @@ describe('optimize on a real NestJS app started through sh -c "npm run start:pro
       const rt = runtimeStage(a.dockerfile);
       expect(rt).toContain('CMD ["node", "dist/main"]');
       expect(rt).not.toMatch(/\bnpm\b|"sh"/);
+      // The project's own check (exactly 200), in exec form: it runs in distroless too.
+      expect(rt).toContain('HEALTHCHECK --interval=2s --retries=5 CMD ["node", "healthcheck.js"]');
       expect(a.reason).toBeUndefined();
       expect(a.status).toBe("verified");
+      expect(await healthOf(a.image as string)).toBe("healthy");
       const diff = a.verify?.differential;
       expect(diff?.differing).toBe(0);
       const post = diff?.requests.find((x) => x.request.startsWith("POST :3000/books"));

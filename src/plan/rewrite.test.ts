@@ -49,6 +49,53 @@ RUN mkdir -p /var/log/app && touch /var/log/app/app.log
 CMD python app.py
 `;
 
+describe("rewrite of the project's own HEALTHCHECK", () => {
+  const withCheck = (check: string) => `FROM node:22-slim
+WORKDIR /code
+COPY . .
+RUN yarn install --frozen-lockfile
+${check}
+EXPOSE 8081
+CMD ["node", "index.js"]
+`;
+  const rewrite = async (check: string, tier: "slim" | "distroless") => {
+    const text = withCheck(check);
+    const { dir, cleanup } = await writeFixture({
+      ...yarnProject,
+      "healthcheck.js": "process.exit(0)\n",
+      Dockerfile: text,
+    });
+    cleanups.push(cleanup);
+    const existing = readExistingDockerfile(text, "Dockerfile");
+    const project = await detectProject(dir, { existing });
+    return rewriteDockerfile(existing, planFiles(project, tier), project);
+  };
+
+  it("keeps a check that runs the app's runtime on its own file, in exec form, with its timings, in both tiers", async () => {
+    for (const tier of ["slim", "distroless"] as const) {
+      const rw = await rewrite("HEALTHCHECK --interval=30s --retries=2 \\\n  CMD node healthcheck.js", tier);
+      const checks = rw.dockerfile.split("\n").filter((l) => l.startsWith("HEALTHCHECK"));
+      expect(checks).toEqual(['HEALTHCHECK --interval=30s --retries=2 CMD ["node", "healthcheck.js"]']);
+      expect(rw.decisions.map((d) => d.text).join("\n")).toContain(
+        'kept as HEALTHCHECK --interval=30s --retries=2 CMD ["node", "healthcheck.js"] (exec form',
+      );
+    }
+  });
+
+  it("leaves a check that needs a shell or another program to the generated one", async () => {
+    for (const check of [
+      "HEALTHCHECK CMD curl -f http://localhost:8081/ || exit 1",
+      "HEALTHCHECK CMD node -e \"require('x')\"",
+    ]) {
+      const rw = await rewrite(check, "distroless");
+      const checks = rw.dockerfile.split("\n").filter((l) => l.startsWith("HEALTHCHECK"));
+      expect(checks).toHaveLength(1);
+      expect(checks[0]).not.toContain("curl");
+      expect(checks[0]).toContain('CMD ["node", "-e", ');
+    }
+  });
+});
+
 describe("rewrite of steps that only make folders", () => {
   it("makes them with COPY of an empty folder (no shell), and keeps a mode, a file or anything else as a RUN", async () => {
     const { dir, cleanup } = await writeFixture({ ...poetryProject, Dockerfile: FOLDERS });

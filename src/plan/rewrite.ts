@@ -11,6 +11,7 @@ import type {
   Comment,
   Dockerfile,
   EnvInstruction,
+  HealthcheckInstruction,
   Instruction,
   Node,
   RunInstruction,
@@ -19,7 +20,7 @@ import type {
 } from "../dockerfile/model.js";
 import { dockerfileFromNodes, parseDockerfile, parseInstruction } from "../dockerfile/parser.js";
 import { printDockerfile, printInstruction } from "../dockerfile/printer.js";
-import { DEBUG_PORTS, type ExistingDockerfile } from "./detect/existing.js";
+import { DEBUG_PORTS, type ExistingDockerfile, finalHealthcheck } from "./detect/existing.js";
 import { languageOf } from "./languages/index.js";
 import type { Project } from "./project.js";
 import { createdFolders, foldersOnlyStep, handedFoldersOf, ownershipStep } from "./rewrite-ownership.js";
@@ -162,6 +163,8 @@ interface RewriteState {
   keptRunTexts: string[];
   /** Folders the kept RUN steps make with mkdir (they may fill them as root). */
   keptCreated: string[];
+  /** The old file's own HEALTHCHECK in exec form, in place of the generated one (ownRuntimeHealthcheck). */
+  healthcheck?: string;
   /** The folders the old chain's set-up steps hand to a user, read once (handedFoldersOf). */
   handed: Array<{ path: string; line: number }>;
   /** Package installs of the old final stage, judged once everything else is known. */
@@ -371,8 +374,15 @@ function rewriteInstruction(s: RewriteState, ins: Instruction, isFinal: boolean)
           text: `${at} ${oneLine(ins)}: the generated runtime runs as its own non-root user`,
         });
       break;
-    case "HEALTHCHECK":
-      if (isFinal && !/^HEALTHCHECK /m.test(plan.dockerfile) && plan.tier === "slim") {
+    case "HEALTHCHECK": {
+      const own = isFinal ? ownRuntimeHealthcheck(s, ins) : undefined;
+      if (own) {
+        s.healthcheck = own;
+        decisions.push({
+          topic: "kept",
+          text: `${at} ${oneLine(ins)}: kept as ${own} (exec form: the app's own check with the runtime both tiers have, no shell; it replaces the generated one)`,
+        });
+      } else if (isFinal && !/^HEALTHCHECK /m.test(plan.dockerfile) && plan.tier === "slim") {
         keepInstruction(s, ins, at);
         decisions.push({
           topic: "kept",
@@ -384,9 +394,31 @@ function rewriteInstruction(s: RewriteState, ins: Instruction, isFinal: boolean)
           text: `${at} ${oneLine(ins)}: replaced by the generated HEALTHCHECK or dropped (no shell in distroless)`,
         });
       break;
+    }
     default:
       break;
   }
+}
+
+/**
+ * The old HEALTHCHECK in exec form, when it runs the app's own runtime on plain words
+ * (`CMD node healthcheck.js`, `CMD ["python", "check.py"]`): the project's check (exactly 200,
+ * its own route) then stays the image's, in both tiers (no shell needed; detection ships the file
+ * it runs). Its timings stay too.
+ */
+function ownRuntimeHealthcheck(s: RewriteState, ins: HealthcheckInstruction): string | undefined {
+  const check = finalHealthcheck(s.existing);
+  const argv = check?.ins === ins ? check.argv : undefined;
+  const runtimes = s.project.kind === "node" ? ["node"] : ["python", "python3"];
+  if (!argv || argv.length < 2 || !runtimes.includes(argv[0] ?? "")) return undefined;
+  const opts = [
+    ins.interval && `--interval=${ins.interval}`,
+    ins.timeout && `--timeout=${ins.timeout}`,
+    ins.startPeriod && `--start-period=${ins.startPeriod}`,
+    ins.startInterval && `--start-interval=${ins.startInterval}`,
+    ins.retries !== undefined && `--retries=${ins.retries}`,
+  ].filter(Boolean);
+  return `HEALTHCHECK ${opts.length > 0 ? `${opts.join(" ")} ` : ""}CMD ${execForm(argv)}`;
 }
 
 /** An ENV of the final stage: kept without the variables the runtime sets itself and without development settings. */
@@ -604,12 +636,15 @@ function assembleNodes(s: RewriteState): Node[] {
   }
   const userIns = runtime?.instructions.find((i) => i.keyword === "USER");
   const anchor = userIns ?? runtime?.instructions.find((i) => i.keyword === "CMD");
+  const generatedCheck = runtime?.instructions.find((i) => i.keyword === "HEALTHCHECK");
+  const ownCheck = s.healthcheck ? parseInstruction(s.healthcheck) : undefined;
   for (const n of generated.nodes) {
-    if (n === anchor && keep.length > 0) {
+    if (n === anchor && (keep.length > 0 || (ownCheck && !generatedCheck))) {
       nodes.push(commentNode(` kept from ${file}: app-specific settings and steps`));
       for (const k of keep) nodes.push(k);
+      if (ownCheck && !generatedCheck) nodes.push(ownCheck);
     }
-    nodes.push(n);
+    nodes.push(n === generatedCheck && ownCheck ? ownCheck : n);
   }
   nodes.push(...targetAlias(s, generated));
   return nodes;

@@ -4,7 +4,14 @@
  */
 
 import { expand } from "../../dockerfile/expand.js";
-import type { CommandForm, Dockerfile, Instruction, Stage, StageGraph } from "../../dockerfile/model.js";
+import type {
+  CommandForm,
+  Dockerfile,
+  HealthcheckInstruction,
+  Instruction,
+  Stage,
+  StageGraph,
+} from "../../dockerfile/model.js";
 import { parseDockerfile } from "../../dockerfile/parser.js";
 import { buildStageGraph } from "../../dockerfile/stage-graph.js";
 import { InputError, ParseError } from "../../errors.js";
@@ -159,4 +166,28 @@ export function readExistingDockerfile(text: string, file: string, target?: stri
     };
   }
   return out;
+}
+
+/** Words a check runs as they are: no quotes, expansions or shell operators. */
+const PLAIN_WORDS = /^[\w@%+=:,./ -]+$/;
+
+/**
+ * The final stage's HEALTHCHECK (the last of its chain) and, when its command is plain words
+ * (`CMD node healthcheck.js`, `CMD ["python", "check.py"]`), those words: what can run without a
+ * shell, in any tier.
+ */
+export function finalHealthcheck(
+  existing: ExistingDockerfile,
+): { ins: HealthcheckInstruction; argv?: string[] } | undefined {
+  let found: HealthcheckInstruction | undefined;
+  for (const st of existing.chain)
+    for (const ins of st.instructions) if (ins.keyword === "HEALTHCHECK") found = ins;
+  if (!found) return undefined;
+  const c = found.command;
+  if (found.none || !c) return { ins: found };
+  const argv =
+    c.form === "json" ? c.args : PLAIN_WORDS.test(c.command) ? c.command.trim().split(/\s+/) : undefined;
+  return argv && argv.length > 0 && argv.every((a) => PLAIN_WORDS.test(a) && !a.includes(" "))
+    ? { ins: found, argv }
+    : { ins: found };
 }

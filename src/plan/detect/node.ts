@@ -5,7 +5,7 @@
 import { parse as parseYaml } from "yaml";
 import { InputError } from "../../errors.js";
 import type { EntryPoint, NextApp, NodePackageManager, NodeProject, TestPlan } from "../project.js";
-import { splitSimpleShell } from "./existing.js";
+import { finalHealthcheck, splitSimpleShell } from "./existing.js";
 import type { ProjectFiles } from "./files.js";
 import { findHealthRoute, topLevel } from "./files.js";
 import { nodeNativeNeeds } from "./native.js";
@@ -591,6 +591,12 @@ export async function detectNode(files: ProjectFiles, opts: DetectOptions = {}):
   const tests = detectTests(m, pm);
   const native = nodeNativeNeeds(Object.keys(m.dependencies), lock?.installScripts ?? []);
   const appPaths = nodeAppPaths(files, next, entry, build, lock);
+  // The project's own health check runs a file of its own (`node healthcheck.js`): it ships too.
+  const checkScript = opts.existing ? finalHealthcheck(opts.existing)?.argv : undefined;
+  const script = checkScript?.[0] === "node" ? checkScript[1]?.replace(/^\.\//, "") : undefined;
+  const top = script?.split("/")[0];
+  if (script && top && !script.startsWith("/") && files.list.includes(script) && !appPaths.includes(top))
+    appPaths.push(top);
 
   const project: NodeProject = {
     kind: "node",

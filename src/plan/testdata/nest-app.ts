@@ -99,10 +99,18 @@ export class BooksController {
 `,
   "package-lock.json": LOCK,
   ".dockerignore": "node_modules\ndist\n",
+  // The project's own health check (awesome-compose's react-express-mysql shape): exactly 200, not "under 500".
+  "healthcheck.js": `const req = require("http").get({ host: "127.0.0.1", port: 3000, path: "/health", timeout: 2000 }, (res) => {
+  process.exit(res.statusCode === 200 ? 0 : 1);
+});
+req.on("error", () => process.exit(1));
+`,
   Dockerfile: `FROM node:22-slim
 WORKDIR /usr/src/app
 COPY package*.json ./
 RUN npm ci
+HEALTHCHECK --interval=2s --retries=5 \\
+  CMD node healthcheck.js
 COPY . .
 RUN npm run build
 EXPOSE 3000
