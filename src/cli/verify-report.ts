@@ -11,9 +11,10 @@ interface Formatters {
 export function verifiedCoverage(result: VerifyResult): string {
   const d = result.differential;
   const probes = result.probes.map((p) => describeProbe(p.probe));
+  const health = result.healthcheck ? ", and its HEALTHCHECK exited 0" : "";
   return d
-    ? `${d.requests.length} requests, ${d.identical} identical to the original ${d.against}${d.masked.length ? ` (${d.masked.length} with masked run-to-run differences)` : ""}`
-    : `${probes.length} probe${probes.length === 1 ? "" : "s"} (${probes.join(", ")})`;
+    ? `${d.requests.length} requests, ${d.identical} identical to the original ${d.against}${d.masked.length ? ` (${d.masked.length} with masked run-to-run differences)` : ""}${health}`
+    : `${probes.length} probe${probes.length === 1 ? "" : "s"} (${probes.join(", ")})${health}`;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface EngineImage extends EngineImageSummary {
   exposedPorts: number[];
   /** The image has a HEALTHCHECK (that is not NONE). */
   healthcheck: boolean;
+  /** The HEALTHCHECK's test as the config stores it (["CMD", ...] or ["CMD-SHELL", "..."]); null without one. */
+  healthcheckTest: string[] | null;
 }
 
 function argv(v: unknown): string[] | null {
@@ -58,6 +60,7 @@ function toEngineImage(info: InspectInfo): EngineImage {
       .map((p) => Number.parseInt(p, 10))
       .filter((n) => Number.isFinite(n)),
     healthcheck: Array.isArray(test) && test.length > 0 && test[0] !== "NONE",
+    healthcheckTest: Array.isArray(test) && test.length > 0 && test[0] !== "NONE" ? argv(test) : null,
   };
 }
 

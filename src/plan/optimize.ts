@@ -959,6 +959,8 @@ async function verifyTier(run: TierRun, tier: Tier, imageId: string): Promise<Ve
     ...(opts.labels ? { labels: opts.labels } : {}),
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.livenessMs !== undefined ? { livenessMs: opts.livenessMs } : {}),
+    // The tier's own HEALTHCHECK (generated or the project's) must pass too.
+    runHealthcheck: true,
     onProgress: (event: VerifyProgressEvent) => progress({ type: "verify", tier, event }),
   };
   // With an original image, the tier must answer its discovered request set alike (differential).

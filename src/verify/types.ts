@@ -103,6 +103,8 @@ export interface VerifyResult {
   /** Peak memory of the app container, from the engine's stats. */
   peakMemoryBytes?: number;
   sidecars: SidecarInfo[];
+  /** The image's HEALTHCHECK, run once after the probes (with runHealthcheck): its command and exit code. */
+  healthcheck?: { command: string[]; exitCode: number };
   /** The app container's output, kept when verification failed. */
   logs?: string;
   /** Logs of sidecars, kept when verification failed. */
@@ -138,6 +140,12 @@ export interface VerifyOptions {
   livenessMs?: number;
   /** Command override for the app container (after the image's ENTRYPOINT, as `docker run IMAGE ARGS`). */
   command?: string[];
+  /**
+   * Run the image's own HEALTHCHECK command once after the probes passed (as the engine runs it:
+   * `docker exec`) and fail unless it exits 0. optimize sets it for the images it makes: an image
+   * whose health check fails is restarted or taken out of service by an orchestrator.
+   */
+  runHealthcheck?: boolean;
   /**
    * Entrypoint override for the app container, as `docker run --entrypoint`: the image's
    * ENTRYPOINT and CMD are both replaced (`command`, if given, follows it).

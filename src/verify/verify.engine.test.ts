@@ -182,6 +182,28 @@ describe("verifyImage on the real engine", () => {
     expect(r.startupMs).toBeLessThan(20_000);
   });
 
+  it("with runHealthcheck, runs the image's HEALTHCHECK once after the probes: exit 0 passes, any other fails with its output", async () => {
+    const dir = join(tmp, "run-healthcheck");
+    await mkdir(dir, { recursive: true });
+    const build = async (name: string, check: string) => {
+      await writeFile(join(dir, "Dockerfile"), `FROM ${image}\nHEALTHCHECK --interval=60s CMD ${check}\n`);
+      const tag = `slimstage-test/${name}:build-verify`;
+      await buildImage({ context: dir, tags: [tag], labels: { ...TEST_LABELS } });
+      return tag;
+    };
+    const probes = [{ kind: "http", port: 5000, path: "/", expectBody: "Hello from Python!" }] as const;
+    const good = await build("health-good", '["python", "-c", "print(1)"]');
+    const ok = await verify({ image: good, probes: [...probes], runHealthcheck: true });
+    expect(ok.error).toBeUndefined();
+    expect(ok.healthcheck).toEqual({ command: ["python", "-c", "print(1)"], exitCode: 0 });
+    const bad = await build("health-bad", "python -c 'import sys; print(\"db down\"); sys.exit(3)'");
+    const failed = await verify({ image: bad, probes: [...probes], runHealthcheck: true });
+    expect(failed.ok).toBe(false);
+    expect(failed.error).toMatch(/the image's HEALTHCHECK \(\/bin\/sh -c python -c .*\) exited 3: db down/);
+    // Not asked: the probes alone decide (the original of a differential run is never held to its check).
+    expect((await verify({ image: bad, probes: [...probes] })).ok).toBe(true);
+  });
+
   it("fails (not throws) when the counter does not count as claimed", async () => {
     const r = await verify({
       compose: { file: join(FLASK_DIR, "docker-compose.yml"), service: "web" },

@@ -47,6 +47,8 @@ const MONITOR_DELAY_MS = 1000;
 export const DEFAULT_LIVENESS_MS = 3000;
 /** How long a failed run waits for a still-running app's last output before reading its logs. */
 const LOG_SETTLE_MS = 300;
+/** The engine's default HEALTHCHECK timeout. */
+const HEALTHCHECK_TIMEOUT_MS = 30_000;
 /** Lines of app output kept in a failed result's `logTail`. */
 const LOG_TAIL_LINES = 30;
 
@@ -190,6 +192,7 @@ class VerifyRun {
   private finished = false;
   private kickTimer: NodeJS.Timeout | undefined;
   private liveness: VerifyResult["liveness"];
+  private healthcheck: VerifyResult["healthcheck"];
 
   constructor(
     private readonly opts: VerifyOptions,
@@ -309,9 +312,14 @@ class VerifyRun {
       return await this.fail(this.exitReason ?? "the container got no address on the run's network");
     }
     await this.waitReady(monitors, app.id, host, app.reach.ports);
-    await this.runProbes(this.target(monitors, app.id, host, app.reach.ports), kick);
+    const target = this.target(monitors, app.id, host, app.reach.ports);
+    await this.runProbes(target, kick);
     await monitors.catch(() => undefined);
     const ok = this.results.every((r) => r.ok);
+    if (ok && this.opts.runHealthcheck) {
+      const unhealthy = await this.runImageHealthcheck(target);
+      if (unhealthy) return unhealthy;
+    }
     if (ok && this.session) await this.runSession(host);
     if (ok && this.livenessMs > 0) {
       const dead = await this.checkLiveness(monitors, app.id);
@@ -567,6 +575,26 @@ class VerifyRun {
       : {};
   }
 
+  /** The image's HEALTHCHECK command, once, as the engine runs it; a failed result when it does not exit 0. */
+  private async runImageHealthcheck(target: ProbeTarget): Promise<VerifyResult | undefined> {
+    const test = this.info?.healthcheckTest;
+    const command =
+      test?.[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test[1] ?? ""] : test?.[0] === "CMD" ? test.slice(1) : [];
+    if (command.length === 0) return undefined;
+    this.progress({
+      type: "phase",
+      phase: "probe",
+      message: `running the image's HEALTHCHECK: ${command.join(" ")}`,
+    });
+    const r = await target.exec(command, HEALTHCHECK_TIMEOUT_MS);
+    this.healthcheck = { command, exitCode: r.exitCode };
+    if (r.exitCode === 0) return undefined;
+    const out = r.output.replace(/\s+/g, " ").trim().slice(-300);
+    return await this.fail(
+      `the image's HEALTHCHECK (${command.join(" ")}) exited ${r.exitCode}${out ? `: ${out}` : ""}: the engine would mark the container unhealthy`,
+    );
+  }
+
   private async probeFailed(): Promise<VerifyResult> {
     const bad = this.results.find((r) => !r.ok);
     const res = await this.fail(`probe ${describeShort(bad?.probe as Probe)} failed: ${bad?.detail}`);
@@ -580,6 +608,7 @@ class VerifyRun {
       image: this.opts.image,
       ok: true,
       probes: results,
+      ...(this.healthcheck ? { healthcheck: this.healthcheck } : {}),
       ...(this.liveness ? { liveness: this.liveness } : {}),
       ...(results.some((r) => r.tcpOnly)
         ? { tcpOnly: results.filter((r) => r.tcpOnly).map((r) => describeProbe(r.probe)) }
