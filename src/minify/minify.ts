@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir, rmdir, stat, writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { extract } from "tar-stream";
 import type { BuildProgressEvent } from "../engine/build/progress.js";
@@ -39,6 +39,7 @@ import {
 import { type Closure, computeClosure, resolveInto } from "./closure.js";
 import { closureList, emitDockerfile } from "./emit.js";
 import { loadedInterpreter } from "./interpreter.js";
+import { leaveOutDir, prepareOutDir } from "./out-dir.js";
 import { type DynamicUse, isScannable, partialFolders, scanSource } from "./thin-trace.js";
 import { parseTrace, redactTrace, type TraceSummary } from "./trace-parse.js";
 import {
@@ -159,8 +160,7 @@ export async function minifyImage(opts: MinifyOptions): Promise<MinifyResult> {
   try {
     return await minifyInto(opts, outDir);
   } catch (e) {
-    // A directory this run made and never wrote to is not left behind.
-    if (created) await rmdir(outDir).catch(() => undefined);
+    await leaveOutDir(outDir, created, e);
     throw e;
   }
 }
@@ -696,33 +696,6 @@ async function interpretersOf(
     }
   }
   return [...found].sort();
-}
-
-/** Makes sure `dir` exists and holds nothing but an earlier minify's files (with force); true when it made it. */
-async function prepareOutDir(dir: string, force: boolean): Promise<boolean> {
-  const existed = await stat(dir).then(
-    (st) => {
-      if (!st.isDirectory()) throw new InputError(`--out ${dir} is not a directory`);
-      return true;
-    },
-    () => false,
-  );
-  await mkdir(dir, { recursive: true });
-  const have = await readdir(dir);
-  const ours = new Set(["Dockerfile", "closure.txt", "trace.log", ".dockerignore", "audit.json", "audit.md"]);
-  const foreign = have.filter((f) => !ours.has(f));
-  if (foreign.length > 0 || (have.length > 0 && !force)) {
-    throw new InputError(
-      `${dir} is not empty (${have.slice(0, 3).join(", ")}${have.length > 3 ? ", ..." : ""})`,
-      {
-        hint:
-          foreign.length > 0
-            ? "choose an empty or new directory with --out"
-            : "pass --force to replace a previous minify's files there",
-      },
-    );
-  }
-  return !existed;
 }
 
 /**

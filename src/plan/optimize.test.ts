@@ -1,4 +1,5 @@
-import { readdir } from "node:fs/promises";
+import { readdir, realpath } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
 import { imageName, optimizeProject } from "./optimize.js";
@@ -101,7 +102,11 @@ describe("optimizeProject without the engine", () => {
   it("names a missing --from file", async () => {
     const dir = await fixtureDir(poetryProject);
     const e = await inputError(optimizeProject(dir, { from: "Dockerfile.prod" }));
-    expect(e.message).toBe("--from Dockerfile.prod: no such file");
+    expect(e.message).toBe(
+      `--from Dockerfile.prod: no such file (${path.join(await realpath(dir), "Dockerfile.prod")})`,
+    );
+    // A path given from the current directory is the usual mistake: the hint says which folder it is read from.
+    expect(e.hint).toContain("relative to the project folder");
   });
 
   it("asks for a probe when the app has no known port and no lab.yaml", async () => {

@@ -579,8 +579,8 @@ async function discoverProject(dir: string, opts: OptimizeOptions): Promise<Disc
     ? path.resolve(rootFiles.dir, opts.from)
     : path.join(rootFiles.dir, "Dockerfile");
   if (opts.from && !(await exists(fromPath))) {
-    throw new InputError(`--from ${opts.from}: no such file`, {
-      hint: "pass the path of an existing Dockerfile, or leave --from out",
+    throw new InputError(`--from ${opts.from}: no such file (${fromPath})`, {
+      hint: `--from is read relative to the project folder ${rootFiles.dir}, not the current directory; pass that path, an absolute one, or leave --from out`,
     });
   }
   const fromCompose: Decision[] = [];

@@ -75,7 +75,10 @@ export function define(program: Command): void {
       "environment variables for the verified containers, KEY=VALUE lines",
       collect,
     )
-    .option("--from <dockerfile>", "existing Dockerfile to rewrite (default: DIR/Dockerfile when present)")
+    .option(
+      "--from <dockerfile>",
+      "existing Dockerfile to rewrite, a path relative to DIR (default: DIR/Dockerfile when present)",
+    )
     .option(
       "--target <stage>",
       "the stage of that Dockerfile the image stands for (default: the compose service's build.target, else the last)",
