@@ -1,5 +1,6 @@
 export {
   type ComposeFile,
+  type ComposeSecret,
   type ComposeService,
   dependencyOrder,
   loadCompose,
