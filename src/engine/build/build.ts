@@ -115,6 +115,21 @@ function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
  * the signal fires, EngineError when no engine or BuildKit client is usable.
  */
 export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
+  try {
+    return await buildOnce(opts);
+  } catch (e) {
+    // dockerd 20.10's BuildKit can export a layer whose content a cache record names while the
+    // layer store no longer has it (moby/moby#41595: "layer does not exist"; seen here after a
+    // filtered `docker builder prune`, on minify's reproducible layers). The failed export drops
+    // that record: the same build run once more went through. Only that error, only once.
+    if (e instanceof BuildStepError && /exporting to image: .*layer does not exist/.test(e.message)) {
+      return await buildOnce(opts);
+    }
+    throw e;
+  }
+}
+
+async function buildOnce(opts: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const context = resolve(opts.context);
   if (!(await isDir(context))) throw new InputError(`build context ${opts.context} is not a directory`);
