@@ -168,7 +168,7 @@ export function readExistingDockerfile(text: string, file: string, target?: stri
   return out;
 }
 
-/** Words a check runs as they are: no quotes, expansions or shell operators. */
+/** Words a check runs as they are, with no shell: no expansions, operators or spaces. */
 const PLAIN_WORDS = /^[\w@%+=:,./ -]+$/;
 
 /**
@@ -185,8 +185,7 @@ export function finalHealthcheck(
   if (!found) return undefined;
   const c = found.command;
   if (found.none || !c) return { ins: found };
-  const argv =
-    c.form === "json" ? c.args : PLAIN_WORDS.test(c.command) ? c.command.trim().split(/\s+/) : undefined;
+  const argv = c.form === "json" ? c.args : splitSimpleShell(c.command);
   return argv && argv.length > 0 && argv.every((a) => PLAIN_WORDS.test(a) && !a.includes(" "))
     ? { ins: found, argv }
     : { ins: found };
